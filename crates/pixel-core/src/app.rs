@@ -1,0 +1,159 @@
+//! The application context: the ports wired together with configuration, shared by every operation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+use crate::catalogue::Catalogue;
+use crate::domain::{Caller, Role, User};
+use crate::error::Result;
+use crate::ports::{BlobStore, Clock, EventBus, MediaProcessor, Provider, Store};
+
+/// Who pays for generations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargePolicy {
+    /// Every account is charged from its credits (a multi-user server).
+    Charge,
+    /// Nobody is charged (a desktop's owner, a self-hoster using their own keys).
+    Free,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub charging: ChargePolicy,
+    /// Credits granted to a new account.
+    pub starting_credits: i64,
+    pub workers: usize,
+    pub lease: Duration,
+    pub max_attempts: u32,
+    /// First retry delay; doubles each attempt.
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// Longest a single provider call may take before it counts as a timeout.
+    pub provider_timeout: Duration,
+    /// How often idle workers look for jobs enqueued by other nodes.
+    pub poll_interval: Duration,
+    /// URL prefix of media routes (e.g. `/media`).
+    pub media_base: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            charging: ChargePolicy::Free,
+            starting_credits: 5,
+            workers: 4,
+            lease: Duration::from_secs(30),
+            max_attempts: 3,
+            retry_base: Duration::from_secs(2),
+            retry_max: Duration::from_secs(60),
+            provider_timeout: Duration::from_secs(180),
+            poll_interval: Duration::from_secs(1),
+            media_base: "/media".into(),
+        }
+    }
+}
+
+pub struct Inner {
+    pub config: AppConfig,
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub media: Arc<dyn MediaProcessor>,
+    pub events: Arc<dyn EventBus>,
+    pub clock: Arc<dyn Clock>,
+    pub catalogue: Catalogue,
+    pub providers: HashMap<String, Arc<dyn Provider>>,
+    /// Wakes idle workers when a job is enqueued on this node.
+    pub job_ready: Notify,
+    /// Cancel signals for jobs running on this node.
+    pub running: Mutex<HashMap<String, watch::Sender<bool>>>,
+    pub metrics: crate::runner::Metrics,
+}
+
+/// The parts an [`App`] is made of.
+pub struct AppParts {
+    pub config: AppConfig,
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub media: Arc<dyn MediaProcessor>,
+    pub events: Arc<dyn EventBus>,
+    pub clock: Arc<dyn Clock>,
+    pub catalogue: Catalogue,
+    pub providers: Vec<Arc<dyn Provider>>,
+}
+
+/// Cheap to clone; every operation takes it.
+#[derive(Clone)]
+pub struct App(pub Arc<Inner>);
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// The id of the local owner in single-user mode (desktop, or a server without sign-in).
+pub const LOCAL_OWNER_ID: &str = "local-owner";
+
+impl App {
+    pub fn new(parts: AppParts) -> App {
+        let providers = parts.providers.into_iter().map(|p| (p.id().to_string(), p)).collect();
+        App(Arc::new(Inner {
+            config: parts.config,
+            store: parts.store,
+            blobs: parts.blobs,
+            media: parts.media,
+            events: parts.events,
+            clock: parts.clock,
+            catalogue: parts.catalogue,
+            providers,
+            job_ready: Notify::new(),
+            running: Mutex::new(HashMap::new()),
+            metrics: crate::runner::Metrics::default(),
+        }))
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&Arc<dyn Provider>> {
+        self.providers.get(id)
+    }
+
+    /// The model a new user's first click should use: the offline renderer unless a provider is configured.
+    pub fn default_model(&self) -> String {
+        let configured = self.catalogue.models().iter().find(|m| {
+            !m.offline && self.provider(&m.provider).map(|p| p.configured()).unwrap_or(false)
+        });
+        configured
+            .map(|m| m.id.clone())
+            .unwrap_or_else(|| crate::catalogue::OFFLINE_MODEL_ID.to_string())
+    }
+
+    /// Creates the local owner if needed (granting starting credits once) and returns it as a caller.
+    pub async fn ensure_local_owner(&self) -> Result<Caller> {
+        let user = User {
+            id: LOCAL_OWNER_ID.into(),
+            username: "owner".into(),
+            email: None,
+            role: Role::Admin,
+            created_at: self.clock.now_ms(),
+        };
+        let user = self.store.upsert_user(&user).await?;
+        self.grant_starting_credits(&user.id).await?;
+        Ok(Caller::User { id: user.id, role: user.role })
+    }
+
+    /// Grants the configured starting credits exactly once per account.
+    pub async fn grant_starting_credits(&self, user_id: &str) -> Result<()> {
+        if self.config.charging == ChargePolicy::Charge && self.config.starting_credits > 0 {
+            let mv = crate::ports::LedgerMove {
+                kind: crate::domain::LedgerKind::Grant,
+                amount: self.config.starting_credits,
+                idempotency_key: format!("starting-credits:{user_id}"),
+                memo: "starting credits".into(),
+            };
+            self.store.apply_ledger(user_id, &mv, None).await?;
+        }
+        Ok(())
+    }
+}

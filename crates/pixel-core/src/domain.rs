@@ -1,0 +1,392 @@
+//! Domain nouns shared by every operation and transport: users, sets, jobs, images, records, ledger, events.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Milliseconds since the Unix epoch (UTC).
+pub type Millis = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Role {
+        if s == "admin" {
+            Role::Admin
+        } else {
+            Role::User
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub role: Role,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+/// Who is calling an operation. Transports resolve it; operations check it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Anonymous,
+    User { id: String, role: Role },
+}
+
+impl Caller {
+    pub fn user_id(&self) -> crate::Result<&str> {
+        match self {
+            Caller::User { id, .. } => Ok(id),
+            Caller::Anonymous => Err(crate::Error::new(
+                crate::ErrorCode::Unauthenticated,
+                "sign in to do this",
+            )),
+        }
+    }
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Caller::User { role: Role::Admin, .. })
+    }
+    /// Whether the caller may read something owned by `owner_id` with the given visibility.
+    pub fn can_read(&self, owner_id: &str, visibility: Visibility) -> bool {
+        match self {
+            _ if visibility == Visibility::Public => true,
+            Caller::User { id, role } => id == owner_id || *role == Role::Admin,
+            Caller::Anonymous => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Visibility {
+    Private,
+    Public,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Public => "public",
+        }
+    }
+    pub fn parse(s: &str) -> Visibility {
+        if s == "public" {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        }
+    }
+}
+
+/// The lifecycle of one generation job (one output image).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum JobState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    Moderated,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 6] = [
+        JobState::Queued,
+        JobState::Running,
+        JobState::Succeeded,
+        JobState::Failed,
+        JobState::Cancelled,
+        JobState::Moderated,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Succeeded => "succeeded",
+            JobState::Failed => "failed",
+            JobState::Cancelled => "cancelled",
+            JobState::Moderated => "moderated",
+        }
+    }
+    pub fn parse(s: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+    pub fn is_final(self) -> bool {
+        !matches!(self, JobState::Queued | JobState::Running)
+    }
+}
+
+/// Every parameter of a generation request, after validation against the catalogue.
+/// Stored with each job so nothing the user asked for is dropped on the way to the provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct GenerationParams {
+    pub prompt: String,
+    pub model: String,
+    pub width: u32,
+    pub height: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub negative_prompt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub steps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cfg: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub quality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub style: Option<String>,
+}
+
+/// A batch of images generated from one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct GenerationSet {
+    pub id: String,
+    pub owner_id: String,
+    pub params: GenerationParams,
+    pub n: u32,
+    /// Credits reserved for the whole set (0 when charging is off or the model is free).
+    #[ts(type = "number")]
+    pub cost: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remix_of: Option<String>,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+/// One generation job: one output image of a set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct Job {
+    pub id: String,
+    pub set_id: String,
+    pub owner_id: String,
+    /// Position of this image in its set, from 0.
+    pub index: u32,
+    pub state: JobState,
+    pub provider: String,
+    pub params: GenerationParams,
+    pub seed: u32,
+    /// Credits reserved for this job; refunded when it ends in anything but success.
+    #[ts(type = "number")]
+    pub cost: i64,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    /// Progress from 0 to 1 while running.
+    pub progress: f32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<crate::Error>,
+    /// Whether the reserved credits went back to the owner.
+    pub refunded: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub image_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remix_of: Option<String>,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub started_at: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub finished_at: Option<Millis>,
+}
+
+/// Timings of a generation, in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema, Default)]
+#[ts(export)]
+pub struct Timings {
+    #[ts(type = "number")]
+    pub queued_at: Millis,
+    #[ts(type = "number")]
+    pub started_at: Millis,
+    #[ts(type = "number")]
+    pub finished_at: Millis,
+    #[ts(type = "number")]
+    pub provider_ms: i64,
+    #[ts(type = "number")]
+    pub processing_ms: i64,
+}
+
+/// The full, exportable record of how an image was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct GenerationRecord {
+    pub provider: String,
+    pub model: String,
+    /// The model id sent to the provider, when it differs from the catalogue id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider_model: Option<String>,
+    pub params: GenerationParams,
+    pub seed: u32,
+    #[ts(type = "number")]
+    pub cost: i64,
+    pub attempts: u32,
+    pub timings: Timings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider_request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub revised_prompt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remix_of: Option<String>,
+    /// Errors of earlier attempts that were retried.
+    #[serde(default)]
+    pub retried_errors: Vec<crate::Error>,
+    pub set_id: String,
+    pub job_id: String,
+    pub index: u32,
+}
+
+/// A stored output image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct Image {
+    pub id: String,
+    pub owner_id: String,
+    pub set_id: String,
+    pub job_id: String,
+    pub visibility: Visibility,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    #[ts(type = "number")]
+    pub bytes: i64,
+    /// Content hash of the original file (sha256, hex).
+    pub sha256: String,
+    /// Content hash of the WebP thumbnail.
+    pub thumb_sha256: String,
+    /// Tiny blurred preview as a data: URI, shown while the thumbnail loads.
+    pub placeholder: String,
+    /// URL of the original file.
+    pub url: String,
+    /// URL of the WebP thumbnail.
+    pub thumb_url: String,
+    pub record: GenerationRecord,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LedgerKind {
+    /// Credits given to an account (starting credits, admin grants, purchases).
+    Grant,
+    /// Credits held for a generation at submit.
+    Reserve,
+    /// A reservation kept because the generation succeeded (amount 0).
+    Capture,
+    /// A reservation returned because the generation failed, was cancelled or moderated.
+    Refund,
+}
+
+impl LedgerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LedgerKind::Grant => "grant",
+            LedgerKind::Reserve => "reserve",
+            LedgerKind::Capture => "capture",
+            LedgerKind::Refund => "refund",
+        }
+    }
+    pub fn parse(s: &str) -> Option<LedgerKind> {
+        [LedgerKind::Grant, LedgerKind::Reserve, LedgerKind::Capture, LedgerKind::Refund]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// One append-only ledger entry. The balance is always the sum of an account's entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct LedgerEntry {
+    pub id: String,
+    pub user_id: String,
+    pub kind: LedgerKind,
+    /// Signed credits: negative for reservations, positive for grants and refunds.
+    #[ts(type = "number")]
+    pub amount: i64,
+    #[ts(type = "number")]
+    pub balance_after: i64,
+    pub idempotency_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub job_id: Option<String>,
+    pub memo: String,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+/// Live events pushed to the owner's clients (WebSocket on the server, channels on the desktop).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(tag = "type")]
+#[ts(export)]
+pub enum Event {
+    #[serde(rename = "generation.queued")]
+    GenerationQueued { job: Job },
+    #[serde(rename = "generation.started")]
+    GenerationStarted { job: Job },
+    #[serde(rename = "generation.progress")]
+    GenerationProgress {
+        job_id: String,
+        set_id: String,
+        progress: f32,
+        /// Microseconds since the epoch when the worker emitted this event (for latency measurement).
+        #[ts(type = "number")]
+        emitted_at_us: i64,
+    },
+    #[serde(rename = "generation.completed")]
+    GenerationCompleted {
+        job: Job,
+        image: Image,
+        #[ts(type = "number")]
+        emitted_at_us: i64,
+    },
+    #[serde(rename = "generation.failed")]
+    GenerationFailed { job: Job },
+    #[serde(rename = "balance.changed")]
+    BalanceChanged {
+        #[ts(type = "number")]
+        balance: i64,
+    },
+}
+
+/// An event addressed to one user; transports deliver it only to that user's clients.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub user_id: String,
+    pub event: Event,
+}

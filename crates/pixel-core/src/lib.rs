@@ -1,0 +1,37 @@
+//! Pixel Studio core: domain types, operations, ports, the model catalogue and the job runner.
+//! Transports (the HTTP server, the desktop shell) call the same operations through one registry.
+
+pub mod app;
+pub mod catalogue;
+pub mod domain;
+pub mod error;
+pub mod ops;
+pub mod ports;
+pub mod registry;
+pub mod runner;
+pub mod typescript;
+
+pub use app::{App, AppConfig, AppParts, ChargePolicy, LOCAL_OWNER_ID};
+pub use domain::*;
+pub use error::{Error, ErrorCode, Result};
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Microseconds since the Unix epoch.
+pub fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
+/// A new time-ordered unique id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}

@@ -1,0 +1,440 @@
+//! Operations: every verb of the product, written once, called by every transport through the registry.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::{App, ChargePolicy};
+use crate::catalogue::{validate, GenerationRequest, Model};
+use crate::domain::*;
+use crate::error::{Error, ErrorCode, Result};
+use crate::ports::{ImageFilter, LedgerMove, NewSubmission, PageRequest};
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 200;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct Empty {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct CatalogueOutput {
+    pub models: Vec<Model>,
+    pub default_model: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct ProviderStatus {
+    pub id: String,
+    pub name: String,
+    pub configured: bool,
+    pub offline: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct ProvidersOutput {
+    pub providers: Vec<ProviderStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct AccountOutput {
+    pub user: User,
+    #[ts(type = "number")]
+    pub balance: i64,
+    pub charging: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct SubmitOutput {
+    pub set: GenerationSet,
+    pub jobs: Vec<Job>,
+    #[ts(type = "number")]
+    pub cost: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct JobRef {
+    pub job_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct JobsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub states: Option<Vec<JobState>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct JobsOutput {
+    pub jobs: Vec<Job>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SetRef {
+    pub set_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct SetDetail {
+    pub set: GenerationSet,
+    pub jobs: Vec<Job>,
+    pub images: Vec<Image>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct PageQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct SetsOutput {
+    pub sets: Vec<GenerationSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ImageRef {
+    pub image_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ImagesQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub from: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub to: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub set_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct ImagesOutput {
+    pub images: Vec<Image>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct DeleteImages {
+    pub image_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct DeleteOutput {
+    pub deleted: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct LedgerQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub struct LedgerOutput {
+    pub entries: Vec<LedgerEntry>,
+    #[ts(type = "number")]
+    pub balance: i64,
+}
+
+fn page_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+}
+
+/// Cursors are `<created_at>.<id>`: stable under inserts, no deep offsets.
+fn parse_cursor(cursor: Option<&str>) -> Result<Option<(Millis, String)>> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let (ts, id) = c.split_once('.').ok_or_else(|| Error::invalid("malformed cursor"))?;
+    let ts: Millis = ts.parse().map_err(|_| Error::invalid("malformed cursor"))?;
+    Ok(Some((ts, id.to_string())))
+}
+
+fn cursor_of(created_at: Millis, id: &str) -> String {
+    format!("{created_at}.{id}")
+}
+
+pub async fn catalogue_list(app: &App, _caller: &Caller, _input: Empty) -> Result<CatalogueOutput> {
+    Ok(CatalogueOutput { models: app.catalogue.models().to_vec(), default_model: app.default_model() })
+}
+
+pub async fn providers_list(app: &App, _caller: &Caller, _input: Empty) -> Result<ProvidersOutput> {
+    let mut providers: Vec<ProviderStatus> = app
+        .providers
+        .values()
+        .map(|p| ProviderStatus {
+            id: p.id().to_string(),
+            name: p.name().to_string(),
+            configured: p.configured(),
+            offline: p.id() == "local",
+        })
+        .collect();
+    providers.sort_by(|a, b| b.offline.cmp(&a.offline).then(a.name.cmp(&b.name)));
+    Ok(ProvidersOutput { providers })
+}
+
+pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<AccountOutput> {
+    let id = caller.user_id()?;
+    let user = app.store.get_user(id).await?.ok_or_else(|| Error::not_found("account"))?;
+    let balance = app.store.balance(id).await?;
+    Ok(AccountOutput { user, balance, charging: app.config.charging == ChargePolicy::Charge })
+}
+
+/// Validates, reserves credits and enqueues one job per image, all in one transaction.
+pub async fn generations_create(app: &App, caller: &Caller, input: GenerationRequest) -> Result<SubmitOutput> {
+    let owner = caller.user_id()?.to_string();
+    let valid = validate(&app.catalogue, &input)?;
+    let provider = app.provider(&valid.provider).ok_or_else(|| {
+        Error::new(ErrorCode::ModelUnavailable, format!("{} is not available in this build", valid.params.model))
+    })?;
+    if !provider.configured() {
+        return Err(Error::new(
+            ErrorCode::ModelUnavailable,
+            format!("{} is not configured: add its API key in the settings", provider.name()),
+        ));
+    }
+    if let Some(source) = &input.remix_of {
+        let image = app.store.get_image(source).await?.ok_or_else(|| Error::not_found("remixed image"))?;
+        if !caller.can_read(&image.owner_id, image.visibility) {
+            return Err(Error::not_found("remixed image"));
+        }
+    }
+    let now = app.clock.now_ms();
+    let charged = app.config.charging == ChargePolicy::Charge;
+    let cost_per_image = if charged { valid.cost_per_image } else { 0 };
+    let total = cost_per_image * i64::from(valid.n);
+    let base_seed = valid.seed.unwrap_or_else(random_seed);
+    let set = GenerationSet {
+        id: crate::new_id(),
+        owner_id: owner.clone(),
+        params: valid.params.clone(),
+        n: valid.n,
+        cost: total,
+        remix_of: input.remix_of.clone(),
+        created_at: now,
+    };
+    let jobs: Vec<Job> = (0..valid.n)
+        .map(|i| Job {
+            id: crate::new_id(),
+            set_id: set.id.clone(),
+            owner_id: owner.clone(),
+            index: i,
+            state: JobState::Queued,
+            provider: valid.provider.clone(),
+            params: valid.params.clone(),
+            seed: base_seed.wrapping_add(i),
+            cost: cost_per_image,
+            attempts: 0,
+            max_attempts: app.config.max_attempts,
+            progress: 0.0,
+            error: None,
+            refunded: false,
+            image_id: None,
+            remix_of: input.remix_of.clone(),
+            created_at: now,
+            started_at: None,
+            finished_at: None,
+        })
+        .collect();
+    let reserve = (total > 0).then(|| LedgerMove {
+        kind: LedgerKind::Reserve,
+        amount: -total,
+        idempotency_key: format!("reserve:{}", set.id),
+        memo: format!("{} x {}", valid.n, valid.params.model),
+    });
+    let sub = NewSubmission { set: set.clone(), jobs: jobs.clone(), reserve };
+    app.store.submit(&sub).await?;
+    app.metrics.submitted(jobs.len());
+    for job in &jobs {
+        app.events.publish(Envelope { user_id: owner.clone(), event: Event::GenerationQueued { job: job.clone() } });
+    }
+    if total > 0 {
+        let balance = app.store.balance(&owner).await?;
+        app.events.publish(Envelope { user_id: owner.clone(), event: Event::BalanceChanged { balance } });
+    }
+    for _ in &jobs {
+        app.job_ready.notify_one();
+    }
+    Ok(SubmitOutput { set, jobs, cost: total })
+}
+
+fn random_seed() -> u32 {
+    let (hi, _) = uuid::Uuid::new_v4().as_u64_pair();
+    (hi >> 32) as u32
+}
+
+async fn own_job(app: &App, caller: &Caller, job_id: &str) -> Result<Job> {
+    let job = app.store.get_job(job_id).await?.ok_or_else(|| Error::not_found("job"))?;
+    if !caller.can_read(&job.owner_id, Visibility::Private) {
+        return Err(Error::not_found("job"));
+    }
+    Ok(job)
+}
+
+pub async fn generations_get(app: &App, caller: &Caller, input: JobRef) -> Result<Job> {
+    own_job(app, caller, &input.job_id).await
+}
+
+pub async fn generations_list(app: &App, caller: &Caller, input: JobsQuery) -> Result<JobsOutput> {
+    let owner = caller.user_id()?;
+    let states = input.states.unwrap_or_default();
+    let jobs = app.store.list_jobs(owner, &states, page_limit(input.limit)).await?;
+    Ok(JobsOutput { jobs })
+}
+
+/// Cancels a queued job at once, or asks the worker running it to stop; either way it is refunded once.
+pub async fn generations_cancel(app: &App, caller: &Caller, input: JobRef) -> Result<Job> {
+    let job = own_job(app, caller, &input.job_id).await?;
+    if job.state.is_final() {
+        return Err(Error::new(ErrorCode::Conflict, format!("the job already ended ({})", job.state.as_str())));
+    }
+    let now = app.clock.now_ms();
+    let after = app.store.request_cancel(&job.id, now).await?.ok_or_else(|| Error::not_found("job"))?;
+    if after.state == JobState::Cancelled {
+        crate::runner::announce_end(app, &after).await;
+    } else if let Ok(running) = app.running.lock() {
+        if let Some(tx) = running.get(&job.id) {
+            let _ = tx.send(true);
+        }
+    }
+    Ok(after)
+}
+
+/// Runs a failed, cancelled or moderated job's request again as a new set.
+pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Result<SubmitOutput> {
+    let job = own_job(app, caller, &input.job_id).await?;
+    if !job.state.is_final() || job.state == JobState::Succeeded {
+        return Err(Error::new(ErrorCode::Conflict, "only a failed, cancelled or moderated job can be retried"));
+    }
+    let reuse_seed = app.catalogue.get(&job.params.model).is_some_and(|m| m.seed);
+    let p = job.params;
+    let req = GenerationRequest {
+        prompt: p.prompt,
+        model: p.model,
+        n: Some(1),
+        width: Some(p.width),
+        height: Some(p.height),
+        seed: reuse_seed.then_some(i64::from(job.seed)),
+        negative_prompt: p.negative_prompt,
+        steps: p.steps.map(i64::from),
+        cfg: p.cfg,
+        quality: p.quality,
+        style: p.style,
+        remix_of: job.remix_of,
+    };
+    generations_create(app, caller, req).await
+}
+
+pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDetail> {
+    let set = app.store.get_set(&input.set_id).await?.ok_or_else(|| Error::not_found("set"))?;
+    if !caller.can_read(&set.owner_id, Visibility::Private) {
+        return Err(Error::not_found("set"));
+    }
+    let jobs = app.store.set_jobs(&set.id).await?;
+    let filter = ImageFilter { set_id: Some(set.id.clone()), ..Default::default() };
+    let mut images =
+        app.store.list_images(&set.owner_id, &filter, &PageRequest { before: None, limit: MAX_PAGE }).await?;
+    images.sort_by_key(|i| i.record.index);
+    Ok(SetDetail { set, jobs, images })
+}
+
+pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<SetsOutput> {
+    let owner = caller.user_id()?;
+    let limit = page_limit(input.limit);
+    let page = PageRequest { before: parse_cursor(input.before.as_deref())?, limit };
+    let sets = app.store.list_sets(owner, &page).await?;
+    let next = (sets.len() as u32 == limit).then(|| sets.last().map(|s| cursor_of(s.created_at, &s.id))).flatten();
+    Ok(SetsOutput { sets, next })
+}
+
+pub async fn images_get(app: &App, caller: &Caller, input: ImageRef) -> Result<Image> {
+    let image = app.store.get_image(&input.image_id).await?.ok_or_else(|| Error::not_found("image"))?;
+    if !caller.can_read(&image.owner_id, image.visibility) {
+        return Err(Error::not_found("image"));
+    }
+    Ok(image)
+}
+
+pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Result<ImagesOutput> {
+    let owner = caller.user_id()?;
+    let limit = page_limit(input.limit);
+    let page = PageRequest { before: parse_cursor(input.before.as_deref())?, limit };
+    let text = input.text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(Error::invalid("the search text is over 200 characters"));
+    }
+    let filter = ImageFilter { model: input.model, text, from: input.from, to: input.to, set_id: input.set_id };
+    let images = app.store.list_images(owner, &filter, &page).await?;
+    let next =
+        (images.len() as u32 == limit).then(|| images.last().map(|i| cursor_of(i.created_at, &i.id))).flatten();
+    Ok(ImagesOutput { images, next })
+}
+
+pub async fn images_delete(app: &App, caller: &Caller, input: DeleteImages) -> Result<DeleteOutput> {
+    let owner = caller.user_id()?;
+    if input.image_ids.is_empty() || input.image_ids.len() > 500 {
+        return Err(Error::invalid("give 1–500 image ids"));
+    }
+    let deleted = app.store.delete_images(owner, &input.image_ids).await?;
+    Ok(DeleteOutput { deleted })
+}
+
+pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Result<LedgerOutput> {
+    let owner = caller.user_id()?;
+    let entries = app.store.ledger_entries(owner, page_limit(input.limit)).await?;
+    let balance = app.store.balance(owner).await?;
+    Ok(LedgerOutput { entries, balance })
+}

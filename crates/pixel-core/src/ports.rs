@@ -1,0 +1,233 @@
+//! Ports: the traits the core needs from the outside world (store, blobs, media, providers, events, clock).
+
+use async_trait::async_trait;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+use crate::domain::*;
+use crate::error::Result;
+
+/// A ledger movement to apply atomically with the balance it changes.
+#[derive(Debug, Clone)]
+pub struct LedgerMove {
+    pub kind: LedgerKind,
+    pub amount: i64,
+    pub idempotency_key: String,
+    pub memo: String,
+}
+
+/// Everything written at submit, in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub set: GenerationSet,
+    pub jobs: Vec<Job>,
+    /// The reservation for the whole set, if the caller is charged.
+    pub reserve: Option<LedgerMove>,
+}
+
+/// How a running job ends.
+#[derive(Debug, Clone)]
+pub enum JobOutcome {
+    Succeeded { image: Box<Image> },
+    /// Failed, cancelled or moderated; the reservation is refunded in the same transaction.
+    Ended { state: JobState, error: crate::Error },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImageFilter {
+    pub model: Option<String>,
+    pub text: Option<String>,
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    pub set_id: Option<String>,
+}
+
+/// A page request: items strictly older than the cursor (created_at, id), newest first.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub before: Option<(Millis, String)>,
+    pub limit: u32,
+}
+
+/// The persistent store. Every method is atomic; every query exists for SQLite and PostgreSQL.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn dialect(&self) -> &'static str;
+    /// Whether only one process can use this store (SQLite): then a starting node owns every lease.
+    fn single_node(&self) -> bool;
+
+    async fn upsert_user(&self, user: &User) -> Result<User>;
+    async fn get_user(&self, id: &str) -> Result<Option<User>>;
+
+    async fn balance(&self, user_id: &str) -> Result<i64>;
+    /// Applies one ledger move; a repeated idempotency key is a no-op returning the original entry.
+    /// Fails with `insufficient_credits` if the balance would go negative.
+    async fn apply_ledger(&self, user_id: &str, mv: &LedgerMove, job_id: Option<&str>) -> Result<LedgerEntry>;
+    async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>>;
+
+    async fn submit(&self, sub: &NewSubmission) -> Result<()>;
+    /// Claims the next runnable job with a lease, or returns None.
+    async fn claim_job(&self, worker: &str, now: Millis, lease_until: Millis) -> Result<Option<Job>>;
+    /// Extends the lease; returns false if the worker lost it; also reports a cancel request.
+    async fn renew_lease(&self, job_id: &str, worker: &str, lease_until: Millis) -> Result<LeaseStatus>;
+    async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()>;
+    async fn remote_handle(&self, job_id: &str) -> Result<Option<String>>;
+    async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()>;
+    /// Puts a running job back in the queue to run after `run_after`, keeping the error.
+    async fn requeue_job(&self, job_id: &str, worker: &str, run_after: Millis, error: &crate::Error) -> Result<bool>;
+    /// Ends a running job held by `worker`; returns the final job or None if the lease was lost.
+    async fn finish_job(&self, job_id: &str, worker: Option<&str>, outcome: &JobOutcome, now: Millis) -> Result<Option<Job>>;
+    /// Cancels a queued job at once (refunding it), or flags a running one. Returns the job after.
+    async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>>;
+    /// Jobs whose lease expired (or all running jobs when `all` is true, for a single-node restart).
+    async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>>;
+    /// Takes over an expired lease so that exactly one node recovers the job.
+    async fn steal_lease(&self, job_id: &str, worker: &str, now: Millis, lease_until: Millis, all: bool) -> Result<bool>;
+    /// Puts back in the queue every job held by workers whose id starts with `worker_prefix`
+    /// (a graceful shutdown), without counting the interrupted attempt.
+    async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64>;
+    async fn retried_errors(&self, job_id: &str) -> Result<Vec<crate::Error>>;
+
+    async fn get_job(&self, id: &str) -> Result<Option<Job>>;
+    async fn list_jobs(&self, owner_id: &str, states: &[JobState], limit: u32) -> Result<Vec<Job>>;
+    async fn count_jobs(&self, state: JobState) -> Result<i64>;
+    async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>>;
+    async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>>;
+    async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>>;
+    async fn get_image(&self, id: &str) -> Result<Option<Image>>;
+    async fn list_images(&self, owner_id: &str, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>>;
+    /// Deletes the owner's images among `ids`; returns the ids deleted.
+    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseStatus {
+    Held { cancel_requested: bool },
+    Lost,
+}
+
+/// Content-addressed blob storage.
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    /// Stores bytes under their sha256 and returns the hex key. Storing the same bytes twice is a no-op.
+    async fn put(&self, bytes: &[u8]) -> Result<String>;
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+}
+
+/// What the media pipeline makes of an image.
+#[derive(Debug, Clone)]
+pub struct ProcessedMedia {
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub thumb_webp: Vec<u8>,
+    /// A data: URI of a tiny blurred preview.
+    pub placeholder: String,
+}
+
+/// Decodes an image and makes its thumbnail and placeholder (CPU work; run on a blocking thread).
+pub trait MediaProcessor: Send + Sync {
+    fn process(&self, bytes: &[u8]) -> Result<ProcessedMedia>;
+}
+
+/// What a provider is asked to make: one image.
+#[derive(Debug, Clone)]
+pub struct ProviderRequest {
+    pub job_id: String,
+    pub params: GenerationParams,
+    pub seed: u32,
+    /// The provider's handle of an earlier submission of this job (after a restart), to resume polling.
+    pub resume_handle: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProviderImage {
+    pub bytes: Vec<u8>,
+    pub seed: Option<u32>,
+    pub revised_prompt: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProviderOutput {
+    pub image: ProviderImage,
+    pub provider_model: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// How a provider call failed; the runner maps it to retry, failure or moderation.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ProviderError {
+    #[error("temporary provider failure: {message}")]
+    Retryable { message: String, retry_after: Option<Duration> },
+    #[error("timed out: {message}")]
+    Timeout { message: String },
+    #[error("provider rejected the request: {message}")]
+    Rejected { message: String },
+    #[error("blocked by the provider's safety system: {message}")]
+    Moderated { message: String },
+    #[error("provider not configured: {message}")]
+    NotConfigured { message: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Callbacks a provider uses while it works on a job.
+#[async_trait]
+pub trait JobContext: Send + Sync {
+    /// Reports progress from 0 to 1.
+    async fn progress(&self, fraction: f32);
+    /// Persists the provider's handle so polling can resume after a restart.
+    async fn remote_handle(&self, handle: &str);
+    /// Resolves when the user asked to cancel this job.
+    async fn cancelled(&self);
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// Provider id as in the catalogue (`local`, `openai`, ...).
+    fn id(&self) -> &'static str;
+    fn name(&self) -> &'static str;
+    fn configured(&self) -> bool;
+    /// Makes one image. Sync providers return at once; async ones submit, report the handle, and poll.
+    async fn generate(&self, req: &ProviderRequest, ctx: &dyn JobContext) -> Result<ProviderOutput, ProviderError>;
+}
+
+/// Publishes events to the clients of their addressee.
+pub trait EventBus: Send + Sync {
+    fn publish(&self, envelope: Envelope);
+    fn subscribe(&self) -> broadcast::Receiver<Envelope>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> Millis;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> Millis {
+        crate::now_ms()
+    }
+}
+
+/// The in-process event bus (one node).
+pub struct LocalEventBus {
+    tx: broadcast::Sender<Envelope>,
+}
+
+impl LocalEventBus {
+    pub fn new(capacity: usize) -> Self {
+        let (tx, _) = broadcast::channel(capacity);
+        Self { tx }
+    }
+}
+
+impl EventBus for LocalEventBus {
+    fn publish(&self, envelope: Envelope) {
+        // No subscribers is fine: events are notifications, the store holds the truth.
+        let _ = self.tx.send(envelope);
+    }
+    fn subscribe(&self) -> broadcast::Receiver<Envelope> {
+        self.tx.subscribe()
+    }
+}

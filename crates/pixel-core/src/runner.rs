@@ -1,0 +1,440 @@
+//! The job runner: a pool of in-process workers over the durable jobs table, with leases, heartbeats,
+//! retries with backoff, cancel, crash recovery and graceful shutdown.
+
+use async_trait::async_trait;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::app::App;
+use crate::domain::*;
+use crate::error::{Error, ErrorCode};
+use crate::ports::{JobContext, JobOutcome, LeaseStatus, ProviderError, ProviderOutput, ProviderRequest};
+
+/// Counters for the metrics endpoint.
+#[derive(Default)]
+pub struct Metrics {
+    pub jobs_submitted: AtomicU64,
+    pub jobs_started: AtomicU64,
+    pub jobs_retried: AtomicU64,
+    pub jobs_succeeded: AtomicU64,
+    pub jobs_failed: AtomicU64,
+    pub jobs_cancelled: AtomicU64,
+    pub jobs_moderated: AtomicU64,
+    pub jobs_recovered: AtomicU64,
+    /// Sum of submit-to-finish milliseconds of succeeded jobs.
+    pub job_ms_sum: AtomicU64,
+}
+
+impl Metrics {
+    pub fn submitted(&self, n: usize) {
+        self.jobs_submitted.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    fn ended(&self, job: &Job) {
+        let counter = match job.state {
+            JobState::Succeeded => &self.jobs_succeeded,
+            JobState::Failed => &self.jobs_failed,
+            JobState::Cancelled => &self.jobs_cancelled,
+            JobState::Moderated => &self.jobs_moderated,
+            JobState::Queued | JobState::Running => return,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        if let (JobState::Succeeded, Some(done)) = (job.state, job.finished_at) {
+            self.job_ms_sum.fetch_add((done - job.created_at).max(0) as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A running pool; dropping it does not stop the workers, `shutdown` does.
+pub struct Runner {
+    stop: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+    app: App,
+    worker_prefix: String,
+}
+
+impl Runner {
+    /// Recovers jobs a previous process left running, then starts the workers and the lease reaper.
+    pub async fn start(app: &App) -> crate::Result<Runner> {
+        let worker_prefix = format!("node-{}", crate::new_id());
+        recover_expired(app, &worker_prefix, app.store.single_node()).await?;
+        let (stop, stop_rx) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        for i in 0..app.config.workers.max(1) {
+            let worker = format!("{worker_prefix}-w{i}");
+            tasks.spawn(worker_loop(app.clone(), worker, stop_rx.clone()));
+        }
+        tasks.spawn(reaper_loop(app.clone(), format!("{worker_prefix}-reaper"), stop_rx));
+        Ok(Runner { stop, tasks, app: app.clone(), worker_prefix })
+    }
+
+    /// Stops claiming work, lets running jobs finish within `grace`, and puts any still running back
+    /// in the queue so the next start runs them: no job is lost.
+    pub async fn shutdown(mut self, grace: Duration) {
+        let _ = self.stop.send(true);
+        let deadline = tokio::time::sleep(grace);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                next = self.tasks.join_next() => if next.is_none() { break },
+                _ = &mut deadline => {
+                    tracing::warn!("shutdown grace period over; releasing running jobs");
+                    self.tasks.abort_all();
+                    while self.tasks.join_next().await.is_some() {}
+                    break;
+                }
+            }
+        }
+        match self.app.store.release_node_jobs(&self.worker_prefix).await {
+            Ok(n) if n > 0 => tracing::info!(released = n, "released running jobs back to the queue"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "could not release running jobs"),
+        }
+    }
+}
+
+async fn worker_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let now = app.clock.now_ms();
+        let lease_until = now + app.config.lease.as_millis() as i64;
+        match app.store.claim_job(&worker, now, lease_until).await {
+            Ok(Some(job)) => run_job(&app, &worker, job).await,
+            Ok(None) => {
+                tokio::select! {
+                    _ = app.job_ready.notified() => {}
+                    _ = tokio::time::sleep(app.config.poll_interval) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "claiming a job failed");
+                tokio::time::sleep(app.config.poll_interval).await;
+            }
+        }
+    }
+}
+
+async fn reaper_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) {
+    let every = (app.config.lease / 2).max(Duration::from_millis(200));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = recover_expired(&app, &worker, false).await {
+            tracing::error!(error = %e, "lease recovery failed");
+        }
+    }
+}
+
+/// Puts jobs whose worker died back in the queue (or fails and refunds them when out of attempts).
+async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()> {
+    let now = app.clock.now_ms();
+    for job in app.store.expired_jobs(now, all).await? {
+        let until = now + app.config.lease.as_millis() as i64;
+        if !app.store.steal_lease(&job.id, worker, now, until, all).await? {
+            continue;
+        }
+        app.metrics.jobs_recovered.fetch_add(1, Ordering::Relaxed);
+        let error = Error::new(ErrorCode::Timeout, "the worker running this job stopped");
+        if job.attempts < job.max_attempts {
+            tracing::info!(job = %job.id, "requeueing a job whose worker stopped");
+            app.store.requeue_job(&job.id, worker, now, &error).await?;
+            app.job_ready.notify_one();
+        } else {
+            let outcome = JobOutcome::Ended { state: JobState::Failed, error };
+            if let Some(done) = app.store.finish_job(&job.id, Some(worker), &outcome, now).await? {
+                announce_end(app, &done).await;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Publishes the end of a job (and the balance after a refund) to its owner.
+pub async fn announce_end(app: &App, job: &Job) {
+    app.metrics.ended(job);
+    if job.state != JobState::Succeeded {
+        app.events.publish(Envelope { user_id: job.owner_id.clone(), event: Event::GenerationFailed { job: job.clone() } });
+    }
+    if job.refunded && job.cost > 0 {
+        if let Ok(balance) = app.store.balance(&job.owner_id).await {
+            app.events.publish(Envelope { user_id: job.owner_id.clone(), event: Event::BalanceChanged { balance } });
+        }
+    }
+}
+
+struct RunContext {
+    app: App,
+    job_id: String,
+    set_id: String,
+    owner: String,
+    worker: String,
+    cancel: watch::Receiver<bool>,
+    last_saved: Mutex<Option<Instant>>,
+}
+
+#[async_trait]
+impl JobContext for RunContext {
+    async fn progress(&self, fraction: f32) {
+        let fraction = fraction.clamp(0.0, 1.0);
+        self.app.events.publish(Envelope {
+            user_id: self.owner.clone(),
+            event: Event::GenerationProgress {
+                job_id: self.job_id.clone(),
+                set_id: self.set_id.clone(),
+                progress: fraction,
+                emitted_at_us: crate::now_us(),
+            },
+        });
+        // Progress is for clients that connect late; writing every tick would only load the store.
+        let save = match self.last_saved.lock() {
+            Ok(mut last) => {
+                let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(500));
+                if due {
+                    *last = Some(Instant::now());
+                }
+                due
+            }
+            Err(_) => false,
+        };
+        if save {
+            if let Err(e) = self.app.store.set_progress(&self.job_id, fraction).await {
+                tracing::warn!(error = %e, "could not save progress");
+            }
+        }
+    }
+
+    async fn remote_handle(&self, handle: &str) {
+        if let Err(e) = self.app.store.set_remote_handle(&self.job_id, &self.worker, handle).await {
+            tracing::warn!(error = %e, job = %self.job_id, "could not save the provider handle");
+        }
+    }
+
+    async fn cancelled(&self) {
+        let mut rx = self.cancel.clone();
+        while !*rx.borrow_and_update() {
+            if rx.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+enum Attempt {
+    Done(Box<ProviderOutput>),
+    Failed(ProviderError),
+    LeaseLost,
+}
+
+async fn run_job(app: &App, worker: &str, job: Job) {
+    app.metrics.jobs_started.fetch_add(1, Ordering::Relaxed);
+    let started = Instant::now();
+    let (cancel_tx, cancel_rx) = watch::channel(false);
+    if let Ok(mut running) = app.running.lock() {
+        running.insert(job.id.clone(), cancel_tx.clone());
+    }
+    app.events.publish(Envelope { user_id: job.owner_id.clone(), event: Event::GenerationStarted { job: job.clone() } });
+
+    let ctx = RunContext {
+        app: app.clone(),
+        job_id: job.id.clone(),
+        set_id: job.set_id.clone(),
+        owner: job.owner_id.clone(),
+        worker: worker.to_string(),
+        cancel: cancel_rx,
+        last_saved: Mutex::new(None),
+    };
+    let attempt = attempt_job(app, worker, &job, &ctx, &cancel_tx).await;
+    let provider_ms = started.elapsed().as_millis() as i64;
+    let cancelled = *ctx.cancel.borrow();
+    let now = app.clock.now_ms();
+
+    let outcome = match attempt {
+        Attempt::LeaseLost => {
+            tracing::warn!(job = %job.id, "lost the lease; another node owns this job now");
+            None
+        }
+        _ if cancelled => Some(JobOutcome::Ended {
+            state: JobState::Cancelled,
+            error: Error::new(ErrorCode::Cancelled, "cancelled"),
+        }),
+        Attempt::Done(output) => match store_output(app, &job, *output, provider_ms).await {
+            Ok(image) => Some(JobOutcome::Succeeded { image: Box::new(image) }),
+            Err(error) => {
+                let state = if error.code == ErrorCode::Moderated { JobState::Moderated } else { JobState::Failed };
+                Some(JobOutcome::Ended { state, error })
+            }
+        },
+        Attempt::Failed(err) => decide_failure(app, worker, &job, err, now).await,
+    };
+    if let Ok(mut running) = app.running.lock() {
+        running.remove(&job.id);
+    }
+    let Some(outcome) = outcome else { return };
+    match app.store.finish_job(&job.id, Some(worker), &outcome, now).await {
+        Ok(Some(done)) => {
+            if let JobOutcome::Succeeded { image } = &outcome {
+                app.events.publish(Envelope {
+                    user_id: done.owner_id.clone(),
+                    event: Event::GenerationCompleted {
+                        job: done.clone(),
+                        image: (**image).clone(),
+                        emitted_at_us: crate::now_us(),
+                    },
+                });
+            }
+            announce_end(app, &done).await;
+        }
+        Ok(None) => tracing::warn!(job = %job.id, "job ended elsewhere before this worker finished it"),
+        Err(e) => tracing::error!(job = %job.id, error = %e, "could not record the end of a job"),
+    }
+}
+
+async fn attempt_job(app: &App, worker: &str, job: &Job, ctx: &RunContext, cancel_tx: &watch::Sender<bool>) -> Attempt {
+    let Some(provider) = app.provider(&job.provider).cloned() else {
+        return Attempt::Failed(ProviderError::NotConfigured { message: format!("provider {} is not available", job.provider) });
+    };
+    let resume_handle = app.store.remote_handle(&job.id).await.ok().flatten();
+    let req = ProviderRequest { job_id: job.id.clone(), params: job.params.clone(), seed: job.seed, resume_handle };
+    let heartbeat = heartbeat(app, worker, &job.id, cancel_tx);
+    let call = tokio::time::timeout(app.config.provider_timeout, provider.generate(&req, ctx));
+    tokio::select! {
+        lost = heartbeat => { let _ = lost; Attempt::LeaseLost }
+        result = call => match result {
+            Ok(Ok(out)) => Attempt::Done(Box::new(out)),
+            Ok(Err(e)) => Attempt::Failed(e),
+            Err(_) => Attempt::Failed(ProviderError::Timeout {
+                message: format!("no result after {} s", app.config.provider_timeout.as_secs()),
+            }),
+        },
+        _ = ctx.cancelled() => Attempt::Failed(ProviderError::Cancelled),
+    }
+}
+
+/// Renews the lease until it is lost (then returns); forwards cancel requests made on other nodes.
+async fn heartbeat(app: &App, worker: &str, job_id: &str, cancel_tx: &watch::Sender<bool>) {
+    let every = (app.config.lease / 3).max(Duration::from_millis(100));
+    loop {
+        tokio::time::sleep(every).await;
+        let until = app.clock.now_ms() + app.config.lease.as_millis() as i64;
+        match app.store.renew_lease(job_id, worker, until).await {
+            Ok(LeaseStatus::Held { cancel_requested }) => {
+                if cancel_requested {
+                    let _ = cancel_tx.send(true);
+                }
+            }
+            Ok(LeaseStatus::Lost) => return,
+            Err(e) => tracing::warn!(error = %e, "lease renewal failed"),
+        }
+    }
+}
+
+/// Retries a temporary failure with backoff while attempts remain; otherwise ends the job.
+async fn decide_failure(app: &App, worker: &str, job: &Job, err: ProviderError, now: Millis) -> Option<JobOutcome> {
+    let (state, code, retry_after) = match &err {
+        ProviderError::Retryable { retry_after, .. } => (JobState::Failed, ErrorCode::ProviderError, Some(*retry_after)),
+        ProviderError::Timeout { .. } => (JobState::Failed, ErrorCode::Timeout, Some(None)),
+        ProviderError::Rejected { .. } => (JobState::Failed, ErrorCode::ProviderRejected, None),
+        ProviderError::Moderated { .. } => (JobState::Moderated, ErrorCode::Moderated, None),
+        ProviderError::NotConfigured { .. } => (JobState::Failed, ErrorCode::ModelUnavailable, None),
+        ProviderError::Cancelled => (JobState::Cancelled, ErrorCode::Cancelled, None),
+    };
+    let error = Error::new(code, err.to_string());
+    if let Some(retry_after) = retry_after {
+        if job.attempts < job.max_attempts {
+            let backoff = backoff(app, job.attempts, retry_after);
+            let run_after = now + backoff.as_millis() as i64;
+            tracing::info!(job = %job.id, attempt = job.attempts, ?backoff, error = %error, "retrying");
+            match app.store.requeue_job(&job.id, worker, run_after, &error).await {
+                Ok(true) => {
+                    app.metrics.jobs_retried.fetch_add(1, Ordering::Relaxed);
+                    let app = app.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(backoff).await;
+                        app.job_ready.notify_one();
+                    });
+                }
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "could not requeue a job"),
+            }
+            return None;
+        }
+    }
+    Some(JobOutcome::Ended { state, error })
+}
+
+/// Exponential backoff from the configured base, never sooner than the provider's Retry-After.
+fn backoff(app: &App, attempts: u32, retry_after: Option<Duration>) -> Duration {
+    let exp = app.config.retry_base.saturating_mul(1u32 << attempts.saturating_sub(1).min(16));
+    let wait = exp.min(app.config.retry_max);
+    retry_after.map_or(wait, |ra| ra.max(wait).min(app.config.retry_max.max(ra)))
+}
+
+/// Stores the original and its thumbnail and builds the image with its full record.
+async fn store_output(app: &App, job: &Job, output: ProviderOutput, provider_ms: i64) -> crate::Result<Image> {
+    let processing = Instant::now();
+    let bytes = output.image.bytes;
+    let media = app.media.clone();
+    let (processed, bytes) = tokio::task::spawn_blocking(move || {
+        let processed = media.process(&bytes);
+        (processed, bytes)
+    })
+    .await
+    .map_err(Error::internal)?;
+    let processed = processed.map_err(|e| {
+        Error::new(ErrorCode::ProviderError, format!("the provider returned an unreadable image: {}", e.message))
+    })?;
+    let sha256 = app.blobs.put(&bytes).await?;
+    let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
+    let retried_errors = app.store.retried_errors(&job.id).await.unwrap_or_default();
+    let now = app.clock.now_ms();
+    let id = crate::new_id();
+    let record = GenerationRecord {
+        provider: job.provider.clone(),
+        model: job.params.model.clone(),
+        provider_model: output.provider_model,
+        params: job.params.clone(),
+        seed: output.image.seed.unwrap_or(job.seed),
+        cost: job.cost,
+        attempts: job.attempts,
+        timings: Timings {
+            queued_at: job.created_at,
+            started_at: job.started_at.unwrap_or(now),
+            finished_at: now,
+            provider_ms,
+            processing_ms: processing.elapsed().as_millis() as i64,
+        },
+        provider_request_id: output.request_id,
+        revised_prompt: output.image.revised_prompt,
+        remix_of: job.remix_of.clone(),
+        retried_errors,
+        set_id: job.set_id.clone(),
+        job_id: job.id.clone(),
+        index: job.index,
+    };
+    let base = &app.config.media_base;
+    Ok(Image {
+        url: format!("{base}/{id}/original"),
+        thumb_url: format!("{base}/{id}/thumb"),
+        thumb_sha256: thumb_key,
+        id,
+        owner_id: job.owner_id.clone(),
+        set_id: job.set_id.clone(),
+        job_id: job.id.clone(),
+        visibility: Visibility::Private,
+        mime: processed.mime,
+        width: processed.width,
+        height: processed.height,
+        bytes: bytes.len() as i64,
+        sha256,
+        placeholder: processed.placeholder,
+        record,
+        created_at: now,
+    })
+}

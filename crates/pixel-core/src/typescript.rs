@@ -1,0 +1,52 @@
+//! TypeScript declarations of the API types, generated from the Rust types for the UI (`ui/src/api/types.ts`).
+
+use ts_rs::TS;
+
+use crate::catalogue::*;
+use crate::domain::*;
+use crate::error::{Error, ErrorCode};
+use crate::ops::*;
+
+macro_rules! decls {
+    ($($t:ty),* $(,)?) => {
+        vec![$(format!("export {}", <$t as TS>::decl())),*]
+    };
+}
+
+/// The whole generated file.
+pub fn api_types() -> String {
+    let decls: Vec<String> = decls![
+        ErrorCode, Error, Role, User, Visibility, JobState, GenerationParams, GenerationSet, Job, Timings,
+        GenerationRecord, Image, LedgerKind, LedgerEntry, Event, Speed, SizePreset, SizeRule, IntRange,
+        FloatRange, Model, GenerationRequest, Empty, CatalogueOutput, ProviderStatus, ProvidersOutput,
+        AccountOutput, SubmitOutput, JobRef, JobsQuery, JobsOutput, SetRef, SetDetail, PageQuery, SetsOutput,
+        ImageRef, ImagesQuery, ImagesOutput, DeleteImages, DeleteOutput, LedgerQuery, LedgerOutput,
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\
+         // Do not edit by hand: a test fails when this file is stale.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ui_types_are_fresh() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/api/types.ts");
+        let generated = super::api_types();
+        if std::env::var("UPDATE_TYPES").is_ok() {
+            std::fs::write(&path, &generated).expect("write types");
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == generated,
+            "ui/src/api/types.ts is stale: run `UPDATE_TYPES=1 cargo test -p pixel-core ui_types_are_fresh`"
+        );
+    }
+}

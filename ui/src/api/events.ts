@@ -1,0 +1,119 @@
+// Applies live events to TanStack Query caches: job status and progress, finished images, balance.
+
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import type { AccountOutput, Event, Image, ImagesOutput, Job, JobsOutput, SetDetail } from './types';
+import { keys } from './keys';
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'moderated']);
+
+export function isFinal(job: Pick<Job, 'state'>): boolean {
+  return FINAL.has(job.state);
+}
+
+/** Merges `next` over `prev`, never moving a finished job back to queued/running. */
+function mergeJob(prev: Job | undefined, next: Job): Job {
+  if (prev && isFinal(prev) && !isFinal(next)) return prev;
+  return next;
+}
+
+function upsertJob(list: Job[], job: Job, prependIfNew: boolean): Job[] {
+  const i = list.findIndex((j) => j.id === job.id);
+  if (i === -1) return prependIfNew ? [job, ...list] : list;
+  const merged = mergeJob(list[i], job);
+  if (merged === list[i]) return list;
+  const copy = list.slice();
+  copy[i] = merged;
+  return copy;
+}
+
+function patchJob(list: Job[], jobId: string, patch: (j: Job) => Job): Job[] {
+  const i = list.findIndex((j) => j.id === jobId);
+  const old = list[i];
+  if (i === -1 || !old) return list;
+  const updated = patch(old);
+  if (updated === old) return list;
+  const copy = list.slice();
+  copy[i] = updated;
+  return copy;
+}
+
+/** Puts jobs (e.g. from generations.create) into the queue and their set. */
+export function applyJobs(qc: QueryClient, jobs: Job[]): void {
+  // Newest first: insert in reverse so the first job ends on top.
+  for (const job of [...jobs].reverse()) applyJob(qc, job);
+}
+
+function applyJob(qc: QueryClient, job: Job): void {
+  qc.setQueryData<JobsOutput>(keys.jobs, (old) =>
+    old ? { ...old, jobs: upsertJob(old.jobs, job, true) } : old,
+  );
+  qc.setQueryData<SetDetail>(keys.set(job.set_id), (old) =>
+    old ? { ...old, jobs: upsertJob(old.jobs, job, false).sort((a, b) => a.index - b.index) } : old,
+  );
+}
+
+function applyProgress(qc: QueryClient, jobId: string, setId: string, progress: number): void {
+  const patch = (j: Job): Job =>
+    isFinal(j) || j.progress === progress ? j : { ...j, state: 'running', progress };
+  qc.setQueryData<JobsOutput>(keys.jobs, (old) =>
+    old ? { ...old, jobs: patchJob(old.jobs, jobId, patch) } : old,
+  );
+  qc.setQueryData<SetDetail>(keys.set(setId), (old) =>
+    old ? { ...old, jobs: patchJob(old.jobs, jobId, patch) } : old,
+  );
+}
+
+function applyImage(qc: QueryClient, image: Image): void {
+  qc.setQueryData(keys.image(image.id), image);
+  qc.setQueryData<SetDetail>(keys.set(image.set_id), (old) => {
+    if (!old || old.images.some((i) => i.id === image.id)) return old;
+    const images = [...old.images, image].sort((a, b) => a.record.index - b.record.index);
+    return { ...old, images };
+  });
+  // Unfiltered library views show the new image on top at once; filtered ones refetch.
+  const unfiltered = (key: readonly unknown[]): boolean => {
+    const f = key[1];
+    return typeof f === 'object' && f !== null && Object.values(f).every((v) => v === undefined || v === '');
+  };
+  qc.setQueriesData<InfiniteData<ImagesOutput>>({ queryKey: keys.imagesAll, predicate: (q) => unfiltered(q.queryKey) }, (old) => {
+    if (!old) return old;
+    const first = old.pages[0];
+    if (!first || first.images.some((i) => i.id === image.id)) return old;
+    return { ...old, pages: [{ ...first, images: [image, ...first.images] }, ...old.pages.slice(1)] };
+  });
+  void qc.invalidateQueries({ queryKey: keys.imagesAll, predicate: (q) => !unfiltered(q.queryKey), refetchType: 'active' });
+}
+
+/** Removes deleted images from every cache. */
+export function removeImages(qc: QueryClient, ids: string[]): void {
+  const gone = new Set(ids);
+  qc.setQueriesData<InfiniteData<ImagesOutput>>({ queryKey: keys.imagesAll }, (old) =>
+    old
+      ? { ...old, pages: old.pages.map((p) => ({ ...p, images: p.images.filter((i) => !gone.has(i.id)) })) }
+      : old,
+  );
+  qc.setQueriesData<SetDetail>({ queryKey: ['set'] }, (old) =>
+    old ? { ...old, images: old.images.filter((i) => !gone.has(i.id)) } : old,
+  );
+  for (const id of ids) qc.removeQueries({ queryKey: keys.image(id) });
+}
+
+export function applyEvent(qc: QueryClient, event: Event): void {
+  switch (event.type) {
+    case 'generation.queued':
+    case 'generation.started':
+    case 'generation.failed':
+      applyJob(qc, event.job);
+      return;
+    case 'generation.progress':
+      applyProgress(qc, event.job_id, event.set_id, event.progress);
+      return;
+    case 'generation.completed':
+      applyImage(qc, event.image);
+      applyJob(qc, event.job);
+      return;
+    case 'balance.changed':
+      qc.setQueryData<AccountOutput>(keys.account, (old) => (old ? { ...old, balance: event.balance } : old));
+      return;
+  }
+}

@@ -1,0 +1,17 @@
+import type { ImagesQuery } from './types';
+
+/** TanStack Query keys, in one place so event handling and hooks agree. */
+export const keys = {
+  catalogue: ['catalogue'] as const,
+  providers: ['providers'] as const,
+  account: ['account'] as const,
+  jobs: ['jobs'] as const,
+  set: (id: string) => ['set', id] as const,
+  image: (id: string) => ['image', id] as const,
+  imagesAll: ['images'] as const,
+  images: (filters: Omit<ImagesQuery, 'before' | 'limit'>) => ['images', filters] as const,
+  ledger: ['ledger'] as const,
+};
+
+/** How many recent jobs the queue shows. */
+export const RECENT_JOBS = 60;
