@@ -34,8 +34,6 @@ pub struct AppConfig {
     pub provider_timeout: Duration,
     /// How often idle workers look for jobs enqueued by other nodes.
     pub poll_interval: Duration,
-    /// URL prefix of media routes (e.g. `/media`).
-    pub media_base: String,
 }
 
 impl Default for AppConfig {
@@ -50,7 +48,6 @@ impl Default for AppConfig {
             retry_max: Duration::from_secs(60),
             provider_timeout: Duration::from_secs(180),
             poll_interval: Duration::from_secs(1),
-            media_base: "/media".into(),
         }
     }
 }

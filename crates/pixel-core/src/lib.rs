@@ -35,3 +35,8 @@ pub fn now_us() -> i64 {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
+
+/// The URLs of an image's original and thumbnail. Both shells serve media under `/media`.
+pub fn media_urls(image_id: &str) -> (String, String) {
+    (format!("/media/{image_id}/original"), format!("/media/{image_id}/thumb"))
+}

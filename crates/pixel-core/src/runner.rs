@@ -418,10 +418,10 @@ async fn store_output(app: &App, job: &Job, output: ProviderOutput, provider_ms:
         job_id: job.id.clone(),
         index: job.index,
     };
-    let base = &app.config.media_base;
+    let (url, thumb_url) = crate::media_urls(&id);
     Ok(Image {
-        url: format!("{base}/{id}/original"),
-        thumb_url: format!("{base}/{id}/thumb"),
+        url,
+        thumb_url,
         thumb_sha256: thumb_key,
         id,
         owner_id: job.owner_id.clone(),

@@ -1,1 +1,7 @@
-//! placeholder
+//! Pixel Studio infrastructure adapters: content-addressed blob storage and the media pipeline.
+
+pub mod blobs;
+pub mod media;
+
+pub use blobs::LocalBlobStore;
+pub use media::ImagePipeline;

@@ -1,1 +1,977 @@
-//! placeholder
+//! Pixel Studio store: every SQL query of the product, written once for SQLite (the embedded default)
+//! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
+
+use async_trait::async_trait;
+use pixel_core::ports::*;
+use pixel_core::{Error, ErrorCode, Result};
+use pixel_core::{GenerationParams, GenerationRecord, GenerationSet, Image, Job, JobState, LedgerEntry, LedgerKind, Millis, Role, User, Visibility};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Row, Transaction};
+use std::borrow::Cow;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+    /// SQLite allows one writer: queueing writers here is fairer and faster than SQLite's busy sleeps.
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+fn db_err(e: sqlx::Error) -> Error {
+    Error::internal(format!("database: {e}"))
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+                || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+fn migrator(dialect: Dialect) -> Migrator {
+    let sql: &'static str = match dialect {
+        Dialect::Sqlite => include_str!("../../../migrations/sqlite/0001_init.sql"),
+        Dialect::Postgres => include_str!("../../../migrations/postgres/0001_init.sql"),
+    };
+    let migrations = vec![Migration::new(1, Cow::Borrowed("init"), MigrationType::Simple, Cow::Borrowed(sql), false)];
+    Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false }
+}
+
+const JOB_COLS: &str = "id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, max_attempts, \
+    progress, error_code, error_message, refunded, image_id, remix_of, created_at, started_at, finished_at";
+const IMAGE_COLS: &str = "id, owner_id, set_id, job_id, visibility, mime, width, height, bytes, sha256, \
+    thumb_sha256, placeholder, record, created_at";
+const SET_COLS: &str = "id, owner_id, params, n, cost, remix_of, created_at";
+const LEDGER_COLS: &str = "id, user_id, kind, amount, balance_after, idempotency_key, job_id, memo, created_at";
+
+fn json_col<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T> {
+    let text: String = row.try_get(col).map_err(db_err)?;
+    serde_json::from_str(&text).map_err(|e| Error::internal(format!("corrupt {col} column: {e}")))
+}
+
+fn job_from(row: &AnyRow) -> Result<Job> {
+    let g = |c: &str| -> Result<i64> { row.try_get::<i64, _>(c).map_err(db_err) };
+    let state: String = row.try_get("state").map_err(db_err)?;
+    let error_code: Option<String> = row.try_get("error_code").map_err(db_err)?;
+    let error_message: Option<String> = row.try_get("error_message").map_err(db_err)?;
+    let error = match (error_code, error_message) {
+        (Some(code), Some(message)) => {
+            let code: ErrorCode = serde_json::from_value(serde_json::Value::String(code)).unwrap_or(ErrorCode::Internal);
+            Some(Error { code, message })
+        }
+        _ => None,
+    };
+    Ok(Job {
+        id: row.try_get("id").map_err(db_err)?,
+        set_id: row.try_get("set_id").map_err(db_err)?,
+        owner_id: row.try_get("owner_id").map_err(db_err)?,
+        index: g("idx")? as u32,
+        state: JobState::parse(&state).ok_or_else(|| Error::internal(format!("unknown job state {state}")))?,
+        provider: row.try_get("provider").map_err(db_err)?,
+        params: json_col::<GenerationParams>(row, "params")?,
+        seed: g("seed")? as u32,
+        cost: g("cost")?,
+        attempts: g("attempts")? as u32,
+        max_attempts: g("max_attempts")? as u32,
+        progress: row.try_get::<f64, _>("progress").map_err(db_err)? as f32,
+        error,
+        refunded: g("refunded")? != 0,
+        image_id: row.try_get("image_id").map_err(db_err)?,
+        remix_of: row.try_get("remix_of").map_err(db_err)?,
+        created_at: g("created_at")?,
+        started_at: row.try_get("started_at").map_err(db_err)?,
+        finished_at: row.try_get("finished_at").map_err(db_err)?,
+    })
+}
+
+fn image_from(row: &AnyRow) -> Result<Image> {
+    let id: String = row.try_get("id").map_err(db_err)?;
+    let (url, thumb_url) = pixel_core::media_urls(&id);
+    let vis: String = row.try_get("visibility").map_err(db_err)?;
+    Ok(Image {
+        owner_id: row.try_get("owner_id").map_err(db_err)?,
+        set_id: row.try_get("set_id").map_err(db_err)?,
+        job_id: row.try_get("job_id").map_err(db_err)?,
+        visibility: Visibility::parse(&vis),
+        mime: row.try_get("mime").map_err(db_err)?,
+        width: row.try_get::<i64, _>("width").map_err(db_err)? as u32,
+        height: row.try_get::<i64, _>("height").map_err(db_err)? as u32,
+        bytes: row.try_get("bytes").map_err(db_err)?,
+        sha256: row.try_get("sha256").map_err(db_err)?,
+        thumb_sha256: row.try_get("thumb_sha256").map_err(db_err)?,
+        placeholder: row.try_get("placeholder").map_err(db_err)?,
+        record: json_col::<GenerationRecord>(row, "record")?,
+        created_at: row.try_get("created_at").map_err(db_err)?,
+        url,
+        thumb_url,
+        id,
+    })
+}
+
+fn set_from(row: &AnyRow) -> Result<GenerationSet> {
+    Ok(GenerationSet {
+        id: row.try_get("id").map_err(db_err)?,
+        owner_id: row.try_get("owner_id").map_err(db_err)?,
+        params: json_col(row, "params")?,
+        n: row.try_get::<i64, _>("n").map_err(db_err)? as u32,
+        cost: row.try_get("cost").map_err(db_err)?,
+        remix_of: row.try_get("remix_of").map_err(db_err)?,
+        created_at: row.try_get("created_at").map_err(db_err)?,
+    })
+}
+
+fn ledger_from(row: &AnyRow) -> Result<LedgerEntry> {
+    let kind: String = row.try_get("kind").map_err(db_err)?;
+    Ok(LedgerEntry {
+        id: row.try_get("id").map_err(db_err)?,
+        user_id: row.try_get("user_id").map_err(db_err)?,
+        kind: LedgerKind::parse(&kind).ok_or_else(|| Error::internal(format!("unknown ledger kind {kind}")))?,
+        amount: row.try_get("amount").map_err(db_err)?,
+        balance_after: row.try_get("balance_after").map_err(db_err)?,
+        idempotency_key: row.try_get("idempotency_key").map_err(db_err)?,
+        job_id: row.try_get("job_id").map_err(db_err)?,
+        memo: row.try_get("memo").map_err(db_err)?,
+        created_at: row.try_get("created_at").map_err(db_err)?,
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(Error::internal)
+}
+
+/// `%` and `_` in user text match literally.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+type Tx = Transaction<'static, sqlx::Any>;
+
+struct WriteTx<'a> {
+    tx: Tx,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl WriteTx<'_> {
+    /// Commits on success, rolls back on error: nothing is ever half-written.
+    async fn end<T>(self, result: Result<T>) -> Result<T> {
+        match result {
+            Ok(v) => {
+                self.tx.commit().await.map_err(db_err)?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl SqlStore {
+    /// Connects (creating the SQLite file if needed), applies pragmas and runs migrations.
+    pub async fn connect(url: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Dialect::Postgres
+        } else if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else {
+            return Err(Error::invalid(format!("unsupported DATABASE_URL scheme in '{}'", redact(url))));
+        };
+        let pool = match dialect {
+            Dialect::Sqlite => {
+                let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+            Dialect::Postgres => {
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await
+            }
+        }
+        .map_err(|e| Error::internal(format!("cannot open the database {}: {e}", redact(url))))?;
+        let store = SqlStore { pool, dialect, write_lock: tokio::sync::Mutex::new(()) };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        migrator(self.dialect).run(&self.pool).await.map_err(|e| Error::internal(format!("migration failed: {e}")))
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Opens a write transaction; on SQLite writers queue in-process and take the lock up front,
+    /// so a transaction that reads before it writes never fails on a stale snapshot.
+    async fn begin_write(&self) -> Result<WriteTx<'_>> {
+        let guard = match self.dialect {
+            Dialect::Sqlite => Some(self.write_lock.lock().await),
+            Dialect::Postgres => None,
+        };
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        }
+        .map_err(db_err)?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    async fn write_one(&self, user_id: &str, mv: &LedgerMove, job_id: Option<&str>, now: Millis) -> Result<LedgerEntry> {
+        let mut w = self.begin_write().await?;
+        let r = apply_ledger_tx(&mut w.tx, user_id, mv, job_id, now).await;
+        w.end(r).await
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+/// Applies a ledger move inside `tx`. Idempotent on the key; never lets the balance go negative.
+async fn apply_ledger_tx(tx: &mut Tx, user_id: &str, mv: &LedgerMove, job_id: Option<&str>, now: Millis) -> Result<LedgerEntry> {
+    let existing = sqlx::query(&format!("SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"))
+        .bind(&mv.idempotency_key)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    if let Some(row) = existing {
+        return ledger_from(&row);
+    }
+    let updated = sqlx::query("UPDATE balances SET credits = credits + $1 WHERE user_id = $2 AND credits + $1 >= 0 RETURNING credits")
+        .bind(mv.amount)
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    let Some(row) = updated else {
+        let has_account = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        return Err(match has_account {
+            None => Error::not_found("account"),
+            Some(r) => {
+                let have: i64 = r.try_get("credits").map_err(db_err)?;
+                Error::new(
+                    ErrorCode::InsufficientCredits,
+                    format!("this needs {} credits; you have {have}", -mv.amount),
+                )
+            }
+        });
+    };
+    let balance_after: i64 = row.try_get("credits").map_err(db_err)?;
+    let entry = LedgerEntry {
+        id: pixel_core::new_id(),
+        user_id: user_id.to_string(),
+        kind: mv.kind,
+        amount: mv.amount,
+        balance_after,
+        idempotency_key: mv.idempotency_key.clone(),
+        job_id: job_id.map(str::to_string),
+        memo: mv.memo.clone(),
+        created_at: now,
+    };
+    sqlx::query(&format!("INSERT INTO ledger_entries ({LEDGER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+        .bind(&entry.id)
+        .bind(&entry.user_id)
+        .bind(entry.kind.as_str())
+        .bind(entry.amount)
+        .bind(entry.balance_after)
+        .bind(&entry.idempotency_key)
+        .bind(entry.job_id.clone())
+        .bind(&entry.memo)
+        .bind(entry.created_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::new(ErrorCode::Conflict, "this ledger entry was applied concurrently")
+            } else {
+                db_err(e)
+            }
+        })?;
+    Ok(entry)
+}
+
+async fn fetch_job(tx: &mut Tx, id: &str) -> Result<Option<Job>> {
+    let row = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(job_from).transpose()
+}
+
+/// Returns a job's reservation exactly once (the `settle:` key is shared with capture).
+async fn refund_job_tx(tx: &mut Tx, job: &Job, now: Millis) -> Result<()> {
+    if job.cost <= 0 {
+        return Ok(());
+    }
+    let mv = LedgerMove {
+        kind: LedgerKind::Refund,
+        amount: job.cost,
+        idempotency_key: format!("settle:{}", job.id),
+        memo: format!("refund: {} {}", job.params.model, job.state.as_str()),
+    };
+    let entry = apply_ledger_tx(tx, &job.owner_id, &mv, Some(&job.id), now).await?;
+    if entry.kind == LedgerKind::Refund {
+        sqlx::query("UPDATE jobs SET refunded = 1 WHERE id = $1").bind(&job.id).execute(&mut **tx).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn dialect(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    fn single_node(&self) -> bool {
+        self.dialect == Dialect::Sqlite
+    }
+
+    async fn upsert_user(&self, user: &User) -> Result<User> {
+        let user = user.clone();
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                sqlx::query("INSERT INTO users (id, username, email, role, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
+                    .bind(&user.id)
+                    .bind(&user.username)
+                    .bind(user.email.clone())
+                    .bind(user.role.as_str())
+                    .bind(user.created_at)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO balances (user_id, credits) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING")
+                    .bind(&user.id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+            .await;
+            w.end(r).await
+        }?;
+        self.get_user(&user.id).await?.ok_or_else(|| Error::internal("user vanished after upsert"))
+    }
+
+    async fn get_user(&self, id: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, username, email, role, created_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| -> Result<User> {
+            let role: String = r.try_get("role").map_err(db_err)?;
+            Ok(User {
+                id: r.try_get("id").map_err(db_err)?,
+                username: r.try_get("username").map_err(db_err)?,
+                email: r.try_get("email").map_err(db_err)?,
+                role: Role::parse(&role),
+                created_at: r.try_get("created_at").map_err(db_err)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn balance(&self, user_id: &str) -> Result<i64> {
+        let row = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        match row {
+            Some(r) => r.try_get("credits").map_err(db_err),
+            None => Ok(0),
+        }
+    }
+
+    async fn apply_ledger(&self, user_id: &str, mv: &LedgerMove, job_id: Option<&str>) -> Result<LedgerEntry> {
+        let now = pixel_core::now_ms();
+        let attempt = self
+            .write_one(user_id, mv, job_id, now)
+            .await;
+        match attempt {
+            // A concurrent twin with the same key won the race: answer with its entry.
+            Err(e) if e.code == ErrorCode::Conflict => {
+                let row = sqlx::query(&format!("SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"))
+                    .bind(&mv.idempotency_key)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                ledger_from(&row)
+            }
+            other => other,
+        }
+    }
+
+    async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {LEDGER_COLS} FROM ledger_entries WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ))
+        .bind(user_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(ledger_from).collect()
+    }
+
+    async fn submit(&self, sub: &NewSubmission) -> Result<()> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let set = &sub.set;
+                if let Some(mv) = &sub.reserve {
+                    apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
+                }
+                sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+                    .bind(&set.id)
+                    .bind(&set.owner_id)
+                    .bind(to_json(&set.params)?)
+                    .bind(i64::from(set.n))
+                    .bind(set.cost)
+                    .bind(set.remix_of.clone())
+                    .bind(set.created_at)
+                    .bind(&set.params.model)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                for job in &sub.jobs {
+                    sqlx::query(
+                        "INSERT INTO jobs (id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, \
+                         max_attempts, progress, remix_of, run_after, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 0, $11, $12, $13)",
+                    )
+                    .bind(&job.id)
+                    .bind(&job.set_id)
+                    .bind(&job.owner_id)
+                    .bind(i64::from(job.index))
+                    .bind(job.state.as_str())
+                    .bind(&job.provider)
+                    .bind(to_json(&job.params)?)
+                    .bind(i64::from(job.seed))
+                    .bind(job.cost)
+                    .bind(i64::from(job.max_attempts))
+                    .bind(job.remix_of.clone())
+                    .bind(job.created_at)
+                    .bind(job.created_at)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+                Ok(())
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn claim_job(&self, worker: &str, now: Millis, lease_until: Millis) -> Result<Option<Job>> {
+        let lock = match self.dialect {
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+            Dialect::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
+             started_at = COALESCE(started_at, $3), error_code = NULL, error_message = NULL \
+             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= $3 \
+                         ORDER BY run_after, created_at, idx LIMIT 1{lock}) AND state = 'queued' \
+             RETURNING {JOB_COLS}"
+        );
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let row = sqlx::query(&sql)
+                    .bind(worker)
+                    .bind(lease_until)
+                    .bind(now)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                row.as_ref().map(job_from).transpose()
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn renew_lease(&self, job_id: &str, worker: &str, lease_until: Millis) -> Result<LeaseStatus> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let row = sqlx::query(
+                    "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running' RETURNING cancel_requested",
+                )
+                .bind(lease_until)
+                .bind(job_id)
+                .bind(worker)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                Ok(match row {
+                    Some(r) => LeaseStatus::Held { cancel_requested: r.try_get::<i64, _>("cancel_requested").map_err(db_err)? != 0 },
+                    None => LeaseStatus::Lost,
+                })
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                sqlx::query("UPDATE jobs SET remote_handle = $1 WHERE id = $2 AND lease_owner = $3")
+                    .bind(handle)
+                    .bind(job_id)
+                    .bind(worker)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn remote_handle(&self, job_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT remote_handle FROM jobs WHERE id = $1")
+            .bind(job_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(match row {
+            Some(r) => r.try_get("remote_handle").map_err(db_err)?,
+            None => None,
+        })
+    }
+
+    async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                sqlx::query("UPDATE jobs SET progress = $1 WHERE id = $2 AND state = 'running'")
+                    .bind(f64::from(progress))
+                    .bind(job_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn requeue_job(&self, job_id: &str, worker: &str, run_after: Millis, error: &Error) -> Result<bool> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let row = sqlx::query("SELECT retried_errors FROM jobs WHERE id = $1 AND lease_owner = $2 AND state = 'running'")
+                    .bind(job_id)
+                    .bind(worker)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some(row) = row else { return Ok(false) };
+                let mut errors: Vec<Error> = json_col(&row, "retried_errors")?;
+                errors.push(error.clone());
+                sqlx::query(
+                    "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, run_after = $1, \
+                     progress = 0, error_code = $2, error_message = $3, retried_errors = $4 WHERE id = $5",
+                )
+                .bind(run_after)
+                .bind(error.code.as_str())
+                .bind(&error.message)
+                .bind(to_json(&errors)?)
+                .bind(job_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                Ok(true)
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn finish_job(&self, job_id: &str, worker: Option<&str>, outcome: &JobOutcome, now: Millis) -> Result<Option<Job>> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let (state, error, image_id, progress) = match outcome {
+                    JobOutcome::Succeeded { image } => (JobState::Succeeded, None, Some(image.id.clone()), 1.0f64),
+                    JobOutcome::Ended { state, error } => (*state, Some(error.clone()), None, 0.0f64),
+                };
+                let guard = match worker {
+                    Some(_) => "state = 'running' AND lease_owner = $7",
+                    None => "state IN ('queued', 'running') AND $7 = $7",
+                };
+                let res = sqlx::query(&format!(
+                    "UPDATE jobs SET state = $1, finished_at = $2, lease_owner = NULL, lease_until = NULL, \
+                     error_code = $3, error_message = $4, image_id = $5, \
+                     progress = CASE WHEN $8 = 1 THEN 1.0 ELSE progress END WHERE id = $6 AND {guard}"
+                ))
+                .bind(state.as_str())
+                .bind(now)
+                .bind(error.as_ref().map(|e| e.code.as_str().to_string()))
+                .bind(error.as_ref().map(|e| e.message.clone()))
+                .bind(image_id)
+                .bind(job_id)
+                .bind(worker.unwrap_or(""))
+                .bind(i64::from(progress >= 1.0))
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                if res.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                let job = fetch_job(tx, job_id).await?.ok_or_else(|| Error::not_found("job"))?;
+                match outcome {
+                    JobOutcome::Succeeded { image } => {
+                        insert_image(tx, image).await?;
+                        if job.cost > 0 {
+                            let mv = LedgerMove {
+                                kind: LedgerKind::Capture,
+                                amount: 0,
+                                idempotency_key: format!("settle:{}", job.id),
+                                memo: format!("{} image delivered", job.params.model),
+                            };
+                            apply_ledger_tx(tx, &job.owner_id, &mv, Some(&job.id), now).await?;
+                        }
+                    }
+                    JobOutcome::Ended { .. } => refund_job_tx(tx, &job, now).await?,
+                }
+                fetch_job(tx, job_id).await
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let res = sqlx::query(
+                    "UPDATE jobs SET state = 'cancelled', finished_at = $1, error_code = 'cancelled', \
+                     error_message = 'cancelled before it started' WHERE id = $2 AND state = 'queued'",
+                )
+                .bind(now)
+                .bind(job_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                if res.rows_affected() == 1 {
+                    let job = fetch_job(tx, job_id).await?.ok_or_else(|| Error::not_found("job"))?;
+                    refund_job_tx(tx, &job, now).await?;
+                } else {
+                    sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = $1 AND state = 'running'")
+                        .bind(job_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                fetch_job(tx, job_id).await
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLS} FROM jobs WHERE state = 'running' AND (lease_until < $1 OR $2 = 1) ORDER BY created_at"
+        ))
+        .bind(now)
+        .bind(i64::from(all))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from).collect()
+    }
+
+    async fn steal_lease(&self, job_id: &str, worker: &str, now: Millis, lease_until: Millis, all: bool) -> Result<bool> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let res = sqlx::query(
+                    "UPDATE jobs SET lease_owner = $1, lease_until = $2 WHERE id = $3 AND state = 'running' AND (lease_until < $4 OR $5 = 1)",
+                )
+                .bind(worker)
+                .bind(lease_until)
+                .bind(job_id)
+                .bind(now)
+                .bind(i64::from(all))
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                Ok(res.rows_affected() == 1)
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64> {
+        let pattern = format!("{}%", worker_prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let res = sqlx::query(
+                    "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, progress = 0, \
+                     attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
+                     WHERE state = 'running' AND lease_owner LIKE $1 ESCAPE '\\'",
+                )
+                .bind(pattern)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                Ok(res.rows_affected())
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+
+    async fn retried_errors(&self, job_id: &str) -> Result<Vec<Error>> {
+        let row = sqlx::query("SELECT retried_errors FROM jobs WHERE id = $1")
+            .bind(job_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        match row {
+            Some(r) => json_col(&r, "retried_errors"),
+            None => Ok(vec![]),
+        }
+    }
+
+    async fn get_job(&self, id: &str) -> Result<Option<Job>> {
+        let row = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(job_from).transpose()
+    }
+
+    async fn list_jobs(&self, owner_id: &str, states: &[JobState], limit: u32) -> Result<Vec<Job>> {
+        let mut sql = format!("SELECT {JOB_COLS} FROM jobs WHERE owner_id = $1");
+        if !states.is_empty() {
+            let list: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
+            sql.push_str(&format!(" AND state IN ({})", list.join(", ")));
+        }
+        sql.push_str(" ORDER BY created_at DESC, idx ASC LIMIT $2");
+        let mut q = sqlx::query(&sql).bind(owner_id).bind(i64::from(limit));
+        for s in states {
+            q = q.bind(s.as_str());
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(job_from).collect()
+    }
+
+    async fn count_jobs(&self, state: JobState) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE state = $1")
+            .bind(state.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.try_get("n").map_err(db_err)
+    }
+
+    async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>> {
+        let row = sqlx::query(&format!("SELECT {SET_COLS} FROM generation_sets WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(set_from).transpose()
+    }
+
+    async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>> {
+        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+        let rows = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 \
+             AND (created_at < $2 OR (created_at = $2 AND id < $3) OR $4 = 0) \
+             ORDER BY created_at DESC, id DESC LIMIT $5"
+        ))
+        .bind(owner_id)
+        .bind(ts)
+        .bind(id)
+        .bind(i64::from(page.before.is_some()))
+        .bind(i64::from(page.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(set_from).collect()
+    }
+
+    async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>> {
+        let rows = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE set_id = $1 ORDER BY idx"))
+            .bind(set_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(job_from).collect()
+    }
+
+    async fn get_image(&self, id: &str) -> Result<Option<Image>> {
+        let row = sqlx::query(&format!("SELECT {IMAGE_COLS} FROM images WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(image_from).transpose()
+    }
+
+    async fn list_images(&self, owner_id: &str, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>> {
+        let mut sql = format!("SELECT {IMAGE_COLS} FROM images WHERE owner_id = $1");
+        let mut texts: Vec<String> = vec![owner_id.to_string()];
+        let mut ints: Vec<i64> = vec![];
+        // Text binds come first ($1..), integer binds after them; placeholders are numbered to match.
+        let mut text_clauses: Vec<String> = vec![];
+        if let Some(model) = &filter.model {
+            texts.push(model.clone());
+            text_clauses.push(format!("model = ${}", texts.len()));
+        }
+        if let Some(set_id) = &filter.set_id {
+            texts.push(set_id.clone());
+            text_clauses.push(format!("set_id = ${}", texts.len()));
+        }
+        if let Some(text) = &filter.text {
+            texts.push(like_pattern(text));
+            let op = match self.dialect {
+                Dialect::Postgres => "ILIKE",
+                Dialect::Sqlite => "LIKE",
+            };
+            text_clauses.push(format!("prompt {op} ${} ESCAPE '\\'", texts.len()));
+        }
+        let mut cursor_id = None;
+        if let Some((_, id)) = &page.before {
+            texts.push(id.clone());
+            cursor_id = Some(texts.len());
+        }
+        for c in text_clauses {
+            sql.push_str(" AND ");
+            sql.push_str(&c);
+        }
+        let base = texts.len();
+        let next = |v: i64, ints: &mut Vec<i64>| {
+            ints.push(v);
+            format!("${}", base + ints.len())
+        };
+        if let Some(from) = filter.from {
+            let p = next(from, &mut ints);
+            sql.push_str(&format!(" AND created_at >= {p}"));
+        }
+        if let Some(to) = filter.to {
+            let p = next(to, &mut ints);
+            sql.push_str(&format!(" AND created_at <= {p}"));
+        }
+        if let (Some((ts, _)), Some(idp)) = (&page.before, cursor_id) {
+            let p = next(*ts, &mut ints);
+            sql.push_str(&format!(" AND (created_at < {p} OR (created_at = {p} AND id < ${idp}))"));
+        }
+        let p = next(i64::from(page.limit), &mut ints);
+        sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
+        let mut q = sqlx::query(&sql);
+        for t in texts {
+            q = q.bind(t);
+        }
+        for i in ints {
+            q = q.bind(i);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(image_from).collect()
+    }
+
+    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+                let sql = format!("DELETE FROM images WHERE owner_id = $1 AND id IN ({}) RETURNING id", list.join(", "));
+                let mut q = sqlx::query(&sql).bind(owner_id);
+                for id in ids {
+                    q = q.bind(id);
+                }
+                let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
+                rows.iter().map(|r| r.try_get::<String, _>("id").map_err(db_err)).collect()
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+}
+
+async fn insert_image(tx: &mut Tx, image: &Image) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO images ({IMAGE_COLS}, model, prompt, remix_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    ))
+    .bind(&image.id)
+    .bind(&image.owner_id)
+    .bind(&image.set_id)
+    .bind(&image.job_id)
+    .bind(image.visibility.as_str())
+    .bind(&image.mime)
+    .bind(i64::from(image.width))
+    .bind(i64::from(image.height))
+    .bind(image.bytes)
+    .bind(&image.sha256)
+    .bind(&image.thumb_sha256)
+    .bind(&image.placeholder)
+    .bind(to_json(&image.record)?)
+    .bind(image.created_at)
+    .bind(&image.record.params.model)
+    .bind(&image.record.params.prompt)
+    .bind(image.record.remix_of.clone())
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}

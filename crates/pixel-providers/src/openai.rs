@@ -1,0 +1,226 @@
+//! OpenAI images (`gpt-image-1`, `dall-e-3` run on gpt-image-1, `dall-e-2`) over POST /v1/images/generations.
+
+use async_trait::async_trait;
+use base64::Engine;
+use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+use crate::http;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+pub struct OpenAi {
+    api_key: Option<String>,
+    base_url: String,
+    client: reqwest::Client,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ImagesRequest {
+    pub model: String,
+    pub prompt: String,
+    pub n: u32,
+    pub size: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ImagesResponse {
+    data: Vec<ImageData>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ImageData {
+    b64_json: Option<String>,
+    url: Option<String>,
+    revised_prompt: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorDetail {
+    message: Option<String>,
+    code: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// Maps a catalogue request to OpenAI's legal values. `dall-e-3` runs on gpt-image-1 (the original
+/// product's choice): its sizes map to the nearest gpt-image-1 aspect and standard/hd to medium/high.
+pub fn map_request(params: &pixel_core::GenerationParams) -> ImagesRequest {
+    let size = format!("{}x{}", params.width, params.height);
+    match params.model.as_str() {
+        "dall-e-3" => ImagesRequest {
+            model: "gpt-image-1".into(),
+            prompt: params.prompt.clone(),
+            n: 1,
+            size: match (params.width, params.height) {
+                (1792, 1024) => "1536x1024".into(),
+                (1024, 1792) => "1024x1536".into(),
+                _ => size,
+            },
+            quality: params.quality.as_deref().map(|q| if q == "hd" { "high" } else { "medium" }.to_string()),
+            response_format: None,
+        },
+        "dall-e-2" => ImagesRequest {
+            model: "dall-e-2".into(),
+            prompt: params.prompt.clone(),
+            n: 1,
+            size,
+            quality: None,
+            response_format: Some("b64_json".into()),
+        },
+        other => ImagesRequest {
+            model: other.to_string(),
+            prompt: params.prompt.clone(),
+            n: 1,
+            size,
+            quality: params.quality.clone(),
+            response_format: None,
+        },
+    }
+}
+
+impl OpenAi {
+    pub fn new(api_key: Option<String>, base_url: &str, timeout: Duration) -> Self {
+        Self {
+            api_key: api_key.filter(|k| !k.trim().is_empty()),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client: http::client(timeout),
+        }
+    }
+
+    fn error_for(status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap, body: &str) -> ProviderError {
+        let detail = serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error);
+        let code = detail.as_ref().and_then(|d| d.code.clone()).unwrap_or_default();
+        let kind = detail.as_ref().and_then(|d| d.kind.clone()).unwrap_or_default();
+        let message = detail
+            .and_then(|d| d.message)
+            .unwrap_or_else(|| format!("OpenAI answered {status}"));
+        let moderated = code == "content_policy_violation"
+            || code == "moderation_blocked"
+            || kind == "image_generation_user_error" && message.to_lowercase().contains("safety");
+        if moderated {
+            return ProviderError::Moderated { message };
+        }
+        match status.as_u16() {
+            // Out of quota is not going to get better by retrying.
+            429 if code == "insufficient_quota" || code == "billing_hard_limit_reached" => ProviderError::Rejected { message },
+            429 => ProviderError::Retryable { message, retry_after: http::retry_after(headers) },
+            401 | 403 => ProviderError::Rejected { message: format!("OpenAI refused the API key: {message}") },
+            s if s >= 500 => ProviderError::Retryable { message, retry_after: http::retry_after(headers) },
+            _ if code == "billing_hard_limit_reached" => ProviderError::Rejected { message },
+            _ => ProviderError::Rejected { message },
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for OpenAi {
+    fn id(&self) -> &'static str {
+        "openai"
+    }
+    fn name(&self) -> &'static str {
+        "OpenAI"
+    }
+    fn configured(&self) -> bool {
+        self.api_key.is_some()
+    }
+
+    async fn generate(&self, req: &ProviderRequest, ctx: &dyn JobContext) -> Result<ProviderOutput, ProviderError> {
+        let key = self
+            .api_key
+            .as_deref()
+            .ok_or_else(|| ProviderError::NotConfigured { message: "set OPENAI_API_KEY".into() })?;
+        let body = map_request(&req.params);
+        ctx.progress(0.05).await;
+        let resp = self
+            .client
+            .post(format!("{}/images/generations", self.base_url))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| http::transport_error("OpenAI", e))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let text = resp.text().await.map_err(|e| http::transport_error("OpenAI", e))?;
+        if !status.is_success() {
+            return Err(Self::error_for(status, &headers, &text));
+        }
+        let parsed: ImagesResponse = serde_json::from_str(&text).map_err(|_| ProviderError::Retryable {
+            message: "OpenAI sent a response that could not be read".into(),
+            retry_after: None,
+        })?;
+        let first = parsed.data.into_iter().next().ok_or_else(|| ProviderError::Retryable {
+            message: "OpenAI returned no image".into(),
+            retry_after: None,
+        })?;
+        ctx.progress(0.8).await;
+        let bytes = match (first.b64_json, first.url) {
+            (Some(b64), _) => base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| {
+                ProviderError::Retryable { message: "OpenAI sent an image that could not be decoded".into(), retry_after: None }
+            })?,
+            (None, Some(url)) => http::download_image(&self.client, "OpenAI", &url).await?,
+            (None, None) => {
+                return Err(ProviderError::Retryable { message: "OpenAI returned no image".into(), retry_after: None })
+            }
+        };
+        Ok(ProviderOutput {
+            image: ProviderImage { bytes, seed: None, revised_prompt: first.revised_prompt },
+            provider_model: (body.model != req.params.model).then_some(body.model),
+            request_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(model: &str, w: u32, h: u32, quality: Option<&str>) -> pixel_core::GenerationParams {
+        pixel_core::GenerationParams {
+            prompt: "x".into(),
+            model: model.into(),
+            width: w,
+            height: h,
+            negative_prompt: None,
+            steps: None,
+            cfg: None,
+            quality: quality.map(str::to_string),
+            style: None,
+        }
+    }
+
+    #[test]
+    fn dall_e_3_runs_on_gpt_image_1_with_mapped_sizes_and_qualities() {
+        let r = map_request(&p("dall-e-3", 1792, 1024, Some("hd")));
+        assert_eq!((r.model.as_str(), r.size.as_str(), r.quality.as_deref()), ("gpt-image-1", "1536x1024", Some("high")));
+        let r = map_request(&p("dall-e-3", 1024, 1792, Some("standard")));
+        assert_eq!((r.size.as_str(), r.quality.as_deref()), ("1024x1536", Some("medium")));
+        let r = map_request(&p("dall-e-2", 512, 512, None));
+        assert_eq!((r.model.as_str(), r.response_format.as_deref()), ("dall-e-2", Some("b64_json")));
+        let r = map_request(&p("gpt-image-1", 1024, 1536, Some("low")));
+        assert_eq!((r.size.as_str(), r.quality.as_deref(), r.response_format), ("1024x1536", Some("low"), None));
+    }
+
+    #[test]
+    fn error_mapping_follows_the_documented_codes() {
+        let h = reqwest::header::HeaderMap::new();
+        let body = |code: &str| format!(r#"{{"error":{{"code":"{code}","message":"m","type":"invalid_request_error"}}}}"#);
+        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::BAD_REQUEST, &h, &body("content_policy_violation")), ProviderError::Moderated { .. }));
+        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::TOO_MANY_REQUESTS, &h, &body("rate_limit_exceeded")), ProviderError::Retryable { .. }));
+        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::TOO_MANY_REQUESTS, &h, &body("insufficient_quota")), ProviderError::Rejected { .. }));
+        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::BAD_GATEWAY, &h, "<html>"), ProviderError::Retryable { .. }));
+        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::BAD_REQUEST, &h, &body("billing_hard_limit_reached")), ProviderError::Rejected { .. }));
+    }
+}

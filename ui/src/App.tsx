@@ -1,0 +1,60 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ClientProvider } from './api/context';
+import type { ApiClient } from './api/client';
+import { ApiError } from './api/client';
+import { Layout } from './components/Layout';
+import { CreatePage } from './pages/CreatePage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PageSpinner } from './components/ui';
+
+// The create page is in the main chunk; the other pages load on first visit.
+const SetPage = lazy(() => import('./pages/SetPage').then((m) => ({ default: m.SetPage })));
+const LibraryPage = lazy(() => import('./pages/LibraryPage').then((m) => ({ default: m.LibraryPage })));
+const ImagePage = lazy(() => import('./pages/ImagePage').then((m) => ({ default: m.ImagePage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<PageSpinner />}>{children}</Suspense>;
+}
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        // Client errors (4xx) will not get better by retrying.
+        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+      },
+    },
+  });
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<CreatePage />} />
+        <Route path="sets/:id" element={<Page><SetPage /></Page>} />
+        <Route path="library" element={<Page><LibraryPage /></Page>} />
+        <Route path="images/:id" element={<Page><ImagePage /></Page>} />
+        <Route path="settings" element={<Page><SettingsPage /></Page>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App({ client, queryClient }: { client: ApiClient; queryClient: QueryClient }) {
+  return (
+    <ClientProvider client={client}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
+      </QueryClientProvider>
+    </ClientProvider>
+  );
+}

@@ -1,0 +1,170 @@
+// React hooks over the API client. Components use these, never fetch or WebSocket.
+
+import { useEffect, useState } from 'react';
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
+import { useClient } from './context';
+import type { ConnectionStatus } from './client';
+import { applyEvent, applyJobs, removeImages } from './events';
+import { keys, RECENT_JOBS } from './keys';
+import type { GenerationRequest, Image, ImagesQuery, Job } from './types';
+
+export function useCatalogue() {
+  const client = useClient();
+  return useQuery({
+    queryKey: keys.catalogue,
+    queryFn: () => client.call('catalogue.list', {}),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useProviders() {
+  const client = useClient();
+  return useQuery({ queryKey: keys.providers, queryFn: () => client.call('providers.list', {}) });
+}
+
+export function useAccount() {
+  const client = useClient();
+  return useQuery({ queryKey: keys.account, queryFn: () => client.call('account.get', {}) });
+}
+
+export function useRecentJobs() {
+  const client = useClient();
+  return useQuery({
+    queryKey: keys.jobs,
+    queryFn: () => client.call('generations.list', { limit: RECENT_JOBS }),
+  });
+}
+
+function seedImages(qc: QueryClient, images: Image[]) {
+  for (const image of images) qc.setQueryData(keys.image(image.id), image);
+}
+
+export function useSet(setId: string | undefined) {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: keys.set(setId ?? ''),
+    queryFn: async () => {
+      const detail = await client.call('sets.get', { set_id: setId ?? '' });
+      seedImages(qc, detail.images);
+      return detail;
+    },
+    enabled: !!setId,
+  });
+}
+
+export function useImage(imageId: string | undefined) {
+  const client = useClient();
+  return useQuery({
+    queryKey: keys.image(imageId ?? ''),
+    queryFn: () => client.call('images.get', { image_id: imageId ?? '' }),
+    enabled: !!imageId,
+    staleTime: Infinity, // images are immutable
+  });
+}
+
+export const PAGE_SIZE = 60;
+
+export function useImages(filters: Omit<ImagesQuery, 'before' | 'limit'>) {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useInfiniteQuery({
+    queryKey: keys.images(filters),
+    queryFn: async ({ pageParam }) => {
+      const page = await client.call('images.list', {
+        ...filters,
+        limit: PAGE_SIZE,
+        ...(pageParam ? { before: pageParam } : {}),
+      });
+      seedImages(qc, page.images);
+      return page;
+    },
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+}
+
+export function useLedger(enabled: boolean) {
+  const client = useClient();
+  return useQuery({
+    queryKey: keys.ledger,
+    queryFn: () => client.call('ledger.list', { limit: 20 }),
+    enabled,
+  });
+}
+
+function afterSubmit(qc: QueryClient, jobs: Job[]) {
+  applyJobs(qc, jobs);
+  void qc.invalidateQueries({ queryKey: keys.account });
+  void qc.invalidateQueries({ queryKey: keys.ledger });
+}
+
+export function useCreateGeneration() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (req: GenerationRequest) => client.call('generations.create', req),
+    onSuccess: (out) => afterSubmit(qc, out.jobs),
+  });
+}
+
+export function useCancelJob() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (jobId: string) => client.call('generations.cancel', { job_id: jobId }),
+    onSuccess: (job) => applyJobs(qc, [job]),
+  });
+}
+
+export function useRetryJob() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (jobId: string) => client.call('generations.retry', { job_id: jobId }),
+    onSuccess: (out) => afterSubmit(qc, out.jobs),
+  });
+}
+
+export function useDeleteImages() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) => client.call('images.delete', { image_ids: ids }),
+    onSuccess: (out) => removeImages(qc, out.deleted),
+  });
+}
+
+/**
+ * Subscribes to live events for the whole app and keeps caches current.
+ * After a reconnect every query is refetched, since events may have been missed.
+ */
+export function useLiveEvents(): ConnectionStatus {
+  const client = useClient();
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<ConnectionStatus>('connecting');
+  useEffect(() => {
+    let wasOpen = false;
+    let lostAfterOpen = false;
+    return client.subscribe(
+      (event) => applyEvent(qc, event),
+      (s) => {
+        setStatus(s);
+        if (s === 'open') {
+          if (lostAfterOpen) void qc.invalidateQueries();
+          wasOpen = true;
+          lostAfterOpen = false;
+        } else if (s === 'closed' && wasOpen) {
+          lostAfterOpen = true;
+        }
+      },
+    );
+  }, [client, qc]);
+  return status;
+}

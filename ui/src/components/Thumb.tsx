@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { cn } from '../lib/format';
+import type { Image } from '../api/types';
+
+/** A thumbnail (or the original, with `full`) over its blurred placeholder until it loads. */
+export function Thumb({
+  image,
+  full = false,
+  className,
+  imgClassName,
+  alt,
+}: {
+  image: Image;
+  full?: boolean;
+  className?: string;
+  imgClassName?: string;
+  alt?: string;
+}) {
+  const [loaded, setLoaded] = useState(false);
+  return (
+    <div className={cn('relative overflow-hidden bg-surface-2', className)}>
+      {image.placeholder && !loaded && (
+        <img
+          src={image.placeholder}
+          alt=""
+          aria-hidden
+          className="absolute inset-0 h-full w-full scale-110 object-cover blur-xl"
+        />
+      )}
+      <img
+        src={full ? image.url : image.thumb_url}
+        alt={alt ?? image.record.params.prompt}
+        loading="lazy"
+        decoding="async"
+        draggable={false}
+        onLoad={() => setLoaded(true)}
+        className={cn(
+          'relative h-full w-full transition-opacity duration-300',
+          full ? 'object-contain' : 'object-cover',
+          loaded ? 'opacity-100' : 'opacity-0',
+          imgClassName,
+        )}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+// The create form's state, its defaults per model and the request it builds.
+
+import type { GenerationParams, GenerationRequest, Model, SizePreset } from '../api/types';
+
+export const MAX_PROMPT_CHARS = 3500;
+export const MAX_NEGATIVE_CHARS = 1000;
+export const MAX_SEED = 4294967295;
+
+export type FormState = {
+  prompt: string;
+  negative: string;
+  model: string;
+  n: number;
+  width: number;
+  height: number;
+  /** Text of the seed field; empty means random. */
+  seed: string;
+  steps: number | null;
+  cfg: number | null;
+  quality: string;
+  style: string;
+  remixOf: string | null;
+};
+
+export function sizePresets(model: Model): SizePreset[] {
+  return model.sizes.kind === 'fixed' ? model.sizes.sizes : model.sizes.presets;
+}
+
+export function initialState(model: Model | undefined, prev?: Partial<FormState>): FormState {
+  return {
+    prompt: prev?.prompt ?? '',
+    negative: prev?.negative ?? '',
+    model: model?.id ?? '',
+    n: Math.min(prev?.n ?? 1, model?.max_images ?? 1),
+    width: model?.default_size.width ?? 1024,
+    height: model?.default_size.height ?? 1024,
+    seed: prev?.seed ?? '',
+    steps: model?.steps?.default ?? null,
+    cfg: model?.cfg?.default ?? null,
+    quality: '',
+    style: '',
+    remixOf: prev?.remixOf ?? null,
+  };
+}
+
+/** Switching models keeps the prompt and what still applies, and resets the rest to the new model's defaults. */
+export function switchModel(state: FormState, model: Model): FormState {
+  const next = initialState(model, state);
+  const keepSize = sizePresets(model).some((p) => p.width === state.width && p.height === state.height)
+    || (model.sizes.kind === 'range' && sizeProblem(model, state.width, state.height) === null);
+  if (keepSize) {
+    next.width = state.width;
+    next.height = state.height;
+  }
+  if (model.qualities.includes(state.quality)) next.quality = state.quality;
+  if (model.styles.includes(state.style)) next.style = state.style;
+  return next;
+}
+
+/** Prefills the form from a stored generation (remix). */
+export function stateFromParams(
+  model: Model,
+  params: GenerationParams,
+  seed: number | undefined,
+  remixOf: string | null,
+): FormState {
+  const s = initialState(model);
+  s.prompt = params.prompt;
+  s.width = params.width;
+  s.height = params.height;
+  if (model.negative_prompt && params.negative_prompt) s.negative = params.negative_prompt;
+  if (model.seed && seed !== undefined) s.seed = String(seed);
+  if (model.steps && params.steps !== undefined) s.steps = params.steps;
+  if (model.cfg && params.cfg !== undefined) s.cfg = params.cfg;
+  if (params.quality && model.qualities.includes(params.quality)) s.quality = params.quality;
+  if (params.style && model.styles.includes(params.style)) s.style = params.style;
+  s.remixOf = remixOf;
+  return s;
+}
+
+export function sizeProblem(model: Model, width: number, height: number): string | null {
+  const rule = model.sizes;
+  if (rule.kind === 'fixed') {
+    return rule.sizes.some((s) => s.width === width && s.height === height)
+      ? null
+      : `${model.name} does not support ${width}×${height}`;
+  }
+  for (const [name, v] of [['Width', width], ['Height', height]] as const) {
+    if (!Number.isInteger(v) || v < rule.min || v > rule.max || v % rule.multiple_of !== 0) {
+      return `${name} must be ${rule.min}–${rule.max} and a multiple of ${rule.multiple_of}`;
+    }
+  }
+  return null;
+}
+
+/** Problems that stop a submit, checked before the server sees the request. */
+export function formProblems(state: FormState, model: Model | undefined): string[] {
+  const out: string[] = [];
+  if (!model) return ['Choose a model'];
+  const chars = [...state.prompt.trim()].length;
+  if (chars === 0) out.push('Write a prompt');
+  if (chars > MAX_PROMPT_CHARS) out.push(`The prompt is ${chars - MAX_PROMPT_CHARS} characters over the limit`);
+  if (model.negative_prompt && [...state.negative.trim()].length > MAX_NEGATIVE_CHARS) {
+    out.push(`The negative prompt is over ${MAX_NEGATIVE_CHARS} characters`);
+  }
+  if (!Number.isInteger(state.n) || state.n < 1 || state.n > model.max_images) {
+    out.push(`Choose 1–${model.max_images} images`);
+  }
+  const size = sizeProblem(model, state.width, state.height);
+  if (size) out.push(size);
+  if (model.seed && state.seed.trim() !== '') {
+    const seed = Number(state.seed.trim());
+    if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) out.push(`The seed must be a whole number 0–${MAX_SEED}`);
+  }
+  return out;
+}
+
+export function requestFrom(state: FormState, model: Model): GenerationRequest {
+  const req: GenerationRequest = {
+    prompt: state.prompt.trim(),
+    model: model.id,
+    n: state.n,
+    width: state.width,
+    height: state.height,
+  };
+  if (model.negative_prompt && state.negative.trim()) req.negative_prompt = state.negative.trim();
+  if (model.seed && state.seed.trim() !== '') req.seed = Number(state.seed.trim());
+  if (model.steps && state.steps !== null) req.steps = state.steps;
+  if (model.cfg && state.cfg !== null) req.cfg = state.cfg;
+  if (model.qualities.length > 0 && state.quality) req.quality = state.quality;
+  if (model.styles.length > 0 && state.style) req.style = state.style;
+  if (state.remixOf) req.remix_of = state.remixOf;
+  return req;
+}
+
+export function costOf(model: Model | undefined, n: number): number {
+  return model ? model.credits * n : 0;
+}
+
+export function randomSeed(): number {
+  const a = new Uint32Array(1);
+  crypto.getRandomValues(a);
+  return a[0] ?? 0;
+}

@@ -1,0 +1,67 @@
+/** "Free", "1 credit", "12 credits". */
+export function formatCredits(n: number): string {
+  if (n === 0) return 'Free';
+  return `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
+}
+
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+export function formatRelative(ms: number, now = Date.now()): string {
+  const s = Math.round((now - ms) / 1000);
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} h ago`;
+  return new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function cn(...parts: Array<string | false | null | undefined>): string {
+  return parts.filter(Boolean).join(' ');
+}
+
+const SPEED_WORDS: Record<string, string> = {
+  instant: 'Instant',
+  fast: 'Fast',
+  medium: 'Medium',
+  slow: 'Slow',
+};
+export function speedWords(speed: string): string {
+  return SPEED_WORDS[speed] ?? speed;
+}
+
+const PROVIDER_NAMES: Record<string, string> = {
+  local: 'Built-in',
+  openai: 'OpenAI',
+  stability: 'Stability AI',
+  bfl: 'Black Forest Labs',
+  ideogram: 'Ideogram',
+  fal: 'fal.ai',
+  replicate: 'Replicate',
+  together: 'Together',
+  huggingface: 'Hugging Face',
+};
+export function providerName(id: string): string {
+  return PROVIDER_NAMES[id] ?? id;
+}

@@ -1,0 +1,65 @@
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import { useAccount, useCatalogue, useCreateGeneration, useImage, useProviders } from '../api/hooks';
+import { CreateForm } from '../components/CreateForm';
+import { QueuePanel } from '../components/QueuePanel';
+import { stateFromParams } from '../components/createState';
+import { ErrorState, Skeleton } from '../components/ui';
+
+export function CreatePage() {
+  const catalogue = useCatalogue();
+  const providers = useProviders();
+  const account = useAccount();
+  const create = useCreateGeneration();
+  const [params, setParams] = useSearchParams();
+  const remixId = params.get('remix') ?? undefined;
+  const remix = useImage(remixId);
+
+  const initial = useMemo(() => {
+    if (!remix.data || !catalogue.data) return undefined;
+    const rec = remix.data.record;
+    const model = catalogue.data.models.find((m) => m.id === rec.model);
+    if (!model) return undefined;
+    return stateFromParams(model, rec.params, rec.seed, remix.data.id);
+  }, [remix.data, catalogue.data]);
+
+  const waitingForRemix = !!remixId && remix.isPending;
+
+  return (
+    <div className="mx-auto grid max-w-[1600px] gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(360px,440px)_1fr]">
+      <div className="lg:sticky lg:top-20 lg:self-start">
+        <h1 className="mb-3 text-sm font-semibold">Create</h1>
+        {catalogue.isPending || waitingForRemix ? (
+          <Skeleton className="h-[480px] rounded-2xl" />
+        ) : catalogue.isError ? (
+          <div className="card">
+            <ErrorState error={catalogue.error} onRetry={() => void catalogue.refetch()} />
+          </div>
+        ) : catalogue.data.models.length === 0 ? (
+          <div className="card">
+            <ErrorState error={new Error('No models are available. Check the server configuration.')} />
+          </div>
+        ) : (
+          <CreateForm
+            key={initial ? `remix-${remixId}` : 'new'}
+            catalogue={catalogue.data}
+            providers={providers.data?.providers}
+            account={account.data}
+            initial={initial}
+            remixImage={initial ? remix.data : undefined}
+            onClearRemix={() => setParams({}, { replace: true })}
+            onSubmit={(req) => create.mutate(req)}
+            submitting={create.isPending}
+            error={create.error ?? undefined}
+          />
+        )}
+        {remixId && remix.isError && (
+          <p className="mt-2 text-xs text-amber-600 dark:text-amber-400">
+            The image to remix could not be loaded; starting fresh.
+          </p>
+        )}
+      </div>
+      <QueuePanel />
+    </div>
+  );
+}

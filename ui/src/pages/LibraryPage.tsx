@@ -1,0 +1,271 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { Check, ImageOff, Search, Trash2, X } from 'lucide-react';
+import { useCatalogue, useDeleteImages, useImages } from '../api/hooks';
+import type { Image, ImagesQuery } from '../api/types';
+import { VirtualGrid } from '../components/VirtualGrid';
+import { Thumb } from '../components/Thumb';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { EmptyState, ErrorBanner, ErrorState, Skeleton, Spinner } from '../components/ui';
+import { cn } from '../lib/format';
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function dayStart(date: string): number | undefined {
+  if (!date) return undefined;
+  const t = new Date(`${date}T00:00:00`).getTime();
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export function LibraryPage() {
+  const catalogue = useCatalogue();
+  const [text, setText] = useState('');
+  const [model, setModel] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const debouncedText = useDebounced(text.trim(), 300);
+  const filters = useMemo<Omit<ImagesQuery, 'before' | 'limit'>>(() => {
+    const f: Omit<ImagesQuery, 'before' | 'limit'> = {};
+    if (debouncedText) f.text = debouncedText;
+    if (model) f.model = model;
+    const fromMs = dayStart(from);
+    const toStart = dayStart(to);
+    if (fromMs !== undefined) f.from = fromMs;
+    if (toStart !== undefined) f.to = toStart + 24 * 3600 * 1000 - 1;
+    return f;
+  }, [debouncedText, model, from, to]);
+  const filtered = Object.keys(filters).length > 0;
+
+  const images = useImages(filters);
+  const all = useMemo(() => images.data?.pages.flatMap((p) => p.images) ?? [], [images.data]);
+
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirm, setConfirm] = useState(false);
+  const del = useDeleteImages();
+  const selecting = selected.size > 0;
+
+  const toggle = useCallback((id: string) => {
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !confirm) setSelected(new Set());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [confirm]);
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = images;
+  const onNearEnd = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const clearFilters = () => {
+    setText('');
+    setModel('');
+    setFrom('');
+    setTo('');
+  };
+
+  return (
+    <div className="mx-auto max-w-[1600px] px-4 py-6 sm:px-6">
+      <div className="mb-5 flex flex-wrap items-end gap-3">
+        <h1 className="mr-auto text-lg font-semibold">Library</h1>
+        <div className="relative w-full sm:w-64">
+          <Search className="pointer-events-none absolute left-3 top-2.5 h-4 w-4 text-fg-subtle" aria-hidden />
+          <label htmlFor="lib-search" className="sr-only">
+            Search prompts
+          </label>
+          <input
+            id="lib-search"
+            type="search"
+            className="input pl-9"
+            placeholder="Search prompts"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor="lib-model" className="sr-only">
+            Model
+          </label>
+          <select id="lib-model" className="input w-44" value={model} onChange={(e) => setModel(e.target.value)}>
+            <option value="">All models</option>
+            {catalogue.data?.models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-center gap-1.5">
+          <label htmlFor="lib-from" className="sr-only">
+            From date
+          </label>
+          <input id="lib-from" type="date" className="input w-36" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
+          <span className="text-fg-subtle" aria-hidden>
+            –
+          </span>
+          <label htmlFor="lib-to" className="sr-only">
+            To date
+          </label>
+          <input id="lib-to" type="date" className="input w-36" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+        </div>
+        {(filtered || text) && (
+          <button type="button" className="btn-ghost" onClick={clearFilters}>
+            <X className="h-4 w-4" aria-hidden /> Clear
+          </button>
+        )}
+      </div>
+
+      {selecting && (
+        <div
+          className="sticky top-16 z-20 mb-4 flex items-center gap-3 rounded-xl border border-line bg-surface-1/90 px-4 py-2 shadow-lg backdrop-blur"
+          role="toolbar"
+          aria-label="Selection"
+        >
+          <span className="text-sm font-medium" aria-live="polite">
+            {selected.size} selected
+          </span>
+          <button type="button" className="btn-ghost h-8" onClick={() => setSelected(new Set(all.map((i) => i.id)))}>
+            Select all loaded
+          </button>
+          <button type="button" className="btn-ghost h-8" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+          <button type="button" className="btn-danger ml-auto h-8" onClick={() => setConfirm(true)}>
+            <Trash2 className="h-4 w-4" aria-hidden /> Delete
+          </button>
+        </div>
+      )}
+      {del.error && <ErrorBanner className="mb-4" error={del.error} />}
+
+      {images.isPending ? (
+        <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-6">
+          {Array.from({ length: 12 }, (_, i) => (
+            <Skeleton key={i} className="aspect-square" />
+          ))}
+        </div>
+      ) : images.isError ? (
+        <ErrorState error={images.error} onRetry={() => void images.refetch()} />
+      ) : all.length === 0 ? (
+        <EmptyState
+          icon={<ImageOff className="h-5 w-5" aria-hidden />}
+          title={filtered ? 'No images match these filters' : 'Your library is empty'}
+          action={
+            filtered ? (
+              <button type="button" className="btn-secondary" onClick={clearFilters}>
+                Clear filters
+              </button>
+            ) : (
+              <Link to="/" className="btn-primary">
+                Create your first image
+              </Link>
+            )
+          }
+        >
+          {filtered ? 'Try a different search or date range.' : 'Everything you generate is kept here.'}
+        </EmptyState>
+      ) : (
+        <>
+          <VirtualGrid
+            items={all}
+            getKey={(i) => i.id}
+            onNearEnd={onNearEnd}
+            renderCell={(image) => (
+              <LibraryTile image={image} selected={selected.has(image.id)} selecting={selecting} onToggle={toggle} />
+            )}
+          />
+          <div className="flex h-16 items-center justify-center text-xs text-fg-subtle">
+            {isFetchingNextPage ? <Spinner label="Loading more" /> : !hasNextPage && `${all.length} images`}
+          </div>
+        </>
+      )}
+
+      <ConfirmDialog
+        open={confirm}
+        onOpenChange={setConfirm}
+        title={`Delete ${selected.size} ${selected.size === 1 ? 'image' : 'images'}?`}
+        confirmLabel={del.isPending ? 'Deleting…' : 'Delete'}
+        busy={del.isPending}
+        onConfirm={() =>
+          del.mutate([...selected], {
+            onSuccess: () => {
+              setSelected(new Set());
+              setConfirm(false);
+            },
+            onError: () => setConfirm(false),
+          })
+        }
+      >
+        The originals, thumbnails and generation records are removed. This cannot be undone.
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function LibraryTile({
+  image,
+  selected,
+  selecting,
+  onToggle,
+}: {
+  image: Image;
+  selected: boolean;
+  selecting: boolean;
+  onToggle: (id: string) => void;
+}) {
+  return (
+    <div
+      className={cn(
+        'group relative h-full overflow-hidden rounded-xl bg-surface-2 ring-offset-2 ring-offset-surface-0 transition-shadow',
+        selected && 'ring-2 ring-accent',
+      )}
+    >
+      <Link
+        to={`/images/${image.id}`}
+        className="block h-full"
+        onClick={(e) => {
+          if (selecting) {
+            e.preventDefault();
+            onToggle(image.id);
+          }
+        }}
+        aria-label={image.record.params.prompt}
+      >
+        <Thumb image={image} className="h-full w-full" imgClassName="transition-transform duration-300 group-hover:scale-[1.03]" />
+        <div className="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/70 to-transparent p-2.5 pt-8 opacity-0 transition-opacity group-hover:opacity-100">
+          <p className="line-clamp-2 text-xs text-white">{image.record.params.prompt}</p>
+        </div>
+      </Link>
+      <button
+        type="button"
+        aria-pressed={selected}
+        aria-label={selected ? 'Deselect image' : 'Select image'}
+        onClick={() => onToggle(image.id)}
+        className={cn(
+          'absolute left-2 top-2 flex h-6 w-6 items-center justify-center rounded-md border transition-opacity',
+          selected
+            ? 'border-accent bg-accent text-white opacity-100'
+            : 'border-white/70 bg-black/30 text-transparent opacity-0 backdrop-blur group-hover:opacity-100 focus-visible:opacity-100',
+          selecting && 'opacity-100',
+        )}
+      >
+        <Check className="h-4 w-4" aria-hidden />
+      </button>
+    </div>
+  );
+}

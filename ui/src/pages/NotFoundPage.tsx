@@ -1,0 +1,20 @@
+import { Link } from 'react-router';
+import { Compass } from 'lucide-react';
+import { EmptyState } from '../components/ui';
+
+export function NotFoundPage() {
+  return (
+    <EmptyState
+      className="min-h-[60vh]"
+      icon={<Compass className="h-5 w-5" aria-hidden />}
+      title="Page not found"
+      action={
+        <Link to="/" className="btn-primary">
+          Back to Create
+        </Link>
+      }
+    >
+      There is nothing at this address.
+    </EmptyState>
+  );
+}

@@ -1,0 +1,130 @@
+import { CheckCircle2, CircleDashed, Cpu, Monitor, Moon, Sun } from 'lucide-react';
+import { useAccount, useLedger, useProviders } from '../api/hooks';
+import { ErrorState, Skeleton } from '../components/ui';
+import { useTheme, type Theme } from '../lib/theme';
+import { cn, formatCredits, formatDate } from '../lib/format';
+
+const THEMES: Array<{ value: Theme; label: string; icon: typeof Sun }> = [
+  { value: 'light', label: 'Light', icon: Sun },
+  { value: 'dark', label: 'Dark', icon: Moon },
+  { value: 'system', label: 'System', icon: Monitor },
+];
+
+export function SettingsPage() {
+  const [theme, setTheme] = useTheme();
+  const providers = useProviders();
+  const account = useAccount();
+  const charging = account.data?.charging ?? false;
+  const ledger = useLedger(charging);
+
+  return (
+    <div className="mx-auto max-w-3xl space-y-6 px-4 py-6 sm:px-6">
+      <h1 className="text-lg font-semibold">Settings</h1>
+
+      <section className="card p-5" aria-labelledby="appearance">
+        <h2 id="appearance" className="text-sm font-semibold">
+          Appearance
+        </h2>
+        <p className="mt-1 text-xs text-fg-muted">Saved on this device.</p>
+        <div role="radiogroup" aria-label="Theme" className="mt-4 grid grid-cols-3 gap-2">
+          {THEMES.map(({ value, label, icon: Icon }) => (
+            <button
+              key={value}
+              type="button"
+              role="radio"
+              aria-checked={theme === value}
+              onClick={() => setTheme(value)}
+              className={cn(
+                'flex flex-col items-center gap-2 rounded-xl border px-3 py-4 text-sm font-medium transition-colors',
+                theme === value ? 'border-accent/60 bg-accent/10 text-fg' : 'border-line text-fg-muted hover:text-fg',
+              )}
+            >
+              <Icon className="h-5 w-5" aria-hidden />
+              {label}
+            </button>
+          ))}
+        </div>
+      </section>
+
+      <section className="card p-5" aria-labelledby="providers">
+        <h2 id="providers" className="text-sm font-semibold">
+          Providers
+        </h2>
+        <p className="mt-1 text-xs text-fg-muted">
+          AI providers need an API key in the server configuration. The offline renderer always works.
+        </p>
+        {providers.isPending ? (
+          <div className="mt-4 space-y-2">
+            <Skeleton className="h-12" />
+            <Skeleton className="h-12" />
+          </div>
+        ) : providers.isError ? (
+          <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />
+        ) : (
+          <ul className="mt-4 divide-y divide-line rounded-xl border border-line">
+            {providers.data.providers.map((p) => (
+              <li key={p.id} className="flex items-center gap-3 px-4 py-3">
+                {p.offline ? (
+                  <Cpu className="h-4 w-4 text-fg-subtle" aria-hidden />
+                ) : p.configured ? (
+                  <CheckCircle2 className="h-4 w-4 text-emerald-500" aria-hidden />
+                ) : (
+                  <CircleDashed className="h-4 w-4 text-fg-subtle" aria-hidden />
+                )}
+                <div className="min-w-0 flex-1">
+                  <p className="font-medium">{p.name}</p>
+                  {p.offline && <p className="text-xs text-fg-subtle">Offline renderer — not an AI model</p>}
+                </div>
+                <span
+                  className={cn(
+                    'chip',
+                    (p.configured || p.offline) && 'border-emerald-500/30 bg-emerald-500/10 text-emerald-600 dark:text-emerald-400',
+                  )}
+                >
+                  {p.offline ? 'Built in' : p.configured ? 'Configured' : 'Not configured'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {account.data && (
+        <section className="card p-5" aria-labelledby="credits" id="credits">
+          <h2 id="credits-title" className="text-sm font-semibold">
+            Account
+          </h2>
+          <p className="mt-1 text-sm text-fg-muted">
+            Signed in as <span className="text-fg">{account.data.user.username}</span>
+            {account.data.user.email && <> ({account.data.user.email})</>}
+          </p>
+          {charging ? (
+            <>
+              <p className="mt-4 text-2xl font-semibold tabular-nums">{formatCredits(account.data.balance)}</p>
+              <h3 className="mt-5 text-xs font-medium uppercase tracking-wider text-fg-subtle">Recent activity</h3>
+              {ledger.data && ledger.data.entries.length > 0 ? (
+                <ul className="mt-2 divide-y divide-line text-sm">
+                  {ledger.data.entries.map((e) => (
+                    <li key={e.id} className="flex items-center gap-3 py-2">
+                      <span className="w-16 text-xs capitalize text-fg-subtle">{e.kind}</span>
+                      <span className="min-w-0 flex-1 truncate text-fg-muted">{e.memo}</span>
+                      <span className={cn('tabular-nums', e.amount > 0 ? 'text-emerald-500' : 'text-fg')}>
+                        {e.amount > 0 ? '+' : ''}
+                        {e.amount}
+                      </span>
+                      <span className="hidden w-40 text-right text-xs text-fg-subtle sm:inline">{formatDate(e.created_at)}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="mt-2 text-sm text-fg-subtle">No activity yet.</p>
+              )}
+            </>
+          ) : (
+            <p className="mt-2 text-xs text-fg-subtle">Credits are not charged on this server.</p>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
