@@ -96,7 +96,11 @@ pub const LOCAL_OWNER_ID: &str = "local-owner";
 
 impl App {
     pub fn new(parts: AppParts) -> App {
-        let providers = parts.providers.into_iter().map(|p| (p.id().to_string(), p)).collect();
+        let providers = parts
+            .providers
+            .into_iter()
+            .map(|p| (p.id().to_string(), p))
+            .collect();
         App(Arc::new(Inner {
             config: parts.config,
             store: parts.store,
@@ -119,7 +123,11 @@ impl App {
     /// The model a new user's first click should use: the offline renderer unless a provider is configured.
     pub fn default_model(&self) -> String {
         let configured = self.catalogue.models().iter().find(|m| {
-            !m.offline && self.provider(&m.provider).map(|p| p.configured()).unwrap_or(false)
+            !m.offline
+                && self
+                    .provider(&m.provider)
+                    .map(|p| p.configured())
+                    .unwrap_or(false)
         });
         configured
             .map(|m| m.id.clone())
@@ -137,7 +145,10 @@ impl App {
         };
         let user = self.store.upsert_user(&user).await?;
         self.grant_starting_credits(&user.id).await?;
-        Ok(Caller::User { id: user.id, role: user.role })
+        Ok(Caller::User {
+            id: user.id,
+            role: user.role,
+        })
     }
 
     /// Grants the configured starting credits exactly once per account.

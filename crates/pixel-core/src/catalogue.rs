@@ -39,7 +39,12 @@ pub enum SizeRule {
     /// Only these exact sizes.
     Fixed { sizes: Vec<SizePreset> },
     /// Any width and height in [min, max] that is a multiple of `multiple_of`; presets are suggestions.
-    Range { min: u32, max: u32, multiple_of: u32, presets: Vec<SizePreset> },
+    Range {
+        min: u32,
+        max: u32,
+        multiple_of: u32,
+        presets: Vec<SizePreset>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
@@ -90,7 +95,11 @@ pub struct Model {
 }
 
 fn preset(label: &str, width: u32, height: u32) -> SizePreset {
-    SizePreset { label: label.to_string(), width, height }
+    SizePreset {
+        label: label.to_string(),
+        width,
+        height,
+    }
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -117,9 +126,10 @@ impl Catalogue {
                 id: OFFLINE_MODEL_ID.into(),
                 provider: "local".into(),
                 name: "Offline sketch renderer".into(),
-                description: "Built-in offline renderer: abstract compositions drawn from your words. \
+                description:
+                    "Built-in offline renderer: abstract compositions drawn from your words. \
                               Not an AI model; needs no key and no network."
-                    .into(),
+                        .into(),
                 offline: true,
                 credits: 0,
                 speed: Speed::Instant,
@@ -149,7 +159,8 @@ impl Catalogue {
                 id: "gpt-image-1".into(),
                 provider: "openai".into(),
                 name: "GPT Image 1".into(),
-                description: "OpenAI's newest image model: strong prompt following and text.".into(),
+                description: "OpenAI's newest image model: strong prompt following and text."
+                    .into(),
                 offline: false,
                 credits: 6,
                 speed: Speed::Slow,
@@ -306,32 +317,54 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
         ));
     }
     let model = catalogue.get(&req.model).ok_or_else(|| {
-        Error::new(ErrorCode::UnknownModel, format!("unknown model '{}'", req.model))
+        Error::new(
+            ErrorCode::UnknownModel,
+            format!("unknown model '{}'", req.model),
+        )
     })?;
     let n = req.n.unwrap_or(1);
     if n < 1 || n > model.max_images {
         return Err(Error::new(
             ErrorCode::InvalidCount,
-            format!("the number of images must be 1–{}; got {n}", model.max_images),
+            format!(
+                "the number of images must be 1–{}; got {n}",
+                model.max_images
+            ),
         ));
     }
     let (width, height) = match (req.width, req.height) {
         (None, None) => (model.default_size.width, model.default_size.height),
         (Some(w), Some(h)) => (w, h),
-        _ => return Err(Error::new(ErrorCode::InvalidSize, "give both width and height, or neither")),
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidSize,
+                "give both width and height, or neither",
+            ))
+        }
     };
     match &model.sizes {
         SizeRule::Fixed { sizes } => {
             if !sizes.iter().any(|s| s.width == width && s.height == height) {
-                let legal: Vec<String> =
-                    sizes.iter().map(|s| format!("{}x{}", s.width, s.height)).collect();
+                let legal: Vec<String> = sizes
+                    .iter()
+                    .map(|s| format!("{}x{}", s.width, s.height))
+                    .collect();
                 return Err(Error::new(
                     ErrorCode::InvalidSize,
-                    format!("{} supports {}; got {width}x{height}", model.name, legal.join(", ")),
+                    format!(
+                        "{} supports {}; got {width}x{height}",
+                        model.name,
+                        legal.join(", ")
+                    ),
                 ));
             }
         }
-        SizeRule::Range { min, max, multiple_of, .. } => {
+        SizeRule::Range {
+            min,
+            max,
+            multiple_of,
+            ..
+        } => {
             for (name, v) in [("width", width), ("height", height)] {
                 if v < *min || v > *max || v % multiple_of != 0 {
                     return Err(Error::new(
@@ -425,7 +458,11 @@ mod tests {
     use super::*;
 
     fn req(model: &str) -> GenerationRequest {
-        GenerationRequest { prompt: "a red fox".into(), model: model.into(), ..Default::default() }
+        GenerationRequest {
+            prompt: "a red fox".into(),
+            model: model.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -440,18 +477,87 @@ mod tests {
     fn rejects_bad_input_with_specific_codes() {
         let c = Catalogue::builtin();
         let cases: Vec<(GenerationRequest, ErrorCode)> = vec![
-            (GenerationRequest { prompt: "  ".into(), ..req("local-sketch") }, ErrorCode::InvalidPrompt),
-            (GenerationRequest { prompt: "x".repeat(3501), ..req("local-sketch") }, ErrorCode::InvalidPrompt),
+            (
+                GenerationRequest {
+                    prompt: "  ".into(),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidPrompt,
+            ),
+            (
+                GenerationRequest {
+                    prompt: "x".repeat(3501),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidPrompt,
+            ),
             (req("nope"), ErrorCode::UnknownModel),
-            (GenerationRequest { n: Some(0), ..req("local-sketch") }, ErrorCode::InvalidCount),
-            (GenerationRequest { n: Some(11), ..req("local-sketch") }, ErrorCode::InvalidCount),
-            (GenerationRequest { width: Some(100), height: Some(512), ..req("local-sketch") }, ErrorCode::InvalidSize),
-            (GenerationRequest { width: Some(4096), height: Some(512), ..req("local-sketch") }, ErrorCode::InvalidSize),
-            (GenerationRequest { width: Some(512), height: Some(512), ..req("dall-e-3") }, ErrorCode::InvalidSize),
-            (GenerationRequest { steps: Some(20), ..req("local-sketch") }, ErrorCode::UnsupportedParameter),
-            (GenerationRequest { seed: Some(-1), ..req("local-sketch") }, ErrorCode::InvalidParameter),
-            (GenerationRequest { quality: Some("ultra".into()), ..req("dall-e-3") }, ErrorCode::InvalidParameter),
-            (GenerationRequest { negative_prompt: Some("x".repeat(1001)), ..req("local-sketch") }, ErrorCode::InvalidPrompt),
+            (
+                GenerationRequest {
+                    n: Some(0),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidCount,
+            ),
+            (
+                GenerationRequest {
+                    n: Some(11),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidCount,
+            ),
+            (
+                GenerationRequest {
+                    width: Some(100),
+                    height: Some(512),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidSize,
+            ),
+            (
+                GenerationRequest {
+                    width: Some(4096),
+                    height: Some(512),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidSize,
+            ),
+            (
+                GenerationRequest {
+                    width: Some(512),
+                    height: Some(512),
+                    ..req("dall-e-3")
+                },
+                ErrorCode::InvalidSize,
+            ),
+            (
+                GenerationRequest {
+                    steps: Some(20),
+                    ..req("local-sketch")
+                },
+                ErrorCode::UnsupportedParameter,
+            ),
+            (
+                GenerationRequest {
+                    seed: Some(-1),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidParameter,
+            ),
+            (
+                GenerationRequest {
+                    quality: Some("ultra".into()),
+                    ..req("dall-e-3")
+                },
+                ErrorCode::InvalidParameter,
+            ),
+            (
+                GenerationRequest {
+                    negative_prompt: Some("x".repeat(1001)),
+                    ..req("local-sketch")
+                },
+                ErrorCode::InvalidPrompt,
+            ),
         ];
         for (r, code) in cases {
             let err = validate(&c, &r).expect_err("must be rejected");
@@ -462,7 +568,10 @@ mod tests {
     #[test]
     fn prompt_limit_counts_characters_not_bytes() {
         let c = Catalogue::builtin();
-        let r = GenerationRequest { prompt: "é".repeat(3500), ..req("local-sketch") };
+        let r = GenerationRequest {
+            prompt: "é".repeat(3500),
+            ..req("local-sketch")
+        };
         assert!(validate(&c, &r).is_ok());
     }
 

@@ -60,7 +60,13 @@ impl Caller {
         }
     }
     pub fn is_admin(&self) -> bool {
-        matches!(self, Caller::User { role: Role::Admin, .. })
+        matches!(
+            self,
+            Caller::User {
+                role: Role::Admin,
+                ..
+            }
+        )
     }
     /// Whether the caller may read something owned by `owner_id` with the given visibility.
     pub fn can_read(&self, owner_id: &str, visibility: Visibility) -> bool {
@@ -323,9 +329,14 @@ impl LedgerKind {
         }
     }
     pub fn parse(s: &str) -> Option<LedgerKind> {
-        [LedgerKind::Grant, LedgerKind::Reserve, LedgerKind::Capture, LedgerKind::Refund]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            LedgerKind::Grant,
+            LedgerKind::Reserve,
+            LedgerKind::Capture,
+            LedgerKind::Refund,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -38,5 +38,8 @@ pub fn new_id() -> String {
 
 /// The URLs of an image's original and thumbnail. Both shells serve media under `/media`.
 pub fn media_urls(image_id: &str) -> (String, String) {
-    (format!("/media/{image_id}/original"), format!("/media/{image_id}/thumb"))
+    (
+        format!("/media/{image_id}/original"),
+        format!("/media/{image_id}/thumb"),
+    )
 }

@@ -197,8 +197,12 @@ fn page_limit(limit: Option<u32>) -> u32 {
 
 /// Cursors are `<created_at>.<id>`: stable under inserts, no deep offsets.
 fn parse_cursor(cursor: Option<&str>) -> Result<Option<(Millis, String)>> {
-    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
-    let (ts, id) = c.split_once('.').ok_or_else(|| Error::invalid("malformed cursor"))?;
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let (ts, id) = c
+        .split_once('.')
+        .ok_or_else(|| Error::invalid("malformed cursor"))?;
     let ts: Millis = ts.parse().map_err(|_| Error::invalid("malformed cursor"))?;
     Ok(Some((ts, id.to_string())))
 }
@@ -208,7 +212,10 @@ fn cursor_of(created_at: Millis, id: &str) -> String {
 }
 
 pub async fn catalogue_list(app: &App, _caller: &Caller, _input: Empty) -> Result<CatalogueOutput> {
-    Ok(CatalogueOutput { models: app.catalogue.models().to_vec(), default_model: app.default_model() })
+    Ok(CatalogueOutput {
+        models: app.catalogue.models().to_vec(),
+        default_model: app.default_model(),
+    })
 }
 
 pub async fn providers_list(app: &App, _caller: &Caller, _input: Empty) -> Result<ProvidersOutput> {
@@ -228,26 +235,48 @@ pub async fn providers_list(app: &App, _caller: &Caller, _input: Empty) -> Resul
 
 pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<AccountOutput> {
     let id = caller.user_id()?;
-    let user = app.store.get_user(id).await?.ok_or_else(|| Error::not_found("account"))?;
+    let user = app
+        .store
+        .get_user(id)
+        .await?
+        .ok_or_else(|| Error::not_found("account"))?;
     let balance = app.store.balance(id).await?;
-    Ok(AccountOutput { user, balance, charging: app.config.charging == ChargePolicy::Charge })
+    Ok(AccountOutput {
+        user,
+        balance,
+        charging: app.config.charging == ChargePolicy::Charge,
+    })
 }
 
 /// Validates, reserves credits and enqueues one job per image, all in one transaction.
-pub async fn generations_create(app: &App, caller: &Caller, input: GenerationRequest) -> Result<SubmitOutput> {
+pub async fn generations_create(
+    app: &App,
+    caller: &Caller,
+    input: GenerationRequest,
+) -> Result<SubmitOutput> {
     let owner = caller.user_id()?.to_string();
     let valid = validate(&app.catalogue, &input)?;
     let provider = app.provider(&valid.provider).ok_or_else(|| {
-        Error::new(ErrorCode::ModelUnavailable, format!("{} is not available in this build", valid.params.model))
+        Error::new(
+            ErrorCode::ModelUnavailable,
+            format!("{} is not available in this build", valid.params.model),
+        )
     })?;
     if !provider.configured() {
         return Err(Error::new(
             ErrorCode::ModelUnavailable,
-            format!("{} is not configured: add its API key in the settings", provider.name()),
+            format!(
+                "{} is not configured: add its API key in the settings",
+                provider.name()
+            ),
         ));
     }
     if let Some(source) = &input.remix_of {
-        let image = app.store.get_image(source).await?.ok_or_else(|| Error::not_found("remixed image"))?;
+        let image = app
+            .store
+            .get_image(source)
+            .await?
+            .ok_or_else(|| Error::not_found("remixed image"))?;
         if !caller.can_read(&image.owner_id, image.visibility) {
             return Err(Error::not_found("remixed image"));
         }
@@ -295,20 +324,34 @@ pub async fn generations_create(app: &App, caller: &Caller, input: GenerationReq
         idempotency_key: format!("reserve:{}", set.id),
         memo: format!("{} x {}", valid.n, valid.params.model),
     });
-    let sub = NewSubmission { set: set.clone(), jobs: jobs.clone(), reserve };
+    let sub = NewSubmission {
+        set: set.clone(),
+        jobs: jobs.clone(),
+        reserve,
+    };
     app.store.submit(&sub).await?;
     app.metrics.submitted(jobs.len());
     for job in &jobs {
-        app.events.publish(Envelope { user_id: owner.clone(), event: Event::GenerationQueued { job: job.clone() } });
+        app.events.publish(Envelope {
+            user_id: owner.clone(),
+            event: Event::GenerationQueued { job: job.clone() },
+        });
     }
     if total > 0 {
         let balance = app.store.balance(&owner).await?;
-        app.events.publish(Envelope { user_id: owner.clone(), event: Event::BalanceChanged { balance } });
+        app.events.publish(Envelope {
+            user_id: owner.clone(),
+            event: Event::BalanceChanged { balance },
+        });
     }
     for _ in &jobs {
         app.job_ready.notify_one();
     }
-    Ok(SubmitOutput { set, jobs, cost: total })
+    Ok(SubmitOutput {
+        set,
+        jobs,
+        cost: total,
+    })
 }
 
 fn random_seed() -> u32 {
@@ -317,7 +360,11 @@ fn random_seed() -> u32 {
 }
 
 async fn own_job(app: &App, caller: &Caller, job_id: &str) -> Result<Job> {
-    let job = app.store.get_job(job_id).await?.ok_or_else(|| Error::not_found("job"))?;
+    let job = app
+        .store
+        .get_job(job_id)
+        .await?
+        .ok_or_else(|| Error::not_found("job"))?;
     if !caller.can_read(&job.owner_id, Visibility::Private) {
         return Err(Error::not_found("job"));
     }
@@ -331,7 +378,10 @@ pub async fn generations_get(app: &App, caller: &Caller, input: JobRef) -> Resul
 pub async fn generations_list(app: &App, caller: &Caller, input: JobsQuery) -> Result<JobsOutput> {
     let owner = caller.user_id()?;
     let states = input.states.unwrap_or_default();
-    let jobs = app.store.list_jobs(owner, &states, page_limit(input.limit)).await?;
+    let jobs = app
+        .store
+        .list_jobs(owner, &states, page_limit(input.limit))
+        .await?;
     Ok(JobsOutput { jobs })
 }
 
@@ -339,10 +389,17 @@ pub async fn generations_list(app: &App, caller: &Caller, input: JobsQuery) -> R
 pub async fn generations_cancel(app: &App, caller: &Caller, input: JobRef) -> Result<Job> {
     let job = own_job(app, caller, &input.job_id).await?;
     if job.state.is_final() {
-        return Err(Error::new(ErrorCode::Conflict, format!("the job already ended ({})", job.state.as_str())));
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("the job already ended ({})", job.state.as_str()),
+        ));
     }
     let now = app.clock.now_ms();
-    let after = app.store.request_cancel(&job.id, now).await?.ok_or_else(|| Error::not_found("job"))?;
+    let after = app
+        .store
+        .request_cancel(&job.id, now)
+        .await?
+        .ok_or_else(|| Error::not_found("job"))?;
     if after.state == JobState::Cancelled {
         crate::runner::announce_end(app, &after).await;
     } else if let Ok(running) = app.running.lock() {
@@ -357,7 +414,10 @@ pub async fn generations_cancel(app: &App, caller: &Caller, input: JobRef) -> Re
 pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Result<SubmitOutput> {
     let job = own_job(app, caller, &input.job_id).await?;
     if !job.state.is_final() || job.state == JobState::Succeeded {
-        return Err(Error::new(ErrorCode::Conflict, "only a failed, cancelled or moderated job can be retried"));
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            "only a failed, cancelled or moderated job can be retried",
+        ));
     }
     let reuse_seed = app.catalogue.get(&job.params.model).is_some_and(|m| m.seed);
     let p = job.params;
@@ -379,14 +439,30 @@ pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Res
 }
 
 pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDetail> {
-    let set = app.store.get_set(&input.set_id).await?.ok_or_else(|| Error::not_found("set"))?;
+    let set = app
+        .store
+        .get_set(&input.set_id)
+        .await?
+        .ok_or_else(|| Error::not_found("set"))?;
     if !caller.can_read(&set.owner_id, Visibility::Private) {
         return Err(Error::not_found("set"));
     }
     let jobs = app.store.set_jobs(&set.id).await?;
-    let filter = ImageFilter { set_id: Some(set.id.clone()), ..Default::default() };
-    let mut images =
-        app.store.list_images(&set.owner_id, &filter, &PageRequest { before: None, limit: MAX_PAGE }).await?;
+    let filter = ImageFilter {
+        set_id: Some(set.id.clone()),
+        ..Default::default()
+    };
+    let mut images = app
+        .store
+        .list_images(
+            &set.owner_id,
+            &filter,
+            &PageRequest {
+                before: None,
+                limit: MAX_PAGE,
+            },
+        )
+        .await?;
     images.sort_by_key(|i| i.record.index);
     Ok(SetDetail { set, jobs, images })
 }
@@ -394,14 +470,23 @@ pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDe
 pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<SetsOutput> {
     let owner = caller.user_id()?;
     let limit = page_limit(input.limit);
-    let page = PageRequest { before: parse_cursor(input.before.as_deref())?, limit };
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit,
+    };
     let sets = app.store.list_sets(owner, &page).await?;
-    let next = (sets.len() as u32 == limit).then(|| sets.last().map(|s| cursor_of(s.created_at, &s.id))).flatten();
+    let next = (sets.len() as u32 == limit)
+        .then(|| sets.last().map(|s| cursor_of(s.created_at, &s.id)))
+        .flatten();
     Ok(SetsOutput { sets, next })
 }
 
 pub async fn images_get(app: &App, caller: &Caller, input: ImageRef) -> Result<Image> {
-    let image = app.store.get_image(&input.image_id).await?.ok_or_else(|| Error::not_found("image"))?;
+    let image = app
+        .store
+        .get_image(&input.image_id)
+        .await?
+        .ok_or_else(|| Error::not_found("image"))?;
     if !caller.can_read(&image.owner_id, image.visibility) {
         return Err(Error::not_found("image"));
     }
@@ -411,19 +496,36 @@ pub async fn images_get(app: &App, caller: &Caller, input: ImageRef) -> Result<I
 pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Result<ImagesOutput> {
     let owner = caller.user_id()?;
     let limit = page_limit(input.limit);
-    let page = PageRequest { before: parse_cursor(input.before.as_deref())?, limit };
-    let text = input.text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit,
+    };
+    let text = input
+        .text
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
         return Err(Error::invalid("the search text is over 200 characters"));
     }
-    let filter = ImageFilter { model: input.model, text, from: input.from, to: input.to, set_id: input.set_id };
+    let filter = ImageFilter {
+        model: input.model,
+        text,
+        from: input.from,
+        to: input.to,
+        set_id: input.set_id,
+    };
     let images = app.store.list_images(owner, &filter, &page).await?;
-    let next =
-        (images.len() as u32 == limit).then(|| images.last().map(|i| cursor_of(i.created_at, &i.id))).flatten();
+    let next = (images.len() as u32 == limit)
+        .then(|| images.last().map(|i| cursor_of(i.created_at, &i.id)))
+        .flatten();
     Ok(ImagesOutput { images, next })
 }
 
-pub async fn images_delete(app: &App, caller: &Caller, input: DeleteImages) -> Result<DeleteOutput> {
+pub async fn images_delete(
+    app: &App,
+    caller: &Caller,
+    input: DeleteImages,
+) -> Result<DeleteOutput> {
     let owner = caller.user_id()?;
     if input.image_ids.is_empty() || input.image_ids.len() > 500 {
         return Err(Error::invalid("give 1–500 image ids"));
@@ -434,7 +536,10 @@ pub async fn images_delete(app: &App, caller: &Caller, input: DeleteImages) -> R
 
 pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Result<LedgerOutput> {
     let owner = caller.user_id()?;
-    let entries = app.store.ledger_entries(owner, page_limit(input.limit)).await?;
+    let entries = app
+        .store
+        .ledger_entries(owner, page_limit(input.limit))
+        .await?;
     let balance = app.store.balance(owner).await?;
     Ok(LedgerOutput { entries, balance })
 }

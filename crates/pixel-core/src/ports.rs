@@ -28,9 +28,14 @@ pub struct NewSubmission {
 /// How a running job ends.
 #[derive(Debug, Clone)]
 pub enum JobOutcome {
-    Succeeded { image: Box<Image> },
+    Succeeded {
+        image: Box<Image>,
+    },
     /// Failed, cancelled or moderated; the reservation is refunded in the same transaction.
-    Ended { state: JobState, error: crate::Error },
+    Ended {
+        state: JobState,
+        error: crate::Error,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -62,27 +67,61 @@ pub trait Store: Send + Sync {
     async fn balance(&self, user_id: &str) -> Result<i64>;
     /// Applies one ledger move; a repeated idempotency key is a no-op returning the original entry.
     /// Fails with `insufficient_credits` if the balance would go negative.
-    async fn apply_ledger(&self, user_id: &str, mv: &LedgerMove, job_id: Option<&str>) -> Result<LedgerEntry>;
+    async fn apply_ledger(
+        &self,
+        user_id: &str,
+        mv: &LedgerMove,
+        job_id: Option<&str>,
+    ) -> Result<LedgerEntry>;
     async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>>;
 
     async fn submit(&self, sub: &NewSubmission) -> Result<()>;
     /// Claims the next runnable job with a lease, or returns None.
-    async fn claim_job(&self, worker: &str, now: Millis, lease_until: Millis) -> Result<Option<Job>>;
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: Millis,
+        lease_until: Millis,
+    ) -> Result<Option<Job>>;
     /// Extends the lease; returns false if the worker lost it; also reports a cancel request.
-    async fn renew_lease(&self, job_id: &str, worker: &str, lease_until: Millis) -> Result<LeaseStatus>;
+    async fn renew_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        lease_until: Millis,
+    ) -> Result<LeaseStatus>;
     async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()>;
     async fn remote_handle(&self, job_id: &str) -> Result<Option<String>>;
     async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()>;
     /// Puts a running job back in the queue to run after `run_after`, keeping the error.
-    async fn requeue_job(&self, job_id: &str, worker: &str, run_after: Millis, error: &crate::Error) -> Result<bool>;
+    async fn requeue_job(
+        &self,
+        job_id: &str,
+        worker: &str,
+        run_after: Millis,
+        error: &crate::Error,
+    ) -> Result<bool>;
     /// Ends a running job held by `worker`; returns the final job or None if the lease was lost.
-    async fn finish_job(&self, job_id: &str, worker: Option<&str>, outcome: &JobOutcome, now: Millis) -> Result<Option<Job>>;
+    async fn finish_job(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        outcome: &JobOutcome,
+        now: Millis,
+    ) -> Result<Option<Job>>;
     /// Cancels a queued job at once (refunding it), or flags a running one. Returns the job after.
     async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>>;
     /// Jobs whose lease expired (or all running jobs when `all` is true, for a single-node restart).
     async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>>;
     /// Takes over an expired lease so that exactly one node recovers the job.
-    async fn steal_lease(&self, job_id: &str, worker: &str, now: Millis, lease_until: Millis, all: bool) -> Result<bool>;
+    async fn steal_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        now: Millis,
+        lease_until: Millis,
+        all: bool,
+    ) -> Result<bool>;
     /// Puts back in the queue every job held by workers whose id starts with `worker_prefix`
     /// (a graceful shutdown), without counting the interrupted attempt.
     async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64>;
@@ -95,7 +134,12 @@ pub trait Store: Send + Sync {
     async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>>;
     async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>>;
     async fn get_image(&self, id: &str) -> Result<Option<Image>>;
-    async fn list_images(&self, owner_id: &str, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>>;
+    async fn list_images(
+        &self,
+        owner_id: &str,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<Image>>;
     /// Deletes the owner's images among `ids`; returns the ids deleted.
     async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>>;
 }
@@ -158,7 +202,10 @@ pub struct ProviderOutput {
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum ProviderError {
     #[error("temporary provider failure: {message}")]
-    Retryable { message: String, retry_after: Option<Duration> },
+    Retryable {
+        message: String,
+        retry_after: Option<Duration>,
+    },
     #[error("timed out: {message}")]
     Timeout { message: String },
     #[error("provider rejected the request: {message}")]
@@ -189,7 +236,11 @@ pub trait Provider: Send + Sync {
     fn name(&self) -> &'static str;
     fn configured(&self) -> bool;
     /// Makes one image. Sync providers return at once; async ones submit, report the handle, and poll.
-    async fn generate(&self, req: &ProviderRequest, ctx: &dyn JobContext) -> Result<ProviderOutput, ProviderError>;
+    async fn generate(
+        &self,
+        req: &ProviderRequest,
+        ctx: &dyn JobContext,
+    ) -> Result<ProviderOutput, ProviderError>;
 }
 
 /// Publishes events to the clients of their addressee.

@@ -13,7 +13,11 @@ use crate::domain::Caller;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ops;
 
-type Handler = Arc<dyn Fn(App, Caller, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value>> + Send + Sync>;
+type Handler = Arc<
+    dyn Fn(App, Caller, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value>>
+        + Send
+        + Sync,
+>;
 
 /// Whether an operation changes state (transports use it for rate limits and CSRF checks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +50,12 @@ impl Registry {
     {
         let handler: Handler = Arc::new(move |app, caller, value| {
             Box::pin(async move {
-                let input: I = serde_json::from_value(value)
-                    .map_err(|e| Error::new(ErrorCode::InvalidInput, format!("invalid input for {name}: {e}")))?;
+                let input: I = serde_json::from_value(value).map_err(|e| {
+                    Error::new(
+                        ErrorCode::InvalidInput,
+                        format!("invalid input for {name}: {e}"),
+                    )
+                })?;
                 let output = op(app, caller, input).await?;
                 serde_json::to_value(output).map_err(Error::internal)
             })
@@ -72,12 +80,24 @@ impl Registry {
     }
 
     /// Calls an operation by name with JSON input.
-    pub async fn call(&self, app: &App, caller: &Caller, name: &str, input: serde_json::Value) -> Result<serde_json::Value> {
-        let op = self
-            .ops
-            .get(name)
-            .ok_or_else(|| Error::new(ErrorCode::UnknownOperation, format!("unknown operation '{name}'")))?;
-        let input = if input.is_null() { serde_json::json!({}) } else { input };
+    pub async fn call(
+        &self,
+        app: &App,
+        caller: &Caller,
+        name: &str,
+        input: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let op = self.ops.get(name).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownOperation,
+                format!("unknown operation '{name}'"),
+            )
+        })?;
+        let input = if input.is_null() {
+            serde_json::json!({})
+        } else {
+            input
+        };
         (op.handler)(app.clone(), caller.clone(), input).await
     }
 
@@ -85,44 +105,90 @@ impl Registry {
     pub fn standard() -> Self {
         use OpKind::*;
         let mut r = Registry::default();
-        r.add("catalogue.list", Read, "Models with their parameters, limits and credit cost", |a, c, i| async move {
-            ops::catalogue_list(&a, &c, i).await
-        });
-        r.add("providers.list", Read, "Providers and whether each is configured", |a, c, i| async move {
-            ops::providers_list(&a, &c, i).await
-        });
-        r.add("account.get", Read, "The caller's account and credit balance", |a, c, i| async move {
-            ops::account_get(&a, &c, i).await
-        });
-        r.add("generations.create", Write, "Validate, reserve credits and queue a set of images", |a, c, i| async move {
-            ops::generations_create(&a, &c, i).await
-        });
-        r.add("generations.get", Read, "One job with its state and progress", |a, c, i| async move {
-            ops::generations_get(&a, &c, i).await
-        });
-        r.add("generations.list", Read, "The caller's recent jobs", |a, c, i| async move {
-            ops::generations_list(&a, &c, i).await
-        });
-        r.add("generations.cancel", Write, "Cancel a queued or running job (refunded)", |a, c, i| async move {
-            ops::generations_cancel(&a, &c, i).await
-        });
-        r.add("generations.retry", Write, "Run a failed job's request again", |a, c, i| async move {
-            ops::generations_retry(&a, &c, i).await
-        });
-        r.add("sets.get", Read, "A set with its jobs and images", |a, c, i| async move { ops::sets_get(&a, &c, i).await });
-        r.add("sets.list", Read, "The caller's sets, newest first", |a, c, i| async move { ops::sets_list(&a, &c, i).await });
-        r.add("images.get", Read, "One image with its generation record", |a, c, i| async move {
-            ops::images_get(&a, &c, i).await
-        });
-        r.add("images.list", Read, "The caller's images with filters, newest first", |a, c, i| async move {
-            ops::images_list(&a, &c, i).await
-        });
-        r.add("images.delete", Write, "Delete the caller's images", |a, c, i| async move {
-            ops::images_delete(&a, &c, i).await
-        });
-        r.add("ledger.list", Read, "The caller's credit ledger and balance", |a, c, i| async move {
-            ops::ledger_list(&a, &c, i).await
-        });
+        r.add(
+            "catalogue.list",
+            Read,
+            "Models with their parameters, limits and credit cost",
+            |a, c, i| async move { ops::catalogue_list(&a, &c, i).await },
+        );
+        r.add(
+            "providers.list",
+            Read,
+            "Providers and whether each is configured",
+            |a, c, i| async move { ops::providers_list(&a, &c, i).await },
+        );
+        r.add(
+            "account.get",
+            Read,
+            "The caller's account and credit balance",
+            |a, c, i| async move { ops::account_get(&a, &c, i).await },
+        );
+        r.add(
+            "generations.create",
+            Write,
+            "Validate, reserve credits and queue a set of images",
+            |a, c, i| async move { ops::generations_create(&a, &c, i).await },
+        );
+        r.add(
+            "generations.get",
+            Read,
+            "One job with its state and progress",
+            |a, c, i| async move { ops::generations_get(&a, &c, i).await },
+        );
+        r.add(
+            "generations.list",
+            Read,
+            "The caller's recent jobs",
+            |a, c, i| async move { ops::generations_list(&a, &c, i).await },
+        );
+        r.add(
+            "generations.cancel",
+            Write,
+            "Cancel a queued or running job (refunded)",
+            |a, c, i| async move { ops::generations_cancel(&a, &c, i).await },
+        );
+        r.add(
+            "generations.retry",
+            Write,
+            "Run a failed job's request again",
+            |a, c, i| async move { ops::generations_retry(&a, &c, i).await },
+        );
+        r.add(
+            "sets.get",
+            Read,
+            "A set with its jobs and images",
+            |a, c, i| async move { ops::sets_get(&a, &c, i).await },
+        );
+        r.add(
+            "sets.list",
+            Read,
+            "The caller's sets, newest first",
+            |a, c, i| async move { ops::sets_list(&a, &c, i).await },
+        );
+        r.add(
+            "images.get",
+            Read,
+            "One image with its generation record",
+            |a, c, i| async move { ops::images_get(&a, &c, i).await },
+        );
+        r.add(
+            "images.list",
+            Read,
+            "The caller's images with filters, newest first",
+            |a, c, i| async move { ops::images_list(&a, &c, i).await },
+        );
+        r.add(
+            "images.delete",
+            Write,
+            "Delete the caller's images",
+            |a, c, i| async move { ops::images_delete(&a, &c, i).await },
+        );
+        r.add(
+            "ledger.list",
+            Read,
+            "The caller's credit ledger and balance",
+            |a, c, i| async move { ops::ledger_list(&a, &c, i).await },
+        );
         r
     }
 }

@@ -11,7 +11,9 @@ use tokio::task::JoinSet;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode};
-use crate::ports::{JobContext, JobOutcome, LeaseStatus, ProviderError, ProviderOutput, ProviderRequest};
+use crate::ports::{
+    JobContext, JobOutcome, LeaseStatus, ProviderError, ProviderOutput, ProviderRequest,
+};
 
 /// Counters for the metrics endpoint.
 #[derive(Default)]
@@ -42,7 +44,8 @@ impl Metrics {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         if let (JobState::Succeeded, Some(done)) = (job.state, job.finished_at) {
-            self.job_ms_sum.fetch_add((done - job.created_at).max(0) as u64, Ordering::Relaxed);
+            self.job_ms_sum
+                .fetch_add((done - job.created_at).max(0) as u64, Ordering::Relaxed);
         }
     }
 }
@@ -66,8 +69,17 @@ impl Runner {
             let worker = format!("{worker_prefix}-w{i}");
             tasks.spawn(worker_loop(app.clone(), worker, stop_rx.clone()));
         }
-        tasks.spawn(reaper_loop(app.clone(), format!("{worker_prefix}-reaper"), stop_rx));
-        Ok(Runner { stop, tasks, app: app.clone(), worker_prefix })
+        tasks.spawn(reaper_loop(
+            app.clone(),
+            format!("{worker_prefix}-reaper"),
+            stop_rx,
+        ));
+        Ok(Runner {
+            stop,
+            tasks,
+            app: app.clone(),
+            worker_prefix,
+        })
     }
 
     /// Stops claiming work, lets running jobs finish within `grace`, and puts any still running back
@@ -88,7 +100,9 @@ impl Runner {
             }
         }
         match self.app.store.release_node_jobs(&self.worker_prefix).await {
-            Ok(n) if n > 0 => tracing::info!(released = n, "released running jobs back to the queue"),
+            Ok(n) if n > 0 => {
+                tracing::info!(released = n, "released running jobs back to the queue")
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "could not release running jobs"),
         }
@@ -137,7 +151,11 @@ async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()
     let now = app.clock.now_ms();
     for job in app.store.expired_jobs(now, all).await? {
         let until = now + app.config.lease.as_millis() as i64;
-        if !app.store.steal_lease(&job.id, worker, now, until, all).await? {
+        if !app
+            .store
+            .steal_lease(&job.id, worker, now, until, all)
+            .await?
+        {
             continue;
         }
         app.metrics.jobs_recovered.fetch_add(1, Ordering::Relaxed);
@@ -147,8 +165,15 @@ async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()
             app.store.requeue_job(&job.id, worker, now, &error).await?;
             app.job_ready.notify_one();
         } else {
-            let outcome = JobOutcome::Ended { state: JobState::Failed, error };
-            if let Some(done) = app.store.finish_job(&job.id, Some(worker), &outcome, now).await? {
+            let outcome = JobOutcome::Ended {
+                state: JobState::Failed,
+                error,
+            };
+            if let Some(done) = app
+                .store
+                .finish_job(&job.id, Some(worker), &outcome, now)
+                .await?
+            {
                 announce_end(app, &done).await;
             }
         }
@@ -160,11 +185,17 @@ async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()
 pub async fn announce_end(app: &App, job: &Job) {
     app.metrics.ended(job);
     if job.state != JobState::Succeeded {
-        app.events.publish(Envelope { user_id: job.owner_id.clone(), event: Event::GenerationFailed { job: job.clone() } });
+        app.events.publish(Envelope {
+            user_id: job.owner_id.clone(),
+            event: Event::GenerationFailed { job: job.clone() },
+        });
     }
     if job.refunded && job.cost > 0 {
         if let Ok(balance) = app.store.balance(&job.owner_id).await {
-            app.events.publish(Envelope { user_id: job.owner_id.clone(), event: Event::BalanceChanged { balance } });
+            app.events.publish(Envelope {
+                user_id: job.owner_id.clone(),
+                event: Event::BalanceChanged { balance },
+            });
         }
     }
 }
@@ -211,7 +242,12 @@ impl JobContext for RunContext {
     }
 
     async fn remote_handle(&self, handle: &str) {
-        if let Err(e) = self.app.store.set_remote_handle(&self.job_id, &self.worker, handle).await {
+        if let Err(e) = self
+            .app
+            .store
+            .set_remote_handle(&self.job_id, &self.worker, handle)
+            .await
+        {
             tracing::warn!(error = %e, job = %self.job_id, "could not save the provider handle");
         }
     }
@@ -239,7 +275,10 @@ async fn run_job(app: &App, worker: &str, job: Job) {
     if let Ok(mut running) = app.running.lock() {
         running.insert(job.id.clone(), cancel_tx.clone());
     }
-    app.events.publish(Envelope { user_id: job.owner_id.clone(), event: Event::GenerationStarted { job: job.clone() } });
+    app.events.publish(Envelope {
+        user_id: job.owner_id.clone(),
+        event: Event::GenerationStarted { job: job.clone() },
+    });
 
     let ctx = RunContext {
         app: app.clone(),
@@ -265,9 +304,15 @@ async fn run_job(app: &App, worker: &str, job: Job) {
             error: Error::new(ErrorCode::Cancelled, "cancelled"),
         }),
         Attempt::Done(output) => match store_output(app, &job, *output, provider_ms).await {
-            Ok(image) => Some(JobOutcome::Succeeded { image: Box::new(image) }),
+            Ok(image) => Some(JobOutcome::Succeeded {
+                image: Box::new(image),
+            }),
             Err(error) => {
-                let state = if error.code == ErrorCode::Moderated { JobState::Moderated } else { JobState::Failed };
+                let state = if error.code == ErrorCode::Moderated {
+                    JobState::Moderated
+                } else {
+                    JobState::Failed
+                };
                 Some(JobOutcome::Ended { state, error })
             }
         },
@@ -277,7 +322,11 @@ async fn run_job(app: &App, worker: &str, job: Job) {
         running.remove(&job.id);
     }
     let Some(outcome) = outcome else { return };
-    match app.store.finish_job(&job.id, Some(worker), &outcome, now).await {
+    match app
+        .store
+        .finish_job(&job.id, Some(worker), &outcome, now)
+        .await
+    {
         Ok(Some(done)) => {
             if let JobOutcome::Succeeded { image } = &outcome {
                 app.events.publish(Envelope {
@@ -291,17 +340,32 @@ async fn run_job(app: &App, worker: &str, job: Job) {
             }
             announce_end(app, &done).await;
         }
-        Ok(None) => tracing::warn!(job = %job.id, "job ended elsewhere before this worker finished it"),
+        Ok(None) => {
+            tracing::warn!(job = %job.id, "job ended elsewhere before this worker finished it")
+        }
         Err(e) => tracing::error!(job = %job.id, error = %e, "could not record the end of a job"),
     }
 }
 
-async fn attempt_job(app: &App, worker: &str, job: &Job, ctx: &RunContext, cancel_tx: &watch::Sender<bool>) -> Attempt {
+async fn attempt_job(
+    app: &App,
+    worker: &str,
+    job: &Job,
+    ctx: &RunContext,
+    cancel_tx: &watch::Sender<bool>,
+) -> Attempt {
     let Some(provider) = app.provider(&job.provider).cloned() else {
-        return Attempt::Failed(ProviderError::NotConfigured { message: format!("provider {} is not available", job.provider) });
+        return Attempt::Failed(ProviderError::NotConfigured {
+            message: format!("provider {} is not available", job.provider),
+        });
     };
     let resume_handle = app.store.remote_handle(&job.id).await.ok().flatten();
-    let req = ProviderRequest { job_id: job.id.clone(), params: job.params.clone(), seed: job.seed, resume_handle };
+    let req = ProviderRequest {
+        job_id: job.id.clone(),
+        params: job.params.clone(),
+        seed: job.seed,
+        resume_handle,
+    };
     let heartbeat = heartbeat(app, worker, &job.id, cancel_tx);
     let call = tokio::time::timeout(app.config.provider_timeout, provider.generate(&req, ctx));
     tokio::select! {
@@ -336,13 +400,25 @@ async fn heartbeat(app: &App, worker: &str, job_id: &str, cancel_tx: &watch::Sen
 }
 
 /// Retries a temporary failure with backoff while attempts remain; otherwise ends the job.
-async fn decide_failure(app: &App, worker: &str, job: &Job, err: ProviderError, now: Millis) -> Option<JobOutcome> {
+async fn decide_failure(
+    app: &App,
+    worker: &str,
+    job: &Job,
+    err: ProviderError,
+    now: Millis,
+) -> Option<JobOutcome> {
     let (state, code, retry_after) = match &err {
-        ProviderError::Retryable { retry_after, .. } => (JobState::Failed, ErrorCode::ProviderError, Some(*retry_after)),
+        ProviderError::Retryable { retry_after, .. } => (
+            JobState::Failed,
+            ErrorCode::ProviderError,
+            Some(*retry_after),
+        ),
         ProviderError::Timeout { .. } => (JobState::Failed, ErrorCode::Timeout, Some(None)),
         ProviderError::Rejected { .. } => (JobState::Failed, ErrorCode::ProviderRejected, None),
         ProviderError::Moderated { .. } => (JobState::Moderated, ErrorCode::Moderated, None),
-        ProviderError::NotConfigured { .. } => (JobState::Failed, ErrorCode::ModelUnavailable, None),
+        ProviderError::NotConfigured { .. } => {
+            (JobState::Failed, ErrorCode::ModelUnavailable, None)
+        }
         ProviderError::Cancelled => (JobState::Cancelled, ErrorCode::Cancelled, None),
     };
     let error = Error::new(code, err.to_string());
@@ -351,7 +427,11 @@ async fn decide_failure(app: &App, worker: &str, job: &Job, err: ProviderError, 
             let backoff = backoff(app, job.attempts, retry_after);
             let run_after = now + backoff.as_millis() as i64;
             tracing::info!(job = %job.id, attempt = job.attempts, ?backoff, error = %error, "retrying");
-            match app.store.requeue_job(&job.id, worker, run_after, &error).await {
+            match app
+                .store
+                .requeue_job(&job.id, worker, run_after, &error)
+                .await
+            {
                 Ok(true) => {
                     app.metrics.jobs_retried.fetch_add(1, Ordering::Relaxed);
                     let app = app.clone();
@@ -371,13 +451,21 @@ async fn decide_failure(app: &App, worker: &str, job: &Job, err: ProviderError, 
 
 /// Exponential backoff from the configured base, never sooner than the provider's Retry-After.
 fn backoff(app: &App, attempts: u32, retry_after: Option<Duration>) -> Duration {
-    let exp = app.config.retry_base.saturating_mul(1u32 << attempts.saturating_sub(1).min(16));
+    let exp = app
+        .config
+        .retry_base
+        .saturating_mul(1u32 << attempts.saturating_sub(1).min(16));
     let wait = exp.min(app.config.retry_max);
     retry_after.map_or(wait, |ra| ra.max(wait).min(app.config.retry_max.max(ra)))
 }
 
 /// Stores the original and its thumbnail and builds the image with its full record.
-async fn store_output(app: &App, job: &Job, output: ProviderOutput, provider_ms: i64) -> crate::Result<Image> {
+async fn store_output(
+    app: &App,
+    job: &Job,
+    output: ProviderOutput,
+    provider_ms: i64,
+) -> crate::Result<Image> {
     let processing = Instant::now();
     let bytes = output.image.bytes;
     let media = app.media.clone();
@@ -388,7 +476,10 @@ async fn store_output(app: &App, job: &Job, output: ProviderOutput, provider_ms:
     .await
     .map_err(Error::internal)?;
     let processed = processed.map_err(|e| {
-        Error::new(ErrorCode::ProviderError, format!("the provider returned an unreadable image: {}", e.message))
+        Error::new(
+            ErrorCode::ProviderError,
+            format!("the provider returned an unreadable image: {}", e.message),
+        )
     })?;
     let sha256 = app.blobs.put(&bytes).await?;
     let thumb_key = app.blobs.put(&processed.thumb_webp).await?;

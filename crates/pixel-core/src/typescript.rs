@@ -16,11 +16,48 @@ macro_rules! decls {
 /// The whole generated file.
 pub fn api_types() -> String {
     let decls: Vec<String> = decls![
-        ErrorCode, Error, Role, User, Visibility, JobState, GenerationParams, GenerationSet, Job, Timings,
-        GenerationRecord, Image, LedgerKind, LedgerEntry, Event, Speed, SizePreset, SizeRule, IntRange,
-        FloatRange, Model, GenerationRequest, Empty, CatalogueOutput, ProviderStatus, ProvidersOutput,
-        AccountOutput, SubmitOutput, JobRef, JobsQuery, JobsOutput, SetRef, SetDetail, PageQuery, SetsOutput,
-        ImageRef, ImagesQuery, ImagesOutput, DeleteImages, DeleteOutput, LedgerQuery, LedgerOutput,
+        ErrorCode,
+        Error,
+        Role,
+        User,
+        Visibility,
+        JobState,
+        GenerationParams,
+        GenerationSet,
+        Job,
+        Timings,
+        GenerationRecord,
+        Image,
+        LedgerKind,
+        LedgerEntry,
+        Event,
+        Speed,
+        SizePreset,
+        SizeRule,
+        IntRange,
+        FloatRange,
+        Model,
+        GenerationRequest,
+        Empty,
+        CatalogueOutput,
+        ProviderStatus,
+        ProvidersOutput,
+        AccountOutput,
+        SubmitOutput,
+        JobRef,
+        JobsQuery,
+        JobsOutput,
+        SetRef,
+        SetDetail,
+        PageQuery,
+        SetsOutput,
+        ImageRef,
+        ImagesQuery,
+        ImagesOutput,
+        DeleteImages,
+        DeleteOutput,
+        LedgerQuery,
+        LedgerOutput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\
@@ -37,7 +74,8 @@ pub fn api_types() -> String {
 mod tests {
     #[test]
     fn ui_types_are_fresh() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/api/types.ts");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/api/types.ts");
         let generated = super::api_types();
         if std::env::var("UPDATE_TYPES").is_ok() {
             std::fs::write(&path, &generated).expect("write types");

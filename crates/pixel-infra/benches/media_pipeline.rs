@@ -23,13 +23,16 @@ pub fn sample_png() -> Vec<u8> {
         }
     });
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode");
     out.into_inner()
 }
 
 fn bench(c: &mut Criterion) {
     let png = sample_png();
-    c.bench_function("media_pipeline_1024_png", |b| b.iter(|| ImagePipeline.process(&png).expect("process")));
+    c.bench_function("media_pipeline_1024_png", |b| {
+        b.iter(|| ImagePipeline.process(&png).expect("process"))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -22,7 +22,10 @@ thread_local! {
 pub struct ImagePipeline;
 
 fn bad_image(msg: impl std::fmt::Display) -> Error {
-    Error::new(ErrorCode::InvalidInput, format!("not a usable image: {msg}"))
+    Error::new(
+        ErrorCode::InvalidInput,
+        format!("not a usable image: {msg}"),
+    )
 }
 
 /// Fits (w, h) inside a `max` square, never enlarging.
@@ -31,9 +34,15 @@ pub fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
         return (w.max(1), h.max(1));
     }
     if w >= h {
-        (max, ((u64::from(h) * u64::from(max) / u64::from(w)) as u32).max(1))
+        (
+            max,
+            ((u64::from(h) * u64::from(max) / u64::from(w)) as u32).max(1),
+        )
     } else {
-        (((u64::from(w) * u64::from(max) / u64::from(h)) as u32).max(1), max)
+        (
+            ((u64::from(w) * u64::from(max) / u64::from(h)) as u32).max(1),
+            max,
+        )
     }
 }
 
@@ -42,11 +51,17 @@ fn resize(pixels: Vec<u8>, w: u32, h: u32, channels: u8, to_w: u32, to_h: u32) -
     if (w, h) == (to_w, to_h) {
         return Ok(pixels);
     }
-    let pt = if channels == 4 { PixelType::U8x4 } else { PixelType::U8x3 };
+    let pt = if channels == 4 {
+        PixelType::U8x4
+    } else {
+        PixelType::U8x3
+    };
     let src = FirImage::from_vec_u8(w, h, pixels, pt).map_err(bad_image)?;
     let mut dst = FirImage::new(to_w, to_h, pt);
     let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    RESIZER.with(|r| r.borrow_mut().resize(&src, &mut dst, &opts)).map_err(|e| Error::internal(format!("resize: {e}")))?;
+    RESIZER
+        .with(|r| r.borrow_mut().resize(&src, &mut dst, &opts))
+        .map_err(|e| Error::internal(format!("resize: {e}")))?;
     Ok(dst.into_vec())
 }
 
@@ -83,9 +98,17 @@ impl MediaProcessor for ImagePipeline {
         let (pw, ph) = fit(tw, th, PLACEHOLDER_MAX);
         let tiny = resize(thumb, tw, th, channels, pw, ph)?;
         let tiny_webp = encode_webp(&tiny, pw, ph, channels, 50.0);
-        let placeholder =
-            format!("data:image/webp;base64,{}", base64::engine::general_purpose::STANDARD.encode(tiny_webp));
-        Ok(ProcessedMedia { mime, width, height, thumb_webp, placeholder })
+        let placeholder = format!(
+            "data:image/webp;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(tiny_webp)
+        );
+        Ok(ProcessedMedia {
+            mime,
+            width,
+            height,
+            thumb_webp,
+            placeholder,
+        })
     }
 }
 
@@ -94,23 +117,38 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        });
         let mut out = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .expect("encode");
         out.into_inner()
     }
 
     #[test]
     fn makes_thumbnail_and_placeholder_of_the_right_size() {
         let m = ImagePipeline.process(&png(1024, 768)).expect("process");
-        assert_eq!((m.width, m.height, m.mime.as_str()), (1024, 768, "image/png"));
+        assert_eq!(
+            (m.width, m.height, m.mime.as_str()),
+            (1024, 768, "image/png")
+        );
         let thumb = image::load_from_memory(&m.thumb_webp).expect("thumb decodes");
         assert_eq!((thumb.width(), thumb.height()), (512, 384));
-        let b64 = m.placeholder.strip_prefix("data:image/webp;base64,").expect("data uri");
-        let tiny = base64::engine::general_purpose::STANDARD.decode(b64).expect("b64");
+        let b64 = m
+            .placeholder
+            .strip_prefix("data:image/webp;base64,")
+            .expect("data uri");
+        let tiny = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("b64");
         let tiny = image::load_from_memory(&tiny).expect("placeholder decodes");
         assert_eq!((tiny.width(), tiny.height()), (16, 12));
-        assert!(m.placeholder.len() < 400, "placeholder is {} bytes", m.placeholder.len());
+        assert!(
+            m.placeholder.len() < 400,
+            "placeholder is {} bytes",
+            m.placeholder.len()
+        );
     }
 
     #[test]
@@ -122,7 +160,9 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        let err = ImagePipeline.process(b"<html>not an image</html>").expect_err("garbage");
+        let err = ImagePipeline
+            .process(b"<html>not an image</html>")
+            .expect_err("garbage");
         assert_eq!(err.code, ErrorCode::InvalidInput);
         let mut truncated = png(64, 64);
         truncated.truncate(60);

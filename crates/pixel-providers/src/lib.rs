@@ -32,6 +32,10 @@ impl Default for ProvidersConfig {
 pub fn build(config: &ProvidersConfig) -> Vec<Arc<dyn Provider>> {
     vec![
         Arc::new(offline::OfflineRenderer),
-        Arc::new(openai::OpenAi::new(config.openai_api_key.clone(), &config.openai_base_url, config.http_timeout)),
+        Arc::new(openai::OpenAi::new(
+            config.openai_api_key.clone(),
+            &config.openai_base_url,
+            config.http_timeout,
+        )),
     ]
 }

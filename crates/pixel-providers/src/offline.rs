@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 use image::{codecs::png, ImageEncoder, RgbImage};
-use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest};
+use pixel_core::ports::{
+    JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest,
+};
 use pixel_core::GenerationParams;
 
 pub const RENDERER_VERSION: &str = "local-sketch/1";
@@ -83,7 +85,10 @@ fn named_colour(word: &str) -> Option<Rgb> {
 }
 
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).map(str::to_lowercase).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 1)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// What the words ask the composition to contain.
@@ -99,11 +104,39 @@ struct Motifs {
 fn motifs(words: &[String]) -> Motifs {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     Motifs {
-        ridges: has(&["mountain", "mountains", "hill", "hills", "landscape", "valley", "forest", "dunes", "desert", "alps"]),
-        water: has(&["ocean", "sea", "lake", "river", "water", "waves", "beach", "lagoon", "harbor", "harbour"]),
-        stars: has(&["night", "space", "star", "stars", "galaxy", "cosmos", "midnight", "nebula"]),
-        disc: has(&["sun", "moon", "planet", "sunset", "sunrise", "dawn", "dusk", "eclipse", "orb"]),
-        city: has(&["city", "skyline", "tower", "towers", "building", "buildings", "street", "cyberpunk", "metropolis"]),
+        ridges: has(&[
+            "mountain",
+            "mountains",
+            "hill",
+            "hills",
+            "landscape",
+            "valley",
+            "forest",
+            "dunes",
+            "desert",
+            "alps",
+        ]),
+        water: has(&[
+            "ocean", "sea", "lake", "river", "water", "waves", "beach", "lagoon", "harbor",
+            "harbour",
+        ]),
+        stars: has(&[
+            "night", "space", "star", "stars", "galaxy", "cosmos", "midnight", "nebula",
+        ]),
+        disc: has(&[
+            "sun", "moon", "planet", "sunset", "sunrise", "dawn", "dusk", "eclipse", "orb",
+        ]),
+        city: has(&[
+            "city",
+            "skyline",
+            "tower",
+            "towers",
+            "building",
+            "buildings",
+            "street",
+            "cyberpunk",
+            "metropolis",
+        ]),
     }
 }
 
@@ -116,7 +149,11 @@ struct Orb {
 }
 
 fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
-    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+    [
+        a[0] + (b[0] - a[0]) * t,
+        a[1] + (b[1] - a[1]) * t,
+        a[2] + (b[2] - a[2]) * t,
+    ]
 }
 
 fn shade(c: Rgb, f: f32) -> Rgb {
@@ -131,27 +168,55 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
 /// Renders the image; `progress` is called with fractions as bands of rows finish.
 pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32)) -> RgbImage {
     let (w, h) = (params.width.max(1), params.height.max(1));
-    let negative: Vec<String> = params.negative_prompt.as_deref().map(words).unwrap_or_default();
-    let prompt_words: Vec<String> = words(&params.prompt).into_iter().filter(|w| !negative.contains(w)).collect();
-    let mut rng = Rng(hash(params.prompt.as_bytes()) ^ (u64::from(seed) << 17) ^ hash(params.negative_prompt.as_deref().unwrap_or("").as_bytes()));
+    let negative: Vec<String> = params
+        .negative_prompt
+        .as_deref()
+        .map(words)
+        .unwrap_or_default();
+    let prompt_words: Vec<String> = words(&params.prompt)
+        .into_iter()
+        .filter(|w| !negative.contains(w))
+        .collect();
+    let mut rng = Rng(hash(params.prompt.as_bytes())
+        ^ (u64::from(seed) << 17)
+        ^ hash(params.negative_prompt.as_deref().unwrap_or("").as_bytes()));
 
-    let mut palette: Vec<Rgb> = prompt_words.iter().filter_map(|w| named_colour(w)).collect();
+    let mut palette: Vec<Rgb> = prompt_words
+        .iter()
+        .filter_map(|w| named_colour(w))
+        .collect();
     for word in &prompt_words {
         if palette.len() >= 6 {
             break;
         }
         if named_colour(word).is_none() {
             let hw = hash(word.as_bytes()) ^ u64::from(seed);
-            palette.push(hsl((hw % 360) as f32, 0.45 + (hw >> 12 & 0xff) as f32 / 640.0, 0.35 + (hw >> 24 & 0xff) as f32 / 700.0));
+            palette.push(hsl(
+                (hw % 360) as f32,
+                0.45 + (hw >> 12 & 0xff) as f32 / 640.0,
+                0.35 + (hw >> 24 & 0xff) as f32 / 700.0,
+            ));
         }
     }
     while palette.len() < 3 {
-        palette.push(hsl(rng.range(0.0, 360.0), rng.range(0.4, 0.8), rng.range(0.3, 0.7)));
+        palette.push(hsl(
+            rng.range(0.0, 360.0),
+            rng.range(0.4, 0.8),
+            rng.range(0.3, 0.7),
+        ));
     }
     let m = motifs(&prompt_words);
     let night = m.stars;
-    let sky_top = if night { shade(palette[0], 0.25) } else { mix(palette[0], [1.0, 1.0, 1.0], 0.15) };
-    let sky_bottom = if night { shade(palette[1], 0.6) } else { mix(palette[1], [1.0, 0.95, 0.9], 0.3) };
+    let sky_top = if night {
+        shade(palette[0], 0.25)
+    } else {
+        mix(palette[0], [1.0, 1.0, 1.0], 0.15)
+    };
+    let sky_bottom = if night {
+        shade(palette[1], 0.6)
+    } else {
+        mix(palette[1], [1.0, 0.95, 0.9], 0.3)
+    };
 
     let wf = w as f32;
     let hf = h as f32;
@@ -160,10 +225,18 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
         x: rng.range(0.2, 0.8) * wf,
         y: rng.range(0.2, horizon - 0.1) * hf,
         r: rng.range(0.07, 0.14) * wf.min(hf),
-        colour: mix(named_colour("sun").unwrap_or([1.0, 0.9, 0.5]), palette[2 % palette.len()], 0.25),
+        colour: mix(
+            named_colour("sun").unwrap_or([1.0, 0.9, 0.5]),
+            palette[2 % palette.len()],
+            0.25,
+        ),
         alpha: 1.0,
     });
-    let orb_count = if m.ridges || m.water || m.city { 2 } else { 4 + (rng.next() % 5) as usize };
+    let orb_count = if m.ridges || m.water || m.city {
+        2
+    } else {
+        4 + (rng.next() % 5) as usize
+    };
     let orbs: Vec<Orb> = (0..orb_count)
         .map(|i| Orb {
             x: rng.range(-0.1, 1.1) * wf,
@@ -174,24 +247,41 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
         })
         .collect();
     // Ridge layers: each a sum of sines; nearer layers are lower and darker.
-    let layers = if m.ridges { 3 } else if !m.water && !m.city && rng.unit() < 0.5 { 2 } else { 0 };
+    let layers = if m.ridges {
+        3
+    } else if !m.water && !m.city && rng.unit() < 0.5 {
+        2
+    } else {
+        0
+    };
     let ridge_heights: Vec<Vec<f32>> = (0..layers)
         .map(|l| {
             let base = horizon + 0.08 * l as f32;
             let amp = rng.range(0.05, 0.16) / (1.0 + l as f32 * 0.6);
-            let (f1, f2, f3) = (rng.range(1.0, 3.0), rng.range(3.0, 7.0), rng.range(9.0, 17.0));
-            let (p1, p2, p3) = (rng.range(0.0, 6.28), rng.range(0.0, 6.28), rng.range(0.0, 6.28));
+            let (f1, f2, f3) = (
+                rng.range(1.0, 3.0),
+                rng.range(3.0, 7.0),
+                rng.range(9.0, 17.0),
+            );
+            let (p1, p2, p3) = (
+                rng.range(0.0, 6.28),
+                rng.range(0.0, 6.28),
+                rng.range(0.0, 6.28),
+            );
             (0..w)
                 .map(|x| {
                     let t = x as f32 / wf * std::f32::consts::TAU;
-                    let v = (t * f1 + p1).sin() * 0.6 + (t * f2 + p2).sin() * 0.3 + (t * f3 + p3).sin() * 0.1;
+                    let v = (t * f1 + p1).sin() * 0.6
+                        + (t * f2 + p2).sin() * 0.3
+                        + (t * f3 + p3).sin() * 0.1;
                     (base - amp * v.abs().powf(0.8) * 1.4) * hf
                 })
                 .collect()
         })
         .collect();
-    let ridge_colours: Vec<Rgb> =
-        (0..layers).map(|l| shade(palette[(l + 1) % palette.len()], 0.55 - 0.14 * l as f32)).collect();
+    let ridge_colours: Vec<Rgb> = (0..layers)
+        .map(|l| shade(palette[(l + 1) % palette.len()], 0.55 - 0.14 * l as f32))
+        .collect();
     // City: blocks of varying height along the horizon.
     let buildings: Vec<(f32, f32, f32)> = if m.city {
         let mut x = 0.0;
@@ -206,7 +296,14 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
         vec![]
     };
     let city_colour = shade(palette[2 % palette.len()], 0.3);
-    let water_colour = shade(mix(palette[0], named_colour("ocean").unwrap_or([0.2, 0.4, 0.7]), 0.6), 0.8);
+    let water_colour = shade(
+        mix(
+            palette[0],
+            named_colour("ocean").unwrap_or([0.2, 0.4, 0.7]),
+            0.6,
+        ),
+        0.8,
+    );
     let grain_seed = rng.next();
 
     let mut img = RgbImage::new(w, h);
@@ -224,7 +321,13 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
                 c = mix(c, d.colour, 1.0 - smoothstep(d.r - 1.5, d.r + 1.5, dist));
             }
             if m.stars {
-                let hs = hash(&[(x as u64 ^ grain_seed).to_le_bytes(), (y as u64).to_le_bytes()].concat());
+                let hs = hash(
+                    &[
+                        (x as u64 ^ grain_seed).to_le_bytes(),
+                        (y as u64).to_le_bytes(),
+                    ]
+                    .concat(),
+                );
                 if hs % 900 == 0 && ty < horizon {
                     c = mix(c, [1.0, 1.0, 0.95], 0.5 + (hs >> 20 & 0xff) as f32 / 512.0);
                 }
@@ -239,7 +342,13 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
             for (x0, x1, top) in &buildings {
                 if xf >= *x0 && xf < *x1 && yf >= *top {
                     c = city_colour;
-                    let lit = hash(&[((xf / 6.0) as u64).to_le_bytes(), ((yf / 9.0) as u64).to_le_bytes()].concat());
+                    let lit = hash(
+                        &[
+                            ((xf / 6.0) as u64).to_le_bytes(),
+                            ((yf / 9.0) as u64).to_le_bytes(),
+                        ]
+                        .concat(),
+                    );
                     if lit % 5 == 0 && (xf as u32 % 6) > 1 && (yf as u32 % 9) > 2 {
                         c = mix(c, [1.0, 0.85, 0.5], 0.8);
                     }
@@ -256,10 +365,20 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
                 let depth = (ty - horizon) / (1.0 - horizon);
                 c = mix(shade(water_colour, 1.0 - 0.4 * depth + wave), c, 0.15);
             }
-            let g = (hash(&[(x as u64).to_le_bytes(), (y as u64 ^ grain_seed).to_le_bytes()].concat()) & 0xff) as f32;
+            let g = (hash(
+                &[
+                    (x as u64).to_le_bytes(),
+                    (y as u64 ^ grain_seed).to_le_bytes(),
+                ]
+                .concat(),
+            ) & 0xff) as f32;
             let grain = (g / 255.0 - 0.5) * 0.035;
             let px = [c[0] + grain, c[1] + grain, c[2] + grain];
-            img.put_pixel(x, y, image::Rgb(px.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)));
+            img.put_pixel(
+                x,
+                y,
+                image::Rgb(px.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)),
+            );
         }
         if (y + 1) % band == 0 {
             progress((y + 1) as f32 / hf);
@@ -272,9 +391,18 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
 pub fn render_png(params: &GenerationParams, seed: u32, progress: impl FnMut(f32)) -> Vec<u8> {
     let img = render(params, seed, progress);
     let mut out = Vec::with_capacity((img.width() * img.height()) as usize);
-    let encoder = png::PngEncoder::new_with_quality(&mut out, png::CompressionType::Fast, png::FilterType::Adaptive);
+    let encoder = png::PngEncoder::new_with_quality(
+        &mut out,
+        png::CompressionType::Fast,
+        png::FilterType::Adaptive,
+    );
     // Encoding an in-memory RGB buffer of the right length cannot fail.
-    let _ = encoder.write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8);
+    let _ = encoder.write_image(
+        img.as_raw(),
+        img.width(),
+        img.height(),
+        image::ExtendedColorType::Rgb8,
+    );
     out
 }
 
@@ -290,19 +418,32 @@ impl Provider for OfflineRenderer {
         true
     }
 
-    async fn generate(&self, req: &ProviderRequest, ctx: &dyn JobContext) -> Result<ProviderOutput, ProviderError> {
+    async fn generate(
+        &self,
+        req: &ProviderRequest,
+        ctx: &dyn JobContext,
+    ) -> Result<ProviderOutput, ProviderError> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<f32>();
         let params = req.params.clone();
         let seed = req.seed;
-        let work = tokio::task::spawn_blocking(move || render_png(&params, seed, |p| {
-            let _ = tx.send(p);
-        }));
+        let work = tokio::task::spawn_blocking(move || {
+            render_png(&params, seed, |p| {
+                let _ = tx.send(p);
+            })
+        });
         while let Some(p) = rx.recv().await {
             ctx.progress(p).await;
         }
-        let bytes = work.await.map_err(|e| ProviderError::Retryable { message: format!("renderer crashed: {e}"), retry_after: None })?;
+        let bytes = work.await.map_err(|e| ProviderError::Retryable {
+            message: format!("renderer crashed: {e}"),
+            retry_after: None,
+        })?;
         Ok(ProviderOutput {
-            image: ProviderImage { bytes, seed: Some(seed), revised_prompt: None },
+            image: ProviderImage {
+                bytes,
+                seed: Some(seed),
+                revised_prompt: None,
+            },
             provider_model: Some(RENDERER_VERSION.into()),
             request_id: None,
         })
@@ -351,11 +492,19 @@ mod tests {
         let a = render(&params("deep blue ocean at night", 128, 128), 1, |_| {});
         let b = render(&params("orange desert sunset", 128, 128), 1, |_| {});
         let (ma, mb) = (mean_colour(&a), mean_colour(&b));
-        let dist: f64 = ma.iter().zip(mb.iter()).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt();
+        let dist: f64 = ma
+            .iter()
+            .zip(mb.iter())
+            .map(|(x, y)| (x - y).powi(2))
+            .sum::<f64>()
+            .sqrt();
         assert!(dist > 30.0, "mean colours too close: {ma:?} vs {mb:?}");
         let c = render(&params("deep blue ocean at night", 128, 128), 2, |_| {});
         let changed = a.pixels().zip(c.pixels()).filter(|(p, q)| p != q).count();
-        assert!(changed > 128 * 128 / 4, "another seed changed only {changed} pixels");
+        assert!(
+            changed > 128 * 128 / 4,
+            "another seed changed only {changed} pixels"
+        );
     }
 
     #[test]

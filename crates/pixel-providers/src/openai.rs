@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use base64::Engine;
-use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest};
+use pixel_core::ports::{
+    JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -67,7 +69,10 @@ pub fn map_request(params: &pixel_core::GenerationParams) -> ImagesRequest {
                 (1024, 1792) => "1024x1536".into(),
                 _ => size,
             },
-            quality: params.quality.as_deref().map(|q| if q == "hd" { "high" } else { "medium" }.to_string()),
+            quality: params
+                .quality
+                .as_deref()
+                .map(|q| if q == "hd" { "high" } else { "medium" }.to_string()),
             response_format: None,
         },
         "dall-e-2" => ImagesRequest {
@@ -98,10 +103,22 @@ impl OpenAi {
         }
     }
 
-    fn error_for(status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap, body: &str) -> ProviderError {
-        let detail = serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error);
-        let code = detail.as_ref().and_then(|d| d.code.clone()).unwrap_or_default();
-        let kind = detail.as_ref().and_then(|d| d.kind.clone()).unwrap_or_default();
+    fn error_for(
+        status: reqwest::StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        body: &str,
+    ) -> ProviderError {
+        let detail = serde_json::from_str::<ErrorBody>(body)
+            .ok()
+            .map(|b| b.error);
+        let code = detail
+            .as_ref()
+            .and_then(|d| d.code.clone())
+            .unwrap_or_default();
+        let kind = detail
+            .as_ref()
+            .and_then(|d| d.kind.clone())
+            .unwrap_or_default();
         let message = detail
             .and_then(|d| d.message)
             .unwrap_or_else(|| format!("OpenAI answered {status}"));
@@ -113,10 +130,20 @@ impl OpenAi {
         }
         match status.as_u16() {
             // Out of quota is not going to get better by retrying.
-            429 if code == "insufficient_quota" || code == "billing_hard_limit_reached" => ProviderError::Rejected { message },
-            429 => ProviderError::Retryable { message, retry_after: http::retry_after(headers) },
-            401 | 403 => ProviderError::Rejected { message: format!("OpenAI refused the API key: {message}") },
-            s if s >= 500 => ProviderError::Retryable { message, retry_after: http::retry_after(headers) },
+            429 if code == "insufficient_quota" || code == "billing_hard_limit_reached" => {
+                ProviderError::Rejected { message }
+            }
+            429 => ProviderError::Retryable {
+                message,
+                retry_after: http::retry_after(headers),
+            },
+            401 | 403 => ProviderError::Rejected {
+                message: format!("OpenAI refused the API key: {message}"),
+            },
+            s if s >= 500 => ProviderError::Retryable {
+                message,
+                retry_after: http::retry_after(headers),
+            },
             _ if code == "billing_hard_limit_reached" => ProviderError::Rejected { message },
             _ => ProviderError::Rejected { message },
         }
@@ -135,11 +162,17 @@ impl Provider for OpenAi {
         self.api_key.is_some()
     }
 
-    async fn generate(&self, req: &ProviderRequest, ctx: &dyn JobContext) -> Result<ProviderOutput, ProviderError> {
+    async fn generate(
+        &self,
+        req: &ProviderRequest,
+        ctx: &dyn JobContext,
+    ) -> Result<ProviderOutput, ProviderError> {
         let key = self
             .api_key
             .as_deref()
-            .ok_or_else(|| ProviderError::NotConfigured { message: "set OPENAI_API_KEY".into() })?;
+            .ok_or_else(|| ProviderError::NotConfigured {
+                message: "set OPENAI_API_KEY".into(),
+            })?;
         let body = map_request(&req.params);
         ctx.progress(0.05).await;
         let resp = self
@@ -152,31 +185,52 @@ impl Provider for OpenAi {
             .map_err(|e| http::transport_error("OpenAI", e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-        let text = resp.text().await.map_err(|e| http::transport_error("OpenAI", e))?;
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| http::transport_error("OpenAI", e))?;
         if !status.is_success() {
             return Err(Self::error_for(status, &headers, &text));
         }
-        let parsed: ImagesResponse = serde_json::from_str(&text).map_err(|_| ProviderError::Retryable {
-            message: "OpenAI sent a response that could not be read".into(),
-            retry_after: None,
-        })?;
-        let first = parsed.data.into_iter().next().ok_or_else(|| ProviderError::Retryable {
-            message: "OpenAI returned no image".into(),
-            retry_after: None,
-        })?;
+        let parsed: ImagesResponse =
+            serde_json::from_str(&text).map_err(|_| ProviderError::Retryable {
+                message: "OpenAI sent a response that could not be read".into(),
+                retry_after: None,
+            })?;
+        let first = parsed
+            .data
+            .into_iter()
+            .next()
+            .ok_or_else(|| ProviderError::Retryable {
+                message: "OpenAI returned no image".into(),
+                retry_after: None,
+            })?;
         ctx.progress(0.8).await;
         let bytes = match (first.b64_json, first.url) {
-            (Some(b64), _) => base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| {
-                ProviderError::Retryable { message: "OpenAI sent an image that could not be decoded".into(), retry_after: None }
-            })?,
+            (Some(b64), _) => base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|_| ProviderError::Retryable {
+                    message: "OpenAI sent an image that could not be decoded".into(),
+                    retry_after: None,
+                })?,
             (None, Some(url)) => http::download_image(&self.client, "OpenAI", &url).await?,
             (None, None) => {
-                return Err(ProviderError::Retryable { message: "OpenAI returned no image".into(), retry_after: None })
+                return Err(ProviderError::Retryable {
+                    message: "OpenAI returned no image".into(),
+                    retry_after: None,
+                })
             }
         };
         Ok(ProviderOutput {
-            image: ProviderImage { bytes, seed: None, revised_prompt: first.revised_prompt },
+            image: ProviderImage {
+                bytes,
+                seed: None,
+                revised_prompt: first.revised_prompt,
+            },
             provider_model: (body.model != req.params.model).then_some(body.model),
             request_id,
         })
@@ -204,23 +258,70 @@ mod tests {
     #[test]
     fn dall_e_3_runs_on_gpt_image_1_with_mapped_sizes_and_qualities() {
         let r = map_request(&p("dall-e-3", 1792, 1024, Some("hd")));
-        assert_eq!((r.model.as_str(), r.size.as_str(), r.quality.as_deref()), ("gpt-image-1", "1536x1024", Some("high")));
+        assert_eq!(
+            (r.model.as_str(), r.size.as_str(), r.quality.as_deref()),
+            ("gpt-image-1", "1536x1024", Some("high"))
+        );
         let r = map_request(&p("dall-e-3", 1024, 1792, Some("standard")));
-        assert_eq!((r.size.as_str(), r.quality.as_deref()), ("1024x1536", Some("medium")));
+        assert_eq!(
+            (r.size.as_str(), r.quality.as_deref()),
+            ("1024x1536", Some("medium"))
+        );
         let r = map_request(&p("dall-e-2", 512, 512, None));
-        assert_eq!((r.model.as_str(), r.response_format.as_deref()), ("dall-e-2", Some("b64_json")));
+        assert_eq!(
+            (r.model.as_str(), r.response_format.as_deref()),
+            ("dall-e-2", Some("b64_json"))
+        );
         let r = map_request(&p("gpt-image-1", 1024, 1536, Some("low")));
-        assert_eq!((r.size.as_str(), r.quality.as_deref(), r.response_format), ("1024x1536", Some("low"), None));
+        assert_eq!(
+            (r.size.as_str(), r.quality.as_deref(), r.response_format),
+            ("1024x1536", Some("low"), None)
+        );
     }
 
     #[test]
     fn error_mapping_follows_the_documented_codes() {
         let h = reqwest::header::HeaderMap::new();
-        let body = |code: &str| format!(r#"{{"error":{{"code":"{code}","message":"m","type":"invalid_request_error"}}}}"#);
-        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::BAD_REQUEST, &h, &body("content_policy_violation")), ProviderError::Moderated { .. }));
-        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::TOO_MANY_REQUESTS, &h, &body("rate_limit_exceeded")), ProviderError::Retryable { .. }));
-        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::TOO_MANY_REQUESTS, &h, &body("insufficient_quota")), ProviderError::Rejected { .. }));
-        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::BAD_GATEWAY, &h, "<html>"), ProviderError::Retryable { .. }));
-        assert!(matches!(OpenAi::error_for(reqwest::StatusCode::BAD_REQUEST, &h, &body("billing_hard_limit_reached")), ProviderError::Rejected { .. }));
+        let body = |code: &str| {
+            format!(
+                r#"{{"error":{{"code":"{code}","message":"m","type":"invalid_request_error"}}}}"#
+            )
+        };
+        assert!(matches!(
+            OpenAi::error_for(
+                reqwest::StatusCode::BAD_REQUEST,
+                &h,
+                &body("content_policy_violation")
+            ),
+            ProviderError::Moderated { .. }
+        ));
+        assert!(matches!(
+            OpenAi::error_for(
+                reqwest::StatusCode::TOO_MANY_REQUESTS,
+                &h,
+                &body("rate_limit_exceeded")
+            ),
+            ProviderError::Retryable { .. }
+        ));
+        assert!(matches!(
+            OpenAi::error_for(
+                reqwest::StatusCode::TOO_MANY_REQUESTS,
+                &h,
+                &body("insufficient_quota")
+            ),
+            ProviderError::Rejected { .. }
+        ));
+        assert!(matches!(
+            OpenAi::error_for(reqwest::StatusCode::BAD_GATEWAY, &h, "<html>"),
+            ProviderError::Retryable { .. }
+        ));
+        assert!(matches!(
+            OpenAi::error_for(
+                reqwest::StatusCode::BAD_REQUEST,
+                &h,
+                &body("billing_hard_limit_reached")
+            ),
+            ProviderError::Rejected { .. }
+        ));
     }
 }

@@ -1,1 +1,77 @@
-//! placeholder
+//! Pixel Studio server: wires the core to its adapters from configuration and serves it over HTTP.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod media;
+pub mod openapi;
+
+use pixel_core::app::{AppConfig, AppParts, ChargePolicy};
+use pixel_core::ports::{LocalEventBus, SystemClock};
+use pixel_core::App;
+use pixel_infra::{ImagePipeline, LocalBlobStore};
+use pixel_providers::ProvidersConfig;
+use pixel_store::SqlStore;
+use std::sync::Arc;
+
+pub use config::Config;
+
+/// Everything a running node holds.
+pub struct Node {
+    pub app: App,
+    pub blobs: Arc<LocalBlobStore>,
+    pub registry: Arc<pixel_core::registry::Registry>,
+    pub owner: pixel_core::Caller,
+    pub config: Config,
+}
+
+/// Creates the data dir, opens and migrates the database, and wires every port.
+pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the data dir {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let store = SqlStore::connect(&config.database_url()).await?;
+    let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("media"))?);
+    let mut providers_config = ProvidersConfig {
+        openai_api_key: config.openai_api_key.clone(),
+        http_timeout: config.provider_timeout,
+        ..Default::default()
+    };
+    if let Some(url) = &config.openai_base_url {
+        providers_config.openai_base_url = url.clone();
+    }
+    let app = App::new(AppParts {
+        config: AppConfig {
+            charging: if config.charging {
+                ChargePolicy::Charge
+            } else {
+                ChargePolicy::Free
+            },
+            starting_credits: config.starting_credits,
+            workers: config.workers,
+            lease: config.lease,
+            max_attempts: config.max_attempts,
+            retry_base: config.retry_base,
+            provider_timeout: config.provider_timeout,
+            ..AppConfig::default()
+        },
+        store: Arc::new(store),
+        blobs: blobs.clone(),
+        media: Arc::new(ImagePipeline),
+        events: Arc::new(LocalEventBus::new(4096)),
+        clock: Arc::new(SystemClock),
+        catalogue: pixel_core::catalogue::Catalogue::builtin(),
+        providers: pixel_providers::build(&providers_config),
+    });
+    let owner = app.ensure_local_owner().await?;
+    Ok(Node {
+        app,
+        blobs,
+        registry: Arc::new(pixel_core::registry::Registry::standard()),
+        owner,
+        config: config.clone(),
+    })
+}

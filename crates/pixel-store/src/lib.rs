@@ -4,7 +4,10 @@
 use async_trait::async_trait;
 use pixel_core::ports::*;
 use pixel_core::{Error, ErrorCode, Result};
-use pixel_core::{GenerationParams, GenerationRecord, GenerationSet, Image, Job, JobState, LedgerEntry, LedgerKind, Millis, Role, User, Visibility};
+use pixel_core::{
+    GenerationParams, GenerationRecord, GenerationSet, Image, Job, JobState, LedgerEntry,
+    LedgerKind, Millis, Role, User, Visibility,
+};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row, Transaction};
@@ -31,7 +34,8 @@ fn db_err(e: sqlx::Error) -> Error {
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+            d.code()
+                .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
                 || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,
@@ -43,16 +47,29 @@ fn migrator(dialect: Dialect) -> Migrator {
         Dialect::Sqlite => include_str!("../../../migrations/sqlite/0001_init.sql"),
         Dialect::Postgres => include_str!("../../../migrations/postgres/0001_init.sql"),
     };
-    let migrations = vec![Migration::new(1, Cow::Borrowed("init"), MigrationType::Simple, Cow::Borrowed(sql), false)];
-    Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false }
+    let migrations = vec![Migration::new(
+        1,
+        Cow::Borrowed("init"),
+        MigrationType::Simple,
+        Cow::Borrowed(sql),
+        false,
+    )];
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    }
 }
 
 const JOB_COLS: &str = "id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, max_attempts, \
     progress, error_code, error_message, refunded, image_id, remix_of, created_at, started_at, finished_at";
-const IMAGE_COLS: &str = "id, owner_id, set_id, job_id, visibility, mime, width, height, bytes, sha256, \
+const IMAGE_COLS: &str =
+    "id, owner_id, set_id, job_id, visibility, mime, width, height, bytes, sha256, \
     thumb_sha256, placeholder, record, created_at";
 const SET_COLS: &str = "id, owner_id, params, n, cost, remix_of, created_at";
-const LEDGER_COLS: &str = "id, user_id, kind, amount, balance_after, idempotency_key, job_id, memo, created_at";
+const LEDGER_COLS: &str =
+    "id, user_id, kind, amount, balance_after, idempotency_key, job_id, memo, created_at";
 
 fn json_col<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T> {
     let text: String = row.try_get(col).map_err(db_err)?;
@@ -66,7 +83,8 @@ fn job_from(row: &AnyRow) -> Result<Job> {
     let error_message: Option<String> = row.try_get("error_message").map_err(db_err)?;
     let error = match (error_code, error_message) {
         (Some(code), Some(message)) => {
-            let code: ErrorCode = serde_json::from_value(serde_json::Value::String(code)).unwrap_or(ErrorCode::Internal);
+            let code: ErrorCode = serde_json::from_value(serde_json::Value::String(code))
+                .unwrap_or(ErrorCode::Internal);
             Some(Error { code, message })
         }
         _ => None,
@@ -76,7 +94,8 @@ fn job_from(row: &AnyRow) -> Result<Job> {
         set_id: row.try_get("set_id").map_err(db_err)?,
         owner_id: row.try_get("owner_id").map_err(db_err)?,
         index: g("idx")? as u32,
-        state: JobState::parse(&state).ok_or_else(|| Error::internal(format!("unknown job state {state}")))?,
+        state: JobState::parse(&state)
+            .ok_or_else(|| Error::internal(format!("unknown job state {state}")))?,
         provider: row.try_get("provider").map_err(db_err)?,
         params: json_col::<GenerationParams>(row, "params")?,
         seed: g("seed")? as u32,
@@ -135,7 +154,8 @@ fn ledger_from(row: &AnyRow) -> Result<LedgerEntry> {
     Ok(LedgerEntry {
         id: row.try_get("id").map_err(db_err)?,
         user_id: row.try_get("user_id").map_err(db_err)?,
-        kind: LedgerKind::parse(&kind).ok_or_else(|| Error::internal(format!("unknown ledger kind {kind}")))?,
+        kind: LedgerKind::parse(&kind)
+            .ok_or_else(|| Error::internal(format!("unknown ledger kind {kind}")))?,
         amount: row.try_get("amount").map_err(db_err)?,
         balance_after: row.try_get("balance_after").map_err(db_err)?,
         idempotency_key: row.try_get("idempotency_key").map_err(db_err)?,
@@ -151,7 +171,10 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
 
 /// `%` and `_` in user text match literally.
 fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -187,7 +210,10 @@ impl SqlStore {
         } else if url.starts_with("sqlite:") {
             Dialect::Sqlite
         } else {
-            return Err(Error::invalid(format!("unsupported DATABASE_URL scheme in '{}'", redact(url))));
+            return Err(Error::invalid(format!(
+                "unsupported DATABASE_URL scheme in '{}'",
+                redact(url)
+            )));
         };
         let pool = match dialect {
             Dialect::Sqlite => {
@@ -209,13 +235,20 @@ impl SqlStore {
             }
         }
         .map_err(|e| Error::internal(format!("cannot open the database {}: {e}", redact(url))))?;
-        let store = SqlStore { pool, dialect, write_lock: tokio::sync::Mutex::new(()) };
+        let store = SqlStore {
+            pool,
+            dialect,
+            write_lock: tokio::sync::Mutex::new(()),
+        };
         store.migrate().await?;
         Ok(store)
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        migrator(self.dialect).run(&self.pool).await.map_err(|e| Error::internal(format!("migration failed: {e}")))
+        migrator(self.dialect)
+            .run(&self.pool)
+            .await
+            .map_err(|e| Error::internal(format!("migration failed: {e}")))
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -237,7 +270,13 @@ impl SqlStore {
         Ok(WriteTx { tx, _guard: guard })
     }
 
-    async fn write_one(&self, user_id: &str, mv: &LedgerMove, job_id: Option<&str>, now: Millis) -> Result<LedgerEntry> {
+    async fn write_one(
+        &self,
+        user_id: &str,
+        mv: &LedgerMove,
+        job_id: Option<&str>,
+        now: Millis,
+    ) -> Result<LedgerEntry> {
         let mut w = self.begin_write().await?;
         let r = apply_ledger_tx(&mut w.tx, user_id, mv, job_id, now).await;
         w.end(r).await
@@ -252,12 +291,20 @@ fn redact(url: &str) -> String {
 }
 
 /// Applies a ledger move inside `tx`. Idempotent on the key; never lets the balance go negative.
-async fn apply_ledger_tx(tx: &mut Tx, user_id: &str, mv: &LedgerMove, job_id: Option<&str>, now: Millis) -> Result<LedgerEntry> {
-    let existing = sqlx::query(&format!("SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"))
-        .bind(&mv.idempotency_key)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)?;
+async fn apply_ledger_tx(
+    tx: &mut Tx,
+    user_id: &str,
+    mv: &LedgerMove,
+    job_id: Option<&str>,
+    now: Millis,
+) -> Result<LedgerEntry> {
+    let existing = sqlx::query(&format!(
+        "SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"
+    ))
+    .bind(&mv.idempotency_key)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
     if let Some(row) = existing {
         return ledger_from(&row);
     }
@@ -296,25 +343,30 @@ async fn apply_ledger_tx(tx: &mut Tx, user_id: &str, mv: &LedgerMove, job_id: Op
         memo: mv.memo.clone(),
         created_at: now,
     };
-    sqlx::query(&format!("INSERT INTO ledger_entries ({LEDGER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-        .bind(&entry.id)
-        .bind(&entry.user_id)
-        .bind(entry.kind.as_str())
-        .bind(entry.amount)
-        .bind(entry.balance_after)
-        .bind(&entry.idempotency_key)
-        .bind(entry.job_id.clone())
-        .bind(&entry.memo)
-        .bind(entry.created_at)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::new(ErrorCode::Conflict, "this ledger entry was applied concurrently")
-            } else {
-                db_err(e)
-            }
-        })?;
+    sqlx::query(&format!(
+        "INSERT INTO ledger_entries ({LEDGER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(&entry.id)
+    .bind(&entry.user_id)
+    .bind(entry.kind.as_str())
+    .bind(entry.amount)
+    .bind(entry.balance_after)
+    .bind(&entry.idempotency_key)
+    .bind(entry.job_id.clone())
+    .bind(&entry.memo)
+    .bind(entry.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::new(
+                ErrorCode::Conflict,
+                "this ledger entry was applied concurrently",
+            )
+        } else {
+            db_err(e)
+        }
+    })?;
     Ok(entry)
 }
 
@@ -340,7 +392,11 @@ async fn refund_job_tx(tx: &mut Tx, job: &Job, now: Millis) -> Result<()> {
     };
     let entry = apply_ledger_tx(tx, &job.owner_id, &mv, Some(&job.id), now).await?;
     if entry.kind == LedgerKind::Refund {
-        sqlx::query("UPDATE jobs SET refunded = 1 WHERE id = $1").bind(&job.id).execute(&mut **tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE jobs SET refunded = 1 WHERE id = $1")
+            .bind(&job.id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
     }
     Ok(())
 }
@@ -383,15 +439,18 @@ impl Store for SqlStore {
             .await;
             w.end(r).await
         }?;
-        self.get_user(&user.id).await?.ok_or_else(|| Error::internal("user vanished after upsert"))
+        self.get_user(&user.id)
+            .await?
+            .ok_or_else(|| Error::internal("user vanished after upsert"))
     }
 
     async fn get_user(&self, id: &str) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, username, email, role, created_at FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let row =
+            sqlx::query("SELECT id, username, email, role, created_at FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
         row.map(|r| -> Result<User> {
             let role: String = r.try_get("role").map_err(db_err)?;
             Ok(User {
@@ -417,19 +476,24 @@ impl Store for SqlStore {
         }
     }
 
-    async fn apply_ledger(&self, user_id: &str, mv: &LedgerMove, job_id: Option<&str>) -> Result<LedgerEntry> {
+    async fn apply_ledger(
+        &self,
+        user_id: &str,
+        mv: &LedgerMove,
+        job_id: Option<&str>,
+    ) -> Result<LedgerEntry> {
         let now = pixel_core::now_ms();
-        let attempt = self
-            .write_one(user_id, mv, job_id, now)
-            .await;
+        let attempt = self.write_one(user_id, mv, job_id, now).await;
         match attempt {
             // A concurrent twin with the same key won the race: answer with its entry.
             Err(e) if e.code == ErrorCode::Conflict => {
-                let row = sqlx::query(&format!("SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"))
-                    .bind(&mv.idempotency_key)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)?;
+                let row = sqlx::query(&format!(
+                    "SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"
+                ))
+                .bind(&mv.idempotency_key)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
                 ledger_from(&row)
             }
             other => other,
@@ -499,7 +563,12 @@ impl Store for SqlStore {
         }
     }
 
-    async fn claim_job(&self, worker: &str, now: Millis, lease_until: Millis) -> Result<Option<Job>> {
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: Millis,
+        lease_until: Millis,
+    ) -> Result<Option<Job>> {
         let lock = match self.dialect {
             Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
             Dialect::Sqlite => "",
@@ -529,7 +598,12 @@ impl Store for SqlStore {
         }
     }
 
-    async fn renew_lease(&self, job_id: &str, worker: &str, lease_until: Millis) -> Result<LeaseStatus> {
+    async fn renew_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        lease_until: Millis,
+    ) -> Result<LeaseStatus> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -558,13 +632,15 @@ impl Store for SqlStore {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
             let r = async {
-                sqlx::query("UPDATE jobs SET remote_handle = $1 WHERE id = $2 AND lease_owner = $3")
-                    .bind(handle)
-                    .bind(job_id)
-                    .bind(worker)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                sqlx::query(
+                    "UPDATE jobs SET remote_handle = $1 WHERE id = $2 AND lease_owner = $3",
+                )
+                .bind(handle)
+                .bind(job_id)
+                .bind(worker)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
                 Ok(())
             }
             .await;
@@ -602,7 +678,13 @@ impl Store for SqlStore {
         }
     }
 
-    async fn requeue_job(&self, job_id: &str, worker: &str, run_after: Millis, error: &Error) -> Result<bool> {
+    async fn requeue_job(
+        &self,
+        job_id: &str,
+        worker: &str,
+        run_after: Millis,
+        error: &Error,
+    ) -> Result<bool> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -635,7 +717,13 @@ impl Store for SqlStore {
         }
     }
 
-    async fn finish_job(&self, job_id: &str, worker: Option<&str>, outcome: &JobOutcome, now: Millis) -> Result<Option<Job>> {
+    async fn finish_job(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        outcome: &JobOutcome,
+        now: Millis,
+    ) -> Result<Option<Job>> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -733,7 +821,14 @@ impl Store for SqlStore {
         rows.iter().map(job_from).collect()
     }
 
-    async fn steal_lease(&self, job_id: &str, worker: &str, now: Millis, lease_until: Millis, all: bool) -> Result<bool> {
+    async fn steal_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        now: Millis,
+        lease_until: Millis,
+        all: bool,
+    ) -> Result<bool> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -757,7 +852,13 @@ impl Store for SqlStore {
     }
 
     async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64> {
-        let pattern = format!("{}%", worker_prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "{}%",
+            worker_prefix
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -824,11 +925,13 @@ impl Store for SqlStore {
     }
 
     async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>> {
-        let row = sqlx::query(&format!("SELECT {SET_COLS} FROM generation_sets WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let row = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
         row.as_ref().map(set_from).transpose()
     }
 
@@ -851,11 +954,13 @@ impl Store for SqlStore {
     }
 
     async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>> {
-        let rows = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE set_id = $1 ORDER BY idx"))
-            .bind(set_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLS} FROM jobs WHERE set_id = $1 ORDER BY idx"
+        ))
+        .bind(set_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
         rows.iter().map(job_from).collect()
     }
 
@@ -868,7 +973,12 @@ impl Store for SqlStore {
         row.as_ref().map(image_from).transpose()
     }
 
-    async fn list_images(&self, owner_id: &str, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>> {
+    async fn list_images(
+        &self,
+        owner_id: &str,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<Image>> {
         let mut sql = format!("SELECT {IMAGE_COLS} FROM images WHERE owner_id = $1");
         let mut texts: Vec<String> = vec![owner_id.to_string()];
         let mut ints: Vec<i64> = vec![];
@@ -914,7 +1024,9 @@ impl Store for SqlStore {
         }
         if let (Some((ts, _)), Some(idp)) = (&page.before, cursor_id) {
             let p = next(*ts, &mut ints);
-            sql.push_str(&format!(" AND (created_at < {p} OR (created_at = {p} AND id < ${idp}))"));
+            sql.push_str(&format!(
+                " AND (created_at < {p} OR (created_at = {p} AND id < ${idp}))"
+            ));
         }
         let p = next(i64::from(page.limit), &mut ints);
         sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
@@ -935,13 +1047,18 @@ impl Store for SqlStore {
             let tx = &mut w.tx;
             let r = async {
                 let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
-                let sql = format!("DELETE FROM images WHERE owner_id = $1 AND id IN ({}) RETURNING id", list.join(", "));
+                let sql = format!(
+                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) RETURNING id",
+                    list.join(", ")
+                );
                 let mut q = sqlx::query(&sql).bind(owner_id);
                 for id in ids {
                     q = q.bind(id);
                 }
                 let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
-                rows.iter().map(|r| r.try_get::<String, _>("id").map_err(db_err)).collect()
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
+                    .collect()
             }
             .await;
             w.end(r).await

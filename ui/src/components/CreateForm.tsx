@@ -27,7 +27,10 @@ export type CreateFormProps = {
   onSubmit: (req: GenerationRequest) => void;
   submitting?: boolean;
   error?: unknown;
+  className?: string;
 };
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 function AspectIcon({ width, height }: { width: number; height: number }) {
   const max = 14;
@@ -50,6 +53,7 @@ export function CreateForm({
   onSubmit,
   submitting = false,
   error,
+  className,
 }: CreateFormProps) {
   const ids = useId();
   const [state, setState] = useState<FormState>(() => {
@@ -89,9 +93,9 @@ export function CreateForm({
   const firstProblem = state.prompt.trim() === '' ? null : problems[0];
 
   return (
-    <form onSubmit={onFormSubmit} onKeyDown={onKeyDown} className="card flex flex-col" aria-label="Create images">
+    <form onSubmit={onFormSubmit} onKeyDown={onKeyDown} className={cn('card flex flex-col overflow-hidden', className)} aria-label="Create images">
       {remixImage && (
-        <div className="flex items-center gap-3 border-b border-line px-4 py-2.5">
+        <div className="flex shrink-0 items-center gap-3 border-b border-line px-4 py-2.5">
           <img src={remixImage.thumb_url} alt="" className="h-8 w-8 rounded-md object-cover" />
           <p className="min-w-0 flex-1 truncate text-xs text-fg-muted">
             <Shuffle className="mr-1 inline h-3.5 w-3.5" aria-hidden />
@@ -105,7 +109,7 @@ export function CreateForm({
         </div>
       )}
 
-      <div className="p-4 pb-3">
+      <div className="shrink-0 p-4 pb-3">
         <label htmlFor={`${ids}-prompt`} className="sr-only">
           Prompt
         </label>
@@ -122,7 +126,7 @@ export function CreateForm({
         />
         <div className="mt-2 flex items-center justify-between text-xs text-fg-subtle">
           <span className="hidden sm:inline">
-            <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">Ctrl</kbd> +{' '}
+            <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">{isMac ? '⌘' : 'Ctrl'}</kbd> +{' '}
             <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">Enter</kbd> to generate
           </span>
           <span
@@ -135,7 +139,7 @@ export function CreateForm({
         </div>
       </div>
 
-      <div className="space-y-4 border-t border-line p-4">
+      <div className="min-h-0 flex-1 space-y-4 overflow-y-auto border-t border-line p-4">
         <div>
           <label htmlFor={`${ids}-model`} className="label">
             Model
@@ -391,7 +395,7 @@ export function CreateForm({
         )}
       </div>
 
-      <div className="space-y-3 border-t border-line p-4">
+      <div className="shrink-0 space-y-3 border-t border-line p-4">
         {error !== undefined && error !== null && <ErrorBanner error={error} />}
         {firstProblem && (
           <p className="text-xs text-amber-600 dark:text-amber-400" role="status">

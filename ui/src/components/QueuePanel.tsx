@@ -80,7 +80,6 @@ function SetCard({ group }: { group: Group }) {
   const model = catalogue.data?.models.find((m) => m.id === first.params.model);
   const pending = group.jobs.filter((j) => !isFinal(j));
   const done = group.jobs.filter((j) => j.state === 'succeeded').length;
-  const cols = group.jobs.length === 1 ? 'grid-cols-2' : group.jobs.length <= 4 ? 'grid-cols-4' : 'grid-cols-5';
   return (
     <article className="card p-3" aria-label={`Set: ${first.params.prompt}`}>
       <header className="mb-2.5 flex items-start gap-3">
@@ -117,7 +116,7 @@ function SetCard({ group }: { group: Group }) {
           </Link>
         </div>
       </header>
-      <div className={`grid ${cols} gap-1.5`}>
+      <div className="grid grid-cols-[repeat(auto-fill,minmax(140px,1fr))] gap-1.5 sm:grid-cols-[repeat(auto-fill,minmax(180px,1fr))]">
         {group.jobs.map((j) => (
           <JobTile key={j.id} job={j} />
         ))}

@@ -44,3 +44,26 @@ export function Thumb({
     </div>
   );
 }
+
+/** The original at its own aspect ratio, fitted into the viewport, over its blurred placeholder. */
+export function FullImage({ image, className }: { image: Image; className?: string }) {
+  const [loaded, setLoaded] = useState(false);
+  return (
+    <div className={cn('relative inline-block max-w-full overflow-hidden rounded-lg', className)}>
+      {image.placeholder && !loaded && (
+        <img src={image.placeholder} alt="" aria-hidden className="absolute inset-0 h-full w-full scale-110 object-cover blur-2xl" />
+      )}
+      <img
+        src={image.url}
+        alt={image.record.params.prompt}
+        width={image.width}
+        height={image.height}
+        onLoad={() => setLoaded(true)}
+        className={cn(
+          'relative block h-auto max-h-[calc(100vh-9rem)] w-auto max-w-full transition-opacity duration-300',
+          loaded ? 'opacity-100' : 'opacity-0',
+        )}
+      />
+    </div>
+  );
+}

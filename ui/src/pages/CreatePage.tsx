@@ -27,7 +27,7 @@ export function CreatePage() {
 
   return (
     <div className="mx-auto grid max-w-[1600px] gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(360px,440px)_1fr]">
-      <div className="lg:sticky lg:top-20 lg:self-start">
+      <div className="lg:sticky lg:top-[4.5rem] lg:flex lg:max-h-[calc(100vh-5.5rem)] lg:flex-col lg:self-start">
         <h1 className="mb-3 text-sm font-semibold">Create</h1>
         {catalogue.isPending || waitingForRemix ? (
           <Skeleton className="h-[480px] rounded-2xl" />
@@ -42,6 +42,7 @@ export function CreatePage() {
         ) : (
           <CreateForm
             key={initial ? `remix-${remixId}` : 'new'}
+            className="lg:min-h-0"
             catalogue={catalogue.data}
             providers={providers.data?.providers}
             account={account.data}

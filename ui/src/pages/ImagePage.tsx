@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ArrowLeft, Check, Copy, Download, Layers, Shuffle, Trash2 } from 'lucide-react';
 import { useCatalogue, useDeleteImages, useImage } from '../api/hooks';
 import { errorWords } from '../api/errors';
-import { Thumb } from '../components/Thumb';
+import { FullImage } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { formatBytes, formatCredits, formatDate, formatDuration, providerName } from '../lib/format';
@@ -68,13 +68,8 @@ export function ImagePage() {
         <button type="button" onClick={() => navigate(-1)} className="btn-ghost -ml-3 mb-3 h-8">
           <ArrowLeft className="h-4 w-4" aria-hidden /> Back
         </button>
-        <div className="card flex items-center justify-center overflow-hidden bg-surface-1 p-2">
-          <div
-            style={{ aspectRatio: `${img.width} / ${img.height}` }}
-            className="max-h-[calc(100vh-10rem)] w-full max-w-full"
-          >
-            <Thumb image={img} full className="h-full w-full rounded-lg" alt={p.prompt} />
-          </div>
+        <div className="flex items-center justify-center">
+          <FullImage image={img} className="shadow-2xl shadow-black/40" />
         </div>
       </div>
 

@@ -1,0 +1,313 @@
+//! Server configuration: built-in defaults, then `pixel.toml`, then environment variables (highest).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Every setting, with the defaults a fresh machine runs on (documented in the README).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `PIXEL_BIND`: address to listen on.
+    pub bind: String,
+    /// `PIXEL_DATA_DIR`: database, media and logs live here.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `sqlite://...` (default: `<data dir>/pixel.db`) or `postgres://...`.
+    pub database_url: Option<String>,
+    /// `PIXEL_UI_DIR`: the built web UI (`ui/dist`).
+    pub ui_dir: PathBuf,
+    /// `PIXEL_CHARGING`: `on` charges credits for generations, `off` (default, single owner) does not.
+    pub charging: bool,
+    /// `PIXEL_STARTING_CREDITS`: credits a new account starts with.
+    pub starting_credits: i64,
+    /// `PIXEL_WORKERS`: concurrent generation jobs on this node.
+    pub workers: usize,
+    /// `PIXEL_PROVIDER_TIMEOUT_SECS`: longest one provider call may take.
+    pub provider_timeout: Duration,
+    /// `PIXEL_RETRY_BASE_MS`: first retry delay (doubles per attempt).
+    pub retry_base: Duration,
+    /// `PIXEL_MAX_ATTEMPTS`: attempts per job before it fails and is refunded.
+    pub max_attempts: u32,
+    /// `PIXEL_LEASE_SECS`: how long a worker holds a job between heartbeats.
+    pub lease: Duration,
+    /// `PIXEL_ALLOW_PUBLIC_OWNER`: serve single-owner mode on a non-loopback address (dangerous).
+    pub allow_public_owner: bool,
+    /// `OPENAI_API_KEY`, `OPENAI_BASE_URL`.
+    pub openai_api_key: Option<String>,
+    pub openai_base_url: Option<String>,
+    /// `PIXEL_LOG`: log filter (`info`, `pixel=debug` ...); `PIXEL_LOG_FORMAT=json` for JSON lines.
+    pub log: String,
+    pub log_json: bool,
+}
+
+/// The `pixel.toml` file: the same keys in lower case, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    ui_dir: Option<PathBuf>,
+    charging: Option<bool>,
+    starting_credits: Option<i64>,
+    workers: Option<usize>,
+    provider_timeout_secs: Option<u64>,
+    retry_base_ms: Option<u64>,
+    max_attempts: Option<u32>,
+    lease_secs: Option<u64>,
+    allow_public_owner: Option<bool>,
+    openai_api_key: Option<String>,
+    openai_base_url: Option<String>,
+    log: Option<String>,
+    log_format: Option<String>,
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+
+fn default_ui_dir() -> PathBuf {
+    // Next to the binary's workspace when run from a checkout; otherwise relative to the cwd.
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist");
+    if checkout.exists() {
+        checkout
+    } else {
+        PathBuf::from("ui/dist")
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: default_data_dir(),
+            database_url: None,
+            ui_dir: default_ui_dir(),
+            charging: false,
+            starting_credits: 5,
+            workers: 4,
+            provider_timeout: Duration::from_secs(180),
+            retry_base: Duration::from_secs(2),
+            max_attempts: 3,
+            lease: Duration::from_secs(30),
+            allow_public_owner: false,
+            openai_api_key: None,
+            openai_base_url: None,
+            log: "info".into(),
+            log_json: false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ConfigError {
+    Read(PathBuf, std::io::Error),
+    Parse(PathBuf, String),
+    Env(&'static str, String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read(p, e) => write!(f, "cannot read {}: {e}", p.display()),
+            ConfigError::Parse(p, e) => write!(f, "invalid {}: {e}", p.display()),
+            ConfigError::Env(k, v) => write!(f, "invalid value for {k}: '{v}'"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn parse_bool(key: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" | "" => Ok(false),
+        _ => Err(ConfigError::Env(key, v.to_string())),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(key: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.trim()
+        .parse()
+        .map_err(|_| ConfigError::Env(key, v.to_string()))
+}
+
+impl Config {
+    /// Loads defaults, then the file (`path`, or `PIXEL_CONFIG`, or `./pixel.toml` if present), then env.
+    pub fn load(
+        path: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut c = Config::default();
+        let file = path
+            .map(Path::to_path_buf)
+            .or_else(|| env("PIXEL_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                let p = PathBuf::from("pixel.toml");
+                p.exists().then_some(p)
+            });
+        if let Some(file) = file {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| ConfigError::Read(file.clone(), e))?;
+            let f: FileConfig = toml::from_str(&text)
+                .map_err(|e| ConfigError::Parse(file.clone(), e.to_string()))?;
+            c.apply_file(f);
+        }
+        c.apply_env(env)?;
+        Ok(c)
+    }
+
+    fn apply_file(&mut self, f: FileConfig) {
+        if let Some(v) = f.bind {
+            self.bind = v
+        }
+        if let Some(v) = f.data_dir {
+            self.data_dir = v
+        }
+        if f.database_url.is_some() {
+            self.database_url = f.database_url
+        }
+        if let Some(v) = f.ui_dir {
+            self.ui_dir = v
+        }
+        if let Some(v) = f.charging {
+            self.charging = v
+        }
+        if let Some(v) = f.starting_credits {
+            self.starting_credits = v
+        }
+        if let Some(v) = f.workers {
+            self.workers = v
+        }
+        if let Some(v) = f.provider_timeout_secs {
+            self.provider_timeout = Duration::from_secs(v)
+        }
+        if let Some(v) = f.retry_base_ms {
+            self.retry_base = Duration::from_millis(v)
+        }
+        if let Some(v) = f.max_attempts {
+            self.max_attempts = v
+        }
+        if let Some(v) = f.lease_secs {
+            self.lease = Duration::from_secs(v)
+        }
+        if let Some(v) = f.allow_public_owner {
+            self.allow_public_owner = v
+        }
+        if f.openai_api_key.is_some() {
+            self.openai_api_key = f.openai_api_key
+        }
+        if f.openai_base_url.is_some() {
+            self.openai_base_url = f.openai_base_url
+        }
+        if let Some(v) = f.log {
+            self.log = v
+        }
+        if let Some(v) = f.log_format {
+            self.log_json = v == "json"
+        }
+    }
+
+    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let get = |k: &str| env(k).filter(|v| !v.is_empty());
+        if let Some(v) = get("PIXEL_BIND") {
+            self.bind = v
+        }
+        if let Some(v) = get("PIXEL_DATA_DIR") {
+            self.data_dir = v.into()
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            self.database_url = Some(v)
+        }
+        if let Some(v) = get("PIXEL_UI_DIR") {
+            self.ui_dir = v.into()
+        }
+        if let Some(v) = get("PIXEL_CHARGING") {
+            self.charging = parse_bool("PIXEL_CHARGING", &v)?
+        }
+        if let Some(v) = get("PIXEL_STARTING_CREDITS") {
+            self.starting_credits = parse_num("PIXEL_STARTING_CREDITS", &v)?
+        }
+        if let Some(v) = get("PIXEL_WORKERS") {
+            self.workers = parse_num("PIXEL_WORKERS", &v)?
+        }
+        if let Some(v) = get("PIXEL_PROVIDER_TIMEOUT_SECS") {
+            self.provider_timeout =
+                Duration::from_secs_f64(parse_num("PIXEL_PROVIDER_TIMEOUT_SECS", &v)?)
+        }
+        if let Some(v) = get("PIXEL_RETRY_BASE_MS") {
+            self.retry_base = Duration::from_millis(parse_num("PIXEL_RETRY_BASE_MS", &v)?)
+        }
+        if let Some(v) = get("PIXEL_MAX_ATTEMPTS") {
+            self.max_attempts = parse_num("PIXEL_MAX_ATTEMPTS", &v)?
+        }
+        if let Some(v) = get("PIXEL_LEASE_SECS") {
+            self.lease = Duration::from_secs_f64(parse_num("PIXEL_LEASE_SECS", &v)?)
+        }
+        if let Some(v) = get("PIXEL_ALLOW_PUBLIC_OWNER") {
+            self.allow_public_owner = parse_bool("PIXEL_ALLOW_PUBLIC_OWNER", &v)?
+        }
+        if let Some(v) = get("OPENAI_API_KEY") {
+            self.openai_api_key = Some(v)
+        }
+        if let Some(v) = get("OPENAI_BASE_URL") {
+            self.openai_base_url = Some(v)
+        }
+        if let Some(v) = get("PIXEL_LOG") {
+            self.log = v
+        }
+        if let Some(v) = get("PIXEL_LOG_FORMAT") {
+            self.log_json = v == "json"
+        }
+        if self.workers == 0 || self.workers > 256 {
+            return Err(ConfigError::Env("PIXEL_WORKERS", self.workers.to_string()));
+        }
+        if self.max_attempts == 0 {
+            return Err(ConfigError::Env("PIXEL_MAX_ATTEMPTS", "0".into()));
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("pixel.db").display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("pixel.toml");
+        std::fs::write(
+            &file,
+            "bind = \"127.0.0.1:9000\"\nworkers = 2\ncharging = true\n",
+        )
+        .expect("write");
+        let vars: HashMap<&str, &str> =
+            [("PIXEL_WORKERS", "7"), ("OPENAI_API_KEY", "sk-test")].into();
+        let c = Config::load(Some(&file), &|k| vars.get(k).map(|v| v.to_string())).expect("load");
+        assert_eq!(c.bind, "127.0.0.1:9000");
+        assert_eq!(c.workers, 7);
+        assert!(c.charging);
+        assert_eq!(c.openai_api_key.as_deref(), Some("sk-test"));
+        assert!(c.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Config::load(None, &|k| {
+            (k == "PIXEL_WORKERS").then(|| "many".to_string())
+        })
+        .expect_err("bad");
+        assert!(err.to_string().contains("PIXEL_WORKERS"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("pixel.toml");
+        std::fs::write(&file, "colour = 3\n").expect("write");
+        assert!(Config::load(Some(&file), &|_| None).is_err());
+    }
+}

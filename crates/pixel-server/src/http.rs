@@ -1,0 +1,261 @@
+//! The HTTP transport: operations at `POST /api/ops/{method}`, live events over a WebSocket, media,
+//! the API description, health, metrics and the web UI, with graceful shutdown.
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use pixel_core::{Caller, Error, ErrorCode, JobState};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::Node;
+
+#[derive(Clone)]
+pub struct Http(pub Arc<Node>);
+
+/// An error as JSON `{ "error": { "code", "message" } }` with the code's status.
+pub struct ApiError(pub Error);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(serde_json::json!({ "error": self.0 }))).into_response()
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+impl Http {
+    /// Who is calling. Until sign-in exists every request is the local owner, which is why the
+    /// server refuses non-loopback addresses in this mode (see `serve`).
+    pub fn caller(&self, _headers: &HeaderMap) -> Caller {
+        self.0.owner.clone()
+    }
+}
+
+pub fn router(node: Arc<Node>) -> Router {
+    let ui_dir = node.config.ui_dir.clone();
+    let index = ui_dir.join("index.html");
+    let ui = tower_http::services::ServeDir::new(&ui_dir)
+        .precompressed_gzip()
+        .fallback(tower_http::services::ServeFile::new(index.clone()));
+    let state = Http(node);
+    let router = Router::new()
+        .route("/api/ops/{method}", post(call_op))
+        .route("/api/events", get(events))
+        .route("/api/openapi.json", get(openapi))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route(
+            "/media/{image_id}/{variant}",
+            get(crate::media::serve_media),
+        )
+        .with_state(state);
+    if index.exists() {
+        router.fallback_service(ui)
+    } else {
+        router.fallback(get(ui_missing))
+    }
+}
+
+async fn ui_missing() -> Html<&'static str> {
+    Html(
+        "<!doctype html><title>Pixel Studio</title><body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\">\
+         <h1>Pixel Studio server is running</h1><p>The web UI has not been built. Run <code>npm ci &amp;&amp; npm run build</code> \
+         in <code>ui/</code>, or use the README's start command, which does it for you. The API is at \
+         <a href=\"/api/openapi.json\">/api/openapi.json</a>.</p></body>",
+    )
+}
+
+async fn call_op(
+    State(http): State<Http>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let caller = http.caller(&headers);
+    let input: serde_json::Value = if body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidInput,
+                format!("the body is not valid JSON: {e}"),
+            )
+        })?
+    };
+    let node = &http.0;
+    let out = node
+        .registry
+        .call(&node.app, &caller, &method, input)
+        .await?;
+    Ok(Json(out))
+}
+
+async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    let caller = http.caller(&headers);
+    let Ok(user_id) = caller.user_id().map(str::to_string) else {
+        return ApiError(Error::new(
+            ErrorCode::Unauthenticated,
+            "sign in to receive events",
+        ))
+        .into_response();
+    };
+    let node = http.0.clone();
+    ws.on_upgrade(move |socket| pump_events(node, user_id, socket))
+}
+
+/// Sends the user's events, and only theirs, until either side closes.
+async fn pump_events(node: Arc<Node>, user_id: String, mut socket: WebSocket) {
+    let mut rx = node.app.events.subscribe();
+    loop {
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Ok(env) if env.user_id == user_id => {
+                    let Ok(text) = serde_json::to_string(&env.event) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "a slow WebSocket client missed events"),
+                Err(RecvError::Closed) => return,
+            },
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+async fn openapi(State(http): State<Http>) -> Json<serde_json::Value> {
+    Json(crate::openapi::document(&http.0.registry))
+}
+
+async fn healthz(State(http): State<Http>) -> Response {
+    match http.0.app.store.count_jobs(JobState::Queued).await {
+        Ok(_) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": http.0.app.store.dialect()})),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "unavailable", "error": e.message})),
+        )
+            .into_response(),
+    }
+}
+
+async fn metrics(State(http): State<Http>) -> Response {
+    let app = &http.0.app;
+    let m = &app.metrics;
+    let mut out = String::new();
+    let mut counter = |name: &str, help: &str, v: u64| {
+        out.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}\n"
+        ));
+    };
+    counter(
+        "pixel_jobs_submitted_total",
+        "Generation jobs accepted.",
+        m.jobs_submitted.load(Ordering::Relaxed),
+    );
+    counter(
+        "pixel_jobs_started_total",
+        "Job attempts started on this node.",
+        m.jobs_started.load(Ordering::Relaxed),
+    );
+    counter(
+        "pixel_jobs_retried_total",
+        "Attempts that failed temporarily and were retried.",
+        m.jobs_retried.load(Ordering::Relaxed),
+    );
+    counter(
+        "pixel_jobs_recovered_total",
+        "Jobs taken over after their worker stopped.",
+        m.jobs_recovered.load(Ordering::Relaxed),
+    );
+    counter(
+        "pixel_job_duration_ms_sum",
+        "Submit-to-finish milliseconds of succeeded jobs.",
+        m.job_ms_sum.load(Ordering::Relaxed),
+    );
+    out.push_str("# HELP pixel_jobs_finished_total Jobs that reached a final state.\n# TYPE pixel_jobs_finished_total counter\n");
+    for (state, c) in [
+        ("succeeded", &m.jobs_succeeded),
+        ("failed", &m.jobs_failed),
+        ("cancelled", &m.jobs_cancelled),
+        ("moderated", &m.jobs_moderated),
+    ] {
+        out.push_str(&format!(
+            "pixel_jobs_finished_total{{state=\"{state}\"}} {}\n",
+            c.load(Ordering::Relaxed)
+        ));
+    }
+    out.push_str("# HELP pixel_jobs Jobs in the store by state.\n# TYPE pixel_jobs gauge\n");
+    for state in [JobState::Queued, JobState::Running] {
+        let n = app.store.count_jobs(state).await.unwrap_or(-1);
+        out.push_str(&format!("pixel_jobs{{state=\"{}\"}} {n}\n", state.as_str()));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
+}
+
+/// Whether serving single-owner mode on `addr` would expose the owner's library to a network.
+pub fn exposes_owner(addr: &SocketAddr) -> bool {
+    !addr.ip().is_loopback()
+}
+
+/// Serves until `shutdown` resolves, then drains requests and hands running jobs back to the queue.
+pub async fn serve(
+    node: Arc<Node>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    if exposes_owner(&addr) && !node.config.allow_public_owner {
+        anyhow::bail!(
+            "refusing to serve {addr}: without sign-in every visitor would be the owner. Bind to 127.0.0.1 \
+             or set PIXEL_ALLOW_PUBLIC_OWNER=true if this network is trusted"
+        );
+    }
+    let runner = pixel_core::runner::Runner::start(&node.app).await?;
+    tracing::info!(%addr, database = node.app.store.dialect(), "Pixel Studio is listening on http://{addr}");
+    axum::serve(listener, router(node.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("stopping: finishing running jobs");
+    runner.shutdown(Duration::from_secs(20)).await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

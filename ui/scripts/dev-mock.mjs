@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// DEV MOCK ONLY — not part of the product. A tiny stand-in for the Pixel Studio server that answers the
+// API contract (POST /api/ops/{method}, WebSocket /api/events, media URLs) with fake, in-memory data so
+// the UI can be developed and screenshotted before the real server exists.
+//
+//   node scripts/dev-mock.mjs                 # API on :8787, use with `npm run dev` (Vite proxies /api)
+//   node scripts/dev-mock.mjs --dist          # also serves ui/dist with SPA fallback (like the real server)
+//   MOCK_PORT=9000 MOCK_CHARGING=0 MOCK_SEED=0 MOCK_KEYS=openai node scripts/dev-mock.mjs
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+
+const PORT = Number(process.env.MOCK_PORT ?? 8787);
+const CHARGING = process.env.MOCK_CHARGING !== '0';
+const SEED_COUNT = Number(process.env.MOCK_SEED ?? 96);
+const KEYS = new Set((process.env.MOCK_KEYS ?? '').split(',').filter(Boolean));
+const SERVE_DIST = process.argv.includes('--dist');
+const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+
+const preset = (label, width, height) => ({ label, width, height });
+const square = preset('Square 1:1', 1024, 1024);
+const models = [
+  {
+    id: 'local-sketch', provider: 'local', name: 'Offline sketch renderer',
+    description: 'Built-in offline renderer: abstract compositions drawn from your words. Not an AI model; needs no key and no network.',
+    offline: true, credits: 0, speed: 'instant',
+    sizes: { kind: 'range', min: 256, max: 2048, multiple_of: 8, presets: [square, preset('Landscape 3:2', 1536, 1024), preset('Portrait 2:3', 1024, 1536), preset('Wide 16:9', 1344, 768), preset('Tall 9:16', 768, 1344), preset('Small 512', 512, 512)] },
+    default_size: square, max_images: 10, negative_prompt: true, seed: true, qualities: [], styles: [],
+  },
+  {
+    id: 'gpt-image-1', provider: 'openai', name: 'GPT Image 1', description: "OpenAI's newest image model: strong prompt following and text.",
+    offline: false, credits: 6, speed: 'slow',
+    sizes: { kind: 'fixed', sizes: [square, preset('Portrait 2:3', 1024, 1536), preset('Landscape 3:2', 1536, 1024)] },
+    default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: ['auto', 'high', 'medium', 'low'], styles: [],
+  },
+  {
+    id: 'dall-e-3', provider: 'openai', name: 'DALL·E 3', description: 'OpenAI DALL·E 3 sizes and qualities, run on gpt-image-1.',
+    offline: false, credits: 6, speed: 'slow',
+    sizes: { kind: 'fixed', sizes: [square, preset('Landscape 7:4', 1792, 1024), preset('Portrait 4:7', 1024, 1792)] },
+    default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: ['standard', 'hd'], styles: [],
+  },
+  {
+    id: 'dall-e-2', provider: 'openai', name: 'DALL·E 2', description: 'OpenAI DALL·E 2: fast and inexpensive.',
+    offline: false, credits: 1, speed: 'fast',
+    sizes: { kind: 'fixed', sizes: [preset('Small 256', 256, 256), preset('Medium 512', 512, 512), square] },
+    default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: [], styles: [],
+  },
+  {
+    id: 'sd3.5-large', provider: 'stability', name: 'Stable Diffusion 3.5 Large', description: 'Stability AI flagship model with style presets (mock only).',
+    offline: false, credits: 4, speed: 'medium',
+    sizes: { kind: 'range', min: 512, max: 1536, multiple_of: 64, presets: [square, preset('Landscape 3:2', 1536, 1024), preset('Portrait 2:3', 1024, 1536)] },
+    default_size: square, max_images: 4, negative_prompt: true, seed: true,
+    steps: { min: 10, max: 50, default: 30 }, cfg: { min: 1, max: 10, default: 4.5 },
+    qualities: [], styles: ['photographic', 'anime', 'digital-art', 'cinematic', 'line-art'],
+  },
+];
+const providers = [
+  { id: 'local', name: 'Offline renderer', configured: true, offline: true },
+  { id: 'openai', name: 'OpenAI', configured: KEYS.has('openai'), offline: false },
+  { id: 'stability', name: 'Stability AI', configured: KEYS.has('stability'), offline: false },
+];
+const user = { id: 'u_dev', username: 'ada', email: 'ada@example.com', role: 'user', created_at: Date.now() - 86400000 * 30 };
+
+let balance = 250;
+const ledger = [];
+const sets = new Map();
+const jobs = new Map();
+const images = new Map();
+const clients = new Set();
+const id = (p) => `${p}_${crypto.randomBytes(8).toString('hex')}`;
+
+function grant(amount, memo, jobId, kind = amount > 0 ? (jobId ? 'refund' : 'grant') : 'reserve') {
+  balance += amount;
+  ledger.unshift({ id: id('led'), user_id: user.id, kind, amount, balance_after: balance, idempotency_key: id('k'), ...(jobId ? { job_id: jobId } : {}), memo, created_at: Date.now() });
+  broadcast({ type: 'balance.changed', balance });
+}
+grant(0, 'Welcome credits', undefined, 'grant');
+ledger[0].amount = 250;
+
+function broadcast(event) {
+  const s = JSON.stringify(event);
+  for (const c of clients) if (c.readyState === 1) c.send(s);
+}
+
+class ApiErr extends Error {
+  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+}
+
+// ---- fake pictures --------------------------------------------------------------------------------
+function hashNum(s) { return crypto.createHash('sha256').update(s).digest(); }
+function svgFor(prompt, seed, w, h, detail = true) {
+  const b = hashNum(`${prompt}|${seed}`);
+  const hue = (b[0] / 255) * 360;
+  const hue2 = (hue + 40 + (b[1] / 255) * 120) % 360;
+  let shapes = '';
+  if (detail) {
+    for (let i = 0; i < 9; i++) {
+      const x = (b[2 + i] / 255) * w, y = (b[11 + i] / 255) * h, r = (0.08 + (b[20 + (i % 10)] / 255) * 0.3) * Math.min(w, h);
+      const hh = (hue + i * 37) % 360;
+      shapes += i % 3 === 0
+        ? `<rect x="${x - r / 2}" y="${y - r / 2}" width="${r}" height="${r * 0.7}" rx="${r / 6}" fill="hsl(${hh} 70% 60% / .55)" transform="rotate(${b[i] % 90} ${x} ${y})"/>`
+        : `<circle cx="${x}" cy="${y}" r="${r / 2}" fill="hsl(${hh} 75% ${50 + (i % 3) * 10}% / .6)"/>`;
+    }
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue} 60% 22%)"/><stop offset="1" stop-color="hsl(${hue2} 65% 45%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/>${shapes}</svg>`;
+}
+
+function makeImage(job) {
+  const imageId = id('img');
+  const p = job.params;
+  const svg = svgFor(p.prompt, job.seed, p.width, p.height);
+  const small = svgFor(p.prompt, job.seed, 16, Math.max(4, Math.round((16 * p.height) / p.width)), false);
+  const now = Date.now();
+  const image = {
+    id: imageId, owner_id: user.id, set_id: job.set_id, job_id: job.id, visibility: 'private', mime: 'image/svg+xml',
+    width: p.width, height: p.height, bytes: svg.length, sha256: crypto.createHash('sha256').update(svg).digest('hex'),
+    placeholder: `data:image/svg+xml;base64,${Buffer.from(small).toString('base64')}`,
+    url: `/media/${imageId}/original.svg`, thumb_url: `/media/${imageId}/thumb.svg`,
+    record: {
+      provider: job.provider, model: p.model, params: p, seed: job.seed, cost: job.cost, attempts: job.attempts,
+      timings: { queued_at: job.created_at, started_at: job.started_at ?? now, finished_at: now, provider_ms: Math.max(1, now - (job.started_at ?? now) - 40), processing_ms: 38 },
+      ...(job.remix_of ? { remix_of: job.remix_of } : {}), retried_errors: [], set_id: job.set_id, job_id: job.id, index: job.index,
+    },
+    created_at: now,
+    _svg: svg,
+  };
+  images.set(imageId, image);
+  return image;
+}
+const pub = (img) => { const { _svg, ...rest } = img; return rest; };
+
+// ---- generation simulation ------------------------------------------------------------------------
+function validate(req) {
+  const prompt = String(req.prompt ?? '').trim();
+  if (!prompt) throw new ApiErr(400, 'invalid_prompt', 'the prompt is empty');
+  if ([...prompt].length > 3500) throw new ApiErr(400, 'invalid_prompt', `the prompt has ${[...prompt].length} characters; the limit is 3500`);
+  const model = models.find((m) => m.id === req.model);
+  if (!model) throw new ApiErr(400, 'unknown_model', `unknown model '${req.model}'`);
+  if (!model.offline && !providers.find((p) => p.id === model.provider)?.configured) {
+    throw new ApiErr(503, 'model_unavailable', `${model.name} needs an API key for ${model.provider}; none is configured`);
+  }
+  const n = req.n ?? 1;
+  if (n < 1 || n > model.max_images) throw new ApiErr(400, 'invalid_count', `the number of images must be 1–${model.max_images}; got ${n}`);
+  const width = req.width ?? model.default_size.width, height = req.height ?? model.default_size.height;
+  if (model.sizes.kind === 'fixed' && !model.sizes.sizes.some((s) => s.width === width && s.height === height)) {
+    throw new ApiErr(400, 'invalid_size', `${model.name} supports ${model.sizes.sizes.map((s) => `${s.width}x${s.height}`).join(', ')}; got ${width}x${height}`);
+  }
+  if (model.sizes.kind === 'range') {
+    for (const [name, v] of [['width', width], ['height', height]]) {
+      const r = model.sizes;
+      if (v < r.min || v > r.max || v % r.multiple_of) throw new ApiErr(400, 'invalid_size', `${name} must be ${r.min}–${r.max} and a multiple of ${r.multiple_of}; got ${v}`);
+    }
+  }
+  if (req.seed !== undefined && !model.seed) throw new ApiErr(400, 'unsupported_parameter', `${model.name} does not support a seed`);
+  const params = { prompt, model: model.id, width, height };
+  for (const k of ['negative_prompt', 'steps', 'cfg', 'quality', 'style']) if (req[k] !== undefined && req[k] !== '') params[k] = req[k];
+  return { model, n, params, seed: req.seed };
+}
+
+function submit(req, opts = {}) {
+  const { model, n, params, seed } = validate(req);
+  const cost = CHARGING ? model.credits * n : 0;
+  if (cost > balance) throw new ApiErr(402, 'insufficient_credits', `this needs ${cost} credits; the balance is ${balance}`);
+  const now = opts.at ?? Date.now();
+  const set = { id: id('set'), owner_id: user.id, params, n, cost, ...(req.remix_of ? { remix_of: req.remix_of } : {}), created_at: now };
+  sets.set(set.id, set);
+  const base = seed ?? crypto.randomInt(0, 2 ** 31);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const job = {
+      id: id('job'), set_id: set.id, owner_id: user.id, index: i, state: 'queued', provider: model.provider, params,
+      seed: (base + i) >>> 0, cost: cost / n, attempts: 0, max_attempts: 3, progress: 0, refunded: false,
+      ...(req.remix_of ? { remix_of: req.remix_of } : {}), created_at: now,
+    };
+    jobs.set(job.id, job);
+    out.push(job);
+  }
+  if (cost > 0) grant(-cost, `Reserved for ${n} × ${model.name}`);
+  if (!opts.instant) for (const job of out) { broadcast({ type: 'generation.queued', job }); run(job); }
+  return { set, jobs: out, cost };
+}
+
+function finishFailed(job, state, error) {
+  job.state = state;
+  job.finished_at = Date.now();
+  if (error) job.error = error;
+  if (job.cost > 0) { job.refunded = true; grant(job.cost, `Refund: ${state}`, job.id); }
+  broadcast({ type: 'generation.failed', job });
+}
+
+function run(job) {
+  const speed = { instant: 1200, fast: 2500, medium: 4000, slow: 6000 }[models.find((m) => m.id === job.params.model)?.speed ?? 'fast'];
+  const delay = 400 + job.index * 350 + Math.random() * 400;
+  setTimeout(() => {
+    if (job.state !== 'queued') return;
+    job.state = 'running'; job.started_at = Date.now(); job.attempts = 1;
+    broadcast({ type: 'generation.started', job });
+    const steps = 8;
+    let k = 0;
+    const tick = setInterval(() => {
+      if (job.state !== 'running') return clearInterval(tick);
+      k += 1;
+      job.progress = Math.min(1, k / steps);
+      broadcast({ type: 'generation.progress', job_id: job.id, set_id: job.set_id, progress: job.progress, emitted_at_us: Date.now() * 1000 });
+      if (k < steps) return;
+      clearInterval(tick);
+      const p = job.params.prompt.toLowerCase();
+      if (p.includes('nsfw')) return finishFailed(job, 'moderated', { code: 'moderated', message: 'the provider flagged this request' });
+      if (p.includes('fail') && job.index % 2 === 0) return finishFailed(job, 'failed', { code: 'provider_error', message: 'the provider answered 500 three times' });
+      const image = makeImage(job);
+      job.state = 'succeeded'; job.finished_at = Date.now(); job.image_id = image.id;
+      broadcast({ type: 'generation.completed', job, image: pub(image), emitted_at_us: Date.now() * 1000 });
+    }, speed / steps);
+  }, delay);
+}
+
+// ---- seed data -------------------------------------------------------------------------------------
+const SEED_PROMPTS = [
+  'A lighthouse on a basalt cliff at dusk, volumetric fog, cinematic',
+  'Isometric cozy ramen shop at night, neon signs, rain puddles',
+  'Portrait of an elderly botanist among hanging ferns, soft window light',
+  'Retro-futuristic train station, brutalist concrete, warm sunset',
+  'Macro photo of a dew-covered beetle on moss, shallow depth of field',
+  'Watercolor map of an imaginary archipelago with sea monsters',
+  'Minimalist poster of a red kite against a pale sky',
+  'Astronaut tending a greenhouse on Mars, golden hour',
+];
+{
+  const t0 = Date.now() - SEED_COUNT * 3600_000;
+  for (let i = 0; i < SEED_COUNT; ) {
+    const n = Math.min(SEED_COUNT - i, 1 + (i % 4));
+    const model = i % 5 === 0 ? 'dall-e-2' : 'local-sketch';
+    const sizes = [[1024, 1024], [1536, 1024], [1024, 1536], [1344, 768]];
+    const [w, h] = model === 'dall-e-2' ? [1024, 1024] : sizes[i % 4];
+    const saveBalance = balance;
+    const out = submit({ prompt: SEED_PROMPTS[i % SEED_PROMPTS.length], model: 'local-sketch', n, width: w, height: h }, { instant: true, at: t0 + i * 3600_000 });
+    balance = saveBalance;
+    for (const job of out.jobs) {
+      job.params = { ...job.params, model };
+      job.provider = model === 'dall-e-2' ? 'openai' : 'local';
+      job.state = 'succeeded'; job.started_at = job.created_at + 200; job.attempts = 1; job.progress = 1;
+      const image = makeImage(job);
+      image.created_at = job.created_at + 1500;
+      job.image_id = image.id; job.finished_at = image.created_at;
+    }
+    out.set.params = { ...out.set.params, model };
+    i += n;
+  }
+  if (SEED_COUNT > 0) {
+    const failedSet = submit({ prompt: 'A knight made of stained glass, nsfw test', model: 'local-sketch', n: 2 }, { instant: true, at: Date.now() - 600_000 });
+    const [a, b] = failedSet.jobs;
+    a.state = 'moderated'; a.error = { code: 'moderated', message: 'the provider flagged this request' }; a.cost = 6; a.refunded = true;
+    b.state = 'failed'; b.error = { code: 'timeout', message: 'no answer from the provider after 120 s' }; b.cost = 6; b.refunded = true;
+  }
+}
+
+// ---- operations ------------------------------------------------------------------------------------
+const byNewest = (a, b) => b.created_at - a.created_at;
+function getJob(jobId) { const j = jobs.get(jobId); if (!j) throw new ApiErr(404, 'not_found', 'job not found'); return j; }
+
+const ops = {
+  'catalogue.list': () => ({ models, default_model: KEYS.size ? 'gpt-image-1' : 'local-sketch' }),
+  'providers.list': () => ({ providers }),
+  'account.get': () => ({ user, balance, charging: CHARGING }),
+  'generations.create': (req) => submit(req),
+  'generations.get': ({ job_id }) => getJob(job_id),
+  'generations.list': ({ states, limit = 50 }) => ({
+    jobs: [...jobs.values()].filter((j) => !states || states.includes(j.state)).sort((a, b) => byNewest(a, b) || a.index - b.index).slice(0, limit),
+  }),
+  'generations.cancel': ({ job_id }) => {
+    const job = getJob(job_id);
+    if (job.state !== 'queued' && job.state !== 'running') throw new ApiErr(409, 'conflict', 'the job has already finished');
+    finishFailed(job, 'cancelled', { code: 'cancelled', message: 'cancelled by you' });
+    return job;
+  },
+  'generations.retry': ({ job_id }) => {
+    const job = getJob(job_id);
+    if (job.state !== 'failed') throw new ApiErr(409, 'conflict', 'only failed jobs can be retried');
+    return submit({ ...job.params, n: 1, ...(job.remix_of ? { remix_of: job.remix_of } : {}) });
+  },
+  'sets.get': ({ set_id }) => {
+    const set = sets.get(set_id);
+    if (!set) throw new ApiErr(404, 'not_found', 'set not found');
+    return {
+      set,
+      jobs: [...jobs.values()].filter((j) => j.set_id === set_id).sort((a, b) => a.index - b.index),
+      images: [...images.values()].filter((i) => i.set_id === set_id).sort((a, b) => a.record.index - b.record.index).map(pub),
+    };
+  },
+  'sets.list': ({ before, limit = 30 }) => page([...sets.values()], before, limit, 'sets'),
+  'images.get': ({ image_id }) => { const i = images.get(image_id); if (!i) throw new ApiErr(404, 'not_found', 'image not found'); return pub(i); },
+  'images.list': ({ model, text, from, to, set_id, before, limit = 60 }) => {
+    let list = [...images.values()];
+    if (model) list = list.filter((i) => i.record.model === model);
+    if (text) list = list.filter((i) => i.record.params.prompt.toLowerCase().includes(String(text).toLowerCase()));
+    if (from !== undefined) list = list.filter((i) => i.created_at >= from);
+    if (to !== undefined) list = list.filter((i) => i.created_at <= to);
+    if (set_id) list = list.filter((i) => i.set_id === set_id);
+    const out = page(list, before, limit, 'images');
+    out.images = out.images.map(pub);
+    return out;
+  },
+  'images.delete': ({ image_ids }) => ({ deleted: (image_ids ?? []).filter((iid) => images.delete(iid)) }),
+  'ledger.list': ({ limit = 50 }) => ({ entries: ledger.slice(0, limit), balance }),
+};
+
+function page(list, before, limit, key) {
+  list.sort((a, b) => byNewest(a, b) || (a.id < b.id ? 1 : -1));
+  let start = 0;
+  if (before) { start = list.findIndex((x) => x.id === before) + 1; }
+  const items = list.slice(start, start + limit);
+  const more = start + limit < list.length;
+  return { [key]: items, ...(more && items.length ? { next: items[items.length - 1].id } : {}) };
+}
+
+// ---- HTTP ------------------------------------------------------------------------------------------
+const send = (res, status, body, type = 'application/json') => {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(type === 'application/json' ? JSON.stringify(body) : body);
+};
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const op = url.pathname.match(/^\/api\/ops\/([a-z_.]+)$/);
+  if (op && req.method === 'POST') {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const fn = ops[op[1]];
+    if (!fn) return send(res, 404, { error: { code: 'unknown_operation', message: `unknown operation '${op[1]}'` } });
+    try {
+      const input = raw ? JSON.parse(raw) : {};
+      await new Promise((r) => setTimeout(r, 60 + Math.random() * 120)); // a little latency
+      return send(res, 200, fn(input));
+    } catch (e) {
+      if (e instanceof ApiErr) return send(res, e.status, { error: { code: e.code, message: e.message } });
+      if (e instanceof SyntaxError) return send(res, 400, { error: { code: 'invalid_input', message: 'the body is not JSON' } });
+      console.error(e);
+      return send(res, 500, { error: { code: 'internal', message: 'internal error; see the server log' } });
+    }
+  }
+  const media = url.pathname.match(/^\/media\/([a-z0-9_]+)\/(original|thumb)\.svg$/);
+  if (media) {
+    const img = images.get(media[1]);
+    if (!img) return send(res, 404, 'not found', 'text/plain');
+    res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=31536000, immutable' });
+    return res.end(img._svg);
+  }
+  if (SERVE_DIST && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
+    const file = path.join(DIST, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
+    const target = fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(DIST, 'index.html');
+    const ext = path.extname(target);
+    const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+    return send(res, 200, fs.readFileSync(target), types[ext] ?? 'application/octet-stream');
+  }
+  send(res, 404, { error: { code: 'not_found', message: 'not found' } });
+});
+
+const wss = new WebSocketServer({ server, path: '/api/events' });
+wss.on('connection', (ws) => {
+  clients.add(ws);
+  ws.on('close', () => clients.delete(ws));
+});
+
+server.listen(PORT, '127.0.0.1', () => {
+  console.log(`[dev-mock] Pixel Studio DEV MOCK on http://127.0.0.1:${PORT} (charging=${CHARGING}, images=${images.size}${SERVE_DIST ? ', serving dist' : ''})`);
+});

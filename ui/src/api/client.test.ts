@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiClient, ApiError, HttpTransport, type Transport, type WebSocketLike } from './client';
+import type { Event } from './types';
+import { job } from '../test/fixtures';
+
+function jsonResponse(status: number, body: unknown): Response {
+  return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+describe('HttpTransport.call', () => {
+  it('POSTs JSON to /api/ops/{method} and returns the parsed output', async () => {
+    const fetch = vi.fn(async () => jsonResponse(200, { images: [], next: 'img_9' }));
+    const client = new ApiClient(new HttpTransport({ fetch }));
+    const out = await client.call('images.list', { model: 'local-sketch', limit: 10 });
+    expect(out).toEqual({ images: [], next: 'img_9' });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/ops/images.list');
+    expect(init.method).toBe('POST');
+    expect(new Headers(init.headers).get('content-type')).toBe('application/json');
+    expect(JSON.parse(String(init.body))).toEqual({ model: 'local-sketch', limit: 10 });
+  });
+
+  it('sends {} for operations without input, and prefixes a base URL', async () => {
+    const fetch = vi.fn(async () => jsonResponse(200, { models: [], default_model: 'local-sketch' }));
+    const client = new ApiClient(new HttpTransport({ fetch, baseUrl: 'http://h:1/' }));
+    await client.call('catalogue.list', {});
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('http://h:1/api/ops/catalogue.list');
+    expect(init.body).toBe('{}');
+  });
+
+  it('maps an error body to ApiError with code, message and status', async () => {
+    const fetch = vi.fn(async () =>
+      jsonResponse(400, { error: { code: 'invalid_size', message: 'width must be 256–2048' } }),
+    );
+    const client = new ApiClient(new HttpTransport({ fetch }));
+    const err = await client.call('generations.create', { prompt: 'x', model: 'm' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'invalid_size', message: 'width must be 256–2048', status: 400 });
+  });
+
+  it('maps a non-JSON error to http_error and a network failure to network_error', async () => {
+    const bad = new HttpTransport({ fetch: vi.fn(async () => new Response('Bad gateway', { status: 502 })) });
+    await expect(bad.call('account.get', {})).rejects.toMatchObject({ code: 'http_error', status: 502, message: 'Bad gateway' });
+    const down = new HttpTransport({
+      fetch: vi.fn(async () => {
+        throw new TypeError('fetch failed');
+      }),
+    });
+    await expect(down.call('account.get', {})).rejects.toMatchObject({ code: 'network_error' });
+  });
+
+  it('rejects a 200 that is not JSON', async () => {
+    const t = new HttpTransport({ fetch: vi.fn(async () => new Response('<html>', { status: 200 })) });
+    await expect(t.call('account.get', {})).rejects.toMatchObject({ code: 'bad_response' });
+  });
+});
+
+class FakeSocket implements WebSocketLike {
+  onopen: ((ev: unknown) => void) | null = null;
+  onclose: ((ev: unknown) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {}
+  close() {
+    this.closed = true;
+  }
+  open() {
+    this.onopen?.({});
+  }
+  send(data: unknown) {
+    this.onmessage?.({ data: typeof data === 'string' ? data : JSON.stringify(data) });
+  }
+  drop() {
+    this.onclose?.({});
+  }
+}
+
+describe('HttpTransport events', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('dispatches each JSON event to every listener and ignores malformed frames', () => {
+    const sockets: FakeSocket[] = [];
+    const t = new HttpTransport({
+      baseUrl: 'https://pixel.example',
+      webSocket: (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s;
+      },
+    });
+    const a: Event[] = [];
+    const b: Event[] = [];
+    const offA = t.subscribe((e) => a.push(e));
+    t.subscribe((e) => b.push(e));
+    expect(sockets).toHaveLength(1); // one shared socket
+    expect(sockets[0]?.url).toBe('wss://pixel.example/api/events');
+    sockets[0]?.open();
+    const ev: Event = { type: 'generation.progress', job_id: 'j', set_id: 's', progress: 0.5, emitted_at_us: 1 };
+    sockets[0]?.send(ev);
+    sockets[0]?.send('not json');
+    sockets[0]?.send({ no: 'type' });
+    expect(a).toEqual([ev]);
+    expect(b).toEqual([ev]);
+    offA();
+    sockets[0]?.send({ type: 'balance.changed', balance: 3 });
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(2);
+  });
+
+  it('reconnects with backoff and reports status', () => {
+    vi.useFakeTimers();
+    const sockets: FakeSocket[] = [];
+    const t = new HttpTransport({
+      webSocket: (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s;
+      },
+      minBackoffMs: 100,
+      maxBackoffMs: 1000,
+    });
+    const statuses: string[] = [];
+    const got: Event[] = [];
+    const off = t.subscribe((e) => got.push(e), (s) => statuses.push(s));
+    sockets[0]?.open();
+    sockets[0]?.drop();
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(sockets).toHaveLength(2);
+    sockets[1]?.open();
+    sockets[1]?.send({ type: 'generation.failed', job: job({ state: 'failed' }) });
+    expect(got).toHaveLength(1);
+    expect(statuses).toEqual(['closed', 'connecting', 'open', 'closed', 'connecting', 'open']);
+    off();
+    expect(sockets[1]?.closed).toBe(true);
+    vi.advanceTimersByTime(5000);
+    expect(sockets).toHaveLength(2); // no reconnect once nobody listens
+  });
+});
+
+describe('ApiClient', () => {
+  it('forwards method and input to any transport', async () => {
+    const calls: Array<[string, unknown]> = [];
+    const fake: Transport = {
+      call: async (method, input) => {
+        calls.push([method, input]);
+        return job({ state: 'cancelled' });
+      },
+      subscribe: () => () => undefined,
+    };
+    const client = new ApiClient(fake);
+    const out = await client.call('generations.cancel', { job_id: 'job_1' });
+    expect(out.state).toBe('cancelled');
+    expect(calls).toEqual([['generations.cancel', { job_id: 'job_1' }]]);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { QueryClient } from '@tanstack/react-query';
+import { applyEvent } from './events';
+import { keys } from './keys';
+import type { AccountOutput, JobsOutput, SetDetail } from './types';
+import { image, job } from '../test/fixtures';
+
+function setup() {
+  const qc = new QueryClient();
+  qc.setQueryData<JobsOutput>(keys.jobs, { jobs: [job()] });
+  qc.setQueryData<SetDetail>(keys.set('set_1'), {
+    set: { id: 'set_1', owner_id: 'u1', params: job().params, n: 1, cost: 0, created_at: 1 },
+    jobs: [job()],
+    images: [],
+  });
+  qc.setQueryData<AccountOutput>(keys.account, {
+    user: { id: 'u1', username: 'ada', role: 'user', created_at: 0 },
+    balance: 10,
+    charging: true,
+  });
+  return qc;
+}
+
+describe('applyEvent', () => {
+  it('updates progress live and marks the job running', () => {
+    const qc = setup();
+    applyEvent(qc, { type: 'generation.progress', job_id: 'job_1', set_id: 'set_1', progress: 0.4, emitted_at_us: 1 });
+    expect(qc.getQueryData<JobsOutput>(keys.jobs)?.jobs[0]).toMatchObject({ state: 'running', progress: 0.4 });
+    expect(qc.getQueryData<SetDetail>(keys.set('set_1'))?.jobs[0]?.progress).toBe(0.4);
+  });
+
+  it('puts finished images in their set and never moves a finished job back', () => {
+    const qc = setup();
+    const done = job({ state: 'succeeded', progress: 1, image_id: 'img_1' });
+    applyEvent(qc, { type: 'generation.completed', job: done, image: image(), emitted_at_us: 1 });
+    expect(qc.getQueryData<SetDetail>(keys.set('set_1'))?.images.map((i) => i.id)).toEqual(['img_1']);
+    expect(qc.getQueryData(keys.image('img_1'))).toMatchObject({ id: 'img_1' });
+    applyEvent(qc, { type: 'generation.started', job: job({ state: 'running' }) });
+    applyEvent(qc, { type: 'generation.progress', job_id: 'job_1', set_id: 'set_1', progress: 0.5, emitted_at_us: 2 });
+    expect(qc.getQueryData<JobsOutput>(keys.jobs)?.jobs[0]).toMatchObject({ state: 'succeeded', progress: 1 });
+  });
+
+  it('adds new jobs to the top of the queue and updates the balance', () => {
+    const qc = setup();
+    applyEvent(qc, { type: 'generation.queued', job: job({ id: 'job_2', set_id: 'set_2', created_at: 2000 }) });
+    expect(qc.getQueryData<JobsOutput>(keys.jobs)?.jobs.map((j) => j.id)).toEqual(['job_2', 'job_1']);
+    applyEvent(qc, { type: 'balance.changed', balance: 42 });
+    expect(qc.getQueryData<AccountOutput>(keys.account)?.balance).toBe(42);
+  });
+
+  it('shows failures with their error', () => {
+    const qc = setup();
+    applyEvent(qc, {
+      type: 'generation.failed',
+      job: job({ state: 'moderated', error: { code: 'moderated', message: 'flagged' }, refunded: true, cost: 6 }),
+    });
+    expect(qc.getQueryData<JobsOutput>(keys.jobs)?.jobs[0]).toMatchObject({ state: 'moderated', refunded: true });
+  });
+});

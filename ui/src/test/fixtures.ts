@@ -1,0 +1,117 @@
+import type { CatalogueOutput, Image, Job, Model } from '../api/types';
+
+const square = { label: 'Square 1:1', width: 1024, height: 1024 };
+
+export const sketch: Model = {
+  id: 'local-sketch',
+  provider: 'local',
+  name: 'Offline sketch renderer',
+  description: 'Built-in offline renderer.',
+  offline: true,
+  credits: 0,
+  speed: 'instant',
+  sizes: {
+    kind: 'range',
+    min: 256,
+    max: 2048,
+    multiple_of: 8,
+    presets: [square, { label: 'Landscape 3:2', width: 1536, height: 1024 }],
+  },
+  default_size: square,
+  max_images: 10,
+  negative_prompt: true,
+  seed: true,
+  qualities: [],
+  styles: [],
+};
+
+export const gptImage: Model = {
+  id: 'gpt-image-1',
+  provider: 'openai',
+  name: 'GPT Image 1',
+  description: 'OpenAI.',
+  offline: false,
+  credits: 6,
+  speed: 'slow',
+  sizes: { kind: 'fixed', sizes: [square, { label: 'Portrait 2:3', width: 1024, height: 1536 }] },
+  default_size: square,
+  max_images: 10,
+  negative_prompt: false,
+  seed: false,
+  qualities: ['auto', 'high', 'medium', 'low'],
+  styles: [],
+};
+
+export const sd: Model = {
+  id: 'sd3.5-large',
+  provider: 'stability',
+  name: 'SD 3.5 Large',
+  description: 'Stability.',
+  offline: false,
+  credits: 4,
+  speed: 'medium',
+  sizes: { kind: 'range', min: 512, max: 1536, multiple_of: 64, presets: [square] },
+  default_size: square,
+  max_images: 4,
+  negative_prompt: true,
+  seed: true,
+  steps: { min: 10, max: 50, default: 30 },
+  cfg: { min: 1, max: 10, default: 4.5 },
+  qualities: [],
+  styles: ['photographic', 'anime'],
+};
+
+export const catalogue: CatalogueOutput = { models: [sketch, gptImage, sd], default_model: 'local-sketch' };
+
+export function job(over: Partial<Job> = {}): Job {
+  return {
+    id: 'job_1',
+    set_id: 'set_1',
+    owner_id: 'u1',
+    index: 0,
+    state: 'queued',
+    provider: 'local',
+    params: { prompt: 'a cat', model: 'local-sketch', width: 1024, height: 1024 },
+    seed: 7,
+    cost: 0,
+    attempts: 0,
+    max_attempts: 3,
+    progress: 0,
+    refunded: false,
+    created_at: 1000,
+    ...over,
+  };
+}
+
+export function image(over: Partial<Image> = {}): Image {
+  return {
+    id: 'img_1',
+    owner_id: 'u1',
+    set_id: 'set_1',
+    job_id: 'job_1',
+    visibility: 'private',
+    mime: 'image/png',
+    width: 1024,
+    height: 1024,
+    bytes: 1234,
+    sha256: 'ab',
+    placeholder: 'data:image/webp;base64,AAAA',
+    url: '/media/img_1',
+    thumb_url: '/media/img_1/thumb',
+    record: {
+      provider: 'local',
+      model: 'local-sketch',
+      params: { prompt: 'a cat', model: 'local-sketch', width: 1024, height: 1024 },
+      seed: 7,
+      cost: 0,
+      attempts: 1,
+      timings: { queued_at: 1, started_at: 2, finished_at: 3, provider_ms: 1, processing_ms: 1 },
+      retried_errors: [],
+      set_id: 'set_1',
+      job_id: 'job_1',
+      index: 0,
+    },
+    created_at: 3,
+    ...over,
+  };
+}
