@@ -23,7 +23,10 @@ describe('create → set → image → remix → delete', { skip }, () => {
   const prompt = `e2e lighthouse on a cliff ${Date.now().toString(36)}`;
   let imageUrl = '';
 
-  const shot = async (name) => {
+  const imagesLoaded = () =>
+    page.waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 }).catch(() => undefined);
+  const shot = async (name, { waitForImages = true } = {}) => {
+    if (waitForImages) await imagesLoaded();
     await page.screenshot({ path: path.join(ARTIFACTS, `e2e-${name}.png`) });
   };
 
@@ -69,7 +72,7 @@ describe('create → set → image → remix → delete', { skip }, () => {
     await card.waitFor();
     // Progress bars appear while queued/running (the offline renderer can be quick, so don't insist).
     await card.getByRole('progressbar').first().waitFor({ timeout: 3000 }).catch(() => undefined);
-    await shot('02-progress');
+    await shot('02-progress', { waitForImages: false });
     await card.getByRole('link', { name: 'Open image 3' }).waitFor();
     assert.equal(await card.getByRole('link', { name: /^Open image \d$/ }).count(), 3);
     await assert.doesNotReject(card.getByText('3/3 done').waitFor());
@@ -122,7 +125,7 @@ describe('create → set → image → remix → delete', { skip }, () => {
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.waitForURL(/\/library$/);
     await page.goto(imageUrl);
-    await page.getByText('Not found').waitFor();
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
     await shot('09-deleted');
     assert.deepEqual(errors, []);
   });

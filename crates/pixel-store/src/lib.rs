@@ -1092,3 +1092,42 @@ async fn insert_image(tx: &mut Tx, image: &Image) -> Result<()> {
     .map_err(db_err)?;
     Ok(())
 }
+
+/// Helpers for tests that need a real database of each dialect.
+pub mod testing {
+    use sqlx::Executor;
+
+    /// The PostgreSQL server tests run against (`PIXEL_TEST_POSTGRES_URL`). In CI it must be set:
+    /// a conformance suite that silently skips PostgreSQL would prove nothing.
+    pub fn postgres_url() -> Option<String> {
+        let url = std::env::var("PIXEL_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+        if url.is_none() && std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+            panic!("PIXEL_TEST_POSTGRES_URL must be set in CI (start ../shared/services/postgres.sh)");
+        }
+        url
+    }
+
+    /// Creates an empty database on the test server and returns its URL.
+    pub async fn fresh_postgres_database() -> Option<String> {
+        let admin = postgres_url()?;
+        sqlx::any::install_default_drivers();
+        let name = format!("pixel_test_{}", pixel_core::new_id());
+        let pool = sqlx::AnyPool::connect(&admin).await.expect("connect to the test PostgreSQL");
+        pool.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+        pool.close().await;
+        let (base, query) = match admin.split_once('?') {
+            Some((b, q)) => (b.to_string(), format!("?{q}")),
+            None => (admin.clone(), String::new()),
+        };
+        let base = match base.rfind('/') {
+            Some(i) if i > base.find("://").map_or(0, |s| s + 2) => base[..i].to_string(),
+            _ => base,
+        };
+        Some(format!("{base}/{name}{query}"))
+    }
+
+    /// A fresh SQLite database file in `dir`.
+    pub fn sqlite_url(dir: &std::path::Path) -> String {
+        format!("sqlite://{}", dir.join("pixel.db").display())
+    }
+}

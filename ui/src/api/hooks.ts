@@ -1,6 +1,6 @@
 // React hooks over the API client. Components use these, never fetch or WebSocket.
 
-import { useEffect, useState } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
 import {
   useInfiniteQuery,
   useMutation,
@@ -10,7 +10,7 @@ import {
 } from '@tanstack/react-query';
 import { useClient } from './context';
 import type { ConnectionStatus } from './client';
-import { applyEvent, applyJobs, removeImages } from './events';
+import { applyEvent, applyJobs, isFinal, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
 import type { GenerationRequest, Image, ImagesQuery, Job } from './types';
 
@@ -33,11 +33,17 @@ export function useAccount() {
   return useQuery({ queryKey: keys.account, queryFn: () => client.call('account.get', {}) });
 }
 
+/** The live event stream's state, provided by the layout; queries poll while it is down. */
+export const LiveStatusContext = createContext<ConnectionStatus>('open');
+
 export function useRecentJobs() {
   const client = useClient();
+  const live = useContext(LiveStatusContext);
   return useQuery({
     queryKey: keys.jobs,
     queryFn: () => client.call('generations.list', { limit: RECENT_JOBS }),
+    // Without live events, poll while something is still running.
+    refetchInterval: (q) => (live !== 'open' && q.state.data?.jobs.some((j) => !isFinal(j)) ? 2000 : false),
   });
 }
 

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { AlertTriangle, Ban, RotateCw, ShieldAlert, X } from 'lucide-react';
+import { AlertTriangle, Ban, ImageOff, RotateCw, ShieldAlert, X } from 'lucide-react';
+import { ApiError } from '../api/client';
 import type { Job } from '../api/types';
 import { useCancelJob, useImage, useRetryJob } from '../api/hooks';
 import { jobFailureWords, refundWords, describeError } from '../api/errors';
@@ -72,6 +73,16 @@ function PendingTile({ job }: { job: Job }) {
 
 function DoneTile({ job }: { job: Job }) {
   const image = useImage(job.image_id);
+  if (image.isError) {
+    return (
+      <div className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-2 text-center">
+        <ImageOff className="h-4 w-4 text-fg-subtle" aria-hidden />
+        <p className="text-[11px] text-fg-subtle">
+          {image.error instanceof ApiError && image.error.code === 'not_found' ? 'Deleted' : 'Could not load'}
+        </p>
+      </div>
+    );
+  }
   if (!image.data) return <Skeleton className="absolute inset-0 rounded-none" />;
   return (
     <Link to={`/images/${image.data.id}`} className="absolute inset-0 block" aria-label={`Open image ${job.index + 1}`}>
@@ -95,7 +106,8 @@ function FailedTile({ job }: { job: Job }) {
         {words}
       </p>
       {refund && <p className="text-[10px] text-emerald-600 dark:text-emerald-400">{refund}</p>}
-      {job.state === 'failed' && (
+      {job.state === 'failed' && retry.isSuccess && <p className="text-[11px] text-fg-subtle">Retried as a new set</p>}
+      {job.state === 'failed' && !retry.isSuccess && (
         <button
           type="button"
           className="mt-1 inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 text-[11px] font-medium text-accent hover:bg-accent/10"

@@ -1,6 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { Coins, Images, Settings, Sparkles } from 'lucide-react';
-import { useAccount, useLiveEvents } from '../api/hooks';
+import { LiveStatusContext, useAccount, useLiveEvents } from '../api/hooks';
 import { cn } from '../lib/format';
 
 const NAV = [
@@ -13,74 +13,76 @@ export function Layout() {
   const status = useLiveEvents();
   const account = useAccount();
   return (
-    <div className="flex min-h-screen flex-col">
-      <a
-        href="#main"
-        className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-surface-1 focus:px-3 focus:py-2"
-      >
-        Skip to content
-      </a>
-      <header className="sticky top-0 z-30 border-b border-line bg-surface-0/80 backdrop-blur-xl">
-        <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-6 px-4 sm:px-6">
-          <NavLink to="/" className="flex items-center gap-2 rounded-md font-semibold tracking-tight" aria-label="Pixel Studio home">
-            <span className="grid h-7 w-7 grid-cols-2 gap-0.5 rounded-lg bg-gradient-to-br from-violet-500 to-fuchsia-500 p-1.5" aria-hidden>
-              <span className="rounded-[2px] bg-white" />
-              <span />
-              <span />
-              <span className="rounded-[2px] bg-white" />
-            </span>
-            <span className="hidden sm:inline">Pixel Studio</span>
-          </NavLink>
-          <nav aria-label="Main" className="flex items-center gap-1">
-            {NAV.map(({ to, label, icon: Icon, end }) => (
-              <NavLink
-                key={to}
-                to={to}
-                end={end}
-                className={({ isActive }) =>
-                  cn(
-                    'flex h-8 items-center gap-1.5 rounded-lg px-3 text-sm font-medium transition-colors',
-                    isActive ? 'bg-surface-2 text-fg' : 'text-fg-muted hover:text-fg',
-                  )
-                }
-              >
-                <Icon className="h-4 w-4" aria-hidden />
-                <span className="hidden sm:inline">{label}</span>
-              </NavLink>
-            ))}
-          </nav>
-          <div className="ml-auto flex items-center gap-3">
-            {status !== 'open' && (
-              <span className="chip" role="status" title="Live updates reconnect automatically">
-                <span className="h-1.5 w-1.5 rounded-full bg-amber-500" aria-hidden />
-                {status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
+    <LiveStatusContext.Provider value={status}>
+      <div className="flex min-h-screen flex-col">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-surface-1 focus:px-3 focus:py-2"
+        >
+          Skip to content
+        </a>
+        <header className="sticky top-0 z-30 border-b border-line bg-surface-0/80 backdrop-blur-xl">
+          <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-6 px-4 sm:px-6">
+            <NavLink to="/" className="flex items-center gap-2 rounded-md font-semibold tracking-tight" aria-label="Pixel Studio home">
+              <span className="grid h-7 w-7 grid-cols-2 gap-0.5 rounded-lg bg-gradient-to-br from-violet-500 to-fuchsia-500 p-1.5" aria-hidden>
+                <span className="rounded-[2px] bg-white" />
+                <span />
+                <span />
+                <span className="rounded-[2px] bg-white" />
               </span>
-            )}
-            {account.data?.charging && (
-              <NavLink
-                to="/settings#credits"
-                className="flex h-8 items-center gap-1.5 rounded-full border border-line bg-surface-1 px-3 text-sm font-medium tabular-nums"
-                aria-label={`Balance: ${account.data.balance} credits`}
-              >
-                <Coins className="h-4 w-4 text-amber-400" aria-hidden />
-                {account.data.balance.toLocaleString('en-US')}
-              </NavLink>
-            )}
-            {account.data && (
-              <span
-                className="flex h-8 w-8 items-center justify-center rounded-full bg-surface-3 text-xs font-semibold uppercase"
-                title={account.data.user.username}
-                aria-label={`Signed in as ${account.data.user.username}`}
-              >
-                {account.data.user.username.slice(0, 1)}
-              </span>
-            )}
+              <span className="hidden sm:inline">Pixel Studio</span>
+            </NavLink>
+            <nav aria-label="Main" className="flex items-center gap-1">
+              {NAV.map(({ to, label, icon: Icon, end }) => (
+                <NavLink
+                  key={to}
+                  to={to}
+                  end={end}
+                  className={({ isActive }) =>
+                    cn(
+                      'flex h-8 items-center gap-1.5 rounded-lg px-3 text-sm font-medium transition-colors',
+                      isActive ? 'bg-surface-2 text-fg' : 'text-fg-muted hover:text-fg',
+                    )
+                  }
+                >
+                  <Icon className="h-4 w-4" aria-hidden />
+                  <span className="hidden sm:inline">{label}</span>
+                </NavLink>
+              ))}
+            </nav>
+            <div className="ml-auto flex items-center gap-3">
+              {status !== 'open' && (
+                <span className="chip" role="status" title="Live updates reconnect automatically">
+                  <span className="h-1.5 w-1.5 rounded-full bg-amber-500" aria-hidden />
+                  {status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
+                </span>
+              )}
+              {account.data?.charging && (
+                <NavLink
+                  to="/settings#credits"
+                  className="flex h-8 items-center gap-1.5 rounded-full border border-line bg-surface-1 px-3 text-sm font-medium tabular-nums"
+                  aria-label={`Balance: ${account.data.balance} credits`}
+                >
+                  <Coins className="h-4 w-4 text-amber-400" aria-hidden />
+                  {account.data.balance.toLocaleString('en-US')}
+                </NavLink>
+              )}
+              {account.data && (
+                <span
+                  className="flex h-8 w-8 items-center justify-center rounded-full bg-surface-3 text-xs font-semibold uppercase"
+                  title={account.data.user.username}
+                  aria-label={`Signed in as ${account.data.user.username}`}
+                >
+                  {account.data.user.username.slice(0, 1)}
+                </span>
+              )}
+            </div>
           </div>
-        </div>
-      </header>
-      <main id="main" className="flex-1">
-        <Outlet />
-      </main>
-    </div>
+        </header>
+        <main id="main" className="flex-1">
+          <Outlet />
+        </main>
+      </div>
+    </LiveStatusContext.Provider>
   );
 }

@@ -5,8 +5,10 @@ import { CreateForm } from '../components/CreateForm';
 import { QueuePanel } from '../components/QueuePanel';
 import { stateFromParams } from '../components/createState';
 import { ErrorState, Skeleton } from '../components/ui';
+import { useTitle } from '../lib/title';
 
 export function CreatePage() {
+  useTitle('Create');
   const catalogue = useCatalogue();
   const providers = useProviders();
   const account = useAccount();

@@ -6,6 +6,7 @@ import { errorWords } from '../api/errors';
 import { FullImage } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
+import { useTitle } from '../lib/title';
 import { formatBytes, formatCredits, formatDate, formatDuration, providerName } from '../lib/format';
 
 export function ImagePage() {
@@ -16,6 +17,14 @@ export function ImagePage() {
   const navigate = useNavigate();
   const [copied, setCopied] = useState(false);
   const [confirm, setConfirm] = useState(false);
+
+  useTitle(image.data ? image.data.record.params.prompt : 'Image');
+  // Go back within the app when there is history; otherwise to the library.
+  const goBack = () => {
+    const idx: unknown = (window.history.state as { idx?: unknown } | null)?.idx;
+    if (typeof idx === 'number' && idx > 0) navigate(-1);
+    else navigate('/library');
+  };
 
   if (image.isPending) return <PageSpinner />;
   if (image.isError)
@@ -65,7 +74,7 @@ export function ImagePage() {
   return (
     <div className="mx-auto grid max-w-[1600px] gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[1fr_400px]">
       <div className="min-w-0">
-        <button type="button" onClick={() => navigate(-1)} className="btn-ghost -ml-3 mb-3 h-8">
+        <button type="button" onClick={goBack} className="btn-ghost -ml-3 mb-3 h-8">
           <ArrowLeft className="h-4 w-4" aria-hidden /> Back
         </button>
         <div className="flex items-center justify-center">

@@ -8,6 +8,7 @@ import { Thumb } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState, ErrorBanner, ErrorState, Skeleton, Spinner } from '../components/ui';
 import { cn } from '../lib/format';
+import { useTitle } from '../lib/title';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -25,6 +26,7 @@ function dayStart(date: string): number | undefined {
 }
 
 export function LibraryPage() {
+  useTitle('Library');
   const catalogue = useCatalogue();
   const [text, setText] = useState('');
   const [model, setModel] = useState('');

@@ -1,8 +1,10 @@
 import { Link } from 'react-router';
 import { Compass } from 'lucide-react';
 import { EmptyState } from '../components/ui';
+import { useTitle } from '../lib/title';
 
 export function NotFoundPage() {
+  useTitle('Not found');
   return (
     <EmptyState
       className="min-h-[60vh]"

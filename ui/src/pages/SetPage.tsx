@@ -4,11 +4,13 @@ import { useCatalogue, useSet } from '../api/hooks';
 import { JobTile } from '../components/JobTile';
 import { ErrorState, PageSpinner } from '../components/ui';
 import { formatCredits, formatDate } from '../lib/format';
+import { useTitle } from '../lib/title';
 
 export function SetPage() {
   const { id } = useParams();
   const set = useSet(id);
   const catalogue = useCatalogue();
+  useTitle(set.data ? set.data.set.params.prompt : 'Set');
   if (set.isPending) return <PageSpinner />;
   if (set.isError) return <ErrorState className="min-h-[50vh]" error={set.error} onRetry={() => void set.refetch()} />;
   const { set: s, jobs, images } = set.data;
@@ -58,6 +60,9 @@ export function SetPage() {
           return (
             <li key={j.id} className="card overflow-hidden">
               <JobTile job={j} className="rounded-none" />
+              {j.error && j.state !== 'cancelled' && (
+                <p className="border-b border-line px-3 py-2 text-xs text-fg-muted">{j.error.message}</p>
+              )}
               <div className="flex items-center justify-between gap-2 px-3 py-2 text-xs text-fg-muted">
                 <span>
                   #{j.index + 1} · seed <span className="font-mono text-fg">{j.seed}</span>

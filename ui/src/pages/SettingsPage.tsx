@@ -3,6 +3,7 @@ import { useAccount, useLedger, useProviders } from '../api/hooks';
 import { ErrorState, Skeleton } from '../components/ui';
 import { useTheme, type Theme } from '../lib/theme';
 import { cn, formatCredits, formatDate } from '../lib/format';
+import { useTitle } from '../lib/title';
 
 const THEMES: Array<{ value: Theme; label: string; icon: typeof Sun }> = [
   { value: 'light', label: 'Light', icon: Sun },
@@ -11,6 +12,7 @@ const THEMES: Array<{ value: Theme; label: string; icon: typeof Sun }> = [
 ];
 
 export function SettingsPage() {
+  useTitle('Settings');
   const [theme, setTheme] = useTheme();
   const providers = useProviders();
   const account = useAccount();
@@ -90,7 +92,7 @@ export function SettingsPage() {
       </section>
 
       {account.data && (
-        <section className="card p-5" aria-labelledby="credits" id="credits">
+        <section className="card p-5" aria-labelledby="credits-title" id="credits">
           <h2 id="credits-title" className="text-sm font-semibold">
             Account
           </h2>

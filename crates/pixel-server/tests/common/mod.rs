@@ -1,0 +1,165 @@
+//! Shared harness of the server's end-to-end tests: a real server on a bound loopback port.
+#![allow(dead_code)]
+
+use pixel_server::{build_node, Config};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct Opts {
+    pub db: Db,
+    pub charging: bool,
+    pub starting_credits: i64,
+    pub openai_base_url: Option<String>,
+    pub workers: usize,
+    pub provider_timeout: Duration,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Self {
+            db: Db::Sqlite,
+            charging: false,
+            starting_credits: 0,
+            openai_base_url: None,
+            workers: 4,
+            provider_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub node: Arc<pixel_server::Node>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server, or returns None for PostgreSQL when no test server is configured (local runs).
+    pub async fn start(opts: Opts) -> Option<TestServer> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let database_url = match opts.db {
+            Db::Sqlite => pixel_store::testing::sqlite_url(dir.path()),
+            Db::Postgres => pixel_store::testing::fresh_postgres_database().await?,
+        };
+        let config = Config {
+            bind: "127.0.0.1:0".into(),
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(database_url),
+            ui_dir: dir.path().join("no-ui"),
+            charging: opts.charging,
+            starting_credits: opts.starting_credits,
+            workers: opts.workers,
+            provider_timeout: opts.provider_timeout,
+            retry_base: Duration::from_millis(100),
+            max_attempts: 3,
+            lease: Duration::from_secs(5),
+            openai_api_key: opts.openai_base_url.as_ref().map(|_| pixel_testkit::openai_fake::FAKE_KEY.to_string()),
+            openai_base_url: opts.openai_base_url,
+            ..Config::default()
+        };
+        let node = Arc::new(build_node(&config).await.expect("build node"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(pixel_server::http::serve(node.clone(), listener, async move {
+            let _ = stopped.await;
+        }));
+        Some(TestServer { base, client: reqwest::Client::new(), node, stop: Some(stop), task: Some(task), _dir: dir })
+    }
+
+    /// Calls an operation; returns (status, body).
+    pub async fn call(&self, method: &str, input: Value) -> (u16, Value) {
+        let resp = self
+            .client
+            .post(format!("{}/api/ops/{method}", self.base))
+            .json(&input)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Calls an operation that must succeed.
+    pub async fn ok(&self, method: &str, input: Value) -> Value {
+        let (status, body) = self.call(method, input).await;
+        assert_eq!(status, 200, "{method} failed: {body}");
+        body
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("get")
+    }
+
+    /// Waits until the job reaches a final state and returns it.
+    pub async fn wait_final(&self, job_id: &str, within: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let job = self.ok("generations.get", json!({ "job_id": job_id })).await;
+            let state = job["state"].as_str().unwrap_or("");
+            if !["queued", "running"].contains(&state) {
+                return job;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "job {job_id} still {state}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn balance(&self) -> i64 {
+        self.ok("account.get", json!({})).await["balance"].as_i64().expect("balance")
+    }
+
+    /// The ledger invariant: the balance is the sum of the entries, and never negative.
+    pub async fn assert_ledger_balances(&self) -> Value {
+        let ledger = self.ok("ledger.list", json!({ "limit": 200 })).await;
+        let sum: i64 = ledger["entries"].as_array().expect("entries").iter().map(|e| e["amount"].as_i64().unwrap_or(0)).sum();
+        let balance = ledger["balance"].as_i64().expect("balance");
+        assert_eq!(sum, balance, "entries must sum to the balance: {ledger}");
+        assert!(balance >= 0);
+        for e in ledger["entries"].as_array().expect("entries") {
+            assert!(e["balance_after"].as_i64().unwrap_or(-1) >= 0, "negative balance_after: {e}");
+        }
+        ledger
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(30), task).await;
+        }
+    }
+}
+
+/// Connects to the server's event stream.
+pub async fn events(
+    base: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!("{}/api/events", base.replacen("http", "ws", 1));
+    let (ws, _) = tokio_tungstenite::connect_async(url.as_str()).await.expect("websocket");
+    ws
+}
+
+/// The next JSON event, or panics after `within`.
+pub async fn next_event(
+    ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    within: Duration,
+) -> Value {
+    use futures_util::StreamExt;
+    loop {
+        let msg = tokio::time::timeout(within, ws.next()).await.expect("event in time").expect("stream open").expect("frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+            return serde_json::from_str(t.as_str()).expect("event json");
+        }
+    }
+}
