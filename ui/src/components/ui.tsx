@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { AlertTriangle, Loader2, RotateCw } from 'lucide-react';
 import { describeError } from '../api/errors';
+import { ApiError } from '../api/client';
 import { cn } from '../lib/format';
 
 export function Spinner({ className, label = 'Loading' }: { className?: string; label?: string }) {
@@ -56,13 +57,16 @@ export function EmptyState({
 
 export function ErrorState({ error, onRetry, className }: { error: unknown; onRetry?: () => void; className?: string }) {
   const { title, detail } = describeError(error);
+  // Retrying cannot fix a missing or forbidden thing.
+  const final = error instanceof ApiError && ['not_found', 'forbidden', 'unauthenticated'].includes(error.code);
   return (
     <EmptyState
       className={className}
       icon={<AlertTriangle className="h-5 w-5 text-amber-500" aria-hidden />}
       title={title}
       action={
-        onRetry && (
+        onRetry &&
+        !final && (
           <button type="button" className="btn-secondary" onClick={onRetry}>
             <RotateCw className="h-4 w-4" aria-hidden /> Try again
           </button>
