@@ -29,6 +29,11 @@ export default defineConfig(({ mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 400,
     rollupOptions: {
+      output: {
+        // React and the router change rarely: a separate chunk stays cached across UI releases.
+        manualChunks: (id) =>
+          /node_modules\/(react|react-dom|scheduler|react-router)\//.test(id) ? 'react' : undefined,
+      },
       onwarn(warning, warn) {
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return; // "use client" in libraries
         warn(warning);
