@@ -382,7 +382,7 @@ pub enum Event {
     #[serde(rename = "generation.completed")]
     GenerationCompleted {
         job: Job,
-        image: Image,
+        image: Box<Image>,
         #[ts(type = "number")]
         emitted_at_us: i64,
     },

@@ -87,7 +87,7 @@ impl ErrorCode {
     Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, TS, schemars::JsonSchema,
 )]
 #[error("{}: {message}", code.as_str())]
-#[ts(export)]
+#[ts(export, rename = "ErrorBody")]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,

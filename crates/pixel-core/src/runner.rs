@@ -333,7 +333,7 @@ async fn run_job(app: &App, worker: &str, job: Job) {
                     user_id: done.owner_id.clone(),
                     event: Event::GenerationCompleted {
                         job: done.clone(),
-                        image: (**image).clone(),
+                        image: image.clone(),
                         emitted_at_us: crate::now_us(),
                     },
                 });
@@ -369,7 +369,7 @@ async fn attempt_job(
     let heartbeat = heartbeat(app, worker, &job.id, cancel_tx);
     let call = tokio::time::timeout(app.config.provider_timeout, provider.generate(&req, ctx));
     tokio::select! {
-        lost = heartbeat => { let _ = lost; Attempt::LeaseLost }
+        _ = heartbeat => Attempt::LeaseLost,
         result = call => match result {
             Ok(Ok(out)) => Attempt::Done(Box::new(out)),
             Ok(Err(e)) => Attempt::Failed(e),

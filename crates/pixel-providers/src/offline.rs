@@ -264,9 +264,9 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
                 rng.range(9.0, 17.0),
             );
             let (p1, p2, p3) = (
-                rng.range(0.0, 6.28),
-                rng.range(0.0, 6.28),
-                rng.range(0.0, 6.28),
+                rng.range(0.0, std::f32::consts::TAU),
+                rng.range(0.0, std::f32::consts::TAU),
+                rng.range(0.0, std::f32::consts::TAU),
             );
             (0..w)
                 .map(|x| {
@@ -328,7 +328,7 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
                     ]
                     .concat(),
                 );
-                if hs % 900 == 0 && ty < horizon {
+                if hs.is_multiple_of(900) && ty < horizon {
                     c = mix(c, [1.0, 1.0, 0.95], 0.5 + (hs >> 20 & 0xff) as f32 / 512.0);
                 }
             }
@@ -349,7 +349,7 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
                         ]
                         .concat(),
                     );
-                    if lit % 5 == 0 && (xf as u32 % 6) > 1 && (yf as u32 % 9) > 2 {
+                    if lit.is_multiple_of(5) && (xf as u32 % 6) > 1 && (yf as u32 % 9) > 2 {
                         c = mix(c, [1.0, 0.85, 0.5], 0.8);
                     }
                 }
@@ -380,7 +380,7 @@ pub fn render(params: &GenerationParams, seed: u32, mut progress: impl FnMut(f32
                 image::Rgb(px.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)),
             );
         }
-        if (y + 1) % band == 0 {
+        if (y + 1).is_multiple_of(band) {
             progress((y + 1) as f32 / hf);
         }
     }
@@ -471,8 +471,8 @@ mod tests {
     fn mean_colour(img: &RgbImage) -> [f64; 3] {
         let mut s = [0f64; 3];
         for p in img.pixels() {
-            for i in 0..3 {
-                s[i] += f64::from(p.0[i]);
+            for (acc, v) in s.iter_mut().zip(p.0) {
+                *acc += f64::from(v);
             }
         }
         let n = f64::from(img.width() * img.height());

@@ -166,7 +166,7 @@ async fn follow(
             Event::GenerationStarted { job } => bars.progress(&job.id, 0.0),
             Event::GenerationCompleted { job, image, .. } if pending.remove(&job.id) => {
                 bars.finish(&job);
-                images.push(image);
+                images.push(*image);
             }
             Event::GenerationFailed { job } if pending.remove(&job.id) => {
                 bars.finish(&job);

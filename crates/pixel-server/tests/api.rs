@@ -9,7 +9,12 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 async fn offline_batch(db: Db) {
-    let Some(server) = TestServer::start(Opts { db, ..Opts::default() }).await else {
+    let Some(server) = TestServer::start(Opts {
+        db,
+        ..Opts::default()
+    })
+    .await
+    else {
         eprintln!("skipped: no PostgreSQL configured (PIXEL_TEST_POSTGRES_URL)");
         return;
     };
@@ -17,8 +22,12 @@ async fn offline_batch(db: Db) {
     let created = server
         .ok("generations.create", json!({ "prompt": "a lighthouse on a cliff at dawn", "model": "local-sketch", "n": 3, "width": 640, "height": 384, "seed": 42 }))
         .await;
-    let job_ids: HashSet<String> =
-        created["jobs"].as_array().expect("jobs").iter().map(|j| j["id"].as_str().expect("id").to_string()).collect();
+    let job_ids: HashSet<String> = created["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .map(|j| j["id"].as_str().expect("id").to_string())
+        .collect();
     assert_eq!(job_ids.len(), 3);
     assert_eq!(created["cost"], 0);
 
@@ -42,52 +51,109 @@ async fn offline_batch(db: Db) {
     for ev in &completed {
         let image = &ev["image"];
         assert_eq!(ev["job"]["state"], "succeeded");
-        assert_eq!((image["width"].as_u64(), image["height"].as_u64()), (Some(640), Some(384)));
+        assert_eq!(
+            (image["width"].as_u64(), image["height"].as_u64()),
+            (Some(640), Some(384))
+        );
         // The record round-trips: what the API returns later equals what the event carried.
-        let fetched = server.ok("images.get", json!({ "image_id": image["id"] })).await;
+        let fetched = server
+            .ok("images.get", json!({ "image_id": image["id"] }))
+            .await;
         assert_eq!(&fetched, image);
         let record = &fetched["record"];
-        assert_eq!(record["params"]["prompt"], "a lighthouse on a cliff at dawn");
+        assert_eq!(
+            record["params"]["prompt"],
+            "a lighthouse on a cliff at dawn"
+        );
         assert_eq!(record["provider"], "local");
-        assert_eq!(record["seed"].as_u64(), Some(42 + record["index"].as_u64().expect("index")));
-        assert!(record["timings"]["finished_at"].as_i64() >= record["timings"]["started_at"].as_i64());
+        assert_eq!(
+            record["seed"].as_u64(),
+            Some(42 + record["index"].as_u64().expect("index"))
+        );
+        assert!(
+            record["timings"]["finished_at"].as_i64() >= record["timings"]["started_at"].as_i64()
+        );
 
         let url = image["url"].as_str().expect("url");
         let resp = server.get(url).await;
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["content-type"], "image/png");
         let etag = resp.headers()["etag"].to_str().expect("etag").to_string();
-        assert!(resp.headers()["cache-control"].to_str().expect("cc").contains("immutable"));
+        assert!(resp.headers()["cache-control"]
+            .to_str()
+            .expect("cc")
+            .contains("immutable"));
         let bytes = resp.bytes().await.expect("body");
         let decoded = image::load_from_memory(&bytes).expect("the original decodes");
         assert_eq!((decoded.width(), decoded.height()), (640, 384));
 
-        let thumb = server.get(image["thumb_url"].as_str().expect("thumb")).await;
+        let thumb = server
+            .get(image["thumb_url"].as_str().expect("thumb"))
+            .await;
         assert_eq!(thumb.headers()["content-type"], "image/webp");
-        let thumb = image::load_from_memory(&thumb.bytes().await.expect("thumb")).expect("thumb decodes");
+        let thumb =
+            image::load_from_memory(&thumb.bytes().await.expect("thumb")).expect("thumb decodes");
         assert_eq!((thumb.width(), thumb.height()), (512, 307));
 
-        let ranged = server.client.get(format!("{}{url}", server.base)).header("range", "bytes=0-99").send().await.expect("range");
+        let ranged = server
+            .client
+            .get(format!("{}{url}", server.base))
+            .header("range", "bytes=0-99")
+            .send()
+            .await
+            .expect("range");
         assert_eq!(ranged.status(), 206);
-        assert_eq!(ranged.headers()["content-range"].to_str().expect("cr"), format!("bytes 0-99/{}", bytes.len()));
+        assert_eq!(
+            ranged.headers()["content-range"].to_str().expect("cr"),
+            format!("bytes 0-99/{}", bytes.len())
+        );
         assert_eq!(ranged.bytes().await.expect("part"), bytes.slice(0..100));
-        let unsatisfiable = server.client.get(format!("{}{url}", server.base)).header("range", format!("bytes={}-", bytes.len())).send().await.expect("range");
+        let unsatisfiable = server
+            .client
+            .get(format!("{}{url}", server.base))
+            .header("range", format!("bytes={}-", bytes.len()))
+            .send()
+            .await
+            .expect("range");
         assert_eq!(unsatisfiable.status(), 416);
-        let cached = server.client.get(format!("{}{url}", server.base)).header("if-none-match", &etag).send().await.expect("etag");
+        let cached = server
+            .client
+            .get(format!("{}{url}", server.base))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("etag");
         assert_eq!(cached.status(), 304);
     }
 
     let set_id = created["set"]["id"].as_str().expect("set id");
     let set = server.ok("sets.get", json!({ "set_id": set_id })).await;
     assert_eq!(set["images"].as_array().map(Vec::len), Some(3));
-    assert!(set["jobs"].as_array().expect("jobs").iter().all(|j| j["state"] == "succeeded" && j["progress"] == 1.0));
-    let listed = server.ok("images.list", json!({ "text": "LIGHTHOUSE" })).await;
-    assert_eq!(listed["images"].as_array().map(Vec::len), Some(3), "search is case-insensitive");
+    assert!(set["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .all(|j| j["state"] == "succeeded" && j["progress"] == 1.0));
+    let listed = server
+        .ok("images.list", json!({ "text": "LIGHTHOUSE" }))
+        .await;
+    assert_eq!(
+        listed["images"].as_array().map(Vec::len),
+        Some(3),
+        "search is case-insensitive"
+    );
     let none = server.ok("images.list", json!({ "text": "100%_" })).await;
-    assert_eq!(none["images"].as_array().map(Vec::len), Some(0), "wildcards in search text match literally");
+    assert_eq!(
+        none["images"].as_array().map(Vec::len),
+        Some(0),
+        "wildcards in search text match literally"
+    );
 
     let metrics = server.get("/metrics").await.text().await.expect("metrics");
-    assert!(metrics.contains("pixel_jobs_finished_total{state=\"succeeded\"} 3"), "{metrics}");
+    assert!(
+        metrics.contains("pixel_jobs_finished_total{state=\"succeeded\"} 3"),
+        "{metrics}"
+    );
     server.shutdown().await;
 }
 
@@ -103,22 +169,67 @@ async fn offline_batch_end_to_end_postgres() {
 
 #[tokio::test]
 async fn bad_input_gets_clear_codes_and_writes_nothing() {
-    let server = TestServer::start(Opts { charging: true, starting_credits: 5, ..Opts::default() }).await.expect("server");
+    let server = TestServer::start(Opts {
+        charging: true,
+        starting_credits: 5,
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
     let long = "x".repeat(3501);
     let cases = [
-        (json!({ "prompt": "", "model": "local-sketch" }), "invalid_prompt"),
-        (json!({ "prompt": "   ", "model": "local-sketch" }), "invalid_prompt"),
-        (json!({ "prompt": long, "model": "local-sketch" }), "invalid_prompt"),
-        (json!({ "prompt": "cat", "model": "no-such-model" }), "unknown_model"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "width": 64, "height": 64 }), "invalid_size"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "width": 8192, "height": 1024 }), "invalid_size"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "width": 1024 }), "invalid_size"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "n": 0 }), "invalid_count"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "n": 11 }), "invalid_count"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "steps": 30 }), "unsupported_parameter"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "seed": -5 }), "invalid_parameter"),
-        (json!({ "prompt": "cat", "model": "local-sketch", "n": "three" }), "invalid_input"),
-        (json!({ "prompt": "cat", "model": "dall-e-2" }), "model_unavailable"),
+        (
+            json!({ "prompt": "", "model": "local-sketch" }),
+            "invalid_prompt",
+        ),
+        (
+            json!({ "prompt": "   ", "model": "local-sketch" }),
+            "invalid_prompt",
+        ),
+        (
+            json!({ "prompt": long, "model": "local-sketch" }),
+            "invalid_prompt",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "no-such-model" }),
+            "unknown_model",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "width": 64, "height": 64 }),
+            "invalid_size",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "width": 8192, "height": 1024 }),
+            "invalid_size",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "width": 1024 }),
+            "invalid_size",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "n": 0 }),
+            "invalid_count",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "n": 11 }),
+            "invalid_count",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "steps": 30 }),
+            "unsupported_parameter",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "seed": -5 }),
+            "invalid_parameter",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "local-sketch", "n": "three" }),
+            "invalid_input",
+        ),
+        (
+            json!({ "prompt": "cat", "model": "dall-e-2" }),
+            "model_unavailable",
+        ),
     ];
     for (input, code) in cases {
         let (status, body) = server.call("generations.create", input.clone()).await;
@@ -127,13 +238,32 @@ async fn bad_input_gets_clear_codes_and_writes_nothing() {
         assert!(!body["error"]["message"].as_str().unwrap_or("").is_empty());
     }
     let (status, body) = server.call("no.such.op", json!({})).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("unknown_operation")));
-    let raw = server.client.post(format!("{}/api/ops/generations.create", server.base)).body("{not json").send().await.expect("post");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("unknown_operation"))
+    );
+    let raw = server
+        .client
+        .post(format!("{}/api/ops/generations.create", server.base))
+        .body("{not json")
+        .send()
+        .await
+        .expect("post");
     assert_eq!(raw.status(), 400);
 
     // Nothing was written: no set, no job, and the ledger holds only the starting grant.
-    assert_eq!(server.ok("sets.list", json!({})).await["sets"].as_array().map(Vec::len), Some(0));
-    assert_eq!(server.ok("generations.list", json!({})).await["jobs"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        server.ok("sets.list", json!({})).await["sets"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        server.ok("generations.list", json!({})).await["jobs"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
     let ledger = server.assert_ledger_balances().await;
     assert_eq!(ledger["entries"].as_array().map(Vec::len), Some(1));
     assert_eq!(ledger["balance"], 5);
@@ -143,21 +273,36 @@ async fn bad_input_gets_clear_codes_and_writes_nothing() {
 #[tokio::test]
 async fn api_description_health_and_ui_fallback() {
     let server = TestServer::start(Opts::default()).await.expect("server");
-    let doc: serde_json::Value = server.get("/api/openapi.json").await.json().await.expect("openapi");
+    let doc: serde_json::Value = server
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("openapi");
     assert_eq!(doc["openapi"], "3.1.0");
     let create = &doc["paths"]["/api/ops/generations.create"]["post"];
-    assert!(create["requestBody"]["content"]["application/json"]["schema"]["properties"]["prompt"].is_object(), "{create}");
+    assert!(
+        create["requestBody"]["content"]["application/json"]["schema"]["properties"]["prompt"]
+            .is_object(),
+        "{create}"
+    );
     let text = doc.to_string();
     for r in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
         let name = r.split('"').next().expect("ref");
-        assert!(doc["components"]["schemas"][name].is_object(), "dangling $ref {name}");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling $ref {name}"
+        );
     }
     let health: serde_json::Value = server.get("/healthz").await.json().await.expect("health");
     assert_eq!(health["status"], "ok");
     let page = server.get("/").await.text().await.expect("page");
     assert!(page.contains("Pixel Studio"));
     let catalogue = server.ok("catalogue.list", json!({})).await;
-    assert_eq!(catalogue["default_model"], "local-sketch", "no key configured: the offline renderer is the default");
+    assert_eq!(
+        catalogue["default_model"], "local-sketch",
+        "no key configured: the offline renderer is the default"
+    );
     let missing = server.get("/media/nope/original").await;
     assert_eq!(missing.status(), 404);
     server.shutdown().await;
@@ -176,25 +321,51 @@ async fn cancel_a_queued_job_refunds_it_once() {
     })
     .await
     .expect("server");
-    let created = server.ok("generations.create", json!({ "prompt": "[slow:1500] a slow one", "model": "dall-e-2", "n": 3 })).await;
+    let created = server
+        .ok(
+            "generations.create",
+            json!({ "prompt": "[slow:1500] a slow one", "model": "dall-e-2", "n": 3 }),
+        )
+        .await;
     assert_eq!(server.balance().await, 7);
     let last = created["jobs"][2]["id"].as_str().expect("id").to_string();
-    let cancelled = server.ok("generations.cancel", json!({ "job_id": last })).await;
+    let cancelled = server
+        .ok("generations.cancel", json!({ "job_id": last }))
+        .await;
     assert_eq!(cancelled["state"], "cancelled");
     assert_eq!(cancelled["refunded"], true);
-    let (status, again) = server.call("generations.cancel", json!({ "job_id": last })).await;
-    assert_eq!((status, again["error"]["code"].as_str()), (409, Some("conflict")));
+    let (status, again) = server
+        .call("generations.cancel", json!({ "job_id": last }))
+        .await;
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("conflict"))
+    );
     // Cancel the running one too: the worker stops it and refunds it.
     let first = created["jobs"][0]["id"].as_str().expect("id").to_string();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while server.ok("generations.get", json!({ "job_id": first })).await["state"] != "running" {
+    while server
+        .ok("generations.get", json!({ "job_id": first }))
+        .await["state"]
+        != "running"
+    {
         assert!(tokio::time::Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    server.ok("generations.cancel", json!({ "job_id": first })).await;
+    server
+        .ok("generations.cancel", json!({ "job_id": first }))
+        .await;
     let ended = server.wait_final(&first, Duration::from_secs(10)).await;
-    assert_eq!((ended["state"].as_str(), ended["refunded"].as_bool()), (Some("cancelled"), Some(true)));
-    let middle = server.wait_final(created["jobs"][1]["id"].as_str().expect("id"), Duration::from_secs(20)).await;
+    assert_eq!(
+        (ended["state"].as_str(), ended["refunded"].as_bool()),
+        (Some("cancelled"), Some(true))
+    );
+    let middle = server
+        .wait_final(
+            created["jobs"][1]["id"].as_str().expect("id"),
+            Duration::from_secs(20),
+        )
+        .await;
     assert_eq!(middle["state"], "succeeded");
     assert_eq!(server.balance().await, 9, "two refunds of 1, one capture");
     server.assert_ledger_balances().await;

@@ -26,7 +26,13 @@ async fn concurrent_submits(db: Db) {
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..100 {
         let s = server.clone();
-        tasks.spawn(async move { s.call("generations.create", json!({ "prompt": format!("[slow:50] racer {i}"), "model": "dall-e-2" })).await });
+        tasks.spawn(async move {
+            s.call(
+                "generations.create",
+                json!({ "prompt": format!("[slow:50] racer {i}"), "model": "dall-e-2" }),
+            )
+            .await
+        });
     }
     let (mut accepted, mut refused) = (vec![], 0);
     while let Some(res) = tasks.join_next().await {
@@ -49,7 +55,12 @@ async fn concurrent_submits(db: Db) {
     }
     assert_eq!(server.balance().await, 0);
     let ledger = server.assert_ledger_balances().await;
-    let kinds: Vec<&str> = ledger["entries"].as_array().expect("entries").iter().map(|e| e["kind"].as_str().unwrap_or("")).collect();
+    let kinds: Vec<&str> = ledger["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "reserve").count(), 50);
     assert_eq!(kinds.iter().filter(|k| **k == "capture").count(), 50);
     assert_eq!(kinds.iter().filter(|k| **k == "grant").count(), 1);

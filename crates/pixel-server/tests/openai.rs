@@ -24,12 +24,21 @@ async fn setup() -> (FakeOpenAi, TestServer) {
 
 async fn run(server: &TestServer, input: Value) -> Value {
     let created = server.ok("generations.create", input).await;
-    let job_id = created["jobs"][0]["id"].as_str().expect("job id").to_string();
+    let job_id = created["jobs"][0]["id"]
+        .as_str()
+        .expect("job id")
+        .to_string();
     server.wait_final(&job_id, Duration::from_secs(30)).await
 }
 
 fn ledger_entries_for(ledger: &Value, job_id: &str) -> Vec<Value> {
-    ledger["entries"].as_array().expect("entries").iter().filter(|e| e["job_id"] == job_id).cloned().collect()
+    ledger["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["job_id"] == job_id)
+        .cloned()
+        .collect()
 }
 
 #[tokio::test]
@@ -38,9 +47,17 @@ async fn b64_success_captures_the_charge() {
     let job = run(&server, json!({ "prompt": "a watercolour heron", "model": "dall-e-2", "width": 512, "height": 512 })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["refunded"], false);
-    let image = server.ok("images.get", json!({ "image_id": job["image_id"] })).await;
-    assert_eq!((image["width"].as_u64(), image["height"].as_u64()), (Some(512), Some(512)));
-    assert_eq!(image["record"]["revised_prompt"], "a watercolour heron, detailed");
+    let image = server
+        .ok("images.get", json!({ "image_id": job["image_id"] }))
+        .await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(512), Some(512))
+    );
+    assert_eq!(
+        image["record"]["revised_prompt"],
+        "a watercolour heron, detailed"
+    );
     assert_eq!(image["record"]["provider_request_id"], "req_fake_123");
     assert_eq!(image["record"]["cost"], 1);
     assert_eq!(server.balance().await, 99);
@@ -59,8 +76,13 @@ async fn url_results_are_downloaded() {
     let (_fake, server) = setup().await;
     let job = run(&server, json!({ "prompt": "[url] a paper boat", "model": "gpt-image-1", "width": 1024, "height": 1536, "quality": "low" })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
-    let image = server.ok("images.get", json!({ "image_id": job["image_id"] })).await;
-    assert_eq!((image["width"].as_u64(), image["height"].as_u64()), (Some(1024), Some(1536)));
+    let image = server
+        .ok("images.get", json!({ "image_id": job["image_id"] }))
+        .await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(1024), Some(1536))
+    );
     server.shutdown().await;
 }
 
@@ -70,9 +92,18 @@ async fn dall_e_3_runs_on_gpt_image_1_with_mapped_size() {
     let job = run(&server, json!({ "prompt": "a wide harbour", "model": "dall-e-3", "width": 1792, "height": 1024, "quality": "hd" })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
     let sent = &fake.requests()[0];
-    assert_eq!((sent["model"].as_str(), sent["size"].as_str(), sent["quality"].as_str()), (Some("gpt-image-1"), Some("1536x1024"), Some("high")));
+    assert_eq!(
+        (
+            sent["model"].as_str(),
+            sent["size"].as_str(),
+            sent["quality"].as_str()
+        ),
+        (Some("gpt-image-1"), Some("1536x1024"), Some("high"))
+    );
     assert!(sent.get("response_format").is_none());
-    let image = server.ok("images.get", json!({ "image_id": job["image_id"] })).await;
+    let image = server
+        .ok("images.get", json!({ "image_id": job["image_id"] }))
+        .await;
     assert_eq!(image["record"]["provider_model"], "gpt-image-1");
     assert_eq!(image["record"]["params"]["model"], "dall-e-3");
     assert_eq!(server.balance().await, 94);
@@ -82,10 +113,17 @@ async fn dall_e_3_runs_on_gpt_image_1_with_mapped_size() {
 #[tokio::test]
 async fn content_policy_is_moderated_and_refunded() {
     let (fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "[moderated] something", "model": "dall-e-2" })).await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[moderated] something", "model": "dall-e-2" }),
+    )
+    .await;
     assert_eq!(job["state"], "moderated", "{job}");
     assert_eq!(job["error"]["code"], "moderated");
-    assert!(job["error"]["message"].as_str().expect("msg").contains("safety system"));
+    assert!(job["error"]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("safety system"));
     assert_eq!(job["refunded"], true);
     assert_eq!(job["attempts"], 1, "moderation is final, not retried");
     assert_eq!(fake.calls("[moderated] something"), 1);
@@ -93,7 +131,10 @@ async fn content_policy_is_moderated_and_refunded() {
     let ledger = server.assert_ledger_balances().await;
     let settle = ledger_entries_for(&ledger, job["id"].as_str().expect("id"));
     assert_eq!(settle.len(), 1);
-    assert_eq!((settle[0]["kind"].as_str(), settle[0]["amount"].as_i64()), (Some("refund"), Some(1)));
+    assert_eq!(
+        (settle[0]["kind"].as_str(), settle[0]["amount"].as_i64()),
+        (Some("refund"), Some(1))
+    );
     server.shutdown().await;
 }
 
@@ -101,13 +142,24 @@ async fn content_policy_is_moderated_and_refunded() {
 async fn rate_limit_is_retried_after_retry_after() {
     let (fake, server) = setup().await;
     let started = std::time::Instant::now();
-    let job = run(&server, json!({ "prompt": "[429] a busy day", "model": "dall-e-2" })).await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[429] a busy day", "model": "dall-e-2" }),
+    )
+    .await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["attempts"], 2);
     assert_eq!(fake.calls("[429] a busy day"), 2);
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
-    let image = server.ok("images.get", json!({ "image_id": job["image_id"] })).await;
-    let retried = image["record"]["retried_errors"].as_array().expect("retried");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
+    let image = server
+        .ok("images.get", json!({ "image_id": job["image_id"] }))
+        .await;
+    let retried = image["record"]["retried_errors"]
+        .as_array()
+        .expect("retried");
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0]["code"], "provider_error");
     assert_eq!(server.balance().await, 99);
@@ -117,15 +169,26 @@ async fn rate_limit_is_retried_after_retry_after() {
 #[tokio::test]
 async fn server_errors_are_retried_then_failed_and_refunded() {
     let (fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "[500] broken", "model": "dall-e-2" })).await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[500] broken", "model": "dall-e-2" }),
+    )
+    .await;
     assert_eq!(job["state"], "failed", "{job}");
     assert_eq!(job["error"]["code"], "provider_error");
     assert_eq!(job["attempts"], 3);
     assert_eq!(fake.calls("[500] broken"), 3);
     assert_eq!(job["refunded"], true);
     assert_eq!(server.balance().await, 100);
-    let ok = run(&server, json!({ "prompt": "[500once] flaky", "model": "dall-e-2" })).await;
-    assert_eq!((ok["state"].as_str(), ok["attempts"].as_u64()), (Some("succeeded"), Some(2)));
+    let ok = run(
+        &server,
+        json!({ "prompt": "[500once] flaky", "model": "dall-e-2" }),
+    )
+    .await;
+    assert_eq!(
+        (ok["state"].as_str(), ok["attempts"].as_u64()),
+        (Some("succeeded"), Some(2))
+    );
     server.assert_ledger_balances().await;
     server.shutdown().await;
 }
@@ -133,7 +196,11 @@ async fn server_errors_are_retried_then_failed_and_refunded() {
 #[tokio::test]
 async fn timeouts_fail_and_refund() {
     let (fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "[timeout] never", "model": "dall-e-2" })).await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[timeout] never", "model": "dall-e-2" }),
+    )
+    .await;
     assert_eq!(job["state"], "failed", "{job}");
     assert_eq!(job["error"]["code"], "timeout");
     assert_eq!(job["attempts"], 3);
@@ -146,14 +213,41 @@ async fn timeouts_fail_and_refund() {
 #[tokio::test]
 async fn malformed_bodies_and_dead_urls_fail_and_refund() {
     let (_fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "[malformed] garbage", "model": "dall-e-2" })).await;
-    assert_eq!((job["state"].as_str(), job["refunded"].as_bool()), (Some("failed"), Some(true)), "{job}");
-    assert!(job["error"]["message"].as_str().expect("msg").contains("could not be read"));
-    let job = run(&server, json!({ "prompt": "[url404] gone", "model": "gpt-image-1" })).await;
-    assert_eq!((job["state"].as_str(), job["refunded"].as_bool()), (Some("failed"), Some(true)), "{job}");
+    let job = run(
+        &server,
+        json!({ "prompt": "[malformed] garbage", "model": "dall-e-2" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["refunded"].as_bool()),
+        (Some("failed"), Some(true)),
+        "{job}"
+    );
+    assert!(job["error"]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("could not be read"));
+    let job = run(
+        &server,
+        json!({ "prompt": "[url404] gone", "model": "gpt-image-1" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["refunded"].as_bool()),
+        (Some("failed"), Some(true)),
+        "{job}"
+    );
     assert_eq!(job["error"]["code"], "provider_rejected");
-    let job = run(&server, json!({ "prompt": "[quota] broke", "model": "dall-e-2" })).await;
-    assert_eq!((job["state"].as_str(), job["attempts"].as_u64()), (Some("failed"), Some(1)), "quota is not retried: {job}");
+    let job = run(
+        &server,
+        json!({ "prompt": "[quota] broke", "model": "dall-e-2" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("failed"), Some(1)),
+        "quota is not retried: {job}"
+    );
     assert_eq!(server.balance().await, 100);
     server.assert_ledger_balances().await;
     server.shutdown().await;

@@ -12,11 +12,18 @@ struct Proc {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
 }
 
 async fn start(data: &std::path::Path, fake: &FakeOpenAi, port: u16) -> Proc {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(data.join("server.log")).expect("log");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data.join("server.log"))
+        .expect("log");
     let child = Command::new(env!("CARGO_BIN_EXE_pixel-studio-server"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -38,17 +45,29 @@ async fn start(data: &std::path::Path, fake: &FakeOpenAi, port: u16) -> Proc {
     let base = format!("http://127.0.0.1:{port}");
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "server did not start: {}", std::fs::read_to_string(data.join("server.log")).unwrap_or_default());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server did not start: {}",
+            std::fs::read_to_string(data.join("server.log")).unwrap_or_default()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Proc { child, base }
 }
 
 async fn op(base: &str, method: &str, input: Value) -> Value {
-    let resp = reqwest::Client::new().post(format!("{base}/api/ops/{method}")).json(&input).send().await.expect("call");
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/api/ops/{method}"))
+        .json(&input)
+        .send()
+        .await
+        .expect("call");
     assert!(resp.status().is_success(), "{method}: {}", resp.status());
     resp.json().await.expect("json")
 }
@@ -70,8 +89,14 @@ async fn wait_running(base: &str, n: usize) {
 async fn assert_all_final_and_balanced(base: &str, expected_jobs: usize) {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let jobs = loop {
-        let jobs = op(base, "generations.list", json!({ "limit": 200 })).await["jobs"].as_array().cloned().expect("jobs");
-        if jobs.iter().all(|j| !["queued", "running"].contains(&j["state"].as_str().unwrap_or(""))) {
+        let jobs = op(base, "generations.list", json!({ "limit": 200 })).await["jobs"]
+            .as_array()
+            .cloned()
+            .expect("jobs");
+        if jobs
+            .iter()
+            .all(|j| !["queued", "running"].contains(&j["state"].as_str().unwrap_or("")))
+        {
             break jobs;
         }
         assert!(std::time::Instant::now() < deadline, "jobs stuck: {jobs:?}");
@@ -80,11 +105,17 @@ async fn assert_all_final_and_balanced(base: &str, expected_jobs: usize) {
     assert_eq!(jobs.len(), expected_jobs);
     let ledger = op(base, "ledger.list", json!({ "limit": 200 })).await;
     let entries = ledger["entries"].as_array().expect("entries");
-    let sum: i64 = entries.iter().map(|e| e["amount"].as_i64().unwrap_or(0)).sum();
+    let sum: i64 = entries
+        .iter()
+        .map(|e| e["amount"].as_i64().unwrap_or(0))
+        .sum();
     assert_eq!(sum, ledger["balance"].as_i64().expect("balance"));
     let mut expected_balance = 100;
     for job in &jobs {
-        let settle: Vec<&Value> = entries.iter().filter(|e| e["job_id"] == job["id"]).collect();
+        let settle: Vec<&Value> = entries
+            .iter()
+            .filter(|e| e["job_id"] == job["id"])
+            .collect();
         if job["cost"] == 0 {
             assert!(settle.is_empty(), "a free job moves no credits: {job}");
             continue;
@@ -95,7 +126,11 @@ async fn assert_all_final_and_balanced(base: &str, expected_jobs: usize) {
             assert_eq!(kind, "capture");
             expected_balance -= job["cost"].as_i64().expect("cost");
         } else {
-            assert_eq!((kind, job["refunded"].as_bool()), ("refund", Some(true)), "{job}");
+            assert_eq!(
+                (kind, job["refunded"].as_bool()),
+                ("refund", Some(true)),
+                "{job}"
+            );
         }
     }
     assert_eq!(ledger["balance"].as_i64(), Some(expected_balance));
@@ -107,8 +142,18 @@ async fn kill_during_work_then_restart_finishes_every_job() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let mut first = start(dir.path(), &fake, port).await;
-    op(&first.base, "generations.create", json!({ "prompt": "[slow:2500] survives a crash", "model": "dall-e-2", "n": 5 })).await;
-    op(&first.base, "generations.create", json!({ "prompt": "offline while crashing", "model": "local-sketch", "n": 2 })).await;
+    op(
+        &first.base,
+        "generations.create",
+        json!({ "prompt": "[slow:2500] survives a crash", "model": "dall-e-2", "n": 5 }),
+    )
+    .await;
+    op(
+        &first.base,
+        "generations.create",
+        json!({ "prompt": "offline while crashing", "model": "local-sketch", "n": 2 }),
+    )
+    .await;
     wait_running(&first.base, 2).await;
     first.child.kill().expect("kill -9");
     let _ = first.child.wait();
@@ -116,7 +161,14 @@ async fn kill_during_work_then_restart_finishes_every_job() {
     let mut second = start(dir.path(), &fake, port).await;
     assert_all_final_and_balanced(&second.base, 7).await;
     let jobs = op(&second.base, "generations.list", json!({ "limit": 200 })).await;
-    assert!(jobs["jobs"].as_array().expect("jobs").iter().all(|j| j["state"] == "succeeded"), "all recovered: {jobs}");
+    assert!(
+        jobs["jobs"]
+            .as_array()
+            .expect("jobs")
+            .iter()
+            .all(|j| j["state"] == "succeeded"),
+        "all recovered: {jobs}"
+    );
     second.child.kill().expect("kill");
     let _ = second.child.wait();
 }
@@ -128,10 +180,18 @@ async fn graceful_stop_loses_no_job() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let mut first = start(dir.path(), &fake, port).await;
-    op(&first.base, "generations.create", json!({ "prompt": "[slow:800] polite", "model": "dall-e-2", "n": 4 })).await;
+    op(
+        &first.base,
+        "generations.create",
+        json!({ "prompt": "[slow:800] polite", "model": "dall-e-2", "n": 4 }),
+    )
+    .await;
     wait_running(&first.base, 1).await;
     let pid = first.child.id().to_string();
-    let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
+    let status = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill -TERM");
     assert!(status.success());
     let exit = first.child.wait().expect("wait");
     assert!(exit.success(), "graceful stop exits 0: {exit:?}");

@@ -1100,9 +1100,13 @@ pub mod testing {
     /// The PostgreSQL server tests run against (`PIXEL_TEST_POSTGRES_URL`). In CI it must be set:
     /// a conformance suite that silently skips PostgreSQL would prove nothing.
     pub fn postgres_url() -> Option<String> {
-        let url = std::env::var("PIXEL_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+        let url = std::env::var("PIXEL_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty());
         if url.is_none() && std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-            panic!("PIXEL_TEST_POSTGRES_URL must be set in CI (start ../shared/services/postgres.sh)");
+            panic!(
+                "PIXEL_TEST_POSTGRES_URL must be set in CI (start ../shared/services/postgres.sh)"
+            );
         }
         url
     }
@@ -1112,8 +1116,12 @@ pub mod testing {
         let admin = postgres_url()?;
         sqlx::any::install_default_drivers();
         let name = format!("pixel_test_{}", pixel_core::new_id());
-        let pool = sqlx::AnyPool::connect(&admin).await.expect("connect to the test PostgreSQL");
-        pool.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .expect("connect to the test PostgreSQL");
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
         pool.close().await;
         let (base, query) = match admin.split_once('?') {
             Some((b, q)) => (b.to_string(), format!("?{q}")),

@@ -8,7 +8,11 @@ pub use openai_fake::FakeOpenAi;
 /// A PNG of the given size with a recognisable gradient.
 pub fn png(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 90])
+        image::Rgb([
+            (x * 255 / width.max(1)) as u8,
+            (y * 255 / height.max(1)) as u8,
+            90,
+        ])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     // Writing to memory cannot fail for a valid RGB image.

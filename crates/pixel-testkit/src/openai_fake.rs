@@ -42,7 +42,11 @@ impl Drop for FakeOpenAi {
 }
 
 fn error(status: StatusCode, code: Option<&str>, kind: &str, message: &str) -> Response {
-    (status, Json(json!({ "error": { "code": code, "message": message, "type": kind, "param": null } }))).into_response()
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message, "type": kind, "param": null } })),
+    )
+        .into_response()
 }
 
 fn legal_sizes(model: &str) -> &'static [&'static str] {
@@ -54,13 +58,30 @@ fn legal_sizes(model: &str) -> &'static [&'static str] {
     }
 }
 
-async fn generations(State(shared): State<Arc<Mutex<Shared>>>, headers: HeaderMap, body: String) -> Response {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+async fn generations(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if auth != format!("Bearer {FAKE_KEY}") {
-        return error(StatusCode::UNAUTHORIZED, Some("invalid_api_key"), "invalid_request_error", "Incorrect API key provided.");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            Some("invalid_api_key"),
+            "invalid_request_error",
+            "Incorrect API key provided.",
+        );
     }
     let Ok(req) = serde_json::from_str::<Value>(&body) else {
-        return error(StatusCode::BAD_REQUEST, None, "invalid_request_error", "We could not parse the JSON body of your request.");
+        return error(
+            StatusCode::BAD_REQUEST,
+            None,
+            "invalid_request_error",
+            "We could not parse the JSON body of your request.",
+        );
     };
     let model = req["model"].as_str().unwrap_or("dall-e-2").to_string();
     let prompt = req["prompt"].as_str().unwrap_or("").to_string();
@@ -74,61 +95,131 @@ async fn generations(State(shared): State<Arc<Mutex<Shared>>>, headers: HeaderMa
         (*c, s.base.clone())
     };
     if prompt.is_empty() {
-        return error(StatusCode::BAD_REQUEST, None, "invalid_request_error", "'prompt' is a required property");
+        return error(
+            StatusCode::BAD_REQUEST,
+            None,
+            "invalid_request_error",
+            "'prompt' is a required property",
+        );
     }
     if !legal_sizes(&model).contains(&size.as_str()) {
         if legal_sizes(&model).is_empty() {
-            return error(StatusCode::NOT_FOUND, Some("model_not_found"), "invalid_request_error", &format!("The model '{model}' does not exist."));
+            return error(
+                StatusCode::NOT_FOUND,
+                Some("model_not_found"),
+                "invalid_request_error",
+                &format!("The model '{model}' does not exist."),
+            );
         }
-        return error(StatusCode::BAD_REQUEST, None, "invalid_request_error", &format!("Invalid value: '{size}'. Supported values are: {}.", legal_sizes(&model).join(", ")));
+        return error(
+            StatusCode::BAD_REQUEST,
+            None,
+            "invalid_request_error",
+            &format!(
+                "Invalid value: '{size}'. Supported values are: {}.",
+                legal_sizes(&model).join(", ")
+            ),
+        );
     }
     if model == "dall-e-3" && n != 1 {
-        return error(StatusCode::BAD_REQUEST, None, "invalid_request_error", "You must provide n=1 for this model.");
+        return error(
+            StatusCode::BAD_REQUEST,
+            None,
+            "invalid_request_error",
+            "You must provide n=1 for this model.",
+        );
     }
     if model == "gpt-image-1" && req.get("response_format").is_some() {
-        return error(StatusCode::BAD_REQUEST, None, "invalid_request_error", "Unknown parameter: 'response_format'.");
+        return error(
+            StatusCode::BAD_REQUEST,
+            None,
+            "invalid_request_error",
+            "Unknown parameter: 'response_format'.",
+        );
     }
-    if let Some(ms) = prompt.split("[slow:").nth(1).and_then(|r| r.split(']').next()).and_then(|v| v.parse::<u64>().ok()) {
+    if let Some(ms) = prompt
+        .split("[slow:")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     if prompt.contains("[moderated]") {
-        return error(StatusCode::BAD_REQUEST, Some("content_policy_violation"), "invalid_request_error",
-            "Your request was rejected as a result of our safety system.");
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("content_policy_violation"),
+            "invalid_request_error",
+            "Your request was rejected as a result of our safety system.",
+        );
     }
     if prompt.contains("[quota]") {
-        return error(StatusCode::TOO_MANY_REQUESTS, Some("insufficient_quota"), "insufficient_quota",
-            "You exceeded your current quota, please check your plan and billing details.");
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("insufficient_quota"),
+            "insufficient_quota",
+            "You exceeded your current quota, please check your plan and billing details.",
+        );
     }
     if prompt.contains("[429]") && call == 1 {
-        let mut r = error(StatusCode::TOO_MANY_REQUESTS, Some("rate_limit_exceeded"), "requests", "Rate limit reached for images per minute.");
-        r.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+        let mut r = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("rate_limit_exceeded"),
+            "requests",
+            "Rate limit reached for images per minute.",
+        );
+        r.headers_mut()
+            .insert("retry-after", axum::http::HeaderValue::from_static("1"));
         return r;
     }
     if prompt.contains("[500]") || (prompt.contains("[500once]") && call == 1) {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, None, "server_error", "The server had an error while processing your request.");
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            "server_error",
+            "The server had an error while processing your request.",
+        );
     }
     if prompt.contains("[timeout]") {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     if prompt.contains("[malformed]") {
-        return (StatusCode::OK, [("content-type", "application/json")], "{\"created\": 1, \"data\": [{\"b64_json\": ").into_response();
+        return (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            "{\"created\": 1, \"data\": [{\"b64_json\": ",
+        )
+            .into_response();
     }
     let (w, h) = size
         .split_once('x')
         .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
         .unwrap_or((1024, 1024));
     let bytes = crate::png(w, h);
-    let item = if prompt.contains("[url]") || prompt.contains("[url404]") || req["response_format"] == "url" {
-        let id = format!("img-{}-{call}", shared.lock().expect("fake state").requests.len());
+    let item = if prompt.contains("[url]")
+        || prompt.contains("[url404]")
+        || req["response_format"] == "url"
+    {
+        let id = format!(
+            "img-{}-{call}",
+            shared.lock().expect("fake state").requests.len()
+        );
         if !prompt.contains("[url404]") {
-            shared.lock().expect("fake state").files.insert(id.clone(), bytes);
+            shared
+                .lock()
+                .expect("fake state")
+                .files
+                .insert(id.clone(), bytes);
         }
         json!({ "url": format!("{base}/files/{id}.png") })
     } else {
         json!({ "b64_json": base64::engine::general_purpose::STANDARD.encode(bytes), "revised_prompt": format!("{prompt}, detailed") })
     };
     let mut resp = Json(json!({ "created": 1_700_000_000, "data": [item] })).into_response();
-    resp.headers_mut().insert("x-request-id", axum::http::HeaderValue::from_static("req_fake_123"));
+    resp.headers_mut().insert(
+        "x-request-id",
+        axum::http::HeaderValue::from_static("req_fake_123"),
+    );
     resp
 }
 
@@ -147,13 +238,19 @@ impl FakeOpenAi {
             .route("/v1/images/generations", post(generations))
             .route("/files/{name}", get(file))
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake");
         let addr = listener.local_addr().expect("addr");
         shared.lock().expect("fake state").base = format!("http://{addr}");
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        FakeOpenAi { base_url: format!("http://{addr}/v1"), shared, task: Arc::new(task) }
+        FakeOpenAi {
+            base_url: format!("http://{addr}/v1"),
+            shared,
+            task: Arc::new(task),
+        }
     }
 
     /// Every request body received, in order.
@@ -163,6 +260,12 @@ impl FakeOpenAi {
 
     /// How many times a prompt was requested.
     pub fn calls(&self, prompt: &str) -> u32 {
-        self.shared.lock().expect("fake state").calls.get(prompt).copied().unwrap_or(0)
+        self.shared
+            .lock()
+            .expect("fake state")
+            .calls
+            .get(prompt)
+            .copied()
+            .unwrap_or(0)
     }
 }

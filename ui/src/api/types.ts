@@ -1,235 +1,171 @@
-// API types mirrored from the Rust core (crates/pixel-core). This file is hand-written for now and
-// will be overwritten by types generated from Rust (ts-rs). Import API types only from here.
+// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.
+// Do not edit by hand: a test fails when this file is stale.
 
-export type Role = 'user' | 'admin';
+export type ErrorCode = "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "unauthenticated" | "conflict" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
 
-export type User = {
-  id: string;
-  username: string;
-  email?: string;
-  role: Role;
-  created_at: number;
-};
+export type ErrorBody = { code: ErrorCode, message: string, };
 
-export type Visibility = 'private' | 'public';
+export type Role = "user" | "admin";
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'moderated';
+export type User = { id: string, username: string, email: string | null, role: Role, created_at: number, };
 
-export type ErrorCode =
-  | 'invalid_input'
-  | 'invalid_prompt'
-  | 'unknown_model'
-  | 'model_unavailable'
-  | 'invalid_size'
-  | 'invalid_count'
-  | 'invalid_parameter'
-  | 'unsupported_parameter'
-  | 'insufficient_credits'
-  | 'not_found'
-  | 'forbidden'
-  | 'unauthenticated'
-  | 'conflict'
-  | 'unknown_operation'
-  | 'provider_error'
-  | 'provider_rejected'
-  | 'moderated'
-  | 'timeout'
-  | 'cancelled'
-  | 'internal';
+export type Visibility = "private" | "public";
 
-export type Error = { code: ErrorCode; message: string };
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "moderated";
 
-export type GenerationParams = {
-  prompt: string;
-  model: string;
-  width: number;
-  height: number;
-  negative_prompt?: string;
-  steps?: number;
-  cfg?: number;
-  quality?: string;
-  style?: string;
-};
+export type GenerationParams = { prompt: string, model: string, width: number, height: number, negative_prompt?: string, steps?: number, cfg?: number, quality?: string, style?: string, };
 
-export type GenerationSet = {
-  id: string;
-  owner_id: string;
-  params: GenerationParams;
-  n: number;
-  cost: number;
-  remix_of?: string;
-  created_at: number;
-};
+export type GenerationSet = { id: string, owner_id: string, params: GenerationParams, n: number, 
+/**
+ * Credits reserved for the whole set (0 when charging is off or the model is free).
+ */
+cost: number, remix_of?: string, created_at: number, };
 
-export type Job = {
-  id: string;
-  set_id: string;
-  owner_id: string;
-  index: number;
-  state: JobState;
-  provider: string;
-  params: GenerationParams;
-  seed: number;
-  cost: number;
-  attempts: number;
-  max_attempts: number;
-  progress: number;
-  error?: Error;
-  refunded: boolean;
-  image_id?: string;
-  remix_of?: string;
-  created_at: number;
-  started_at?: number;
-  finished_at?: number;
-};
+export type Job = { id: string, set_id: string, owner_id: string, 
+/**
+ * Position of this image in its set, from 0.
+ */
+index: number, state: JobState, provider: string, params: GenerationParams, seed: number, 
+/**
+ * Credits reserved for this job; refunded when it ends in anything but success.
+ */
+cost: number, attempts: number, max_attempts: number, 
+/**
+ * Progress from 0 to 1 while running.
+ */
+progress: number, error?: ErrorBody, 
+/**
+ * Whether the reserved credits went back to the owner.
+ */
+refunded: boolean, image_id?: string, remix_of?: string, created_at: number, started_at?: number, finished_at?: number, };
 
-export type Timings = {
-  queued_at: number;
-  started_at: number;
-  finished_at: number;
-  provider_ms: number;
-  processing_ms: number;
-};
+export type Timings = { queued_at: number, started_at: number, finished_at: number, provider_ms: number, processing_ms: number, };
 
-export type GenerationRecord = {
-  provider: string;
-  model: string;
-  provider_model?: string;
-  params: GenerationParams;
-  seed: number;
-  cost: number;
-  attempts: number;
-  timings: Timings;
-  provider_request_id?: string;
-  revised_prompt?: string;
-  remix_of?: string;
-  retried_errors: Array<Error>;
-  set_id: string;
-  job_id: string;
-  index: number;
-};
+export type GenerationRecord = { provider: string, model: string, 
+/**
+ * The model id sent to the provider, when it differs from the catalogue id.
+ */
+provider_model?: string, params: GenerationParams, seed: number, cost: number, attempts: number, timings: Timings, provider_request_id?: string, revised_prompt?: string, remix_of?: string, 
+/**
+ * Errors of earlier attempts that were retried.
+ */
+retried_errors: Array<ErrorBody>, set_id: string, job_id: string, index: number, };
 
-export type Image = {
-  id: string;
-  owner_id: string;
-  set_id: string;
-  job_id: string;
-  visibility: Visibility;
-  mime: string;
-  width: number;
-  height: number;
-  bytes: number;
-  sha256: string;
-  placeholder: string;
-  url: string;
-  thumb_url: string;
-  record: GenerationRecord;
-  created_at: number;
-};
+export type Image = { id: string, owner_id: string, set_id: string, job_id: string, visibility: Visibility, mime: string, width: number, height: number, bytes: number, 
+/**
+ * Content hash of the original file (sha256, hex).
+ */
+sha256: string, 
+/**
+ * Content hash of the WebP thumbnail.
+ */
+thumb_sha256: string, 
+/**
+ * Tiny blurred preview as a data: URI, shown while the thumbnail loads.
+ */
+placeholder: string, 
+/**
+ * URL of the original file.
+ */
+url: string, 
+/**
+ * URL of the WebP thumbnail.
+ */
+thumb_url: string, record: GenerationRecord, created_at: number, };
 
-export type LedgerKind = 'grant' | 'reserve' | 'capture' | 'refund';
+export type LedgerKind = "grant" | "reserve" | "capture" | "refund";
 
-export type LedgerEntry = {
-  id: string;
-  user_id: string;
-  kind: LedgerKind;
-  amount: number;
-  balance_after: number;
-  idempotency_key: string;
-  job_id?: string;
-  memo: string;
-  created_at: number;
-};
+export type LedgerEntry = { id: string, user_id: string, kind: LedgerKind, 
+/**
+ * Signed credits: negative for reservations, positive for grants and refunds.
+ */
+amount: number, balance_after: number, idempotency_key: string, job_id?: string, memo: string, created_at: number, };
 
-export type Event =
-  | { type: 'generation.queued'; job: Job }
-  | { type: 'generation.started'; job: Job }
-  | { type: 'generation.progress'; job_id: string; set_id: string; progress: number; emitted_at_us: number }
-  | { type: 'generation.completed'; job: Job; image: Image; emitted_at_us: number }
-  | { type: 'generation.failed'; job: Job }
-  | { type: 'balance.changed'; balance: number };
+export type Event = { "type": "generation.queued", job: Job, } | { "type": "generation.started", job: Job, } | { "type": "generation.progress", job_id: string, set_id: string, progress: number, 
+/**
+ * Microseconds since the epoch when the worker emitted this event (for latency measurement).
+ */
+emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, };
 
-// Catalogue
+export type Speed = "instant" | "fast" | "medium" | "slow";
 
-export type Speed = 'instant' | 'fast' | 'medium' | 'slow';
+export type SizePreset = { label: string, width: number, height: number, };
 
-export type SizePreset = { label: string; width: number; height: number };
+export type SizeRule = { "kind": "fixed", sizes: Array<SizePreset>, } | { "kind": "range", min: number, max: number, multiple_of: number, presets: Array<SizePreset>, };
 
-export type SizeRule =
-  | { kind: 'fixed'; sizes: Array<SizePreset> }
-  | { kind: 'range'; min: number; max: number; multiple_of: number; presets: Array<SizePreset> };
+export type IntRange = { min: number, max: number, default: number, };
 
-export type IntRange = { min: number; max: number; default: number };
+export type FloatRange = { min: number, max: number, default: number, };
 
-export type FloatRange = { min: number; max: number; default: number };
+export type Model = { id: string, 
+/**
+ * Provider id (`local`, `openai`, ...).
+ */
+provider: string, name: string, description: string, 
+/**
+ * True for the built-in offline renderer, which is not an AI model.
+ */
+offline: boolean, 
+/**
+ * Credits per image.
+ */
+credits: number, speed: Speed, sizes: SizeRule, default_size: SizePreset, max_images: number, negative_prompt: boolean, seed: boolean, steps?: IntRange, cfg?: FloatRange, 
+/**
+ * Allowed quality values; empty when the model has no quality setting.
+ */
+qualities: Array<string>, 
+/**
+ * Allowed style values; empty when the model has no style setting.
+ */
+styles: Array<string>, };
 
-export type Model = {
-  id: string;
-  provider: string;
-  name: string;
-  description: string;
-  offline: boolean;
-  credits: number;
-  speed: Speed;
-  sizes: SizeRule;
-  default_size: SizePreset;
-  max_images: number;
-  negative_prompt: boolean;
-  seed: boolean;
-  steps?: IntRange;
-  cfg?: FloatRange;
-  qualities: Array<string>;
-  styles: Array<string>;
-};
+export type GenerationRequest = { prompt: string, model: string, n?: number, width?: number, height?: number, 
+/**
+ * Seed for the first image; image i uses seed + i. Random when absent.
+ */
+seed?: number, negative_prompt?: string, steps?: number, cfg?: number, quality?: string, style?: string, 
+/**
+ * The image this request remixes; lineage is kept on every output.
+ */
+remix_of?: string, };
 
-export type GenerationRequest = {
-  prompt: string;
-  model: string;
-  n?: number;
-  width?: number;
-  height?: number;
-  seed?: number;
-  negative_prompt?: string;
-  steps?: number;
-  cfg?: number;
-  quality?: string;
-  style?: string;
-  remix_of?: string;
-};
+export type Empty = Record<string, never>;
 
-// Operation inputs and outputs
+export type CatalogueOutput = { models: Array<Model>, default_model: string, };
 
-export type CatalogueOutput = { models: Array<Model>; default_model: string };
+export type ProviderStatus = { id: string, name: string, configured: boolean, offline: boolean, };
 
-export type ProviderStatus = { id: string; name: string; configured: boolean; offline: boolean };
-export type ProvidersOutput = { providers: Array<ProviderStatus> };
+export type ProvidersOutput = { providers: Array<ProviderStatus>, };
 
-export type AccountOutput = { user: User; balance: number; charging: boolean };
+export type AccountOutput = { user: User, balance: number, charging: boolean, };
 
-export type SubmitOutput = { set: GenerationSet; jobs: Array<Job>; cost: number };
+export type SubmitOutput = { set: GenerationSet, jobs: Array<Job>, cost: number, };
 
-export type JobRef = { job_id: string };
-export type JobsQuery = { states?: Array<JobState>; limit?: number };
-export type JobsOutput = { jobs: Array<Job> };
+export type JobRef = { job_id: string, };
 
-export type SetRef = { set_id: string };
-export type SetDetail = { set: GenerationSet; jobs: Array<Job>; images: Array<Image> };
-export type PageQuery = { before?: string; limit?: number };
-export type SetsOutput = { sets: Array<GenerationSet>; next?: string };
+export type JobsQuery = { states?: Array<JobState>, limit?: number, };
 
-export type ImageRef = { image_id: string };
-export type ImagesQuery = {
-  model?: string;
-  text?: string;
-  from?: number;
-  to?: number;
-  set_id?: string;
-  before?: string;
-  limit?: number;
-};
-export type ImagesOutput = { images: Array<Image>; next?: string };
-export type DeleteImages = { image_ids: Array<string> };
-export type DeleteOutput = { deleted: Array<string> };
+export type JobsOutput = { jobs: Array<Job>, };
 
-export type LedgerQuery = { limit?: number };
-export type LedgerOutput = { entries: Array<LedgerEntry>; balance: number };
+export type SetRef = { set_id: string, };
+
+export type SetDetail = { set: GenerationSet, jobs: Array<Job>, images: Array<Image>, };
+
+export type PageQuery = { before?: string, limit?: number, };
+
+export type SetsOutput = { sets: Array<GenerationSet>, next?: string, };
+
+export type ImageRef = { image_id: string, };
+
+export type ImagesQuery = { model?: string, text?: string, from?: number, to?: number, set_id?: string, before?: string, limit?: number, };
+
+export type ImagesOutput = { images: Array<Image>, next?: string, };
+
+export type DeleteImages = { image_ids: Array<string>, };
+
+export type DeleteOutput = { deleted: Array<string>, };
+
+export type LedgerQuery = { limit?: number, };
+
+export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
+

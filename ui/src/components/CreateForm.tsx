@@ -2,6 +2,7 @@ import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 're
 import { Dices, Minus, Plus, Shuffle, Sparkles, X } from 'lucide-react';
 import type { AccountOutput, CatalogueOutput, GenerationRequest, Image, ProviderStatus } from '../api/types';
 import { ModelPicker } from './ModelPicker';
+import { RadioCards } from './RadioCards';
 import { ErrorBanner, Spinner } from './ui';
 import { cn, formatCredits } from '../lib/format';
 import {
@@ -160,30 +161,31 @@ export function CreateForm({
         {model && (
           <fieldset>
             <legend className="label">Size</legend>
-            <div className="flex flex-wrap gap-1.5" role="radiogroup" aria-label="Size">
-              {presets.map((p) => {
-                const active = p.width === state.width && p.height === state.height;
-                return (
-                  <button
-                    key={`${p.width}x${p.height}`}
-                    type="button"
-                    role="radio"
-                    aria-checked={active}
-                    onClick={() => setState((s) => ({ ...s, width: p.width, height: p.height }))}
-                    className={cn(
-                      'flex items-center gap-1.5 rounded-lg border px-2.5 py-1.5 text-xs font-medium transition-colors',
-                      active
-                        ? 'border-accent/60 bg-accent/10 text-fg'
-                        : 'border-line bg-surface-2 text-fg-muted hover:text-fg',
-                    )}
-                    title={`${p.width}×${p.height}`}
-                  >
+            <RadioCards
+              label="Size"
+              className="flex flex-wrap gap-1.5"
+              value={isPreset ? `${state.width}x${state.height}` : null}
+              onChange={(v) => {
+                const p = presets.find((x) => `${x.width}x${x.height}` === v);
+                if (p) setState((s) => ({ ...s, width: p.width, height: p.height }));
+              }}
+              options={presets.map((p) => ({
+                value: `${p.width}x${p.height}`,
+                title: `${p.width}×${p.height}`,
+                label: (
+                  <>
                     <AspectIcon width={p.width} height={p.height} />
                     {p.label}
-                  </button>
-                );
-              })}
-            </div>
+                  </>
+                ),
+              }))}
+              itemClassName={(active) =>
+                cn(
+                  'flex items-center gap-1.5 rounded-lg border px-2.5 py-1.5 text-xs font-medium transition-colors',
+                  active ? 'border-accent/60 bg-accent/10 text-fg' : 'border-line bg-surface-2 text-fg-muted hover:text-fg',
+                )
+              }
+            />
             {model.sizes.kind === 'range' && (
               <div className="mt-2 grid grid-cols-2 gap-2">
                 <div>

@@ -3,42 +3,11 @@ import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { ApiClient, type EventListener, type StatusListener, type Transport } from '../api/client';
+import { ApiClient } from '../api/client';
 import { ClientProvider } from '../api/context';
 import { AppRoutes, makeQueryClient } from '../App';
-import type { Event, Job } from '../api/types';
-import { catalogue, job } from '../test/fixtures';
-
-class FakeTransport implements Transport {
-  calls: Array<[string, unknown]> = [];
-  listeners = new Set<EventListener>();
-  constructor(private jobs: Job[]) {}
-  async call(method: string, input: unknown): Promise<unknown> {
-    this.calls.push([method, input]);
-    switch (method) {
-      case 'catalogue.list':
-        return catalogue;
-      case 'providers.list':
-        return { providers: [] };
-      case 'account.get':
-        return { user: { id: 'u1', username: 'ada', role: 'user', created_at: 0 }, balance: 50, charging: true };
-      case 'generations.list':
-        return { jobs: this.jobs };
-      case 'generations.cancel':
-        return { ...this.jobs[0], state: 'cancelled' };
-      default:
-        throw new Error(`unexpected ${method}`);
-    }
-  }
-  subscribe(listener: EventListener, onStatus?: StatusListener): () => void {
-    this.listeners.add(listener);
-    onStatus?.('open');
-    return () => this.listeners.delete(listener);
-  }
-  emit(event: Event) {
-    for (const l of this.listeners) l(event);
-  }
-}
+import { job } from '../test/fixtures';
+import { FakeTransport } from '../test/fakeTransport';
 
 function renderApp(transport: FakeTransport) {
   render(

@@ -1,6 +1,7 @@
 import { CheckCircle2, CircleDashed, Cpu, Monitor, Moon, Sun } from 'lucide-react';
 import { useAccount, useLedger, useProviders } from '../api/hooks';
 import { ErrorState, Skeleton } from '../components/ui';
+import { RadioCards } from '../components/RadioCards';
 import { useTheme, type Theme } from '../lib/theme';
 import { cn, formatCredits, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
@@ -28,24 +29,27 @@ export function SettingsPage() {
           Appearance
         </h2>
         <p className="mt-1 text-xs text-fg-muted">Saved on this device.</p>
-        <div role="radiogroup" aria-label="Theme" className="mt-4 grid grid-cols-3 gap-2">
-          {THEMES.map(({ value, label, icon: Icon }) => (
-            <button
-              key={value}
-              type="button"
-              role="radio"
-              aria-checked={theme === value}
-              onClick={() => setTheme(value)}
-              className={cn(
-                'flex flex-col items-center gap-2 rounded-xl border px-3 py-4 text-sm font-medium transition-colors',
-                theme === value ? 'border-accent/60 bg-accent/10 text-fg' : 'border-line text-fg-muted hover:text-fg',
-              )}
-            >
-              <Icon className="h-5 w-5" aria-hidden />
-              {label}
-            </button>
-          ))}
-        </div>
+        <RadioCards
+          label="Theme"
+          className="mt-4 grid grid-cols-3 gap-2"
+          value={theme}
+          onChange={(v) => setTheme(v as Theme)}
+          options={THEMES.map(({ value, label, icon: Icon }) => ({
+            value,
+            label: (
+              <>
+                <Icon className="h-5 w-5" aria-hidden />
+                {label}
+              </>
+            ),
+          }))}
+          itemClassName={(checked) =>
+            cn(
+              'flex flex-col items-center gap-2 rounded-xl border px-3 py-4 text-sm font-medium transition-colors',
+              checked ? 'border-accent/60 bg-accent/10 text-fg' : 'border-line text-fg-muted hover:text-fg',
+            )
+          }
+        />
       </section>
 
       <section className="card p-5" aria-labelledby="providers">

@@ -62,18 +62,34 @@ impl TestServer {
             retry_base: Duration::from_millis(100),
             max_attempts: 3,
             lease: Duration::from_secs(5),
-            openai_api_key: opts.openai_base_url.as_ref().map(|_| pixel_testkit::openai_fake::FAKE_KEY.to_string()),
+            openai_api_key: opts
+                .openai_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::openai_fake::FAKE_KEY.to_string()),
             openai_base_url: opts.openai_base_url,
             ..Config::default()
         };
         let node = Arc::new(build_node(&config).await.expect("build node"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(pixel_server::http::serve(node.clone(), listener, async move {
-            let _ = stopped.await;
-        }));
-        Some(TestServer { base, client: reqwest::Client::new(), node, stop: Some(stop), task: Some(task), _dir: dir })
+        let task = tokio::spawn(pixel_server::http::serve(
+            node.clone(),
+            listener,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        Some(TestServer {
+            base,
+            client: reqwest::Client::new(),
+            node,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        })
     }
 
     /// Calls an operation; returns (status, body).
@@ -97,36 +113,55 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("get")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get")
     }
 
     /// Waits until the job reaches a final state and returns it.
     pub async fn wait_final(&self, job_id: &str, within: Duration) -> Value {
         let deadline = tokio::time::Instant::now() + within;
         loop {
-            let job = self.ok("generations.get", json!({ "job_id": job_id })).await;
+            let job = self
+                .ok("generations.get", json!({ "job_id": job_id }))
+                .await;
             let state = job["state"].as_str().unwrap_or("");
             if !["queued", "running"].contains(&state) {
                 return job;
             }
-            assert!(tokio::time::Instant::now() < deadline, "job {job_id} still {state}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "job {job_id} still {state}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
     pub async fn balance(&self) -> i64 {
-        self.ok("account.get", json!({})).await["balance"].as_i64().expect("balance")
+        self.ok("account.get", json!({})).await["balance"]
+            .as_i64()
+            .expect("balance")
     }
 
     /// The ledger invariant: the balance is the sum of the entries, and never negative.
     pub async fn assert_ledger_balances(&self) -> Value {
         let ledger = self.ok("ledger.list", json!({ "limit": 200 })).await;
-        let sum: i64 = ledger["entries"].as_array().expect("entries").iter().map(|e| e["amount"].as_i64().unwrap_or(0)).sum();
+        let sum: i64 = ledger["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["amount"].as_i64().unwrap_or(0))
+            .sum();
         let balance = ledger["balance"].as_i64().expect("balance");
         assert_eq!(sum, balance, "entries must sum to the balance: {ledger}");
         assert!(balance >= 0);
         for e in ledger["entries"].as_array().expect("entries") {
-            assert!(e["balance_after"].as_i64().unwrap_or(-1) >= 0, "negative balance_after: {e}");
+            assert!(
+                e["balance_after"].as_i64().unwrap_or(-1) >= 0,
+                "negative balance_after: {e}"
+            );
         }
         ledger
     }
@@ -146,18 +181,26 @@ pub async fn events(
     base: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
     let url = format!("{}/api/events", base.replacen("http", "ws", 1));
-    let (ws, _) = tokio_tungstenite::connect_async(url.as_str()).await.expect("websocket");
+    let (ws, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .expect("websocket");
     ws
 }
 
 /// The next JSON event, or panics after `within`.
 pub async fn next_event(
-    ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
     within: Duration,
 ) -> Value {
     use futures_util::StreamExt;
     loop {
-        let msg = tokio::time::timeout(within, ws.next()).await.expect("event in time").expect("stream open").expect("frame");
+        let msg = tokio::time::timeout(within, ws.next())
+            .await
+            .expect("event in time")
+            .expect("stream open")
+            .expect("frame");
         if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
             return serde_json::from_str(t.as_str()).expect("event json");
         }
