@@ -1,0 +1,660 @@
+//! The store conformance suite: every test runs on SQLite and on a real PostgreSQL
+//! (`PIXEL_TEST_POSTGRES_URL`, started by ../shared/services/postgres.sh; required in CI).
+
+use pixel_core::ports::*;
+use pixel_core::*;
+use pixel_store::SqlStore;
+use std::sync::Arc;
+
+struct Db {
+    store: Arc<SqlStore>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqlStore::connect(&pixel_store::testing::sqlite_url(dir.path()))
+        .await
+        .expect("sqlite");
+    Db {
+        store: Arc::new(store),
+        _dir: Some(dir),
+    }
+}
+
+async fn postgres() -> Option<Db> {
+    let url = pixel_store::testing::fresh_postgres_database().await?;
+    let store = SqlStore::connect(&url).await.expect("postgres");
+    Some(Db {
+        store: Arc::new(store),
+        _dir: None,
+    })
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() { super::$name(super::sqlite().await).await } )* }
+        mod on_postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)] async fn $name() {
+            match super::postgres().await { Some(db) => super::$name(db).await, None => eprintln!("skipped: PIXEL_TEST_POSTGRES_URL not set") }
+        } )* }
+    };
+}
+
+conformance!(
+    ledger_is_idempotent_and_never_negative,
+    claims_are_exclusive_and_leases_expire,
+    a_job_ends_once_and_is_refunded_once,
+    cancel_refunds_queued_and_flags_running,
+    images_filter_paginate_and_delete_only_own,
+    graceful_release_does_not_count_an_attempt,
+    concurrent_claimers_take_each_job_once,
+);
+
+async fn user(store: &SqlStore, id: &str, credits: i64) {
+    store
+        .upsert_user(&User {
+            id: id.into(),
+            username: id.into(),
+            email: None,
+            role: Role::User,
+            created_at: 1,
+        })
+        .await
+        .expect("user");
+    if credits > 0 {
+        store
+            .apply_ledger(id, &grant(credits, &format!("grant:{id}")), None)
+            .await
+            .expect("grant");
+    }
+}
+
+fn grant(amount: i64, key: &str) -> LedgerMove {
+    LedgerMove {
+        kind: LedgerKind::Grant,
+        amount,
+        idempotency_key: key.into(),
+        memo: "test".into(),
+    }
+}
+
+fn params(prompt: &str, model: &str) -> GenerationParams {
+    GenerationParams {
+        prompt: prompt.into(),
+        model: model.into(),
+        width: 64,
+        height: 64,
+        negative_prompt: None,
+        steps: None,
+        cfg: None,
+        quality: None,
+        style: None,
+    }
+}
+
+/// Submits a set of `n` jobs costing `cost` each, created at `at`.
+async fn submit(
+    store: &SqlStore,
+    owner: &str,
+    prompt: &str,
+    n: u32,
+    cost: i64,
+    at: Millis,
+) -> Result<Vec<Job>> {
+    let set = GenerationSet {
+        id: new_id(),
+        owner_id: owner.into(),
+        params: params(prompt, "local-sketch"),
+        n,
+        cost: cost * i64::from(n),
+        remix_of: None,
+        created_at: at,
+    };
+    let jobs: Vec<Job> = (0..n)
+        .map(|i| Job {
+            id: new_id(),
+            set_id: set.id.clone(),
+            owner_id: owner.into(),
+            index: i,
+            state: JobState::Queued,
+            provider: "local".into(),
+            params: set.params.clone(),
+            seed: i,
+            cost,
+            attempts: 0,
+            max_attempts: 3,
+            progress: 0.0,
+            error: None,
+            refunded: false,
+            image_id: None,
+            remix_of: None,
+            created_at: at,
+            started_at: None,
+            finished_at: None,
+        })
+        .collect();
+    let reserve = (cost > 0).then(|| LedgerMove {
+        kind: LedgerKind::Reserve,
+        amount: -cost * i64::from(n),
+        idempotency_key: format!("reserve:{}", set.id),
+        memo: "test".into(),
+    });
+    store
+        .submit(&NewSubmission {
+            set,
+            jobs: jobs.clone(),
+            reserve,
+        })
+        .await?;
+    Ok(jobs)
+}
+
+fn image_for(job: &Job, at: Millis) -> Image {
+    let id = new_id();
+    let (url, thumb_url) = media_urls(&id);
+    Image {
+        id,
+        owner_id: job.owner_id.clone(),
+        set_id: job.set_id.clone(),
+        job_id: job.id.clone(),
+        visibility: Visibility::Private,
+        mime: "image/png".into(),
+        width: 64,
+        height: 64,
+        bytes: 10,
+        sha256: "a".repeat(64),
+        thumb_sha256: "b".repeat(64),
+        placeholder: "data:,".into(),
+        url,
+        thumb_url,
+        record: GenerationRecord {
+            provider: "local".into(),
+            model: job.params.model.clone(),
+            provider_model: None,
+            params: job.params.clone(),
+            seed: job.seed,
+            cost: job.cost,
+            attempts: 1,
+            timings: Timings::default(),
+            provider_request_id: None,
+            revised_prompt: None,
+            remix_of: None,
+            retried_errors: vec![],
+            set_id: job.set_id.clone(),
+            job_id: job.id.clone(),
+            index: job.index,
+        },
+        created_at: at,
+    }
+}
+
+async fn sum_entries(store: &SqlStore, user: &str) -> i64 {
+    store
+        .ledger_entries(user, 1000)
+        .await
+        .expect("entries")
+        .iter()
+        .map(|e| e.amount)
+        .sum()
+}
+
+async fn ledger_is_idempotent_and_never_negative(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 10).await;
+    let again = s
+        .apply_ledger("u1", &grant(10, "grant:u1"), None)
+        .await
+        .expect("repeat");
+    assert_eq!(
+        again.balance_after, 10,
+        "a repeated key returns the original entry"
+    );
+    assert_eq!(s.balance("u1").await.expect("balance"), 10);
+    let spend = LedgerMove {
+        kind: LedgerKind::Reserve,
+        amount: -11,
+        idempotency_key: "spend".into(),
+        memo: "x".into(),
+    };
+    let err = s
+        .apply_ledger("u1", &spend, None)
+        .await
+        .expect_err("overdraft");
+    assert_eq!(err.code, ErrorCode::InsufficientCredits);
+    assert_eq!(s.balance("u1").await.expect("balance"), 10);
+    let err = submit(s, "u1", "too dear", 3, 4, 5)
+        .await
+        .expect_err("overdraft submit");
+    assert_eq!(err.code, ErrorCode::InsufficientCredits);
+    assert!(
+        s.list_sets(
+            "u1",
+            &PageRequest {
+                before: None,
+                limit: 10
+            }
+        )
+        .await
+        .expect("sets")
+        .is_empty(),
+        "nothing half-written"
+    );
+    // Concurrent twins with one key apply once.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let s = s.clone();
+        tasks.spawn(async move { s.apply_ledger("u1", &grant(5, "bonus"), None).await });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.expect("task").expect("apply");
+    }
+    assert_eq!(s.balance("u1").await.expect("balance"), 15);
+    assert_eq!(sum_entries(s, "u1").await, 15);
+}
+
+async fn claims_are_exclusive_and_leases_expire(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    let jobs = submit(s, "u1", "one", 1, 0, 100).await.expect("submit");
+    assert!(
+        s.claim_job("w1", 50, 1000).await.expect("claim").is_none(),
+        "not runnable before run_after"
+    );
+    let job = s
+        .claim_job("w1", 200, 1000)
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!(
+        (job.id.as_str(), job.state, job.attempts),
+        (jobs[0].id.as_str(), JobState::Running, 1)
+    );
+    assert!(s.claim_job("w2", 200, 1000).await.expect("claim").is_none());
+    assert_eq!(
+        s.renew_lease(&job.id, "w2", 2000).await.expect("renew"),
+        LeaseStatus::Lost
+    );
+    assert_eq!(
+        s.renew_lease(&job.id, "w1", 2000).await.expect("renew"),
+        LeaseStatus::Held {
+            cancel_requested: false
+        }
+    );
+    assert!(s
+        .expired_jobs(1500, false)
+        .await
+        .expect("expired")
+        .is_empty());
+    assert!(
+        !s.steal_lease(&job.id, "w2", 1500, 5000, false)
+            .await
+            .expect("steal"),
+        "lease still valid"
+    );
+    assert_eq!(s.expired_jobs(2500, false).await.expect("expired").len(), 1);
+    assert!(s
+        .steal_lease(&job.id, "w2", 2500, 5000, false)
+        .await
+        .expect("steal"));
+    assert!(
+        !s.steal_lease(&job.id, "w3", 2500, 5000, false)
+            .await
+            .expect("steal"),
+        "only one node recovers it"
+    );
+    let err = Error::new(ErrorCode::Timeout, "worker stopped");
+    assert!(
+        !s.requeue_job(&job.id, "w1", 3000, &err)
+            .await
+            .expect("requeue"),
+        "the old owner lost it"
+    );
+    assert!(s
+        .requeue_job(&job.id, "w2", 3000, &err)
+        .await
+        .expect("requeue"));
+    let again = s
+        .claim_job("w2", 3000, 9000)
+        .await
+        .expect("claim")
+        .expect("requeued job");
+    assert_eq!(again.attempts, 2);
+    assert_eq!(s.retried_errors(&job.id).await.expect("errors"), vec![err]);
+    s.set_remote_handle(&job.id, "w2", "remote-1")
+        .await
+        .expect("handle");
+    assert_eq!(
+        s.remote_handle(&job.id).await.expect("handle").as_deref(),
+        Some("remote-1")
+    );
+}
+
+async fn a_job_ends_once_and_is_refunded_once(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 10).await;
+    let jobs = submit(s, "u1", "pair", 2, 3, 1).await.expect("submit");
+    assert_eq!(s.balance("u1").await.expect("balance"), 4);
+    let a = s
+        .claim_job("w", 10, 1000)
+        .await
+        .expect("claim")
+        .expect("job");
+    let b = s
+        .claim_job("w", 10, 1000)
+        .await
+        .expect("claim")
+        .expect("job");
+    let failed = JobOutcome::Ended {
+        state: JobState::Failed,
+        error: Error::new(ErrorCode::ProviderError, "boom"),
+    };
+    let done = s
+        .finish_job(&a.id, Some("w"), &failed, 20)
+        .await
+        .expect("finish")
+        .expect("ended");
+    assert_eq!((done.state, done.refunded), (JobState::Failed, true));
+    assert!(
+        s.finish_job(&a.id, Some("w"), &failed, 21)
+            .await
+            .expect("finish")
+            .is_none(),
+        "ends once"
+    );
+    assert!(s
+        .finish_job(&a.id, None, &failed, 21)
+        .await
+        .expect("finish")
+        .is_none());
+    let ok = JobOutcome::Succeeded {
+        image: Box::new(image_for(&b, 30)),
+    };
+    assert!(
+        s.finish_job(&b.id, Some("other"), &ok, 30)
+            .await
+            .expect("finish")
+            .is_none(),
+        "only the lease holder"
+    );
+    let done = s
+        .finish_job(&b.id, Some("w"), &ok, 30)
+        .await
+        .expect("finish")
+        .expect("ended");
+    assert_eq!(
+        (done.state, done.refunded, done.progress),
+        (JobState::Succeeded, false, 1.0)
+    );
+    assert!(done.image_id.is_some());
+    assert_eq!(s.balance("u1").await.expect("balance"), 7);
+    assert_eq!(sum_entries(s, "u1").await, 7);
+    let entries = s.ledger_entries("u1", 100).await.expect("entries");
+    let kinds: Vec<LedgerKind> = entries
+        .iter()
+        .filter(|e| e.job_id.is_some())
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.contains(&LedgerKind::Refund) && kinds.contains(&LedgerKind::Capture));
+    let set_jobs = s.set_jobs(&jobs[0].set_id).await.expect("set jobs");
+    assert_eq!(
+        set_jobs.iter().map(|j| j.index).collect::<Vec<_>>(),
+        vec![0, 1]
+    );
+}
+
+async fn cancel_refunds_queued_and_flags_running(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 10).await;
+    let jobs = submit(s, "u1", "cancel me", 2, 2, 1).await.expect("submit");
+    let running = s
+        .claim_job("w", 10, 1000)
+        .await
+        .expect("claim")
+        .expect("job");
+    let queued = jobs.iter().find(|j| j.id != running.id).expect("other");
+    let after = s
+        .request_cancel(&queued.id, 11)
+        .await
+        .expect("cancel")
+        .expect("job");
+    assert_eq!((after.state, after.refunded), (JobState::Cancelled, true));
+    let again = s
+        .request_cancel(&queued.id, 12)
+        .await
+        .expect("cancel")
+        .expect("job");
+    assert_eq!(again.state, JobState::Cancelled);
+    assert_eq!(s.balance("u1").await.expect("balance"), 8, "refunded once");
+    let flagged = s
+        .request_cancel(&running.id, 13)
+        .await
+        .expect("cancel")
+        .expect("job");
+    assert_eq!(flagged.state, JobState::Running);
+    assert_eq!(
+        s.renew_lease(&running.id, "w", 2000).await.expect("renew"),
+        LeaseStatus::Held {
+            cancel_requested: true
+        }
+    );
+    assert_eq!(s.count_jobs(JobState::Running).await.expect("count"), 1);
+}
+
+async fn images_filter_paginate_and_delete_only_own(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    user(s, "u2", 0).await;
+    let prompts = [
+        "Red fox",
+        "blue whale",
+        "red panda",
+        "100% cotton",
+        "green frog",
+    ];
+    let mut ids = vec![];
+    for (i, p) in prompts.iter().enumerate() {
+        let at = 1000 + i as i64;
+        let jobs = submit(s, "u1", p, 1, 0, at).await.expect("submit");
+        let job = s
+            .claim_job("w", at + 10_000, at + 20_000)
+            .await
+            .expect("claim")
+            .expect("job");
+        assert_eq!(job.id, jobs[0].id);
+        let mut image = image_for(&job, at);
+        image.record.params.prompt = p.to_string();
+        ids.push(image.id.clone());
+        s.finish_job(
+            &job.id,
+            Some("w"),
+            &JobOutcome::Succeeded {
+                image: Box::new(image),
+            },
+            at,
+        )
+        .await
+        .expect("finish");
+    }
+    let theirs = submit(s, "u2", "red balloon", 1, 0, 2000)
+        .await
+        .expect("submit");
+    let job = s
+        .claim_job("w", 9_999_999, 9_999_999)
+        .await
+        .expect("claim")
+        .expect("job");
+    assert_eq!(job.id, theirs[0].id);
+    s.finish_job(
+        &job.id,
+        Some("w"),
+        &JobOutcome::Succeeded {
+            image: Box::new(image_for(&job, 2000)),
+        },
+        2000,
+    )
+    .await
+    .expect("finish");
+
+    let all = |f: ImageFilter| async move {
+        s.list_images(
+            "u1",
+            &f,
+            &PageRequest {
+                before: None,
+                limit: 50,
+            },
+        )
+        .await
+        .expect("list")
+    };
+    assert_eq!(
+        all(ImageFilter::default()).await.len(),
+        5,
+        "only the owner's images"
+    );
+    let red = all(ImageFilter {
+        text: Some("RED".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        red.iter()
+            .map(|i| i.record.params.prompt.as_str())
+            .collect::<Vec<_>>(),
+        vec!["red panda", "Red fox"]
+    );
+    assert_eq!(
+        all(ImageFilter {
+            text: Some("100%".into()),
+            ..Default::default()
+        })
+        .await
+        .len(),
+        1
+    );
+    assert_eq!(
+        all(ImageFilter {
+            text: Some("%".into()),
+            ..Default::default()
+        })
+        .await
+        .len(),
+        1,
+        "% is literal"
+    );
+    assert_eq!(
+        all(ImageFilter {
+            from: Some(1002),
+            to: Some(1003),
+            ..Default::default()
+        })
+        .await
+        .len(),
+        2
+    );
+    assert_eq!(
+        all(ImageFilter {
+            model: Some("dall-e-2".into()),
+            ..Default::default()
+        })
+        .await
+        .len(),
+        0
+    );
+
+    let mut seen = vec![];
+    let mut before = None;
+    loop {
+        let page = s
+            .list_images(
+                "u1",
+                &ImageFilter::default(),
+                &PageRequest {
+                    before: before.clone(),
+                    limit: 2,
+                },
+            )
+            .await
+            .expect("page");
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(|i| (i.created_at, i.id.clone()));
+        seen.extend(page.into_iter().map(|i| i.id));
+    }
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(
+        seen, newest_first,
+        "cursor pages cover everything once, newest first"
+    );
+
+    let foreign = all(ImageFilter::default()).await;
+    let deleted = s
+        .delete_images("u2", &[foreign[0].id.clone()])
+        .await
+        .expect("delete");
+    assert!(deleted.is_empty(), "cannot delete someone else's image");
+    let deleted = s
+        .delete_images("u1", &[ids[0].clone(), ids[1].clone(), "nope".into()])
+        .await
+        .expect("delete");
+    assert_eq!(deleted.len(), 2);
+    assert_eq!(all(ImageFilter::default()).await.len(), 3);
+    assert!(s.get_image(&ids[0]).await.expect("get").is_none());
+}
+
+async fn graceful_release_does_not_count_an_attempt(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    submit(s, "u1", "release", 2, 0, 1).await.expect("submit");
+    s.claim_job("node-a-w0", 10, 1000)
+        .await
+        .expect("claim")
+        .expect("job");
+    s.claim_job("node-b-w0", 10, 1000)
+        .await
+        .expect("claim")
+        .expect("job");
+    assert_eq!(s.release_node_jobs("node-a").await.expect("release"), 1);
+    let queued = s
+        .list_jobs("u1", &[JobState::Queued], 10)
+        .await
+        .expect("list");
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].attempts, 0);
+    assert_eq!(
+        s.release_node_jobs("node_").await.expect("release"),
+        0,
+        "_ is not a wildcard"
+    );
+}
+
+async fn concurrent_claimers_take_each_job_once(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    submit(s, "u1", "many", 10, 0, 1).await.expect("submit");
+    submit(s, "u1", "more", 10, 0, 1).await.expect("submit");
+    let mut tasks = tokio::task::JoinSet::new();
+    for w in 0..8 {
+        let s = s.clone();
+        tasks.spawn(async move {
+            let mut mine = vec![];
+            while let Some(job) = s
+                .claim_job(&format!("w{w}"), 10, 1000)
+                .await
+                .expect("claim")
+            {
+                mine.push(job.id);
+            }
+            mine
+        });
+    }
+    let mut all = vec![];
+    while let Some(r) = tasks.join_next().await {
+        all.extend(r.expect("task"));
+    }
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (20, 20));
+}
