@@ -116,7 +116,7 @@ function makeImage(job) {
   const now = Date.now();
   const image = {
     id: imageId, owner_id: user.id, set_id: job.set_id, job_id: job.id, visibility: 'private', mime: 'image/svg+xml',
-    width: p.width, height: p.height, bytes: svg.length, sha256: crypto.createHash('sha256').update(svg).digest('hex'),
+    width: p.width, height: p.height, bytes: svg.length, sha256: crypto.createHash('sha256').update(svg).digest('hex'), thumb_sha256: crypto.createHash('sha256').update(svg).digest('hex'),
     placeholder: `data:image/svg+xml;base64,${Buffer.from(small).toString('base64')}`,
     url: `/media/${imageId}/original.svg`, thumb_url: `/media/${imageId}/thumb.svg`,
     record: {

@@ -7,6 +7,7 @@ import type {
   CatalogueOutput,
   DeleteImages,
   DeleteOutput,
+  Empty,
   Event,
   GenerationRequest,
   Image,
@@ -28,7 +29,7 @@ import type {
 } from './types';
 
 /** The input of operations that take none. */
-export type NoInput = Record<string, never>;
+export type NoInput = Empty;
 
 /** Every operation: method name -> input and output types. */
 export interface Methods {

@@ -14,7 +14,7 @@ function setup() {
     images: [],
   });
   qc.setQueryData<AccountOutput>(keys.account, {
-    user: { id: 'u1', username: 'ada', role: 'user', created_at: 0 },
+    user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
     balance: 10,
     charging: true,
   });

@@ -156,14 +156,19 @@ export function useLiveEvents(): ConnectionStatus {
   const qc = useQueryClient();
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   useEffect(() => {
-    let wasOpen = false;
     let lostAfterOpen = false;
+    let wasOpen = false;
     return client.subscribe(
       (event) => applyEvent(qc, event),
       (s) => {
         setStatus(s);
         if (s === 'open') {
+          // Events before the stream opened (or while it was down) were missed: catch up.
           if (lostAfterOpen) void qc.invalidateQueries();
+          else {
+            void qc.invalidateQueries({ queryKey: keys.jobs });
+            void qc.invalidateQueries({ queryKey: keys.account });
+          }
           wasOpen = true;
           lostAfterOpen = false;
         } else if (s === 'closed' && wasOpen) {

@@ -8,7 +8,7 @@ import { ApiError } from '../api/client';
 import type { AccountOutput, GenerationRequest } from '../api/types';
 
 const account: AccountOutput = {
-  user: { id: 'u1', username: 'ada', role: 'user', created_at: 0 },
+  user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
   balance: 100,
   charging: true,
 };

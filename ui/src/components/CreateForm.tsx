@@ -4,7 +4,7 @@ import type { AccountOutput, CatalogueOutput, GenerationRequest, Image, Provider
 import { ModelPicker } from './ModelPicker';
 import { RadioCards } from './RadioCards';
 import { ErrorBanner, Spinner } from './ui';
-import { cn, formatCredits } from '../lib/format';
+import { cn, formatCredits, providerName } from '../lib/format';
 import {
   costOf,
   formProblems,
@@ -402,6 +402,12 @@ export function CreateForm({
         {firstProblem && (
           <p className="text-xs text-amber-600 dark:text-amber-400" role="status">
             {firstProblem}
+          </p>
+        )}
+        {model && !model.offline && providers?.find((p) => p.id === model.provider)?.configured === false && (
+          <p className="text-xs text-amber-600 dark:text-amber-400" role="status">
+            {providerName(model.provider)} has no API key on this server yet; generating will fail until one is
+            configured.
           </p>
         )}
         {short && account && (

@@ -16,7 +16,7 @@ export class FakeTransport implements Transport {
       case 'providers.list':
         return { providers: this.providers };
       case 'account.get':
-        return { user: { id: 'u1', username: 'ada', role: 'user', created_at: 0 }, balance: 50, charging: true };
+        return { user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 }, balance: 50, charging: true };
       case 'generations.list':
         return { jobs: this.jobs };
       case 'generations.cancel':

@@ -95,6 +95,7 @@ export function image(over: Partial<Image> = {}): Image {
     height: 1024,
     bytes: 1234,
     sha256: 'ab',
+    thumb_sha256: 'cd',
     placeholder: 'data:image/webp;base64,AAAA',
     url: '/media/img_1',
     thumb_url: '/media/img_1/thumb',
