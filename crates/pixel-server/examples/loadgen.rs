@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 fn env_or(key: &str, default: usize) -> usize {
-    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
@@ -27,12 +30,18 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 fn summary(name: &str, mut v: Vec<f64>, unit: &str) -> (f64, f64) {
     v.sort_by(|a, b| a.total_cmp(b));
     let (p50, p99) = (pct(&v, 0.50), pct(&v, 0.99));
-    println!("{name}: n={} p50={p50:.2}{unit} p99={p99:.2}{unit} max={:.2}{unit}", v.len(), v.last().copied().unwrap_or(f64::NAN));
+    println!(
+        "{name}: n={} p50={p50:.2}{unit} p99={p99:.2}{unit} max={:.2}{unit}",
+        v.len(),
+        v.last().copied().unwrap_or(f64::NAN)
+    );
     (p50, p99)
 }
 
 fn prompt(i: usize) -> String {
-    const WORDS: [&str; 8] = ["ocean", "mountain", "city", "forest", "sunset", "night", "desert", "neon"];
+    const WORDS: [&str; 8] = [
+        "ocean", "mountain", "city", "forest", "sunset", "night", "desert", "neon",
+    ];
     format!("{} {} study {i}", WORDS[i % 8], WORDS[(i / 8) % 8])
 }
 
@@ -59,12 +68,21 @@ async fn main() -> anyhow::Result<()> {
                 }
                 let t = Instant::now();
                 let params = pixel_core::GenerationParams {
-                    prompt: prompt(i), model: "local-sketch".into(), width: size, height: size,
-                    negative_prompt: None, steps: None, cfg: None, quality: None, style: None,
+                    prompt: prompt(i),
+                    model: "local-sketch".into(),
+                    width: size,
+                    height: size,
+                    negative_prompt: None,
+                    steps: None,
+                    cfg: None,
+                    quality: None,
+                    style: None,
                 };
                 let png = pixel_providers::offline::render_png(&params, i as u32, |_| {});
                 let _ = pixel_infra::ImagePipeline.process(&png).expect("process");
-                lat.lock().expect("lat").push(t.elapsed().as_secs_f64() * 1000.0);
+                lat.lock()
+                    .expect("lat")
+                    .push(t.elapsed().as_secs_f64() * 1000.0);
             })
         })
         .collect();
@@ -95,7 +113,10 @@ async fn main() -> anyhow::Result<()> {
     }));
 
     // One WebSocket client receives every event; waiters are keyed by job id.
-    let (ws, _) = tokio_tungstenite::connect_async(format!("{}/api/events", base.replacen("http", "ws", 1)).as_str()).await?;
+    let (ws, _) = tokio_tungstenite::connect_async(
+        format!("{}/api/events", base.replacen("http", "ws", 1)).as_str(),
+    )
+    .await?;
     let waiters: Arc<Mutex<HashMap<String, oneshot::Sender<Instant>>>> = Arc::default();
     let early: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let event_lat: Arc<Mutex<Vec<f64>>> = Arc::default();
@@ -104,11 +125,18 @@ async fn main() -> anyhow::Result<()> {
         let (waiters, early, event_lat) = (waiters.clone(), early.clone(), event_lat.clone());
         tokio::spawn(async move {
             while let Some(Ok(msg)) = read.next().await {
-                let tokio_tungstenite::tungstenite::Message::Text(t) = msg else { continue };
+                let tokio_tungstenite::tungstenite::Message::Text(t) = msg else {
+                    continue;
+                };
                 let received_us = pixel_core::now_us();
-                let Ok(ev) = serde_json::from_str::<Value>(t.as_str()) else { continue };
+                let Ok(ev) = serde_json::from_str::<Value>(t.as_str()) else {
+                    continue;
+                };
                 if let Some(at) = ev["emitted_at_us"].as_i64() {
-                    event_lat.lock().expect("lat").push((received_us - at) as f64 / 1000.0);
+                    event_lat
+                        .lock()
+                        .expect("lat")
+                        .push((received_us - at) as f64 / 1000.0);
                 }
                 if ev["type"] == "generation.completed" {
                     let id = ev["job"]["id"].as_str().unwrap_or("").to_string();
@@ -132,7 +160,14 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..clients {
-        let (http, base, counter, waiters, early, e2e_lat) = (http.clone(), base.clone(), counter.clone(), waiters.clone(), early.clone(), e2e_lat.clone());
+        let (http, base, counter, waiters, early, e2e_lat) = (
+            http.clone(),
+            base.clone(),
+            counter.clone(),
+            waiters.clone(),
+            early.clone(),
+            e2e_lat.clone(),
+        );
         tasks.spawn(async move {
             loop {
                 let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -172,7 +207,10 @@ async fn main() -> anyhow::Result<()> {
     summary("submit-to-completed latency", lat, " ms");
     let ev = event_lat.lock().expect("lat").clone();
     let (_, ev_p99) = summary("event latency worker -> WebSocket client", ev, " ms");
-    println!("pipeline overhead: {:.3}x the in-process floor's time (aim <= 1.2x)", floor_rate / rate);
+    println!(
+        "pipeline overhead: {:.3}x the in-process floor's time (aim <= 1.2x)",
+        floor_rate / rate
+    );
     println!("event latency p99 {:.2} ms (aim < 10 ms)", ev_p99);
     let _ = stop.send(());
     let _ = server.await;
