@@ -207,7 +207,7 @@ struct RunContext {
     owner: String,
     worker: String,
     cancel: watch::Receiver<bool>,
-    last_saved: Mutex<Option<Instant>>,
+    last_saved: Mutex<Instant>,
 }
 
 #[async_trait]
@@ -226,9 +226,9 @@ impl JobContext for RunContext {
         // Progress is for clients that connect late; writing every tick would only load the store.
         let save = match self.last_saved.lock() {
             Ok(mut last) => {
-                let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(500));
+                let due = last.elapsed() >= Duration::from_millis(500);
                 if due {
-                    *last = Some(Instant::now());
+                    *last = Instant::now();
                 }
                 due
             }
@@ -287,7 +287,8 @@ async fn run_job(app: &App, worker: &str, job: Job) {
         owner: job.owner_id.clone(),
         worker: worker.to_string(),
         cancel: cancel_rx,
-        last_saved: Mutex::new(None),
+        // Short jobs never write progress: the first save waits until the job has run a while.
+        last_saved: Mutex::new(Instant::now()),
     };
     let attempt = attempt_job(app, worker, &job, &ctx, &cancel_tx).await;
     let provider_ms = started.elapsed().as_millis() as i64;
@@ -483,7 +484,11 @@ async fn store_output(
     })?;
     let sha256 = app.blobs.put(&bytes).await?;
     let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
-    let retried_errors = app.store.retried_errors(&job.id).await.unwrap_or_default();
+    let retried_errors = if job.attempts > 1 {
+        app.store.retried_errors(&job.id).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let now = app.clock.now_ms();
     let id = crate::new_id();
     let record = GenerationRecord {

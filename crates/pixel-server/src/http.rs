@@ -119,8 +119,13 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
 /// Sends the user's events, and only theirs, until either side closes.
 async fn pump_events(node: Arc<Node>, user_id: String, mut socket: WebSocket) {
     let mut rx = node.app.events.subscribe();
+    let mut stopping = node.stopping.subscribe();
     loop {
         tokio::select! {
+            _ = stopping.changed() => {
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
             ev = rx.recv() => match ev {
                 Ok(env) if env.user_id == user_id => {
                     let Ok(text) = serde_json::to_string(&env.event) else { continue };
@@ -233,6 +238,11 @@ pub async fn serve(
     }
     let runner = pixel_core::runner::Runner::start(&node.app).await?;
     tracing::info!(%addr, database = node.app.store.dialect(), "Pixel Studio is listening on http://{addr}");
+    let stopping = node.stopping.clone();
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    };
     axum::serve(listener, router(node.clone()))
         .with_graceful_shutdown(shutdown)
         .await?;

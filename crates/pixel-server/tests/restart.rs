@@ -187,13 +187,28 @@ async fn graceful_stop_loses_no_job() {
     )
     .await;
     wait_running(&first.base, 1).await;
+    // An open event stream (a browser tab) must not hold the shutdown open.
+    let ws_url = format!("{}/api/events", first.base.replacen("http", "ws", 1));
+    let (_tab, _) = tokio_tungstenite::connect_async(ws_url.as_str())
+        .await
+        .expect("websocket");
     let pid = first.child.id().to_string();
     let status = Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .expect("kill -TERM");
     assert!(status.success());
-    let exit = first.child.wait().expect("wait");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = first.child.try_wait().expect("try_wait") {
+            break exit;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not stop within 30 s of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert!(exit.success(), "graceful stop exits 0: {exit:?}");
     let mut second = start(dir.path(), &fake, port).await;
     assert_all_final_and_balanced(&second.base, 4).await;
