@@ -23,6 +23,9 @@ pub struct Node {
     pub registry: Arc<pixel_core::registry::Registry>,
     pub owner: pixel_core::Caller,
     pub config: Config,
+    /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
+    /// the graceful shutdown is not held open by a browser tab.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Creates the data dir, opens and migrates the database, and wires every port.
@@ -73,5 +76,6 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         registry: Arc::new(pixel_core::registry::Registry::standard()),
         owner,
         config: config.clone(),
+        stopping: tokio::sync::watch::channel(false).0,
     })
 }
