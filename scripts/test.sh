@@ -20,8 +20,13 @@ trap stop_services EXIT
 if [[ -z "${PIXEL_TEST_POSTGRES_URL:-}" ]]; then
   if [[ -x "$services/postgres.sh" || -f "$services/postgres.sh" ]]; then
     bash "$services/postgres.sh" install >/dev/null
-    eval "$(bash "$services/postgres.sh" start)"
-    started+=(postgres)
+    if bash "$services/postgres.sh" status >/dev/null 2>&1; then
+      # Someone else's instance: use it, and leave it running.
+      eval "$(bash "$services/postgres.sh" env)"
+    else
+      eval "$(bash "$services/postgres.sh" start)"
+      started+=(postgres)
+    fi
     export PIXEL_TEST_POSTGRES_URL="$DATABASE_URL"
     # The app reads DATABASE_URL too: tests choose their database themselves.
     unset DATABASE_URL

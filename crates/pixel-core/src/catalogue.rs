@@ -13,9 +13,47 @@ pub const MAX_NEGATIVE_PROMPT_CHARS: usize = 1000;
 pub const MAX_IMAGES_PER_REQUEST: u32 = 10;
 pub const OFFLINE_MODEL_ID: &str = "local-sketch";
 
+/// Stability's nine legal aspect ratios with the pixel size its SD3.5/Ultra/Core endpoints return for
+/// each (about one megapixel). The catalogue offers exactly these, so every size maps to a legal ratio.
+pub const STABILITY_ASPECTS: [(&str, u32, u32); 9] = [
+    ("21:9", 1536, 640),
+    ("16:9", 1344, 768),
+    ("3:2", 1216, 832),
+    ("5:4", 1152, 896),
+    ("1:1", 1024, 1024),
+    ("4:5", 896, 1152),
+    ("2:3", 832, 1216),
+    ("9:16", 768, 1344),
+    ("9:21", 640, 1536),
+];
+
+/// Stability's style presets; `none` means no preset (the field is omitted).
+pub const STABILITY_STYLES: [&str; 10] = [
+    "3d-model",
+    "anime",
+    "cinematic",
+    "comic-book",
+    "digital-art",
+    "fantasy-art",
+    "neon-punk",
+    "origami",
+    "photographic",
+    "none",
+];
+
+/// Ideogram's aspect ratios (the `ASPECT_W_H` enum) with the resolution it renders for each.
+pub const IDEOGRAM_ASPECTS: [(&str, u32, u32); 7] = [
+    ("ASPECT_1_1", 1024, 1024),
+    ("ASPECT_16_9", 1312, 736),
+    ("ASPECT_9_16", 736, 1312),
+    ("ASPECT_4_3", 1152, 864),
+    ("ASPECT_3_4", 864, 1152),
+    ("ASPECT_3_2", 1248, 832),
+    ("ASPECT_2_3", 832, 1248),
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Speed {
     Instant,
     Fast,
@@ -24,7 +62,6 @@ pub enum Speed {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct SizePreset {
     pub label: String,
     pub width: u32,
@@ -34,7 +71,6 @@ pub struct SizePreset {
 /// Which sizes a model accepts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
 pub enum SizeRule {
     /// Only these exact sizes.
     Fixed { sizes: Vec<SizePreset> },
@@ -48,7 +84,6 @@ pub enum SizeRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct IntRange {
     pub min: u32,
     pub max: u32,
@@ -56,7 +91,6 @@ pub struct IntRange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct FloatRange {
     pub min: f32,
     pub max: f32,
@@ -64,7 +98,6 @@ pub struct FloatRange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct Model {
     pub id: String,
     /// Provider id (`local`, `openai`, ...).
@@ -106,6 +139,182 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// A size label such as "Wide 16:9" for a width and height.
+fn aspect_label(width: u32, height: u32, ratio: &str) -> String {
+    let shape = match width.cmp(&height) {
+        std::cmp::Ordering::Greater => "Landscape",
+        std::cmp::Ordering::Less => "Portrait",
+        std::cmp::Ordering::Equal => "Square",
+    };
+    format!("{shape} {ratio}")
+}
+
+fn stability_model(
+    id: &str,
+    name: &str,
+    description: &str,
+    credits: i64,
+    speed: Speed,
+    negative_prompt: bool,
+) -> Model {
+    Model {
+        id: id.into(),
+        provider: "stability".into(),
+        name: name.into(),
+        description: description.into(),
+        offline: false,
+        credits,
+        speed,
+        sizes: SizeRule::Fixed {
+            sizes: STABILITY_ASPECTS
+                .iter()
+                .map(|(r, w, h)| preset(&aspect_label(*w, *h, r), *w, *h))
+                .collect(),
+        },
+        default_size: preset("Square 1:1", 1024, 1024),
+        max_images: MAX_IMAGES_PER_REQUEST,
+        negative_prompt,
+        seed: true,
+        steps: None,
+        cfg: None,
+        qualities: vec![],
+        styles: strings(&STABILITY_STYLES),
+    }
+}
+
+/// Flux sizes: any multiple of 32 from 256 to 1440 (Black Forest Labs' documented limits).
+fn flux_model(
+    id: &str,
+    name: &str,
+    description: &str,
+    credits: i64,
+    speed: Speed,
+    tunable: bool,
+) -> Model {
+    Model {
+        id: id.into(),
+        provider: "bfl".into(),
+        name: name.into(),
+        description: description.into(),
+        offline: false,
+        credits,
+        speed,
+        sizes: SizeRule::Range {
+            min: 256,
+            max: 1440,
+            multiple_of: 32,
+            presets: vec![
+                preset("Square 1:1", 1024, 1024),
+                preset("Landscape 3:2", 1216, 832),
+                preset("Portrait 2:3", 832, 1216),
+                preset("Wide 16:9", 1344, 768),
+                preset("Tall 9:16", 768, 1344),
+                preset("Small 512", 512, 512),
+            ],
+        },
+        default_size: preset("Square 1:1", 1024, 1024),
+        max_images: MAX_IMAGES_PER_REQUEST,
+        negative_prompt: false,
+        seed: true,
+        // flux-dev takes steps and guidance; flux-pro-1.1 takes neither.
+        steps: tunable.then_some(IntRange {
+            min: 10,
+            max: 50,
+            default: 28,
+        }),
+        cfg: tunable.then_some(FloatRange {
+            min: 1.5,
+            max: 5.0,
+            default: 3.0,
+        }),
+        qualities: vec![],
+        styles: vec![],
+    }
+}
+
+/// A model with a free size range, optional steps and CFG, negative prompt and seed: the shape of
+/// Together's and Hugging Face's diffusion endpoints.
+// One positional call per model keeps the catalogue a readable table; a builder would only add noise.
+#[allow(clippy::too_many_arguments)]
+fn diffusion_model(
+    id: &str,
+    provider: &str,
+    name: &str,
+    description: &str,
+    credits: i64,
+    speed: Speed,
+    sizes: SizeRule,
+    default_size: SizePreset,
+    negative_prompt: bool,
+    steps: Option<IntRange>,
+    cfg: Option<FloatRange>,
+) -> Model {
+    Model {
+        id: id.into(),
+        provider: provider.into(),
+        name: name.into(),
+        description: description.into(),
+        offline: false,
+        credits,
+        speed,
+        sizes,
+        default_size,
+        max_images: MAX_IMAGES_PER_REQUEST,
+        negative_prompt,
+        seed: true,
+        steps,
+        cfg,
+        qualities: vec![],
+        styles: vec![],
+    }
+}
+
+/// SDXL-class sizes: multiples of 64 around one megapixel.
+fn xl_sizes(min: u32, max: u32) -> SizeRule {
+    SizeRule::Range {
+        min,
+        max,
+        multiple_of: 64,
+        presets: vec![
+            preset("Square 1:1", 1024, 1024),
+            preset("Landscape 3:2", 1216, 832),
+            preset("Portrait 2:3", 832, 1216),
+            preset("Wide 16:9", 1344, 768),
+            preset("Tall 9:16", 768, 1344),
+            preset("Small 512", 512, 512),
+        ],
+    }
+}
+
+fn ideogram_model(id: &str, name: &str, description: &str, credits: i64, speed: Speed) -> Model {
+    Model {
+        id: id.into(),
+        provider: "ideogram".into(),
+        name: name.into(),
+        description: description.into(),
+        offline: false,
+        credits,
+        speed,
+        sizes: SizeRule::Fixed {
+            sizes: IDEOGRAM_ASPECTS
+                .iter()
+                .map(|(r, w, h)| {
+                    let ratio = r.trim_start_matches("ASPECT_").replace('_', ":");
+                    preset(&aspect_label(*w, *h, &ratio), *w, *h)
+                })
+                .collect(),
+        },
+        default_size: preset("Square 1:1", 1024, 1024),
+        max_images: MAX_IMAGES_PER_REQUEST,
+        negative_prompt: true,
+        seed: true,
+        steps: None,
+        cfg: None,
+        qualities: vec![],
+        styles: vec![],
+    }
+}
+
 /// The catalogue of models this build can run.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -121,7 +330,8 @@ impl Default for Catalogue {
 impl Catalogue {
     pub fn builtin() -> Self {
         let square = preset("Square 1:1", 1024, 1024);
-        let models = vec![
+        let models =
+            vec![
             Model {
                 id: OFFLINE_MODEL_ID.into(),
                 provider: "local".into(),
@@ -228,6 +438,191 @@ impl Catalogue {
                 qualities: vec![],
                 styles: vec![],
             },
+            stability_model(
+                "sd3.5-large",
+                "Stable Diffusion 3.5 Large",
+                "Stability's largest SD3.5 model: detailed, strong prompt adherence.",
+                4,
+                Speed::Medium,
+                true,
+            ),
+            // Stability documents that negative prompts do not work with the turbo model.
+            stability_model(
+                "sd3.5-large-turbo",
+                "Stable Diffusion 3.5 Large Turbo",
+                "A distilled SD3.5 Large: fewer steps, faster results.",
+                2,
+                Speed::Fast,
+                false,
+            ),
+            stability_model(
+                "sd3.5-medium",
+                "Stable Diffusion 3.5 Medium",
+                "The mid-size SD3.5 model: balanced quality and speed.",
+                2,
+                Speed::Fast,
+                true,
+            ),
+            stability_model(
+                "stable-image-core",
+                "Stable Image Core",
+                "Stability's fast, inexpensive image service.",
+                1,
+                Speed::Fast,
+                true,
+            ),
+            stability_model(
+                "stable-image-ultra",
+                "Stable Image Ultra",
+                "Stability's highest-quality image service.",
+                6,
+                Speed::Slow,
+                true,
+            ),
+            flux_model(
+                "flux-pro-1.1",
+                "FLUX1.1 [pro]",
+                "Black Forest Labs' flagship Flux model: fast, sharp and faithful to the prompt.",
+                4,
+                Speed::Medium,
+                false,
+            ),
+            flux_model(
+                "flux-dev",
+                "FLUX.1 [dev]",
+                "Black Forest Labs' open-weight Flux model with adjustable steps and guidance.",
+                2,
+                Speed::Medium,
+                true,
+            ),
+            ideogram_model(
+                "ideogram-v2",
+                "Ideogram 2.0",
+                "Ideogram's best model: excellent at text in images.",
+                4,
+                Speed::Medium,
+            ),
+            ideogram_model(
+                "ideogram-v2-turbo",
+                "Ideogram 2.0 Turbo",
+                "A faster Ideogram 2.0.",
+                2,
+                Speed::Fast,
+            ),
+            ideogram_model(
+                "ideogram-v1",
+                "Ideogram 1.0",
+                "Ideogram's first model.",
+                2,
+                Speed::Medium,
+            ),
+            ideogram_model(
+                "ideogram-v1-turbo",
+                "Ideogram 1.0 Turbo",
+                "A faster Ideogram 1.0.",
+                1,
+                Speed::Fast,
+            ),
+            diffusion_model(
+                "together-sd3",
+                "together",
+                "Stable Diffusion 3 (Together)",
+                "Stable Diffusion 3 Medium served by Together AI.",
+                2,
+                Speed::Fast,
+                xl_sizes(256, 1536),
+                preset("Square 1:1", 1024, 1024),
+                true,
+                Some(IntRange { min: 10, max: 50, default: 28 }),
+                None,
+            ),
+            diffusion_model(
+                "FLUX.1-dev",
+                "huggingface",
+                "FLUX.1 [dev] (Hugging Face)",
+                "Black Forest Labs' open-weight Flux on Hugging Face inference.",
+                2,
+                Speed::Medium,
+                SizeRule::Range {
+                    min: 256,
+                    max: 1440,
+                    multiple_of: 32,
+                    presets: vec![
+                        preset("Square 1:1", 1024, 1024),
+                        preset("Landscape 3:2", 1216, 832),
+                        preset("Portrait 2:3", 832, 1216),
+                        preset("Wide 16:9", 1344, 768),
+                        preset("Tall 9:16", 768, 1344),
+                        preset("Small 512", 512, 512),
+                    ],
+                },
+                preset("Square 1:1", 1024, 1024),
+                false,
+                Some(IntRange { min: 10, max: 50, default: 28 }),
+                Some(FloatRange { min: 1.5, max: 5.0, default: 3.5 }),
+            ),
+            // Schnell is distilled to about four steps without guidance: neither is adjustable.
+            diffusion_model(
+                "FLUX.1-schnell",
+                "huggingface",
+                "FLUX.1 [schnell] (Hugging Face)",
+                "The fastest Flux: four steps, on Hugging Face inference.",
+                2,
+                Speed::Fast,
+                SizeRule::Range {
+                    min: 256,
+                    max: 1440,
+                    multiple_of: 32,
+                    presets: vec![
+                        preset("Square 1:1", 1024, 1024),
+                        preset("Landscape 3:2", 1216, 832),
+                        preset("Portrait 2:3", 832, 1216),
+                        preset("Wide 16:9", 1344, 768),
+                        preset("Tall 9:16", 768, 1344),
+                        preset("Small 512", 512, 512),
+                    ],
+                },
+                preset("Square 1:1", 1024, 1024),
+                false,
+                None,
+                None,
+            ),
+            diffusion_model(
+                "Juggernaut-XL-v9",
+                "huggingface",
+                "Juggernaut XL v9 (Hugging Face)",
+                "A photoreal SDXL fine-tune on Hugging Face inference.",
+                2,
+                Speed::Medium,
+                xl_sizes(512, 1536),
+                preset("Square 1:1", 1024, 1024),
+                true,
+                Some(IntRange { min: 10, max: 50, default: 30 }),
+                Some(FloatRange { min: 1.0, max: 20.0, default: 7.0 }),
+            ),
+            diffusion_model(
+                "NeverEnding-Dream",
+                "huggingface",
+                "NeverEnding Dream (Hugging Face)",
+                "A Stable Diffusion 1.5 fine-tune for illustration, on Hugging Face inference.",
+                2,
+                Speed::Fast,
+                SizeRule::Range {
+                    min: 256,
+                    max: 1024,
+                    multiple_of: 64,
+                    presets: vec![
+                        preset("Square 512", 512, 512),
+                        preset("Portrait 2:3", 512, 768),
+                        preset("Landscape 3:2", 768, 512),
+                        preset("Square 768", 768, 768),
+                    ],
+                },
+                preset("Square 512", 512, 512),
+                true,
+                Some(IntRange { min: 10, max: 50, default: 30 }),
+                Some(FloatRange { min: 1.0, max: 20.0, default: 7.0 }),
+            ),
         ];
         Self { models }
     }
@@ -248,7 +643,6 @@ impl Catalogue {
 
 /// A generation request as a user sends it; optional fields fall back to the model's defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct GenerationRequest {
     pub prompt: String,
     pub model: String,
@@ -573,6 +967,92 @@ mod tests {
             ..req("local-sketch")
         };
         assert!(validate(&c, &r).is_ok());
+    }
+
+    #[test]
+    fn provider_models_carry_the_original_prices() {
+        let c = Catalogue::builtin();
+        let prices = [
+            ("sd3.5-large", "stability", 4),
+            ("sd3.5-large-turbo", "stability", 2),
+            ("sd3.5-medium", "stability", 2),
+            ("stable-image-core", "stability", 1),
+            ("stable-image-ultra", "stability", 6),
+            ("flux-pro-1.1", "bfl", 4),
+            ("flux-dev", "bfl", 2),
+            ("ideogram-v2", "ideogram", 4),
+            ("ideogram-v2-turbo", "ideogram", 2),
+            ("ideogram-v1", "ideogram", 2),
+            ("ideogram-v1-turbo", "ideogram", 1),
+            ("together-sd3", "together", 2),
+            ("FLUX.1-dev", "huggingface", 2),
+            ("FLUX.1-schnell", "huggingface", 2),
+            ("Juggernaut-XL-v9", "huggingface", 2),
+            ("NeverEnding-Dream", "huggingface", 2),
+        ];
+        for (id, provider, credits) in prices {
+            let m = c.get(id).expect(id);
+            assert_eq!(
+                (m.provider.as_str(), m.credits),
+                (provider, credits),
+                "{id}"
+            );
+            // The default size must itself be legal for the model.
+            let r = GenerationRequest {
+                width: Some(m.default_size.width),
+                height: Some(m.default_size.height),
+                ..req(id)
+            };
+            assert!(validate(&c, &r).is_ok(), "{id} default size");
+        }
+        let ids: std::collections::HashSet<&str> =
+            c.models().iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids.len(), c.models().len(), "model ids are unique");
+    }
+
+    #[test]
+    fn stability_offers_exactly_the_nine_ratios_and_ten_styles() {
+        let c = Catalogue::builtin();
+        let m = c.get("sd3.5-large").expect("model");
+        let SizeRule::Fixed { sizes } = &m.sizes else {
+            panic!("fixed sizes")
+        };
+        assert_eq!(sizes.len(), 9);
+        assert_eq!(m.styles.len(), 10);
+        let bad = GenerationRequest {
+            width: Some(1024),
+            height: Some(768),
+            ..req("sd3.5-large")
+        };
+        assert_eq!(
+            validate(&c, &bad).expect_err("size").code,
+            ErrorCode::InvalidSize
+        );
+        let turbo_negative = GenerationRequest {
+            negative_prompt: Some("blur".into()),
+            ..req("sd3.5-large-turbo")
+        };
+        assert_eq!(
+            validate(&c, &turbo_negative).expect_err("unsupported").code,
+            ErrorCode::UnsupportedParameter
+        );
+        let flux = GenerationRequest {
+            width: Some(1000),
+            height: Some(1024),
+            ..req("flux-pro-1.1")
+        };
+        assert_eq!(
+            validate(&c, &flux).expect_err("multiple of 32").code,
+            ErrorCode::InvalidSize
+        );
+        let pro_steps = GenerationRequest {
+            steps: Some(20),
+            ..req("flux-pro-1.1")
+        };
+        assert_eq!(
+            validate(&c, &pro_steps).expect_err("no steps").code,
+            ErrorCode::UnsupportedParameter
+        );
     }
 
     #[test]

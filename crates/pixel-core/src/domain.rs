@@ -9,7 +9,6 @@ pub type Millis = i64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Role {
     User,
     Admin,
@@ -32,7 +31,6 @@ impl Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct User {
     pub id: String,
     pub username: String,
@@ -80,7 +78,6 @@ impl Caller {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Visibility {
     Private,
     Public,
@@ -105,7 +102,6 @@ impl Visibility {
 /// The lifecycle of one generation job (one output image).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum JobState {
     Queued,
     Running,
@@ -145,7 +141,6 @@ impl JobState {
 /// Every parameter of a generation request, after validation against the catalogue.
 /// Stored with each job so nothing the user asked for is dropped on the way to the provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct GenerationParams {
     pub prompt: String,
     pub model: String,
@@ -170,7 +165,6 @@ pub struct GenerationParams {
 
 /// A batch of images generated from one request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct GenerationSet {
     pub id: String,
     pub owner_id: String,
@@ -188,7 +182,6 @@ pub struct GenerationSet {
 
 /// One generation job: one output image of a set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct Job {
     pub id: String,
     pub set_id: String,
@@ -229,7 +222,6 @@ pub struct Job {
 
 /// Timings of a generation, in milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema, Default)]
-#[ts(export)]
 pub struct Timings {
     #[ts(type = "number")]
     pub queued_at: Millis,
@@ -245,7 +237,6 @@ pub struct Timings {
 
 /// The full, exportable record of how an image was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct GenerationRecord {
     pub provider: String,
     pub model: String,
@@ -278,7 +269,6 @@ pub struct GenerationRecord {
 
 /// A stored output image.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct Image {
     pub id: String,
     pub owner_id: String,
@@ -307,7 +297,6 @@ pub struct Image {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum LedgerKind {
     /// Credits given to an account (starting credits, admin grants, purchases).
     Grant,
@@ -342,7 +331,6 @@ impl LedgerKind {
 
 /// One append-only ledger entry. The balance is always the sum of an account's entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct LedgerEntry {
     pub id: String,
     pub user_id: String,
@@ -364,7 +352,6 @@ pub struct LedgerEntry {
 /// Live events pushed to the owner's clients (WebSocket on the server, channels on the desktop).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(tag = "type")]
-#[ts(export)]
 pub enum Event {
     #[serde(rename = "generation.queued")]
     GenerationQueued { job: Job },

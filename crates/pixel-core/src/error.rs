@@ -6,7 +6,6 @@ use ts_rs::TS;
 /// Stable machine-readable error codes. Transports map them to status codes; UIs map them to words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ErrorCode {
     InvalidInput,
     InvalidPrompt,
@@ -87,7 +86,7 @@ impl ErrorCode {
     Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, TS, schemars::JsonSchema,
 )]
 #[error("{}: {message}", code.as_str())]
-#[ts(export, rename = "ErrorBody")]
+#[ts(rename = "ErrorBody")]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,

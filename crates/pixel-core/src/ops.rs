@@ -14,18 +14,15 @@ const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 200;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct Empty {}
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct CatalogueOutput {
     pub models: Vec<Model>,
     pub default_model: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct ProviderStatus {
     pub id: String,
     pub name: String,
@@ -34,13 +31,11 @@ pub struct ProviderStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct ProvidersOutput {
     pub providers: Vec<ProviderStatus>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct AccountOutput {
     pub user: User,
     #[ts(type = "number")]
@@ -49,7 +44,6 @@ pub struct AccountOutput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct SubmitOutput {
     pub set: GenerationSet,
     pub jobs: Vec<Job>,
@@ -59,14 +53,12 @@ pub struct SubmitOutput {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct JobRef {
     pub job_id: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct JobsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -77,20 +69,17 @@ pub struct JobsQuery {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct JobsOutput {
     pub jobs: Vec<Job>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct SetRef {
     pub set_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct SetDetail {
     pub set: GenerationSet,
     pub jobs: Vec<Job>,
@@ -99,7 +88,6 @@ pub struct SetDetail {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct PageQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -110,7 +98,6 @@ pub struct PageQuery {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct SetsOutput {
     pub sets: Vec<GenerationSet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,14 +107,12 @@ pub struct SetsOutput {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct ImageRef {
     pub image_id: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct ImagesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -153,7 +138,6 @@ pub struct ImagesQuery {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct ImagesOutput {
     pub images: Vec<Image>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,20 +147,17 @@ pub struct ImagesOutput {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct DeleteImages {
     pub image_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct DeleteOutput {
     pub deleted: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[ts(export)]
 pub struct LedgerQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -184,7 +165,6 @@ pub struct LedgerQuery {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
-#[ts(export)]
 pub struct LedgerOutput {
     pub entries: Vec<LedgerEntry>,
     #[ts(type = "number")]

@@ -34,6 +34,24 @@ pub struct Config {
     /// `OPENAI_API_KEY`, `OPENAI_BASE_URL`.
     pub openai_api_key: Option<String>,
     pub openai_base_url: Option<String>,
+    /// `STABILITY_API_KEY`, `STABILITY_BASE_URL`.
+    pub stability_api_key: Option<String>,
+    pub stability_base_url: Option<String>,
+    /// `BFL_API_KEY`, `BFL_BASE_URL` (Black Forest Labs).
+    pub bfl_api_key: Option<String>,
+    pub bfl_base_url: Option<String>,
+    /// `IDEOGRAM_API_KEY`, `IDEOGRAM_BASE_URL`.
+    pub ideogram_api_key: Option<String>,
+    pub ideogram_base_url: Option<String>,
+    /// `TOGETHER_API_KEY`, `TOGETHER_BASE_URL`.
+    pub together_api_key: Option<String>,
+    pub together_base_url: Option<String>,
+    /// `HUGGINGFACE_API_KEY`, `HUGGINGFACE_BASE_URL`.
+    pub huggingface_api_key: Option<String>,
+    pub huggingface_base_url: Option<String>,
+    /// `PIXEL_POLL_INTERVAL_MS`: first delay between polls of an asynchronous provider's task (grows
+    /// by half per poll up to 5 s).
+    pub poll_interval: Duration,
     /// `PIXEL_LOG`: log filter (`info`, `pixel=debug` ...); `PIXEL_LOG_FORMAT=json` for JSON lines.
     pub log: String,
     pub log_json: bool,
@@ -57,6 +75,17 @@ struct FileConfig {
     allow_public_owner: Option<bool>,
     openai_api_key: Option<String>,
     openai_base_url: Option<String>,
+    stability_api_key: Option<String>,
+    stability_base_url: Option<String>,
+    bfl_api_key: Option<String>,
+    bfl_base_url: Option<String>,
+    ideogram_api_key: Option<String>,
+    ideogram_base_url: Option<String>,
+    together_api_key: Option<String>,
+    together_base_url: Option<String>,
+    huggingface_api_key: Option<String>,
+    huggingface_base_url: Option<String>,
+    poll_interval_ms: Option<u64>,
     log: Option<String>,
     log_format: Option<String>,
 }
@@ -92,6 +121,17 @@ impl Default for Config {
             allow_public_owner: false,
             openai_api_key: None,
             openai_base_url: None,
+            stability_api_key: None,
+            stability_base_url: None,
+            bfl_api_key: None,
+            bfl_base_url: None,
+            ideogram_api_key: None,
+            ideogram_base_url: None,
+            together_api_key: None,
+            together_base_url: None,
+            huggingface_api_key: None,
+            huggingface_base_url: None,
+            poll_interval: Duration::from_millis(500),
             log: "info".into(),
             log_json: false,
         }
@@ -199,6 +239,25 @@ impl Config {
         if f.openai_base_url.is_some() {
             self.openai_base_url = f.openai_base_url
         }
+        for (value, slot) in [
+            (f.stability_api_key, &mut self.stability_api_key),
+            (f.stability_base_url, &mut self.stability_base_url),
+            (f.bfl_api_key, &mut self.bfl_api_key),
+            (f.bfl_base_url, &mut self.bfl_base_url),
+            (f.ideogram_api_key, &mut self.ideogram_api_key),
+            (f.ideogram_base_url, &mut self.ideogram_base_url),
+            (f.together_api_key, &mut self.together_api_key),
+            (f.together_base_url, &mut self.together_base_url),
+            (f.huggingface_api_key, &mut self.huggingface_api_key),
+            (f.huggingface_base_url, &mut self.huggingface_base_url),
+        ] {
+            if value.is_some() {
+                *slot = value
+            }
+        }
+        if let Some(v) = f.poll_interval_ms {
+            self.poll_interval = Duration::from_millis(v)
+        }
         if let Some(v) = f.log {
             self.log = v
         }
@@ -252,6 +311,25 @@ impl Config {
         if let Some(v) = get("OPENAI_BASE_URL") {
             self.openai_base_url = Some(v)
         }
+        for (key, slot) in [
+            ("STABILITY_API_KEY", &mut self.stability_api_key),
+            ("STABILITY_BASE_URL", &mut self.stability_base_url),
+            ("BFL_API_KEY", &mut self.bfl_api_key),
+            ("BFL_BASE_URL", &mut self.bfl_base_url),
+            ("IDEOGRAM_API_KEY", &mut self.ideogram_api_key),
+            ("IDEOGRAM_BASE_URL", &mut self.ideogram_base_url),
+            ("TOGETHER_API_KEY", &mut self.together_api_key),
+            ("TOGETHER_BASE_URL", &mut self.together_base_url),
+            ("HUGGINGFACE_API_KEY", &mut self.huggingface_api_key),
+            ("HUGGINGFACE_BASE_URL", &mut self.huggingface_base_url),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = Some(v)
+            }
+        }
+        if let Some(v) = get("PIXEL_POLL_INTERVAL_MS") {
+            self.poll_interval = Duration::from_millis(parse_num("PIXEL_POLL_INTERVAL_MS", &v)?)
+        }
         if let Some(v) = get("PIXEL_LOG") {
             self.log = v
         }
@@ -288,13 +366,24 @@ mod tests {
             "bind = \"127.0.0.1:9000\"\nworkers = 2\ncharging = true\n",
         )
         .expect("write");
-        let vars: HashMap<&str, &str> =
-            [("PIXEL_WORKERS", "7"), ("OPENAI_API_KEY", "sk-test")].into();
+        let vars: HashMap<&str, &str> = [
+            ("PIXEL_WORKERS", "7"),
+            ("OPENAI_API_KEY", "sk-test"),
+            ("BFL_API_KEY", "bfl-test"),
+            ("STABILITY_BASE_URL", "http://127.0.0.1:9/stability"),
+        ]
+        .into();
         let c = Config::load(Some(&file), &|k| vars.get(k).map(|v| v.to_string())).expect("load");
         assert_eq!(c.bind, "127.0.0.1:9000");
         assert_eq!(c.workers, 7);
         assert!(c.charging);
         assert_eq!(c.openai_api_key.as_deref(), Some("sk-test"));
+        assert_eq!(c.bfl_api_key.as_deref(), Some("bfl-test"));
+        assert_eq!(
+            c.stability_base_url.as_deref(),
+            Some("http://127.0.0.1:9/stability")
+        );
+        assert_eq!(c.ideogram_api_key, None);
         assert!(c.database_url().starts_with("sqlite://"));
     }
 

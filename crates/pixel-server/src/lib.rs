@@ -46,6 +46,40 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
     if let Some(url) = &config.openai_base_url {
         providers_config.openai_base_url = url.clone();
     }
+    providers_config.stability_api_key = config.stability_api_key.clone();
+    providers_config.bfl_api_key = config.bfl_api_key.clone();
+    providers_config.ideogram_api_key = config.ideogram_api_key.clone();
+    providers_config.together_api_key = config.together_api_key.clone();
+    providers_config.huggingface_api_key = config.huggingface_api_key.clone();
+    for (url, slot) in [
+        (
+            &config.stability_base_url,
+            &mut providers_config.stability_base_url,
+        ),
+        (&config.bfl_base_url, &mut providers_config.bfl_base_url),
+        (
+            &config.ideogram_base_url,
+            &mut providers_config.ideogram_base_url,
+        ),
+        (
+            &config.together_base_url,
+            &mut providers_config.together_base_url,
+        ),
+        (
+            &config.huggingface_base_url,
+            &mut providers_config.huggingface_base_url,
+        ),
+    ] {
+        if let Some(url) = url {
+            *slot = url.clone();
+        }
+    }
+    // Polling ends with the attempt: the runner's per-attempt timeout bounds it as well.
+    providers_config.polling = pixel_providers::bfl::Polling {
+        interval: config.poll_interval,
+        deadline: config.provider_timeout,
+        ..Default::default()
+    };
     let app = App::new(AppParts {
         config: AppConfig {
             charging: if config.charging {

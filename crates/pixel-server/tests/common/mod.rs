@@ -16,6 +16,12 @@ pub struct Opts {
     pub charging: bool,
     pub starting_credits: i64,
     pub openai_base_url: Option<String>,
+    /// Base URLs of the other providers' fakes; each one set also configures the fake's key.
+    pub stability_base_url: Option<String>,
+    pub bfl_base_url: Option<String>,
+    pub ideogram_base_url: Option<String>,
+    pub together_base_url: Option<String>,
+    pub huggingface_base_url: Option<String>,
     pub workers: usize,
     pub provider_timeout: Duration,
 }
@@ -27,6 +33,11 @@ impl Default for Opts {
             charging: false,
             starting_credits: 0,
             openai_base_url: None,
+            stability_base_url: None,
+            bfl_base_url: None,
+            ideogram_base_url: None,
+            together_base_url: None,
+            huggingface_base_url: None,
             workers: 4,
             provider_timeout: Duration::from_secs(2),
         }
@@ -67,6 +78,33 @@ impl TestServer {
                 .as_ref()
                 .map(|_| pixel_testkit::openai_fake::FAKE_KEY.to_string()),
             openai_base_url: opts.openai_base_url,
+            stability_api_key: opts
+                .stability_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::stability_fake::FAKE_KEY.to_string()),
+            stability_base_url: opts.stability_base_url,
+            bfl_api_key: opts
+                .bfl_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::bfl_fake::FAKE_KEY.to_string()),
+            bfl_base_url: opts.bfl_base_url,
+            ideogram_api_key: opts
+                .ideogram_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::ideogram_fake::FAKE_KEY.to_string()),
+            ideogram_base_url: opts.ideogram_base_url,
+            together_api_key: opts
+                .together_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::together_fake::FAKE_KEY.to_string()),
+            together_base_url: opts.together_base_url,
+            huggingface_api_key: opts
+                .huggingface_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::huggingface_fake::FAKE_KEY.to_string()),
+            huggingface_base_url: opts.huggingface_base_url,
+            // Fakes answer at once: poll quickly so async tests stay fast.
+            poll_interval: Duration::from_millis(20),
             ..Config::default()
         };
         let node = Arc::new(build_node(&config).await.expect("build node"));

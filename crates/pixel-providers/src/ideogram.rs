@@ -1,0 +1,332 @@
+//! Ideogram (`ideogram-v2`, `ideogram-v2-turbo`, `ideogram-v1`, `ideogram-v1-turbo`) over the legacy
+//! POST /generate `{image_request: {...}}`; results are URLs, downloaded here.
+
+use async_trait::async_trait;
+use pixel_core::catalogue::IDEOGRAM_ASPECTS;
+use pixel_core::ports::{
+    JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest,
+};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+use crate::http;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.ideogram.ai";
+
+/// Ideogram's documented seed range is 0–2147483647.
+const MAX_SEED: u32 = 2_147_483_647;
+
+pub struct Ideogram {
+    api_key: Option<String>,
+    base_url: String,
+    client: reqwest::Client,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct GenerateRequest {
+    pub image_request: ImageRequest,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ImageRequest {
+    pub prompt: String,
+    pub model: &'static str,
+    pub aspect_ratio: &'static str,
+    /// Always OFF: Magic Prompt rewrites the prompt, and the user asked for theirs.
+    pub magic_prompt_option: &'static str,
+    pub seed: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negative_prompt: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GenerateResponse {
+    data: Vec<ImageData>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ImageData {
+    url: Option<String>,
+    is_image_safe: Option<bool>,
+    seed: Option<u32>,
+    prompt: Option<String>,
+}
+
+fn rejected(message: String) -> ProviderError {
+    ProviderError::Rejected { message }
+}
+
+fn unreadable() -> ProviderError {
+    ProviderError::Retryable {
+        message: "Ideogram sent a response that could not be read".into(),
+        retry_after: None,
+    }
+}
+
+/// Maps catalogue parameters to Ideogram's enums; anything without a legal value is refused.
+pub fn map_request(
+    params: &pixel_core::GenerationParams,
+    seed: u32,
+) -> Result<GenerateRequest, ProviderError> {
+    let model = match params.model.as_str() {
+        "ideogram-v2" => "V_2",
+        "ideogram-v2-turbo" => "V_2_TURBO",
+        "ideogram-v1" => "V_1",
+        "ideogram-v1-turbo" => "V_1_TURBO",
+        other => return Err(rejected(format!("Ideogram has no model '{other}'"))),
+    };
+    let aspect_ratio = IDEOGRAM_ASPECTS
+        .iter()
+        .find(|(_, w, h)| *w == params.width && *h == params.height)
+        .map(|(r, _, _)| *r)
+        .ok_or_else(|| {
+            rejected(format!(
+                "Ideogram has no aspect ratio for {}x{}",
+                params.width, params.height
+            ))
+        })?;
+    if params.steps.is_some()
+        || params.cfg.is_some()
+        || params.quality.is_some()
+        || params.style.is_some()
+    {
+        return Err(rejected(
+            "Ideogram takes no steps, CFG, quality or style".into(),
+        ));
+    }
+    Ok(GenerateRequest {
+        image_request: ImageRequest {
+            prompt: params.prompt.clone(),
+            model,
+            aspect_ratio,
+            magic_prompt_option: "OFF",
+            // Out-of-range seeds fold into range; the seed Ideogram reports is what gets recorded.
+            seed: seed % (MAX_SEED + 1),
+            negative_prompt: params.negative_prompt.clone(),
+        },
+    })
+}
+
+/// Maps an error answer. Ideogram reports failed safety checks as 400/422 with a message that says so.
+pub fn error_for(
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &str,
+) -> ProviderError {
+    let message = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v["detail"]
+                .as_str()
+                .or_else(|| v["message"].as_str())
+                .or_else(|| v["error"].as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| format!("Ideogram answered {status}"));
+    let code = status.as_u16();
+    if matches!(code, 400 | 422) && message.to_lowercase().contains("safety") {
+        return ProviderError::Moderated { message };
+    }
+    match code {
+        429 => ProviderError::Retryable {
+            message,
+            retry_after: http::retry_after(headers),
+        },
+        401 | 403 => rejected(format!("Ideogram refused the API key: {message}")),
+        s if s >= 500 => ProviderError::Retryable {
+            message,
+            retry_after: http::retry_after(headers),
+        },
+        _ => rejected(message),
+    }
+}
+
+impl Ideogram {
+    pub fn new(api_key: Option<String>, base_url: &str, timeout: Duration) -> Self {
+        Self {
+            api_key: api_key.filter(|k| !k.trim().is_empty()),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client: http::client(timeout),
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for Ideogram {
+    fn id(&self) -> &'static str {
+        "ideogram"
+    }
+    fn name(&self) -> &'static str {
+        "Ideogram"
+    }
+    fn configured(&self) -> bool {
+        self.api_key.is_some()
+    }
+
+    async fn generate(
+        &self,
+        req: &ProviderRequest,
+        ctx: &dyn JobContext,
+    ) -> Result<ProviderOutput, ProviderError> {
+        let key = self
+            .api_key
+            .as_deref()
+            .ok_or_else(|| ProviderError::NotConfigured {
+                message: "set IDEOGRAM_API_KEY".into(),
+            })?;
+        let body = map_request(&req.params, req.seed)?;
+        ctx.progress(0.05).await;
+        let resp = self
+            .client
+            .post(format!("{}/generate", self.base_url))
+            .header("Api-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| http::transport_error("Ideogram", e))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| http::transport_error("Ideogram", e))?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &text));
+        }
+        let parsed: GenerateResponse = serde_json::from_str(&text).map_err(|_| unreadable())?;
+        let first = parsed.data.into_iter().next().ok_or_else(unreadable)?;
+        if first.is_image_safe == Some(false) {
+            return Err(ProviderError::Moderated {
+                message: "Ideogram's safety check flagged the generated image".into(),
+            });
+        }
+        let url = first.url.ok_or_else(unreadable)?;
+        ctx.progress(0.8).await;
+        let bytes = http::download_image(&self.client, "Ideogram", &url).await?;
+        Ok(ProviderOutput {
+            image: ProviderImage {
+                bytes,
+                seed: first.seed,
+                revised_prompt: first.prompt.filter(|p| *p != req.params.prompt),
+            },
+            provider_model: Some(body.image_request.model.to_string()),
+            request_id: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pixel_core::catalogue::{Catalogue, SizeRule};
+
+    fn p(model: &str, w: u32, h: u32) -> pixel_core::GenerationParams {
+        pixel_core::GenerationParams {
+            prompt: "a poster".into(),
+            model: model.into(),
+            width: w,
+            height: h,
+            negative_prompt: None,
+            steps: None,
+            cfg: None,
+            quality: None,
+            style: None,
+        }
+    }
+
+    #[test]
+    fn every_catalogue_size_maps_to_a_legal_aspect_ratio() {
+        let legal = [
+            "ASPECT_1_1",
+            "ASPECT_16_9",
+            "ASPECT_9_16",
+            "ASPECT_4_3",
+            "ASPECT_3_4",
+            "ASPECT_3_2",
+            "ASPECT_2_3",
+        ];
+        let c = Catalogue::builtin();
+        let models: Vec<_> = c
+            .models()
+            .iter()
+            .filter(|m| m.provider == "ideogram")
+            .collect();
+        assert_eq!(models.len(), 4);
+        for m in models {
+            let SizeRule::Fixed { sizes } = &m.sizes else {
+                panic!("{} must offer fixed sizes", m.id)
+            };
+            assert_eq!(sizes.len(), legal.len());
+            for s in sizes {
+                let r = map_request(&p(&m.id, s.width, s.height), 5).expect("maps");
+                assert!(legal.contains(&r.image_request.aspect_ratio));
+                assert!(["V_1", "V_1_TURBO", "V_2", "V_2_TURBO"].contains(&r.image_request.model));
+            }
+            let mut neg = p(&m.id, 1024, 1024);
+            neg.negative_prompt = Some("blur".into());
+            assert_eq!(
+                map_request(&neg, 5)
+                    .expect("neg")
+                    .image_request
+                    .negative_prompt
+                    .as_deref(),
+                Some("blur")
+            );
+        }
+    }
+
+    #[test]
+    fn request_shape_seed_range_and_refusals() {
+        let r = map_request(&p("ideogram-v2-turbo", 1312, 736), u32::MAX).expect("map");
+        let json = serde_json::to_value(&r).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({"image_request":{"prompt":"a poster","model":"V_2_TURBO",
+                "aspect_ratio":"ASPECT_16_9","magic_prompt_option":"OFF","seed":2147483647}})
+        );
+        assert!(map_request(&p("ideogram-v1", 1000, 1000), 1).is_err());
+        let mut style = p("ideogram-v1", 1024, 1024);
+        style.style = Some("anime".into());
+        assert!(map_request(&style, 1).is_err());
+    }
+
+    #[test]
+    fn error_mapping_covers_safety_rate_limits_and_outages() {
+        use reqwest::StatusCode as S;
+        let h = reqwest::header::HeaderMap::new();
+        assert!(matches!(
+            error_for(
+                S::BAD_REQUEST,
+                &h,
+                r#"{"detail":"Prompt failed the safety check"}"#
+            ),
+            ProviderError::Moderated { .. }
+        ));
+        assert!(matches!(
+            error_for(
+                S::UNPROCESSABLE_ENTITY,
+                &h,
+                r#"{"detail":"Image failed the safety check."}"#
+            ),
+            ProviderError::Moderated { .. }
+        ));
+        assert_eq!(
+            error_for(S::BAD_REQUEST, &h, r#"{"detail":"Invalid aspect ratio"}"#),
+            ProviderError::Rejected {
+                message: "Invalid aspect ratio".into()
+            }
+        );
+        assert!(matches!(
+            error_for(S::TOO_MANY_REQUESTS, &h, "{}"),
+            ProviderError::Retryable { .. }
+        ));
+        assert!(matches!(
+            error_for(S::SERVICE_UNAVAILABLE, &h, "down"),
+            ProviderError::Retryable { .. }
+        ));
+        assert!(matches!(
+            error_for(S::UNAUTHORIZED, &h, "{}"),
+            ProviderError::Rejected { .. }
+        ));
+    }
+}

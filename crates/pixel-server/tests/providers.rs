@@ -1,0 +1,922 @@
+//! Stability, Black Forest Labs, Ideogram, Together and Hugging Face through a job, end to end, against loopback fakes of their
+//! documented APIs: every outcome is asserted on the job's state, attempts, its record (provider,
+//! params, seed) and the ledger (refunded exactly once when it did not succeed).
+
+mod common;
+
+use async_trait::async_trait;
+use common::*;
+use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderRequest};
+use pixel_testkit::{FakeBfl, FakeHuggingFace, FakeIdeogram, FakeStability, FakeTogether};
+use serde_json::{json, Value};
+use std::sync::Mutex;
+use std::time::Duration;
+
+const START: i64 = 1000;
+
+struct Fakes {
+    stability: FakeStability,
+    bfl: FakeBfl,
+    ideogram: FakeIdeogram,
+    together: FakeTogether,
+    huggingface: FakeHuggingFace,
+}
+
+async fn setup() -> (Fakes, TestServer) {
+    let fakes = Fakes {
+        stability: FakeStability::start().await,
+        bfl: FakeBfl::start().await,
+        ideogram: FakeIdeogram::start().await,
+        together: FakeTogether::start().await,
+        huggingface: FakeHuggingFace::start().await,
+    };
+    let server = TestServer::start(Opts {
+        charging: true,
+        starting_credits: START,
+        stability_base_url: Some(fakes.stability.base_url.clone()),
+        bfl_base_url: Some(fakes.bfl.base_url.clone()),
+        ideogram_base_url: Some(fakes.ideogram.base_url.clone()),
+        together_base_url: Some(fakes.together.base_url.clone()),
+        huggingface_base_url: Some(fakes.huggingface.base_url.clone()),
+        provider_timeout: Duration::from_millis(1500),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    (fakes, server)
+}
+
+async fn submit(server: &TestServer, input: Value) -> String {
+    let created = server.ok("generations.create", input).await;
+    created["jobs"][0]["id"]
+        .as_str()
+        .expect("job id")
+        .to_string()
+}
+
+async fn run(server: &TestServer, input: Value) -> Value {
+    let job_id = submit(server, input).await;
+    server.wait_final(&job_id, Duration::from_secs(30)).await
+}
+
+async fn image_of(server: &TestServer, job: &Value) -> Value {
+    server
+        .ok("images.get", json!({ "image_id": job["image_id"] }))
+        .await
+}
+
+/// A job that did not succeed: its final state, error code and attempts, refunded exactly once.
+async fn assert_ended(server: &TestServer, job: &Value, state: &str, code: &str, attempts: u64) {
+    assert_eq!(
+        (
+            job["state"].as_str(),
+            job["error"]["code"].as_str(),
+            job["attempts"].as_u64(),
+            job["refunded"].as_bool()
+        ),
+        (Some(state), Some(code), Some(attempts), Some(true)),
+        "{job}"
+    );
+    let ledger = server.assert_ledger_balances().await;
+    let settle: Vec<&Value> = ledger["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["job_id"] == job["id"])
+        .collect();
+    assert_eq!(settle.len(), 1, "one settlement: {settle:?}");
+    assert_eq!(settle[0]["kind"], "refund");
+    assert_eq!(settle[0]["amount"], job["cost"]);
+}
+
+fn message(job: &Value) -> String {
+    job["error"]["message"].as_str().unwrap_or("").to_string()
+}
+
+// ---------------------------------------------------------------- Stability
+
+#[tokio::test]
+async fn stability_success_maps_every_parameter_and_records_the_seed() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "a lighthouse at dusk", "model": "sd3.5-large", "width": 1344, "height": 768,
+                "negative_prompt": "fog", "seed": 42, "style": "cinematic" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(1)),
+        "{job}"
+    );
+    let image = image_of(&server, &job).await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(1344), Some(768))
+    );
+    let record = &image["record"];
+    assert_eq!(record["provider"], "stability");
+    assert_eq!(record["seed"], 42);
+    assert_eq!(record["cost"], 4);
+    assert_eq!(record["params"]["style"], "cinematic");
+    assert_eq!(record["params"]["negative_prompt"], "fog");
+    let sent = &fakes.stability.requests()[0];
+    assert_eq!(
+        sent,
+        &json!({ "endpoint": "sd3", "prompt": "a lighthouse at dusk", "model": "sd3.5-large",
+                 "aspect_ratio": "16:9", "output_format": "png", "seed": "42",
+                 "negative_prompt": "fog", "style_preset": "cinematic" })
+    );
+    assert_eq!(server.balance().await, START - 4);
+
+    // Core, style `none` (omitted), no seed given: the seed the service reports is recorded.
+    let job = run(
+        &server,
+        json!({ "prompt": "a quiet pond", "model": "stable-image-core", "width": 640, "height": 1536,
+                "style": "none" }),
+    )
+    .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let sent = &fakes.stability.requests()[1];
+    assert_eq!(
+        (sent["endpoint"].as_str(), sent["aspect_ratio"].as_str()),
+        (Some("core"), Some("9:21"))
+    );
+    assert!(sent.get("style_preset").is_none() && sent.get("model").is_none());
+    let image = image_of(&server, &job).await;
+    let sent_seed: u64 = sent["seed"].as_str().expect("seed").parse().expect("num");
+    let expected = if sent_seed == 0 { 123_456 } else { sent_seed };
+    assert_eq!(image["record"]["seed"].as_u64(), Some(expected));
+    assert_eq!(image["height"].as_u64(), Some(1536));
+    assert_eq!(server.balance().await, START - 5);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn stability_moderation_is_final_and_refunded() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[moderated] no", "model": "stable-image-ultra" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    assert!(message(&job).contains("content moderation"), "{job}");
+    assert_eq!(fakes.stability.calls("[moderated] no"), 1);
+    let job = run(
+        &server,
+        json!({ "prompt": "[filtered] hm", "model": "sd3.5-medium" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    assert!(message(&job).contains("content filter"), "{job}");
+    assert_eq!(server.balance().await, START);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn stability_errors_retry_fail_and_refund() {
+    let (fakes, server) = setup().await;
+    let started = std::time::Instant::now();
+    let job = run(
+        &server,
+        json!({ "prompt": "[429] busy", "model": "sd3.5-large-turbo" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After");
+    assert_eq!(fakes.stability.calls("[429] busy"), 2);
+    let image = image_of(&server, &job).await;
+    assert_eq!(
+        image["record"]["retried_errors"][0]["code"],
+        "provider_error"
+    );
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[500] down", "model": "sd3.5-medium" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert_eq!(fakes.stability.calls("[500] down"), 3);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[400] odd", "model": "sd3.5-medium" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert!(message(&job).contains("cannot render"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[timeout] zz", "model": "stable-image-core" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "timeout", 3).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[malformed] ?", "model": "stable-image-core" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert!(message(&job).contains("could not be read"), "{job}");
+    assert_eq!(server.balance().await, START - 2);
+    server.shutdown().await;
+}
+
+// ---------------------------------------------------------------- Black Forest Labs
+
+#[tokio::test]
+async fn bfl_polls_until_ready_and_records_task_and_seed() {
+    let (fakes, server) = setup().await;
+    let prompt = "[polls:3] a fox in snow";
+    let job = run(
+        &server,
+        json!({ "prompt": prompt, "model": "flux-dev", "width": 1216, "height": 832, "seed": 7,
+                "steps": 30, "cfg": 3.5 }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(1)),
+        "{job}"
+    );
+    assert_eq!(fakes.bfl.submits(prompt), 1);
+    assert_eq!(
+        fakes.bfl.polls(prompt),
+        4,
+        "three Pending polls, then Ready"
+    );
+    let sent = &fakes.bfl.requests()[0];
+    assert_eq!(
+        sent,
+        &json!({ "model": "flux-dev", "body": { "prompt": prompt, "width": 1216, "height": 832,
+                 "seed": 7, "steps": 30, "guidance": 3.5 } })
+    );
+    let image = image_of(&server, &job).await;
+    let record = &image["record"];
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(1216), Some(832))
+    );
+    assert_eq!(record["provider"], "bfl");
+    assert_eq!(record["seed"], 7);
+    assert_eq!(record["params"]["steps"], 30);
+    assert!(record["provider_request_id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("task-")));
+    assert_eq!(server.balance().await, START - 2);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "a plain flux", "model": "flux-pro-1.1" }),
+    )
+    .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(fakes.bfl.requests()[1]["model"], "flux-pro-1.1");
+    assert_eq!(server.balance().await, START - 6);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn bfl_moderation_is_final_and_refunded() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[request-moderated] x", "model": "flux-pro-1.1" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    assert!(message(&job).contains("prompt"), "{job}");
+    let job = run(
+        &server,
+        json!({ "prompt": "[content-moderated] y", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    assert!(message(&job).contains("generated image"), "{job}");
+    assert_eq!(fakes.bfl.submits("[content-moderated] y"), 1);
+    assert_eq!(server.balance().await, START);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn bfl_submit_errors_retry_fail_and_refund() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[429] queue full", "model": "flux-dev" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    assert_eq!(fakes.bfl.submits("[429] queue full"), 2);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[500] down", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert_eq!(fakes.bfl.submits("[500] down"), 3);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[402] broke", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert!(message(&job).contains("Insufficient credits"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[422] odd", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert!(message(&job).contains("could not be processed"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[timeout] zz", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "timeout", 3).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[malformed] ?", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert!(message(&job).contains("could not be read"), "{job}");
+    assert_eq!(server.balance().await, START - 2);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
+    let (fakes, server) = setup().await;
+    // An unreadable poll is retried by polling the same task again: never a second submission.
+    let job = run(
+        &server,
+        json!({ "prompt": "[poll-malformed] a", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert_eq!(fakes.bfl.submits("[poll-malformed] a"), 1);
+    assert!(fakes.bfl.polls("[poll-malformed] a") >= 3);
+
+    // A task that ends in Error is replaced by a new one on the retry.
+    let job = run(
+        &server,
+        json!({ "prompt": "[error] b", "model": "flux-dev" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    assert_eq!(fakes.bfl.submits("[error] b"), 2);
+
+    // A task BFL forgot is resubmitted on each retry, then the job fails and is refunded.
+    let job = run(
+        &server,
+        json!({ "prompt": "[lost] c", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert_eq!(fakes.bfl.submits("[lost] c"), 3);
+
+    // A sample URL that 404s is final.
+    let job = run(
+        &server,
+        json!({ "prompt": "[url404] d", "model": "flux-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert_eq!(server.balance().await, START - 2);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn bfl_timed_out_job_resumes_polling_its_saved_task() {
+    let (fakes, server) = setup().await;
+    let prompt = "[hold] a long render";
+    let job_id = submit(
+        &server,
+        json!({ "prompt": prompt, "model": "flux-pro-1.1" }),
+    )
+    .await;
+    // The first attempt polls until the 1.5 s attempt timeout; wait until the retry runs.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let job = server
+            .ok("generations.get", json!({ "job_id": job_id }))
+            .await;
+        if job["attempts"].as_u64().unwrap_or(0) >= 2 && job["state"] == "running" {
+            break;
+        }
+        assert!(
+            job["state"] == "queued" || job["state"] == "running",
+            "{job}"
+        );
+        assert!(tokio::time::Instant::now() < deadline, "no retry: {job}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    fakes.bfl.release(prompt);
+    let job = server.wait_final(&job_id, Duration::from_secs(30)).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert!(job["attempts"].as_u64().unwrap_or(0) >= 2, "{job}");
+    assert_eq!(
+        fakes.bfl.submits(prompt),
+        1,
+        "the retry resumed the saved task"
+    );
+    let image = image_of(&server, &job).await;
+    assert_eq!(image["record"]["retried_errors"][0]["code"], "timeout");
+    assert_eq!(server.balance().await, START - 4);
+    server.shutdown().await;
+}
+
+/// A job context that keeps the handle it is given.
+#[derive(Default)]
+struct Recorder {
+    handles: Mutex<Vec<String>>,
+}
+
+#[async_trait]
+impl JobContext for Recorder {
+    async fn progress(&self, _fraction: f32) {}
+    async fn remote_handle(&self, handle: &str) {
+        self.handles
+            .lock()
+            .expect("handles")
+            .push(handle.to_string());
+    }
+    async fn cancelled(&self) {
+        std::future::pending::<()>().await
+    }
+}
+
+#[tokio::test]
+async fn bfl_resume_handle_polls_without_submitting() {
+    let fake = FakeBfl::start().await;
+    let bfl = pixel_providers::bfl::Bfl::new(
+        Some(pixel_testkit::bfl_fake::FAKE_KEY.into()),
+        &fake.base_url,
+        Duration::from_secs(5),
+        pixel_providers::bfl::Polling {
+            interval: Duration::from_millis(10),
+            max_interval: Duration::from_millis(50),
+            deadline: Duration::from_secs(10),
+        },
+    );
+    let params = pixel_core::GenerationParams {
+        prompt: "[polls:2] resumable".into(),
+        model: "flux-pro-1.1".into(),
+        width: 1024,
+        height: 1024,
+        negative_prompt: None,
+        steps: None,
+        cfg: None,
+        quality: None,
+        style: None,
+    };
+    let mut req = ProviderRequest {
+        job_id: "job-1".into(),
+        params,
+        seed: 5,
+        resume_handle: None,
+    };
+    let ctx = Recorder::default();
+    let first = bfl.generate(&req, &ctx).await.expect("first run");
+    let handle = ctx.handles.lock().expect("handles")[0].clone();
+    assert_eq!(first.request_id.as_deref(), Some(handle.as_str()));
+    assert_eq!(fake.submits("[polls:2] resumable"), 1);
+
+    req.resume_handle = Some(handle.clone());
+    let resumed = bfl.generate(&req, &ctx).await.expect("resumed");
+    assert_eq!(resumed.request_id.as_deref(), Some(handle.as_str()));
+    assert_eq!(fake.submits("[polls:2] resumable"), 1, "no second submit");
+
+    // A handle the provider no longer knows is replaced by a fresh task, saved again.
+    req.resume_handle = Some("task-expired".into());
+    bfl.generate(&req, &ctx).await.expect("resubmitted");
+    assert_eq!(fake.submits("[polls:2] resumable"), 2);
+    assert_eq!(ctx.handles.lock().expect("handles").len(), 2);
+
+    let unconfigured = pixel_providers::bfl::Bfl::new(
+        None,
+        &fake.base_url,
+        Duration::from_secs(1),
+        Default::default(),
+    );
+    assert!(!unconfigured.configured());
+    assert!(matches!(
+        unconfigured.generate(&req, &ctx).await,
+        Err(ProviderError::NotConfigured { .. })
+    ));
+}
+
+// ---------------------------------------------------------------- Ideogram
+
+#[tokio::test]
+async fn ideogram_success_downloads_the_url_and_records_the_seed() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "a poster that says HELLO", "model": "ideogram-v2", "width": 1312,
+                "height": 736, "negative_prompt": "blur", "seed": 99 }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(1)),
+        "{job}"
+    );
+    assert_eq!(
+        fakes.ideogram.requests()[0],
+        json!({ "image_request": { "prompt": "a poster that says HELLO", "model": "V_2",
+                "aspect_ratio": "ASPECT_16_9", "magic_prompt_option": "OFF", "seed": 99,
+                "negative_prompt": "blur" } })
+    );
+    let image = image_of(&server, &job).await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(1312), Some(736))
+    );
+    let record = &image["record"];
+    assert_eq!(record["provider"], "ideogram");
+    assert_eq!(record["provider_model"], "V_2");
+    assert_eq!(record["seed"], 99);
+    assert_eq!(record["params"]["negative_prompt"], "blur");
+    assert_eq!(server.balance().await, START - 4);
+
+    let job = run(&server, json!({ "prompt": "a tiny card", "model": "ideogram-v1-turbo", "width": 832, "height": 1248 })).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        fakes.ideogram.requests()[1]["image_request"]["model"],
+        "V_1_TURBO"
+    );
+    assert_eq!(server.balance().await, START - 5);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn ideogram_moderation_is_final_and_refunded() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[moderated] no", "model": "ideogram-v2-turbo" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    assert!(message(&job).contains("safety check"), "{job}");
+    let job = run(
+        &server,
+        json!({ "prompt": "[unsafe] hm", "model": "ideogram-v1" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    assert_eq!(fakes.ideogram.calls("[unsafe] hm"), 1);
+    assert_eq!(server.balance().await, START);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn ideogram_errors_retry_fail_and_refund() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[429] busy", "model": "ideogram-v1-turbo" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    assert_eq!(fakes.ideogram.calls("[429] busy"), 2);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[500] down", "model": "ideogram-v1-turbo" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert_eq!(fakes.ideogram.calls("[500] down"), 3);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[400] odd", "model": "ideogram-v1-turbo" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert!(message(&job).contains("not supported"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[timeout] zz", "model": "ideogram-v1-turbo" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "timeout", 3).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[malformed] ?", "model": "ideogram-v1-turbo" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert!(message(&job).contains("could not be read"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[url404] gone", "model": "ideogram-v1-turbo" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert_eq!(server.balance().await, START - 1);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn new_providers_appear_configured_in_the_catalogue() {
+    let (_fakes, server) = setup().await;
+    let catalogue = server.ok("catalogue.list", json!({})).await;
+    let models = catalogue["models"].as_array().expect("models");
+    for id in [
+        "sd3.5-large",
+        "flux-pro-1.1",
+        "ideogram-v2",
+        "together-sd3",
+        "FLUX.1-dev",
+    ] {
+        assert!(models.iter().any(|m| m["id"] == id), "{id} listed");
+    }
+    // Invalid sizes are refused at submit, before any charge.
+    let (status, body) = server
+        .call(
+            "generations.create",
+            json!({ "prompt": "x", "model": "sd3.5-large", "width": 1000, "height": 1000 }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(server.balance().await, START);
+    server.shutdown().await;
+}
+
+// ---------------------------------------------------------------- Black Forest Labs: progress, cancel
+
+#[tokio::test]
+async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
+    let (fakes, server) = setup().await;
+    let mut ws = events(&server.base).await;
+    let job_id = submit(
+        &server,
+        json!({ "prompt": "[polls:4] progress", "model": "flux-dev" }),
+    )
+    .await;
+    let mut progress = Vec::new();
+    loop {
+        let ev = next_event(&mut ws, Duration::from_secs(20)).await;
+        match ev["type"].as_str() {
+            Some("generation.progress") if ev["job_id"] == job_id.as_str() => {
+                progress.push(ev["progress"].as_f64().unwrap_or(-1.0))
+            }
+            Some("generation.completed") if ev["job"]["id"] == job_id.as_str() => break,
+            Some("generation.failed") => panic!("failed: {ev}"),
+            _ => {}
+        }
+    }
+    assert!(progress.len() >= 4, "{progress:?}");
+    assert!(
+        progress.windows(2).all(|w| w[0] <= w[1]),
+        "progress only grows: {progress:?}"
+    );
+
+    // A running job polling a held task is cancelled: refunded once, no image.
+    let prompt = "[hold] never mind";
+    let job_id = submit(
+        &server,
+        json!({ "prompt": prompt, "model": "flux-pro-1.1" }),
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while fakes.bfl.polls(prompt) == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "never polled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server
+        .ok("generations.cancel", json!({ "job_id": job_id }))
+        .await;
+    let job = server.wait_final(&job_id, Duration::from_secs(20)).await;
+    assert_ended(&server, &job, "cancelled", "cancelled", 1).await;
+    assert_eq!(fakes.bfl.submits(prompt), 1);
+    assert_eq!(server.balance().await, START - 2);
+    server.shutdown().await;
+}
+
+// ---------------------------------------------------------------- Together
+
+#[tokio::test]
+async fn together_success_and_every_failure() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "a walled garden", "model": "together-sd3", "width": 1216, "height": 832,
+                "negative_prompt": "rain", "seed": 5, "steps": 40 }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(1)),
+        "{job}"
+    );
+    assert_eq!(
+        fakes.together.requests()[0],
+        json!({ "model": "stabilityai/stable-diffusion-3-medium", "prompt": "a walled garden",
+                "width": 1216, "height": 832, "steps": 40, "n": 1, "response_format": "b64_json",
+                "seed": 5, "negative_prompt": "rain" })
+    );
+    let image = image_of(&server, &job).await;
+    let record = &image["record"];
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(1216), Some(832))
+    );
+    assert_eq!(record["provider"], "together");
+    assert_eq!(
+        record["provider_model"],
+        "stabilityai/stable-diffusion-3-medium"
+    );
+    assert_eq!(record["seed"], 5);
+    assert_eq!(record["params"]["steps"], 40);
+    assert_eq!(server.balance().await, START - 2);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[moderated] no", "model": "together-sd3" }),
+    )
+    .await;
+    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[429] busy", "model": "together-sd3" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    assert_eq!(fakes.together.calls("[429] busy"), 2);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[500] down", "model": "together-sd3" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[400] odd", "model": "together-sd3" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert!(message(&job).contains("too ornate"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[timeout] zz", "model": "together-sd3" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "timeout", 3).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[malformed] ?", "model": "together-sd3" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert!(message(&job).contains("could not be read"), "{job}");
+    assert_eq!(server.balance().await, START - 4);
+    server.shutdown().await;
+}
+
+// ---------------------------------------------------------------- Hugging Face
+
+#[tokio::test]
+async fn huggingface_success_waits_for_a_loading_model() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "a dreamy castle", "model": "NeverEnding-Dream", "width": 512, "height": 768,
+                "negative_prompt": "dull", "seed": 8, "steps": 25, "cfg": 6.5 }),
+    )
+    .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        fakes.huggingface.requests()[0],
+        json!({ "repo": "Lykon/NeverEnding-Dream", "body": { "inputs": "a dreamy castle",
+                "parameters": { "width": 512, "height": 768, "seed": 8, "negative_prompt": "dull",
+                "num_inference_steps": 25, "guidance_scale": 6.5 } } })
+    );
+    let image = image_of(&server, &job).await;
+    let record = &image["record"];
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(512), Some(768))
+    );
+    assert_eq!(record["provider"], "huggingface");
+    assert_eq!(record["provider_model"], "Lykon/NeverEnding-Dream");
+    assert_eq!(record["seed"], 8);
+    assert_eq!(record["params"]["cfg"], 6.5);
+
+    // A cold model answers 503 with estimated_time; the job waits that long and tries again.
+    let started = std::time::Instant::now();
+    let job = run(
+        &server,
+        json!({ "prompt": "[loading] cold start", "model": "FLUX.1-schnell" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "estimated_time honoured"
+    );
+    assert_eq!(fakes.huggingface.calls("[loading] cold start"), 2);
+    let image = image_of(&server, &job).await;
+    assert!(image["record"]["retried_errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("currently loading")));
+    assert_eq!(
+        fakes.huggingface.requests()[1]["repo"],
+        "black-forest-labs/FLUX.1-schnell"
+    );
+    assert_eq!(server.balance().await, START - 4);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn huggingface_failures_retry_fail_and_refund() {
+    let (fakes, server) = setup().await;
+    let job = run(
+        &server,
+        json!({ "prompt": "[429] busy", "model": "Juggernaut-XL-v9" }),
+    )
+    .await;
+    assert_eq!(
+        (job["state"].as_str(), job["attempts"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{job}"
+    );
+    let job = run(
+        &server,
+        json!({ "prompt": "[500] down", "model": "FLUX.1-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert_eq!(fakes.huggingface.calls("[500] down"), 3);
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[400] odd", "model": "FLUX.1-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    assert!(message(&job).contains("text encoder"), "{job}");
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[timeout] zz", "model": "FLUX.1-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "timeout", 3).await;
+
+    let job = run(
+        &server,
+        json!({ "prompt": "[malformed] ?", "model": "FLUX.1-dev" }),
+    )
+    .await;
+    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    assert!(message(&job).contains("could not be read"), "{job}");
+    assert_eq!(server.balance().await, START - 2);
+    server.shutdown().await;
+}
