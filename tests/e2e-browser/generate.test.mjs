@@ -25,6 +25,22 @@ describe('create → set → image → remix → delete', { skip: !BASE }, () =>
 
   const imagesLoaded = () =>
     page.waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 }).catch(() => undefined);
+  // The detail page fades the original in over its placeholder once it has loaded: wait for the picture
+  // itself (loaded, decoded, fully opaque) and a painted frame, or the shot catches it mid-fade.
+  const detailImageShown = async () => {
+    const img = page.locator('main img[width][height]:not([aria-hidden])').first();
+    await img.waitFor();
+    await img.evaluate((el) => el.decode().catch(() => undefined));
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('main img[width][height]:not([aria-hidden])');
+        return !!el && el.complete && el.naturalWidth > 0 && getComputedStyle(el).opacity === '1' && !el.getAnimations().length;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  };
   const shot = async (name, { waitForImages = true } = {}) => {
     if (waitForImages) await imagesLoaded();
     await page.screenshot({ path: path.join(ARTIFACTS, `e2e-${name}.png`) });
@@ -73,7 +89,8 @@ describe('create → set → image → remix → delete', { skip: !BASE }, () =>
     // Progress bars appear while queued/running (the offline renderer can be quick, so don't insist).
     await card.getByRole('progressbar').first().waitFor({ timeout: 3000 }).catch(() => undefined);
     await shot('02-progress', { waitForImages: false });
-    await card.getByRole('link', { name: 'Open image 3' }).waitFor();
+    // Each tile becomes a link as its image arrives; under load they arrive in any order.
+    for (const n of [1, 2, 3]) await card.getByRole('link', { name: `Open image ${n}` }).waitFor();
     assert.equal(await card.getByRole('link', { name: /^Open image \d$/ }).count(), 3);
     await assert.doesNotReject(card.getByText('3/3 done').waitFor());
     await shot('03-done');
@@ -97,6 +114,7 @@ describe('create → set → image → remix → delete', { skip: !BASE }, () =>
     for (const label of ['Model', 'Provider', 'Size', 'Seed', 'Cost']) {
       await assert.doesNotReject(record.getByText(label, { exact: true }).first().waitFor(), label);
     }
+    await detailImageShown();
     await shot('05-image');
   });
 
@@ -113,6 +131,7 @@ describe('create → set → image → remix → delete', { skip: !BASE }, () =>
     await card.getByRole('link', { name: 'Open image 1' }).click();
     await page.waitForURL(/\/images\//);
     await page.getByText('Remix of').waitFor();
+    await detailImageShown();
     await shot('07-remix-detail');
   });
 
