@@ -365,7 +365,7 @@ impl Provider for Bfl {
                 } => {
                     ctx.progress(0.9).await;
                     let bytes =
-                        http::download_image(&self.client, "Black Forest Labs", &sample).await?;
+                        http::download_image("Black Forest Labs", &sample, &self.base_url).await?;
                     return Ok(ProviderOutput {
                         image: ProviderImage {
                             bytes,

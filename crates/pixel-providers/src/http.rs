@@ -1,6 +1,7 @@
 //! Shared HTTP plumbing for provider clients: one client, error mapping, capped result downloads.
 
 use pixel_core::ports::ProviderError;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 /// Largest image a provider may hand us.
@@ -47,30 +48,150 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .map(|s| Duration::from_secs_f64(s.min(3600.0)))
 }
 
-/// Downloads a result image: http(s) only, size-capped, must be an image.
+/// Whether an address is reachable on the public internet. Loopback, private, link-local (cloud
+/// metadata), shared, unspecified and documentation ranges are not.
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_ip(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+fn origin(url: &reqwest::Url) -> Option<(String, u16)> {
+    Some((
+        url.host_str()?.to_ascii_lowercase(),
+        url.port_or_known_default()?,
+    ))
+}
+
+fn refused(provider: &str, why: &str) -> ProviderError {
+    ProviderError::Rejected {
+        message: format!("refused to download {provider}'s result: {why}"),
+    }
+}
+
+/// Resolves where a download may connect. The configured provider's own origin is trusted (a
+/// self-hosted engine on a LAN or loopback); anything else must resolve only to public addresses,
+/// and the connection is pinned to the address that was checked, so DNS cannot change it in between.
+async fn checked_target(
+    provider: &str,
+    url: &reqwest::Url,
+    trusted: Option<&(String, u16)>,
+) -> Result<Option<SocketAddr>, ProviderError> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refused(provider, "not an http(s) URL"));
+    }
+    let Some(target) = origin(url) else {
+        return Err(refused(provider, "the URL has no host"));
+    };
+    if trusted == Some(&target) {
+        return Ok(None);
+    }
+    let host = target
+        .0
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, target.1)],
+        Err(_) => tokio::net::lookup_host((host.as_str(), target.1))
+            .await
+            .map_err(|_| ProviderError::Retryable {
+                message: format!("could not resolve {provider}'s result host"),
+                retry_after: None,
+            })?
+            .collect(),
+    };
+    match addrs.first() {
+        Some(first) if addrs.iter().all(|a| is_public_ip(a.ip())) => Ok(Some(*first)),
+        Some(_) => Err(refused(
+            provider,
+            "it points to a private or loopback address",
+        )),
+        None => Err(refused(provider, "its host has no address")),
+    }
+}
+
+/// The runner's per-attempt timeout bounds a download too; this only stops a stalled one sooner.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The most redirects a result download follows (each hop is checked like the first URL).
+const MAX_REDIRECTS: usize = 5;
+
+/// Downloads a result image: http(s) only, no private or loopback targets (also after redirects)
+/// except the provider's configured `trusted_base` origin, size-capped, and it must be an image.
 pub async fn download_image(
-    client: &reqwest::Client,
     provider: &str,
     url: &str,
+    trusted_base: &str,
 ) -> Result<Vec<u8>, ProviderError> {
-    let parsed = reqwest::Url::parse(url).map_err(|_| ProviderError::Rejected {
+    let trusted = reqwest::Url::parse(trusted_base)
+        .ok()
+        .as_ref()
+        .and_then(origin);
+    let mut current = reqwest::Url::parse(url).map_err(|_| ProviderError::Rejected {
         message: format!("{provider} returned an invalid result URL"),
     })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ProviderError::Rejected {
-            message: format!("{provider} returned a non-HTTP result URL"),
-        });
+    for _ in 0..=MAX_REDIRECTS {
+        let pinned = checked_target(provider, &current, trusted.as_ref()).await?;
+        let mut builder = reqwest::Client::builder()
+            .timeout(DOWNLOAD_TIMEOUT)
+            .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("pixel-studio/", env!("CARGO_PKG_VERSION")));
+        if let (Some(addr), Some(host)) = (pinned, current.host_str()) {
+            builder = builder.resolve(host, addr);
+        }
+        let client = builder.build().map_err(|e| transport_error(provider, e))?;
+        let resp = client
+            .get(current.clone())
+            .send()
+            .await
+            .map_err(|e| transport_error(provider, e))?;
+        let status = resp.status();
+        if status.is_redirection() {
+            let next = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|loc| current.join(loc).ok())
+                .ok_or_else(|| refused(provider, "a redirect without a valid Location"))?;
+            current = next;
+            continue;
+        }
+        return read_image(provider, resp).await;
     }
-    let resp = client
-        .get(parsed)
-        .send()
-        .await
-        .map_err(|e| transport_error(provider, e))?;
+    Err(refused(provider, "too many redirects"))
+}
+
+async fn read_image(provider: &str, mut resp: reqwest::Response) -> Result<Vec<u8>, ProviderError> {
     let status = resp.status();
     if status.is_server_error() || status.as_u16() == 429 {
         return Err(ProviderError::Retryable {
             message: format!("result download failed with {status}"),
-            retry_after: None,
+            retry_after: retry_after(resp.headers()),
         });
     }
     if !status.is_success() {
@@ -96,7 +217,6 @@ pub async fn download_image(
             message: "the result image is too large".into(),
         });
     }
-    let mut resp = resp;
     let mut body = Vec::new();
     while let Some(chunk) = resp
         .chunk()
@@ -111,4 +231,59 @@ pub async fn download_image(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_special_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(
+                !is_public_ip(ip.parse().expect("ip")),
+                "{ip} must not be public"
+            );
+        }
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+            assert!(is_public_ip(ip.parse().expect("ip")), "{ip} is public");
+        }
+    }
+
+    #[tokio::test]
+    async fn only_the_configured_origin_may_be_private() {
+        let trusted = Some(("127.0.0.1".to_string(), 8080));
+        let url = |u: &str| reqwest::Url::parse(u).expect("url");
+        assert_eq!(
+            checked_target("p", &url("http://127.0.0.1:8080/x.png"), trusted.as_ref()).await,
+            Ok(None)
+        );
+        for bad in [
+            "http://127.0.0.1:8081/x.png",
+            "http://127.0.0.2:8080/x.png",
+            "http://localhost:8080/x.png",
+            "http://[::1]:8080/x.png",
+            "http://169.254.169.254/latest/meta-data",
+            "file:///etc/passwd",
+        ] {
+            let r = checked_target("p", &url(bad), trusted.as_ref()).await;
+            assert!(
+                matches!(r, Err(ProviderError::Rejected { .. })),
+                "{bad}: {r:?}"
+            );
+        }
+    }
 }

@@ -202,7 +202,7 @@ impl Provider for Ideogram {
         }
         let url = first.url.ok_or_else(unreadable)?;
         ctx.progress(0.8).await;
-        let bytes = http::download_image(&self.client, "Ideogram", &url).await?;
+        let bytes = http::download_image("Ideogram", &url, &self.base_url).await?;
         Ok(ProviderOutput {
             image: ProviderImage {
                 bytes,

@@ -217,7 +217,7 @@ impl Provider for OpenAi {
                     message: "OpenAI sent an image that could not be decoded".into(),
                     retry_after: None,
                 })?,
-            (None, Some(url)) => http::download_image(&self.client, "OpenAI", &url).await?,
+            (None, Some(url)) => http::download_image("OpenAI", &url, &self.base_url).await?,
             (None, None) => {
                 return Err(ProviderError::Retryable {
                     message: "OpenAI returned no image".into(),

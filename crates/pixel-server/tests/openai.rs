@@ -252,3 +252,24 @@ async fn malformed_bodies_and_dead_urls_fail_and_refund() {
     server.assert_ledger_balances().await;
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn result_urls_to_private_addresses_are_refused() {
+    let (_fake, server) = setup().await;
+    for prompt in ["[ssrf] pointed inward", "[redirect-ssrf] bounced inward"] {
+        let job = run(&server, json!({ "prompt": prompt, "model": "gpt-image-1" })).await;
+        assert_eq!(job["state"], "failed", "{job}");
+        assert_eq!(job["error"]["code"], "provider_rejected");
+        assert!(
+            job["error"]["message"]
+                .as_str()
+                .expect("msg")
+                .contains("private or loopback"),
+            "{job}"
+        );
+        assert_eq!(job["refunded"], true);
+    }
+    assert_eq!(server.balance().await, 100);
+    server.assert_ledger_balances().await;
+    server.shutdown().await;
+}

@@ -1,6 +1,7 @@
 //! A loopback fake of OpenAI's `POST /v1/images/generations`, following the documented request and error
 //! shapes. Scenarios are chosen by markers in the prompt, so one fake serves every test:
-//! `[url]` url result, `[url404]` url that 404s, `[moderated]` content_policy_violation, `[429]` one 429
+//! `[url]` url result, `[url404]` url that 404s, `[ssrf]` / `[redirect-ssrf]` a url (or redirect) to a
+//! non-public address, `[moderated]` content_policy_violation, `[429]` one 429
 //! with Retry-After then success, `[500]` always 500, `[500once]` one 500 then success, `[timeout]` never
 //! answers in time, `[malformed]` a broken 200 body, `[quota]` insufficient_quota, `[slow:MS]` delay.
 
@@ -196,7 +197,14 @@ async fn generations(
         .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
         .unwrap_or((1024, 1024));
     let bytes = crate::png(w, h);
-    let item = if prompt.contains("[url]")
+    // An address that is neither the fake's own origin nor public: a download must refuse it before
+    // connecting (127.0.0.2 keeps even a faulty client on loopback).
+    let elsewhere = "http://127.0.0.2:9/internal.png";
+    let item = if prompt.contains("[ssrf]") {
+        json!({ "url": elsewhere })
+    } else if prompt.contains("[redirect-ssrf]") {
+        json!({ "url": format!("{base}/redirect?to={elsewhere}") })
+    } else if prompt.contains("[url]")
         || prompt.contains("[url404]")
         || req["response_format"] == "url"
     {
@@ -223,6 +231,13 @@ async fn generations(
     resp
 }
 
+async fn redirect(
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let to = q.get("to").cloned().unwrap_or_default();
+    (StatusCode::FOUND, [("location", to)]).into_response()
+}
+
 async fn file(State(shared): State<Arc<Mutex<Shared>>>, Path(name): Path<String>) -> Response {
     let id = name.trim_end_matches(".png");
     match shared.lock().expect("fake state").files.get(id) {
@@ -237,6 +252,7 @@ impl FakeOpenAi {
         let app = Router::new()
             .route("/v1/images/generations", post(generations))
             .route("/files/{name}", get(file))
+            .route("/redirect", get(redirect))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
