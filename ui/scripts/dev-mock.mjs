@@ -6,7 +6,12 @@
 //   node scripts/dev-mock.mjs                 # API on :8787, use with `npm run dev` (Vite proxies /api)
 //   node scripts/dev-mock.mjs --dist          # also serves ui/dist with SPA fallback (like the real server)
 //   MOCK_PORT=9000 MOCK_CHARGING=0 MOCK_SEED=0 MOCK_KEYS=openai node scripts/dev-mock.mjs
+//   MOCK_IMAGES=100000 MOCK_LATENCY=5 node scripts/dev-mock.mjs --dist   # a large library (benchmark)
+//
+// MOCK_IMAGES=<n> adds n synthetic, older images whose thumbnails are a few shared 512 px PNGs, so the
+// Library can be exercised at scale; MOCK_LATENCY=<ms> fixes the per-call latency (default 60–180 ms).
 import http from 'node:http';
+import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -17,6 +22,8 @@ const PORT = Number(process.env.MOCK_PORT ?? 8787);
 const CHARGING = process.env.MOCK_CHARGING !== '0';
 const SEED_COUNT = Number(process.env.MOCK_SEED ?? 96);
 const KEYS = new Set((process.env.MOCK_KEYS ?? '').split(',').filter(Boolean));
+const SYNTHETIC = Number(process.env.MOCK_IMAGES ?? 0);
+const LATENCY = process.env.MOCK_LATENCY === undefined ? null : Number(process.env.MOCK_LATENCY);
 const SERVE_DIST = process.argv.includes('--dist');
 const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
@@ -128,9 +135,78 @@ function makeImage(job) {
     _svg: svg,
   };
   images.set(imageId, image);
+  sorted = null;
   return image;
 }
 const pub = (img) => { const { _svg, ...rest } = img; return rest; };
+
+// Newest first, with an id -> position index for cursors; rebuilt lazily after any change.
+let sorted = null;
+let position = new Map();
+function imagesNewestFirst() {
+  if (!sorted) {
+    sorted = [...images.values()].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
+    position = new Map(sorted.map((img, i) => [img.id, i]));
+  }
+  return sorted;
+}
+
+// ---- synthetic large library (MOCK_IMAGES) --------------------------------------------------------------
+function png(w, h, pixel) {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0;
+    for (let x = 0; x < w; x++) pixel(x, y, raw, y * (w * 3 + 1) + 1 + x * 3);
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+function hsl(h, s, l) {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n) => { const k = (n + h / 30) % 12; return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)))); };
+  return [f(0), f(8), f(4)];
+}
+const SYNTH_VARIANTS = 16;
+const SHARED_THUMBS = process.env.MOCK_SHARED_THUMBS === '1'; // one URL per variant: the browser decodes 16 pictures
+const synthThumbs = [];
+const synthPlaceholders = [];
+if (SYNTHETIC > 0) {
+  for (let v = 0; v < SYNTH_VARIANTS; v++) {
+    const hue = (v * 360) / SYNTH_VARIANTS;
+    const paint = (size) => (x, y, buf, o) => {
+      const t = (x + y) / (2 * size);
+      const ring = Math.hypot(x - size * 0.6, y - size * 0.4) / size;
+      const [r, g, b] = hsl((hue + t * 70 + (ring < 0.22 ? 140 : 0)) % 360, 0.6, 0.25 + t * 0.35);
+      buf[o] = r; buf[o + 1] = g; buf[o + 2] = b;
+    };
+    synthThumbs.push(png(512, 512, paint(512)));
+    synthPlaceholders.push(`data:image/png;base64,${png(16, 16, paint(16)).toString('base64')}`);
+  }
+}
+function synthImage(i, t0) {
+  const v = i % SYNTH_VARIANTS;
+  const imageId = `img_syn${String(i).padStart(7, '0')}`;
+  const created = t0 - i * 60_000;
+  const params = { prompt: `${SEED_PROMPTS[i % SEED_PROMPTS.length]} #${i}`, model: i % 5 === 0 ? 'dall-e-2' : 'local-sketch', width: 1024, height: 1024 };
+  return {
+    id: imageId, owner_id: user.id, set_id: `set_syn${Math.floor(i / 4)}`, job_id: `job_syn${i}`, visibility: 'private', mime: 'image/png',
+    width: 512, height: 512, bytes: synthThumbs[v].length, sha256: '0'.repeat(64), thumb_sha256: '0'.repeat(64),
+    placeholder: synthPlaceholders[v], url: `/media/syn/${v}/${imageId}.png`, thumb_url: SHARED_THUMBS ? `/media/syn/${v}/shared.png` : `/media/syn/${v}/${imageId}-thumb.png`,
+    record: {
+      provider: params.model === 'dall-e-2' ? 'openai' : 'local', model: params.model, params, seed: i, cost: 0, attempts: 1,
+      timings: { queued_at: created - 2000, started_at: created - 1800, finished_at: created, provider_ms: 1700, processing_ms: 40 },
+      retried_errors: [], set_id: `set_syn${Math.floor(i / 4)}`, job_id: `job_syn${i}`, index: i % 4,
+    },
+    created_at: created,
+  };
+}
 
 // ---- generation simulation ------------------------------------------------------------------------
 function validate(req) {
@@ -257,6 +333,12 @@ const SEED_PROMPTS = [
   }
 }
 
+if (SYNTHETIC > 0) {
+  const t0 = Date.now() - (SEED_COUNT + 1) * 3600_000;
+  for (let i = 0; i < SYNTHETIC; i++) { const img = synthImage(i, t0); images.set(img.id, img); }
+  sorted = null;
+}
+
 // ---- operations ------------------------------------------------------------------------------------
 const byNewest = (a, b) => b.created_at - a.created_at;
 function getJob(jobId) { const j = jobs.get(jobId); if (!j) throw new ApiErr(404, 'not_found', 'job not found'); return j; }
@@ -293,7 +375,13 @@ const ops = {
   'sets.list': ({ before, limit = 30 }) => page([...sets.values()], before, limit, 'sets'),
   'images.get': ({ image_id }) => { const i = images.get(image_id); if (!i) throw new ApiErr(404, 'not_found', 'image not found'); return pub(i); },
   'images.list': ({ model, text, from, to, set_id, before, limit = 60 }) => {
-    let list = [...images.values()];
+    if (!model && !text && from === undefined && to === undefined && !set_id) {
+      const all = imagesNewestFirst();
+      const start = before ? (position.get(before) ?? -1) + 1 : 0;
+      const items = all.slice(start, start + limit).map(pub);
+      return { images: items, ...(start + limit < all.length && items.length ? { next: items[items.length - 1].id } : {}) };
+    }
+    let list = imagesNewestFirst();
     if (model) list = list.filter((i) => i.record.model === model);
     if (text) list = list.filter((i) => i.record.params.prompt.toLowerCase().includes(String(text).toLowerCase()));
     if (from !== undefined) list = list.filter((i) => i.created_at >= from);
@@ -303,7 +391,7 @@ const ops = {
     out.images = out.images.map(pub);
     return out;
   },
-  'images.delete': ({ image_ids }) => ({ deleted: (image_ids ?? []).filter((iid) => images.delete(iid)) }),
+  'images.delete': ({ image_ids }) => { sorted = null; return { deleted: (image_ids ?? []).filter((iid) => images.delete(iid)) }; },
   'ledger.list': ({ limit = 50 }) => ({ entries: ledger.slice(0, limit), balance }),
 };
 
@@ -332,7 +420,7 @@ const server = http.createServer(async (req, res) => {
     if (!fn) return send(res, 404, { error: { code: 'unknown_operation', message: `unknown operation '${op[1]}'` } });
     try {
       const input = raw ? JSON.parse(raw) : {};
-      await new Promise((r) => setTimeout(r, 60 + Math.random() * 120)); // a little latency
+      await new Promise((r) => setTimeout(r, LATENCY ?? 60 + Math.random() * 120)); // a little latency
       return send(res, 200, fn(input));
     } catch (e) {
       if (e instanceof ApiErr) return send(res, e.status, { error: { code: e.code, message: e.message } });
@@ -340,6 +428,12 @@ const server = http.createServer(async (req, res) => {
       console.error(e);
       return send(res, 500, { error: { code: 'internal', message: 'internal error; see the server log' } });
     }
+  }
+  // Each synthetic image has its own URL (so the browser loads and decodes each), served from shared bytes.
+  const syn = url.pathname.match(/^\/media\/syn\/(\d+)\/[a-z0-9_-]+\.png$/);
+  if (syn && synthThumbs[Number(syn[1])]) {
+    res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000, immutable' });
+    return res.end(synthThumbs[Number(syn[1])]);
   }
   const media = url.pathname.match(/^\/media\/([a-z0-9_]+)\/(original|thumb)\.svg$/);
   if (media) {

@@ -8,6 +8,7 @@ import { Layout } from './components/Layout';
 import { CreatePage } from './pages/CreatePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PageSpinner } from './components/ui';
+import { usePrefetchLibrary } from './api/hooks';
 
 // The create page is in the main chunk; the other pages load on first visit.
 const SetPage = lazy(() => import('./pages/SetPage').then((m) => ({ default: m.SetPage })));
@@ -17,6 +18,16 @@ const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ de
 
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<PageSpinner />}>{children}</Suspense>;
+}
+
+/** The Library route: its first page of images loads alongside the page's code, not after it. */
+function Library() {
+  usePrefetchLibrary();
+  return (
+    <Page>
+      <LibraryPage />
+    </Page>
+  );
 }
 
 export function makeQueryClient(): QueryClient {
@@ -38,7 +49,7 @@ export function AppRoutes() {
       <Route element={<Layout />}>
         <Route index element={<CreatePage />} />
         <Route path="sets/:id" element={<Page><SetPage /></Page>} />
-        <Route path="library" element={<Page><LibraryPage /></Page>} />
+        <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="*" element={<NotFoundPage />} />

@@ -2,17 +2,19 @@
 
 import { createContext, useContext, useEffect, useState } from 'react';
 import {
+  infiniteQueryOptions,
   useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
+  type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
 import { useClient } from './context';
-import type { ConnectionStatus } from './client';
+import type { ApiClient, ConnectionStatus } from './client';
 import { applyEvent, applyJobs, isFinal, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
-import type { GenerationRequest, Image, ImagesQuery, Job } from './types';
+import type { GenerationRequest, Image, ImagesOutput, ImagesQuery, Job } from './types';
 
 export function useCatalogue() {
   const client = useClient();
@@ -65,35 +67,60 @@ export function useSet(setId: string | undefined) {
   });
 }
 
+/** An image already held by a loaded Library page, so opening it from the grid needs no request. Library
+ * pages are not copied into per-image queries: with 100,000 images loaded that would be 100,000 queries. */
+function cachedImage(qc: QueryClient, imageId: string): Image | undefined {
+  for (const [, data] of qc.getQueriesData<InfiniteData<ImagesOutput>>({ queryKey: keys.imagesAll })) {
+    for (const page of data?.pages ?? []) {
+      const hit = page.images.find((i) => i.id === imageId);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
 export function useImage(imageId: string | undefined) {
   const client = useClient();
+  const qc = useQueryClient();
   return useQuery({
     queryKey: keys.image(imageId ?? ''),
     queryFn: () => client.call('images.get', { image_id: imageId ?? '' }),
+    initialData: () => (imageId ? cachedImage(qc, imageId) : undefined),
     enabled: !!imageId,
     staleTime: Infinity, // images are immutable
   });
 }
 
 export const PAGE_SIZE = 60;
+/** The server's largest page (`MAX_PAGE` in the core's operations). */
+export const NEXT_PAGE_SIZE = 200;
+
+function imagesQuery(client: ApiClient, filters: Omit<ImagesQuery, 'before' | 'limit'>) {
+  return infiniteQueryOptions({
+    queryKey: keys.images(filters),
+    queryFn: ({ pageParam }) =>
+      client.call('images.list', {
+        ...filters,
+        // A small first page paints quickly; later pages use the server's largest page.
+        limit: pageParam ? NEXT_PAGE_SIZE : PAGE_SIZE,
+        ...(pageParam ? { before: pageParam } : {}),
+      }),
+    initialPageParam: '',
+    getNextPageParam: (last: ImagesOutput) => last.next ?? undefined,
+  });
+}
 
 export function useImages(filters: Omit<ImagesQuery, 'before' | 'limit'>) {
+  return useInfiniteQuery(imagesQuery(useClient(), filters));
+}
+
+/** Starts loading the unfiltered library while the Library page's code is still on its way. */
+export function usePrefetchLibrary() {
   const client = useClient();
   const qc = useQueryClient();
-  return useInfiniteQuery({
-    queryKey: keys.images(filters),
-    queryFn: async ({ pageParam }) => {
-      const page = await client.call('images.list', {
-        ...filters,
-        limit: PAGE_SIZE,
-        ...(pageParam ? { before: pageParam } : {}),
-      });
-      seedImages(qc, page.images);
-      return page;
-    },
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  useEffect(() => {
+    void qc.prefetchInfiniteQuery(imagesQuery(client, {}));
+  }, [client, qc]);
 }
 
 export function useLedger(enabled: boolean) {

@@ -1,8 +1,27 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { cn } from '../lib/format';
 import type { Image } from '../api/types';
 
-/** A thumbnail (or the original, with `full`) over its blurred placeholder until it loads. */
+/** Whether an <img> already holds its picture when it mounts (from the memory cache): then it is shown at
+ * once, with no placeholder and no fade. Scrolling back over the library mounts many such tiles. */
+function useLoaded() {
+  const ref = useRef<HTMLImageElement>(null);
+  const [state, setState] = useState<'loading' | 'cached' | 'loaded'>('loading');
+  useLayoutEffect(() => {
+    const img = ref.current;
+    if (img?.complete && img.naturalWidth > 0) setState('cached');
+  }, []);
+  return {
+    ref,
+    loaded: state !== 'loading',
+    // Fade in only what actually loaded after mounting.
+    fade: state === 'cached' ? '' : 'transition-opacity duration-300',
+    onLoad: () => setState((s) => (s === 'loading' ? 'loaded' : s)),
+  };
+}
+
+/** A thumbnail (or the original, with `full`) over its placeholder until it loads. The placeholder is the
+ * server's already-blurred 16 px image, scaled up; no CSS blur filter, which is costly across a grid. */
 export function Thumb({
   image,
   full = false,
@@ -16,26 +35,23 @@ export function Thumb({
   imgClassName?: string;
   alt?: string;
 }) {
-  const [loaded, setLoaded] = useState(false);
+  const { ref, loaded, fade, onLoad } = useLoaded();
   return (
     <div className={cn('relative overflow-hidden bg-surface-2', className)}>
       {image.placeholder && !loaded && (
-        <img
-          src={image.placeholder}
-          alt=""
-          aria-hidden
-          className="absolute inset-0 h-full w-full scale-110 object-cover blur-xl"
-        />
+        <img src={image.placeholder} alt="" aria-hidden className="absolute inset-0 h-full w-full object-cover" />
       )}
       <img
+        ref={ref}
         src={full ? image.url : image.thumb_url}
         alt={alt ?? image.record.params.prompt}
         loading="lazy"
         decoding="async"
         draggable={false}
-        onLoad={() => setLoaded(true)}
+        onLoad={onLoad}
         className={cn(
-          'relative h-full w-full transition-opacity duration-300',
+          'relative h-full w-full',
+          fade,
           full ? 'object-contain' : 'object-cover',
           loaded ? 'opacity-100' : 'opacity-0',
           imgClassName,
@@ -47,20 +63,22 @@ export function Thumb({
 
 /** The original at its own aspect ratio, fitted into the viewport, over its blurred placeholder. */
 export function FullImage({ image, className }: { image: Image; className?: string }) {
-  const [loaded, setLoaded] = useState(false);
+  const { ref, loaded, fade, onLoad } = useLoaded();
   return (
     <div className={cn('relative inline-block max-w-full overflow-hidden rounded-lg', className)}>
       {image.placeholder && !loaded && (
         <img src={image.placeholder} alt="" aria-hidden className="absolute inset-0 h-full w-full scale-110 object-cover blur-2xl" />
       )}
       <img
+        ref={ref}
         src={image.url}
         alt={image.record.params.prompt}
         width={image.width}
         height={image.height}
-        onLoad={() => setLoaded(true)}
+        onLoad={onLoad}
         className={cn(
-          'relative block h-auto max-h-[calc(100vh-9rem)] w-auto max-w-full transition-opacity duration-300',
+          'relative block h-auto max-h-[calc(100vh-9rem)] w-auto max-w-full',
+          fade,
           loaded ? 'opacity-100' : 'opacity-0',
         )}
       />

@@ -27,8 +27,10 @@ export function formatRelative(ms: number, now = Date.now()): string {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  // Round once, then split, so 3599.7 s reads "60 min 0 s" and never "59 min 60 s".
+  const total = Math.round(s);
+  return `${Math.floor(total / 60)} min ${total % 60} s`;
 }
 
 export function formatBytes(n: number): string {

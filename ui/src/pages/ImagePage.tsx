@@ -106,8 +106,8 @@ export function ImagePage() {
               </Link>
             </p>
           )}
-          <div className="mt-4 grid grid-cols-3 gap-2">
-            <Link to={`/?remix=${img.id}`} className="btn-primary">
+          <div className="mt-4 grid grid-cols-2 gap-2">
+            <Link to={`/?remix=${img.id}`} className="btn-primary col-span-2">
               <Shuffle className="h-4 w-4" aria-hidden /> Remix
             </Link>
             <a href={img.url} download={`pixel-${img.id}.${ext}`} className="btn-secondary">

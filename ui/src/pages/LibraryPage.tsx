@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Check, ImageOff, Search, Trash2, X } from 'lucide-react';
 import { useCatalogue, useDeleteImages, useImages } from '../api/hooks';
@@ -75,6 +75,13 @@ export function LibraryPage() {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const renderCell = useCallback(
+    (image: Image) => (
+      <LibraryTile image={image} selected={selected.has(image.id)} selecting={selecting} onToggle={toggle} />
+    ),
+    [selected, selecting, toggle],
+  );
+
   const clearFilters = () => {
     setText('');
     setModel('');
@@ -100,11 +107,11 @@ export function LibraryPage() {
             onChange={(e) => setText(e.target.value)}
           />
         </div>
-        <div>
+        <div className="w-full sm:w-auto">
           <label htmlFor="lib-model" className="sr-only">
             Model
           </label>
-          <select id="lib-model" className="input w-44" value={model} onChange={(e) => setModel(e.target.value)}>
+          <select id="lib-model" className="input w-full sm:w-44" value={model} onChange={(e) => setModel(e.target.value)}>
             <option value="">All models</option>
             {catalogue.data?.models.map((m) => (
               <option key={m.id} value={m.id}>
@@ -113,18 +120,18 @@ export function LibraryPage() {
             ))}
           </select>
         </div>
-        <div className="flex items-center gap-1.5">
+        <div className="flex w-full items-center gap-1.5 sm:w-auto">
           <label htmlFor="lib-from" className="sr-only">
             From date
           </label>
-          <input id="lib-from" type="date" className="input w-36" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
+          <input id="lib-from" type="date" className="input min-w-0 flex-1 sm:w-36 sm:flex-none" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
           <span className="text-fg-subtle" aria-hidden>
             –
           </span>
           <label htmlFor="lib-to" className="sr-only">
             To date
           </label>
-          <input id="lib-to" type="date" className="input w-36" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+          <input id="lib-to" type="date" className="input min-w-0 flex-1 sm:w-36 sm:flex-none" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
         </div>
         {(filtered || text) && (
           <button type="button" className="btn-ghost" onClick={clearFilters}>
@@ -185,14 +192,13 @@ export function LibraryPage() {
         <>
           <VirtualGrid
             items={all}
-            getKey={(i) => i.id}
+            getKey={imageKey}
             onNearEnd={onNearEnd}
-            renderCell={(image) => (
-              <LibraryTile image={image} selected={selected.has(image.id)} selecting={selecting} onToggle={toggle} />
-            )}
+            renderCell={renderCell}
+            renderLite={renderLiteTile}
           />
           <div className="flex h-16 items-center justify-center text-xs text-fg-subtle">
-            {isFetchingNextPage ? <Spinner label="Loading more" /> : !hasNextPage && `${all.length} images`}
+            {isFetchingNextPage ? <Spinner label="Loading more" /> : !hasNextPage && `${all.length.toLocaleString('en-US')} ${all.length === 1 ? 'image' : 'images'}`}
           </div>
         </>
       )}
@@ -219,7 +225,11 @@ export function LibraryPage() {
   );
 }
 
-function LibraryTile({
+const imageKey = (image: Image) => image.id;
+const renderLiteTile = () => <div className="h-full rounded-xl bg-surface-2" />;
+
+/** Memoised so that loading another page or selecting one tile re-renders only the tiles that changed. */
+const LibraryTile = memo(function LibraryTile({
   image,
   selected,
   selecting,
@@ -262,7 +272,7 @@ function LibraryTile({
           'absolute left-2 top-2 flex h-6 w-6 items-center justify-center rounded-md border transition-opacity',
           selected
             ? 'border-accent bg-accent text-white opacity-100'
-            : 'border-white/70 bg-black/30 text-transparent opacity-0 backdrop-blur group-hover:opacity-100 focus-visible:opacity-100',
+            : 'border-white/70 bg-black/40 text-transparent opacity-0 group-hover:opacity-100 focus-visible:opacity-100',
           selecting && 'opacity-100',
         )}
       >
@@ -270,4 +280,4 @@ function LibraryTile({
       </button>
     </div>
   );
-}
+});
