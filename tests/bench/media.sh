@@ -25,5 +25,5 @@ PY
 python3 - "$rust_ms" "$sharp_json" <<'PY'
 import json, sys
 rust = float(sys.argv[1]); sharp = json.loads(sys.argv[2])["mean_ms"]
-print(f"media pipeline 1024x1024 PNG -> 512 WebP + 16 px placeholder: rust {rust:.1} ms, sharp {sharp:.1} ms, ratio {rust / sharp:.2}x (aim <= 0.6x)")
+print(f"media pipeline 1024x1024 PNG -> 512 WebP + 16 px placeholder: rust {rust:.1f} ms, sharp {sharp:.1f} ms, ratio {rust / sharp:.2f}x (aim <= 0.6x)")
 PY

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::catalogue::Catalogue;
 use crate::domain::{Caller, Role, User};
@@ -32,6 +32,8 @@ pub struct AppConfig {
     pub retry_max: Duration,
     /// Longest a single provider call may take before it counts as a timeout.
     pub provider_timeout: Duration,
+    /// Per-provider limits on jobs running at once, overriding each provider's own default.
+    pub provider_concurrency: HashMap<String, usize>,
     /// How often idle workers look for jobs enqueued by other nodes.
     pub poll_interval: Duration,
 }
@@ -48,6 +50,7 @@ impl Default for AppConfig {
             retry_max: Duration::from_secs(60),
             provider_timeout: Duration::from_secs(180),
             poll_interval: Duration::from_secs(1),
+            provider_concurrency: HashMap::new(),
         }
     }
 }
@@ -66,6 +69,8 @@ pub struct Inner {
     /// Cancel signals for jobs running on this node.
     pub running: Mutex<HashMap<String, watch::Sender<bool>>>,
     pub metrics: crate::runner::Metrics,
+    /// One semaphore per provider: its concurrency limit on this node.
+    pub limits: HashMap<String, Arc<Semaphore>>,
 }
 
 /// The parts an [`App`] is made of.
@@ -96,10 +101,22 @@ pub const LOCAL_OWNER_ID: &str = "local-owner";
 
 impl App {
     pub fn new(parts: AppParts) -> App {
-        let providers = parts
+        let providers: HashMap<String, Arc<dyn Provider>> = parts
             .providers
             .into_iter()
             .map(|p| (p.id().to_string(), p))
+            .collect();
+        let limits = providers
+            .iter()
+            .map(|(id, p)| {
+                let limit = parts
+                    .config
+                    .provider_concurrency
+                    .get(id)
+                    .copied()
+                    .unwrap_or_else(|| p.max_concurrency());
+                (id.clone(), Arc::new(Semaphore::new(limit.max(1))))
+            })
             .collect();
         App(Arc::new(Inner {
             config: parts.config,
@@ -113,6 +130,7 @@ impl App {
             job_ready: Notify::new(),
             running: Mutex::new(HashMap::new()),
             metrics: crate::runner::Metrics::default(),
+            limits,
         }))
     }
 

@@ -315,6 +315,59 @@ fn ideogram_model(id: &str, name: &str, description: &str, credits: i64, speed: 
     }
 }
 
+/// An engine on the user's own hardware: free (credits 0), any size its models take.
+// Positional like `diffusion_model`: each call reads as one row of the catalogue.
+#[allow(clippy::too_many_arguments)]
+fn local_engine_model(
+    id: &str,
+    provider: &str,
+    name: &str,
+    description: &str,
+    multiple_of: u32,
+    negative_prompt: bool,
+    seed: bool,
+    tunable: bool,
+) -> Model {
+    Model {
+        id: id.into(),
+        provider: provider.into(),
+        name: name.into(),
+        description: description.into(),
+        offline: false,
+        credits: 0,
+        speed: Speed::Medium,
+        sizes: SizeRule::Range {
+            min: 256,
+            max: 2048,
+            multiple_of,
+            presets: vec![
+                preset("Square 1:1", 1024, 1024),
+                preset("Landscape 3:2", 1216, 832),
+                preset("Portrait 2:3", 832, 1216),
+                preset("Wide 16:9", 1344, 768),
+                preset("Tall 9:16", 768, 1344),
+                preset("Small 512", 512, 512),
+            ],
+        },
+        default_size: preset("Square 1:1", 1024, 1024),
+        max_images: MAX_IMAGES_PER_REQUEST,
+        negative_prompt,
+        seed,
+        steps: tunable.then_some(IntRange {
+            min: 10,
+            max: 50,
+            default: 20,
+        }),
+        cfg: tunable.then_some(FloatRange {
+            min: 1.0,
+            max: 30.0,
+            default: 7.0,
+        }),
+        qualities: vec![],
+        styles: vec![],
+    }
+}
+
 /// The catalogue of models this build can run.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -622,6 +675,103 @@ impl Catalogue {
                 true,
                 Some(IntRange { min: 10, max: 50, default: 30 }),
                 Some(FloatRange { min: 1.0, max: 20.0, default: 7.0 }),
+            ),
+            // SDXL Lightning is distilled to a fixed step count (FAL offers 1, 2, 4 or 8; it runs 4)
+            // and takes no guidance or negative prompt: nothing of that is adjustable.
+            diffusion_model(
+                "fal-sdxl-lightning",
+                "fal",
+                "SDXL Lightning (FAL)",
+                "ByteDance's few-step SDXL on FAL: an image in about a second.",
+                1,
+                Speed::Fast,
+                xl_sizes(512, 1536),
+                preset("Square 1:1", 1024, 1024),
+                false,
+                None,
+                None,
+            ),
+            // Steps are Stable Cascade's first (prior) stage, which FAL allows 4–40.
+            diffusion_model(
+                "fal-stable-cascade",
+                "fal",
+                "Stable Cascade (FAL)",
+                "Stability's Würstchen-based model on FAL: detailed images from a tiny latent space.",
+                2,
+                Speed::Medium,
+                xl_sizes(512, 1536),
+                preset("Square 1:1", 1024, 1024),
+                true,
+                Some(IntRange { min: 10, max: 40, default: 20 }),
+                Some(FloatRange { min: 1.0, max: 20.0, default: 4.0 }),
+            ),
+            diffusion_model(
+                "replicate-playground-v2.5",
+                "replicate",
+                "Playground v2.5 (Replicate)",
+                "Playground's aesthetic SDXL-class model, on Replicate.",
+                2,
+                Speed::Medium,
+                xl_sizes(256, 1536),
+                preset("Square 1:1", 1024, 1024),
+                true,
+                Some(IntRange { min: 10, max: 50, default: 25 }),
+                Some(FloatRange { min: 1.0, max: 20.0, default: 3.0 }),
+            ),
+            // Kandinsky on Replicate takes only listed widths and heights, and no guidance scale.
+            diffusion_model(
+                "replicate-kandinsky-2.2",
+                "replicate",
+                "Kandinsky 2.2 (Replicate)",
+                "Sber AI's multilingual diffusion model, on Replicate.",
+                2,
+                Speed::Medium,
+                SizeRule::Fixed {
+                    sizes: vec![
+                        preset("Square 1:1", 1024, 1024),
+                        preset("Square 768", 768, 768),
+                        preset("Square 512", 512, 512),
+                        preset("Landscape 4:3", 1024, 768),
+                        preset("Portrait 3:4", 768, 1024),
+                        preset("Wide 5:3", 1280, 768),
+                        preset("Tall 3:5", 768, 1280),
+                    ],
+                },
+                preset("Square 1:1", 1024, 1024),
+                true,
+                Some(IntRange { min: 10, max: 50, default: 50 }),
+                None,
+            ),
+            local_engine_model(
+                "a1111",
+                "a1111",
+                "AUTOMATIC1111 (your machine)",
+                "Whatever checkpoint your AUTOMATIC1111 web UI has loaded, on your own GPU.",
+                8,
+                true,
+                true,
+                true,
+            ),
+            local_engine_model(
+                "comfyui",
+                "comfyui",
+                "ComfyUI (your machine)",
+                "A txt2img workflow (built in, or your own template) on your ComfyUI.",
+                8,
+                true,
+                true,
+                true,
+            ),
+            // The OpenAI images API has no seed, negative prompt, steps or CFG to pass on.
+            local_engine_model(
+                "openai-compatible",
+                "openai-compatible",
+                "OpenAI-compatible server (yours)",
+                "The image model of your own OpenAI-compatible server (LocalAI and others).",
+                64,
+                false,
+                false,
+                false,
             ),
         ];
         Self { models }
@@ -989,6 +1139,13 @@ mod tests {
             ("FLUX.1-schnell", "huggingface", 2),
             ("Juggernaut-XL-v9", "huggingface", 2),
             ("NeverEnding-Dream", "huggingface", 2),
+            ("fal-sdxl-lightning", "fal", 1),
+            ("fal-stable-cascade", "fal", 2),
+            ("replicate-playground-v2.5", "replicate", 2),
+            ("replicate-kandinsky-2.2", "replicate", 2),
+            ("a1111", "a1111", 0),
+            ("openai-compatible", "openai-compatible", 0),
+            ("comfyui", "comfyui", 0),
         ];
         for (id, provider, credits) in prices {
             let m = c.get(id).expect(id);

@@ -76,12 +76,14 @@ pub trait Store: Send + Sync {
     async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>>;
 
     async fn submit(&self, sub: &NewSubmission) -> Result<()>;
-    /// Claims the next runnable job with a lease, or returns None.
+    /// Claims the next runnable job with a lease, skipping providers that are at their concurrency
+    /// limit, or returns None.
     async fn claim_job(
         &self,
         worker: &str,
         now: Millis,
         lease_until: Millis,
+        exclude_providers: &[String],
     ) -> Result<Option<Job>>;
     /// Extends the lease; returns false if the worker lost it; also reports a cancel request.
     async fn renew_lease(
@@ -172,6 +174,8 @@ pub struct ProcessedMedia {
 /// Decodes an image and makes its thumbnail and placeholder (CPU work; run on a blocking thread).
 pub trait MediaProcessor: Send + Sync {
     fn process(&self, bytes: &[u8]) -> Result<ProcessedMedia>;
+    /// The generation record another tool embedded in a PNG, if any.
+    fn read_record(&self, bytes: &[u8]) -> Result<Option<crate::ops::ImportedRecord>>;
 }
 
 /// What a provider is asked to make: one image.
@@ -235,6 +239,10 @@ pub trait Provider: Send + Sync {
     fn id(&self) -> &'static str;
     fn name(&self) -> &'static str;
     fn configured(&self) -> bool;
+    /// How many of this provider's jobs may run at once on one node (its API's rate limits, one GPU).
+    fn max_concurrency(&self) -> usize {
+        4
+    }
     /// Makes one image. Sync providers return at once; async ones submit, report the handle, and poll.
     async fn generate(
         &self,

@@ -184,6 +184,12 @@ impl Registry {
             |a, c, i| async move { ops::images_delete(&a, &c, i).await },
         );
         r.add(
+            "records.import",
+            Write,
+            "Read the generation record of a PNG made by AUTOMATIC1111, ComfyUI or InvokeAI",
+            |a, c, i| async move { ops::records_import(&a, &c, i).await },
+        );
+        r.add(
             "ledger.list",
             Read,
             "The caller's credit ledger and balance",

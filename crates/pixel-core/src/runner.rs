@@ -116,9 +116,36 @@ async fn worker_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) 
         }
         let now = app.clock.now_ms();
         let lease_until = now + app.config.lease.as_millis() as i64;
-        match app.store.claim_job(&worker, now, lease_until).await {
-            Ok(Some(job)) => run_job(&app, &worker, job).await,
+        // Take a slot of every provider that has one before claiming, and claim only among those:
+        // a job is never marked running while its provider is at its limit. The slots not needed are
+        // given back right after the claim.
+        let mut slots = Vec::new();
+        let mut saturated = Vec::new();
+        for (id, limit) in &app.limits {
+            match limit.clone().try_acquire_owned() {
+                Ok(permit) => slots.push((id.clone(), permit)),
+                Err(_) => saturated.push(id.clone()),
+            }
+        }
+        match app
+            .store
+            .claim_job(&worker, now, lease_until, &saturated)
+            .await
+        {
+            Ok(Some(job)) => {
+                let permit = slots
+                    .iter()
+                    .position(|(id, _)| *id == job.provider)
+                    .map(|i| slots.swap_remove(i).1);
+                drop(slots);
+                // Slots this worker held briefly may have made another worker skip a provider.
+                app.job_ready.notify_one();
+                run_job(&app, &worker, job).await;
+                drop(permit);
+                app.job_ready.notify_one();
+            }
             Ok(None) => {
+                drop(slots);
                 tokio::select! {
                     _ = app.job_ready.notified() => {}
                     _ = tokio::time::sleep(app.config.poll_interval) => {}

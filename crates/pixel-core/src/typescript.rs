@@ -57,6 +57,9 @@ pub fn api_types() -> String {
         DeleteImages,
         DeleteOutput,
         LedgerQuery,
+        ImportRequest,
+        ImportedRecord,
+        ImportOutput,
         LedgerOutput,
     ];
     let mut out = String::from(

@@ -2,6 +2,7 @@
 
 pub mod blobs;
 pub mod media;
+pub mod metadata;
 
 pub use blobs::LocalBlobStore;
 pub use media::ImagePipeline;

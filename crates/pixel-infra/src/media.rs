@@ -75,6 +75,10 @@ fn encode_webp(pixels: &[u8], w: u32, h: u32, channels: u8, quality: f32) -> Vec
 }
 
 impl MediaProcessor for ImagePipeline {
+    fn read_record(&self, bytes: &[u8]) -> Result<Option<pixel_core::ops::ImportedRecord>> {
+        crate::metadata::read_record(bytes)
+    }
+
     fn process(&self, bytes: &[u8]) -> Result<ProcessedMedia> {
         let format = image::guess_format(bytes).map_err(bad_image)?;
         let mime = format.to_mime_type().to_string();

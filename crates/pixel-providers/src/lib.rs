@@ -1,12 +1,19 @@
-//! Pixel Studio providers: the built-in offline renderer and HTTP clients of image APIs, each behind the
-//! core's `Provider` trait. Base URLs are configuration, so tests point them at loopback fakes.
+//! Pixel Studio providers: the built-in offline renderer, HTTP clients of image APIs and local engines
+//! (AUTOMATIC1111, ComfyUI, OpenAI-compatible servers), each behind the core's `Provider` trait. Base
+//! URLs are configuration, so tests point them at loopback fakes.
 
+pub mod a1111;
 pub mod bfl;
+pub mod comfyui;
+pub mod fal;
 pub mod http;
 pub mod huggingface;
 pub mod ideogram;
 pub mod offline;
 pub mod openai;
+pub mod openai_compat;
+pub mod remote;
+pub mod replicate;
 pub mod stability;
 pub mod together;
 
@@ -29,9 +36,24 @@ pub struct ProvidersConfig {
     pub together_base_url: String,
     pub huggingface_api_key: Option<String>,
     pub huggingface_base_url: String,
+    pub fal_api_key: Option<String>,
+    pub fal_base_url: String,
+    pub replicate_api_token: Option<String>,
+    pub replicate_base_url: String,
+    /// AUTOMATIC1111's URL (`A1111_URL`) and optional `user:pass` (`A1111_AUTH`).
+    pub a1111_url: Option<String>,
+    pub a1111_auth: Option<String>,
+    /// An OpenAI-compatible images server: base URL, optional key, model name.
+    pub openai_compat_base_url: Option<String>,
+    pub openai_compat_api_key: Option<String>,
+    pub openai_compat_model: Option<String>,
+    /// ComfyUI's URL, optional checkpoint for the built-in workflow, optional template path.
+    pub comfyui_url: Option<String>,
+    pub comfyui_checkpoint: Option<String>,
+    pub comfyui_template: Option<String>,
     /// Longest one HTTP request to a provider may take.
     pub http_timeout: Duration,
-    /// How asynchronous providers (Black Forest Labs) poll their tasks.
+    /// How asynchronous providers (Black Forest Labs, FAL, Replicate) poll their tasks.
     pub polling: bfl::Polling,
 }
 
@@ -50,6 +72,18 @@ impl Default for ProvidersConfig {
             together_base_url: together::DEFAULT_BASE_URL.to_string(),
             huggingface_api_key: None,
             huggingface_base_url: huggingface::DEFAULT_BASE_URL.to_string(),
+            fal_api_key: None,
+            fal_base_url: fal::DEFAULT_BASE_URL.to_string(),
+            replicate_api_token: None,
+            replicate_base_url: replicate::DEFAULT_BASE_URL.to_string(),
+            a1111_url: None,
+            a1111_auth: None,
+            openai_compat_base_url: None,
+            openai_compat_api_key: None,
+            openai_compat_model: None,
+            comfyui_url: None,
+            comfyui_checkpoint: None,
+            comfyui_template: None,
             http_timeout: Duration::from_secs(120),
             polling: bfl::Polling::default(),
         }
@@ -90,6 +124,37 @@ pub fn build(config: &ProvidersConfig) -> Vec<Arc<dyn Provider>> {
             config.huggingface_api_key.clone(),
             &config.huggingface_base_url,
             config.http_timeout,
+        )),
+        Arc::new(fal::Fal::new(
+            config.fal_api_key.clone(),
+            &config.fal_base_url,
+            config.http_timeout,
+            config.polling,
+        )),
+        Arc::new(replicate::Replicate::new(
+            config.replicate_api_token.clone(),
+            &config.replicate_base_url,
+            config.http_timeout,
+            config.polling,
+        )),
+        Arc::new(a1111::A1111::new(
+            config.a1111_url.clone(),
+            config.a1111_auth.clone(),
+            config.http_timeout,
+            config.polling.interval,
+        )),
+        Arc::new(openai_compat::OpenAiCompat::new(
+            config.openai_compat_base_url.clone(),
+            config.openai_compat_api_key.clone(),
+            config.openai_compat_model.clone(),
+            config.http_timeout,
+        )),
+        Arc::new(comfyui::ComfyUi::new(
+            config.comfyui_url.clone(),
+            config.comfyui_checkpoint.clone(),
+            config.comfyui_template.clone(),
+            config.http_timeout,
+            config.polling,
         )),
     ]
 }

@@ -417,6 +417,12 @@ impl Provider for OfflineRenderer {
     fn configured(&self) -> bool {
         true
     }
+    /// CPU-bound: more renders at once than cores only adds latency.
+    fn max_concurrency(&self) -> usize {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    }
 
     async fn generate(
         &self,

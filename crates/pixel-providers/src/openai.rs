@@ -30,29 +30,30 @@ pub struct ImagesRequest {
     pub response_format: Option<String>,
 }
 
+// The response and error shapes are shared with `openai_compat` (OpenAI-compatible servers).
 #[derive(Debug, Deserialize)]
-struct ImagesResponse {
-    data: Vec<ImageData>,
+pub(crate) struct ImagesResponse {
+    pub(crate) data: Vec<ImageData>,
 }
 
 #[derive(Debug, Deserialize)]
-struct ImageData {
-    b64_json: Option<String>,
-    url: Option<String>,
-    revised_prompt: Option<String>,
+pub(crate) struct ImageData {
+    pub(crate) b64_json: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) revised_prompt: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
+pub(crate) struct ErrorBody {
+    pub(crate) error: ErrorDetail,
 }
 
 #[derive(Debug, Deserialize)]
-struct ErrorDetail {
-    message: Option<String>,
-    code: Option<String>,
+pub(crate) struct ErrorDetail {
+    pub(crate) message: Option<String>,
+    pub(crate) code: Option<String>,
     #[serde(rename = "type")]
-    kind: Option<String>,
+    pub(crate) kind: Option<String>,
 }
 
 /// Maps a catalogue request to OpenAI's legal values. `dall-e-3` runs on gpt-image-1 (the original

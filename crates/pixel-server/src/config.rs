@@ -21,6 +21,9 @@ pub struct Config {
     pub starting_credits: i64,
     /// `PIXEL_WORKERS`: concurrent generation jobs on this node.
     pub workers: usize,
+    /// `PIXEL_PROVIDER_CONCURRENCY`: per-provider limits, e.g. `openai=8,local=2` (defaults: each
+    /// provider's own, 4 for APIs and one per core for the offline renderer).
+    pub provider_concurrency: Vec<(String, usize)>,
     /// `PIXEL_PROVIDER_TIMEOUT_SECS`: longest one provider call may take.
     pub provider_timeout: Duration,
     /// `PIXEL_RETRY_BASE_MS`: first retry delay (doubles per attempt).
@@ -49,6 +52,25 @@ pub struct Config {
     /// `HUGGINGFACE_API_KEY`, `HUGGINGFACE_BASE_URL`.
     pub huggingface_api_key: Option<String>,
     pub huggingface_base_url: Option<String>,
+    /// `FAL_KEY`, `FAL_BASE_URL`.
+    pub fal_api_key: Option<String>,
+    pub fal_base_url: Option<String>,
+    /// `REPLICATE_API_TOKEN`, `REPLICATE_BASE_URL`.
+    pub replicate_api_token: Option<String>,
+    pub replicate_base_url: Option<String>,
+    /// `A1111_URL` (AUTOMATIC1111 started with `--api`), `A1111_AUTH` (`user:pass`, optional).
+    pub a1111_url: Option<String>,
+    pub a1111_auth: Option<String>,
+    /// `OPENAI_COMPAT_BASE_URL` (any OpenAI-compatible images server), `OPENAI_COMPAT_API_KEY`
+    /// (optional), `OPENAI_COMPAT_MODEL` (the model name the server knows).
+    pub openai_compat_base_url: Option<String>,
+    pub openai_compat_api_key: Option<String>,
+    pub openai_compat_model: Option<String>,
+    /// `COMFYUI_URL`, `COMFYUI_CHECKPOINT` (optional: the built-in workflow's checkpoint; default the
+    /// first one ComfyUI lists), `COMFYUI_TEMPLATE` (optional: a path to an API-format workflow).
+    pub comfyui_url: Option<String>,
+    pub comfyui_checkpoint: Option<String>,
+    pub comfyui_template: Option<String>,
     /// `PIXEL_POLL_INTERVAL_MS`: first delay between polls of an asynchronous provider's task (grows
     /// by half per poll up to 5 s).
     pub poll_interval: Duration,
@@ -68,6 +90,7 @@ struct FileConfig {
     charging: Option<bool>,
     starting_credits: Option<i64>,
     workers: Option<usize>,
+    provider_concurrency: Option<std::collections::BTreeMap<String, usize>>,
     provider_timeout_secs: Option<u64>,
     retry_base_ms: Option<u64>,
     max_attempts: Option<u32>,
@@ -85,6 +108,18 @@ struct FileConfig {
     together_base_url: Option<String>,
     huggingface_api_key: Option<String>,
     huggingface_base_url: Option<String>,
+    fal_api_key: Option<String>,
+    fal_base_url: Option<String>,
+    replicate_api_token: Option<String>,
+    replicate_base_url: Option<String>,
+    a1111_url: Option<String>,
+    a1111_auth: Option<String>,
+    openai_compat_base_url: Option<String>,
+    openai_compat_api_key: Option<String>,
+    openai_compat_model: Option<String>,
+    comfyui_url: Option<String>,
+    comfyui_checkpoint: Option<String>,
+    comfyui_template: Option<String>,
     poll_interval_ms: Option<u64>,
     log: Option<String>,
     log_format: Option<String>,
@@ -113,7 +148,8 @@ impl Default for Config {
             ui_dir: default_ui_dir(),
             charging: false,
             starting_credits: 5,
-            workers: 4,
+            workers: 8,
+            provider_concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(180),
             retry_base: Duration::from_secs(2),
             max_attempts: 3,
@@ -131,6 +167,18 @@ impl Default for Config {
             together_base_url: None,
             huggingface_api_key: None,
             huggingface_base_url: None,
+            fal_api_key: None,
+            fal_base_url: None,
+            replicate_api_token: None,
+            replicate_base_url: None,
+            a1111_url: None,
+            a1111_auth: None,
+            openai_compat_base_url: None,
+            openai_compat_api_key: None,
+            openai_compat_model: None,
+            comfyui_url: None,
+            comfyui_checkpoint: None,
+            comfyui_template: None,
             poll_interval: Duration::from_millis(500),
             log: "info".into(),
             log_json: false,
@@ -218,6 +266,9 @@ impl Config {
         if let Some(v) = f.workers {
             self.workers = v
         }
+        if let Some(v) = f.provider_concurrency {
+            self.provider_concurrency = v.into_iter().collect();
+        }
         if let Some(v) = f.provider_timeout_secs {
             self.provider_timeout = Duration::from_secs(v)
         }
@@ -250,6 +301,18 @@ impl Config {
             (f.together_base_url, &mut self.together_base_url),
             (f.huggingface_api_key, &mut self.huggingface_api_key),
             (f.huggingface_base_url, &mut self.huggingface_base_url),
+            (f.fal_api_key, &mut self.fal_api_key),
+            (f.fal_base_url, &mut self.fal_base_url),
+            (f.replicate_api_token, &mut self.replicate_api_token),
+            (f.replicate_base_url, &mut self.replicate_base_url),
+            (f.a1111_url, &mut self.a1111_url),
+            (f.a1111_auth, &mut self.a1111_auth),
+            (f.openai_compat_base_url, &mut self.openai_compat_base_url),
+            (f.openai_compat_api_key, &mut self.openai_compat_api_key),
+            (f.openai_compat_model, &mut self.openai_compat_model),
+            (f.comfyui_url, &mut self.comfyui_url),
+            (f.comfyui_checkpoint, &mut self.comfyui_checkpoint),
+            (f.comfyui_template, &mut self.comfyui_template),
         ] {
             if value.is_some() {
                 *slot = value
@@ -289,6 +352,22 @@ impl Config {
         if let Some(v) = get("PIXEL_WORKERS") {
             self.workers = parse_num("PIXEL_WORKERS", &v)?
         }
+        if let Some(v) = get("PIXEL_PROVIDER_CONCURRENCY") {
+            self.provider_concurrency = v
+                .split(',')
+                .filter(|pair| !pair.trim().is_empty())
+                .map(|pair| {
+                    let (id, n) = pair
+                        .split_once('=')
+                        .ok_or_else(|| ConfigError::Env("PIXEL_PROVIDER_CONCURRENCY", v.clone()))?;
+                    let n: usize = parse_num("PIXEL_PROVIDER_CONCURRENCY", n)?;
+                    if n == 0 {
+                        return Err(ConfigError::Env("PIXEL_PROVIDER_CONCURRENCY", v.clone()));
+                    }
+                    Ok((id.trim().to_string(), n))
+                })
+                .collect::<Result<_, _>>()?;
+        }
         if let Some(v) = get("PIXEL_PROVIDER_TIMEOUT_SECS") {
             self.provider_timeout =
                 Duration::from_secs_f64(parse_num("PIXEL_PROVIDER_TIMEOUT_SECS", &v)?)
@@ -322,6 +401,18 @@ impl Config {
             ("TOGETHER_BASE_URL", &mut self.together_base_url),
             ("HUGGINGFACE_API_KEY", &mut self.huggingface_api_key),
             ("HUGGINGFACE_BASE_URL", &mut self.huggingface_base_url),
+            ("FAL_KEY", &mut self.fal_api_key),
+            ("FAL_BASE_URL", &mut self.fal_base_url),
+            ("REPLICATE_API_TOKEN", &mut self.replicate_api_token),
+            ("REPLICATE_BASE_URL", &mut self.replicate_base_url),
+            ("A1111_URL", &mut self.a1111_url),
+            ("A1111_AUTH", &mut self.a1111_auth),
+            ("OPENAI_COMPAT_BASE_URL", &mut self.openai_compat_base_url),
+            ("OPENAI_COMPAT_API_KEY", &mut self.openai_compat_api_key),
+            ("OPENAI_COMPAT_MODEL", &mut self.openai_compat_model),
+            ("COMFYUI_URL", &mut self.comfyui_url),
+            ("COMFYUI_CHECKPOINT", &mut self.comfyui_checkpoint),
+            ("COMFYUI_TEMPLATE", &mut self.comfyui_template),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v)
@@ -371,11 +462,25 @@ mod tests {
             ("OPENAI_API_KEY", "sk-test"),
             ("BFL_API_KEY", "bfl-test"),
             ("STABILITY_BASE_URL", "http://127.0.0.1:9/stability"),
+            ("FAL_KEY", "fal-id:secret"),
+            ("REPLICATE_BASE_URL", "http://127.0.0.1:9/replicate"),
+            ("A1111_URL", "http://127.0.0.1:7860"),
         ]
         .into();
         let c = Config::load(Some(&file), &|k| vars.get(k).map(|v| v.to_string())).expect("load");
         assert_eq!(c.bind, "127.0.0.1:9000");
         assert_eq!(c.workers, 7);
+        let limits = Config::load(None, &|k| {
+            (k == "PIXEL_PROVIDER_CONCURRENCY").then(|| "openai=2, local=1".to_string())
+        })
+        .expect("load");
+        assert_eq!(
+            limits.provider_concurrency,
+            vec![("openai".to_string(), 2), ("local".to_string(), 1)]
+        );
+        assert!(Config::load(None, &|k| (k == "PIXEL_PROVIDER_CONCURRENCY")
+            .then(|| "openai".to_string()))
+        .is_err());
         assert!(c.charging);
         assert_eq!(c.openai_api_key.as_deref(), Some("sk-test"));
         assert_eq!(c.bfl_api_key.as_deref(), Some("bfl-test"));
@@ -384,6 +489,13 @@ mod tests {
             Some("http://127.0.0.1:9/stability")
         );
         assert_eq!(c.ideogram_api_key, None);
+        assert_eq!(c.fal_api_key.as_deref(), Some("fal-id:secret"));
+        assert_eq!(
+            c.replicate_base_url.as_deref(),
+            Some("http://127.0.0.1:9/replicate")
+        );
+        assert_eq!(c.a1111_url.as_deref(), Some("http://127.0.0.1:7860"));
+        assert_eq!(c.comfyui_url, None);
         assert!(c.database_url().starts_with("sqlite://"));
     }
 

@@ -51,6 +51,16 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
     providers_config.ideogram_api_key = config.ideogram_api_key.clone();
     providers_config.together_api_key = config.together_api_key.clone();
     providers_config.huggingface_api_key = config.huggingface_api_key.clone();
+    providers_config.fal_api_key = config.fal_api_key.clone();
+    providers_config.replicate_api_token = config.replicate_api_token.clone();
+    providers_config.a1111_url = config.a1111_url.clone();
+    providers_config.a1111_auth = config.a1111_auth.clone();
+    providers_config.openai_compat_base_url = config.openai_compat_base_url.clone();
+    providers_config.openai_compat_api_key = config.openai_compat_api_key.clone();
+    providers_config.openai_compat_model = config.openai_compat_model.clone();
+    providers_config.comfyui_url = config.comfyui_url.clone();
+    providers_config.comfyui_checkpoint = config.comfyui_checkpoint.clone();
+    providers_config.comfyui_template = config.comfyui_template.clone();
     for (url, slot) in [
         (
             &config.stability_base_url,
@@ -68,6 +78,11 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         (
             &config.huggingface_base_url,
             &mut providers_config.huggingface_base_url,
+        ),
+        (&config.fal_base_url, &mut providers_config.fal_base_url),
+        (
+            &config.replicate_base_url,
+            &mut providers_config.replicate_base_url,
         ),
     ] {
         if let Some(url) = url {
@@ -93,6 +108,7 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
             max_attempts: config.max_attempts,
             retry_base: config.retry_base,
             provider_timeout: config.provider_timeout,
+            provider_concurrency: config.provider_concurrency.iter().cloned().collect(),
             ..AppConfig::default()
         },
         store: Arc::new(store),

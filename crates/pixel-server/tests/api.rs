@@ -371,3 +371,113 @@ async fn cancel_a_queued_job_refunds_it_once() {
     server.assert_ledger_balances().await;
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_provider_never_runs_more_jobs_than_its_limit() {
+    let fake = pixel_testkit::FakeOpenAi::start().await;
+    let server = TestServer::start(Opts {
+        workers: 6,
+        openai_base_url: Some(fake.base_url.clone()),
+        provider_timeout: Duration::from_secs(10),
+        concurrency: vec![("openai".into(), 2)],
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let slow = server
+        .ok(
+            "generations.create",
+            json!({ "prompt": "[slow:600] limited", "model": "dall-e-2", "n": 5 }),
+        )
+        .await;
+    // Other providers still run while OpenAI is at its limit.
+    let quick = server.ok("generations.create", json!({ "prompt": "meanwhile offline", "model": "local-sketch", "n": 2, "width": 256, "height": 256 })).await;
+    let mut most = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let jobs = server.ok("generations.list", json!({ "limit": 50 })).await;
+        let jobs = jobs["jobs"].as_array().cloned().expect("jobs");
+        let running = jobs
+            .iter()
+            .filter(|j| j["provider"] == "openai" && j["state"] == "running")
+            .count();
+        most = most.max(running);
+        assert!(running <= 2, "{running} OpenAI jobs ran at once");
+        if jobs.iter().all(|j| j["state"] == "succeeded") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "jobs did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(most, 2, "the limit allows two at once");
+    for job in quick["jobs"].as_array().expect("jobs") {
+        let done = server
+            .ok("generations.get", json!({ "job_id": job["id"] }))
+            .await;
+        assert_eq!(done["state"], "succeeded");
+    }
+    assert_eq!(slow["jobs"].as_array().map(Vec::len), Some(5));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn import_a_png_record_and_generate_again() {
+    use base64::Engine;
+    let server = TestServer::start(Opts::default()).await.expect("server");
+    let infotext = "a castle on a hill\nNegative prompt: blurry\nSteps: 28, Sampler: Euler a, CFG scale: 6.5, Seed: 1234567, Size: 768x512, Model: dreamshaper_8";
+    let png = pixel_testkit::png_with_text(&[("parameters", infotext)]);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
+    let out = server
+        .ok("records.import", json!({ "png_base64": b64 }))
+        .await;
+    assert_eq!(out["record"]["source"], "a1111");
+    assert_eq!(out["record"]["seed"], 1234567);
+    let request = &out["request"];
+    assert_eq!(request["model"], "local-sketch");
+    assert_eq!(
+        (request["width"].as_u64(), request["height"].as_u64()),
+        (Some(768), Some(512))
+    );
+    assert_eq!(request["negative_prompt"], "blurry");
+    assert_eq!(request["seed"], 1234567);
+    let dropped: Vec<&str> = out["dropped"]
+        .as_array()
+        .expect("dropped")
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert!(
+        dropped.contains(&"28 steps") && dropped.contains(&"CFG scale 6.5"),
+        "{dropped:?}"
+    );
+    assert!(dropped.iter().any(|d| d.contains("dreamshaper_8")));
+    let created = server.ok("generations.create", request.clone()).await;
+    let job = server
+        .wait_final(
+            created["jobs"][0]["id"].as_str().expect("id"),
+            Duration::from_secs(30),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded");
+
+    let plain = base64::engine::general_purpose::STANDARD
+        .encode(pixel_testkit::png_with_text(&[("Software", "GIMP")]));
+    let (status, body) = server
+        .call("records.import", json!({ "png_base64": plain }))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, body) = server
+        .call("records.import", json!({ "png_base64": "bm90IGEgcG5n" }))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_input"))
+    );
+    server.shutdown().await;
+}

@@ -568,7 +568,16 @@ impl Store for SqlStore {
         worker: &str,
         now: Millis,
         lease_until: Millis,
+        exclude_providers: &[String],
     ) -> Result<Option<Job>> {
+        let excluded = if exclude_providers.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = (0..exclude_providers.len())
+                .map(|i| format!("${}", i + 4))
+                .collect();
+            format!(" AND provider NOT IN ({})", list.join(", "))
+        };
         let lock = match self.dialect {
             Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
             Dialect::Sqlite => "",
@@ -576,7 +585,7 @@ impl Store for SqlStore {
         let sql = format!(
             "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
              started_at = COALESCE(started_at, $3), error_code = NULL, error_message = NULL \
-             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= $3 \
+             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= $3{excluded} \
                          ORDER BY run_after, created_at, idx LIMIT 1{lock}) AND state = 'queued' \
              RETURNING {JOB_COLS}"
         );
@@ -584,13 +593,11 @@ impl Store for SqlStore {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
             let r = async {
-                let row = sqlx::query(&sql)
-                    .bind(worker)
-                    .bind(lease_until)
-                    .bind(now)
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                let mut q = sqlx::query(&sql).bind(worker).bind(lease_until).bind(now);
+                for p in exclude_providers {
+                    q = q.bind(p);
+                }
+                let row = q.fetch_optional(&mut **tx).await.map_err(db_err)?;
                 row.as_ref().map(job_from).transpose()
             }
             .await;

@@ -48,6 +48,7 @@ conformance!(
     images_filter_paginate_and_delete_only_own,
     graceful_release_does_not_count_an_attempt,
     concurrent_claimers_take_each_job_once,
+    saturated_providers_are_skipped,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {
@@ -257,11 +258,14 @@ async fn claims_are_exclusive_and_leases_expire(db: Db) {
     user(s, "u1", 0).await;
     let jobs = submit(s, "u1", "one", 1, 0, 100).await.expect("submit");
     assert!(
-        s.claim_job("w1", 50, 1000).await.expect("claim").is_none(),
+        s.claim_job("w1", 50, 1000, &[])
+            .await
+            .expect("claim")
+            .is_none(),
         "not runnable before run_after"
     );
     let job = s
-        .claim_job("w1", 200, 1000)
+        .claim_job("w1", 200, 1000, &[])
         .await
         .expect("claim")
         .expect("a job");
@@ -269,7 +273,11 @@ async fn claims_are_exclusive_and_leases_expire(db: Db) {
         (job.id.as_str(), job.state, job.attempts),
         (jobs[0].id.as_str(), JobState::Running, 1)
     );
-    assert!(s.claim_job("w2", 200, 1000).await.expect("claim").is_none());
+    assert!(s
+        .claim_job("w2", 200, 1000, &[])
+        .await
+        .expect("claim")
+        .is_none());
     assert_eq!(
         s.renew_lease(&job.id, "w2", 2000).await.expect("renew"),
         LeaseStatus::Lost
@@ -314,7 +322,7 @@ async fn claims_are_exclusive_and_leases_expire(db: Db) {
         .await
         .expect("requeue"));
     let again = s
-        .claim_job("w2", 3000, 9000)
+        .claim_job("w2", 3000, 9000, &[])
         .await
         .expect("claim")
         .expect("requeued job");
@@ -335,12 +343,12 @@ async fn a_job_ends_once_and_is_refunded_once(db: Db) {
     let jobs = submit(s, "u1", "pair", 2, 3, 1).await.expect("submit");
     assert_eq!(s.balance("u1").await.expect("balance"), 4);
     let a = s
-        .claim_job("w", 10, 1000)
+        .claim_job("w", 10, 1000, &[])
         .await
         .expect("claim")
         .expect("job");
     let b = s
-        .claim_job("w", 10, 1000)
+        .claim_job("w", 10, 1000, &[])
         .await
         .expect("claim")
         .expect("job");
@@ -408,7 +416,7 @@ async fn cancel_refunds_queued_and_flags_running(db: Db) {
     user(s, "u1", 10).await;
     let jobs = submit(s, "u1", "cancel me", 2, 2, 1).await.expect("submit");
     let running = s
-        .claim_job("w", 10, 1000)
+        .claim_job("w", 10, 1000, &[])
         .await
         .expect("claim")
         .expect("job");
@@ -457,7 +465,7 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
         let at = 1000 + i as i64;
         let jobs = submit(s, "u1", p, 1, 0, at).await.expect("submit");
         let job = s
-            .claim_job("w", at + 10_000, at + 20_000)
+            .claim_job("w", at + 10_000, at + 20_000, &[])
             .await
             .expect("claim")
             .expect("job");
@@ -480,7 +488,7 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
         .await
         .expect("submit");
     let job = s
-        .claim_job("w", 9_999_999, 9_999_999)
+        .claim_job("w", 9_999_999, 9_999_999, &[])
         .await
         .expect("claim")
         .expect("job");
@@ -609,11 +617,11 @@ async fn graceful_release_does_not_count_an_attempt(db: Db) {
     let s = &db.store;
     user(s, "u1", 0).await;
     submit(s, "u1", "release", 2, 0, 1).await.expect("submit");
-    s.claim_job("node-a-w0", 10, 1000)
+    s.claim_job("node-a-w0", 10, 1000, &[])
         .await
         .expect("claim")
         .expect("job");
-    s.claim_job("node-b-w0", 10, 1000)
+    s.claim_job("node-b-w0", 10, 1000, &[])
         .await
         .expect("claim")
         .expect("job");
@@ -631,6 +639,24 @@ async fn graceful_release_does_not_count_an_attempt(db: Db) {
     );
 }
 
+async fn saturated_providers_are_skipped(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    submit(s, "u1", "local one", 1, 0, 1).await.expect("submit");
+    let busy = vec!["local".to_string()];
+    assert!(s
+        .claim_job("w", 10, 1000, &busy)
+        .await
+        .expect("claim")
+        .is_none());
+    let other = vec!["openai".to_string(), "stability".to_string()];
+    assert!(s
+        .claim_job("w", 10, 1000, &other)
+        .await
+        .expect("claim")
+        .is_some());
+}
+
 async fn concurrent_claimers_take_each_job_once(db: Db) {
     let s = &db.store;
     user(s, "u1", 0).await;
@@ -642,7 +668,7 @@ async fn concurrent_claimers_take_each_job_once(db: Db) {
         tasks.spawn(async move {
             let mut mine = vec![];
             while let Some(job) = s
-                .claim_job(&format!("w{w}"), 10, 1000)
+                .claim_job(&format!("w{w}"), 10, 1000, &[])
                 .await
                 .expect("claim")
             {

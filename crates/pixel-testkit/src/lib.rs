@@ -1,18 +1,28 @@
 //! Pixel Studio test kit: loopback fakes of external APIs (following their documented shapes, errors and
 //! moderation) and fixtures. A dev-dependency only: nothing here ships.
 
+pub mod a1111_fake;
 pub mod bfl_fake;
+pub mod comfyui_fake;
+pub mod fal_fake;
 pub mod huggingface_fake;
 pub mod ideogram_fake;
+pub mod openai_compat_fake;
 pub mod openai_fake;
+pub mod replicate_fake;
 pub mod scenario;
 pub mod stability_fake;
 pub mod together_fake;
 
+pub use a1111_fake::FakeA1111;
 pub use bfl_fake::FakeBfl;
+pub use comfyui_fake::FakeComfyUi;
+pub use fal_fake::FakeFal;
 pub use huggingface_fake::FakeHuggingFace;
 pub use ideogram_fake::FakeIdeogram;
+pub use openai_compat_fake::FakeOpenAiCompat;
 pub use openai_fake::FakeOpenAi;
+pub use replicate_fake::FakeReplicate;
 pub use stability_fake::FakeStability;
 pub use together_fake::FakeTogether;
 
@@ -29,4 +39,21 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     // Writing to memory cannot fail for a valid RGB image.
     let _ = img.write_to(&mut out, image::ImageFormat::Png);
     out.into_inner()
+}
+
+/// A small PNG carrying the given text chunks (keyword, text), as other tools embed generation records.
+pub fn png_with_text(chunks: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, 8, 8);
+        enc.set_color(png::ColorType::Rgb);
+        for (k, v) in chunks {
+            // Fixtures are written to memory and cannot fail on valid keywords.
+            let _ = enc.add_itxt_chunk(k.to_string(), v.to_string());
+        }
+        if let Ok(mut w) = enc.write_header() {
+            let _ = w.write_image_data(&[120u8; 8 * 8 * 3]);
+        }
+    }
+    out
 }

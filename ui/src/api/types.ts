@@ -167,5 +167,31 @@ export type DeleteOutput = { deleted: Array<string>, };
 
 export type LedgerQuery = { limit?: number, };
 
+export type ImportRequest = { 
+/**
+ * The PNG file, base64-encoded.
+ */
+png_base64: string, };
+
+export type ImportedRecord = { 
+/**
+ * `a1111`, `comfyui` or `invokeai`.
+ */
+source: string, prompt: string, negative_prompt?: string, width?: number, height?: number, seed?: number, steps?: number, cfg?: number, sampler?: string, 
+/**
+ * The checkpoint or model name the other tool used.
+ */
+model?: string, };
+
+export type ImportOutput = { record: ImportedRecord, 
+/**
+ * A request that generates again with this record, on a model this installation can run.
+ */
+request: GenerationRequest, 
+/**
+ * Parts of the record the chosen model cannot use, in words (nothing is dropped silently).
+ */
+dropped: Array<string>, };
+
 export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
 

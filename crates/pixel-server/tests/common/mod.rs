@@ -22,8 +22,19 @@ pub struct Opts {
     pub ideogram_base_url: Option<String>,
     pub together_base_url: Option<String>,
     pub huggingface_base_url: Option<String>,
+    pub fal_base_url: Option<String>,
+    pub replicate_base_url: Option<String>,
+    /// Local engines' URLs (the A1111 fake's credentials are configured with it).
+    pub a1111_url: Option<String>,
+    /// The OpenAI-compatible fake's URL (configured without a key, with the fake's model name).
+    pub openai_compat_base_url: Option<String>,
+    pub comfyui_url: Option<String>,
+    /// A path to a ComfyUI workflow template (`COMFYUI_TEMPLATE`).
+    pub comfyui_template: Option<String>,
     pub workers: usize,
     pub provider_timeout: Duration,
+    /// Per-provider concurrency limits (`PIXEL_PROVIDER_CONCURRENCY`).
+    pub concurrency: Vec<(String, usize)>,
 }
 
 impl Default for Opts {
@@ -38,7 +49,14 @@ impl Default for Opts {
             ideogram_base_url: None,
             together_base_url: None,
             huggingface_base_url: None,
+            fal_base_url: None,
+            replicate_base_url: None,
+            a1111_url: None,
+            openai_compat_base_url: None,
+            comfyui_url: None,
+            comfyui_template: None,
             workers: 4,
+            concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(2),
         }
     }
@@ -70,6 +88,7 @@ impl TestServer {
             starting_credits: opts.starting_credits,
             workers: opts.workers,
             provider_timeout: opts.provider_timeout,
+            provider_concurrency: opts.concurrency,
             retry_base: Duration::from_millis(100),
             max_attempts: 3,
             lease: Duration::from_secs(5),
@@ -103,6 +122,28 @@ impl TestServer {
                 .as_ref()
                 .map(|_| pixel_testkit::huggingface_fake::FAKE_KEY.to_string()),
             huggingface_base_url: opts.huggingface_base_url,
+            fal_api_key: opts
+                .fal_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::fal_fake::FAKE_KEY.to_string()),
+            fal_base_url: opts.fal_base_url,
+            replicate_api_token: opts
+                .replicate_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::replicate_fake::FAKE_TOKEN.to_string()),
+            replicate_base_url: opts.replicate_base_url,
+            a1111_auth: opts
+                .a1111_url
+                .as_ref()
+                .map(|_| pixel_testkit::a1111_fake::FAKE_AUTH.to_string()),
+            a1111_url: opts.a1111_url,
+            openai_compat_model: opts
+                .openai_compat_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::openai_compat_fake::FAKE_MODEL.to_string()),
+            openai_compat_base_url: opts.openai_compat_base_url,
+            comfyui_url: opts.comfyui_url,
+            comfyui_template: opts.comfyui_template,
             // Fakes answer at once: poll quickly so async tests stay fast.
             poll_interval: Duration::from_millis(20),
             ..Config::default()

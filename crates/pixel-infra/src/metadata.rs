@@ -1,0 +1,360 @@
+//! Generation records embedded in PNGs by other tools: AUTOMATIC1111 infotext (`parameters`), ComfyUI's
+//! API-format graph (`prompt`) and InvokeAI metadata (`invokeai_metadata`, older `sd-metadata`).
+
+use pixel_core::ops::ImportedRecord;
+use pixel_core::{Error, ErrorCode, Result};
+use serde_json::Value;
+
+/// Text chunks bigger than this are not metadata anyone wrote by hand; refuse to inflate them.
+const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+fn bad(msg: impl std::fmt::Display) -> Error {
+    Error::new(
+        ErrorCode::InvalidInput,
+        format!("could not read the PNG: {msg}"),
+    )
+}
+
+/// Every text chunk (tEXt, zTXt, iTXt) of a PNG, before and after the image data.
+pub fn png_text_chunks(bytes: &[u8]) -> Result<Vec<(String, String)>> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_ignore_text_chunk(false);
+    let mut reader = decoder.read_info().map_err(bad)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| bad("image too large"))?;
+    if size > 512 * 1024 * 1024 {
+        return Err(bad("image too large"));
+    }
+    let mut buf = vec![0; size];
+    reader.next_frame(&mut buf).map_err(bad)?;
+    reader.finish().map_err(bad)?;
+    let info = reader.info();
+    let mut out = vec![];
+    for c in &info.uncompressed_latin1_text {
+        out.push((c.keyword.clone(), c.text.clone()));
+    }
+    for c in &info.compressed_latin1_text {
+        let mut c = c.clone();
+        c.decompress_text_with_limit(MAX_TEXT_BYTES).map_err(bad)?;
+        out.push((c.keyword.clone(), c.get_text().map_err(bad)?));
+    }
+    for c in &info.utf8_text {
+        let mut c = c.clone();
+        c.decompress_text_with_limit(MAX_TEXT_BYTES).map_err(bad)?;
+        out.push((c.keyword.clone(), c.get_text().map_err(bad)?));
+    }
+    Ok(out)
+}
+
+/// Splits `Key: value, Key: "quoted, value"` pairs of an infotext parameter line.
+fn infotext_pairs(line: &str) -> Vec<(String, String)> {
+    let mut pairs = vec![];
+    let mut rest = line.trim();
+    while !rest.is_empty() {
+        let Some(colon) = rest.find(':') else { break };
+        let key = rest[..colon].trim().to_string();
+        let after = rest[colon + 1..].trim_start();
+        let (value, next) = if let Some(stripped) = after.strip_prefix('"') {
+            match stripped.find('"') {
+                Some(end) => (stripped[..end].to_string(), &stripped[end + 1..]),
+                None => (stripped.to_string(), ""),
+            }
+        } else {
+            match after.find(", ") {
+                Some(end) => (after[..end].to_string(), &after[end..]),
+                None => (after.to_string(), ""),
+            }
+        };
+        pairs.push((key, value.trim().to_string()));
+        rest = next.trim_start_matches(',').trim_start();
+    }
+    pairs
+}
+
+/// AUTOMATIC1111 infotext: the prompt, an optional `Negative prompt:` section, and a last line of
+/// `Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x768, Model: name, ...`.
+pub fn parse_a1111(text: &str) -> Option<ImportedRecord> {
+    let lines: Vec<&str> = text.lines().collect();
+    let params_idx = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("Steps:"))?;
+    let body = &lines[..params_idx];
+    let neg_idx = body.iter().position(|l| l.starts_with("Negative prompt:"));
+    let (prompt_lines, negative) = match neg_idx {
+        Some(i) => {
+            let mut neg = body[i]
+                .trim_start_matches("Negative prompt:")
+                .trim()
+                .to_string();
+            for l in &body[i + 1..] {
+                neg.push('\n');
+                neg.push_str(l);
+            }
+            (
+                &body[..i],
+                Some(neg.trim().to_string()).filter(|n| !n.is_empty()),
+            )
+        }
+        None => (body, None),
+    };
+    let pairs = infotext_pairs(lines[params_idx]);
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let (width, height) = get("Size")
+        .and_then(|s| {
+            s.split_once('x')
+                .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)))
+        })
+        .unzip();
+    Some(ImportedRecord {
+        source: "a1111".into(),
+        prompt: prompt_lines.join("\n").trim().to_string(),
+        negative_prompt: negative,
+        width,
+        height,
+        seed: get("Seed").and_then(|s| s.parse().ok()),
+        steps: get("Steps").and_then(|s| s.parse().ok()),
+        cfg: get("CFG scale").and_then(|s| s.parse().ok()),
+        sampler: get("Sampler"),
+        model: get("Model").or_else(|| get("Model hash")),
+    })
+}
+
+fn node<'a>(graph: &'a Value, link: &Value) -> Option<&'a Value> {
+    let id = match link {
+        Value::Array(a) => a.first()?,
+        other => other,
+    };
+    let key = match id {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    graph.get(key)
+}
+
+/// Follows a conditioning link to the text of the CLIPTextEncode node behind it.
+fn text_behind(graph: &Value, link: &Value, depth: usize) -> Option<String> {
+    let n = node(graph, link)?;
+    let inputs = n.get("inputs")?;
+    if let Some(text) = inputs.get("text").and_then(Value::as_str) {
+        return Some(text.to_string());
+    }
+    if depth == 0 {
+        return None;
+    }
+    ["conditioning", "conditioning_1", "positive", "clip"]
+        .iter()
+        .filter_map(|k| inputs.get(*k))
+        .find_map(|l| text_behind(graph, l, depth - 1))
+}
+
+/// ComfyUI's API-format graph: the first sampler node, its prompts, latent size and checkpoint.
+pub fn parse_comfyui(prompt_json: &str) -> Option<ImportedRecord> {
+    let graph: Value = serde_json::from_str(prompt_json).ok()?;
+    let nodes = graph.as_object()?;
+    let sampler = nodes.values().find(|n| {
+        n.get("class_type")
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.starts_with("KSampler"))
+    })?;
+    let inputs = sampler.get("inputs")?;
+    let positive = inputs
+        .get("positive")
+        .and_then(|l| text_behind(&graph, l, 4))
+        .unwrap_or_default();
+    let negative = inputs
+        .get("negative")
+        .and_then(|l| text_behind(&graph, l, 4))
+        .filter(|n| !n.is_empty());
+    let latent = inputs
+        .get("latent_image")
+        .and_then(|l| node(&graph, l))
+        .and_then(|n| n.get("inputs"));
+    let dim = |k: &str| {
+        latent
+            .and_then(|l| l.get(k))
+            .and_then(Value::as_u64)
+            .map(|v| v as u32)
+    };
+    let checkpoint = nodes.values().find_map(|n| {
+        n.get("inputs")
+            .and_then(|i| i.get("ckpt_name"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    Some(ImportedRecord {
+        source: "comfyui".into(),
+        prompt: positive,
+        negative_prompt: negative,
+        width: dim("width"),
+        height: dim("height"),
+        seed: inputs
+            .get("seed")
+            .or_else(|| inputs.get("noise_seed"))
+            .and_then(Value::as_i64),
+        steps: inputs
+            .get("steps")
+            .and_then(Value::as_u64)
+            .map(|v| v as u32),
+        cfg: inputs.get("cfg").and_then(Value::as_f64).map(|v| v as f32),
+        sampler: inputs
+            .get("sampler_name")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        model: checkpoint,
+    })
+}
+
+/// InvokeAI's `invokeai_metadata` (3.x+) JSON.
+pub fn parse_invokeai(json: &str) -> Option<ImportedRecord> {
+    let m: Value = serde_json::from_str(json).ok()?;
+    let prompt = m
+        .get("positive_prompt")
+        .and_then(Value::as_str)?
+        .to_string();
+    let model = m.get("model").and_then(|v| {
+        v.as_str().map(str::to_string).or_else(|| {
+            v.get("name")
+                .or_else(|| v.get("model_name"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+    });
+    Some(ImportedRecord {
+        source: "invokeai".into(),
+        prompt,
+        negative_prompt: m
+            .get("negative_prompt")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .filter(|s| !s.is_empty()),
+        width: m.get("width").and_then(Value::as_u64).map(|v| v as u32),
+        height: m.get("height").and_then(Value::as_u64).map(|v| v as u32),
+        seed: m.get("seed").and_then(Value::as_i64),
+        steps: m.get("steps").and_then(Value::as_u64).map(|v| v as u32),
+        cfg: m.get("cfg_scale").and_then(Value::as_f64).map(|v| v as f32),
+        sampler: m
+            .get("scheduler")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        model,
+    })
+}
+
+/// The generation record a PNG carries, from whichever tool wrote it.
+pub fn read_record(bytes: &[u8]) -> Result<Option<ImportedRecord>> {
+    let chunks = png_text_chunks(bytes)?;
+    let find = |k: &str| {
+        chunks
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    Ok(find("parameters")
+        .and_then(parse_a1111)
+        .or_else(|| find("invokeai_metadata").and_then(parse_invokeai))
+        .or_else(|| find("prompt").and_then(parse_comfyui)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_with(chunks: &[(&str, &str, bool)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut out, 4, 4);
+            enc.set_color(png::ColorType::Rgb);
+            for (k, v, itxt) in chunks {
+                if *itxt {
+                    enc.add_itxt_chunk(k.to_string(), v.to_string())
+                        .expect("itxt");
+                } else {
+                    enc.add_text_chunk(k.to_string(), v.to_string())
+                        .expect("text");
+                }
+            }
+            let mut w = enc.write_header().expect("header");
+            w.write_image_data(&[90u8; 48]).expect("data");
+        }
+        out
+    }
+
+    const A1111: &str = "a castle on a hill, (golden hour:1.2)\nwide shot\nNegative prompt: blurry, lowres\nSteps: 28, Sampler: DPM++ 2M Karras, CFG scale: 6.5, Seed: 1234567, Size: 768x512, Model hash: abc123, Model: dreamshaper_8, Lora hashes: \"x: 1, y: 2\", Version: v1.9.0";
+
+    #[test]
+    fn reads_a1111_infotext() {
+        let r = read_record(&png_with(&[("parameters", A1111, false)]))
+            .expect("read")
+            .expect("record");
+        assert_eq!(r.source, "a1111");
+        assert_eq!(r.prompt, "a castle on a hill, (golden hour:1.2)\nwide shot");
+        assert_eq!(r.negative_prompt.as_deref(), Some("blurry, lowres"));
+        assert_eq!(
+            (r.width, r.height, r.seed, r.steps, r.cfg),
+            (Some(768), Some(512), Some(1234567), Some(28), Some(6.5))
+        );
+        assert_eq!(r.sampler.as_deref(), Some("DPM++ 2M Karras"));
+        assert_eq!(r.model.as_deref(), Some("dreamshaper_8"));
+    }
+
+    #[test]
+    fn reads_comfyui_graph_in_itxt() {
+        let graph = r#"{"3":{"class_type":"KSampler","inputs":{"seed":42,"steps":20,"cfg":7.5,"sampler_name":"euler","positive":["6",0],"negative":["7",0],"latent_image":["5",0],"model":["4",0]}},
+            "4":{"class_type":"CheckpointLoaderSimple","inputs":{"ckpt_name":"sd_xl_base_1.0.safetensors"}},
+            "5":{"class_type":"EmptyLatentImage","inputs":{"width":1024,"height":768,"batch_size":1}},
+            "6":{"class_type":"CLIPTextEncode","inputs":{"text":"a red fox","clip":["4",1]}},
+            "7":{"class_type":"CLIPTextEncode","inputs":{"text":"text, watermark","clip":["4",1]}}}"#;
+        let r = read_record(&png_with(&[
+            ("prompt", graph, true),
+            ("workflow", "{}", true),
+        ]))
+        .expect("read")
+        .expect("record");
+        assert_eq!(
+            (r.source.as_str(), r.prompt.as_str()),
+            ("comfyui", "a red fox")
+        );
+        assert_eq!(r.negative_prompt.as_deref(), Some("text, watermark"));
+        assert_eq!(
+            (r.width, r.height, r.seed, r.steps),
+            (Some(1024), Some(768), Some(42), Some(20))
+        );
+        assert_eq!(r.model.as_deref(), Some("sd_xl_base_1.0.safetensors"));
+    }
+
+    #[test]
+    fn reads_invokeai_metadata() {
+        let meta = r#"{"positive_prompt":"misty forest","negative_prompt":"","width":512,"height":512,"seed":99,"steps":30,"cfg_scale":7.0,"scheduler":"euler","model":{"name":"juggernaut","base":"sdxl"}}"#;
+        let r = read_record(&png_with(&[("invokeai_metadata", meta, false)]))
+            .expect("read")
+            .expect("record");
+        assert_eq!(
+            (
+                r.source.as_str(),
+                r.prompt.as_str(),
+                r.negative_prompt.clone()
+            ),
+            ("invokeai", "misty forest", None)
+        );
+        assert_eq!(
+            (r.seed, r.steps, r.model.as_deref()),
+            (Some(99), Some(30), Some("juggernaut"))
+        );
+    }
+
+    #[test]
+    fn no_record_and_garbage() {
+        assert_eq!(
+            read_record(&png_with(&[("Software", "GIMP", false)])).expect("read"),
+            None
+        );
+        assert!(read_record(b"not a png").is_err());
+    }
+}
