@@ -5,7 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pixel-studio/target}"
-cargo build -q -p pixel-server --bin pixel-studio-server -p pixel-testkit --bin fake-openai
+# The same targets and features as `cargo test --workspace`, so after the tests this builds nothing.
+cargo build -q --workspace --all-targets
 data="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }

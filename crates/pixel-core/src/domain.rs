@@ -176,6 +176,10 @@ pub struct GenerationSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remix_of: Option<String>,
+    /// The comparison this set belongs to, when one prompt ran on several models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub comparison_id: Option<String>,
     #[ts(type = "number")]
     pub created_at: Millis,
 }

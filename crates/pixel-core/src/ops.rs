@@ -234,8 +234,21 @@ pub async fn generations_create(
     caller: &Caller,
     input: GenerationRequest,
 ) -> Result<SubmitOutput> {
+    let sub = prepare_submission(app, caller, &input, None).await?;
+    let mut out = commit_submissions(app, vec![sub]).await?;
+    out.pop()
+        .ok_or_else(|| Error::internal("a submission vanished"))
+}
+
+/// Validates a request and builds its set, jobs and reservation, writing nothing yet.
+async fn prepare_submission(
+    app: &App,
+    caller: &Caller,
+    input: &GenerationRequest,
+    comparison_id: Option<&str>,
+) -> Result<NewSubmission> {
     let owner = caller.user_id()?.to_string();
-    let valid = validate(&app.catalogue, &input)?;
+    let valid = validate(&app.catalogue, input)?;
     let provider = app.provider(&valid.provider).ok_or_else(|| {
         Error::new(
             ErrorCode::ModelUnavailable,
@@ -273,6 +286,7 @@ pub async fn generations_create(
         n: valid.n,
         cost: total,
         remix_of: input.remix_of.clone(),
+        comparison_id: comparison_id.map(str::to_string),
         created_at: now,
     };
     let jobs: Vec<Job> = (0..valid.n)
@@ -304,33 +318,143 @@ pub async fn generations_create(
         idempotency_key: format!("reserve:{}", set.id),
         memo: format!("{} x {}", valid.n, valid.params.model),
     });
-    let sub = NewSubmission {
-        set: set.clone(),
-        jobs: jobs.clone(),
-        reserve,
-    };
-    app.store.submit(&sub).await?;
-    app.metrics.submitted(jobs.len());
-    for job in &jobs {
-        app.events.publish(Envelope {
-            user_id: owner.clone(),
-            event: Event::GenerationQueued { job: job.clone() },
+    Ok(NewSubmission { set, jobs, reserve })
+}
+
+/// Writes prepared submissions in one transaction (all or none), then announces and wakes workers.
+async fn commit_submissions(app: &App, subs: Vec<NewSubmission>) -> Result<Vec<SubmitOutput>> {
+    app.store.submit(&subs).await?;
+    let mut outputs = Vec::with_capacity(subs.len());
+    let mut charged_owner = None;
+    for sub in subs {
+        let owner = sub.set.owner_id.clone();
+        app.metrics.submitted(sub.jobs.len());
+        for job in &sub.jobs {
+            app.events.publish(Envelope {
+                user_id: owner.clone(),
+                event: Event::GenerationQueued { job: job.clone() },
+            });
+            app.job_ready.notify_one();
+        }
+        if sub.set.cost > 0 {
+            charged_owner = Some(owner);
+        }
+        outputs.push(SubmitOutput {
+            cost: sub.set.cost,
+            set: sub.set,
+            jobs: sub.jobs,
         });
     }
-    if total > 0 {
+    if let Some(owner) = charged_owner {
         let balance = app.store.balance(&owner).await?;
         app.events.publish(Envelope {
-            user_id: owner.clone(),
+            user_id: owner,
             event: Event::BalanceChanged { balance },
         });
     }
-    for _ in &jobs {
-        app.job_ready.notify_one();
+    Ok(outputs)
+}
+
+/// One prompt on 2–4 models side by side.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompareRequest {
+    pub prompt: String,
+    /// 2–4 different model ids.
+    pub models: Vec<String>,
+    /// Images per model (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub n: Option<u32>,
+    /// Used by the models that accept a negative prompt; an error names any model that does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub negative_prompt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub seed: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CompareOutput {
+    pub comparison_id: String,
+    /// One set per model, in the order asked.
+    pub sets: Vec<SubmitOutput>,
+    /// The sum of every model's cost.
+    #[ts(type = "number")]
+    pub cost: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComparisonRef {
+    pub comparison_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ComparisonDetail {
+    pub comparison_id: String,
+    pub sets: Vec<SetDetail>,
+}
+
+/// Queues one prompt on 2–4 models at once: all are validated and reserved together (or none is),
+/// each at its own size default, and each model's failures are refunded on their own.
+pub async fn generations_compare(
+    app: &App,
+    caller: &Caller,
+    input: CompareRequest,
+) -> Result<CompareOutput> {
+    caller.user_id()?;
+    let mut seen = std::collections::HashSet::new();
+    if !(2..=4).contains(&input.models.len())
+        || !input.models.iter().all(|m| seen.insert(m.as_str()))
+    {
+        return Err(Error::invalid("compare 2–4 different models"));
     }
-    Ok(SubmitOutput {
-        set,
-        jobs,
-        cost: total,
+    let comparison_id = crate::new_id();
+    let mut subs = Vec::with_capacity(input.models.len());
+    for model in &input.models {
+        let req = GenerationRequest {
+            prompt: input.prompt.clone(),
+            model: model.clone(),
+            n: input.n,
+            seed: input
+                .seed
+                .filter(|_| app.catalogue.get(model).is_some_and(|m| m.seed)),
+            negative_prompt: input.negative_prompt.clone(),
+            ..Default::default()
+        };
+        subs.push(prepare_submission(app, caller, &req, Some(&comparison_id)).await?);
+    }
+    let sets = commit_submissions(app, subs).await?;
+    let cost = sets.iter().map(|s| s.cost).sum();
+    Ok(CompareOutput {
+        comparison_id,
+        sets,
+        cost,
+    })
+}
+
+pub async fn comparisons_get(
+    app: &App,
+    caller: &Caller,
+    input: ComparisonRef,
+) -> Result<ComparisonDetail> {
+    let owner = caller.user_id()?;
+    let sets = app
+        .store
+        .comparison_sets(owner, &input.comparison_id)
+        .await?;
+    if sets.is_empty() {
+        return Err(Error::not_found("comparison"));
+    }
+    let mut details = Vec::with_capacity(sets.len());
+    for set in sets {
+        details.push(sets_get(app, caller, SetRef { set_id: set.id }).await?);
+    }
+    Ok(ComparisonDetail {
+        comparison_id: input.comparison_id,
+        sets: details,
     })
 }
 

@@ -75,7 +75,14 @@ pub trait Store: Send + Sync {
     ) -> Result<LedgerEntry>;
     async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>>;
 
-    async fn submit(&self, sub: &NewSubmission) -> Result<()>;
+    /// Writes every submission (sets, jobs, reservations) in one transaction: all or none.
+    async fn submit(&self, subs: &[NewSubmission]) -> Result<()>;
+    /// The owner's sets of one comparison, in the order they were asked for.
+    async fn comparison_sets(
+        &self,
+        owner_id: &str,
+        comparison_id: &str,
+    ) -> Result<Vec<GenerationSet>>;
     /// Claims the next runnable job with a lease, skipping providers that are at their concurrency
     /// limit, or returns None.
     async fn claim_job(

@@ -184,6 +184,18 @@ impl Registry {
             |a, c, i| async move { ops::images_delete(&a, &c, i).await },
         );
         r.add(
+            "generations.compare",
+            Write,
+            "Run one prompt on 2-4 models side by side",
+            |a, c, i| async move { ops::generations_compare(&a, &c, i).await },
+        );
+        r.add(
+            "comparisons.get",
+            Read,
+            "A comparison with each model's set, jobs and images",
+            |a, c, i| async move { ops::comparisons_get(&a, &c, i).await },
+        );
+        r.add(
             "records.import",
             Write,
             "Read the generation record of a PNG made by AUTOMATIC1111, ComfyUI or InvokeAI",

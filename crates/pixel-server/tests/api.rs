@@ -481,3 +481,93 @@ async fn import_a_png_record_and_generate_again() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn compare_models_side_by_side_with_separate_refunds() {
+    let fake = pixel_testkit::FakeOpenAi::start().await;
+    let server = TestServer::start(Opts {
+        charging: true,
+        starting_credits: 10,
+        openai_base_url: Some(fake.base_url.clone()),
+        provider_timeout: Duration::from_secs(5),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    for (models, code) in [
+        (json!(["local-sketch"]), "invalid_input"),
+        (json!(["local-sketch", "local-sketch"]), "invalid_input"),
+        (
+            json!([
+                "local-sketch",
+                "dall-e-2",
+                "dall-e-3",
+                "gpt-image-1",
+                "sd3.5-large"
+            ]),
+            "invalid_input",
+        ),
+        (json!(["local-sketch", "no-such-model"]), "unknown_model"),
+        (json!(["dall-e-3", "gpt-image-1"]), "insufficient_credits"),
+    ] {
+        let (_, body) = server
+            .call(
+                "generations.compare",
+                json!({ "prompt": "side by side", "models": models }),
+            )
+            .await;
+        assert_eq!(body["error"]["code"], code, "{models} -> {body}");
+    }
+    assert_eq!(
+        server.ok("sets.list", json!({})).await["sets"]
+            .as_array()
+            .map(Vec::len),
+        Some(0),
+        "nothing half-written"
+    );
+    assert_eq!(server.balance().await, 10);
+
+    let out = server
+        .ok("generations.compare", json!({ "prompt": "[500] a lighthouse", "models": ["local-sketch", "dall-e-2"], "n": 2 }))
+        .await;
+    assert_eq!(out["cost"], 2, "the sum of each model's cost");
+    assert_eq!(server.balance().await, 8);
+    let comparison_id = out["comparison_id"].as_str().expect("id").to_string();
+    for set in out["sets"].as_array().expect("sets") {
+        for job in set["jobs"].as_array().expect("jobs") {
+            server
+                .wait_final(job["id"].as_str().expect("id"), Duration::from_secs(30))
+                .await;
+        }
+    }
+    let detail = server
+        .ok("comparisons.get", json!({ "comparison_id": comparison_id }))
+        .await;
+    let sets = detail["sets"].as_array().expect("sets");
+    assert_eq!(sets.len(), 2);
+    let by_model = |m: &str| {
+        sets.iter()
+            .find(|s| s["set"]["params"]["model"] == m)
+            .expect("set")
+            .clone()
+    };
+    let local = by_model("local-sketch");
+    assert_eq!(local["images"].as_array().map(Vec::len), Some(2));
+    let openai = by_model("dall-e-2");
+    assert!(openai["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .all(|j| j["state"] == "failed" && j["refunded"] == true));
+    assert_eq!(
+        server.balance().await,
+        10,
+        "the failed model's images were refunded on their own"
+    );
+    server.assert_ledger_balances().await;
+    let (status, _) = server
+        .call("comparisons.get", json!({ "comparison_id": "nope" }))
+        .await;
+    assert_eq!(status, 404);
+    server.shutdown().await;
+}

@@ -42,18 +42,49 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Every migration of each dialect, in order: (version, description, SQL).
+fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 2] {
+    match dialect {
+        Dialect::Sqlite => [
+            (
+                1,
+                "init",
+                include_str!("../../../migrations/sqlite/0001_init.sql"),
+            ),
+            (
+                2,
+                "comparisons",
+                include_str!("../../../migrations/sqlite/0002_comparisons.sql"),
+            ),
+        ],
+        Dialect::Postgres => [
+            (
+                1,
+                "init",
+                include_str!("../../../migrations/postgres/0001_init.sql"),
+            ),
+            (
+                2,
+                "comparisons",
+                include_str!("../../../migrations/postgres/0002_comparisons.sql"),
+            ),
+        ],
+    }
+}
+
 fn migrator(dialect: Dialect) -> Migrator {
-    let sql: &'static str = match dialect {
-        Dialect::Sqlite => include_str!("../../../migrations/sqlite/0001_init.sql"),
-        Dialect::Postgres => include_str!("../../../migrations/postgres/0001_init.sql"),
-    };
-    let migrations = vec![Migration::new(
-        1,
-        Cow::Borrowed("init"),
-        MigrationType::Simple,
-        Cow::Borrowed(sql),
-        false,
-    )];
+    let migrations = migration_sources(dialect)
+        .into_iter()
+        .map(|(version, desc, sql)| {
+            Migration::new(
+                version,
+                Cow::Borrowed(desc),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
     Migrator {
         migrations: Cow::Owned(migrations),
         ignore_missing: false,
@@ -67,7 +98,7 @@ const JOB_COLS: &str = "id, set_id, owner_id, idx, state, provider, params, seed
 const IMAGE_COLS: &str =
     "id, owner_id, set_id, job_id, visibility, mime, width, height, bytes, sha256, \
     thumb_sha256, placeholder, record, created_at";
-const SET_COLS: &str = "id, owner_id, params, n, cost, remix_of, created_at";
+const SET_COLS: &str = "id, owner_id, params, n, cost, remix_of, created_at, comparison_id";
 const LEDGER_COLS: &str =
     "id, user_id, kind, amount, balance_after, idempotency_key, job_id, memo, created_at";
 
@@ -145,6 +176,7 @@ fn set_from(row: &AnyRow) -> Result<GenerationSet> {
         n: row.try_get::<i64, _>("n").map_err(db_err)? as u32,
         cost: row.try_get("cost").map_err(db_err)?,
         remix_of: row.try_get("remix_of").map_err(db_err)?,
+        comparison_id: row.try_get("comparison_id").map_err(db_err)?,
         created_at: row.try_get("created_at").map_err(db_err)?,
     })
 }
@@ -512,16 +544,17 @@ impl Store for SqlStore {
         rows.iter().map(ledger_from).collect()
     }
 
-    async fn submit(&self, sub: &NewSubmission) -> Result<()> {
+    async fn submit(&self, subs: &[NewSubmission]) -> Result<()> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
             let r = async {
+              for sub in subs {
                 let set = &sub.set;
                 if let Some(mv) = &sub.reserve {
                     apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
                 }
-                sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+                sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
                     .bind(&set.id)
                     .bind(&set.owner_id)
                     .bind(to_json(&set.params)?)
@@ -529,6 +562,7 @@ impl Store for SqlStore {
                     .bind(set.cost)
                     .bind(set.remix_of.clone())
                     .bind(set.created_at)
+                    .bind(set.comparison_id.clone())
                     .bind(&set.params.model)
                     .execute(&mut **tx)
                     .await
@@ -556,6 +590,7 @@ impl Store for SqlStore {
                     .await
                     .map_err(db_err)?;
                 }
+              }
                 Ok(())
             }
             .await;
@@ -940,6 +975,22 @@ impl Store for SqlStore {
         .await
         .map_err(db_err)?;
         row.as_ref().map(set_from).transpose()
+    }
+
+    async fn comparison_sets(
+        &self,
+        owner_id: &str,
+        comparison_id: &str,
+    ) -> Result<Vec<GenerationSet>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 AND comparison_id = $2 ORDER BY created_at, id"
+        ))
+        .bind(owner_id)
+        .bind(comparison_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(set_from).collect()
     }
 
     async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>> {

@@ -49,6 +49,7 @@ conformance!(
     graceful_release_does_not_count_an_attempt,
     concurrent_claimers_take_each_job_once,
     saturated_providers_are_skipped,
+    submissions_commit_all_or_none,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {
@@ -109,6 +110,7 @@ async fn submit(
         n,
         cost: cost * i64::from(n),
         remix_of: None,
+        comparison_id: None,
         created_at: at,
     };
     let jobs: Vec<Job> = (0..n)
@@ -141,11 +143,11 @@ async fn submit(
         memo: "test".into(),
     });
     store
-        .submit(&NewSubmission {
+        .submit(&[NewSubmission {
             set,
             jobs: jobs.clone(),
             reserve,
-        })
+        }])
         .await?;
     Ok(jobs)
 }
@@ -683,4 +685,60 @@ async fn concurrent_claimers_take_each_job_once(db: Db) {
     }
     let unique: std::collections::HashSet<_> = all.iter().collect();
     assert_eq!((all.len(), unique.len()), (20, 20));
+}
+
+async fn submissions_commit_all_or_none(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 5).await;
+    let make = |cost: i64, comparison: &str| {
+        let set = GenerationSet {
+            id: new_id(),
+            owner_id: "u1".into(),
+            params: params("side by side", "local-sketch"),
+            n: 1,
+            cost,
+            remix_of: None,
+            comparison_id: Some(comparison.into()),
+            created_at: 10,
+        };
+        let reserve = (cost > 0).then(|| LedgerMove {
+            kind: LedgerKind::Reserve,
+            amount: -cost,
+            idempotency_key: format!("reserve:{}", set.id),
+            memo: "test".into(),
+        });
+        NewSubmission {
+            set,
+            jobs: vec![],
+            reserve,
+        }
+    };
+    // 3 + 3 is more than 5: the second reservation fails and the first is undone with it.
+    let err = s
+        .submit(&[make(3, "c1"), make(3, "c1")])
+        .await
+        .expect_err("too dear together");
+    assert_eq!(err.code, ErrorCode::InsufficientCredits);
+    assert_eq!(s.balance("u1").await.expect("balance"), 5);
+    assert!(s
+        .comparison_sets("u1", "c1")
+        .await
+        .expect("sets")
+        .is_empty());
+    s.submit(&[make(2, "c2"), make(3, "c2")])
+        .await
+        .expect("fits");
+    assert_eq!(s.balance("u1").await.expect("balance"), 0);
+    let sets = s.comparison_sets("u1", "c2").await.expect("sets");
+    assert_eq!(sets.len(), 2);
+    assert!(sets
+        .iter()
+        .all(|set| set.comparison_id.as_deref() == Some("c2")));
+    assert!(
+        s.comparison_sets("someone-else", "c2")
+            .await
+            .expect("sets")
+            .is_empty(),
+        "only the owner's"
+    );
 }

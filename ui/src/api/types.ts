@@ -19,7 +19,11 @@ export type GenerationSet = { id: string, owner_id: string, params: GenerationPa
 /**
  * Credits reserved for the whole set (0 when charging is off or the model is free).
  */
-cost: number, remix_of?: string, created_at: number, };
+cost: number, remix_of?: string, 
+/**
+ * The comparison this set belongs to, when one prompt ran on several models.
+ */
+comparison_id?: string, created_at: number, };
 
 export type Job = { id: string, set_id: string, owner_id: string, 
 /**
@@ -172,6 +176,34 @@ export type ImportRequest = {
  * The PNG file, base64-encoded.
  */
 png_base64: string, };
+
+export type CompareRequest = { prompt: string, 
+/**
+ * 2–4 different model ids.
+ */
+models: Array<string>, 
+/**
+ * Images per model (default 1).
+ */
+n?: number, 
+/**
+ * Used by the models that accept a negative prompt; an error names any model that does not.
+ */
+negative_prompt?: string, seed?: number, };
+
+export type CompareOutput = { comparison_id: string, 
+/**
+ * One set per model, in the order asked.
+ */
+sets: Array<SubmitOutput>, 
+/**
+ * The sum of every model's cost.
+ */
+cost: number, };
+
+export type ComparisonRef = { comparison_id: string, };
+
+export type ComparisonDetail = { comparison_id: string, sets: Array<SetDetail>, };
 
 export type ImportedRecord = { 
 /**
