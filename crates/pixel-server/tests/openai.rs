@@ -22,15 +22,6 @@ async fn setup() -> (FakeOpenAi, TestServer) {
     (fake, server)
 }
 
-async fn run(server: &TestServer, input: Value) -> Value {
-    let created = server.ok("generations.create", input).await;
-    let job_id = created["jobs"][0]["id"]
-        .as_str()
-        .expect("job id")
-        .to_string();
-    server.wait_final(&job_id, Duration::from_secs(30)).await
-}
-
 fn ledger_entries_for(ledger: &Value, job_id: &str) -> Vec<Value> {
     ledger["entries"]
         .as_array()
@@ -44,7 +35,7 @@ fn ledger_entries_for(ledger: &Value, job_id: &str) -> Vec<Value> {
 #[tokio::test]
 async fn b64_success_captures_the_charge() {
     let (fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "a watercolour heron", "model": "dall-e-2", "width": 512, "height": 512 })).await;
+    let job = server.run_one(json!({ "prompt": "a watercolour heron", "model": "dall-e-2", "width": 512, "height": 512 })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["refunded"], false);
     let image = server
@@ -74,7 +65,7 @@ async fn b64_success_captures_the_charge() {
 #[tokio::test]
 async fn url_results_are_downloaded() {
     let (_fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "[url] a paper boat", "model": "gpt-image-1", "width": 1024, "height": 1536, "quality": "low" })).await;
+    let job = server.run_one(json!({ "prompt": "[url] a paper boat", "model": "gpt-image-1", "width": 1024, "height": 1536, "quality": "low" })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
     let image = server
         .ok("images.get", json!({ "image_id": job["image_id"] }))
@@ -89,7 +80,7 @@ async fn url_results_are_downloaded() {
 #[tokio::test]
 async fn dall_e_3_runs_on_gpt_image_1_with_mapped_size() {
     let (fake, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "a wide harbour", "model": "dall-e-3", "width": 1792, "height": 1024, "quality": "hd" })).await;
+    let job = server.run_one(json!({ "prompt": "a wide harbour", "model": "dall-e-3", "width": 1792, "height": 1024, "quality": "hd" })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
     let sent = &fake.requests()[0];
     assert_eq!(
@@ -113,11 +104,9 @@ async fn dall_e_3_runs_on_gpt_image_1_with_mapped_size() {
 #[tokio::test]
 async fn content_policy_is_moderated_and_refunded() {
     let (fake, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] something", "model": "dall-e-2" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] something", "model": "dall-e-2" }))
+        .await;
     assert_eq!(job["state"], "moderated", "{job}");
     assert_eq!(job["error"]["code"], "moderated");
     assert!(job["error"]["message"]
@@ -142,11 +131,9 @@ async fn content_policy_is_moderated_and_refunded() {
 async fn rate_limit_is_retried_after_retry_after() {
     let (fake, server) = setup().await;
     let started = std::time::Instant::now();
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] a busy day", "model": "dall-e-2" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] a busy day", "model": "dall-e-2" }))
+        .await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["attempts"], 2);
     assert_eq!(fake.calls("[429] a busy day"), 2);
@@ -169,22 +156,18 @@ async fn rate_limit_is_retried_after_retry_after() {
 #[tokio::test]
 async fn server_errors_are_retried_then_failed_and_refunded() {
     let (fake, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] broken", "model": "dall-e-2" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] broken", "model": "dall-e-2" }))
+        .await;
     assert_eq!(job["state"], "failed", "{job}");
     assert_eq!(job["error"]["code"], "provider_error");
     assert_eq!(job["attempts"], 3);
     assert_eq!(fake.calls("[500] broken"), 3);
     assert_eq!(job["refunded"], true);
     assert_eq!(server.balance().await, 100);
-    let ok = run(
-        &server,
-        json!({ "prompt": "[500once] flaky", "model": "dall-e-2" }),
-    )
-    .await;
+    let ok = server
+        .run_one(json!({ "prompt": "[500once] flaky", "model": "dall-e-2" }))
+        .await;
     assert_eq!(
         (ok["state"].as_str(), ok["attempts"].as_u64()),
         (Some("succeeded"), Some(2))
@@ -196,11 +179,9 @@ async fn server_errors_are_retried_then_failed_and_refunded() {
 #[tokio::test]
 async fn timeouts_fail_and_refund() {
     let (fake, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] never", "model": "dall-e-2" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] never", "model": "dall-e-2" }))
+        .await;
     assert_eq!(job["state"], "failed", "{job}");
     assert_eq!(job["error"]["code"], "timeout");
     assert_eq!(job["attempts"], 3);
@@ -213,11 +194,9 @@ async fn timeouts_fail_and_refund() {
 #[tokio::test]
 async fn malformed_bodies_and_dead_urls_fail_and_refund() {
     let (_fake, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] garbage", "model": "dall-e-2" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] garbage", "model": "dall-e-2" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["refunded"].as_bool()),
         (Some("failed"), Some(true)),
@@ -227,22 +206,18 @@ async fn malformed_bodies_and_dead_urls_fail_and_refund() {
         .as_str()
         .expect("msg")
         .contains("could not be read"));
-    let job = run(
-        &server,
-        json!({ "prompt": "[url404] gone", "model": "gpt-image-1" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] gone", "model": "gpt-image-1" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["refunded"].as_bool()),
         (Some("failed"), Some(true)),
         "{job}"
     );
     assert_eq!(job["error"]["code"], "provider_rejected");
-    let job = run(
-        &server,
-        json!({ "prompt": "[quota] broke", "model": "dall-e-2" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[quota] broke", "model": "dall-e-2" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("failed"), Some(1)),
@@ -257,7 +232,9 @@ async fn malformed_bodies_and_dead_urls_fail_and_refund() {
 async fn result_urls_to_private_addresses_are_refused() {
     let (_fake, server) = setup().await;
     for prompt in ["[ssrf] pointed inward", "[redirect-ssrf] bounced inward"] {
-        let job = run(&server, json!({ "prompt": prompt, "model": "gpt-image-1" })).await;
+        let job = server
+            .run_one(json!({ "prompt": prompt, "model": "gpt-image-1" }))
+            .await;
         assert_eq!(job["state"], "failed", "{job}");
         assert_eq!(job["error"]["code"], "provider_rejected");
         assert!(

@@ -46,25 +46,6 @@ async fn setup() -> (Fakes, TestServer) {
     (fakes, server)
 }
 
-async fn submit(server: &TestServer, input: Value) -> String {
-    let created = server.ok("generations.create", input).await;
-    created["jobs"][0]["id"]
-        .as_str()
-        .expect("job id")
-        .to_string()
-}
-
-async fn run(server: &TestServer, input: Value) -> Value {
-    let job_id = submit(server, input).await;
-    server.wait_final(&job_id, Duration::from_secs(30)).await
-}
-
-async fn image_of(server: &TestServer, job: &Value) -> Value {
-    server
-        .ok("images.get", json!({ "image_id": job["image_id"] }))
-        .await
-}
-
 /// A job that did not succeed: its final state, error code and attempts, refunded exactly once.
 async fn assert_ended(server: &TestServer, job: &Value, state: &str, code: &str, attempts: u64) {
     assert_eq!(
@@ -98,9 +79,7 @@ fn message(job: &Value) -> String {
 #[tokio::test]
 async fn stability_success_maps_every_parameter_and_records_the_seed() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "a lighthouse at dusk", "model": "sd3.5-large", "width": 1344, "height": 768,
+    let job = server.run_one(json!({ "prompt": "a lighthouse at dusk", "model": "sd3.5-large", "width": 1344, "height": 768,
                 "negative_prompt": "fog", "seed": 42, "style": "cinematic" }),
     )
     .await;
@@ -109,7 +88,7 @@ async fn stability_success_maps_every_parameter_and_records_the_seed() {
         (Some("succeeded"), Some(1)),
         "{job}"
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(1344), Some(768))
@@ -130,9 +109,7 @@ async fn stability_success_maps_every_parameter_and_records_the_seed() {
     assert_eq!(server.balance().await, START - 4);
 
     // Core, style `none` (omitted), no seed given: the seed the service reports is recorded.
-    let job = run(
-        &server,
-        json!({ "prompt": "a quiet pond", "model": "stable-image-core", "width": 640, "height": 1536,
+    let job = server.run_one(json!({ "prompt": "a quiet pond", "model": "stable-image-core", "width": 640, "height": 1536,
                 "style": "none" }),
     )
     .await;
@@ -143,7 +120,7 @@ async fn stability_success_maps_every_parameter_and_records_the_seed() {
         (Some("core"), Some("9:21"))
     );
     assert!(sent.get("style_preset").is_none() && sent.get("model").is_none());
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     let sent_seed: u64 = sent["seed"].as_str().expect("seed").parse().expect("num");
     let expected = if sent_seed == 0 { 123_456 } else { sent_seed };
     assert_eq!(image["record"]["seed"].as_u64(), Some(expected));
@@ -155,19 +132,15 @@ async fn stability_success_maps_every_parameter_and_records_the_seed() {
 #[tokio::test]
 async fn stability_moderation_is_final_and_refunded() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] no", "model": "stable-image-ultra" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] no", "model": "stable-image-ultra" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("content moderation"), "{job}");
     assert_eq!(fakes.stability.calls("[moderated] no"), 1);
-    let job = run(
-        &server,
-        json!({ "prompt": "[filtered] hm", "model": "sd3.5-medium" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[filtered] hm", "model": "sd3.5-medium" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("content filter"), "{job}");
     assert_eq!(server.balance().await, START);
@@ -178,11 +151,9 @@ async fn stability_moderation_is_final_and_refunded() {
 async fn stability_errors_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
     let started = std::time::Instant::now();
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] busy", "model": "sd3.5-large-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": "sd3.5-large-turbo" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
@@ -190,40 +161,32 @@ async fn stability_errors_retry_fail_and_refund() {
     );
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After");
     assert_eq!(fakes.stability.calls("[429] busy"), 2);
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         image["record"]["retried_errors"][0]["code"],
         "provider_error"
     );
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] down", "model": "sd3.5-medium" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": "sd3.5-medium" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.stability.calls("[500] down"), 3);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[400] odd", "model": "sd3.5-medium" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[400] odd", "model": "sd3.5-medium" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("cannot render"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "stable-image-core" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "stable-image-core" }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "stable-image-core" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "stable-image-core" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
@@ -236,12 +199,12 @@ async fn stability_errors_retry_fail_and_refund() {
 async fn bfl_polls_until_ready_and_records_task_and_seed() {
     let (fakes, server) = setup().await;
     let prompt = "[polls:3] a fox in snow";
-    let job = run(
-        &server,
-        json!({ "prompt": prompt, "model": "flux-dev", "width": 1216, "height": 832, "seed": 7,
+    let job = server
+        .run_one(
+            json!({ "prompt": prompt, "model": "flux-dev", "width": 1216, "height": 832, "seed": 7,
                 "steps": 30, "cfg": 3.5 }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(1)),
@@ -259,7 +222,7 @@ async fn bfl_polls_until_ready_and_records_task_and_seed() {
         &json!({ "model": "flux-dev", "body": { "prompt": prompt, "width": 1216, "height": 832,
                  "seed": 7, "steps": 30, "guidance": 3.5 } })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     let record = &image["record"];
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
@@ -273,11 +236,9 @@ async fn bfl_polls_until_ready_and_records_task_and_seed() {
         .is_some_and(|id| id.starts_with("task-")));
     assert_eq!(server.balance().await, START - 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "a plain flux", "model": "flux-pro-1.1" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "a plain flux", "model": "flux-pro-1.1" }))
+        .await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(fakes.bfl.requests()[1]["model"], "flux-pro-1.1");
     assert_eq!(server.balance().await, START - 6);
@@ -287,18 +248,14 @@ async fn bfl_polls_until_ready_and_records_task_and_seed() {
 #[tokio::test]
 async fn bfl_moderation_is_final_and_refunded() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[request-moderated] x", "model": "flux-pro-1.1" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[request-moderated] x", "model": "flux-pro-1.1" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("prompt"), "{job}");
-    let job = run(
-        &server,
-        json!({ "prompt": "[content-moderated] y", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[content-moderated] y", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("generated image"), "{job}");
     assert_eq!(fakes.bfl.submits("[content-moderated] y"), 1);
@@ -309,11 +266,9 @@ async fn bfl_moderation_is_final_and_refunded() {
 #[tokio::test]
 async fn bfl_submit_errors_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] queue full", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] queue full", "model": "flux-dev" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
@@ -321,42 +276,32 @@ async fn bfl_submit_errors_retry_fail_and_refund() {
     );
     assert_eq!(fakes.bfl.submits("[429] queue full"), 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] down", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.bfl.submits("[500] down"), 3);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[402] broke", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[402] broke", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("Insufficient credits"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[422] odd", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[422] odd", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("could not be processed"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
@@ -367,21 +312,17 @@ async fn bfl_submit_errors_retry_fail_and_refund() {
 async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
     let (fakes, server) = setup().await;
     // An unreadable poll is retried by polling the same task again: never a second submission.
-    let job = run(
-        &server,
-        json!({ "prompt": "[poll-malformed] a", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[poll-malformed] a", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.bfl.submits("[poll-malformed] a"), 1);
     assert!(fakes.bfl.polls("[poll-malformed] a") >= 3);
 
     // A task that ends in Error is replaced by a new one on the retry.
-    let job = run(
-        &server,
-        json!({ "prompt": "[error] b", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[error] b", "model": "flux-dev" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
@@ -390,20 +331,16 @@ async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
     assert_eq!(fakes.bfl.submits("[error] b"), 2);
 
     // A task BFL forgot is resubmitted on each retry, then the job fails and is refunded.
-    let job = run(
-        &server,
-        json!({ "prompt": "[lost] c", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[lost] c", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.bfl.submits("[lost] c"), 3);
 
     // A sample URL that 404s is final.
-    let job = run(
-        &server,
-        json!({ "prompt": "[url404] d", "model": "flux-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] d", "model": "flux-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
@@ -413,11 +350,9 @@ async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
 async fn bfl_timed_out_job_resumes_polling_its_saved_task() {
     let (fakes, server) = setup().await;
     let prompt = "[hold] a long render";
-    let job_id = submit(
-        &server,
-        json!({ "prompt": prompt, "model": "flux-pro-1.1" }),
-    )
-    .await;
+    let job_id = server
+        .submit_one(json!({ "prompt": prompt, "model": "flux-pro-1.1" }))
+        .await;
     // The first attempt polls until the 1.5 s attempt timeout; wait until the retry runs.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
@@ -443,7 +378,7 @@ async fn bfl_timed_out_job_resumes_polling_its_saved_task() {
         1,
         "the retry resumed the saved task"
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(image["record"]["retried_errors"][0]["code"], "timeout");
     assert_eq!(server.balance().await, START - 4);
     server.shutdown().await;
@@ -534,12 +469,12 @@ async fn bfl_resume_handle_polls_without_submitting() {
 #[tokio::test]
 async fn ideogram_success_downloads_the_url_and_records_the_seed() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "a poster that says HELLO", "model": "ideogram-v2", "width": 1312,
+    let job = server
+        .run_one(
+            json!({ "prompt": "a poster that says HELLO", "model": "ideogram-v2", "width": 1312,
                 "height": 736, "negative_prompt": "blur", "seed": 99 }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(1)),
@@ -551,7 +486,7 @@ async fn ideogram_success_downloads_the_url_and_records_the_seed() {
                 "aspect_ratio": "ASPECT_16_9", "magic_prompt_option": "OFF", "seed": 99,
                 "negative_prompt": "blur" } })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(1312), Some(736))
@@ -563,7 +498,7 @@ async fn ideogram_success_downloads_the_url_and_records_the_seed() {
     assert_eq!(record["params"]["negative_prompt"], "blur");
     assert_eq!(server.balance().await, START - 4);
 
-    let job = run(&server, json!({ "prompt": "a tiny card", "model": "ideogram-v1-turbo", "width": 832, "height": 1248 })).await;
+    let job = server.run_one(json!({ "prompt": "a tiny card", "model": "ideogram-v1-turbo", "width": 832, "height": 1248 })).await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(
         fakes.ideogram.requests()[1]["image_request"]["model"],
@@ -576,18 +511,14 @@ async fn ideogram_success_downloads_the_url_and_records_the_seed() {
 #[tokio::test]
 async fn ideogram_moderation_is_final_and_refunded() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] no", "model": "ideogram-v2-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] no", "model": "ideogram-v2-turbo" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("safety check"), "{job}");
-    let job = run(
-        &server,
-        json!({ "prompt": "[unsafe] hm", "model": "ideogram-v1" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[unsafe] hm", "model": "ideogram-v1" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert_eq!(fakes.ideogram.calls("[unsafe] hm"), 1);
     assert_eq!(server.balance().await, START);
@@ -597,11 +528,9 @@ async fn ideogram_moderation_is_final_and_refunded() {
 #[tokio::test]
 async fn ideogram_errors_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] busy", "model": "ideogram-v1-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": "ideogram-v1-turbo" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
@@ -609,42 +538,32 @@ async fn ideogram_errors_retry_fail_and_refund() {
     );
     assert_eq!(fakes.ideogram.calls("[429] busy"), 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] down", "model": "ideogram-v1-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": "ideogram-v1-turbo" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.ideogram.calls("[500] down"), 3);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[400] odd", "model": "ideogram-v1-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[400] odd", "model": "ideogram-v1-turbo" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("not supported"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "ideogram-v1-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "ideogram-v1-turbo" }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "ideogram-v1-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "ideogram-v1-turbo" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[url404] gone", "model": "ideogram-v1-turbo" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] gone", "model": "ideogram-v1-turbo" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert_eq!(server.balance().await, START - 1);
     server.shutdown().await;
@@ -682,11 +601,9 @@ async fn new_providers_appear_configured_in_the_catalogue() {
 async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
     let (fakes, server) = setup().await;
     let mut ws = events(&server.base).await;
-    let job_id = submit(
-        &server,
-        json!({ "prompt": "[polls:4] progress", "model": "flux-dev" }),
-    )
-    .await;
+    let job_id = server
+        .submit_one(json!({ "prompt": "[polls:4] progress", "model": "flux-dev" }))
+        .await;
     let mut progress = Vec::new();
     loop {
         let ev = next_event(&mut ws, Duration::from_secs(20)).await;
@@ -707,11 +624,9 @@ async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
 
     // A running job polling a held task is cancelled: refunded once, no image.
     let prompt = "[hold] never mind";
-    let job_id = submit(
-        &server,
-        json!({ "prompt": prompt, "model": "flux-pro-1.1" }),
-    )
-    .await;
+    let job_id = server
+        .submit_one(json!({ "prompt": prompt, "model": "flux-pro-1.1" }))
+        .await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while fakes.bfl.polls(prompt) == 0 {
         assert!(tokio::time::Instant::now() < deadline, "never polled");
@@ -732,9 +647,7 @@ async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
 #[tokio::test]
 async fn together_success_and_every_failure() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "a walled garden", "model": "together-sd3", "width": 1216, "height": 832,
+    let job = server.run_one(json!({ "prompt": "a walled garden", "model": "together-sd3", "width": 1216, "height": 832,
                 "negative_prompt": "rain", "seed": 5, "steps": 40 }),
     )
     .await;
@@ -749,7 +662,7 @@ async fn together_success_and_every_failure() {
                 "width": 1216, "height": 832, "steps": 40, "n": 1, "response_format": "b64_json",
                 "seed": 5, "negative_prompt": "rain" })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     let record = &image["record"];
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
@@ -764,18 +677,14 @@ async fn together_success_and_every_failure() {
     assert_eq!(record["params"]["steps"], 40);
     assert_eq!(server.balance().await, START - 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] no", "model": "together-sd3" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] no", "model": "together-sd3" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] busy", "model": "together-sd3" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": "together-sd3" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
@@ -783,33 +692,25 @@ async fn together_success_and_every_failure() {
     );
     assert_eq!(fakes.together.calls("[429] busy"), 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] down", "model": "together-sd3" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": "together-sd3" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[400] odd", "model": "together-sd3" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[400] odd", "model": "together-sd3" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("too ornate"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "together-sd3" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "together-sd3" }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "together-sd3" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "together-sd3" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 4);
@@ -821,9 +722,7 @@ async fn together_success_and_every_failure() {
 #[tokio::test]
 async fn huggingface_success_waits_for_a_loading_model() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "a dreamy castle", "model": "NeverEnding-Dream", "width": 512, "height": 768,
+    let job = server.run_one(json!({ "prompt": "a dreamy castle", "model": "NeverEnding-Dream", "width": 512, "height": 768,
                 "negative_prompt": "dull", "seed": 8, "steps": 25, "cfg": 6.5 }),
     )
     .await;
@@ -834,7 +733,7 @@ async fn huggingface_success_waits_for_a_loading_model() {
                 "parameters": { "width": 512, "height": 768, "seed": 8, "negative_prompt": "dull",
                 "num_inference_steps": 25, "guidance_scale": 6.5 } } })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     let record = &image["record"];
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
@@ -847,11 +746,9 @@ async fn huggingface_success_waits_for_a_loading_model() {
 
     // A cold model answers 503 with estimated_time; the job waits that long and tries again.
     let started = std::time::Instant::now();
-    let job = run(
-        &server,
-        json!({ "prompt": "[loading] cold start", "model": "FLUX.1-schnell" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[loading] cold start", "model": "FLUX.1-schnell" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
@@ -862,7 +759,7 @@ async fn huggingface_success_waits_for_a_loading_model() {
         "estimated_time honoured"
     );
     assert_eq!(fakes.huggingface.calls("[loading] cold start"), 2);
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert!(image["record"]["retried_errors"][0]["message"]
         .as_str()
         .is_some_and(|m| m.contains("currently loading")));
@@ -877,44 +774,34 @@ async fn huggingface_success_waits_for_a_loading_model() {
 #[tokio::test]
 async fn huggingface_failures_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] busy", "model": "Juggernaut-XL-v9" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": "Juggernaut-XL-v9" }))
+        .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),
         "{job}"
     );
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] down", "model": "FLUX.1-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": "FLUX.1-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.huggingface.calls("[500] down"), 3);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[400] odd", "model": "FLUX.1-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[400] odd", "model": "FLUX.1-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("text encoder"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "FLUX.1-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "FLUX.1-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "FLUX.1-dev" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "FLUX.1-dev" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);

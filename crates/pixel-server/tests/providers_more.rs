@@ -44,25 +44,6 @@ async fn setup() -> (Fakes, TestServer) {
     (fakes, server)
 }
 
-async fn submit(server: &TestServer, input: Value) -> String {
-    let created = server.ok("generations.create", input).await;
-    created["jobs"][0]["id"]
-        .as_str()
-        .expect("job id")
-        .to_string()
-}
-
-async fn run(server: &TestServer, input: Value) -> Value {
-    let job_id = submit(server, input).await;
-    server.wait_final(&job_id, Duration::from_secs(30)).await
-}
-
-async fn image_of(server: &TestServer, job: &Value) -> Value {
-    server
-        .ok("images.get", json!({ "image_id": job["image_id"] }))
-        .await
-}
-
 fn assert_succeeded(job: &Value, attempts: u64) {
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
@@ -153,7 +134,7 @@ async fn eventually(what: &str, done: impl Fn() -> bool) {
 
 /// Submits a held job, waits until its task is polled, cancels it and checks the refund.
 async fn cancel_while_polling(server: &TestServer, input: Value, polled: impl Fn() -> bool) {
-    let job_id = submit(server, input).await;
+    let job_id = server.submit_one(input).await;
     eventually("the task is polled", &polled).await;
     server
         .ok("generations.cancel", json!({ "job_id": job_id }))
@@ -168,12 +149,12 @@ async fn cancel_while_polling(server: &TestServer, input: Value, polled: impl Fn
 async fn fal_polls_the_queue_and_maps_every_parameter() {
     let (fakes, server) = setup().await;
     let prompt = "[polls:3] a heron at dawn";
-    let job = run(
-        &server,
-        json!({ "prompt": prompt, "model": "fal-stable-cascade", "width": 1216, "height": 832,
+    let job = server
+        .run_one(
+            json!({ "prompt": prompt, "model": "fal-stable-cascade", "width": 1216, "height": 832,
                 "negative_prompt": "blur", "seed": 7, "steps": 30, "cfg": 5.5 }),
-    )
-    .await;
+        )
+        .await;
     assert_succeeded(&job, 1);
     assert_eq!(fakes.fal.submits(prompt), 1);
     assert_eq!(
@@ -188,7 +169,7 @@ async fn fal_polls_the_queue_and_maps_every_parameter() {
                 "enable_safety_checker": true, "negative_prompt": "blur",
                 "first_stage_steps": 30, "guidance_scale": 5.5 } })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(1216), Some(832))
@@ -202,11 +183,9 @@ async fn fal_polls_the_queue_and_maps_every_parameter() {
         .is_some_and(|id| id.starts_with("req-")));
     assert_eq!(server.balance().await, START - 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "a quick sketch", "model": "fal-sdxl-lightning", "seed": 3 }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "a quick sketch", "model": "fal-sdxl-lightning", "seed": 3 }))
+        .await;
     assert_succeeded(&job, 1);
     assert_eq!(
         fakes.fal.requests()[1]["body"],
@@ -241,11 +220,9 @@ async fn fal_polls_the_queue_and_maps_every_parameter() {
 #[tokio::test]
 async fn fal_moderation_is_final_and_refunded() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] x", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] x", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("safety checker"), "{job}");
     assert_eq!(fakes.fal.submits("[moderated] x"), 1);
@@ -256,50 +233,38 @@ async fn fal_moderation_is_final_and_refunded() {
 #[tokio::test]
 async fn fal_submit_errors_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[429] busy", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.fal.submits("[429] busy"), 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[500] down", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.fal.submits("[500] down"), 3);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[403] broke", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[403] broke", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("Exhausted balance"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[422] odd", "model": "fal-stable-cascade" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[422] odd", "model": "fal-stable-cascade" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("could not be processed"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 1);
@@ -310,46 +275,36 @@ async fn fal_submit_errors_retry_fail_and_refund() {
 async fn fal_poll_and_result_failures_resume_or_end() {
     let (fakes, server) = setup().await;
     // An unreadable status is retried by polling the same request again: never a second submission.
-    let job = run(
-        &server,
-        json!({ "prompt": "[poll-malformed] a", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[poll-malformed] a", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.fal.submits("[poll-malformed] a"), 1);
     assert!(fakes.fal.polls("[poll-malformed] a") >= 3);
 
     // A FAILED request is replaced by a new one on the retry.
-    let job = run(
-        &server,
-        json!({ "prompt": "[failed] b", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[failed] b", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.fal.submits("[failed] b"), 2);
 
     // A request FAL forgot is resubmitted on each retry, then the job fails and is refunded.
-    let job = run(
-        &server,
-        json!({ "prompt": "[lost] c", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[lost] c", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.fal.submits("[lost] c"), 3);
 
     // A result that is a validation error, and an image URL that 404s, are final.
-    let job = run(
-        &server,
-        json!({ "prompt": "[result-422] d", "model": "fal-stable-cascade" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[result-422] d", "model": "fal-stable-cascade" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("too long"), "{job}");
-    let job = run(
-        &server,
-        json!({ "prompt": "[url404] e", "model": "fal-sdxl-lightning" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] e", "model": "fal-sdxl-lightning" }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert_eq!(server.balance().await, START - 1);
     server.shutdown().await;
@@ -359,11 +314,9 @@ async fn fal_poll_and_result_failures_resume_or_end() {
 async fn fal_timed_out_job_resumes_its_saved_request() {
     let (fakes, server) = setup().await;
     let prompt = "[hold] a long render";
-    let job_id = submit(
-        &server,
-        json!({ "prompt": prompt, "model": "fal-stable-cascade" }),
-    )
-    .await;
+    let job_id = server
+        .submit_one(json!({ "prompt": prompt, "model": "fal-stable-cascade" }))
+        .await;
     // The first attempt polls until the 1.5 s attempt timeout; wait until the retry runs.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
@@ -389,7 +342,7 @@ async fn fal_timed_out_job_resumes_its_saved_request() {
         "the retry resumed the request"
     );
     assert_eq!(fakes.fal.cancels(prompt), 0, "a timeout does not cancel");
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(image["record"]["retried_errors"][0]["code"], "timeout");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
@@ -421,12 +374,12 @@ async fn replicate_polls_the_prediction_and_maps_every_parameter() {
     let (fakes, server) = setup().await;
     let mut ws = events(&server.base).await;
     let prompt = "[polls:3] a paper lantern";
-    let job_id = submit(
-        &server,
-        json!({ "prompt": prompt, "model": "replicate-playground-v2.5", "width": 1344,
+    let job_id = server
+        .submit_one(
+            json!({ "prompt": prompt, "model": "replicate-playground-v2.5", "width": 1344,
                 "height": 768, "negative_prompt": "blur", "seed": 11, "steps": 30, "cfg": 3.5 }),
-    )
-    .await;
+        )
+        .await;
     // Progress read from the prediction's logs reaches the client and only grows.
     let progress = progress_until_done(&mut ws, &job_id).await;
     assert!(progress.len() >= 4, "{progress:?}");
@@ -445,7 +398,7 @@ async fn replicate_polls_the_prediction_and_maps_every_parameter() {
                            "negative_prompt": "blur", "num_inference_steps": 30,
                            "guidance_scale": 3.5 } })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(1344), Some(768))
@@ -458,12 +411,12 @@ async fn replicate_polls_the_prediction_and_maps_every_parameter() {
         .is_some_and(|id| id.starts_with("pred")));
     assert_eq!(server.balance().await, START - 2);
 
-    let job = run(
-        &server,
-        json!({ "prompt": "a matryoshka", "model": "replicate-kandinsky-2.2", "width": 768,
+    let job = server
+        .run_one(
+            json!({ "prompt": "a matryoshka", "model": "replicate-kandinsky-2.2", "width": 768,
                 "height": 1280, "steps": 40 }),
-    )
-    .await;
+        )
+        .await;
     assert_succeeded(&job, 1);
     assert_eq!(
         fakes.replicate.requests()[1]["version"],
@@ -489,11 +442,9 @@ async fn replicate_polls_the_prediction_and_maps_every_parameter() {
 #[tokio::test]
 async fn replicate_moderation_is_final_and_refunded() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] x", "model": "replicate-playground-v2.5" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] x", "model": "replicate-playground-v2.5" }))
+        .await;
     assert_ended(&server, &job, "moderated", "moderated", 1).await;
     assert!(message(&job).contains("NSFW"), "{job}");
     assert_eq!(fakes.replicate.submits("[moderated] x"), 1);
@@ -505,30 +456,38 @@ async fn replicate_moderation_is_final_and_refunded() {
 async fn replicate_create_errors_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
     let model = "replicate-playground-v2.5";
-    let job = run(&server, json!({ "prompt": "[429] busy", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": model }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.replicate.submits("[429] busy"), 2);
 
-    let job = run(&server, json!({ "prompt": "[500] down", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.replicate.submits("[500] down"), 3);
 
-    let job = run(&server, json!({ "prompt": "[402] broke", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[402] broke", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("insufficient credit"), "{job}");
 
-    let job = run(&server, json!({ "prompt": "[422] odd", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[422] odd", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("could not be processed"), "{job}");
 
-    let job = run(&server, json!({ "prompt": "[timeout] zz", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
@@ -539,19 +498,19 @@ async fn replicate_create_errors_retry_fail_and_refund() {
 async fn replicate_poll_failures_resume_or_end() {
     let (fakes, server) = setup().await;
     let model = "replicate-playground-v2.5";
-    let job = run(
-        &server,
-        json!({ "prompt": "[poll-malformed] a", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[poll-malformed] a", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.replicate.submits("[poll-malformed] a"), 1);
 
     // A failed prediction is replaced by a new one on the retry.
-    let job = run(&server, json!({ "prompt": "[failed] b", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[failed] b", "model": model }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.replicate.submits("[failed] b"), 2);
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert!(
         image["record"]["retried_errors"][0]["message"]
             .as_str()
@@ -559,11 +518,15 @@ async fn replicate_poll_failures_resume_or_end() {
         "{image}"
     );
 
-    let job = run(&server, json!({ "prompt": "[lost] c", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[lost] c", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.replicate.submits("[lost] c"), 3);
 
-    let job = run(&server, json!({ "prompt": "[url404] d", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] d", "model": model }))
+        .await;
     assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
@@ -595,12 +558,12 @@ async fn a1111_renders_every_parameter_free_with_progress() {
     let (fakes, server) = setup().await;
     let mut ws = events(&server.base).await;
     let prompt = "[slow:600] a brass kettle";
-    let job_id = submit(
-        &server,
-        json!({ "prompt": prompt, "model": "a1111", "width": 768, "height": 512,
+    let job_id = server
+        .submit_one(
+            json!({ "prompt": prompt, "model": "a1111", "width": 768, "height": 512,
                 "negative_prompt": "blur", "seed": 42, "steps": 30, "cfg": 6.5 }),
-    )
-    .await;
+        )
+        .await;
     let progress = progress_until_done(&mut ws, &job_id).await;
     assert!(progress.len() >= 3, "{progress:?}");
     assert!(
@@ -615,7 +578,7 @@ async fn a1111_renders_every_parameter_free_with_progress() {
         json!({ "prompt": prompt, "negative_prompt": "blur", "width": 768, "height": 512,
                 "steps": 30, "cfg_scale": 6.5, "seed": 42, "batch_size": 1, "n_iter": 1 })
     );
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(768), Some(512))
@@ -625,13 +588,11 @@ async fn a1111_renders_every_parameter_free_with_progress() {
     assert_eq!(image["record"]["cost"], 0);
 
     // A grid before the image is skipped by `index_of_first_image`.
-    let job = run(
-        &server,
-        json!({ "prompt": "[grid] two", "model": "a1111", "width": 512, "height": 512 }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[grid] two", "model": "a1111", "width": 512, "height": 512 }))
+        .await;
     assert_succeeded(&job, 1);
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         image["width"].as_u64(),
         Some(512),
@@ -648,30 +609,32 @@ async fn a1111_renders_every_parameter_free_with_progress() {
 #[tokio::test]
 async fn a1111_errors_retry_or_end() {
     let (fakes, server) = setup().await;
-    let job = run(&server, json!({ "prompt": "[429] busy", "model": "a1111" })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": "a1111" }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.a1111.calls("[429] busy"), 2);
 
-    let job = run(&server, json!({ "prompt": "[500] oom", "model": "a1111" })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] oom", "model": "a1111" }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("OutOfMemoryError"), "{job}");
 
-    let job = run(&server, json!({ "prompt": "[422] odd", "model": "a1111" })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[422] odd", "model": "a1111" }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("could not be processed"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[timeout] zz", "model": "a1111" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "a1111" }))
+        .await;
     assert_ended_free(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": "a1111" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "a1111" }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
     assert!(message(&job).contains("could not be read"), "{job}");
     server.shutdown().await;
@@ -680,11 +643,9 @@ async fn a1111_errors_retry_or_end() {
 #[tokio::test]
 async fn a1111_cancel_interrupts_the_render() {
     let (fakes, server) = setup().await;
-    let job_id = submit(
-        &server,
-        json!({ "prompt": "[slow:20000] never mind", "model": "a1111" }),
-    )
-    .await;
+    let job_id = server
+        .submit_one(json!({ "prompt": "[slow:20000] never mind", "model": "a1111" }))
+        .await;
     eventually("progress is read", || fakes.a1111.progress_reads() > 0).await;
     server
         .ok("generations.cancel", json!({ "job_id": job_id }))
@@ -703,9 +664,7 @@ async fn a1111_cancel_interrupts_the_render() {
 #[tokio::test]
 async fn openai_compatible_server_renders_free_without_a_key() {
     let (fakes, server) = setup().await;
-    let job = run(
-        &server,
-        json!({ "prompt": "a teapot", "model": "openai-compatible", "width": 768, "height": 512 }),
+    let job = server.run_one(json!({ "prompt": "a teapot", "model": "openai-compatible", "width": 768, "height": 512 }),
     )
     .await;
     assert_succeeded(&job, 1);
@@ -715,7 +674,7 @@ async fn openai_compatible_server_renders_free_without_a_key() {
                 "n": 1, "size": "768x512", "response_format": "b64_json" })
     );
     assert_eq!(fakes.compat.auth_headers()[0], None, "no key, no header");
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(768), Some(512))
@@ -726,11 +685,9 @@ async fn openai_compatible_server_renders_free_without_a_key() {
         pixel_testkit::openai_compat_fake::FAKE_MODEL
     );
     // A server that answers with a URL on itself is downloaded from.
-    let job = run(
-        &server,
-        json!({ "prompt": "[url] a cup", "model": "openai-compatible" }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[url] a cup", "model": "openai-compatible" }))
+        .await;
     assert_succeeded(&job, 1);
     let catalogue = server.ok("catalogue.list", json!({})).await;
     for id in ["openai-compatible", "a1111"] {
@@ -751,39 +708,41 @@ async fn openai_compatible_server_renders_free_without_a_key() {
 async fn openai_compatible_server_errors_retry_or_end() {
     let (fakes, server) = setup().await;
     let model = "openai-compatible";
-    let job = run(&server, json!({ "prompt": "[429] busy", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] busy", "model": model }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.compat.calls("[429] busy"), 2);
 
-    let job = run(&server, json!({ "prompt": "[500] down", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] down", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
 
-    let job = run(&server, json!({ "prompt": "[400] odd", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[400] odd", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("could not parse"), "{job}");
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[moderated] x", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] x", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "moderated", "moderated", 1).await;
 
-    let job = run(&server, json!({ "prompt": "[timeout] zz", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] zz", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] ?", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] ?", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[url404] gone", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] gone", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
     server.shutdown().await;
 }
@@ -794,12 +753,12 @@ async fn openai_compatible_server_errors_retry_or_end() {
 async fn comfyui_queues_the_builtin_workflow_and_fetches_the_output() {
     let (fakes, server) = setup().await;
     let prompt = "[polls:3] a lighthouse";
-    let job = run(
-        &server,
-        json!({ "prompt": prompt, "model": "comfyui", "width": 768, "height": 512,
+    let job = server
+        .run_one(
+            json!({ "prompt": prompt, "model": "comfyui", "width": 768, "height": 512,
                 "negative_prompt": "fog", "seed": 77, "steps": 25, "cfg": 6.5 }),
-    )
-    .await;
+        )
+        .await;
     assert_succeeded(&job, 1);
     assert_eq!(fakes.comfy.submits(prompt), 1);
     assert_eq!(fakes.comfy.history_reads(prompt), 4);
@@ -824,7 +783,7 @@ async fn comfyui_queues_the_builtin_workflow_and_fetches_the_output() {
         (&json!(77), &json!(25), &json!(6.5))
     );
     assert!(fakes.comfy.client_ids()[0].starts_with("pixel-studio-"));
-    let image = image_of(&server, &job).await;
+    let image = server.image_of(&job).await;
     assert_eq!(
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(768), Some(512))
@@ -843,58 +802,62 @@ async fn comfyui_errors_retry_resume_or_end() {
     let (fakes, server) = setup().await;
     let model = "comfyui";
     // Node validation errors are final and name the node.
-    let job = run(
-        &server,
-        json!({ "prompt": "[node-error] a", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[node-error] a", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("CLIPTextEncode"), "{job}");
 
-    let job = run(&server, json!({ "prompt": "[429] b", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[429] b", "model": model }))
+        .await;
     assert_succeeded(&job, 2);
 
-    let job = run(&server, json!({ "prompt": "[500] c", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[500] c", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
 
-    let job = run(&server, json!({ "prompt": "[timeout] d", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[timeout] d", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "timeout", 3).await;
 
-    let job = run(
-        &server,
-        json!({ "prompt": "[malformed] e", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[malformed] e", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
 
     // A broken history read is retried on the same prompt: never queued twice.
-    let job = run(
-        &server,
-        json!({ "prompt": "[poll-malformed] f", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[poll-malformed] f", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.comfy.submits("[poll-malformed] f"), 1);
 
     // An execution error is final; running out of GPU memory is retried (resuming the same prompt
     // sees the error again, so a fresh prompt is queued).
-    let job = run(
-        &server,
-        json!({ "prompt": "[exec-error] g", "model": model }),
-    )
-    .await;
+    let job = server
+        .run_one(json!({ "prompt": "[exec-error] g", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
     assert!(message(&job).contains("HeaderTooLarge"), "{job}");
-    let job = run(&server, json!({ "prompt": "[oom-once] j", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[oom-once] j", "model": model }))
+        .await;
     assert_succeeded(&job, 2);
     assert_eq!(fakes.comfy.submits("[oom-once] j"), 2);
 
     // A prompt ComfyUI forgot is queued again on each retry.
-    let job = run(&server, json!({ "prompt": "[lost] h", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[lost] h", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
     assert_eq!(fakes.comfy.submits("[lost] h"), 3);
 
-    let job = run(&server, json!({ "prompt": "[url404] i", "model": model })).await;
+    let job = server
+        .run_one(json!({ "prompt": "[url404] i", "model": model }))
+        .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
     server.shutdown().await;
 }
@@ -903,7 +866,9 @@ async fn comfyui_errors_retry_resume_or_end() {
 async fn comfyui_cancel_removes_and_interrupts_the_prompt() {
     let (fakes, server) = setup().await;
     let prompt = "[hold] never mind";
-    let job_id = submit(&server, json!({ "prompt": prompt, "model": "comfyui" })).await;
+    let job_id = server
+        .submit_one(json!({ "prompt": prompt, "model": "comfyui" }))
+        .await;
     eventually("the prompt is polled", || {
         fakes.comfy.history_reads(prompt) > 0
     })
@@ -951,12 +916,12 @@ async fn comfyui_fills_a_user_template() {
     })
     .await
     .expect("server");
-    let job = run(
-        &server,
-        json!({ "prompt": "a fox", "model": "comfyui", "width": 640, "height": 448, "seed": 5,
+    let job = server
+        .run_one(
+            json!({ "prompt": "a fox", "model": "comfyui", "width": 640, "height": 448, "seed": 5,
                 "steps": 12 }),
-    )
-    .await;
+        )
+        .await;
     assert_succeeded(&job, 1);
     let g = &comfy.graphs()[0];
     assert_eq!(g["11"]["inputs"]["text"], "masterpiece, a fox");
@@ -985,7 +950,9 @@ async fn comfyui_fills_a_user_template() {
     })
     .await
     .expect("server");
-    let job = run(&server, json!({ "prompt": "a fox", "model": "comfyui" })).await;
+    let job = server
+        .run_one(json!({ "prompt": "a fox", "model": "comfyui" }))
+        .await;
     assert_eq!(job["state"], "failed", "{job}");
     assert!(message(&job).contains("{{prompt}}"), "{job}");
     assert_eq!(comfy.graphs().len(), 1, "nothing else was queued");

@@ -191,6 +191,27 @@ impl TestServer {
         body
     }
 
+    /// Submits a one-image request and returns its job id.
+    pub async fn submit_one(&self, input: Value) -> String {
+        let created = self.ok("generations.create", input).await;
+        created["jobs"][0]["id"]
+            .as_str()
+            .expect("job id")
+            .to_string()
+    }
+
+    /// Submits a one-image request and waits for its job to end.
+    pub async fn run_one(&self, input: Value) -> Value {
+        let job_id = self.submit_one(input).await;
+        self.wait_final(&job_id, Duration::from_secs(30)).await
+    }
+
+    /// The image a finished job made.
+    pub async fn image_of(&self, job: &Value) -> Value {
+        self.ok("images.get", json!({ "image_id": job["image_id"] }))
+            .await
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
