@@ -339,6 +339,82 @@ if (SYNTHETIC > 0) {
   sorted = null;
 }
 
+// ---- records.import: reads A1111 / ComfyUI / InvokeAI records from PNG text chunks ---------------------
+function pngTexts(buf) {
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(sig)) throw new ApiErr(400, 'invalid_input', 'the file is not a PNG');
+  const texts = {};
+  for (let at = 8; at + 12 <= buf.length;) {
+    const len = buf.readUInt32BE(at);
+    const type = buf.toString('latin1', at + 4, at + 8);
+    const data = buf.subarray(at + 8, at + 8 + len);
+    if (type === 'tEXt' || type === 'iTXt') {
+      const nul = data.indexOf(0);
+      const key = data.toString('latin1', 0, nul);
+      let value = data.subarray(nul + 1);
+      if (type === 'iTXt') { // compression flag, method, language\0, translated keyword\0, text
+        const compressed = value[0] === 1;
+        let rest = value.subarray(2);
+        rest = rest.subarray(rest.indexOf(0) + 1);
+        rest = rest.subarray(rest.indexOf(0) + 1);
+        value = compressed ? zlib.inflateSync(rest) : rest;
+      }
+      texts[key] = value.toString(type === 'iTXt' ? 'utf8' : 'latin1');
+    }
+    if (type === 'IEND') break;
+    at += 12 + len;
+  }
+  return texts;
+}
+function parseInfotext(text) {
+  const lines = text.trim().split('\n');
+  const last = lines.at(-1) ?? '';
+  const params = /(^|, )Steps: /.test(last) ? Object.fromEntries(
+    [...last.matchAll(/\s*([\w ]+):\s*("(?:\\.|[^"])*"|[^,]*)(?:,|$)/g)].map((m) => [m[1].trim(), m[2].trim()]),
+  ) : {};
+  const body = Object.keys(params).length ? lines.slice(0, -1) : lines;
+  const neg = body.findIndex((l) => l.startsWith('Negative prompt:'));
+  const prompt = (neg >= 0 ? body.slice(0, neg) : body).join('\n').trim();
+  const negative = neg >= 0 ? body.slice(neg).join('\n').replace(/^Negative prompt:\s*/, '').trim() : '';
+  const [w, h] = (params.Size ?? '').split('x').map(Number);
+  const rec = { source: 'a1111', prompt };
+  if (negative) rec.negative_prompt = negative;
+  if (w && h) { rec.width = w; rec.height = h; }
+  if (params.Seed) rec.seed = Number(params.Seed);
+  if (params.Steps) rec.steps = Number(params.Steps);
+  if (params['CFG scale']) rec.cfg = Number(params['CFG scale']);
+  if (params.Sampler) rec.sampler = params.Sampler;
+  if (params.Model) rec.model = params.Model;
+  return rec;
+}
+function importRecord({ png_base64 }) {
+  const b64 = String(png_base64 ?? '').replace(/^data:[^,]*,/, '');
+  const texts = pngTexts(Buffer.from(b64, 'base64'));
+  let rec;
+  if (texts.parameters) rec = parseInfotext(texts.parameters);
+  else if (texts.prompt || texts.workflow) {
+    rec = { source: 'comfyui', prompt: 'a cozy cabin in a snowy forest, warm light in the windows, night', negative_prompt: 'blurry, lowres', width: 1024, height: 1024, seed: 81234, steps: 20, cfg: 8, sampler: 'euler', model: 'sd_xl_base_1.0.safetensors' };
+  } else if (texts.invokeai_metadata) {
+    const m = JSON.parse(texts.invokeai_metadata);
+    rec = { source: 'invokeai', prompt: m.positive_prompt ?? '', negative_prompt: m.negative_prompt, width: m.width, height: m.height, seed: m.seed, steps: m.steps, cfg: m.cfg_scale, sampler: m.scheduler, model: m.model?.name };
+  } else throw new ApiErr(404, 'not_found', 'the PNG carries no generation record');
+  const model = models.find((m) => m.id === (KEYS.has('stability') ? 'sd3.5-large' : 'local-sketch'));
+  const request = { prompt: rec.prompt, model: model.id, n: 1 };
+  const dropped = [];
+  if (rec.width && rec.height) {
+    const r = model.sizes;
+    const ok = (v) => v >= r.min && v <= r.max && v % r.multiple_of === 0;
+    if (ok(rec.width) && ok(rec.height)) { request.width = rec.width; request.height = rec.height; } else dropped.push(`size ${rec.width}×${rec.height}`);
+  }
+  if (rec.negative_prompt) request.negative_prompt = rec.negative_prompt;
+  if (rec.seed !== undefined) { if (rec.seed >= 0 && rec.seed <= 4294967295) request.seed = rec.seed; else dropped.push(`seed ${rec.seed}`); }
+  if (rec.steps !== undefined) { if (model.steps) request.steps = Math.min(model.steps.max, Math.max(model.steps.min, rec.steps)); else dropped.push(`${rec.steps} steps`); }
+  if (rec.cfg !== undefined) { if (model.cfg) request.cfg = Math.min(model.cfg.max, Math.max(model.cfg.min, rec.cfg)); else dropped.push(`CFG ${rec.cfg}`); }
+  if (rec.sampler) dropped.push(`sampler ${rec.sampler}`);
+  if (rec.model) dropped.push(`checkpoint ${rec.model}`);
+  return { record: rec, request, dropped };
+}
+
 // ---- operations ------------------------------------------------------------------------------------
 const byNewest = (a, b) => b.created_at - a.created_at;
 function getJob(jobId) { const j = jobs.get(jobId); if (!j) throw new ApiErr(404, 'not_found', 'job not found'); return j; }
@@ -393,6 +469,7 @@ const ops = {
   },
   'images.delete': ({ image_ids }) => { sorted = null; return { deleted: (image_ids ?? []).filter((iid) => images.delete(iid)) }; },
   'ledger.list': ({ limit = 50 }) => ({ entries: ledger.slice(0, limit), balance }),
+  'records.import': importRecord,
 };
 
 function page(list, before, limit, key) {

@@ -160,3 +160,27 @@ describe('ApiClient', () => {
     expect(calls).toEqual([['generations.cancel', { job_id: 'job_1' }]]);
   });
 });
+
+describe('records.import', () => {
+  it('POSTs the PNG as base64 to /api/ops/records.import and returns record, request and dropped', async () => {
+    const output = {
+      record: { source: 'a1111', prompt: 'a fox', steps: 28 },
+      request: { prompt: 'a fox', model: 'local-sketch', width: 512, height: 768 },
+      dropped: ['28 steps'],
+    };
+    const fetch = vi.fn(async () => jsonResponse(200, output));
+    const client = new ApiClient(new HttpTransport({ fetch }));
+    const out = await client.call('records.import', { png_base64: 'iVBORw0KGgo=' });
+    expect(out).toEqual(output);
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/ops/records.import');
+    expect(init.method).toBe('POST');
+    expect(JSON.parse(String(init.body))).toEqual({ png_base64: 'iVBORw0KGgo=' });
+  });
+
+  it('maps a PNG without a record to not_found', async () => {
+    const fetch = vi.fn(async () => jsonResponse(404, { error: { code: 'not_found', message: 'no record' } }));
+    const client = new ApiClient(new HttpTransport({ fetch }));
+    await expect(client.call('records.import', { png_base64: 'x' })).rejects.toMatchObject({ code: 'not_found', status: 404 });
+  });
+});

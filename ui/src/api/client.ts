@@ -14,6 +14,8 @@ import type {
   ImageRef,
   ImagesOutput,
   ImagesQuery,
+  ImportOutput,
+  ImportRequest,
   Job,
   JobRef,
   JobsOutput,
@@ -47,6 +49,7 @@ export interface Methods {
   'images.list': { input: ImagesQuery; output: ImagesOutput };
   'images.delete': { input: DeleteImages; output: DeleteOutput };
   'ledger.list': { input: LedgerQuery; output: LedgerOutput };
+  'records.import': { input: ImportRequest; output: ImportOutput };
 }
 
 export type Method = keyof Methods;
@@ -54,7 +57,7 @@ export type MethodInput<M extends Method> = Methods[M]['input'];
 export type MethodOutput<M extends Method> = Methods[M]['output'];
 
 /** Codes the client itself produces, next to the server's ErrorCode values. */
-export type ClientErrorCode = 'network_error' | 'bad_response' | 'http_error';
+export type ClientErrorCode = 'network_error' | 'bad_response' | 'http_error' | 'file_too_large' | 'not_png';
 
 /** An error from an operation, with the server's stable code and a readable message. */
 export class ApiError extends globalThis.Error {

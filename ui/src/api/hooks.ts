@@ -14,6 +14,7 @@ import { useClient } from './context';
 import type { ApiClient, ConnectionStatus } from './client';
 import { applyEvent, applyJobs, isFinal, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
+import { pngBase64 } from '../lib/importPng';
 import type { GenerationRequest, Image, ImagesOutput, ImagesQuery, Job } from './types';
 
 export function useCatalogue() {
@@ -205,4 +206,15 @@ export function useLiveEvents(): ConnectionStatus {
     );
   }, [client, qc]);
   return status;
+}
+
+/**
+ * Reads a generation record from a PNG (AUTOMATIC1111, ComfyUI or InvokeAI). The file is checked for size
+ * and PNG signature before upload; see `importErrorWords` for the errors in plain words.
+ */
+export function useImportRecord() {
+  const client = useClient();
+  return useMutation({
+    mutationFn: async (file: File) => client.call('records.import', { png_base64: await pngBase64(file) }),
+  });
 }

@@ -23,6 +23,8 @@ export type CreateFormProps = {
   providers?: ProviderStatus[];
   account?: AccountOutput;
   initial?: FormState;
+  /** Opens the advanced settings at first (an import that set a seed, steps, ...). */
+  advancedOpen?: boolean;
   remixImage?: Image;
   onClearRemix?: () => void;
   onSubmit: (req: GenerationRequest) => void;
@@ -49,6 +51,7 @@ export function CreateForm({
   providers,
   account,
   initial,
+  advancedOpen = false,
   remixImage,
   onClearRemix,
   onSubmit,
@@ -62,7 +65,7 @@ export function CreateForm({
     const model = catalogue.models.find((m) => m.id === catalogue.default_model) ?? catalogue.models[0];
     return initialState(model);
   });
-  const [showAdvanced, setShowAdvanced] = useState(false);
+  const [showAdvanced, setShowAdvanced] = useState(advancedOpen);
   const model = catalogue.models.find((m) => m.id === state.model);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
 

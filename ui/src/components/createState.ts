@@ -78,6 +78,28 @@ export function stateFromParams(
   return s;
 }
 
+/** Prefills the form from a ready request (an imported record, mapped onto `model` by the server). */
+export function stateFromRequest(model: Model, req: GenerationRequest): FormState {
+  const s = stateFromParams(
+    model,
+    {
+      prompt: req.prompt,
+      model: model.id,
+      width: req.width ?? model.default_size.width,
+      height: req.height ?? model.default_size.height,
+      ...(req.negative_prompt !== undefined ? { negative_prompt: req.negative_prompt } : {}),
+      ...(req.steps !== undefined ? { steps: req.steps } : {}),
+      ...(req.cfg !== undefined ? { cfg: req.cfg } : {}),
+      ...(req.quality !== undefined ? { quality: req.quality } : {}),
+      ...(req.style !== undefined ? { style: req.style } : {}),
+    },
+    req.seed,
+    req.remix_of ?? null,
+  );
+  if (req.n !== undefined) s.n = Math.max(1, Math.min(req.n, model.max_images));
+  return s;
+}
+
 export function sizeProblem(model: Model, width: number, height: number): string | null {
   const rule = model.sizes;
   if (rule.kind === 'fixed') {

@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useAccount, useCatalogue, useCreateGeneration, useImage, useProviders } from '../api/hooks';
 import { CreateForm } from '../components/CreateForm';
 import { QueuePanel } from '../components/QueuePanel';
-import { stateFromParams } from '../components/createState';
+import { ImportPng } from '../components/ImportPng';
+import { stateFromParams, type FormState } from '../components/createState';
 import { ErrorState, Skeleton } from '../components/ui';
 import { useTitle } from '../lib/title';
 
@@ -17,7 +18,10 @@ export function CreatePage() {
   const remixId = params.get('remix') ?? undefined;
   const remix = useImage(remixId);
 
-  const initial = useMemo(() => {
+  // Settings imported from a PNG take the place of the remix; `n` remounts the form for every import.
+  const [imported, setImported] = useState<{ state: FormState; advanced: boolean; n: number } | null>(null);
+
+  const remixInitial = useMemo(() => {
     if (!remix.data || !catalogue.data) return undefined;
     const rec = remix.data.record;
     const model = catalogue.data.models.find((m) => m.id === rec.model);
@@ -25,12 +29,25 @@ export function CreatePage() {
     return stateFromParams(model, rec.params, rec.seed, remix.data.id);
   }, [remix.data, catalogue.data]);
 
-  const waitingForRemix = !!remixId && remix.isPending;
+  const initial = imported?.state ?? remixInitial;
+  const formKey = imported ? `import-${imported.n}` : remixInitial ? `remix-${remixId}` : 'new';
+  const waitingForRemix = !imported && !!remixId && remix.isPending;
 
   return (
     <div className="mx-auto grid max-w-[1600px] gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(360px,440px)_1fr]">
       <div className="lg:sticky lg:top-[4.5rem] lg:flex lg:max-h-[calc(100vh-5.5rem)] lg:flex-col lg:self-start">
-        <h1 className="mb-3 text-sm font-semibold">Create</h1>
+        <div className="mb-3 flex h-7 items-center justify-between gap-3">
+          <h1 className="text-sm font-semibold">Create</h1>
+          {catalogue.data && catalogue.data.models.length > 0 && (
+            <ImportPng
+              catalogue={catalogue.data}
+              onUse={(state, advanced) => {
+                setImported((prev) => ({ state, advanced, n: (prev?.n ?? 0) + 1 }));
+                if (remixId) setParams({}, { replace: true });
+              }}
+            />
+          )}
+        </div>
         {catalogue.isPending || waitingForRemix ? (
           <Skeleton className="h-[480px] rounded-2xl" />
         ) : catalogue.isError ? (
@@ -43,20 +60,21 @@ export function CreatePage() {
           </div>
         ) : (
           <CreateForm
-            key={initial ? `remix-${remixId}` : 'new'}
+            key={formKey}
             className="lg:min-h-0"
             catalogue={catalogue.data}
             providers={providers.data?.providers}
             account={account.data}
             initial={initial}
-            remixImage={initial ? remix.data : undefined}
+            advancedOpen={imported?.advanced}
+            remixImage={!imported && remixInitial ? remix.data : undefined}
             onClearRemix={() => setParams({}, { replace: true })}
             onSubmit={(req) => create.mutate(req)}
             submitting={create.isPending}
             error={create.error ?? undefined}
           />
         )}
-        {remixId && remix.isError && (
+        {!imported && remixId && remix.isError && (
           <p className="mt-2 text-xs text-amber-600 dark:text-amber-400">
             The image to remix could not be loaded; starting fresh.
           </p>
