@@ -804,3 +804,52 @@ pub async fn records_import(
         dropped,
     })
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ProviderHealthStatus {
+    pub id: String,
+    pub name: String,
+    pub configured: bool,
+    pub offline: bool,
+    pub health: crate::ports::ProviderHealth,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ProvidersHealthOutput {
+    pub providers: Vec<ProviderHealthStatus>,
+}
+
+/// How long one provider's health check may take before it counts as unreachable.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Checks every configured provider at once: reachable or not, and its balance where its API tells.
+pub async fn providers_health(
+    app: &App,
+    caller: &Caller,
+    _input: Empty,
+) -> Result<ProvidersHealthOutput> {
+    caller.user_id()?;
+    let checks = app.providers.values().map(|p| async move {
+        let health = if p.configured() {
+            tokio::time::timeout(HEALTH_TIMEOUT, p.health())
+                .await
+                .unwrap_or_else(|_| crate::ports::ProviderHealth {
+                    reachable: Some(false),
+                    balance: None,
+                    message: Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+                })
+        } else {
+            crate::ports::ProviderHealth::default()
+        };
+        ProviderHealthStatus {
+            id: p.id().to_string(),
+            name: p.name().to_string(),
+            configured: p.configured(),
+            offline: p.id() == "local",
+            health,
+        }
+    });
+    let mut providers = futures_util::future::join_all(checks).await;
+    providers.sort_by(|a, b| b.offline.cmp(&a.offline).then(a.name.cmp(&b.name)));
+    Ok(ProvidersHealthOutput { providers })
+}

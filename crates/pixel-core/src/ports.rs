@@ -240,12 +240,42 @@ pub trait JobContext: Send + Sync {
     async fn cancelled(&self);
 }
 
+/// What a health check of a provider found.
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    ts_rs::TS,
+    schemars::JsonSchema,
+)]
+pub struct ProviderHealth {
+    /// None when not checked (not configured, or nothing to reach).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reachable: Option<bool>,
+    /// The account's remaining balance in the provider's own unit, where its API offers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub balance: Option<String>,
+    /// Why it is unreachable, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<String>,
+}
+
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Provider id as in the catalogue (`local`, `openai`, ...).
     fn id(&self) -> &'static str;
     fn name(&self) -> &'static str;
     fn configured(&self) -> bool;
+    /// Whether the provider answers, and its account balance where its API tells (never a secret).
+    async fn health(&self) -> ProviderHealth {
+        ProviderHealth::default()
+    }
     /// How many of this provider's jobs may run at once on one node (its API's rate limits, one GPU).
     fn max_concurrency(&self) -> usize {
         4

@@ -196,6 +196,12 @@ impl Registry {
             |a, c, i| async move { ops::comparisons_get(&a, &c, i).await },
         );
         r.add(
+            "providers.health",
+            Read,
+            "Whether each configured provider answers, and its balance where the API offers it",
+            |a, c, i| async move { ops::providers_health(&a, &c, i).await },
+        );
+        r.add(
             "records.import",
             Write,
             "Read the generation record of a PNG made by AUTOMATIC1111, ComfyUI or InvokeAI",

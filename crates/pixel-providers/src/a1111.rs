@@ -237,6 +237,13 @@ impl A1111 {
 
 #[async_trait]
 impl Provider for A1111 {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        match &self.base_url {
+            Some(base) => crate::http::probe(&self.client, base).await,
+            None => pixel_core::ports::ProviderHealth::default(),
+        }
+    }
+
     fn id(&self) -> &'static str {
         "a1111"
     }

@@ -286,6 +286,10 @@ impl Bfl {
 
 #[async_trait]
 impl Provider for Bfl {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "bfl"
     }

@@ -541,6 +541,13 @@ enum Look {
 
 #[async_trait]
 impl Provider for ComfyUi {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        match &self.base_url {
+            Some(base) => crate::http::probe(&self.client, base).await,
+            None => pixel_core::ports::ProviderHealth::default(),
+        }
+    }
+
     fn id(&self) -> &'static str {
         "comfyui"
     }

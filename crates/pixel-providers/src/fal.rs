@@ -341,6 +341,10 @@ impl Fal {
 
 #[async_trait]
 impl Provider for Fal {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "fal"
     }

@@ -48,6 +48,31 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .map(|s| Duration::from_secs_f64(s.min(3600.0)))
 }
 
+/// Reachability of a provider's API: any HTTP answer at its base URL (even 401 or 404) means it
+/// answers; only a transport failure means it does not.
+pub async fn probe(client: &reqwest::Client, base_url: &str) -> pixel_core::ports::ProviderHealth {
+    match client
+        .get(base_url)
+        .timeout(Duration::from_secs(4))
+        .send()
+        .await
+    {
+        Ok(_) => pixel_core::ports::ProviderHealth {
+            reachable: Some(true),
+            ..Default::default()
+        },
+        Err(e) => pixel_core::ports::ProviderHealth {
+            reachable: Some(false),
+            balance: None,
+            message: Some(if e.is_timeout() {
+                "no answer in time".into()
+            } else {
+                format!("cannot connect: {}", without_url(&e))
+            }),
+        },
+    }
+}
+
 /// Whether an address is reachable on the public internet. Loopback, private, link-local (cloud
 /// metadata), shared, unspecified and documentation ranges are not.
 pub fn is_public_ip(ip: IpAddr) -> bool {

@@ -134,6 +134,10 @@ impl HuggingFace {
 
 #[async_trait]
 impl Provider for HuggingFace {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "huggingface"
     }

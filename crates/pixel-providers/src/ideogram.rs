@@ -153,6 +153,10 @@ impl Ideogram {
 
 #[async_trait]
 impl Provider for Ideogram {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "ideogram"
     }

@@ -408,6 +408,13 @@ pub fn render_png(params: &GenerationParams, seed: u32, progress: impl FnMut(f32
 
 #[async_trait]
 impl Provider for OfflineRenderer {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        pixel_core::ports::ProviderHealth {
+            reachable: Some(true),
+            ..Default::default()
+        }
+    }
+
     fn id(&self) -> &'static str {
         "local"
     }

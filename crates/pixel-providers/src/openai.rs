@@ -153,6 +153,10 @@ impl OpenAi {
 
 #[async_trait]
 impl Provider for OpenAi {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "openai"
     }

@@ -132,6 +132,13 @@ impl OpenAiCompat {
 
 #[async_trait]
 impl Provider for OpenAiCompat {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        match &self.base_url {
+            Some(base) => crate::http::probe(&self.client, base).await,
+            None => pixel_core::ports::ProviderHealth::default(),
+        }
+    }
+
     fn id(&self) -> &'static str {
         "openai-compatible"
     }

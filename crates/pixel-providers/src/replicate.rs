@@ -294,6 +294,10 @@ impl Replicate {
 
 #[async_trait]
 impl Provider for Replicate {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "replicate"
     }

@@ -143,6 +143,10 @@ impl Together {
 
 #[async_trait]
 impl Provider for Together {
+    async fn health(&self) -> pixel_core::ports::ProviderHealth {
+        crate::http::probe(&self.client, &self.base_url).await
+    }
+
     fn id(&self) -> &'static str {
         "together"
     }

@@ -571,3 +571,54 @@ async fn compare_models_side_by_side_with_separate_refunds() {
     assert_eq!(status, 404);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn provider_health_reports_reachability_and_balance() {
+    let openai = pixel_testkit::FakeOpenAi::start().await;
+    let stability = pixel_testkit::FakeStability::start().await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let server = TestServer::start(Opts {
+        openai_base_url: Some(openai.base_url.clone()),
+        stability_base_url: Some(stability.base_url.clone()),
+        bfl_base_url: Some(format!("http://127.0.0.1:{closed}")),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let out = server.ok("providers.health", json!({})).await;
+    let find = |id: &str| {
+        out["providers"]
+            .as_array()
+            .expect("providers")
+            .iter()
+            .find(|p| p["id"] == id)
+            .expect("provider")
+            .clone()
+    };
+    assert_eq!(find("local")["health"]["reachable"], true);
+    assert_eq!(find("openai")["health"]["reachable"], true);
+    let st = find("stability");
+    assert_eq!(
+        (
+            st["health"]["reachable"].as_bool(),
+            st["health"]["balance"].as_str()
+        ),
+        (Some(true), Some("42.50 credits"))
+    );
+    let bfl = find("bfl");
+    assert_eq!(bfl["health"]["reachable"], false, "{bfl}");
+    assert!(bfl["health"]["message"]
+        .as_str()
+        .expect("why")
+        .contains("cannot connect"));
+    let ideogram = find("ideogram");
+    assert_eq!(ideogram["configured"], false);
+    assert!(
+        ideogram["health"].get("reachable").is_none(),
+        "unconfigured providers are not probed"
+    );
+    server.shutdown().await;
+}

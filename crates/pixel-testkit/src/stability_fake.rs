@@ -279,6 +279,7 @@ impl FakeStability {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let app = Router::new()
             .route("/v2beta/stable-image/generate/{endpoint}", post(generate))
+            .route("/v1/user/balance", axum::routing::get(balance))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -309,4 +310,17 @@ impl FakeStability {
             .copied()
             .unwrap_or(0)
     }
+}
+
+/// GET /v1/user/balance: the account's credits (documented as `{"credits": number}`).
+async fn balance(headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if auth != format!("Bearer {FAKE_KEY}") {
+        return (axum::http::StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({ "name": "unauthorized", "errors": ["missing or invalid API key"] }))).into_response();
+    }
+    axum::Json(serde_json::json!({ "credits": 42.5 })).into_response()
 }

@@ -177,6 +177,24 @@ export type ImportRequest = {
  */
 png_base64: string, };
 
+export type ProviderHealth = { 
+/**
+ * None when not checked (not configured, or nothing to reach).
+ */
+reachable?: boolean, 
+/**
+ * The account's remaining balance in the provider's own unit, where its API offers it.
+ */
+balance?: string, 
+/**
+ * Why it is unreachable, in words.
+ */
+message?: string, };
+
+export type ProviderHealthStatus = { id: string, name: string, configured: boolean, offline: boolean, health: ProviderHealth, };
+
+export type ProvidersHealthOutput = { providers: Array<ProviderHealthStatus>, };
+
 export type CompareRequest = { prompt: string, 
 /**
  * 2–4 different model ids.
