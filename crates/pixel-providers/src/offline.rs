@@ -424,11 +424,10 @@ impl Provider for OfflineRenderer {
     fn configured(&self) -> bool {
         true
     }
-    /// CPU-bound: more renders at once than cores only adds latency.
+    /// CPU-bound: one render per core, plus one so a core never idles while another job of the
+    /// renderer stores its image and records its end.
     fn max_concurrency(&self) -> usize {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) + 1
     }
 
     async fn generate(
