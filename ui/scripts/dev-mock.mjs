@@ -241,7 +241,7 @@ function submit(req, opts = {}) {
   const cost = CHARGING ? model.credits * n : 0;
   if (cost > balance) throw new ApiErr(402, 'insufficient_credits', `this needs ${cost} credits; the balance is ${balance}`);
   const now = opts.at ?? Date.now();
-  const set = { id: id('set'), owner_id: user.id, params, n, cost, ...(req.remix_of ? { remix_of: req.remix_of } : {}), created_at: now };
+  const set = { id: id('set'), owner_id: user.id, params, n, cost, ...(req.remix_of ? { remix_of: req.remix_of } : {}), ...(opts.comparisonId ? { comparison_id: opts.comparisonId } : {}), created_at: now };
   sets.set(set.id, set);
   const base = seed ?? crypto.randomInt(0, 2 ** 31);
   const out = [];
@@ -285,6 +285,7 @@ function run(job) {
       clearInterval(tick);
       const p = job.params.prompt.toLowerCase();
       if (p.includes('nsfw')) return finishFailed(job, 'moderated', { code: 'moderated', message: 'the provider flagged this request' });
+      if (p.includes('[500]') && job.provider === 'openai') return finishFailed(job, 'failed', { code: 'provider_error', message: 'OpenAI answered 500 three times' });
       if (p.includes('fail') && job.index % 2 === 0) return finishFailed(job, 'failed', { code: 'provider_error', message: 'the provider answered 500 three times' });
       const image = makeImage(job);
       job.state = 'succeeded'; job.finished_at = Date.now(); job.image_id = image.id;
@@ -417,6 +418,28 @@ function importRecord({ png_base64 }) {
 
 // ---- operations ------------------------------------------------------------------------------------
 const byNewest = (a, b) => b.created_at - a.created_at;
+const comparisons = new Map(); // comparison id -> set ids, in the order asked
+
+// One prompt on 2–4 models: everything is checked (and the whole cost reserved) before anything is written.
+function compare({ prompt, models: ids, n = 1, negative_prompt, seed }) {
+  if (!Array.isArray(ids) || ids.length < 2 || ids.length > 4 || new Set(ids).size !== ids.length) {
+    throw new ApiErr(400, 'invalid_input', 'a comparison needs 2–4 different models');
+  }
+  const reqs = ids.map((modelId) => {
+    const model = models.find((m) => m.id === modelId);
+    if (!model) throw new ApiErr(400, 'unknown_model', `unknown model '${modelId}'`);
+    if (negative_prompt && !model.negative_prompt) throw new ApiErr(400, 'unsupported_parameter', `${model.name} does not support a negative prompt`);
+    const req = { prompt, model: modelId, n, ...(negative_prompt ? { negative_prompt } : {}), ...(seed !== undefined && model.seed ? { seed } : {}) };
+    validate(req);
+    return req;
+  });
+  const cost = CHARGING ? reqs.reduce((sum, r) => sum + models.find((m) => m.id === r.model).credits * n, 0) : 0;
+  if (cost > balance) throw new ApiErr(402, 'insufficient_credits', `this needs ${cost} credits; the balance is ${balance}`);
+  const comparisonId = id('cmp');
+  const sets = reqs.map((r) => submit(r, { comparisonId }));
+  comparisons.set(comparisonId, sets.map((s) => s.set.id));
+  return { comparison_id: comparisonId, sets, cost: sets.reduce((sum, s) => sum + s.cost, 0) };
+}
 function getJob(jobId) { const j = jobs.get(jobId); if (!j) throw new ApiErr(404, 'not_found', 'job not found'); return j; }
 
 const ops = {
@@ -438,6 +461,12 @@ const ops = {
     const job = getJob(job_id);
     if (job.state !== 'failed') throw new ApiErr(409, 'conflict', 'only failed jobs can be retried');
     return submit({ ...job.params, n: 1, ...(job.remix_of ? { remix_of: job.remix_of } : {}) });
+  },
+  'generations.compare': compare,
+  'comparisons.get': ({ comparison_id }) => {
+    const ids = comparisons.get(comparison_id);
+    if (!ids) throw new ApiErr(404, 'not_found', 'comparison not found');
+    return { comparison_id, sets: ids.filter((sid) => sets.has(sid)).map((sid) => ops['sets.get']({ set_id: sid })) };
   },
   'sets.get': ({ set_id }) => {
     const set = sets.get(set_id);

@@ -14,6 +14,8 @@ import { usePrefetchLibrary } from './api/hooks';
 const SetPage = lazy(() => import('./pages/SetPage').then((m) => ({ default: m.SetPage })));
 const LibraryPage = lazy(() => import('./pages/LibraryPage').then((m) => ({ default: m.LibraryPage })));
 const ImagePage = lazy(() => import('./pages/ImagePage').then((m) => ({ default: m.ImagePage })));
+const ComparePage = lazy(() => import('./pages/ComparePage').then((m) => ({ default: m.ComparePage })));
+const ComparisonPage = lazy(() => import('./pages/ComparisonPage').then((m) => ({ default: m.ComparisonPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -48,6 +50,8 @@ export function AppRoutes() {
     <Routes>
       <Route element={<Layout />}>
         <Route index element={<CreatePage />} />
+        <Route path="compare" element={<Page><ComparePage /></Page>} />
+        <Route path="compare/:id" element={<Page><ComparisonPage /></Page>} />
         <Route path="sets/:id" element={<Page><SetPage /></Page>} />
         <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />

@@ -184,3 +184,19 @@ describe('records.import', () => {
     await expect(client.call('records.import', { png_base64: 'x' })).rejects.toMatchObject({ code: 'not_found', status: 404 });
   });
 });
+
+describe('comparison operations', () => {
+  it('sends generations.compare and comparisons.get with their inputs as JSON', async () => {
+    const out = { comparison_id: 'cmp_1', sets: [], cost: 7 };
+    const fetch = vi.fn(async () => jsonResponse(200, out));
+    const client = new ApiClient(new HttpTransport({ fetch }));
+    const req = { prompt: 'a kite', models: ['local-sketch', 'dall-e-2'], n: 2, seed: 5 };
+    expect(await client.call('generations.compare', req)).toEqual(out);
+    await client.call('comparisons.get', { comparison_id: 'cmp_1' });
+    const calls = fetch.mock.calls as unknown as Array<[string, RequestInit]>;
+    expect(calls[0]?.[0]).toBe('/api/ops/generations.compare');
+    expect(JSON.parse(String(calls[0]?.[1].body))).toEqual(req);
+    expect(calls[1]?.[0]).toBe('/api/ops/comparisons.get');
+    expect(JSON.parse(String(calls[1]?.[1].body))).toEqual({ comparison_id: 'cmp_1' });
+  });
+});

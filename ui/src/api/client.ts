@@ -5,6 +5,10 @@
 import type {
   AccountOutput,
   CatalogueOutput,
+  CompareOutput,
+  CompareRequest,
+  ComparisonDetail,
+  ComparisonRef,
   DeleteImages,
   DeleteOutput,
   Empty,
@@ -43,6 +47,8 @@ export interface Methods {
   'generations.list': { input: JobsQuery; output: JobsOutput };
   'generations.cancel': { input: JobRef; output: Job };
   'generations.retry': { input: JobRef; output: SubmitOutput };
+  'generations.compare': { input: CompareRequest; output: CompareOutput };
+  'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
   'sets.get': { input: SetRef; output: SetDetail };
   'sets.list': { input: PageQuery; output: SetsOutput };
   'images.get': { input: ImageRef; output: Image };

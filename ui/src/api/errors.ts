@@ -65,7 +65,17 @@ export function jobFailureWords(job: Job): string | null {
 /** "3 credits refunded" when the job's reservation went back; null otherwise. */
 export function refundWords(job: Job): string | null {
   if (!job.refunded || job.cost <= 0) return null;
-  return `${job.cost} ${job.cost === 1 ? 'credit' : 'credits'} refunded`;
+  return refundedWords(job.cost);
+}
+
+/** "1 credit refunded", "12 credits refunded". */
+export function refundedWords(credits: number): string {
+  return `${credits.toLocaleString('en-US')} ${credits === 1 ? 'credit' : 'credits'} refunded`;
+}
+
+/** The credits that went back for these jobs (a model's share of a comparison, say). */
+export function refundedCredits(jobs: Job[]): number {
+  return jobs.reduce((sum, j) => sum + (j.refunded && j.cost > 0 ? j.cost : 0), 0);
 }
 
 function capitalise(s: string): string {

@@ -1,7 +1,7 @@
 // Applies live events to TanStack Query caches: job status and progress, finished images, balance.
 
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
-import type { AccountOutput, Event, Image, ImagesOutput, Job, JobsOutput, SetDetail } from './types';
+import type { AccountOutput, ComparisonDetail, Event, Image, ImagesOutput, Job, JobsOutput, SetDetail } from './types';
 import { keys } from './keys';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'moderated']);
@@ -43,13 +43,23 @@ export function applyJobs(qc: QueryClient, jobs: Job[]): void {
   for (const job of [...jobs].reverse()) applyJob(qc, job);
 }
 
+/** Updates one set wherever it is held: its own query and any loaded comparison it is part of. */
+function updateSet(qc: QueryClient, setId: string, update: (old: SetDetail) => SetDetail): void {
+  qc.setQueryData<SetDetail>(keys.set(setId), (old) => (old ? update(old) : old));
+  qc.setQueriesData<ComparisonDetail>({ queryKey: keys.comparisonsAll }, (old) => {
+    if (!old || !old.sets.some((s) => s.set.id === setId)) return old;
+    return { ...old, sets: old.sets.map((s) => (s.set.id === setId ? update(s) : s)) };
+  });
+}
+
 function applyJob(qc: QueryClient, job: Job): void {
   qc.setQueryData<JobsOutput>(keys.jobs, (old) =>
     old ? { ...old, jobs: upsertJob(old.jobs, job, true) } : old,
   );
-  qc.setQueryData<SetDetail>(keys.set(job.set_id), (old) =>
-    old ? { ...old, jobs: upsertJob(old.jobs, job, false).sort((a, b) => a.index - b.index) } : old,
-  );
+  updateSet(qc, job.set_id, (old) => {
+    const jobs = upsertJob(old.jobs, job, false);
+    return jobs === old.jobs ? old : { ...old, jobs: jobs.sort((a, b) => a.index - b.index) };
+  });
 }
 
 function applyProgress(qc: QueryClient, jobId: string, setId: string, progress: number): void {
@@ -58,15 +68,16 @@ function applyProgress(qc: QueryClient, jobId: string, setId: string, progress: 
   qc.setQueryData<JobsOutput>(keys.jobs, (old) =>
     old ? { ...old, jobs: patchJob(old.jobs, jobId, patch) } : old,
   );
-  qc.setQueryData<SetDetail>(keys.set(setId), (old) =>
-    old ? { ...old, jobs: patchJob(old.jobs, jobId, patch) } : old,
-  );
+  updateSet(qc, setId, (old) => {
+    const jobs = patchJob(old.jobs, jobId, patch);
+    return jobs === old.jobs ? old : { ...old, jobs };
+  });
 }
 
 function applyImage(qc: QueryClient, image: Image): void {
   qc.setQueryData(keys.image(image.id), image);
-  qc.setQueryData<SetDetail>(keys.set(image.set_id), (old) => {
-    if (!old || old.images.some((i) => i.id === image.id)) return old;
+  updateSet(qc, image.set_id, (old) => {
+    if (old.images.some((i) => i.id === image.id)) return old;
     const images = [...old.images, image].sort((a, b) => a.record.index - b.record.index);
     return { ...old, images };
   });
@@ -94,6 +105,11 @@ export function removeImages(qc: QueryClient, ids: string[]): void {
   );
   qc.setQueriesData<SetDetail>({ queryKey: ['set'] }, (old) =>
     old ? { ...old, images: old.images.filter((i) => !gone.has(i.id)) } : old,
+  );
+  qc.setQueriesData<ComparisonDetail>({ queryKey: keys.comparisonsAll }, (old) =>
+    old
+      ? { ...old, sets: old.sets.map((s) => ({ ...s, images: s.images.filter((i) => !gone.has(i.id)) })) }
+      : old,
   );
   for (const id of ids) qc.removeQueries({ queryKey: keys.image(id) });
 }

@@ -15,7 +15,17 @@ import type { ApiClient, ConnectionStatus } from './client';
 import { applyEvent, applyJobs, isFinal, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
 import { pngBase64 } from '../lib/importPng';
-import type { GenerationRequest, Image, ImagesOutput, ImagesQuery, Job } from './types';
+import type {
+  CompareOutput,
+  CompareRequest,
+  ComparisonDetail,
+  GenerationRequest,
+  Image,
+  ImagesOutput,
+  ImagesQuery,
+  Job,
+  SetDetail,
+} from './types';
 
 export function useCatalogue() {
   const client = useClient();
@@ -65,6 +75,62 @@ export function useSet(setId: string | undefined) {
       return detail;
     },
     enabled: !!setId,
+  });
+}
+
+/** Puts each set of a comparison into its own set query. */
+function seedComparisonSets(qc: QueryClient, sets: SetDetail[]) {
+  for (const detail of sets) {
+    seedImages(qc, detail.images);
+    qc.setQueryData(keys.set(detail.set.id), detail);
+  }
+}
+
+/**
+ * A comparison: one set per model, kept current by live events (see `applyEvent`). Its sets are also put
+ * into the set queries, so opening one from the comparison needs no request. Without live events it polls
+ * while a job is unfinished.
+ */
+export function useComparison(comparisonId: string | undefined) {
+  const client = useClient();
+  const qc = useQueryClient();
+  const live = useContext(LiveStatusContext);
+  return useQuery({
+    queryKey: keys.comparison(comparisonId ?? ''),
+    queryFn: async () => {
+      const detail = await client.call('comparisons.get', { comparison_id: comparisonId ?? '' });
+      seedComparisonSets(qc, detail.sets);
+      return detail;
+    },
+    enabled: !!comparisonId,
+    refetchInterval: (q) =>
+      live !== 'open' && q.state.data?.sets.some((s) => s.jobs.some((j) => !isFinal(j))) ? 2000 : false,
+  });
+}
+
+/** The comparison as just submitted: its sets with their queued jobs and no images yet. */
+export function comparisonFromOutput(out: CompareOutput): ComparisonDetail {
+  return {
+    comparison_id: out.comparison_id,
+    sets: out.sets.map((s) => ({ set: s.set, jobs: s.jobs, images: [] })),
+  };
+}
+
+/** Runs one prompt on 2–4 models (`generations.compare`). */
+export function useCompare() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (req: CompareRequest) => client.call('generations.compare', req),
+    onSuccess: (out) => {
+      afterSubmit(qc, out.sets.flatMap((s) => s.jobs));
+      const detail = comparisonFromOutput(out);
+      seedComparisonSets(qc, detail.sets);
+      qc.setQueryData(keys.comparison(out.comparison_id), detail);
+      // Events that arrived before the answer found no set to update (a fast model may already be done):
+      // fetch the comparison once more when its view opens.
+      void qc.invalidateQueries({ queryKey: keys.comparison(out.comparison_id), refetchType: 'none' });
+    },
   });
 }
 

@@ -7,6 +7,8 @@ export const keys = {
   account: ['account'] as const,
   jobs: ['jobs'] as const,
   set: (id: string) => ['set', id] as const,
+  comparison: (id: string) => ['comparison', id] as const,
+  comparisonsAll: ['comparison'] as const,
   image: (id: string) => ['image', id] as const,
   imagesAll: ['images'] as const,
   images: (filters: Omit<ImagesQuery, 'before' | 'limit'>) => ['images', filters] as const,

@@ -1,10 +1,11 @@
 import { NavLink, Outlet } from 'react-router';
-import { Coins, Images, Settings, Sparkles } from 'lucide-react';
+import { Coins, Columns3, Images, Settings, Sparkles } from 'lucide-react';
 import { LiveStatusContext, useAccount, useLiveEvents } from '../api/hooks';
 import { cn } from '../lib/format';
 
 const NAV = [
   { to: '/', label: 'Create', icon: Sparkles, end: true },
+  { to: '/compare', label: 'Compare', icon: Columns3, end: false },
   { to: '/library', label: 'Library', icon: Images, end: false },
   { to: '/settings', label: 'Settings', icon: Settings, end: false },
 ];
@@ -38,6 +39,7 @@ export function Layout() {
                   key={to}
                   to={to}
                   end={end}
+                  aria-label={label}
                   className={({ isActive }) =>
                     cn(
                       'flex h-8 items-center gap-1.5 rounded-lg px-3 text-sm font-medium transition-colors',

@@ -5,7 +5,7 @@ import { cn, formatCredits, providerName, speedWords } from '../lib/format';
 
 export const OFFLINE_LABEL = 'Offline renderer — not an AI model';
 
-function ModelMeta({ model, configured }: { model: Model; configured: boolean | undefined }) {
+export function ModelMeta({ model, configured }: { model: Model; configured: boolean | undefined }) {
   return (
     <span className="flex flex-wrap items-center gap-1.5 text-xs text-fg-subtle">
       {model.offline ? (

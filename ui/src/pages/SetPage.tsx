@@ -1,5 +1,5 @@
 import { Link, useParams } from 'react-router';
-import { ArrowLeft, Shuffle } from 'lucide-react';
+import { ArrowLeft, Columns3, Shuffle } from 'lucide-react';
 import { useCatalogue, useSet } from '../api/hooks';
 import { JobTile } from '../components/JobTile';
 import { ErrorState, PageSpinner } from '../components/ui';
@@ -42,6 +42,14 @@ export function SetPage() {
             Remix of{' '}
             <Link to={`/images/${s.remix_of}`} className="text-accent hover:underline">
               an earlier image
+            </Link>
+          </p>
+        )}
+        {s.comparison_id && (
+          <p className="mt-1 text-xs text-fg-muted">
+            <Columns3 className="mr-1 inline h-3 w-3" aria-hidden />
+            <Link to={`/compare/${s.comparison_id}`} className="text-accent hover:underline">
+              Part of a comparison
             </Link>
           </p>
         )}

@@ -7,9 +7,13 @@ export class FakeTransport implements Transport {
   calls: Array<[string, unknown]> = [];
   listeners = new Set<EventListener>();
   providers: Array<{ id: string; name: string; configured: boolean; offline: boolean }> = [];
+  /** Answers for further operations, by method name. */
+  handlers: Record<string, (input: unknown) => unknown> = {};
   constructor(private jobs: Job[]) {}
   async call(method: string, input: unknown): Promise<unknown> {
     this.calls.push([method, input]);
+    const handler = this.handlers[method];
+    if (handler) return handler(input);
     switch (method) {
       case 'catalogue.list':
         return catalogue;
