@@ -66,6 +66,8 @@ pub async fn probe(client: &reqwest::Client, base_url: &str) -> pixel_core::port
             balance: None,
             message: Some(if e.is_timeout() {
                 "no answer in time".into()
+            } else if e.is_connect() {
+                "cannot connect: nothing answers at the configured address".into()
             } else {
                 format!("cannot connect: {}", without_url(&e))
             }),

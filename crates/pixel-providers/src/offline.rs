@@ -427,7 +427,10 @@ impl Provider for OfflineRenderer {
     /// CPU-bound: one render per core, plus one so a core never idles while another job of the
     /// renderer stores its image and records its end.
     fn max_concurrency(&self) -> usize {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) + 1
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            + 1
     }
 
     async fn generate(

@@ -32,6 +32,7 @@ import type {
   SetRef,
   SetsOutput,
   SubmitOutput,
+  ProvidersHealthOutput,
 } from './types';
 
 /** The input of operations that take none. */
@@ -41,6 +42,7 @@ export type NoInput = Empty;
 export interface Methods {
   'catalogue.list': { input: NoInput; output: CatalogueOutput };
   'providers.list': { input: NoInput; output: ProvidersOutput };
+  'providers.health': { input: NoInput; output: ProvidersHealthOutput };
   'account.get': { input: NoInput; output: AccountOutput };
   'generations.create': { input: GenerationRequest; output: SubmitOutput };
   'generations.get': { input: JobRef; output: Job };

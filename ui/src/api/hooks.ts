@@ -41,6 +41,17 @@ export function useProviders() {
   return useQuery({ queryKey: keys.providers, queryFn: () => client.call('providers.list', {}) });
 }
 
+/** Checks that every configured provider answers (on demand: it calls out to each provider). */
+export function useProvidersHealth(enabled: boolean) {
+  const client = useClient();
+  return useQuery({
+    queryKey: keys.providersHealth,
+    queryFn: () => client.call('providers.health', {}),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
 export function useAccount() {
   const client = useClient();
   return useQuery({ queryKey: keys.account, queryFn: () => client.call('account.get', {}) });

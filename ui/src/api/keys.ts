@@ -4,6 +4,7 @@ import type { ImagesQuery } from './types';
 export const keys = {
   catalogue: ['catalogue'] as const,
   providers: ['providers'] as const,
+  providersHealth: ['providers', 'health'] as const,
   account: ['account'] as const,
   jobs: ['jobs'] as const,
   set: (id: string) => ['set', id] as const,

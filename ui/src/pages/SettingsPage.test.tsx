@@ -37,4 +37,39 @@ describe('Settings', () => {
     expect(localStorage.getItem('pixel.theme')).toBe('dark');
     expect(document.documentElement.classList.contains('dark')).toBe(true);
   });
+
+  it('checks connections on demand and shows reachability and balance', async () => {
+    const transport = new FakeTransport([]);
+    transport.providers = [
+      { id: 'local', name: 'Offline renderer', configured: true, offline: true },
+      { id: 'stability', name: 'Stability AI', configured: true, offline: false },
+      { id: 'bfl', name: 'Black Forest Labs', configured: true, offline: false },
+    ];
+    let checks = 0;
+    transport.handlers['providers.health'] = () => {
+      checks += 1;
+      return {
+        providers: [
+          { id: 'local', name: 'Offline renderer', configured: true, offline: true, health: { reachable: true } },
+          { id: 'stability', name: 'Stability AI', configured: true, offline: false, health: { reachable: true, balance: '42.50 credits' } },
+          { id: 'bfl', name: 'Black Forest Labs', configured: true, offline: false, health: { reachable: false, message: 'cannot connect' } },
+        ],
+      };
+    };
+    render(
+      <ClientProvider client={new ApiClient(transport)}>
+        <QueryClientProvider client={makeQueryClient()}>
+          <MemoryRouter initialEntries={['/settings']}>
+            <AppRoutes />
+          </MemoryRouter>
+        </QueryClientProvider>
+      </ClientProvider>,
+    );
+    expect(await screen.findByText('Stability AI')).toBeInTheDocument();
+    expect(checks).toBe(0);
+    await userEvent.setup().click(screen.getByRole('button', { name: /Check connections/ }));
+    expect(await screen.findByText(/Balance 42.50 credits/)).toBeInTheDocument();
+    expect(screen.getByText('Unreachable: cannot connect')).toBeInTheDocument();
+    expect(checks).toBe(1);
+  });
 });

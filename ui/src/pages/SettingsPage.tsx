@@ -1,5 +1,6 @@
-import { CheckCircle2, CircleDashed, Cpu, Monitor, Moon, Sun } from 'lucide-react';
-import { useAccount, useLedger, useProviders } from '../api/hooks';
+import { useState } from 'react';
+import { CheckCircle2, CircleDashed, Cpu, Monitor, Moon, PlugZap, Sun } from 'lucide-react';
+import { useAccount, useLedger, useProviders, useProvidersHealth } from '../api/hooks';
 import { ErrorState, Skeleton } from '../components/ui';
 import { RadioCards } from '../components/RadioCards';
 import { useTheme, type Theme } from '../lib/theme';
@@ -19,6 +20,9 @@ export function SettingsPage() {
   const account = useAccount();
   const charging = account.data?.charging ?? false;
   const ledger = useLedger(charging);
+  const [checking, setChecking] = useState(false);
+  const health = useProvidersHealth(checking);
+  const healthOf = (id: string) => health.data?.providers.find((p) => p.id === id)?.health;
 
   return (
     <div className="mx-auto max-w-3xl space-y-6 px-4 py-6 sm:px-6">
@@ -56,9 +60,21 @@ export function SettingsPage() {
         <h2 id="providers" className="text-sm font-semibold">
           Providers
         </h2>
-        <p className="mt-1 text-xs text-fg-muted">
-          AI providers need an API key in the server configuration. The offline renderer always works.
-        </p>
+        <div className="mt-1 flex flex-wrap items-center justify-between gap-2">
+          <p className="text-xs text-fg-muted">
+            AI providers need an API key in the server configuration. The offline renderer always works.
+          </p>
+          <button
+            type="button"
+            className="btn btn-ghost text-xs"
+            onClick={() => (checking ? void health.refetch() : setChecking(true))}
+            disabled={health.isFetching}
+          >
+            <PlugZap className="h-4 w-4" aria-hidden />
+            {health.isFetching ? 'Checking…' : 'Check connections'}
+          </button>
+        </div>
+        {health.isError && <ErrorState error={health.error} onRetry={() => void health.refetch()} />}
         {providers.isPending ? (
           <div className="mt-4 space-y-2">
             <Skeleton className="h-12" />
@@ -80,6 +96,7 @@ export function SettingsPage() {
                 <div className="min-w-0 flex-1">
                   <p className="font-medium">{p.name}</p>
                   {p.offline && <p className="text-xs text-fg-subtle">Offline renderer — not an AI model</p>}
+                  <HealthLine health={healthOf(p.id)} />
                 </div>
                 <span
                   className={cn(
@@ -132,5 +149,18 @@ export function SettingsPage() {
         </section>
       )}
     </div>
+  );
+}
+
+type Health = NonNullable<ReturnType<typeof useProvidersHealth>['data']>['providers'][number]['health'];
+
+/** What a connection check found, in words; nothing before a check or for unconfigured providers. */
+function HealthLine({ health }: { health: Health | undefined }) {
+  if (!health || health.reachable === undefined) return null;
+  return (
+    <p className={cn('text-xs', health.reachable ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400')}>
+      {health.reachable ? 'Reachable' : `Unreachable${health.message ? `: ${health.message}` : ''}`}
+      {health.balance && <span className="text-fg-muted"> · Balance {health.balance}</span>}
+    </p>
   );
 }
