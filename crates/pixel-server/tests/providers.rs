@@ -47,32 +47,6 @@ async fn setup() -> (Fakes, TestServer) {
 }
 
 /// A job that did not succeed: its final state, error code and attempts, refunded exactly once.
-async fn assert_ended(server: &TestServer, job: &Value, state: &str, code: &str, attempts: u64) {
-    assert_eq!(
-        (
-            job["state"].as_str(),
-            job["error"]["code"].as_str(),
-            job["attempts"].as_u64(),
-            job["refunded"].as_bool()
-        ),
-        (Some(state), Some(code), Some(attempts), Some(true)),
-        "{job}"
-    );
-    let ledger = server.assert_ledger_balances().await;
-    let settle: Vec<&Value> = ledger["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter(|e| e["job_id"] == job["id"])
-        .collect();
-    assert_eq!(settle.len(), 1, "one settlement: {settle:?}");
-    assert_eq!(settle[0]["kind"], "refund");
-    assert_eq!(settle[0]["amount"], job["cost"]);
-}
-
-fn message(job: &Value) -> String {
-    job["error"]["message"].as_str().unwrap_or("").to_string()
-}
 
 // ---------------------------------------------------------------- Stability
 
@@ -135,14 +109,14 @@ async fn stability_moderation_is_final_and_refunded() {
     let job = server
         .run_one(json!({ "prompt": "[moderated] no", "model": "stable-image-ultra" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("content moderation"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("content moderation"), "{job}");
     assert_eq!(fakes.stability.calls("[moderated] no"), 1);
     let job = server
         .run_one(json!({ "prompt": "[filtered] hm", "model": "sd3.5-medium" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("content filter"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("content filter"), "{job}");
     assert_eq!(server.balance().await, START);
     server.shutdown().await;
 }
@@ -170,25 +144,31 @@ async fn stability_errors_retry_fail_and_refund() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": "sd3.5-medium" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.stability.calls("[500] down"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[400] odd", "model": "sd3.5-medium" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("cannot render"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("cannot render"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "stable-image-core" }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": "stable-image-core" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -251,13 +231,13 @@ async fn bfl_moderation_is_final_and_refunded() {
     let job = server
         .run_one(json!({ "prompt": "[request-moderated] x", "model": "flux-pro-1.1" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("prompt"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("prompt"), "{job}");
     let job = server
         .run_one(json!({ "prompt": "[content-moderated] y", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("generated image"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("generated image"), "{job}");
     assert_eq!(fakes.bfl.submits("[content-moderated] y"), 1);
     assert_eq!(server.balance().await, START);
     server.shutdown().await;
@@ -279,31 +259,42 @@ async fn bfl_submit_errors_retry_fail_and_refund() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.bfl.submits("[500] down"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[402] broke", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("Insufficient credits"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("Insufficient credits"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[422] odd", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("could not be processed"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(
+        job_message(&job).contains("could not be processed"),
+        "{job}"
+    );
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -315,7 +306,9 @@ async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
     let job = server
         .run_one(json!({ "prompt": "[poll-malformed] a", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.bfl.submits("[poll-malformed] a"), 1);
     assert!(fakes.bfl.polls("[poll-malformed] a") >= 3);
 
@@ -334,14 +327,18 @@ async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
     let job = server
         .run_one(json!({ "prompt": "[lost] c", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.bfl.submits("[lost] c"), 3);
 
     // A sample URL that 404s is final.
     let job = server
         .run_one(json!({ "prompt": "[url404] d", "model": "flux-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -514,12 +511,12 @@ async fn ideogram_moderation_is_final_and_refunded() {
     let job = server
         .run_one(json!({ "prompt": "[moderated] no", "model": "ideogram-v2-turbo" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("safety check"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("safety check"), "{job}");
     let job = server
         .run_one(json!({ "prompt": "[unsafe] hm", "model": "ideogram-v1" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
     assert_eq!(fakes.ideogram.calls("[unsafe] hm"), 1);
     assert_eq!(server.balance().await, START);
     server.shutdown().await;
@@ -541,30 +538,38 @@ async fn ideogram_errors_retry_fail_and_refund() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": "ideogram-v1-turbo" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.ideogram.calls("[500] down"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[400] odd", "model": "ideogram-v1-turbo" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("not supported"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("not supported"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "ideogram-v1-turbo" }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": "ideogram-v1-turbo" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[url404] gone", "model": "ideogram-v1-turbo" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
     assert_eq!(server.balance().await, START - 1);
     server.shutdown().await;
 }
@@ -636,7 +641,7 @@ async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
         .ok("generations.cancel", json!({ "job_id": job_id }))
         .await;
     let job = server.wait_final(&job_id, Duration::from_secs(20)).await;
-    assert_ended(&server, &job, "cancelled", "cancelled", 1).await;
+    server.assert_ended(&job, "cancelled", "cancelled", 1).await;
     assert_eq!(fakes.bfl.submits(prompt), 1);
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
@@ -680,7 +685,7 @@ async fn together_success_and_every_failure() {
     let job = server
         .run_one(json!({ "prompt": "[moderated] no", "model": "together-sd3" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
 
     let job = server
         .run_one(json!({ "prompt": "[429] busy", "model": "together-sd3" }))
@@ -695,24 +700,30 @@ async fn together_success_and_every_failure() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": "together-sd3" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
 
     let job = server
         .run_one(json!({ "prompt": "[400] odd", "model": "together-sd3" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("too ornate"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("too ornate"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "together-sd3" }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": "together-sd3" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 4);
     server.shutdown().await;
 }
@@ -785,25 +796,31 @@ async fn huggingface_failures_retry_fail_and_refund() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": "FLUX.1-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.huggingface.calls("[500] down"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[400] odd", "model": "FLUX.1-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("text encoder"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("text encoder"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "FLUX.1-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": "FLUX.1-dev" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }

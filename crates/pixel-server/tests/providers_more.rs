@@ -53,28 +53,6 @@ fn assert_succeeded(job: &Value, attempts: u64) {
 }
 
 /// A job that did not succeed: its final state, error code and attempts, refunded exactly once.
-async fn assert_ended(server: &TestServer, job: &Value, state: &str, code: &str, attempts: u64) {
-    assert_eq!(
-        (
-            job["state"].as_str(),
-            job["error"]["code"].as_str(),
-            job["attempts"].as_u64(),
-            job["refunded"].as_bool()
-        ),
-        (Some(state), Some(code), Some(attempts), Some(true)),
-        "{job}"
-    );
-    let ledger = server.assert_ledger_balances().await;
-    let settle: Vec<&Value> = ledger["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter(|e| e["job_id"] == job["id"])
-        .collect();
-    assert_eq!(settle.len(), 1, "one settlement: {settle:?}");
-    assert_eq!(settle[0]["kind"], "refund");
-    assert_eq!(settle[0]["amount"], job["cost"]);
-}
 
 /// A free (local engine) job that did not succeed: nothing was charged, so nothing is refunded.
 async fn assert_ended_free(
@@ -119,10 +97,6 @@ async fn progress_until_done(
     }
 }
 
-fn message(job: &Value) -> String {
-    job["error"]["message"].as_str().unwrap_or("").to_string()
-}
-
 /// Waits (with a generous deadline) until `done` holds; for effects that happen after a job ends.
 async fn eventually(what: &str, done: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -140,7 +114,7 @@ async fn cancel_while_polling(server: &TestServer, input: Value, polled: impl Fn
         .ok("generations.cancel", json!({ "job_id": job_id }))
         .await;
     let job = server.wait_final(&job_id, Duration::from_secs(20)).await;
-    assert_ended(server, &job, "cancelled", "cancelled", 1).await;
+    server.assert_ended(&job, "cancelled", "cancelled", 1).await;
 }
 
 // ---------------------------------------------------------------- FAL
@@ -223,8 +197,8 @@ async fn fal_moderation_is_final_and_refunded() {
     let job = server
         .run_one(json!({ "prompt": "[moderated] x", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("safety checker"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("safety checker"), "{job}");
     assert_eq!(fakes.fal.submits("[moderated] x"), 1);
     assert_eq!(server.balance().await, START);
     server.shutdown().await;
@@ -242,31 +216,42 @@ async fn fal_submit_errors_retry_fail_and_refund() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.fal.submits("[500] down"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[403] broke", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("Exhausted balance"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("Exhausted balance"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[422] odd", "model": "fal-stable-cascade" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("could not be processed"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(
+        job_message(&job).contains("could not be processed"),
+        "{job}"
+    );
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 1);
     server.shutdown().await;
 }
@@ -278,7 +263,9 @@ async fn fal_poll_and_result_failures_resume_or_end() {
     let job = server
         .run_one(json!({ "prompt": "[poll-malformed] a", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.fal.submits("[poll-malformed] a"), 1);
     assert!(fakes.fal.polls("[poll-malformed] a") >= 3);
 
@@ -293,19 +280,25 @@ async fn fal_poll_and_result_failures_resume_or_end() {
     let job = server
         .run_one(json!({ "prompt": "[lost] c", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.fal.submits("[lost] c"), 3);
 
     // A result that is a validation error, and an image URL that 404s, are final.
     let job = server
         .run_one(json!({ "prompt": "[result-422] d", "model": "fal-stable-cascade" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("too long"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("too long"), "{job}");
     let job = server
         .run_one(json!({ "prompt": "[url404] e", "model": "fal-sdxl-lightning" }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
     assert_eq!(server.balance().await, START - 1);
     server.shutdown().await;
 }
@@ -445,8 +438,8 @@ async fn replicate_moderation_is_final_and_refunded() {
     let job = server
         .run_one(json!({ "prompt": "[moderated] x", "model": "replicate-playground-v2.5" }))
         .await;
-    assert_ended(&server, &job, "moderated", "moderated", 1).await;
-    assert!(message(&job).contains("NSFW"), "{job}");
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert!(job_message(&job).contains("NSFW"), "{job}");
     assert_eq!(fakes.replicate.submits("[moderated] x"), 1);
     assert_eq!(server.balance().await, START);
     server.shutdown().await;
@@ -465,31 +458,42 @@ async fn replicate_create_errors_retry_fail_and_refund() {
     let job = server
         .run_one(json!({ "prompt": "[500] down", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.replicate.submits("[500] down"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[402] broke", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("insufficient credit"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("insufficient credit"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[422] odd", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("could not be processed"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(
+        job_message(&job).contains("could not be processed"),
+        "{job}"
+    );
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "timeout", 3).await;
+    server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
         .run_one(json!({ "prompt": "[malformed] ?", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -501,7 +505,9 @@ async fn replicate_poll_failures_resume_or_end() {
     let job = server
         .run_one(json!({ "prompt": "[poll-malformed] a", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.replicate.submits("[poll-malformed] a"), 1);
 
     // A failed prediction is replaced by a new one on the retry.
@@ -521,13 +527,17 @@ async fn replicate_poll_failures_resume_or_end() {
     let job = server
         .run_one(json!({ "prompt": "[lost] c", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_error", 3).await;
+    server
+        .assert_ended(&job, "failed", "provider_error", 3)
+        .await;
     assert_eq!(fakes.replicate.submits("[lost] c"), 3);
 
     let job = server
         .run_one(json!({ "prompt": "[url404] d", "model": model }))
         .await;
-    assert_ended(&server, &job, "failed", "provider_rejected", 1).await;
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -619,13 +629,16 @@ async fn a1111_errors_retry_or_end() {
         .run_one(json!({ "prompt": "[500] oom", "model": "a1111" }))
         .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("OutOfMemoryError"), "{job}");
+    assert!(job_message(&job).contains("OutOfMemoryError"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[422] odd", "model": "a1111" }))
         .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("could not be processed"), "{job}");
+    assert!(
+        job_message(&job).contains("could not be processed"),
+        "{job}"
+    );
 
     let job = server
         .run_one(json!({ "prompt": "[timeout] zz", "model": "a1111" }))
@@ -636,7 +649,7 @@ async fn a1111_errors_retry_or_end() {
         .run_one(json!({ "prompt": "[malformed] ?", "model": "a1111" }))
         .await;
     assert_ended_free(&server, &job, "failed", "provider_error", 3).await;
-    assert!(message(&job).contains("could not be read"), "{job}");
+    assert!(job_message(&job).contains("could not be read"), "{job}");
     server.shutdown().await;
 }
 
@@ -723,7 +736,7 @@ async fn openai_compatible_server_errors_retry_or_end() {
         .run_one(json!({ "prompt": "[400] odd", "model": model }))
         .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("could not parse"), "{job}");
+    assert!(job_message(&job).contains("could not parse"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[moderated] x", "model": model }))
@@ -806,7 +819,7 @@ async fn comfyui_errors_retry_resume_or_end() {
         .run_one(json!({ "prompt": "[node-error] a", "model": model }))
         .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("CLIPTextEncode"), "{job}");
+    assert!(job_message(&job).contains("CLIPTextEncode"), "{job}");
 
     let job = server
         .run_one(json!({ "prompt": "[429] b", "model": model }))
@@ -841,7 +854,7 @@ async fn comfyui_errors_retry_resume_or_end() {
         .run_one(json!({ "prompt": "[exec-error] g", "model": model }))
         .await;
     assert_ended_free(&server, &job, "failed", "provider_rejected", 1).await;
-    assert!(message(&job).contains("HeaderTooLarge"), "{job}");
+    assert!(job_message(&job).contains("HeaderTooLarge"), "{job}");
     let job = server
         .run_one(json!({ "prompt": "[oom-once] j", "model": model }))
         .await;
@@ -954,7 +967,7 @@ async fn comfyui_fills_a_user_template() {
         .run_one(json!({ "prompt": "a fox", "model": "comfyui" }))
         .await;
     assert_eq!(job["state"], "failed", "{job}");
-    assert!(message(&job).contains("{{prompt}}"), "{job}");
+    assert!(job_message(&job).contains("{{prompt}}"), "{job}");
     assert_eq!(comfy.graphs().len(), 1, "nothing else was queued");
     server.shutdown().await;
 }

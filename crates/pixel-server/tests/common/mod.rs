@@ -212,6 +212,31 @@ impl TestServer {
             .await
     }
 
+    /// A job that ended without an image: its state, code and attempts, and exactly one refund of
+    /// its cost in the ledger.
+    pub async fn assert_ended(&self, job: &Value, state: &str, code: &str, attempts: u64) {
+        assert_eq!(
+            (
+                job["state"].as_str(),
+                job["error"]["code"].as_str(),
+                job["attempts"].as_u64(),
+                job["refunded"].as_bool()
+            ),
+            (Some(state), Some(code), Some(attempts), Some(true)),
+            "{job}"
+        );
+        let ledger = self.assert_ledger_balances().await;
+        let settle: Vec<&Value> = ledger["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["job_id"] == job["id"])
+            .collect();
+        assert_eq!(settle.len(), 1, "one settlement: {settle:?}");
+        assert_eq!(settle[0]["kind"], "refund");
+        assert_eq!(settle[0]["amount"], job["cost"]);
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
@@ -305,4 +330,9 @@ pub async fn next_event(
             return serde_json::from_str(t.as_str()).expect("event json");
         }
     }
+}
+
+/// A job's error message, or "".
+pub fn job_message(job: &Value) -> String {
+    job["error"]["message"].as_str().unwrap_or("").to_string()
 }
