@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use common::*;
 use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderRequest};
 use pixel_testkit::{FakeBfl, FakeHuggingFace, FakeIdeogram, FakeStability, FakeTogether};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -45,8 +45,6 @@ async fn setup() -> (Fakes, TestServer) {
     .expect("server");
     (fakes, server)
 }
-
-/// A job that did not succeed: its final state, error code and attempts, refunded exactly once.
 
 // ---------------------------------------------------------------- Stability
 

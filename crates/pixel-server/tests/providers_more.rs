@@ -52,8 +52,6 @@ fn assert_succeeded(job: &Value, attempts: u64) {
     );
 }
 
-/// A job that did not succeed: its final state, error code and attempts, refunded exactly once.
-
 /// A free (local engine) job that did not succeed: nothing was charged, so nothing is refunded.
 async fn assert_ended_free(
     server: &TestServer,
