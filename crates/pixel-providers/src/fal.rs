@@ -254,26 +254,8 @@ impl Fal {
         }
     }
 
-    /// Sends a request and returns the body of a success, or the mapped error.
     async fn call(&self, req: reqwest::RequestBuilder) -> Result<(u16, String), ProviderError> {
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| http::transport_error(NAME, e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| http::transport_error(NAME, e))?;
-        // An unknown request id is the caller's to interpret.
-        if status.as_u16() == 404 {
-            return Ok((404, text));
-        }
-        if !status.is_success() {
-            return Err(error_for(status, &headers, &text));
-        }
-        Ok((status.as_u16(), text))
+        http::call_polled(NAME, req, error_for).await
     }
 
     async fn submit(

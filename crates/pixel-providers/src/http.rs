@@ -38,6 +38,30 @@ fn without_url(e: &reqwest::Error) -> String {
     s
 }
 
+/// How a provider turns an unsuccessful answer into an error.
+pub type ErrorMapper = fn(reqwest::StatusCode, &reqwest::header::HeaderMap, &str) -> ProviderError;
+
+/// Sends a request to a polled API and reads its body. A success, or a 404 (an id the provider no
+/// longer knows, which only the caller can interpret), comes back as (status, body); any other
+/// answer is mapped by the provider's `error_for`.
+pub async fn call_polled(
+    provider: &str,
+    req: reqwest::RequestBuilder,
+    error_for: ErrorMapper,
+) -> Result<(u16, String), ProviderError> {
+    let resp = req.send().await.map_err(|e| transport_error(provider, e))?;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| transport_error(provider, e))?;
+    if status.is_success() || status.as_u16() == 404 {
+        return Ok((status.as_u16(), text));
+    }
+    Err(error_for(status, &headers, &text))
+}
+
 /// Parses `Retry-After` given in seconds (the form image APIs use).
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;

@@ -237,23 +237,7 @@ impl Replicate {
     }
 
     async fn call(&self, req: reqwest::RequestBuilder) -> Result<(u16, String), ProviderError> {
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| http::transport_error(NAME, e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| http::transport_error(NAME, e))?;
-        if status.as_u16() == 404 {
-            return Ok((404, text));
-        }
-        if !status.is_success() {
-            return Err(error_for(status, &headers, &text));
-        }
-        Ok((status.as_u16(), text))
+        http::call_polled(NAME, req, error_for).await
     }
 
     async fn submit(&self, token: &str, body: &PredictionRequest) -> Result<String, ProviderError> {
