@@ -3,8 +3,9 @@ import { Columns3, Dices, Minus, Plus } from 'lucide-react';
 import type { AccountOutput, CatalogueOutput, CompareRequest, Model, ProviderStatus } from '../api/types';
 import { ModelMeta } from './ModelPicker';
 import { ErrorBanner, Spinner } from './ui';
+import { PromptBox } from './PromptBox';
 import { cn, formatCredits, providerName } from '../lib/format';
-import { MAX_NEGATIVE_CHARS, MAX_PROMPT_CHARS, randomSeed } from './createState';
+import { MAX_NEGATIVE_CHARS, randomSeed } from './createState';
 import {
   chosenModels,
   compareCost,
@@ -30,7 +31,6 @@ export type CompareFormProps = {
   className?: string;
 };
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 export function CompareForm({
   catalogue,
@@ -51,7 +51,6 @@ export function CompareForm({
   const cost = compareCost(chosen, state.n);
   const charging = account?.charging ?? false;
   const short = charging && account !== undefined && cost > account.balance;
-  const promptChars = [...state.prompt].length;
   const canSubmit = problems.length === 0 && !submitting && !short;
   const maxN = maxPerModel(chosen);
   const seedModels = chosen.filter((m) => m.seed).map((m) => m.name);
@@ -124,35 +123,14 @@ export function CompareForm({
 
   return (
     <form onSubmit={onFormSubmit} onKeyDown={onKeyDown} className={cn('card flex flex-col', className)} aria-label="Compare models">
-      <div className="p-4 pb-3">
-        <label htmlFor={`${ids}-prompt`} className="sr-only">
-          Prompt
-        </label>
-        <textarea
-          id={`${ids}-prompt`}
-          value={state.prompt}
-          onChange={(e) => set('prompt', e.target.value)}
-          placeholder="Describe the image; every chosen model gets the same prompt…"
-          rows={3}
-          autoFocus
-          aria-describedby={`${ids}-count`}
-          aria-invalid={promptChars > MAX_PROMPT_CHARS}
-          className="block w-full resize-none bg-transparent text-[15px] leading-relaxed text-fg placeholder:text-fg-subtle focus:outline-none focus-visible:ring-0 focus-visible:ring-offset-0"
-        />
-        <div className="mt-2 flex items-center justify-between text-xs text-fg-subtle">
-          <span className="hidden sm:inline">
-            <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">{isMac ? '⌘' : 'Ctrl'}</kbd> +{' '}
-            <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">Enter</kbd> to compare
-          </span>
-          <span
-            id={`${ids}-count`}
-            className={cn('tabular-nums', promptChars > MAX_PROMPT_CHARS && 'font-medium text-red-500')}
-            aria-live="polite"
-          >
-            {promptChars.toLocaleString('en-US')} / {MAX_PROMPT_CHARS.toLocaleString('en-US')}
-          </span>
-        </div>
-      </div>
+      <PromptBox
+        id={ids}
+        value={state.prompt}
+        onChange={(v) => set('prompt', v)}
+        placeholder="Describe the image; every chosen model gets the same prompt…"
+        rows={3}
+        action="compare"
+      />
 
       <div className="space-y-4 border-t border-line p-4">
         <fieldset>

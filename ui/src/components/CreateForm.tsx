@@ -4,13 +4,13 @@ import type { AccountOutput, CatalogueOutput, GenerationRequest, Image, Provider
 import { ModelPicker } from './ModelPicker';
 import { RadioCards } from './RadioCards';
 import { ErrorBanner, Spinner } from './ui';
+import { PromptBox } from './PromptBox';
 import { cn, formatCredits, providerName } from '../lib/format';
 import {
   costOf,
   formProblems,
   initialState,
   MAX_NEGATIVE_CHARS,
-  MAX_PROMPT_CHARS,
   randomSeed,
   requestFrom,
   sizePresets,
@@ -32,8 +32,6 @@ export type CreateFormProps = {
   error?: unknown;
   className?: string;
 };
-
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 function AspectIcon({ width, height }: { width: number; height: number }) {
   const max = 14;
@@ -73,7 +71,6 @@ export function CreateForm({
   const cost = costOf(model, state.n);
   const charging = account?.charging ?? false;
   const short = charging && account !== undefined && cost > account.balance;
-  const promptChars = [...state.prompt].length;
   const canSubmit = !!model && problems.length === 0 && !submitting && !short;
 
   const submit = () => {
@@ -113,35 +110,15 @@ export function CreateForm({
         </div>
       )}
 
-      <div className="shrink-0 p-4 pb-3">
-        <label htmlFor={`${ids}-prompt`} className="sr-only">
-          Prompt
-        </label>
-        <textarea
-          id={`${ids}-prompt`}
-          value={state.prompt}
-          onChange={(e) => set('prompt', e.target.value)}
-          placeholder="Describe the image you want to create…"
-          rows={4}
-          autoFocus
-          aria-describedby={`${ids}-count`}
-          aria-invalid={promptChars > MAX_PROMPT_CHARS}
-          className="block w-full resize-none bg-transparent text-[15px] leading-relaxed text-fg placeholder:text-fg-subtle focus:outline-none focus-visible:ring-0 focus-visible:ring-offset-0"
-        />
-        <div className="mt-2 flex items-center justify-between text-xs text-fg-subtle">
-          <span className="hidden sm:inline">
-            <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">{isMac ? '⌘' : 'Ctrl'}</kbd> +{' '}
-            <kbd className="rounded border border-line bg-surface-2 px-1 font-sans">Enter</kbd> to generate
-          </span>
-          <span
-            id={`${ids}-count`}
-            className={cn('tabular-nums', promptChars > MAX_PROMPT_CHARS && 'font-medium text-red-500')}
-            aria-live="polite"
-          >
-            {promptChars.toLocaleString('en-US')} / {MAX_PROMPT_CHARS.toLocaleString('en-US')}
-          </span>
-        </div>
-      </div>
+      <PromptBox
+        id={ids}
+        value={state.prompt}
+        onChange={(v) => set('prompt', v)}
+        placeholder="Describe the image you want to create…"
+        rows={4}
+        action="generate"
+        className="shrink-0"
+      />
 
       <div className="min-h-0 flex-1 space-y-4 overflow-y-auto border-t border-line p-4">
         <div>
