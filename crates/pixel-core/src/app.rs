@@ -1,7 +1,7 @@
 //! The application context: the ports wired together with configuration, shared by every operation.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::{watch, Notify, Semaphore};
 
@@ -63,7 +63,8 @@ pub struct Inner {
     pub events: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
     pub catalogue: Catalogue,
-    pub providers: HashMap<String, Arc<dyn Provider>>,
+    /// Swappable so the desktop can apply keys entered in Settings without restarting the runner.
+    providers: RwLock<HashMap<String, Arc<dyn Provider>>>,
     /// Wakes idle workers when a job is enqueued on this node.
     pub job_ready: Notify,
     /// Cancel signals for jobs running on this node.
@@ -126,7 +127,7 @@ impl App {
             events: parts.events,
             clock: parts.clock,
             catalogue: parts.catalogue,
-            providers,
+            providers: RwLock::new(providers),
             job_ready: Notify::new(),
             running: Mutex::new(HashMap::new()),
             metrics: crate::runner::Metrics::default(),
@@ -134,8 +135,37 @@ impl App {
         }))
     }
 
-    pub fn provider(&self, id: &str) -> Option<&Arc<dyn Provider>> {
-        self.providers.get(id)
+    pub fn provider(&self, id: &str) -> Option<Arc<dyn Provider>> {
+        self.providers
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// Every provider of this node.
+    pub fn providers(&self) -> Vec<Arc<dyn Provider>> {
+        self.providers
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Replaces providers by id (new keys or endpoints). Jobs already running keep the instance they
+    /// started with; concurrency limits stay those of the id. Unknown ids are ignored: the set of
+    /// providers is fixed at start.
+    pub fn replace_providers(&self, replacements: Vec<Arc<dyn Provider>>) {
+        let mut providers = self
+            .providers
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for p in replacements {
+            if let Some(slot) = providers.get_mut(p.id()) {
+                *slot = p;
+            }
+        }
     }
 
     /// The model a new user's first click should use: the offline renderer unless a provider is configured.

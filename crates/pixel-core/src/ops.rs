@@ -200,8 +200,8 @@ pub async fn catalogue_list(app: &App, _caller: &Caller, _input: Empty) -> Resul
 
 pub async fn providers_list(app: &App, _caller: &Caller, _input: Empty) -> Result<ProvidersOutput> {
     let mut providers: Vec<ProviderStatus> = app
-        .providers
-        .values()
+        .providers()
+        .iter()
         .map(|p| ProviderStatus {
             id: p.id().to_string(),
             name: p.name().to_string(),
@@ -829,7 +829,7 @@ pub async fn providers_health(
     _input: Empty,
 ) -> Result<ProvidersHealthOutput> {
     caller.user_id()?;
-    let checks = app.providers.values().map(|p| async move {
+    let checks = app.providers().into_iter().map(|p| async move {
         let health = if p.configured() {
             tokio::time::timeout(HEALTH_TIMEOUT, p.health())
                 .await

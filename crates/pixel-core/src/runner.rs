@@ -382,7 +382,7 @@ async fn attempt_job(
     ctx: &RunContext,
     cancel_tx: &watch::Sender<bool>,
 ) -> Attempt {
-    let Some(provider) = app.provider(&job.provider).cloned() else {
+    let Some(provider) = app.provider(&job.provider) else {
         return Attempt::Failed(ProviderError::NotConfigured {
             message: format!("provider {} is not available", job.provider),
         });
