@@ -36,6 +36,10 @@ pub struct AppConfig {
     pub provider_concurrency: HashMap<String, usize>,
     /// How often idle workers look for jobs enqueued by other nodes.
     pub poll_interval: Duration,
+    /// How long a browser session lives.
+    pub session_ttl: Duration,
+    /// How long an API or desktop token lives.
+    pub token_ttl: Duration,
 }
 
 impl Default for AppConfig {
@@ -51,6 +55,8 @@ impl Default for AppConfig {
             provider_timeout: Duration::from_secs(180),
             poll_interval: Duration::from_secs(1),
             provider_concurrency: HashMap::new(),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            token_ttl: Duration::from_secs(365 * 24 * 3600),
         }
     }
 }
@@ -196,6 +202,7 @@ impl App {
         Ok(Caller::User {
             id: user.id,
             role: user.role,
+            session: None,
         })
     }
 

@@ -44,7 +44,12 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     Anonymous,
-    User { id: String, role: Role },
+    User {
+        id: String,
+        role: Role,
+        /// The session or token the request came with (None for the local owner).
+        session: Option<String>,
+    },
 }
 
 impl Caller {
@@ -55,6 +60,12 @@ impl Caller {
                 crate::ErrorCode::Unauthenticated,
                 "sign in to do this",
             )),
+        }
+    }
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Caller::User { session, .. } => session.as_deref(),
+            Caller::Anonymous => None,
         }
     }
     pub fn is_admin(&self) -> bool {
@@ -70,7 +81,7 @@ impl Caller {
     pub fn can_read(&self, owner_id: &str, visibility: Visibility) -> bool {
         match self {
             _ if visibility == Visibility::Public => true,
-            Caller::User { id, role } => id == owner_id || *role == Role::Admin,
+            Caller::User { id, role, .. } => id == owner_id || *role == Role::Admin,
             Caller::Anonymous => false,
         }
     }

@@ -20,6 +20,12 @@ pub enum ErrorCode {
     Forbidden,
     Unauthenticated,
     Conflict,
+    /// Too many attempts from one client; retry after the time the transport gives.
+    RateLimited,
+    /// A sign-in could not be completed (state, nonce, ID token or one-time code refused).
+    SignInFailed,
+    /// A service this one depends on (an identity provider, say) cannot be reached.
+    Unavailable,
     UnknownOperation,
     ProviderError,
     ProviderRejected,
@@ -45,6 +51,9 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::SignInFailed => "sign_in_failed",
+            ErrorCode::Unavailable => "unavailable",
             ErrorCode::UnknownOperation => "unknown_operation",
             ErrorCode::ProviderError => "provider_error",
             ErrorCode::ProviderRejected => "provider_rejected",
@@ -64,13 +73,15 @@ impl ErrorCode {
             | ErrorCode::InvalidSize
             | ErrorCode::InvalidCount
             | ErrorCode::InvalidParameter
-            | ErrorCode::UnsupportedParameter => 400,
+            | ErrorCode::UnsupportedParameter
+            | ErrorCode::SignInFailed => 400,
             ErrorCode::Unauthenticated => 401,
             ErrorCode::InsufficientCredits => 402,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound | ErrorCode::UnknownOperation => 404,
             ErrorCode::Conflict => 409,
-            ErrorCode::ModelUnavailable => 503,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::ModelUnavailable | ErrorCode::Unavailable => 503,
             ErrorCode::ProviderError
             | ErrorCode::ProviderRejected
             | ErrorCode::Moderated

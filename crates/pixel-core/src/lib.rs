@@ -1,6 +1,7 @@
 //! Pixel Studio core: domain types, operations, ports, the model catalogue and the job runner.
 //! Transports (the HTTP server, the desktop shell) call the same operations through one registry.
 
+pub mod account;
 pub mod app;
 pub mod catalogue;
 pub mod domain;

@@ -4,6 +4,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::account::{
+    hash_secret, new_secret, validate_username, AccountSettings, Session, SessionInfo, SessionKind,
+};
 use crate::app::{App, ChargePolicy};
 use crate::catalogue::{validate, GenerationRequest, Model};
 use crate::domain::*;
@@ -41,6 +44,62 @@ pub struct AccountOutput {
     #[ts(type = "number")]
     pub balance: i64,
     pub charging: bool,
+    pub settings: AccountSettings,
+}
+
+/// Changes to the caller's account; fields left out stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub settings: Option<AccountSettings>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SessionsOutput {
+    pub sessions: Vec<SessionInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRef {
+    pub session_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct RevokeOutput {
+    #[ts(type = "number")]
+    pub revoked: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, shown in the list of sessions ("CI", "my laptop").
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct TokenOutput {
+    /// The bearer token. It is shown this once; only its hash is kept.
+    pub token: String,
+    pub session: SessionInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetVisibility {
+    pub image_ids: Vec<String>,
+    pub visibility: Visibility,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SetVisibilityOutput {
+    pub changed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
@@ -221,11 +280,128 @@ pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<Ac
         .await?
         .ok_or_else(|| Error::not_found("account"))?;
     let balance = app.store.balance(id).await?;
+    let settings = app.store.account_settings(id).await?;
     Ok(AccountOutput {
         user,
         balance,
         charging: app.config.charging == ChargePolicy::Charge,
+        settings,
     })
+}
+
+pub async fn account_update(
+    app: &App,
+    caller: &Caller,
+    input: UpdateAccount,
+) -> Result<AccountOutput> {
+    let id = caller.user_id()?;
+    let username = input.username.as_deref().map(str::trim);
+    if let Some(name) = username {
+        validate_username(name)?;
+    }
+    if username.is_some() || input.settings.is_some() {
+        app.store
+            .update_account(id, username, input.settings.as_ref())
+            .await?;
+    }
+    account_get(app, caller, Empty {}).await
+}
+
+pub async fn sessions_list(app: &App, caller: &Caller, _input: Empty) -> Result<SessionsOutput> {
+    let id = caller.user_id()?;
+    let now = app.clock.now_ms();
+    let sessions = app.store.list_sessions(id, now).await?;
+    Ok(SessionsOutput {
+        sessions: sessions
+            .iter()
+            .map(|s| s.info(caller.session_id()))
+            .collect(),
+    })
+}
+
+pub async fn sessions_revoke(
+    app: &App,
+    caller: &Caller,
+    input: SessionRef,
+) -> Result<RevokeOutput> {
+    let id = caller.user_id()?;
+    let now = app.clock.now_ms();
+    if !app.store.revoke_session(id, &input.session_id, now).await? {
+        return Err(Error::not_found("session"));
+    }
+    Ok(RevokeOutput { revoked: 1 })
+}
+
+/// Signs the account out everywhere: every browser session and every token, this one included.
+pub async fn sessions_revoke_all(
+    app: &App,
+    caller: &Caller,
+    _input: Empty,
+) -> Result<RevokeOutput> {
+    let id = caller.user_id()?;
+    let revoked = app.store.revoke_sessions(id, app.clock.now_ms()).await?;
+    Ok(RevokeOutput { revoked })
+}
+
+/// Mints a session of the caller's account. Browser sign-in and the desktop exchange use it too.
+pub async fn open_session(
+    app: &App,
+    user_id: &str,
+    kind: SessionKind,
+    label: &str,
+) -> Result<(String, Session)> {
+    let now = app.clock.now_ms();
+    let ttl = match kind {
+        SessionKind::Browser => app.config.session_ttl,
+        SessionKind::Token => app.config.token_ttl,
+    };
+    let secret = new_secret(match kind {
+        SessionKind::Browser => "pss_",
+        SessionKind::Token => "pst_",
+    })?;
+    let session = Session {
+        id: crate::new_id(),
+        user_id: user_id.to_string(),
+        kind,
+        label: label.chars().take(80).collect(),
+        csrf_token: new_secret("")?,
+        created_at: now,
+        last_used_at: now,
+        expires_at: now.saturating_add(ttl.as_millis() as i64),
+    };
+    app.store
+        .create_session(&session, &hash_secret(&secret))
+        .await?;
+    Ok((secret, session))
+}
+
+pub async fn tokens_create(app: &App, caller: &Caller, input: NewToken) -> Result<TokenOutput> {
+    let id = caller.user_id()?;
+    let label = input.label.trim();
+    if label.is_empty() || label.chars().count() > 80 {
+        return Err(Error::invalid("a token needs a label of 1–80 characters"));
+    }
+    let (token, session) = open_session(app, id, SessionKind::Token, label).await?;
+    Ok(TokenOutput {
+        token,
+        session: session.info(caller.session_id()),
+    })
+}
+
+pub async fn images_set_visibility(
+    app: &App,
+    caller: &Caller,
+    input: SetVisibility,
+) -> Result<SetVisibilityOutput> {
+    let owner = caller.user_id()?;
+    if input.image_ids.is_empty() || input.image_ids.len() > 500 {
+        return Err(Error::invalid("give 1–500 image ids"));
+    }
+    let changed = app
+        .store
+        .set_images_visibility(owner, &input.image_ids, input.visibility)
+        .await?;
+    Ok(SetVisibilityOutput { changed })
 }
 
 /// Validates, reserves credits and enqueues one job per image, all in one transaction.
@@ -517,6 +693,13 @@ pub async fn generations_cancel(app: &App, caller: &Caller, input: JobRef) -> Re
 /// Runs a failed, cancelled or moderated job's request again as a new set.
 pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Result<SubmitOutput> {
     let job = own_job(app, caller, &input.job_id).await?;
+    // A retry is charged to and filed under the caller, so only the job's owner may ask for one.
+    if caller.user_id()? != job.owner_id {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "only the job's owner can retry it",
+        ));
+    }
     if !job.state.is_final() || job.state == JobState::Succeeded {
         return Err(Error::new(
             ErrorCode::Conflict,
@@ -828,7 +1011,14 @@ pub async fn providers_health(
     caller: &Caller,
     _input: Empty,
 ) -> Result<ProvidersHealthOutput> {
+    // Balances and the reachability of a team's internal engines are the operators' business.
     caller.user_id()?;
+    if !caller.is_admin() {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "provider health is for administrators",
+        ));
+    }
     let checks = app.providers().into_iter().map(|p| async move {
         let health = if p.configured() {
             tokio::time::timeout(HEALTH_TIMEOUT, p.health())

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
+use crate::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use crate::domain::*;
 use crate::error::Result;
 
@@ -63,6 +64,45 @@ pub trait Store: Send + Sync {
 
     async fn upsert_user(&self, user: &User) -> Result<User>;
     async fn get_user(&self, id: &str) -> Result<Option<User>>;
+    /// The account of a sign-in identity (`issuer` + `subject` as one string), if it has one.
+    async fn user_by_subject(&self, subject: &str) -> Result<Option<User>>;
+    /// Creates the account of a new identity under the first free username of `usernames`. When the
+    /// identity got an account meanwhile (two first sign-ins at once) that account is returned.
+    async fn create_user_for_subject(
+        &self,
+        user: &User,
+        subject: &str,
+        usernames: &[String],
+    ) -> Result<User>;
+    async fn set_role(&self, user_id: &str, role: Role) -> Result<()>;
+    async fn account_settings(&self, user_id: &str) -> Result<AccountSettings>;
+    /// Changes the username and/or settings; `Conflict` when the username belongs to someone else.
+    async fn update_account(
+        &self,
+        user_id: &str,
+        username: Option<&str>,
+        settings: Option<&AccountSettings>,
+    ) -> Result<()>;
+    async fn create_session(&self, session: &Session, secret_hash: &str) -> Result<()>;
+    /// The live (not revoked, not expired) session of a secret, with its account.
+    async fn session_by_secret(
+        &self,
+        secret_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Session, User)>>;
+    async fn touch_session(&self, session_id: &str, now: Millis) -> Result<()>;
+    /// The account's live sessions, newest first.
+    async fn list_sessions(&self, user_id: &str, now: Millis) -> Result<Vec<Session>>;
+    /// Revokes one of the account's sessions; false when it has no such live session.
+    async fn revoke_session(&self, user_id: &str, session_id: &str, now: Millis) -> Result<bool>;
+    /// Revokes every live session of the account; returns how many.
+    async fn revoke_sessions(&self, user_id: &str, now: Millis) -> Result<u64>;
+    async fn put_auth_request(&self, request: &AuthRequest) -> Result<()>;
+    /// Removes and returns a live sign-in request: each can be completed once.
+    async fn take_auth_request(&self, id_hash: &str, now: Millis) -> Result<Option<AuthRequest>>;
+    async fn put_desktop_code(&self, code: &DesktopCode) -> Result<()>;
+    /// Marks a live, unused code used and returns it; None when unknown, used or expired.
+    async fn take_desktop_code(&self, code_hash: &str, now: Millis) -> Result<Option<DesktopCode>>;
 
     async fn balance(&self, user_id: &str) -> Result<i64>;
     /// Applies one ledger move; a repeated idempotency key is a no-op returning the original entry.
@@ -151,6 +191,13 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Image>>;
     /// Deletes the owner's images among `ids`; returns the ids deleted.
     async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>>;
+    /// Sets the visibility of the owner's images among `ids`; returns the ids changed.
+    async fn set_images_visibility(
+        &self,
+        owner_id: &str,
+        ids: &[String],
+        visibility: Visibility,
+    ) -> Result<Vec<String>>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -124,6 +124,36 @@ impl Registry {
             |a, c, i| async move { ops::account_get(&a, &c, i).await },
         );
         r.add(
+            "account.update",
+            Write,
+            "Change the caller's username and settings",
+            |a, c, i| async move { ops::account_update(&a, &c, i).await },
+        );
+        r.add(
+            "sessions.list",
+            Read,
+            "Where the caller is signed in: browser sessions and API tokens",
+            |a, c, i| async move { ops::sessions_list(&a, &c, i).await },
+        );
+        r.add(
+            "sessions.revoke",
+            Write,
+            "Sign one session or token out",
+            |a, c, i| async move { ops::sessions_revoke(&a, &c, i).await },
+        );
+        r.add(
+            "sessions.revoke_all",
+            Write,
+            "Sign out everywhere",
+            |a, c, i| async move { ops::sessions_revoke_all(&a, &c, i).await },
+        );
+        r.add(
+            "tokens.create",
+            Write,
+            "Create a bearer token for an API client (shown once)",
+            |a, c, i| async move { ops::tokens_create(&a, &c, i).await },
+        );
+        r.add(
             "generations.create",
             Write,
             "Validate, reserve credits and queue a set of images",
@@ -182,6 +212,12 @@ impl Registry {
             Write,
             "Delete the caller's images",
             |a, c, i| async move { ops::images_delete(&a, &c, i).await },
+        );
+        r.add(
+            "images.set_visibility",
+            Write,
+            "Make the caller's images public or private",
+            |a, c, i| async move { ops::images_set_visibility(&a, &c, i).await },
         );
         r.add(
             "generations.compare",

@@ -542,6 +542,11 @@ async fn store_output(
         index: job.index,
     };
     let (url, thumb_url) = crate::media_urls(&id);
+    let visibility = app
+        .store
+        .account_settings(&job.owner_id)
+        .await?
+        .default_visibility;
     Ok(Image {
         url,
         thumb_url,
@@ -550,7 +555,7 @@ async fn store_output(
         owner_id: job.owner_id.clone(),
         set_id: job.set_id.clone(),
         job_id: job.id.clone(),
-        visibility: Visibility::Private,
+        visibility,
         mime: processed.mime,
         width: processed.width,
         height: processed.height,

@@ -2,6 +2,7 @@
 
 use ts_rs::TS;
 
+use crate::account::*;
 use crate::catalogue::*;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode};
@@ -43,6 +44,21 @@ pub fn api_types() -> String {
         ProviderStatus,
         ProvidersOutput,
         AccountOutput,
+        NotificationPrefs,
+        Theme,
+        AccountSettings,
+        AuthMode,
+        Me,
+        SessionKind,
+        SessionInfo,
+        UpdateAccount,
+        SessionsOutput,
+        SessionRef,
+        RevokeOutput,
+        NewToken,
+        TokenOutput,
+        SetVisibility,
+        SetVisibilityOutput,
         SubmitOutput,
         JobRef,
         JobsQuery,

@@ -77,6 +77,23 @@ pub struct Config {
     /// `PIXEL_LOG`: log filter (`info`, `pixel=debug` ...); `PIXEL_LOG_FORMAT=json` for JSON lines.
     pub log: String,
     pub log_json: bool,
+    /// `GOOGLE_CLIENT_ID` / `GOOGLE_CLIENT_SECRET`: with both set the server signs people in (multi-user);
+    /// without them it runs in single-owner mode.
+    pub google_client_id: Option<String>,
+    pub google_client_secret: Option<String>,
+    /// `PIXEL_OIDC_ISSUER`: any OpenID Connect provider (Keycloak, Authentik ...); Google's by default.
+    pub oidc_issuer: String,
+    /// `PIXEL_PUBLIC_URL`: the address people reach this server at (callbacks, Secure cookies, Origin checks).
+    pub public_url: Option<String>,
+    /// `PIXEL_ADMIN_EMAILS`: comma-separated emails that get the admin role when they sign in.
+    pub admin_emails: Vec<String>,
+    /// `PIXEL_SESSION_TTL_SECS` / `PIXEL_TOKEN_TTL_SECS`: lifetime of browser sessions and bearer tokens.
+    pub session_ttl: Duration,
+    pub token_ttl: Duration,
+    /// `PIXEL_AUTH_RATE_LIMIT`: sign-in attempts per client address per 15 minutes.
+    pub auth_rate_limit: u32,
+    /// `PIXEL_DESKTOP_REDIRECT`: where desktop sign-ins end (the app's deep link).
+    pub desktop_redirect: String,
 }
 
 /// The `pixel.toml` file: the same keys in lower case, all optional.
@@ -123,6 +140,15 @@ struct FileConfig {
     poll_interval_ms: Option<u64>,
     log: Option<String>,
     log_format: Option<String>,
+    google_client_id: Option<String>,
+    google_client_secret: Option<String>,
+    oidc_issuer: Option<String>,
+    public_url: Option<String>,
+    admin_emails: Option<Vec<String>>,
+    session_ttl_secs: Option<u64>,
+    token_ttl_secs: Option<u64>,
+    auth_rate_limit: Option<u32>,
+    desktop_redirect: Option<String>,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -137,6 +163,15 @@ fn default_ui_dir() -> PathBuf {
     } else {
         PathBuf::from("ui/dist")
     }
+}
+
+pub const DEFAULT_OIDC_ISSUER: &str = "https://accounts.google.com";
+
+fn email_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 impl Default for Config {
@@ -182,6 +217,15 @@ impl Default for Config {
             poll_interval: Duration::from_millis(500),
             log: "info".into(),
             log_json: false,
+            google_client_id: None,
+            google_client_secret: None,
+            oidc_issuer: DEFAULT_OIDC_ISSUER.into(),
+            public_url: None,
+            admin_emails: Vec::new(),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            token_ttl: Duration::from_secs(365 * 24 * 3600),
+            auth_rate_limit: 10,
+            desktop_redirect: "pixelstudio://auth/callback".into(),
         }
     }
 }
@@ -220,6 +264,11 @@ fn parse_num<T: std::str::FromStr>(key: &'static str, v: &str) -> Result<T, Conf
 }
 
 impl Config {
+    /// Whether people sign in (an identity provider is configured) rather than one owner using it all.
+    pub fn sign_in_enabled(&self) -> bool {
+        self.google_client_id.is_some() && self.google_client_secret.is_some()
+    }
+
     /// Loads defaults, then the file (`path`, or `PIXEL_CONFIG`, or `./pixel.toml` if present), then env.
     pub fn load(
         path: Option<&Path>,
@@ -241,6 +290,21 @@ impl Config {
             c.apply_file(f);
         }
         c.apply_env(env)?;
+        match (&c.google_client_id, &c.google_client_secret) {
+            (Some(_), None) => {
+                return Err(ConfigError::Env(
+                    "GOOGLE_CLIENT_SECRET",
+                    "(missing: GOOGLE_CLIENT_ID is set)".into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Env(
+                    "GOOGLE_CLIENT_ID",
+                    "(missing: GOOGLE_CLIENT_SECRET is set)".into(),
+                ))
+            }
+            _ => {}
+        }
         Ok(c)
     }
 
@@ -327,6 +391,33 @@ impl Config {
         if let Some(v) = f.log_format {
             self.log_json = v == "json"
         }
+        for (value, slot) in [
+            (f.google_client_id, &mut self.google_client_id),
+            (f.google_client_secret, &mut self.google_client_secret),
+            (f.public_url, &mut self.public_url),
+        ] {
+            if value.is_some() {
+                *slot = value
+            }
+        }
+        if let Some(v) = f.oidc_issuer {
+            self.oidc_issuer = v
+        }
+        if let Some(v) = f.admin_emails {
+            self.admin_emails = email_list(&v.join(","))
+        }
+        if let Some(v) = f.session_ttl_secs {
+            self.session_ttl = Duration::from_secs(v)
+        }
+        if let Some(v) = f.token_ttl_secs {
+            self.token_ttl = Duration::from_secs(v)
+        }
+        if let Some(v) = f.auth_rate_limit {
+            self.auth_rate_limit = v
+        }
+        if let Some(v) = f.desktop_redirect {
+            self.desktop_redirect = v
+        }
     }
 
     fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -383,6 +474,33 @@ impl Config {
         }
         if let Some(v) = get("PIXEL_ALLOW_PUBLIC_OWNER") {
             self.allow_public_owner = parse_bool("PIXEL_ALLOW_PUBLIC_OWNER", &v)?
+        }
+        for (key, slot) in [
+            ("GOOGLE_CLIENT_ID", &mut self.google_client_id),
+            ("GOOGLE_CLIENT_SECRET", &mut self.google_client_secret),
+            ("PIXEL_PUBLIC_URL", &mut self.public_url),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = Some(v)
+            }
+        }
+        if let Some(v) = get("PIXEL_OIDC_ISSUER") {
+            self.oidc_issuer = v
+        }
+        if let Some(v) = get("PIXEL_ADMIN_EMAILS") {
+            self.admin_emails = email_list(&v)
+        }
+        if let Some(v) = get("PIXEL_SESSION_TTL_SECS") {
+            self.session_ttl = Duration::from_secs_f64(parse_num("PIXEL_SESSION_TTL_SECS", &v)?)
+        }
+        if let Some(v) = get("PIXEL_TOKEN_TTL_SECS") {
+            self.token_ttl = Duration::from_secs_f64(parse_num("PIXEL_TOKEN_TTL_SECS", &v)?)
+        }
+        if let Some(v) = get("PIXEL_AUTH_RATE_LIMIT") {
+            self.auth_rate_limit = parse_num("PIXEL_AUTH_RATE_LIMIT", &v)?
+        }
+        if let Some(v) = get("PIXEL_DESKTOP_REDIRECT") {
+            self.desktop_redirect = v
         }
         if let Some(v) = get("OPENAI_API_KEY") {
             self.openai_api_key = Some(v)

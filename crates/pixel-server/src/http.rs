@@ -37,10 +37,17 @@ impl From<Error> for ApiError {
 }
 
 impl Http {
-    /// Who is calling. Until sign-in exists every request is the local owner, which is why the
-    /// server refuses non-loopback addresses in this mode (see `serve`).
-    pub fn caller(&self, _headers: &HeaderMap) -> Caller {
-        self.0.owner.clone()
+    /// Who is calling and how they authenticated. In single-owner mode every request is the local
+    /// owner, which is why the server refuses non-loopback addresses in that mode (see `serve`).
+    pub async fn resolve(&self, headers: &HeaderMap) -> Result<crate::auth::Resolved, Error> {
+        self.0
+            .auth
+            .resolve(&self.0.app, &self.0.owner, headers)
+            .await
+    }
+
+    pub async fn caller(&self, headers: &HeaderMap) -> Result<Caller, Error> {
+        Ok(self.resolve(headers).await?.caller)
     }
 }
 
@@ -53,6 +60,12 @@ pub fn router(node: Arc<Node>) -> Router {
     let state = Http(node);
     let router = Router::new()
         .route("/api/ops/{method}", post(call_op))
+        .route("/api/me", get(crate::auth::get_me))
+        .route("/auth/google", get(crate::auth::start))
+        .route("/auth/google/callback", get(crate::auth::callback))
+        .route("/auth/desktop", get(crate::auth::desktop_start))
+        .route("/auth/desktop/token", post(crate::auth::desktop_token))
+        .route("/auth/logout", post(crate::auth::logout))
         .route("/api/events", get(events))
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
@@ -84,7 +97,16 @@ async fn call_op(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let caller = http.caller(&headers);
+    let resolved = http.resolve(&headers).await?;
+    let node = &http.0;
+    if node
+        .registry
+        .get(&method)
+        .is_some_and(|op| op.kind == pixel_core::registry::OpKind::Write)
+    {
+        resolved.check_csrf(&headers)?;
+    }
+    let caller = resolved.caller;
     let input: serde_json::Value = if body.is_empty() {
         serde_json::Value::Null
     } else {
@@ -95,7 +117,6 @@ async fn call_op(
             )
         })?
     };
-    let node = &http.0;
     let out = node
         .registry
         .call(&node.app, &caller, &method, input)
@@ -104,7 +125,19 @@ async fn call_op(
 }
 
 async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
-    let caller = http.caller(&headers);
+    let resolved = match http.resolve(&headers).await {
+        Ok(r) => r,
+        Err(e) => return ApiError(e).into_response(),
+    };
+    // Browsers send cookies on cross-site WebSocket handshakes: only our own pages may use the cookie.
+    if matches!(resolved.via, crate::auth::Via::Cookie { .. }) && !same_origin(&http, &headers) {
+        return ApiError(Error::new(
+            ErrorCode::Forbidden,
+            "event streams opened with the session cookie must come from this site's pages",
+        ))
+        .into_response();
+    }
+    let caller = resolved.caller;
     let Ok(user_id) = caller.user_id().map(str::to_string) else {
         return ApiError(Error::new(
             ErrorCode::Unauthenticated,
@@ -114,6 +147,19 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
     };
     let node = http.0.clone();
     ws.on_upgrade(move |socket| pump_events(node, user_id, socket))
+}
+
+/// Whether the request's Origin is this server (its public URL, or the Host it was reached at).
+fn same_origin(http: &Http, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Non-browser clients send no Origin; browsers always do on WebSocket handshakes.
+        return true;
+    };
+    if origin == http.0.auth.public_origin {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, rest)| rest == h))
 }
 
 /// Sends the user's events, and only theirs, until either side closes.
@@ -230,22 +276,26 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    if exposes_owner(&addr) && !node.config.allow_public_owner {
+    let single_owner = node.auth.mode == pixel_core::account::AuthMode::SingleOwner;
+    if single_owner && exposes_owner(&addr) && !node.config.allow_public_owner {
         anyhow::bail!(
             "refusing to serve {addr}: without sign-in every visitor would be the owner. Bind to 127.0.0.1 \
              or set PIXEL_ALLOW_PUBLIC_OWNER=true if this network is trusted"
         );
     }
     let runner = pixel_core::runner::Runner::start(&node.app).await?;
-    tracing::info!(%addr, database = node.app.store.dialect(), "Pixel Studio is listening on http://{addr}");
+    tracing::info!(%addr, database = node.app.store.dialect(), sign_in = !single_owner, "Pixel Studio is listening on http://{addr}");
     let stopping = node.stopping.clone();
     let shutdown = async move {
         shutdown.await;
         let _ = stopping.send(true);
     };
-    axum::serve(listener, router(node.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        router(node.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     tracing::info!("stopping: finishing running jobs");
     runner.shutdown(Duration::from_secs(20)).await;
     Ok(())

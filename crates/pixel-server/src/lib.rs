@@ -1,5 +1,6 @@
 //! Pixel Studio server: wires the core to its adapters from configuration and serves it over HTTP.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
@@ -21,7 +22,9 @@ pub struct Node {
     pub app: App,
     pub blobs: Arc<LocalBlobStore>,
     pub registry: Arc<pixel_core::registry::Registry>,
+    /// The local owner in single-owner mode; anonymous when people sign in.
     pub owner: pixel_core::Caller,
+    pub auth: auth::Auth,
     pub config: Config,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
@@ -109,6 +112,8 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
             retry_base: config.retry_base,
             provider_timeout: config.provider_timeout,
             provider_concurrency: config.provider_concurrency.iter().cloned().collect(),
+            session_ttl: config.session_ttl,
+            token_ttl: config.token_ttl,
             ..AppConfig::default()
         },
         store: Arc::new(store),
@@ -119,12 +124,18 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         catalogue: pixel_core::catalogue::Catalogue::builtin(),
         providers: pixel_providers::build(&providers_config),
     });
-    let owner = app.ensure_local_owner().await?;
+    let auth = auth::Auth::from_config(config);
+    let owner = if config.sign_in_enabled() {
+        pixel_core::Caller::Anonymous
+    } else {
+        app.ensure_local_owner().await?
+    };
     Ok(Node {
         app,
         blobs,
         registry: Arc::new(pixel_core::registry::Registry::standard()),
         owner,
+        auth,
         config: config.clone(),
         stopping: tokio::sync::watch::channel(false).0,
     })

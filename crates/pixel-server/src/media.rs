@@ -37,7 +37,7 @@ pub async fn serve_media(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let node = &http.0;
-    let caller = http.caller(&headers);
+    let caller = http.caller(&headers).await?;
     let image = images_get(&node.app, &caller, ImageRef { image_id }).await?;
     let (key, mime) = match variant.as_str() {
         "original" => (image.sha256, image.mime),

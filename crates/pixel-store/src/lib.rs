@@ -1,7 +1,10 @@
 //! Pixel Studio store: every SQL query of the product, written once for SQLite (the embedded default)
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
+mod accounts;
+
 use async_trait::async_trait;
+use pixel_core::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use pixel_core::ports::*;
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_core::{
@@ -27,6 +30,19 @@ pub struct SqlStore {
     write_lock: tokio::sync::Mutex<()>,
 }
 
+const USER_COLS: &str = "id, username, email, role, created_at";
+
+fn user_from(r: &AnyRow) -> Result<User> {
+    let role: String = r.try_get("role").map_err(db_err)?;
+    Ok(User {
+        id: r.try_get("id").map_err(db_err)?,
+        username: r.try_get("username").map_err(db_err)?,
+        email: r.try_get("email").map_err(db_err)?,
+        role: Role::parse(&role),
+        created_at: r.try_get("created_at").map_err(db_err)?,
+    })
+}
+
 fn db_err(e: sqlx::Error) -> Error {
     Error::internal(format!("database: {e}"))
 }
@@ -43,7 +59,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 2] {
+fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 3] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -56,6 +72,11 @@ fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 2]
                 "comparisons",
                 include_str!("../../../migrations/sqlite/0002_comparisons.sql"),
             ),
+            (
+                3,
+                "accounts",
+                include_str!("../../../migrations/sqlite/0003_accounts.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -67,6 +88,11 @@ fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 2]
                 2,
                 "comparisons",
                 include_str!("../../../migrations/postgres/0002_comparisons.sql"),
+            ),
+            (
+                3,
+                "accounts",
+                include_str!("../../../migrations/postgres/0003_accounts.sql"),
             ),
         ],
     }
@@ -477,23 +503,92 @@ impl Store for SqlStore {
     }
 
     async fn get_user(&self, id: &str) -> Result<Option<User>> {
-        let row =
-            sqlx::query("SELECT id, username, email, role, created_at FROM users WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
-        row.map(|r| -> Result<User> {
-            let role: String = r.try_get("role").map_err(db_err)?;
-            Ok(User {
-                id: r.try_get("id").map_err(db_err)?,
-                username: r.try_get("username").map_err(db_err)?,
-                email: r.try_get("email").map_err(db_err)?,
-                role: Role::parse(&role),
-                created_at: r.try_get("created_at").map_err(db_err)?,
-            })
-        })
-        .transpose()
+        self.get_user_q(id).await
+    }
+
+    async fn user_by_subject(&self, subject: &str) -> Result<Option<User>> {
+        self.user_by_subject_q(subject).await
+    }
+
+    async fn create_user_for_subject(
+        &self,
+        user: &User,
+        subject: &str,
+        usernames: &[String],
+    ) -> Result<User> {
+        self.create_user_for_subject_q(user, subject, usernames)
+            .await
+    }
+
+    async fn set_role(&self, user_id: &str, role: Role) -> Result<()> {
+        self.set_role_q(user_id, role).await
+    }
+
+    async fn account_settings(&self, user_id: &str) -> Result<AccountSettings> {
+        self.account_settings_q(user_id).await
+    }
+
+    async fn update_account(
+        &self,
+        user_id: &str,
+        username: Option<&str>,
+        settings: Option<&AccountSettings>,
+    ) -> Result<()> {
+        self.update_account_q(user_id, username, settings).await
+    }
+
+    async fn create_session(&self, session: &Session, secret_hash: &str) -> Result<()> {
+        self.create_session_q(session, secret_hash).await
+    }
+
+    async fn session_by_secret(
+        &self,
+        secret_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Session, User)>> {
+        self.session_by_secret_q(secret_hash, now).await
+    }
+
+    async fn touch_session(&self, session_id: &str, now: Millis) -> Result<()> {
+        self.touch_session_q(session_id, now).await
+    }
+
+    async fn list_sessions(&self, user_id: &str, now: Millis) -> Result<Vec<Session>> {
+        self.list_sessions_q(user_id, now).await
+    }
+
+    async fn revoke_session(&self, user_id: &str, session_id: &str, now: Millis) -> Result<bool> {
+        self.revoke_session_q(user_id, session_id, now).await
+    }
+
+    async fn revoke_sessions(&self, user_id: &str, now: Millis) -> Result<u64> {
+        self.revoke_sessions_q(user_id, now).await
+    }
+
+    async fn put_auth_request(&self, request: &AuthRequest) -> Result<()> {
+        self.put_auth_request_q(request).await
+    }
+
+    async fn take_auth_request(&self, id_hash: &str, now: Millis) -> Result<Option<AuthRequest>> {
+        self.take_auth_request_q(id_hash, now).await
+    }
+
+    async fn put_desktop_code(&self, code: &DesktopCode) -> Result<()> {
+        self.put_desktop_code_q(code).await
+    }
+
+    async fn take_desktop_code(&self, code_hash: &str, now: Millis) -> Result<Option<DesktopCode>> {
+        self.take_desktop_code_q(code_hash, now).await
+    }
+
+    async fn set_images_visibility(
+        &self,
+        owner_id: &str,
+        ids: &[String],
+        visibility: Visibility,
+    ) -> Result<Vec<String>> {
+        self.set_images_visibility_q(owner_id, ids, visibility)
+            .await
     }
 
     async fn balance(&self, user_id: &str) -> Result<i64> {

@@ -1,7 +1,7 @@
 // Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "unauthenticated" | "conflict" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
+export type ErrorCode = "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "unauthenticated" | "conflict" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -141,7 +141,65 @@ export type ProviderStatus = { id: string, name: string, configured: boolean, of
 
 export type ProvidersOutput = { providers: Array<ProviderStatus>, };
 
-export type AccountOutput = { user: User, balance: number, charging: boolean, };
+export type AccountOutput = { user: User, balance: number, charging: boolean, settings: AccountSettings, };
+
+export type NotificationPrefs = { new_follower: boolean, like: boolean, comment: boolean, mention: boolean, generation_completed: boolean, tip_received: boolean, prompt_purchased: boolean, collection_purchased: boolean, achievement_unlocked: boolean, streak_milestone: boolean, payout_completed: boolean, };
+
+export type Theme = "system" | "light" | "dark";
+
+export type AccountSettings = { 
+/**
+ * A private profile hides the account's profile page and public listing from everyone else.
+ */
+profile_private: boolean, 
+/**
+ * The visibility new images get.
+ */
+default_visibility: Visibility, notifications: NotificationPrefs, theme: Theme, };
+
+export type AuthMode = "single_owner" | "oidc";
+
+export type Me = { id: string, username: string, email: string | null, role: Role, credits: number, 
+/**
+ * Whether generations are charged in credits on this server.
+ */
+charging: boolean, settings: AccountSettings, auth_mode: AuthMode, 
+/**
+ * Send as `X-CSRF-Token` with every state-changing request made with the session cookie.
+ */
+csrf_token: string | null, };
+
+export type SessionKind = "browser" | "token";
+
+export type SessionInfo = { id: string, kind: SessionKind, label: string, created_at: number, last_used_at: number, expires_at: number, 
+/**
+ * The session making this request.
+ */
+current: boolean, };
+
+export type UpdateAccount = { username?: string, settings?: AccountSettings, };
+
+export type SessionsOutput = { sessions: Array<SessionInfo>, };
+
+export type SessionRef = { session_id: string, };
+
+export type RevokeOutput = { revoked: number, };
+
+export type NewToken = { 
+/**
+ * What the token is for, shown in the list of sessions ("CI", "my laptop").
+ */
+label: string, };
+
+export type TokenOutput = { 
+/**
+ * The bearer token. It is shown this once; only its hash is kept.
+ */
+token: string, session: SessionInfo, };
+
+export type SetVisibility = { image_ids: Array<string>, visibility: Visibility, };
+
+export type SetVisibilityOutput = { changed: Array<string>, };
 
 export type SubmitOutput = { set: GenerationSet, jobs: Array<Job>, cost: number, };
 

@@ -1,6 +1,8 @@
 //! Shared harness of the server's end-to-end tests: a real server on a bound loopback port.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use pixel_server::{build_node, Config};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -35,6 +37,45 @@ pub struct Opts {
     pub provider_timeout: Duration,
     /// Per-provider concurrency limits (`PIXEL_PROVIDER_CONCURRENCY`).
     pub concurrency: Vec<(String, usize)>,
+    /// Sign-in through this OpenID Connect provider (multi-user mode) instead of single-owner mode.
+    pub oidc: Option<OidcOpts>,
+}
+
+#[derive(Clone)]
+pub struct OidcOpts {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub admin_emails: Vec<String>,
+    pub session_ttl: Duration,
+    pub auth_rate_limit: u32,
+}
+
+impl OidcOpts {
+    /// The provider started by `../shared/services/oidc.sh`, or None when it is not running (local
+    /// runs); CI must have it.
+    pub fn from_env() -> Option<OidcOpts> {
+        match std::env::var("OIDC_ISSUER") {
+            Ok(issuer) if !issuer.is_empty() => Some(OidcOpts {
+                issuer,
+                client_id: std::env::var("OIDC_CLIENT_ID")
+                    .unwrap_or_else(|_| "pixel-studio-test".into()),
+                client_secret: std::env::var("OIDC_CLIENT_SECRET")
+                    .unwrap_or_else(|_| "pixel-studio-test-secret".into()),
+                admin_emails: vec!["admin@example.com".into()],
+                session_ttl: Duration::from_secs(3600),
+                auth_rate_limit: 1000,
+            }),
+            _ => {
+                assert!(
+                    std::env::var("CI").is_err(),
+                    "CI must run the OpenID Connect provider (../shared/services/oidc.sh) and export OIDC_ISSUER"
+                );
+                eprintln!("skipping: no OIDC_ISSUER (start ../shared/services/oidc.sh)");
+                None
+            }
+        }
+    }
 }
 
 impl Default for Opts {
@@ -58,6 +99,7 @@ impl Default for Opts {
             workers: 4,
             concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(2),
+            oidc: None,
         }
     }
 }
@@ -79,8 +121,30 @@ impl TestServer {
             Db::Sqlite => pixel_store::testing::sqlite_url(dir.path()),
             Db::Postgres => pixel_store::testing::fresh_postgres_database().await?,
         };
+        // Bound first: the public URL (the sign-in callback's address) needs the port.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let oidc = opts.oidc.clone();
         let config = Config {
             bind: "127.0.0.1:0".into(),
+            public_url: Some(base.clone()),
+            google_client_id: oidc.as_ref().map(|o| o.client_id.clone()),
+            google_client_secret: oidc.as_ref().map(|o| o.client_secret.clone()),
+            oidc_issuer: oidc
+                .as_ref()
+                .map(|o| o.issuer.clone())
+                .unwrap_or_else(|| pixel_server::config::DEFAULT_OIDC_ISSUER.into()),
+            admin_emails: oidc
+                .as_ref()
+                .map(|o| o.admin_emails.clone())
+                .unwrap_or_default(),
+            session_ttl: oidc
+                .as_ref()
+                .map(|o| o.session_ttl)
+                .unwrap_or(Duration::from_secs(3600)),
+            auth_rate_limit: oidc.as_ref().map(|o| o.auth_rate_limit).unwrap_or(10),
             data_dir: dir.path().to_path_buf(),
             database_url: Some(database_url),
             ui_dir: dir.path().join("no-ui"),
@@ -149,10 +213,6 @@ impl TestServer {
             ..Config::default()
         };
         let node = Arc::new(build_node(&config).await.expect("build node"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(pixel_server::http::serve(
             node.clone(),

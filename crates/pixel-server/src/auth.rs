@@ -1,0 +1,1068 @@
+//! Who is calling: OpenID Connect sign-in (Google by default, any issuer by configuration), server-side
+//! sessions in cookies, bearer tokens, CSRF checks, the desktop's one-time code exchange, and rate limits
+//! on the sign-in routes. Without an identity provider every request is the local owner.
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    StandardRevocableToken, StandardTokenResponse, TokenUrl,
+};
+use pixel_core::account::{
+    constant_time_eq, hash_secret, new_secret, pkce_challenge, username_base, username_candidates,
+    AuthMode, AuthRequest, DesktopCode, Me, SessionKind,
+};
+use pixel_core::{App, Caller, Error, ErrorCode, Role, User};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::RwLock;
+
+use crate::config::Config;
+use crate::http::{ApiError, Http};
+
+/// The browser cookie of a signed-in session.
+const SESSION_COOKIE: &str = "ps_session";
+/// The browser cookie binding a sign-in in progress to the browser that started it.
+const AUTH_COOKIE: &str = "ps_auth";
+/// How long a sign-in may take between leaving for the identity provider and coming back.
+const AUTH_REQUEST_TTL: Duration = Duration::from_secs(600);
+/// How long the desktop has to exchange its one-time code.
+const DESKTOP_CODE_TTL: Duration = Duration::from_secs(120);
+/// The window of the sign-in rate limit.
+const RATE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Clock skew tolerated on ID token times.
+const LEEWAY_SECS: i64 = 60;
+/// Sessions record their last use at most this often, so reads do not all become writes.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// How a request authenticated, which decides whether it needs a CSRF token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// Single-owner mode: no credentials at all.
+    Owner,
+    /// The session cookie, with the session's CSRF token.
+    Cookie {
+        csrf: String,
+    },
+    Bearer,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub caller: Caller,
+    pub via: Via,
+}
+
+impl Resolved {
+    /// Refuses a state-changing request made with the session cookie but without its CSRF token.
+    pub fn check_csrf(&self, headers: &HeaderMap) -> Result<(), Error> {
+        if let Via::Cookie { csrf } = &self.via {
+            let sent = headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if sent.is_empty() || !constant_time_eq(sent, csrf) {
+                return Err(Error::new(
+                    ErrorCode::Forbidden,
+                    "missing or wrong CSRF token: send the X-CSRF-Token header from /api/me",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The extra field of an OpenID Connect token response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct IdTokenField {
+    #[serde(default)]
+    id_token: Option<String>,
+}
+impl ExtraTokenFields for IdTokenField {}
+
+type OidcClient = oauth2::Client<
+    BasicErrorResponse,
+    StandardTokenResponse<IdTokenField, BasicTokenType>,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+#[derive(Debug, Clone, Deserialize)]
+struct Discovery {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    jwks_uri: String,
+}
+
+struct Jwks {
+    keys: jsonwebtoken::jwk::JwkSet,
+    fetched: Instant,
+}
+
+/// The claims of an ID token this server reads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdClaims {
+    pub iss: String,
+    pub sub: String,
+    pub exp: i64,
+    #[serde(default)]
+    pub iat: Option<i64>,
+    #[serde(default)]
+    pub nonce: Option<String>,
+    #[serde(default)]
+    pub azp: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub email_verified: Option<bool>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// An OpenID Connect relying party: discovery, the code flow with PKCE, and ID token verification.
+pub struct Oidc {
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    redirect_uri: String,
+    http: reqwest::Client,
+    discovery: RwLock<Option<Discovery>>,
+    jwks: RwLock<Option<Jwks>>,
+}
+
+impl Oidc {
+    pub fn new(issuer: &str, client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
+        let http = reqwest::Client::builder()
+            // The token endpoint must not redirect us anywhere (oauth2's advice against SSRF).
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap_or_default();
+        Self {
+            issuer: issuer.trim_end_matches('/').to_string(),
+            client_id: client_id.to_string(),
+            client_secret: client_secret.to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            http,
+            discovery: RwLock::new(None),
+            jwks: RwLock::new(None),
+        }
+    }
+
+    async fn discovery(&self) -> Result<Discovery, Error> {
+        if let Some(d) = self.discovery.read().await.as_ref() {
+            return Ok(d.clone());
+        }
+        let url = format!("{}/.well-known/openid-configuration", self.issuer);
+        let d: Discovery = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| unavailable(format!("the identity provider did not answer: {e}")))?
+            .json()
+            .await
+            .map_err(|e| {
+                unavailable(format!(
+                    "the identity provider's discovery document is unreadable: {e}"
+                ))
+            })?;
+        if d.issuer.trim_end_matches('/') != self.issuer {
+            return Err(unavailable(format!(
+                "the identity provider calls itself '{}', not the configured issuer '{}'",
+                d.issuer, self.issuer
+            )));
+        }
+        *self.discovery.write().await = Some(d.clone());
+        Ok(d)
+    }
+
+    fn client(&self, d: &Discovery) -> Result<OidcClient, Error> {
+        let bad = |what: &str, e: String| Error::internal(format!("invalid {what}: {e}"));
+        Ok(oauth2::Client::new(ClientId::new(self.client_id.clone()))
+            .set_client_secret(ClientSecret::new(self.client_secret.clone()))
+            .set_auth_uri(
+                AuthUrl::new(d.authorization_endpoint.clone())
+                    .map_err(|e| bad("authorization endpoint", e.to_string()))?,
+            )
+            .set_token_uri(
+                TokenUrl::new(d.token_endpoint.clone())
+                    .map_err(|e| bad("token endpoint", e.to_string()))?,
+            )
+            .set_redirect_uri(
+                RedirectUrl::new(self.redirect_uri.clone())
+                    .map_err(|e| bad("redirect URI", e.to_string()))?,
+            ))
+    }
+
+    /// The provider's authorization URL for a new sign-in, and the secrets to keep for its callback.
+    pub async fn start(&self, login_hint: Option<&str>) -> Result<(String, Pending), Error> {
+        let d = self.discovery().await?;
+        let client = self.client(&d)?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let state = new_secret("")?;
+        let nonce = new_secret("")?;
+        let state_for_url = state.clone();
+        let mut request = client
+            .authorize_url(move || CsrfToken::new(state_for_url))
+            .add_scope(Scope::new("openid".into()))
+            .add_scope(Scope::new("email".into()))
+            .add_scope(Scope::new("profile".into()))
+            .add_extra_param("nonce", nonce.clone())
+            .set_pkce_challenge(challenge);
+        if let Some(hint) = login_hint.filter(|h| !h.is_empty() && h.len() <= 320) {
+            request = request.add_extra_param("login_hint", hint.to_string());
+        }
+        let (url, _) = request.url();
+        Ok((
+            url.to_string(),
+            Pending {
+                state,
+                nonce,
+                pkce_verifier: verifier.secret().clone(),
+            },
+        ))
+    }
+
+    /// Exchanges the code (with its PKCE verifier) and verifies the ID token it brings.
+    pub async fn finish(
+        &self,
+        code: &str,
+        pkce_verifier: &str,
+        nonce: &str,
+    ) -> Result<IdClaims, Error> {
+        let d = self.discovery().await?;
+        let client = self.client(&d)?;
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_string()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "the identity provider refused the code exchange");
+                sign_in_failed("the identity provider refused the sign-in code")
+            })?;
+        let id_token = response
+            .extra_fields()
+            .id_token
+            .clone()
+            .ok_or_else(|| sign_in_failed("the identity provider sent no ID token"))?;
+        self.verify(&id_token, Some(nonce), pixel_core::now_ms() / 1000)
+            .await
+    }
+
+    /// Verifies an ID token: signature against the provider's published keys, issuer, audience,
+    /// authorized party, expiry and issue time (against `now_secs`), and the nonce when one is expected.
+    pub async fn verify(
+        &self,
+        token: &str,
+        nonce: Option<&str>,
+        now_secs: i64,
+    ) -> Result<IdClaims, Error> {
+        use jsonwebtoken::Algorithm::*;
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| sign_in_failed("the ID token is malformed"))?;
+        // Only asymmetric algorithms: an HS256 token "signed" with a public key must never pass.
+        if !matches!(
+            header.alg,
+            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384 | EdDSA
+        ) {
+            return Err(sign_in_failed(
+                "the ID token uses an algorithm this server refuses",
+            ));
+        }
+        let jwk = self.key(header.kid.as_deref()).await?;
+        let key = jsonwebtoken::DecodingKey::from_jwk(&jwk)
+            .map_err(|_| sign_in_failed("the identity provider's signing key is unusable"))?;
+        let mut validation = jsonwebtoken::Validation::new(header.alg);
+        validation.set_audience(&[self.client_id.as_str()]);
+        validation.set_issuer(&[self.issuer.as_str(), &format!("{}/", self.issuer)]);
+        // Times are checked below against the app's clock, so tests can move it.
+        validation.validate_exp = false;
+        validation.set_required_spec_claims(&["iss", "aud", "sub", "exp"]);
+        let data = jsonwebtoken::decode::<IdClaims>(token, &key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            sign_in_failed(match e.kind() {
+                ErrorKind::InvalidAudience => "the ID token was issued for another application",
+                ErrorKind::InvalidIssuer => "the ID token comes from another issuer",
+                ErrorKind::InvalidSignature => "the ID token's signature does not verify",
+                _ => "the ID token is invalid",
+            })
+        })?;
+        let claims = data.claims;
+        if claims.exp + LEEWAY_SECS <= now_secs {
+            return Err(sign_in_failed("the ID token has expired"));
+        }
+        if claims.iat.is_some_and(|iat| iat > now_secs + LEEWAY_SECS) {
+            return Err(sign_in_failed("the ID token was issued in the future"));
+        }
+        if claims
+            .azp
+            .as_deref()
+            .is_some_and(|azp| azp != self.client_id)
+        {
+            return Err(sign_in_failed(
+                "the ID token was issued for another application",
+            ));
+        }
+        if let Some(expected) = nonce {
+            let got = claims.nonce.as_deref().unwrap_or("");
+            if !constant_time_eq(got, expected) {
+                return Err(sign_in_failed(
+                    "the ID token does not belong to this sign-in (nonce mismatch)",
+                ));
+            }
+        }
+        Ok(claims)
+    }
+
+    /// The signing key with this id, refetching the key set when the provider has rotated its keys.
+    async fn key(&self, kid: Option<&str>) -> Result<jsonwebtoken::jwk::Jwk, Error> {
+        let find = |set: &jsonwebtoken::jwk::JwkSet| match kid {
+            Some(kid) => set.find(kid).cloned(),
+            None if set.keys.len() == 1 => set.keys.first().cloned(),
+            None => None,
+        };
+        let stale = {
+            let cached = self.jwks.read().await;
+            if let Some(jwks) = cached.as_ref() {
+                if let Some(k) = find(&jwks.keys) {
+                    return Ok(k);
+                }
+                jwks.fetched.elapsed() > Duration::from_secs(10)
+            } else {
+                true
+            }
+        };
+        if !stale {
+            return Err(sign_in_failed("the ID token is signed with an unknown key"));
+        }
+        let d = self.discovery().await?;
+        let keys: jsonwebtoken::jwk::JwkSet = self
+            .http
+            .get(&d.jwks_uri)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| unavailable(format!("the identity provider's keys did not load: {e}")))?
+            .json()
+            .await
+            .map_err(|e| {
+                unavailable(format!("the identity provider's keys are unreadable: {e}"))
+            })?;
+        let found = find(&keys);
+        *self.jwks.write().await = Some(Jwks {
+            keys,
+            fetched: Instant::now(),
+        });
+        found.ok_or_else(|| sign_in_failed("the ID token is signed with an unknown key"))
+    }
+}
+
+/// The secrets of a sign-in between leaving for the provider and coming back.
+pub struct Pending {
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+}
+
+fn sign_in_failed(message: &str) -> Error {
+    Error::new(ErrorCode::SignInFailed, message)
+}
+
+fn unavailable(message: String) -> Error {
+    tracing::warn!(%message, "identity provider unavailable");
+    Error::new(
+        ErrorCode::Unavailable,
+        "sign-in is unavailable right now: the identity provider could not be reached",
+    )
+}
+
+/// A sliding-window limit per client address.
+pub struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    hits: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+}
+
+impl RateLimiter {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            limit,
+            window,
+            hits: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one attempt; when over the limit, says how long until the next is allowed.
+    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        if hits.len() > 10_000 {
+            hits.retain(|_, q| {
+                q.back()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
+        }
+        let q = hits.entry(ip).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            q.pop_front();
+        }
+        if q.len() as u32 >= self.limit {
+            let oldest = q.front().copied().unwrap_or(now);
+            return Err(self.window.saturating_sub(now.duration_since(oldest)));
+        }
+        q.push_back(now);
+        Ok(())
+    }
+}
+
+/// The authentication of one node.
+pub struct Auth {
+    pub mode: AuthMode,
+    pub oidc: Option<Oidc>,
+    pub limiter: RateLimiter,
+    /// Origin people reach the server at, e.g. `https://pixel.example.com`.
+    pub public_origin: String,
+    secure_cookies: bool,
+    admin_emails: Vec<String>,
+    desktop_redirect: String,
+}
+
+impl Auth {
+    pub fn from_config(config: &Config) -> Self {
+        let public_origin = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.bind))
+            .trim_end_matches('/')
+            .to_string();
+        let oidc = match (&config.google_client_id, &config.google_client_secret) {
+            (Some(id), Some(secret)) => Some(Oidc::new(
+                &config.oidc_issuer,
+                id,
+                secret,
+                &format!("{public_origin}/auth/google/callback"),
+            )),
+            _ => None,
+        };
+        Self {
+            mode: if oidc.is_some() {
+                AuthMode::Oidc
+            } else {
+                AuthMode::SingleOwner
+            },
+            oidc,
+            limiter: RateLimiter::new(config.auth_rate_limit.max(1), RATE_WINDOW),
+            secure_cookies: public_origin.starts_with("https://"),
+            public_origin,
+            admin_emails: config.admin_emails.clone(),
+            desktop_redirect: config.desktop_redirect.clone(),
+        }
+    }
+
+    fn cookie_name(&self, base: &str) -> String {
+        // `__Host-` cookies are Secure, host-only and path `/`: nothing on a sibling domain can set them.
+        if self.secure_cookies {
+            format!("__Host-{base}")
+        } else {
+            base.to_string()
+        }
+    }
+
+    fn set_cookie(&self, base: &str, value: &str, max_age: Duration) -> HeaderValue {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        let v = format!(
+            "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            self.cookie_name(base),
+            max_age.as_secs()
+        );
+        HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
+    fn clear_cookie(&self, base: &str) -> HeaderValue {
+        self.set_cookie(base, "", Duration::ZERO)
+    }
+
+    fn cookie<'h>(&self, headers: &'h HeaderMap, base: &str) -> Option<&'h str> {
+        let name = self.cookie_name(base);
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Resolves the caller of a request: bearer token, else session cookie, else anonymous.
+    pub async fn resolve(
+        &self,
+        app: &App,
+        owner: &Caller,
+        headers: &HeaderMap,
+    ) -> Result<Resolved, Error> {
+        if self.mode == AuthMode::SingleOwner {
+            return Ok(Resolved {
+                caller: owner.clone(),
+                via: Via::Owner,
+            });
+        }
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        let (secret, kind) = match (bearer, self.cookie(headers, SESSION_COOKIE)) {
+            (Some(token), _) => (token, SessionKind::Token),
+            (None, Some(cookie)) => (cookie, SessionKind::Browser),
+            (None, None) => {
+                return Ok(Resolved {
+                    caller: Caller::Anonymous,
+                    via: Via::None,
+                })
+            }
+        };
+        let now = app.clock.now_ms();
+        let found = app
+            .store
+            .session_by_secret(&hash_secret(secret), now)
+            .await?;
+        let Some((session, user)) = found.filter(|(s, _)| s.kind == kind) else {
+            if kind == SessionKind::Token {
+                // A wrong token is an error the client must see; a stale cookie just means signed out.
+                return Err(Error::new(
+                    ErrorCode::Unauthenticated,
+                    "the bearer token is unknown, expired or revoked",
+                ));
+            }
+            return Ok(Resolved {
+                caller: Caller::Anonymous,
+                via: Via::None,
+            });
+        };
+        if now - session.last_used_at > TOUCH_EVERY_MS {
+            if let Err(e) = app.store.touch_session(&session.id, now).await {
+                tracing::warn!(error = %e, "could not record a session's last use");
+            }
+        }
+        let via = match kind {
+            SessionKind::Browser => Via::Cookie {
+                csrf: session.csrf_token.clone(),
+            },
+            SessionKind::Token => Via::Bearer,
+        };
+        Ok(Resolved {
+            caller: Caller::User {
+                id: user.id,
+                role: user.role,
+                session: Some(session.id),
+            },
+            via,
+        })
+    }
+
+    /// Finds or creates the account of a verified identity and brings its role up to date.
+    async fn account_for(&self, app: &App, claims: &IdClaims) -> Result<User, Error> {
+        let subject = format!("{}|{}", claims.iss.trim_end_matches('/'), claims.sub);
+        let verified_email = claims
+            .email
+            .as_ref()
+            .filter(|_| claims.email_verified == Some(true))
+            .map(|e| e.to_ascii_lowercase());
+        let role = if verified_email
+            .as_ref()
+            .is_some_and(|e| self.admin_emails.contains(e))
+        {
+            Role::Admin
+        } else {
+            Role::User
+        };
+        let user = match app.store.user_by_subject(&subject).await? {
+            Some(user) => user,
+            None => {
+                let base = username_base(claims.name.as_deref(), claims.email.as_deref());
+                let candidates = username_candidates(&base)?;
+                let new_user = User {
+                    id: pixel_core::new_id(),
+                    username: base,
+                    email: claims.email.clone(),
+                    role,
+                    created_at: app.clock.now_ms(),
+                };
+                let user = app
+                    .store
+                    .create_user_for_subject(&new_user, &subject, &candidates)
+                    .await?;
+                app.grant_starting_credits(&user.id).await?;
+                tracing::info!(user = %user.id, username = %user.username, "new account");
+                user
+            }
+        };
+        if user.role != role {
+            app.store.set_role(&user.id, role).await?;
+        }
+        Ok(User { role, ..user })
+    }
+
+    fn rate_limit(&self, addr: &SocketAddr) -> Result<(), Response> {
+        self.limiter.check(addr.ip()).map_err(|wait| {
+            let mut r = ApiError(Error::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "too many sign-in attempts; try again in {} minutes",
+                    wait.as_secs().div_ceil(60).max(1)
+                ),
+            ))
+            .into_response();
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        })
+    }
+}
+
+/// Only same-site paths: an absolute URL here would make sign-in an open redirect.
+fn safe_return_to(path: Option<&str>) -> String {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => {
+            p.chars().take(512).collect()
+        }
+        _ => "/".into(),
+    }
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    (
+        status,
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><title>{t} · Pixel Studio</title>\
+             <body style=\"font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;line-height:1.5\">\
+             <h1>{t}</h1><p>{b}</p><p><a href=\"/\">Back to Pixel Studio</a></p></body>",
+            t = esc(title),
+            b = esc(body)
+        )),
+    )
+        .into_response()
+}
+
+fn refuse_page(e: &Error) -> Response {
+    let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    page(status, "Sign-in failed", &e.message)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    return_to: Option<String>,
+    login_hint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DesktopStartQuery {
+    /// The S256 PKCE challenge of a verifier only the desktop app knows.
+    challenge: String,
+    login_hint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+fn no_sign_in() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "Sign-in is not set up",
+        "This server runs in single-owner mode: no identity provider is configured.",
+    )
+}
+
+/// `GET /auth/google`: leaves for the identity provider with a fresh state, nonce and PKCE challenge.
+pub async fn start(
+    State(http): State<Http>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let return_to = safe_return_to(q.return_to.as_deref());
+    begin(&http, addr, return_to, None, q.login_hint.as_deref()).await
+}
+
+/// `GET /auth/desktop`: the same sign-in, ending in a one-time code for the desktop app.
+pub async fn desktop_start(
+    State(http): State<Http>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<DesktopStartQuery>,
+) -> Response {
+    let c = q.challenge.trim();
+    // base64url of a sha256: 43 characters of the URL-safe alphabet.
+    if c.len() != 43
+        || !c
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        return refuse_page(&Error::new(
+            ErrorCode::InvalidInput,
+            "the desktop app's code challenge is malformed; start the sign-in from the app again",
+        ));
+    }
+    begin(
+        &http,
+        addr,
+        "/".into(),
+        Some(c.to_string()),
+        q.login_hint.as_deref(),
+    )
+    .await
+}
+
+async fn begin(
+    http: &Http,
+    addr: SocketAddr,
+    return_to: String,
+    desktop_challenge: Option<String>,
+    login_hint: Option<&str>,
+) -> Response {
+    let node = &http.0;
+    let auth = &node.auth;
+    let Some(oidc) = &auth.oidc else {
+        return no_sign_in();
+    };
+    if let Err(r) = auth.rate_limit(&addr) {
+        return r;
+    }
+    let result = async {
+        let (url, pending) = oidc.start(login_hint).await?;
+        let browser_secret = new_secret("")?;
+        let now = node.app.clock.now_ms();
+        node.app
+            .store
+            .put_auth_request(&AuthRequest {
+                id_hash: hash_secret(&browser_secret),
+                state: pending.state,
+                nonce: pending.nonce,
+                pkce_verifier: pending.pkce_verifier,
+                return_to,
+                desktop_challenge,
+                created_at: now,
+                expires_at: now + AUTH_REQUEST_TTL.as_millis() as i64,
+            })
+            .await?;
+        Ok::<_, Error>((url, browser_secret))
+    }
+    .await;
+    match result {
+        Ok((url, browser_secret)) => {
+            let mut r = Redirect::to(&url).into_response();
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                auth.set_cookie(AUTH_COOKIE, &browser_secret, AUTH_REQUEST_TTL),
+            );
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => refuse_page(&e),
+    }
+}
+
+/// `GET /auth/google/callback`: completes a sign-in started by this same browser.
+pub async fn callback(
+    State(http): State<Http>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let node = &http.0;
+    let auth = &node.auth;
+    let Some(oidc) = &auth.oidc else {
+        return no_sign_in();
+    };
+    if let Err(r) = auth.rate_limit(&addr) {
+        return r;
+    }
+    let mut response = match complete(&http, oidc, &headers, &q).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::info!(code = e.code.as_str(), reason = %e.message, "sign-in refused");
+            refuse_page(&e)
+        }
+    };
+    // The sign-in request is single-use either way.
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, auth.clear_cookie(AUTH_COOKIE));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn complete(
+    http: &Http,
+    oidc: &Oidc,
+    headers: &HeaderMap,
+    q: &CallbackQuery,
+) -> Result<Response, Error> {
+    let node = &http.0;
+    let auth = &node.auth;
+    let app = &node.app;
+    if let Some(err) = &q.error {
+        let why = q.error_description.as_deref().unwrap_or(err);
+        return Err(sign_in_failed(&format!(
+            "the identity provider did not sign you in ({why})"
+        )));
+    }
+    let (Some(code), Some(state)) = (q.code.as_deref(), q.state.as_deref()) else {
+        return Err(sign_in_failed("the callback is missing its code or state"));
+    };
+    let browser_secret = auth.cookie(headers, AUTH_COOKIE).ok_or_else(|| {
+        sign_in_failed(
+            "this browser did not start this sign-in (or it took over 10 minutes); start again",
+        )
+    })?;
+    let now = app.clock.now_ms();
+    let request = app
+        .store
+        .take_auth_request(&hash_secret(browser_secret), now)
+        .await?
+        .ok_or_else(|| {
+            sign_in_failed("this sign-in was already used or has expired; start again")
+        })?;
+    if !constant_time_eq(state, &request.state) {
+        return Err(sign_in_failed(
+            "the sign-in state does not match this browser's; start again",
+        ));
+    }
+    let claims = oidc
+        .finish(code, &request.pkce_verifier, &request.nonce)
+        .await?;
+    let user = auth.account_for(app, &claims).await?;
+    if let Some(challenge) = request.desktop_challenge {
+        let code = new_secret("psd_")?;
+        app.store
+            .put_desktop_code(&DesktopCode {
+                code_hash: hash_secret(&code),
+                user_id: user.id.clone(),
+                challenge,
+                created_at: now,
+                expires_at: now + DESKTOP_CODE_TTL.as_millis() as i64,
+            })
+            .await?;
+        let separator = if auth.desktop_redirect.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let target = format!("{}{separator}code={code}", auth.desktop_redirect);
+        tracing::info!(user = %user.id, "desktop sign-in: code issued");
+        return Ok(Redirect::to(&target).into_response());
+    }
+    let (secret, _session) =
+        pixel_core::ops::open_session(app, &user.id, SessionKind::Browser, "browser").await?;
+    tracing::info!(user = %user.id, "signed in");
+    let mut r = Redirect::to(&request.return_to).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        auth.set_cookie(SESSION_COOKIE, &secret, app.config.session_ttl),
+    );
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DesktopTokenRequest {
+    code: String,
+    code_verifier: String,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DesktopTokenResponse {
+    token: String,
+    token_type: &'static str,
+    #[serde(rename = "expires_at")]
+    expires_at: i64,
+    user: Me,
+}
+
+/// `POST /auth/desktop/token`: trades a one-time code and its PKCE verifier for a bearer token.
+pub async fn desktop_token(
+    State(http): State<Http>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: axum::body::Bytes,
+) -> Response {
+    let node = &http.0;
+    if node.auth.oidc.is_none() {
+        return ApiError(Error::new(
+            ErrorCode::NotFound,
+            "sign-in is not set up on this server",
+        ))
+        .into_response();
+    }
+    if let Err(r) = node.auth.rate_limit(&addr) {
+        return r;
+    }
+    match exchange(&http, &body).await {
+        Ok(out) => {
+            let mut r = Json(out).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+async fn exchange(http: &Http, body: &[u8]) -> Result<DesktopTokenResponse, Error> {
+    let app = &http.0.app;
+    let req: DesktopTokenRequest = serde_json::from_slice(body).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!("expected JSON {{code, code_verifier}}: {e}"),
+        )
+    })?;
+    let now = app.clock.now_ms();
+    // Taking the code marks it used first, so a mismatched verifier burns it too: a stolen code
+    // cannot be tried against guesses.
+    let code = app
+        .store
+        .take_desktop_code(&hash_secret(req.code.trim()), now)
+        .await?
+        .ok_or_else(|| sign_in_failed("the sign-in code is unknown, already used or expired"))?;
+    if !constant_time_eq(&pkce_challenge(req.code_verifier.trim()), &code.challenge) {
+        return Err(sign_in_failed(
+            "the sign-in code was issued to another app (code verifier mismatch)",
+        ));
+    }
+    let label = req
+        .label
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .unwrap_or("Pixel Studio desktop");
+    let (token, session) =
+        pixel_core::ops::open_session(app, &code.user_id, SessionKind::Token, label).await?;
+    let caller = Caller::User {
+        id: code.user_id.clone(),
+        role: Role::User,
+        session: Some(session.id.clone()),
+    };
+    let user = me(http, &caller, None).await?;
+    Ok(DesktopTokenResponse {
+        token,
+        token_type: "Bearer",
+        expires_at: session.expires_at,
+        user,
+    })
+}
+
+/// The signed-in account as `/api/me` describes it.
+pub async fn me(http: &Http, caller: &Caller, csrf: Option<String>) -> Result<Me, Error> {
+    let node = &http.0;
+    let account =
+        pixel_core::ops::account_get(&node.app, caller, pixel_core::ops::Empty {}).await?;
+    Ok(Me {
+        id: account.user.id,
+        username: account.user.username,
+        email: account.user.email,
+        role: account.user.role,
+        credits: account.balance,
+        charging: account.charging,
+        settings: account.settings,
+        auth_mode: node.auth.mode,
+        csrf_token: csrf,
+    })
+}
+
+/// `GET /api/me`: the signed-in account, or 401.
+pub async fn get_me(State(http): State<Http>, headers: HeaderMap) -> Response {
+    let result = async {
+        let resolved = http.resolve(&headers).await?;
+        let csrf = match &resolved.via {
+            Via::Cookie { csrf } => Some(csrf.clone()),
+            _ => None,
+        };
+        me(&http, &resolved.caller, csrf).await
+    }
+    .await;
+    match result {
+        Ok(me) => {
+            let mut r = Json(me).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// `POST /auth/logout`: ends this session (cookie or token).
+pub async fn logout(State(http): State<Http>, headers: HeaderMap) -> Response {
+    let result = async {
+        let resolved = http.resolve(&headers).await?;
+        resolved.check_csrf(&headers)?;
+        if let (
+            Caller::User {
+                id,
+                session: Some(session),
+                ..
+            },
+            false,
+        ) = (&resolved.caller, matches!(resolved.via, Via::Owner))
+        {
+            http.0
+                .app
+                .store
+                .revoke_session(id, session, http.0.app.clock.now_ms())
+                .await?;
+        }
+        Ok::<_, Error>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let mut r = StatusCode::NO_CONTENT.into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, http.0.auth.clear_cookie(SESSION_COOKIE));
+            r
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}
