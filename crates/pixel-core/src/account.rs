@@ -297,7 +297,8 @@ pub fn username_base(display_name: Option<&str>, email: Option<&str>) -> String 
         } else if !out.ends_with('_') && !out.is_empty() {
             out.push('_');
         }
-        if out.len() >= USERNAME_MAX - 5 {
+        // Room for a `u_` prefix and a `_xxxxxx` collision suffix within the maximum.
+        if out.len() >= USERNAME_MAX - 9 {
             break;
         }
     }
@@ -383,7 +384,7 @@ mod tests {
     fn pkce_matches_rfc7636_example() {
         assert_eq!(
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t3URWbuGQSvhtJjE"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 }

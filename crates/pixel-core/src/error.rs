@@ -36,6 +36,33 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code (the generated TypeScript map of statuses fails to type-check when one is missing).
+    pub const ALL: [ErrorCode; 23] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::InvalidPrompt,
+        ErrorCode::UnknownModel,
+        ErrorCode::ModelUnavailable,
+        ErrorCode::InvalidSize,
+        ErrorCode::InvalidCount,
+        ErrorCode::InvalidParameter,
+        ErrorCode::UnsupportedParameter,
+        ErrorCode::InsufficientCredits,
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::SignInFailed,
+        ErrorCode::Unavailable,
+        ErrorCode::UnknownOperation,
+        ErrorCode::ProviderError,
+        ErrorCode::ProviderRejected,
+        ErrorCode::Moderated,
+        ErrorCode::Timeout,
+        ErrorCode::Cancelled,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidInput => "invalid_input",

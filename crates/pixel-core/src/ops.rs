@@ -617,9 +617,10 @@ pub async fn comparisons_get(
     input: ComparisonRef,
 ) -> Result<ComparisonDetail> {
     let owner = caller.user_id()?;
+    let scope = (!caller.is_admin()).then_some(owner);
     let sets = app
         .store
-        .comparison_sets(owner, &input.comparison_id)
+        .comparison_sets(scope, &input.comparison_id)
         .await?;
     if sets.is_empty() {
         return Err(Error::not_found("comparison"));
@@ -640,6 +641,8 @@ fn random_seed() -> u32 {
 }
 
 async fn own_job(app: &App, caller: &Caller, job_id: &str) -> Result<Job> {
+    // Jobs are never public: without an account the answer is "sign in", not "not found".
+    caller.user_id()?;
     let job = app
         .store
         .get_job(job_id)
@@ -726,6 +729,7 @@ pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Res
 }
 
 pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDetail> {
+    caller.user_id()?;
     let set = app
         .store
         .get_set(&input.set_id)

@@ -118,9 +118,10 @@ pub trait Store: Send + Sync {
     /// Writes every submission (sets, jobs, reservations) in one transaction: all or none.
     async fn submit(&self, subs: &[NewSubmission]) -> Result<()>;
     /// The owner's sets of one comparison, in the order they were asked for.
+    /// The sets of a comparison; only the owner's unless `owner_id` is None (an admin).
     async fn comparison_sets(
         &self,
-        owner_id: &str,
+        owner_id: Option<&str>,
         comparison_id: &str,
     ) -> Result<Vec<GenerationSet>>;
     /// Claims the next runnable job with a lease, skipping providers that are at their concurrency

@@ -93,6 +93,14 @@ pub fn api_types() -> String {
         out.push_str(&d);
         out.push_str("\n\n");
     }
+    out.push_str(
+        "/** The HTTP status the server answers each error code with (transports without HTTP use it too). */\n\
+         export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {\n",
+    );
+    for code in ErrorCode::ALL {
+        out.push_str(&format!("  {}: {},\n", code.as_str(), code.http_status()));
+    }
+    out.push_str("};\n");
     out
 }
 

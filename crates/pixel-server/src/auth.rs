@@ -632,8 +632,9 @@ impl Auth {
         Ok(User { role, ..user })
     }
 
-    fn rate_limit(&self, addr: &SocketAddr) -> Result<(), Response> {
-        self.limiter.check(addr.ip()).map_err(|wait| {
+    /// Counts a sign-in attempt; the 429 answer when the client is over its limit.
+    fn rate_limited(&self, addr: &SocketAddr) -> Option<Response> {
+        self.limiter.check(addr.ip()).err().map(|wait| {
             let mut r = ApiError(Error::new(
                 ErrorCode::RateLimited,
                 format!(
@@ -764,7 +765,7 @@ async fn begin(
     let Some(oidc) = &auth.oidc else {
         return no_sign_in();
     };
-    if let Err(r) = auth.rate_limit(&addr) {
+    if let Some(r) = auth.rate_limited(&addr) {
         return r;
     }
     let result = async {
@@ -814,7 +815,7 @@ pub async fn callback(
     let Some(oidc) = &auth.oidc else {
         return no_sign_in();
     };
-    if let Err(r) = auth.rate_limit(&addr) {
+    if let Some(r) = auth.rate_limited(&addr) {
         return r;
     }
     let mut response = match complete(&http, oidc, &headers, &q).await {
@@ -936,7 +937,7 @@ pub async fn desktop_token(
         ))
         .into_response();
     }
-    if let Err(r) = node.auth.rate_limit(&addr) {
+    if let Some(r) = node.auth.rate_limited(&addr) {
         return r;
     }
     match exchange(&http, &body).await {

@@ -1074,14 +1074,15 @@ impl Store for SqlStore {
 
     async fn comparison_sets(
         &self,
-        owner_id: &str,
+        owner_id: Option<&str>,
         comparison_id: &str,
     ) -> Result<Vec<GenerationSet>> {
         let rows = sqlx::query(&format!(
-            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 AND comparison_id = $2 ORDER BY created_at, id"
+            "SELECT {SET_COLS} FROM generation_sets WHERE comparison_id = $1 AND ($2 = 1 OR owner_id = $3) ORDER BY created_at, id"
         ))
-        .bind(owner_id)
         .bind(comparison_id)
+        .bind(i64::from(owner_id.is_none()))
+        .bind(owner_id.unwrap_or(""))
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;

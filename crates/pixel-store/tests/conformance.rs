@@ -41,6 +41,7 @@ macro_rules! conformance {
 }
 
 conformance!(
+    accounts_sessions_and_one_time_codes,
     ledger_is_idempotent_and_never_negative,
     claims_are_exclusive_and_leases_expire,
     a_job_ends_once_and_is_refunded_once,
@@ -721,7 +722,7 @@ async fn submissions_commit_all_or_none(db: Db) {
     assert_eq!(err.code, ErrorCode::InsufficientCredits);
     assert_eq!(s.balance("u1").await.expect("balance"), 5);
     assert!(s
-        .comparison_sets("u1", "c1")
+        .comparison_sets(Some("u1"), "c1")
         .await
         .expect("sets")
         .is_empty());
@@ -729,16 +730,168 @@ async fn submissions_commit_all_or_none(db: Db) {
         .await
         .expect("fits");
     assert_eq!(s.balance("u1").await.expect("balance"), 0);
-    let sets = s.comparison_sets("u1", "c2").await.expect("sets");
+    let sets = s.comparison_sets(Some("u1"), "c2").await.expect("sets");
     assert_eq!(sets.len(), 2);
     assert!(sets
         .iter()
         .all(|set| set.comparison_id.as_deref() == Some("c2")));
     assert!(
-        s.comparison_sets("someone-else", "c2")
+        s.comparison_sets(Some("someone-else"), "c2")
             .await
             .expect("sets")
             .is_empty(),
         "only the owner's"
     );
+    assert_eq!(
+        s.comparison_sets(None, "c2").await.expect("sets").len(),
+        2,
+        "unscoped (an admin) sees any owner's"
+    );
+}
+
+async fn accounts_sessions_and_one_time_codes(db: Db) {
+    use pixel_core::account::*;
+    let s = &db.store;
+    let new = |id: &str| User {
+        id: id.into(),
+        username: "ignored".into(),
+        email: Some(format!("{id}@example.com")),
+        role: Role::User,
+        created_at: 1,
+    };
+    // Taken usernames move on to the next candidate; a known subject returns its account.
+    let names = vec!["sam".to_string(), "sam_2".to_string()];
+    let a = s
+        .create_user_for_subject(&new("a"), "iss|1", &names)
+        .await
+        .expect("a");
+    let b = s
+        .create_user_for_subject(&new("b"), "iss|2", &names)
+        .await
+        .expect("b");
+    assert_eq!((a.username.as_str(), b.username.as_str()), ("sam", "sam_2"));
+    let again = s
+        .create_user_for_subject(&new("c"), "iss|1", &names)
+        .await
+        .expect("same");
+    assert_eq!(
+        again.id, "a",
+        "a concurrent first sign-in gets the existing account"
+    );
+    let e = s
+        .create_user_for_subject(&new("d"), "iss|3", &names)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(s.user_by_subject("iss|2").await.unwrap().unwrap().id, "b");
+    let e = s.update_account("b", Some("sam"), None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    let mut settings = s.account_settings("a").await.unwrap();
+    assert_eq!(settings, AccountSettings::default());
+    settings.default_visibility = Visibility::Public;
+    settings.notifications.like = false;
+    s.update_account("a", Some("sammy"), Some(&settings))
+        .await
+        .unwrap();
+    assert_eq!(s.account_settings("a").await.unwrap(), settings);
+    assert_eq!(s.get_user("a").await.unwrap().unwrap().username, "sammy");
+    s.set_role("a", Role::Admin).await.unwrap();
+
+    // Sessions: found by secret hash while live; expiry and revocation end them.
+    let session = |id: &str, user: &str, expires_at: i64| Session {
+        id: id.into(),
+        user_id: user.into(),
+        kind: SessionKind::Browser,
+        label: "browser".into(),
+        csrf_token: "csrf".into(),
+        created_at: 10,
+        last_used_at: 10,
+        expires_at,
+    };
+    s.create_session(&session("s1", "a", 1_000), "h1")
+        .await
+        .unwrap();
+    s.create_session(&session("s2", "a", 100), "h2")
+        .await
+        .unwrap();
+    s.create_session(&session("s3", "b", 1_000), "h3")
+        .await
+        .unwrap();
+    let (found, user) = s.session_by_secret("h1", 50).await.unwrap().expect("live");
+    assert_eq!((found.id.as_str(), user.role), ("s1", Role::Admin));
+    assert!(
+        s.session_by_secret("h2", 100).await.unwrap().is_none(),
+        "expired"
+    );
+    assert_eq!(s.list_sessions("a", 50).await.unwrap().len(), 2);
+    assert!(
+        !s.revoke_session("b", "s1", 50).await.unwrap(),
+        "not b's session"
+    );
+    assert!(s.revoke_session("a", "s1", 50).await.unwrap());
+    assert!(
+        s.session_by_secret("h1", 60).await.unwrap().is_none(),
+        "revoked"
+    );
+    assert_eq!(s.revoke_sessions("a", 60).await.unwrap(), 1);
+    assert!(
+        s.session_by_secret("h3", 60).await.unwrap().is_some(),
+        "b untouched"
+    );
+
+    // Sign-ins in progress are taken once.
+    let req = AuthRequest {
+        id_hash: "r1".into(),
+        state: "st".into(),
+        nonce: "n".into(),
+        pkce_verifier: "v".into(),
+        return_to: "/".into(),
+        desktop_challenge: Some("ch".into()),
+        created_at: 10,
+        expires_at: 100,
+    };
+    s.put_auth_request(&req).await.unwrap();
+    assert_eq!(
+        s.take_auth_request("r1", 50).await.unwrap(),
+        Some(req.clone())
+    );
+    assert!(
+        s.take_auth_request("r1", 50).await.unwrap().is_none(),
+        "single use"
+    );
+    s.put_auth_request(&AuthRequest {
+        id_hash: "r2".into(),
+        ..req
+    })
+    .await
+    .unwrap();
+    assert!(
+        s.take_auth_request("r2", 100).await.unwrap().is_none(),
+        "expired"
+    );
+
+    // Desktop codes: once, and only before they expire; concurrent takers get it once.
+    let code = DesktopCode {
+        code_hash: "c1".into(),
+        user_id: "a".into(),
+        challenge: "ch".into(),
+        created_at: 10,
+        expires_at: 100,
+    };
+    s.put_desktop_code(&code).await.unwrap();
+    assert!(
+        s.take_desktop_code("c1", 100).await.unwrap().is_none(),
+        "expired"
+    );
+    let takers = (0..4).map(|_| {
+        let s = s.clone();
+        tokio::spawn(async move { s.take_desktop_code("c1", 50).await.unwrap() })
+    });
+    let mut won = 0;
+    for t in takers {
+        if t.await.unwrap().is_some() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1, "a code is used exactly once");
 }

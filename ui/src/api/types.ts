@@ -303,3 +303,29 @@ dropped: Array<string>, };
 
 export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
 
+/** The HTTP status the server answers each error code with (transports without HTTP use it too). */
+export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  invalid_prompt: 400,
+  unknown_model: 400,
+  model_unavailable: 503,
+  invalid_size: 400,
+  invalid_count: 400,
+  invalid_parameter: 400,
+  unsupported_parameter: 400,
+  insufficient_credits: 402,
+  not_found: 404,
+  forbidden: 403,
+  unauthenticated: 401,
+  conflict: 409,
+  rate_limited: 429,
+  sign_in_failed: 400,
+  unavailable: 503,
+  unknown_operation: 404,
+  provider_error: 502,
+  provider_rejected: 502,
+  moderated: 502,
+  timeout: 502,
+  cancelled: 502,
+  internal: 500,
+};

@@ -1,0 +1,355 @@
+//! The authorization matrix: every operation of the registry called as anonymous, another user, the
+//! owner of the data and an admin, each answer checked. A new operation fails this test until it is
+//! given its row, so nothing ships without a decision about who may call it.
+
+mod common;
+
+use common::browser::Browser;
+use common::{Db, OidcOpts, Opts, TestServer};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// A caller with a bearer token (no cookie, so no CSRF token involved).
+struct Who {
+    name: &'static str,
+    token: Option<String>,
+}
+
+async fn token_for(s: &TestServer, email: &str) -> String {
+    let b = Browser::new(&s.base);
+    assert_eq!(b.sign_in(email).await.status().as_u16(), 303);
+    let (_, me) = b.me().await;
+    let csrf = me["csrf_token"].as_str().expect("csrf").to_string();
+    let (status, out) = b
+        .op("tokens.create", json!({"label": "matrix"}), Some(&csrf))
+        .await;
+    assert_eq!(status, 200, "{out}");
+    out["token"].as_str().expect("token").to_string()
+}
+
+async fn call(s: &TestServer, who: &Who, method: &str, input: &Value) -> (u16, Value) {
+    let mut req = s
+        .client
+        .post(format!("{}/api/ops/{method}", s.base))
+        .json(input);
+    if let Some(t) = &who.token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn wait_done(s: &TestServer, owner: &Who, job_id: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, job) = call(s, owner, "generations.get", &json!({"job_id": job_id})).await;
+        let state = job["state"].as_str().unwrap_or("");
+        if !["queued", "running"].contains(&state) {
+            return job;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "job still {state}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn every_operation_checks_its_caller() {
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let fake = pixel_testkit::openai_fake::FakeOpenAi::start().await;
+    let s = TestServer::start(Opts {
+        db: Db::Sqlite,
+        charging: true,
+        starting_credits: 20,
+        openai_base_url: Some(fake.base_url.clone()),
+        oidc: Some(oidc),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let anon = Who {
+        name: "anonymous",
+        token: None,
+    };
+    let other = Who {
+        name: "other",
+        token: Some(token_for(&s, "other@example.com").await),
+    };
+    let owner = Who {
+        name: "owner",
+        token: Some(token_for(&s, "owner@example.com").await),
+    };
+    let admin = Who {
+        name: "admin",
+        token: Some(token_for(&s, "admin@example.com").await),
+    };
+
+    // The owner's data: one finished set, a comparison, an image (private by default).
+    let (status, created) = call(
+        &s,
+        &owner,
+        "generations.create",
+        &json!({"prompt": "a quiet harbour", "model": "local-sketch"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let job_id = created["jobs"][0]["id"].as_str().unwrap().to_string();
+    let set_id = created["set"]["id"].as_str().unwrap().to_string();
+    let job = wait_done(&s, &owner, &job_id).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let (_, images) = call(&s, &owner, "images.list", &json!({})).await;
+    let image_id = images["images"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(images["images"][0]["visibility"], "private");
+    let (status, cmp) = call(
+        &s,
+        &owner,
+        "generations.compare",
+        &json!({"prompt": "side by side", "models": ["local-sketch", "dall-e-2"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{cmp}");
+    let comparison_id = cmp["comparison_id"].as_str().unwrap().to_string();
+    let (_, owner_sessions) = call(&s, &owner, "sessions.list", &json!({})).await;
+    let owner_session = owner_sessions["sessions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let png = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(b"not a png")
+    };
+    // method, input, expected status for [anonymous, other, owner, admin].
+    let rows: Vec<(&str, Value, [u16; 4])> = vec![
+        ("catalogue.list", json!({}), [200, 200, 200, 200]),
+        ("providers.list", json!({}), [200, 200, 200, 200]),
+        ("providers.health", json!({}), [401, 403, 403, 200]),
+        ("account.get", json!({}), [401, 200, 200, 200]),
+        (
+            "account.update",
+            json!({"settings": {"theme": "dark"}}),
+            [401, 200, 200, 200],
+        ),
+        ("sessions.list", json!({}), [401, 200, 200, 200]),
+        (
+            "sessions.revoke",
+            json!({"session_id": owner_session}),
+            [401, 404, 0, 404],
+        ),
+        ("tokens.create", json!({"label": "x"}), [401, 200, 200, 200]),
+        (
+            "generations.create",
+            json!({"prompt": "a lighthouse", "model": "local-sketch"}),
+            [401, 200, 200, 200],
+        ),
+        (
+            "generations.get",
+            json!({"job_id": job_id}),
+            [401, 404, 200, 200],
+        ),
+        ("generations.list", json!({}), [401, 200, 200, 200]),
+        (
+            "generations.cancel",
+            json!({"job_id": job_id}),
+            [401, 404, 409, 409],
+        ),
+        (
+            "generations.retry",
+            json!({"job_id": job_id}),
+            [401, 404, 409, 403],
+        ),
+        (
+            "generations.compare",
+            json!({"prompt": "p", "models": ["local-sketch", "dall-e-2"]}),
+            [401, 200, 200, 200],
+        ),
+        (
+            "comparisons.get",
+            json!({"comparison_id": comparison_id}),
+            [401, 404, 200, 200],
+        ),
+        ("sets.get", json!({"set_id": set_id}), [401, 404, 200, 200]),
+        ("sets.list", json!({}), [401, 200, 200, 200]),
+        (
+            "images.get",
+            json!({"image_id": image_id}),
+            [404, 404, 200, 200],
+        ),
+        ("images.list", json!({}), [401, 200, 200, 200]),
+        (
+            "images.set_visibility",
+            json!({"image_ids": [image_id], "visibility": "private"}),
+            [401, 200, 200, 200],
+        ),
+        (
+            "images.delete",
+            json!({"image_ids": ["not-anyones"]}),
+            [401, 200, 200, 200],
+        ),
+        ("ledger.list", json!({}), [401, 200, 200, 200]),
+        (
+            "records.import",
+            json!({"png_base64": png}),
+            [401, 400, 400, 400],
+        ),
+        // Last: signs each caller out everywhere.
+        ("sessions.revoke_all", json!({}), [401, 200, 200, 200]),
+    ];
+
+    let registry = pixel_core::registry::Registry::standard();
+    let covered: BTreeSet<&str> = rows.iter().map(|r| r.0).collect();
+    let all: BTreeSet<&str> = registry.ops().map(|o| o.name).collect();
+    assert_eq!(covered, all, "every operation needs a row in this matrix");
+
+    let callers = [&anon, &other, &owner, &admin];
+    let mut failures = Vec::new();
+    for (method, input, expected) in &rows {
+        for (who, want) in callers.iter().zip(expected) {
+            if *want == 0 {
+                continue;
+            }
+            let (status, body) = call(&s, who, method, input).await;
+            if status != *want {
+                failures.push(format!(
+                    "{method} as {}: {status} (want {want}) {body}",
+                    who.name
+                ));
+            }
+            // Whatever the answer, nothing of the owner's leaks to the others.
+            if ["other", "anonymous"].contains(&who.name) {
+                let text = body.to_string();
+                assert!(
+                    !text.contains("a quiet harbour") && !text.contains(&image_id),
+                    "{method} as {} leaked the owner's data: {text}",
+                    who.name
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn private_content_stays_private_and_public_content_is_shared() {
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let s = TestServer::start(Opts {
+        db: Db::Sqlite,
+        oidc: Some(oidc),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let owner = Who {
+        name: "owner",
+        token: Some(token_for(&s, "pat@example.com").await),
+    };
+    let other = Who {
+        name: "other",
+        token: Some(token_for(&s, "quinn@example.com").await),
+    };
+    let anon = Who {
+        name: "anonymous",
+        token: None,
+    };
+    let (_, created) = call(
+        &s,
+        &owner,
+        "generations.create",
+        &json!({"prompt": "a secret garden", "model": "local-sketch"}),
+    )
+    .await;
+    let job_id = created["jobs"][0]["id"].as_str().unwrap().to_string();
+    wait_done(&s, &owner, &job_id).await;
+    let (_, images) = call(&s, &owner, "images.list", &json!({})).await;
+    let image_id = images["images"][0]["id"].as_str().unwrap().to_string();
+
+    let media = |who: &Who| {
+        let mut req = s.client.get(format!("{}/media/{image_id}/thumb", s.base));
+        if let Some(t) = &who.token {
+            req = req.bearer_auth(t);
+        }
+        async move { req.send().await.expect("media").status().as_u16() }
+    };
+    assert_eq!(media(&owner).await, 200);
+    assert_eq!(
+        media(&other).await,
+        404,
+        "a private image is invisible to others"
+    );
+    assert_eq!(media(&anon).await, 404);
+    let (_, other_list) = call(&s, &other, "images.list", &json!({})).await;
+    assert_eq!(other_list["images"].as_array().unwrap().len(), 0);
+
+    // Others cannot publish it; its owner can.
+    let (_, out) = call(
+        &s,
+        &other,
+        "images.set_visibility",
+        &json!({"image_ids": [image_id], "visibility": "public"}),
+    )
+    .await;
+    assert_eq!(out["changed"].as_array().unwrap().len(), 0);
+    assert_eq!(media(&other).await, 404);
+    let (_, out) = call(
+        &s,
+        &owner,
+        "images.set_visibility",
+        &json!({"image_ids": [image_id], "visibility": "public"}),
+    )
+    .await;
+    assert_eq!(out["changed"][0], image_id.as_str());
+    assert_eq!(media(&other).await, 200);
+    assert_eq!(media(&anon).await, 200);
+    assert_eq!(
+        call(&s, &anon, "images.get", &json!({"image_id": image_id}))
+            .await
+            .0,
+        200
+    );
+    // Public images still cannot be deleted by others.
+    let (_, out) = call(
+        &s,
+        &other,
+        "images.delete",
+        &json!({"image_ids": [image_id]}),
+    )
+    .await;
+    assert_eq!(out["deleted"].as_array().unwrap().len(), 0);
+
+    // The default visibility of new images follows the owner's setting.
+    call(
+        &s,
+        &owner,
+        "account.update",
+        &json!({"settings": {"default_visibility": "public"}}),
+    )
+    .await;
+    let (_, created) = call(
+        &s,
+        &owner,
+        "generations.create",
+        &json!({"prompt": "an open field", "model": "local-sketch"}),
+    )
+    .await;
+    let job_id = created["jobs"][0]["id"].as_str().unwrap().to_string();
+    wait_done(&s, &owner, &job_id).await;
+    let (_, images) = call(&s, &owner, "images.list", &json!({})).await;
+    assert_eq!(images["images"][0]["visibility"], "public");
+
+    // The event stream needs a caller.
+    let ws = tokio_tungstenite::connect_async(format!(
+        "{}/api/events",
+        s.base.replace("http://", "ws://")
+    ))
+    .await;
+    assert!(ws.is_err(), "anonymous callers get no event stream");
+}
