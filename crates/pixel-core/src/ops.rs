@@ -102,6 +102,20 @@ pub struct SetVisibilityOutput {
     pub changed: Vec<String>,
 }
 
+/// An image made elsewhere (the desktop's local library) published to this server with its record.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishImage {
+    /// The original file (PNG, JPEG or WebP), base64-encoded; at most 20 MB decoded.
+    pub image_base64: String,
+    /// The generation record it was made with; ids are replaced by this server's.
+    pub record: GenerationRecord,
+    /// Defaults to the account's default visibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub visibility: Option<Visibility>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SubmitOutput {
     pub set: GenerationSet,
@@ -1046,4 +1060,119 @@ pub async fn providers_health(
     let mut providers = futures_util::future::join_all(checks).await;
     providers.sort_by(|a, b| b.offline.cmp(&a.offline).then(a.name.cmp(&b.name)));
     Ok(ProvidersHealthOutput { providers })
+}
+
+/// Largest image `images.publish` accepts.
+pub const MAX_PUBLISH_BYTES: usize = 20 * 1024 * 1024;
+
+/// Publishes an image generated elsewhere (the desktop) as a finished one-image set of the caller's,
+/// keeping its record. Nothing is charged: it was made with the publisher's own means.
+pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> Result<Image> {
+    use base64::Engine;
+    let owner = caller.user_id()?.to_string();
+    if input.image_base64.len() > MAX_PUBLISH_BYTES / 3 * 4 + 4 {
+        return Err(Error::invalid("the image is over 20 MB"));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(input.image_base64.trim())
+        .map_err(|_| Error::invalid("image_base64 is not valid base64"))?;
+    let record = input.record;
+    let prompt_chars = record.params.prompt.chars().count();
+    if prompt_chars == 0 || prompt_chars > 4000 {
+        return Err(Error::new(
+            ErrorCode::InvalidPrompt,
+            "a published image's record needs a prompt of 1–4000 characters",
+        ));
+    }
+    if record.model.trim().is_empty() || record.model.len() > 100 {
+        return Err(Error::invalid(
+            "the record needs a model id of at most 100 characters",
+        ));
+    }
+    let media = app.media.clone();
+    let (processed, bytes) = tokio::task::spawn_blocking(move || (media.process(&bytes), bytes))
+        .await
+        .map_err(Error::internal)?;
+    let processed = processed.map_err(|e| {
+        Error::invalid(format!(
+            "the file is not an image this server can read: {}",
+            e.message
+        ))
+    })?;
+    let sha256 = app.blobs.put(&bytes).await?;
+    let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
+    let visibility = match input.visibility {
+        Some(v) => v,
+        None => app.store.account_settings(&owner).await?.default_visibility,
+    };
+    let now = app.clock.now_ms();
+    let set = GenerationSet {
+        id: crate::new_id(),
+        owner_id: owner.clone(),
+        params: record.params.clone(),
+        n: 1,
+        cost: 0,
+        remix_of: None,
+        comparison_id: None,
+        created_at: now,
+    };
+    let job = Job {
+        id: crate::new_id(),
+        set_id: set.id.clone(),
+        owner_id: owner.clone(),
+        index: 0,
+        state: JobState::Queued,
+        provider: record.provider.clone(),
+        params: record.params.clone(),
+        seed: record.seed,
+        cost: 0,
+        attempts: 1,
+        max_attempts: 1,
+        progress: 1.0,
+        error: None,
+        refunded: false,
+        image_id: None,
+        remix_of: None,
+        created_at: now,
+        started_at: Some(now),
+        finished_at: Some(now),
+    };
+    let id = crate::new_id();
+    let (url, thumb_url) = crate::media_urls(&id);
+    let image = Image {
+        id,
+        owner_id: owner,
+        set_id: set.id.clone(),
+        job_id: job.id.clone(),
+        visibility,
+        mime: processed.mime,
+        width: processed.width,
+        height: processed.height,
+        bytes: bytes.len() as i64,
+        sha256,
+        thumb_sha256: thumb_key,
+        placeholder: processed.placeholder,
+        url,
+        thumb_url,
+        record: GenerationRecord {
+            cost: 0,
+            remix_of: None,
+            set_id: set.id.clone(),
+            job_id: job.id.clone(),
+            index: 0,
+            ..record
+        },
+        created_at: now,
+    };
+    app.store
+        .insert_finished(
+            &NewSubmission {
+                set,
+                jobs: vec![job],
+                reserve: None,
+            },
+            &image,
+        )
+        .await?;
+    Ok(image)
 }

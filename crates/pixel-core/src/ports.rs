@@ -117,6 +117,9 @@ pub trait Store: Send + Sync {
 
     /// Writes every submission (sets, jobs, reservations) in one transaction: all or none.
     async fn submit(&self, subs: &[NewSubmission]) -> Result<()>;
+    /// Writes a set whose one job already succeeded elsewhere (an image published from a desktop's
+    /// library), with the job's image, in one transaction.
+    async fn insert_finished(&self, submission: &NewSubmission, image: &Image) -> Result<()>;
     /// The owner's sets of one comparison, in the order they were asked for.
     /// The sets of a comparison; only the owner's unless `owner_id` is None (an admin).
     async fn comparison_sets(

@@ -220,6 +220,12 @@ impl Registry {
             |a, c, i| async move { ops::images_set_visibility(&a, &c, i).await },
         );
         r.add(
+            "images.publish",
+            Write,
+            "Publish an image made elsewhere (the desktop's library) with its generation record",
+            |a, c, i| async move { ops::images_publish(&a, &c, i).await },
+        );
+        r.add(
             "generations.compare",
             Write,
             "Run one prompt on 2-4 models side by side",

@@ -59,6 +59,7 @@ pub fn api_types() -> String {
         TokenOutput,
         SetVisibility,
         SetVisibilityOutput,
+        PublishImage,
         SubmitOutput,
         JobRef,
         JobsQuery,

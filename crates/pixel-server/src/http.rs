@@ -59,7 +59,11 @@ pub fn router(node: Arc<Node>) -> Router {
         .fallback(tower_http::services::ServeFile::new(index.clone()));
     let state = Http(node);
     let router = Router::new()
-        .route("/api/ops/{method}", post(call_op))
+        // Room for `images.publish` (20 MB images, base64-encoded); everything else is far smaller.
+        .route(
+            "/api/ops/{method}",
+            post(call_op).layer(axum::extract::DefaultBodyLimit::max(28 * 1024 * 1024)),
+        )
         .route("/api/me", get(crate::auth::get_me))
         .route("/auth/google", get(crate::auth::start))
         .route("/auth/google/callback", get(crate::auth::callback))

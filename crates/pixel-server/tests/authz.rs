@@ -28,6 +28,15 @@ async fn token_for(s: &TestServer, email: &str) -> String {
     out["token"].as_str().expect("token").to_string()
 }
 
+fn small_png() -> String {
+    use base64::Engine;
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    base64::engine::general_purpose::STANDARD.encode(out.into_inner())
+}
+
 async fn call(s: &TestServer, who: &Who, method: &str, input: &Value) -> (u16, Value) {
     let mut req = s
         .client
@@ -122,6 +131,13 @@ async fn every_operation_checks_its_caller() {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(b"not a png")
     };
+    let mut own_record = images["images"][0]["record"].clone();
+    own_record["params"]["prompt"] = json!("my own upload");
+    let publish = json!({
+        "image_base64": small_png(),
+        "record": own_record,
+        "visibility": "private",
+    });
     // method, input, expected status for [anonymous, other, owner, admin].
     let rows: Vec<(&str, Value, [u16; 4])> = vec![
         ("catalogue.list", json!({}), [200, 200, 200, 200]),
@@ -179,6 +195,7 @@ async fn every_operation_checks_its_caller() {
             [404, 404, 200, 200],
         ),
         ("images.list", json!({}), [401, 200, 200, 200]),
+        ("images.publish", publish, [401, 200, 200, 200]),
         (
             "images.set_visibility",
             json!({"image_ids": [image_id], "visibility": "private"}),
@@ -352,4 +369,102 @@ async fn private_content_stays_private_and_public_content_is_shared() {
     ))
     .await;
     assert!(ws.is_err(), "anonymous callers get no event stream");
+}
+
+#[tokio::test]
+async fn the_desktop_publishes_local_images_with_their_record() {
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let s = TestServer::start(Opts {
+        db: Db::Sqlite,
+        charging: true,
+        starting_credits: 5,
+        oidc: Some(oidc),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let me = Who {
+        name: "publisher",
+        token: Some(token_for(&s, "pub@example.com").await),
+    };
+    let record = json!({
+        "provider": "comfyui", "model": "comfyui", "provider_model": "sdxl_base.safetensors",
+        "params": {"prompt": "a lantern in fog", "model": "comfyui", "width": 64, "height": 48, "steps": 20},
+        "seed": 1234, "cost": 0, "attempts": 1,
+        "timings": {"queued_at": 1, "started_at": 2, "finished_at": 3, "provider_ms": 1, "processing_ms": 1},
+        "retried_errors": [], "set_id": "local-set", "job_id": "local-job", "index": 2
+    });
+    let (status, image) = call(
+        &s,
+        &me,
+        "images.publish",
+        &json!({"image_base64": small_png(), "record": record, "visibility": "public"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{image}");
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(64), Some(48))
+    );
+    assert_eq!(image["visibility"], "public");
+    assert_eq!(image["record"]["seed"], 1234);
+    assert_eq!(image["record"]["provider_model"], "sdxl_base.safetensors");
+    assert_ne!(
+        image["record"]["set_id"], "local-set",
+        "server ids replace the desktop's"
+    );
+    let set_id = image["set_id"].as_str().unwrap();
+    let (_, set) = call(&s, &me, "sets.get", &json!({"set_id": set_id})).await;
+    assert_eq!(set["jobs"][0]["state"], "succeeded");
+    assert_eq!(set["images"][0]["id"], image["id"]);
+    let thumb = s
+        .get(&format!("/media/{}/thumb", image["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(thumb.status().as_u16(), 200, "public: anyone can see it");
+    // Publishing is free: the ledger has only the starting credits.
+    let (_, ledger) = call(&s, &me, "ledger.list", &json!({})).await;
+    assert_eq!(ledger["balance"], 5);
+    assert_eq!(ledger["entries"].as_array().unwrap().len(), 1);
+
+    // Not an image, not base64, no prompt: clear errors and nothing written.
+    use base64::Engine;
+    let junk = base64::engine::general_purpose::STANDARD.encode(b"GIF89a nonsense");
+    for (input, code) in [
+        (
+            json!({"image_base64": junk, "record": record}),
+            "invalid_input",
+        ),
+        (
+            json!({"image_base64": "***", "record": record}),
+            "invalid_input",
+        ),
+    ] {
+        let (status, body) = call(&s, &me, "images.publish", &input).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some(code)),
+            "{body}"
+        );
+    }
+    let mut no_prompt = record.clone();
+    no_prompt["params"]["prompt"] = json!("");
+    let (status, body) = call(
+        &s,
+        &me,
+        "images.publish",
+        &json!({"image_base64": small_png(), "record": no_prompt}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_prompt"))
+    );
+    let (_, sets) = call(&s, &me, "sets.list", &json!({})).await;
+    assert_eq!(
+        sets["sets"].as_array().unwrap().len(),
+        1,
+        "refused publishes leave nothing"
+    );
 }

@@ -640,57 +640,36 @@ impl Store for SqlStore {
     }
 
     async fn submit(&self, subs: &[NewSubmission]) -> Result<()> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-              for sub in subs {
-                let set = &sub.set;
-                if let Some(mv) = &sub.reserve {
-                    apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
-                }
-                sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-                    .bind(&set.id)
-                    .bind(&set.owner_id)
-                    .bind(to_json(&set.params)?)
-                    .bind(i64::from(set.n))
-                    .bind(set.cost)
-                    .bind(set.remix_of.clone())
-                    .bind(set.created_at)
-                    .bind(set.comparison_id.clone())
-                    .bind(&set.params.model)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                for job in &sub.jobs {
-                    sqlx::query(
-                        "INSERT INTO jobs (id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, \
-                         max_attempts, progress, remix_of, run_after, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 0, $11, $12, $13)",
-                    )
-                    .bind(&job.id)
-                    .bind(&job.set_id)
-                    .bind(&job.owner_id)
-                    .bind(i64::from(job.index))
-                    .bind(job.state.as_str())
-                    .bind(&job.provider)
-                    .bind(to_json(&job.params)?)
-                    .bind(i64::from(job.seed))
-                    .bind(job.cost)
-                    .bind(i64::from(job.max_attempts))
-                    .bind(job.remix_of.clone())
-                    .bind(job.created_at)
-                    .bind(job.created_at)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                }
-              }
-                Ok(())
+        let mut w = self.begin_write().await?;
+        let r = async {
+            for sub in subs {
+                insert_submission(&mut w.tx, sub).await?;
             }
-            .await;
-            w.end(r).await
+            Ok(())
         }
+        .await;
+        w.end(r).await
+    }
+
+    async fn insert_finished(&self, sub: &NewSubmission, image: &Image) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            insert_submission(&mut w.tx, sub).await?;
+            insert_image(&mut w.tx, image).await?;
+            sqlx::query(
+                "UPDATE jobs SET state = $1, finished_at = $2, image_id = $3, progress = 1.0 WHERE id = $4",
+            )
+            .bind(JobState::Succeeded.as_str())
+            .bind(image.created_at)
+            .bind(&image.id)
+            .bind(&image.job_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+            Ok(())
+        }
+        .await;
+        w.end(r).await
     }
 
     async fn claim_job(
@@ -1218,6 +1197,51 @@ impl Store for SqlStore {
             w.end(r).await
         }
     }
+}
+
+/// Writes a set, its jobs and its reservation (if any).
+async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Result<()> {
+    let set = &sub.set;
+    if let Some(mv) = &sub.reserve {
+        apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
+    }
+    sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+                    .bind(&set.id)
+                    .bind(&set.owner_id)
+                    .bind(to_json(&set.params)?)
+                    .bind(i64::from(set.n))
+                    .bind(set.cost)
+                    .bind(set.remix_of.clone())
+                    .bind(set.created_at)
+                    .bind(set.comparison_id.clone())
+                    .bind(&set.params.model)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+    for job in &sub.jobs {
+        sqlx::query(
+                        "INSERT INTO jobs (id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, \
+                         max_attempts, progress, remix_of, run_after, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 0, $11, $12, $13)",
+                    )
+                    .bind(&job.id)
+                    .bind(&job.set_id)
+                    .bind(&job.owner_id)
+                    .bind(i64::from(job.index))
+                    .bind(job.state.as_str())
+                    .bind(&job.provider)
+                    .bind(to_json(&job.params)?)
+                    .bind(i64::from(job.seed))
+                    .bind(job.cost)
+                    .bind(i64::from(job.max_attempts))
+                    .bind(job.remix_of.clone())
+                    .bind(job.created_at)
+                    .bind(job.created_at)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 async fn insert_image(tx: &mut Tx, image: &Image) -> Result<()> {

@@ -201,6 +201,20 @@ export type SetVisibility = { image_ids: Array<string>, visibility: Visibility, 
 
 export type SetVisibilityOutput = { changed: Array<string>, };
 
+export type PublishImage = { 
+/**
+ * The original file (PNG, JPEG or WebP), base64-encoded; at most 20 MB decoded.
+ */
+image_base64: string, 
+/**
+ * The generation record it was made with; ids are replaced by this server's.
+ */
+record: GenerationRecord, 
+/**
+ * Defaults to the account's default visibility.
+ */
+visibility?: Visibility, };
+
 export type SubmitOutput = { set: GenerationSet, jobs: Array<Job>, cost: number, };
 
 export type JobRef = { job_id: string, };
