@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh checkout to every test: installs system packages, starts the real services the
-# tests use (PostgreSQL), checks formatting and lints, runs the Rust suites (SQLite and PostgreSQL), the UI's
+# tests use (PostgreSQL, an OpenID Connect provider), checks formatting and lints, runs the Rust suites (SQLite and PostgreSQL), the UI's
 # type check, unit tests and build, and the browser end-to-end tests against the real server.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,6 +32,22 @@ if [[ -z "${PIXEL_TEST_POSTGRES_URL:-}" ]]; then
     unset DATABASE_URL
   else
     echo "no ../shared/services: set PIXEL_TEST_POSTGRES_URL to a PostgreSQL server" >&2
+    [[ -n "${CI:-}" ]] && exit 1
+  fi
+fi
+
+# The OpenID Connect provider the sign-in tests run against (Google-like claims, auto-approves).
+if [[ -z "${OIDC_ISSUER:-}" ]]; then
+  if [[ -f "$services/oidc.sh" ]]; then
+    bash "$services/oidc.sh" install >/dev/null
+    if bash "$services/oidc.sh" status >/dev/null 2>&1; then
+      eval "$(bash "$services/oidc.sh" env)"
+    else
+      eval "$(bash "$services/oidc.sh" start)"
+      started+=(oidc)
+    fi
+  else
+    echo "no ../shared/services: set OIDC_ISSUER to an OpenID Connect provider" >&2
     [[ -n "${CI:-}" ]] && exit 1
   fi
 fi
