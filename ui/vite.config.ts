@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The server serves ui/dist at / and the API on the same origin.
-// In dev, /api is proxied to PIXEL_API (default: the dev mock in scripts/dev-mock.mjs).
+// In dev, /api, /auth and /media are proxied to PIXEL_API (default: the dev mock in scripts/dev-mock.mjs).
 const api = process.env.PIXEL_API ?? 'http://127.0.0.1:8787';
 
 export default defineConfig(({ mode }) => ({
@@ -45,6 +45,8 @@ export default defineConfig(({ mode }) => ({
     proxy: {
       '/api/events': { target: api.replace(/^http/, 'ws'), ws: true },
       '/api': { target: api },
+      // Sign-in and sign-out are server routes too (full page navigations to /auth/google).
+      '/auth': { target: api },
       '/media': { target: api },
     },
   },

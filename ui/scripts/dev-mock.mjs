@@ -7,6 +7,11 @@
 //   node scripts/dev-mock.mjs --dist          # also serves ui/dist with SPA fallback (like the real server)
 //   MOCK_PORT=9000 MOCK_CHARGING=0 MOCK_SEED=0 MOCK_KEYS=openai node scripts/dev-mock.mjs
 //   MOCK_IMAGES=100000 MOCK_LATENCY=5 node scripts/dev-mock.mjs --dist   # a large library (benchmark)
+//   MOCK_AUTH=oidc node scripts/dev-mock.mjs --dist   # sign-in on: /api/me, cookies, CSRF, sessions, tokens
+//
+// MOCK_AUTH=oidc acts like the server with an identity provider: signed out until /auth/google (which signs in
+// at once, like the auto-approving test provider) sets the session cookie; Write operations made with the
+// cookie need the X-CSRF-Token from /api/me. Without it the mock is single-owner, like a local server.
 //
 // MOCK_IMAGES=<n> adds n synthetic, older images whose thumbnails are a few shared 512 px PNGs, so the
 // Library can be exercised at scale; MOCK_LATENCY=<ms> fixes the per-call latency (default 60–180 ms).
@@ -25,6 +30,7 @@ const KEYS = new Set((process.env.MOCK_KEYS ?? '').split(',').filter(Boolean));
 const SYNTHETIC = Number(process.env.MOCK_IMAGES ?? 0);
 const LATENCY = process.env.MOCK_LATENCY === undefined ? null : Number(process.env.MOCK_LATENCY);
 const SERVE_DIST = process.argv.includes('--dist');
+const AUTH = process.env.MOCK_AUTH === 'oidc' ? 'oidc' : 'single_owner';
 const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
 const preset = (label, width, height) => ({ label, width, height });
@@ -70,6 +76,17 @@ const providers = [
   { id: 'stability', name: 'Stability AI', configured: KEYS.has('stability'), offline: false },
 ];
 const user = { id: 'u_dev', username: 'ada', email: 'ada@example.com', role: 'user', created_at: Date.now() - 86400000 * 30 };
+
+let settings = {
+  profile_private: false,
+  default_visibility: 'private',
+  notifications: Object.fromEntries(
+    ['new_follower', 'like', 'comment', 'mention', 'generation_completed', 'tip_received', 'prompt_purchased',
+      'collection_purchased', 'achievement_unlocked', 'streak_milestone', 'payout_completed'].map((k) => [k, true]),
+  ),
+  theme: 'system',
+};
+const TAKEN_USERNAMES = new Set(['grace', 'linus', 'admin', 'settings']);
 
 let balance = 250;
 const ledger = [];
@@ -122,7 +139,7 @@ function makeImage(job) {
   const small = svgFor(p.prompt, job.seed, 16, Math.max(4, Math.round((16 * p.height) / p.width)), false);
   const now = Date.now();
   const image = {
-    id: imageId, owner_id: user.id, set_id: job.set_id, job_id: job.id, visibility: 'private', mime: 'image/svg+xml',
+    id: imageId, owner_id: user.id, set_id: job.set_id, job_id: job.id, visibility: settings.default_visibility, mime: 'image/svg+xml',
     width: p.width, height: p.height, bytes: svg.length, sha256: crypto.createHash('sha256').update(svg).digest('hex'), thumb_sha256: crypto.createHash('sha256').update(svg).digest('hex'),
     placeholder: `data:image/svg+xml;base64,${Buffer.from(small).toString('base64')}`,
     url: `/media/${imageId}/original.svg`, thumb_url: `/media/${imageId}/thumb.svg`,
@@ -445,7 +462,46 @@ function getJob(jobId) { const j = jobs.get(jobId); if (!j) throw new ApiErr(404
 const ops = {
   'catalogue.list': () => ({ models, default_model: KEYS.size ? 'gpt-image-1' : 'local-sketch' }),
   'providers.list': () => ({ providers }),
-  'account.get': () => ({ user, balance, charging: CHARGING }),
+  'account.get': () => ({ user, balance, charging: CHARGING, settings }),
+  'account.update': ({ username, settings: next }) => {
+    if (username !== undefined) {
+      const name = String(username).trim();
+      if (!/^[a-z][a-z0-9_]{2,29}$/.test(name)) throw new ApiErr(400, 'invalid_input', 'a username has 3 to 30 characters: lowercase letters, digits and _, starting with a letter');
+      if (TAKEN_USERNAMES.has(name)) throw new ApiErr(409, 'conflict', 'that username is taken');
+      user.username = name;
+    }
+    if (next) settings = { ...settings, ...next, notifications: { ...settings.notifications, ...next.notifications } };
+    return ops['account.get']();
+  },
+  'sessions.list': (_input, caller) => ({
+    sessions: [...sessions.values()].filter((x) => !x.revoked).sort((a, b) => b.created_at - a.created_at).map((x) => sessionInfo(x, caller)),
+  }),
+  'sessions.revoke': ({ session_id }) => {
+    const x = sessions.get(session_id);
+    if (!x || x.revoked) throw new ApiErr(404, 'not_found', 'session not found');
+    x.revoked = true;
+    return { revoked: 1 };
+  },
+  'sessions.revoke_all': () => {
+    let revoked = 0;
+    for (const x of sessions.values()) if (!x.revoked) { x.revoked = true; revoked += 1; }
+    return { revoked };
+  },
+  'tokens.create': ({ label }, caller) => {
+    const l = String(label ?? '').trim();
+    if (!l || l.length > 80) throw new ApiErr(400, 'invalid_input', 'a token needs a label of 1–80 characters');
+    const { secret, session } = openSession('token', l);
+    return { token: secret, session: sessionInfo(session, caller) };
+  },
+  'images.set_visibility': ({ image_ids, visibility }) => {
+    if (visibility !== 'private' && visibility !== 'public') throw new ApiErr(400, 'invalid_input', 'visibility is private or public');
+    const changed = [];
+    for (const iid of image_ids ?? []) {
+      const img = images.get(iid);
+      if (img && img.owner_id === user.id) { img.visibility = visibility; changed.push(iid); }
+    }
+    return { changed };
+  },
   'generations.create': (req) => submit(req),
   'generations.get': ({ job_id }) => getJob(job_id),
   'generations.list': ({ states, limit = 50 }) => ({
@@ -478,7 +534,12 @@ const ops = {
     };
   },
   'sets.list': ({ before, limit = 30 }) => page([...sets.values()], before, limit, 'sets'),
-  'images.get': ({ image_id }) => { const i = images.get(image_id); if (!i) throw new ApiErr(404, 'not_found', 'image not found'); return pub(i); },
+  'images.get': ({ image_id }, caller) => {
+    const i = images.get(image_id);
+    // Private images are for their owner only; to anyone else they do not exist.
+    if (!i || (i.visibility !== 'public' && caller?.via === 'none')) throw new ApiErr(404, 'not_found', 'image not found');
+    return pub(i);
+  },
   'images.list': ({ model, text, from, to, set_id, before, limit = 60 }) => {
     if (!model && !text && from === undefined && to === undefined && !set_id) {
       const all = imagesNewestFirst();
@@ -510,6 +571,68 @@ function page(list, before, limit, key) {
   return { [key]: items, ...(more && items.length ? { next: items[items.length - 1].id } : {}) };
 }
 
+// ---- sessions (MOCK_AUTH=oidc) -----------------------------------------------------------------------
+const sessions = new Map(); // id -> { id, kind, label, secret, csrf, created_at, last_used_at, expires_at, revoked }
+function openSession(kind, label, at = Date.now()) {
+  const secret = `${kind === 'browser' ? 'pss_' : 'pst_'}${crypto.randomBytes(24).toString('base64url')}`;
+  const session = {
+    id: id('ses'), kind, label, secret, csrf: crypto.randomBytes(16).toString('hex'),
+    created_at: at, last_used_at: at, expires_at: at + 30 * 86400000, revoked: false,
+  };
+  sessions.set(session.id, session);
+  return { secret, session };
+}
+function sessionInfo(x, caller) {
+  const { id: sid, kind, label, created_at, last_used_at, expires_at } = x;
+  return { id: sid, kind, label, created_at, last_used_at, expires_at, current: caller?.session?.id === sid };
+}
+if (AUTH === 'oidc') {
+  // Somewhere else the account is signed in too, so the Account page has something to show.
+  const day = 86400000;
+  openSession('browser', 'browser', Date.now() - 9 * day).session.last_used_at = Date.now() - 2 * day;
+  openSession('token', 'Pixel Studio desktop', Date.now() - 20 * day).session.last_used_at = Date.now() - 3600_000;
+  openSession('token', 'CI', Date.now() - 40 * day).session.last_used_at = Date.now() - 6 * day;
+}
+
+const WRITE_OPS = new Set(['account.update', 'sessions.revoke', 'sessions.revoke_all', 'tokens.create', 'generations.create',
+  'generations.cancel', 'generations.retry', 'generations.compare', 'images.delete', 'images.set_visibility', 'records.import']);
+const PUBLIC_OPS = new Set(['catalogue.list', 'providers.list', 'images.get']);
+
+function cookie(req, name) {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return '';
+}
+
+/** Who is calling: `{ via: 'owner' }` without sign-in, else the session of the bearer token or cookie. */
+function resolve(req) {
+  if (AUTH !== 'oidc') return { via: 'owner', session: null };
+  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const secret = bearer ?? cookie(req, 'ps_session');
+  const session = secret ? [...sessions.values()].find((x) => x.secret === secret && !x.revoked) : undefined;
+  if (bearer && !session) throw new ApiErr(401, 'unauthenticated', 'the bearer token is unknown, expired or revoked');
+  if (!session) return { via: 'none', session: null };
+  session.last_used_at = Date.now();
+  return { via: bearer ? 'bearer' : 'cookie', session };
+}
+
+function checkCsrf(req, caller) {
+  if (caller.via === 'cookie' && req.headers['x-csrf-token'] !== caller.session.csrf) {
+    throw new ApiErr(403, 'forbidden', 'missing or wrong CSRF token: send the X-CSRF-Token header from /api/me');
+  }
+}
+
+function me(caller) {
+  return {
+    id: user.id, username: user.username, email: user.email, role: user.role, credits: balance, charging: CHARGING, settings,
+    auth_mode: AUTH, csrf_token: caller.via === 'cookie' ? caller.session.csrf : null,
+  };
+}
+
+const sessionCookie = (value, maxAge) => `ps_session=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
+
 // ---- HTTP ------------------------------------------------------------------------------------------
 const send = (res, status, body, type = 'application/json') => {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -525,14 +648,46 @@ const server = http.createServer(async (req, res) => {
     const fn = ops[op[1]];
     if (!fn) return send(res, 404, { error: { code: 'unknown_operation', message: `unknown operation '${op[1]}'` } });
     try {
+      const caller = resolve(req);
+      if (WRITE_OPS.has(op[1])) checkCsrf(req, caller);
+      if (caller.via === 'none' && !PUBLIC_OPS.has(op[1])) throw new ApiErr(401, 'unauthenticated', 'sign in to do this');
       const input = raw ? JSON.parse(raw) : {};
       await new Promise((r) => setTimeout(r, LATENCY ?? 60 + Math.random() * 120)); // a little latency
-      return send(res, 200, fn(input));
+      return send(res, 200, fn(input, caller));
     } catch (e) {
       if (e instanceof ApiErr) return send(res, e.status, { error: { code: e.code, message: e.message } });
       if (e instanceof SyntaxError) return send(res, 400, { error: { code: 'invalid_input', message: 'the body is not JSON' } });
       console.error(e);
       return send(res, 500, { error: { code: 'internal', message: 'internal error; see the server log' } });
+    }
+  }
+  if (url.pathname === '/api/me' && req.method === 'GET') {
+    try {
+      const caller = resolve(req);
+      if (caller.via === 'none') return send(res, 401, { error: { code: 'unauthenticated', message: 'sign in to do this' } });
+      return send(res, 200, me(caller));
+    } catch (e) {
+      return send(res, e.status ?? 500, { error: { code: e.code ?? 'internal', message: e.message } });
+    }
+  }
+  if (url.pathname === '/auth/google' && req.method === 'GET') {
+    if (AUTH !== 'oidc') return send(res, 404, 'Sign-in is not set up: this mock runs single-owner (MOCK_AUTH=oidc turns it on).', 'text/plain');
+    // The real server leaves for the identity provider here; the mock signs in at once.
+    const back = url.searchParams.get('return_to') ?? '/';
+    const target = back.startsWith('/') && !back.startsWith('//') ? back : '/';
+    const { secret } = openSession('browser', 'browser');
+    res.writeHead(302, { location: target, 'set-cookie': sessionCookie(secret, 30 * 86400), 'cache-control': 'no-store' });
+    return res.end();
+  }
+  if (url.pathname === '/auth/logout' && req.method === 'POST') {
+    try {
+      const caller = resolve(req);
+      checkCsrf(req, caller);
+      if (caller.session) caller.session.revoked = true;
+      res.writeHead(204, { 'set-cookie': sessionCookie('', 0) });
+      return res.end();
+    } catch (e) {
+      return send(res, e.status ?? 500, { error: { code: e.code ?? 'internal', message: e.message } });
     }
   }
   // Each synthetic image has its own URL (so the browser loads and decodes each), served from shared bytes.
@@ -558,12 +713,23 @@ const server = http.createServer(async (req, res) => {
   send(res, 404, { error: { code: 'not_found', message: 'not found' } });
 });
 
-const wss = new WebSocketServer({ server, path: '/api/events' });
+const wss = new WebSocketServer({
+  server,
+  path: '/api/events',
+  // Events are per account: signed out, the stream is refused like the server does.
+  verifyClient: ({ req }, done) => {
+    try {
+      done(resolve(req).via !== 'none', 401);
+    } catch {
+      done(false, 401);
+    }
+  },
+});
 wss.on('connection', (ws) => {
   clients.add(ws);
   ws.on('close', () => clients.delete(ws));
 });
 
 server.listen(PORT, '127.0.0.1', () => {
-  console.log(`[dev-mock] Pixel Studio DEV MOCK on http://127.0.0.1:${PORT} (charging=${CHARGING}, images=${images.size}${SERVE_DIST ? ', serving dist' : ''})`);
+  console.log(`[dev-mock] Pixel Studio DEV MOCK on http://127.0.0.1:${PORT} (auth=${AUTH}, charging=${CHARGING}, images=${images.size}${SERVE_DIST ? ', serving dist' : ''})`);
 });

@@ -1,14 +1,17 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ClientProvider } from './api/context';
 import type { ApiClient } from './api/client';
 import { ApiError } from './api/client';
 import { Layout } from './components/Layout';
+import { DesktopNavigation } from './components/DesktopNavigation';
 import { CreatePage } from './pages/CreatePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PageSpinner } from './components/ui';
 import { usePrefetchLibrary } from './api/hooks';
+import { keys } from './api/keys';
+import { RequireAccount } from './components/SignIn';
 
 // The create page is in the main chunk; the other pages load on first visit.
 const SetPage = lazy(() => import('./pages/SetPage').then((m) => ({ default: m.SetPage })));
@@ -17,13 +20,24 @@ const ImagePage = lazy(() => import('./pages/ImagePage').then((m) => ({ default:
 const ComparePage = lazy(() => import('./pages/ComparePage').then((m) => ({ default: m.ComparePage })));
 const ComparisonPage = lazy(() => import('./pages/ComparisonPage').then((m) => ({ default: m.ComparisonPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<PageSpinner />}>{children}</Suspense>;
 }
 
+/** A page that is all about the signed-in account's own things: a sign-in card when nobody is signed in.
+ * (An image page is not one: public images are open to everyone.) */
+function Private({ children }: { children: ReactNode }) {
+  return (
+    <RequireAccount>
+      <Page>{children}</Page>
+    </RequireAccount>
+  );
+}
+
 /** The Library route: its first page of images loads alongside the page's code, not after it. */
-function Library() {
+function LibraryRoute() {
   usePrefetchLibrary();
   return (
     <Page>
@@ -32,8 +46,26 @@ function Library() {
   );
 }
 
+function Library() {
+  return (
+    <RequireAccount>
+      <LibraryRoute />
+    </RequireAccount>
+  );
+}
+
 export function makeQueryClient(): QueryClient {
-  return new QueryClient({
+  // A call refused as unauthenticated while we think someone is signed in means the session ended elsewhere
+  // (signed out in another tab, revoked from another device): ask /api/me again so the header and the
+  // sign-in cards catch up.
+  const onError = (err: unknown) => {
+    if (err instanceof ApiError && err.code === 'unauthenticated' && qc.getQueryData(keys.me)) {
+      void qc.invalidateQueries({ queryKey: keys.me });
+    }
+  };
+  const qc: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         staleTime: 15_000,
@@ -43,19 +75,21 @@ export function makeQueryClient(): QueryClient {
       },
     },
   });
+  return qc;
 }
 
 export function AppRoutes() {
   return (
     <Routes>
       <Route element={<Layout />}>
-        <Route index element={<CreatePage />} />
-        <Route path="compare" element={<Page><ComparePage /></Page>} />
-        <Route path="compare/:id" element={<Page><ComparisonPage /></Page>} />
-        <Route path="sets/:id" element={<Page><SetPage /></Page>} />
+        <Route index element={<RequireAccount><CreatePage /></RequireAccount>} />
+        <Route path="compare" element={<Private><ComparePage /></Private>} />
+        <Route path="compare/:id" element={<Private><ComparisonPage /></Private>} />
+        <Route path="sets/:id" element={<Private><SetPage /></Private>} />
         <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
+        <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
@@ -67,6 +101,7 @@ export function App({ client, queryClient }: { client: ApiClient; queryClient: Q
     <ClientProvider client={client}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
+          <DesktopNavigation />
           <AppRoutes />
         </BrowserRouter>
       </QueryClientProvider>

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, HttpTransport, type Transport, type WebSocketLike } from './client';
 import type { Event } from './types';
-import { job } from '../test/fixtures';
+import { account, job, me } from '../test/fixtures';
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
@@ -198,5 +198,115 @@ describe('comparison operations', () => {
     expect(JSON.parse(String(calls[0]?.[1].body))).toEqual(req);
     expect(calls[1]?.[0]).toBe('/api/ops/comparisons.get');
     expect(JSON.parse(String(calls[1]?.[1].body))).toEqual({ comparison_id: 'cmp_1' });
+  });
+});
+
+describe('sessions over HTTP', () => {
+  /** A server with sign-in: /api/me answers with a CSRF token, Write ops refuse calls without it. */
+  function server(opts: { token?: string; meStatus?: number } = {}) {
+    let token = opts.token ?? 'csrf-1';
+    const seen: Array<{ url: string; method: string; csrf: string | null }> = [];
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      const csrf = new Headers(init?.headers).get('x-csrf-token');
+      seen.push({ url, method: String(init?.method), csrf });
+      if (url === '/api/me') {
+        if (opts.meStatus === 401) return jsonResponse(401, { error: { code: 'unauthenticated', message: 'sign in' } });
+        return jsonResponse(200, me({ csrf_token: token }));
+      }
+      if (csrf !== token) {
+        return jsonResponse(403, {
+          error: { code: 'forbidden', message: 'missing or wrong CSRF token: send the X-CSRF-Token header from /api/me' },
+        });
+      }
+      if (url === '/auth/logout') return new Response(null, { status: 204 });
+      return jsonResponse(200, { changed: ['img_1'] });
+    });
+    return {
+      fetch,
+      seen,
+      rotate: (next: string) => {
+        token = next;
+      },
+    };
+  }
+
+  it('keeps the CSRF token from /api/me and sends it on every op call', async () => {
+    const s = server();
+    const client = new ApiClient(new HttpTransport({ fetch: s.fetch }));
+    const who = await client.me();
+    expect(who).toMatchObject({ username: 'ada', auth_mode: 'oidc', csrf_token: 'csrf-1' });
+    await client.call('images.set_visibility', { image_ids: ['img_1'], visibility: 'public' });
+    await client.call('catalogue.list', {});
+    expect(s.seen.map((c) => [c.url, c.csrf])).toEqual([
+      ['/api/me', null],
+      ['/api/ops/images.set_visibility', 'csrf-1'],
+      ['/api/ops/catalogue.list', 'csrf-1'],
+    ]);
+    expect(s.seen[0]?.method).toBe('GET');
+  });
+
+  it('answers null when signed out (401), and sends no token then', async () => {
+    const s = server({ meStatus: 401 });
+    const client = new ApiClient(new HttpTransport({ fetch: s.fetch }));
+    expect(await client.me()).toBeNull();
+  });
+
+  it('on a CSRF refusal fetches /api/me once and retries once', async () => {
+    const s = server();
+    const client = new ApiClient(new HttpTransport({ fetch: s.fetch }));
+    // A call before /api/me answered: refused, then retried with the fresh token.
+    expect(await client.call('images.set_visibility', { image_ids: ['img_1'], visibility: 'public' })).toEqual({
+      changed: ['img_1'],
+    });
+    expect(s.seen.map((c) => [c.url, c.csrf])).toEqual([
+      ['/api/ops/images.set_visibility', null],
+      ['/api/me', null],
+      ['/api/ops/images.set_visibility', 'csrf-1'],
+    ]);
+  });
+
+  it('gives up after one retry, and never retries a 403 that is not about CSRF', async () => {
+    const stuck = vi.fn(async (url: RequestInfo | URL) =>
+      String(url) === '/api/me'
+        ? jsonResponse(200, me({ csrf_token: 'stale' }))
+        : jsonResponse(403, { error: { code: 'forbidden', message: 'missing or wrong CSRF token' } }),
+    );
+    const a = new ApiClient(new HttpTransport({ fetch: stuck }));
+    await expect(a.call('sessions.revoke_all', {})).rejects.toMatchObject({ code: 'forbidden', status: 403 });
+    expect(stuck.mock.calls.map(([url]) => String(url))).toEqual(['/api/ops/sessions.revoke_all', '/api/me', '/api/ops/sessions.revoke_all']);
+
+    const denied = vi.fn(async () => jsonResponse(403, { error: { code: 'forbidden', message: 'admins only' } }));
+    const b = new ApiClient(new HttpTransport({ fetch: denied }));
+    await expect(b.call('images.delete', { image_ids: ['x'] })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(denied).toHaveBeenCalledTimes(1);
+  });
+
+  it('signs out with POST /auth/logout carrying the token, then forgets it', async () => {
+    const s = server();
+    const client = new ApiClient(new HttpTransport({ fetch: s.fetch }));
+    await client.me();
+    await client.signOut();
+    s.rotate('csrf-2');
+    await client.call('catalogue.list', {}).catch(() => undefined);
+    expect(s.seen.map((c) => [c.method, c.url, c.csrf])).toEqual([
+      ['GET', '/api/me', null],
+      ['POST', '/auth/logout', 'csrf-1'],
+      ['POST', '/api/ops/catalogue.list', null],
+      ['GET', '/api/me', null],
+      ['POST', '/api/ops/catalogue.list', 'csrf-2'],
+    ]);
+  });
+
+  it('derives a single owner from account.get on transports without sessions', async () => {
+    const fake: Transport = {
+      call: async () => account({ balance: 7 }),
+      subscribe: () => () => undefined,
+    };
+    const client = new ApiClient(fake);
+    expect(await client.me()).toEqual(
+      expect.objectContaining({ id: 'u1', username: 'ada', credits: 7, auth_mode: 'single_owner', csrf_token: null }),
+    );
+    await expect(client.signOut()).resolves.toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // The one typed API client. Components never call fetch or WebSocket directly: they use hooks
-// (src/api/hooks.ts) over this client, and the client talks to a Transport (HTTP + WebSocket now,
-// Tauri invoke + channel on the desktop later).
+// (src/api/hooks.ts) over this client, and the client talks to a Transport: HTTP + WebSocket on the web,
+// Tauri invoke + channel on the desktop (src/api/tauri.ts, loaded only inside the desktop app).
 
 import type {
   AccountOutput,
@@ -26,14 +26,24 @@ import type {
   JobsQuery,
   LedgerOutput,
   LedgerQuery,
+  Me,
+  NewToken,
   PageQuery,
   ProvidersOutput,
   SetDetail,
+  RevokeOutput,
+  SessionRef,
+  SessionsOutput,
   SetRef,
   SetsOutput,
+  SetVisibility,
+  SetVisibilityOutput,
   SubmitOutput,
   ProvidersHealthOutput,
+  TokenOutput,
+  UpdateAccount,
 } from './types';
+import type { DesktopBridge } from './desktop';
 
 /** The input of operations that take none. */
 export type NoInput = Empty;
@@ -44,6 +54,11 @@ export interface Methods {
   'providers.list': { input: NoInput; output: ProvidersOutput };
   'providers.health': { input: NoInput; output: ProvidersHealthOutput };
   'account.get': { input: NoInput; output: AccountOutput };
+  'account.update': { input: UpdateAccount; output: AccountOutput };
+  'sessions.list': { input: NoInput; output: SessionsOutput };
+  'sessions.revoke': { input: SessionRef; output: RevokeOutput };
+  'sessions.revoke_all': { input: NoInput; output: RevokeOutput };
+  'tokens.create': { input: NewToken; output: TokenOutput };
   'generations.create': { input: GenerationRequest; output: SubmitOutput };
   'generations.get': { input: JobRef; output: Job };
   'generations.list': { input: JobsQuery; output: JobsOutput };
@@ -56,6 +71,7 @@ export interface Methods {
   'images.get': { input: ImageRef; output: Image };
   'images.list': { input: ImagesQuery; output: ImagesOutput };
   'images.delete': { input: DeleteImages; output: DeleteOutput };
+  'images.set_visibility': { input: SetVisibility; output: SetVisibilityOutput };
   'ledger.list': { input: LedgerQuery; output: LedgerOutput };
   'records.import': { input: ImportRequest; output: ImportOutput };
 }
@@ -88,6 +104,46 @@ export interface Transport {
   call(method: string, input: unknown): Promise<unknown>;
   /** Receives every event; `onStatus` reports the event stream's connection state. */
   subscribe(listener: EventListener, onStatus?: StatusListener): () => void;
+  /** Where the UI loads a media path the API returned (`/media/...`); the same path when absent. The
+   * desktop serves media on its own scheme, not on the page's origin. */
+  mediaUrl?(path: string): string;
+  /** What only the desktop shell can do; absent on the web. */
+  readonly desktop?: DesktopBridge;
+  /** Who is signed in; null when nobody is. Absent on transports without sessions, where the caller is
+   * always the local owner (ApiClient.me derives it from `account.get` then). */
+  me?(): Promise<Me | null>;
+  /** Ends this browser's session; absent where there is nothing to sign out of. */
+  signOut?(): Promise<void>;
+}
+
+/** The `Me` of a transport that is always its local owner (the desktop): no sign-in, no CSRF token. */
+export function meFromAccount(account: AccountOutput): Me {
+  const { user } = account;
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    role: user.role,
+    credits: account.balance,
+    charging: account.charging,
+    settings: account.settings,
+    auth_mode: 'single_owner',
+    csrf_token: null,
+  };
+}
+
+/** The account as `account.get` describes it, from the `Me` of the same caller (`account.update` answers
+ * with an AccountOutput, and both caches must agree). */
+export function withAccount(me: Me, account: AccountOutput): Me {
+  return {
+    ...me,
+    username: account.user.username,
+    email: account.user.email,
+    role: account.user.role,
+    credits: account.balance,
+    charging: account.charging,
+    settings: account.settings,
+  };
 }
 
 export class ApiClient {
@@ -100,9 +156,30 @@ export class ApiClient {
   subscribe(listener: EventListener, onStatus?: StatusListener): () => void {
     return this.transport.subscribe(listener, onStatus);
   }
+
+  /** The URL to load an image's `url` or `thumb_url` from. */
+  mediaUrl(path: string): string {
+    return this.transport.mediaUrl ? this.transport.mediaUrl(path) : path;
+  }
+
+  /** Desktop-only features; undefined on the web, so components render them only when present. */
+  get desktop(): DesktopBridge | undefined {
+    return this.transport.desktop;
+  }
+
+  /** The signed-in account, or null when signed out. */
+  async me(): Promise<Me | null> {
+    if (this.transport.me) return this.transport.me();
+    return meFromAccount(await this.call('account.get', {}));
+  }
+
+  /** Ends this session. Transports without sessions have nothing to end. */
+  async signOut(): Promise<void> {
+    await this.transport.signOut?.();
+  }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -116,6 +193,26 @@ export function errorFromBody(status: number, body: unknown, fallbackText = ''):
   }
   const text = fallbackText.trim().slice(0, 200);
   return new ApiError('http_error', text || `The server answered ${status}`, status);
+}
+
+/** A 403 for the CSRF token rather than for the caller's rights (the server's message names it). */
+function isCsrfRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 403 && /csrf/i.test(err.message);
+}
+
+/** A response's JSON body (undefined when empty or not JSON); a non-2xx status throws its ApiError. */
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (!res.ok) throw errorFromBody(res.status, body, body === undefined ? text : '');
+  return body;
 }
 
 /** Parses one WebSocket message into an Event, or null when it is not one. */
@@ -161,6 +258,10 @@ export class HttpTransport implements Transport {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private status: ConnectionStatus = 'closed';
+  /** The session's CSRF token from /api/me; null before it is known, when signed out, and in
+   * single-owner mode (where the server needs none). */
+  private csrfToken: string | null = null;
+  private refreshing: Promise<Me | null> | null = null;
 
   constructor(opts: HttpTransportOptions = {}) {
     this.base = (opts.baseUrl ?? '').replace(/\/$/, '');
@@ -171,31 +272,73 @@ export class HttpTransport implements Transport {
   }
 
   async call(method: string, input: unknown): Promise<unknown> {
-    let res: Response;
+    return this.withCsrfRetry(async () => {
+      const res = await this.send(`/api/ops/${method}`, 'POST', JSON.stringify(input ?? {}));
+      const body = await readBody(res);
+      if (body === undefined) {
+        throw new ApiError('bad_response', `The server sent an unreadable answer to ${method}`, res.status);
+      }
+      return body;
+    });
+  }
+
+  /** GET /api/me. Keeps the session's CSRF token for the calls that follow; null when signed out. */
+  async me(): Promise<Me | null> {
+    const res = await this.send('/api/me', 'GET');
+    if (res.status === 401) {
+      this.csrfToken = null;
+      return null;
+    }
+    const body = await readBody(res);
+    if (!isRecord(body) || typeof body.id !== 'string' || typeof body.username !== 'string') {
+      throw new ApiError('bad_response', 'The server sent an unreadable account', res.status);
+    }
+    const me = body as Me;
+    this.csrfToken = me.csrf_token ?? null;
+    return me;
+  }
+
+  /** POST /auth/logout (204). The server clears the cookie; the token dies with the session. */
+  async signOut(): Promise<void> {
+    await this.withCsrfRetry(async () => {
+      const res = await this.send('/auth/logout', 'POST');
+      await readBody(res);
+    });
+    this.csrfToken = null;
+  }
+
+  /** One request with the session's CSRF token, once known (reads ignore it, so every call carries it). */
+  private async send(path: string, method: 'GET' | 'POST', body?: string): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
     try {
-      res = await this.fetchFn(`${this.base}/api/ops/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(input ?? {}),
-        credentials: 'same-origin',
-      });
+      return await this.fetchFn(`${this.base}${path}`, { method, headers, body, credentials: 'same-origin' });
     } catch {
       throw new ApiError('network_error', 'Could not reach the server. Check your connection.');
     }
-    const text = await res.text();
-    let body: unknown = undefined;
-    if (text) {
+  }
+
+  /**
+   * Runs a request; when the server refuses it for a missing or stale CSRF token (a call made before
+   * /api/me answered, or after the session changed in another tab), fetches /api/me once and retries once.
+   */
+  private async withCsrfRetry<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      if (!isCsrfRefusal(err)) throw err;
       try {
-        body = JSON.parse(text);
+        // Concurrent refusals share one refresh.
+        this.refreshing ??= this.me().finally(() => {
+          this.refreshing = null;
+        });
+        await this.refreshing;
       } catch {
-        body = undefined;
+        throw err;
       }
+      return request();
     }
-    if (!res.ok) throw errorFromBody(res.status, body, body === undefined ? text : '');
-    if (body === undefined) {
-      throw new ApiError('bad_response', `The server sent an unreadable answer to ${method}`, res.status);
-    }
-    return body;
   }
 
   subscribe(listener: EventListener, onStatus?: StatusListener): () => void {

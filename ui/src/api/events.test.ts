@@ -3,7 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { applyEvent } from './events';
 import { keys } from './keys';
 import type { AccountOutput, JobsOutput, SetDetail } from './types';
-import { image, job } from '../test/fixtures';
+import { account, image, job } from '../test/fixtures';
 
 function setup() {
   const qc = new QueryClient();
@@ -13,11 +13,7 @@ function setup() {
     jobs: [job()],
     images: [],
   });
-  qc.setQueryData<AccountOutput>(keys.account, {
-    user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
-    balance: 10,
-    charging: true,
-  });
+  qc.setQueryData<AccountOutput>(keys.account, account({ balance: 10 }));
   return qc;
 }
 

@@ -1,7 +1,18 @@
 // Applies live events to TanStack Query caches: job status and progress, finished images, balance.
 
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
-import type { AccountOutput, ComparisonDetail, Event, Image, ImagesOutput, Job, JobsOutput, SetDetail } from './types';
+import type {
+  AccountOutput,
+  ComparisonDetail,
+  Event,
+  Image,
+  ImagesOutput,
+  Job,
+  JobsOutput,
+  Me,
+  SetDetail,
+  Visibility,
+} from './types';
 import { keys } from './keys';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'moderated']);
@@ -114,6 +125,21 @@ export function removeImages(qc: QueryClient, ids: string[]): void {
   for (const id of ids) qc.removeQueries({ queryKey: keys.image(id) });
 }
 
+/** Gives changed images their new visibility in every cache that holds them (image queries never go stale
+ * on their own: everything else about an image is immutable). */
+export function applyVisibility(qc: QueryClient, ids: string[], visibility: Visibility): void {
+  const changed = new Set(ids);
+  const update = (i: Image): Image => (changed.has(i.id) && i.visibility !== visibility ? { ...i, visibility } : i);
+  for (const id of ids) qc.setQueryData<Image>(keys.image(id), (old) => (old ? update(old) : old));
+  qc.setQueriesData<InfiniteData<ImagesOutput>>({ queryKey: keys.imagesAll }, (old) =>
+    old ? { ...old, pages: old.pages.map((p) => ({ ...p, images: p.images.map(update) })) } : old,
+  );
+  qc.setQueriesData<SetDetail>({ queryKey: ['set'] }, (old) => (old ? { ...old, images: old.images.map(update) } : old));
+  qc.setQueriesData<ComparisonDetail>({ queryKey: keys.comparisonsAll }, (old) =>
+    old ? { ...old, sets: old.sets.map((s) => ({ ...s, images: s.images.map(update) })) } : old,
+  );
+}
+
 export function applyEvent(qc: QueryClient, event: Event): void {
   switch (event.type) {
     case 'generation.queued':
@@ -130,6 +156,7 @@ export function applyEvent(qc: QueryClient, event: Event): void {
       return;
     case 'balance.changed':
       qc.setQueryData<AccountOutput>(keys.account, (old) => (old ? { ...old, balance: event.balance } : old));
+      qc.setQueryData<Me | null>(keys.me, (old) => (old ? { ...old, credits: event.balance } : old));
       return;
   }
 }

@@ -11,8 +11,8 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { useClient } from './context';
-import type { ApiClient, ConnectionStatus } from './client';
-import { applyEvent, applyJobs, isFinal, removeImages } from './events';
+import { withAccount, type ApiClient, type ConnectionStatus } from './client';
+import { applyEvent, applyJobs, applyVisibility, isFinal, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
 import { pngBase64 } from '../lib/importPng';
 import type {
@@ -24,7 +24,10 @@ import type {
   ImagesOutput,
   ImagesQuery,
   Job,
+  Me,
   SetDetail,
+  UpdateAccount,
+  Visibility,
 } from './types';
 
 export function useCatalogue() {
@@ -52,9 +55,60 @@ export function useProvidersHealth(enabled: boolean) {
   });
 }
 
-export function useAccount() {
+/** `enabled: false` while nobody is signed in, so a signed-out header does not ask for an account. */
+export function useAccount(enabled = true) {
   const client = useClient();
-  return useQuery({ queryKey: keys.account, queryFn: () => client.call('account.get', {}) });
+  return useQuery({ queryKey: keys.account, queryFn: () => client.call('account.get', {}), enabled });
+}
+
+/**
+ * Who is signed in: `data` is the account, null when signed out (only servers with sign-in have that
+ * state), undefined while loading. On the web it also hands the transport its CSRF token.
+ */
+export function useMe() {
+  const client = useClient();
+  return useQuery({ queryKey: keys.me, queryFn: () => client.me(), staleTime: 5 * 60_000 });
+}
+
+/** Query roots that hold nothing private: they survive signing out. */
+const PUBLIC_QUERIES = new Set<unknown>(['me', 'catalogue', 'providers']);
+
+/** After this browser's session ended: nobody is signed in, and nothing the account could see stays cached. */
+export function forgetAccount(qc: QueryClient) {
+  qc.setQueryData<Me | null>(keys.me, null);
+  qc.removeQueries({ predicate: (q) => !PUBLIC_QUERIES.has(q.queryKey[0]) });
+}
+
+export function useSignOut() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => client.signOut(),
+    onSuccess: () => forgetAccount(qc),
+  });
+}
+
+/** Saves username and/or settings; both the account and `me` caches take the answer. */
+export function useUpdateAccount() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UpdateAccount) => client.call('account.update', input),
+    onSuccess: (out) => {
+      qc.setQueryData(keys.account, out);
+      qc.setQueryData<Me | null>(keys.me, (old) => (old ? withAccount(old, out) : old));
+    },
+  });
+}
+
+export function useSetVisibility() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ ids, visibility }: { ids: string[]; visibility: Visibility }) =>
+      client.call('images.set_visibility', { image_ids: ids, visibility }),
+    onSuccess: (out, { visibility }) => applyVisibility(qc, out.changed, visibility),
+  });
 }
 
 /** The live event stream's state, provided by the layout; queries poll while it is down. */
@@ -165,7 +219,9 @@ export function useImage(imageId: string | undefined) {
     queryFn: () => client.call('images.get', { image_id: imageId ?? '' }),
     initialData: () => (imageId ? cachedImage(qc, imageId) : undefined),
     enabled: !!imageId,
-    staleTime: Infinity, // images are immutable
+    // Images are immutable but for their visibility, which only the owner changes, and this client puts
+    // the change into every cache itself (applyVisibility).
+    staleTime: Infinity,
   });
 }
 
@@ -256,11 +312,13 @@ export function useDeleteImages() {
  * Subscribes to live events for the whole app and keeps caches current.
  * After a reconnect every query is refetched, since events may have been missed.
  */
-export function useLiveEvents(): ConnectionStatus {
+export function useLiveEvents(enabled = true): ConnectionStatus {
   const client = useClient();
   const qc = useQueryClient();
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   useEffect(() => {
+    // Signed out there is nobody to send events to (the server refuses the stream).
+    if (!enabled) return;
     let lostAfterOpen = false;
     let wasOpen = false;
     return client.subscribe(
@@ -273,6 +331,7 @@ export function useLiveEvents(): ConnectionStatus {
           else {
             void qc.invalidateQueries({ queryKey: keys.jobs });
             void qc.invalidateQueries({ queryKey: keys.account });
+            void qc.invalidateQueries({ queryKey: keys.me });
           }
           wasOpen = true;
           lostAfterOpen = false;
@@ -281,7 +340,7 @@ export function useLiveEvents(): ConnectionStatus {
         }
       },
     );
-  }, [client, qc]);
+  }, [client, qc, enabled]);
   return status;
 }
 

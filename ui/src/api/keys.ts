@@ -6,6 +6,9 @@ export const keys = {
   providers: ['providers'] as const,
   providersHealth: ['providers', 'health'] as const,
   account: ['account'] as const,
+  /** `/api/me`: who is signed in (null when nobody). */
+  me: ['me'] as const,
+  sessions: ['sessions'] as const,
   jobs: ['jobs'] as const,
   set: (id: string) => ['set', id] as const,
   comparison: (id: string) => ['comparison', id] as const,
@@ -14,6 +17,8 @@ export const keys = {
   imagesAll: ['images'] as const,
   images: (filters: Omit<ImagesQuery, 'before' | 'limit'>) => ['images', filters] as const,
   ledger: ['ledger'] as const,
+  /** Desktop only: which provider keys are in the OS keychain. */
+  desktopKeys: ['desktop', 'keys'] as const,
 };
 
 /** How many recent jobs the queue shows. */

@@ -3,15 +3,11 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CompareForm } from './CompareForm';
 import { OFFLINE_LABEL } from './ModelPicker';
-import { catalogue, gptImage } from '../test/fixtures';
+import { account as accountFixture, catalogue, gptImage } from '../test/fixtures';
 import { ApiError } from '../api/client';
 import type { AccountOutput, CatalogueOutput, CompareRequest, ProviderStatus } from '../api/types';
 
-const account: AccountOutput = {
-  user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
-  balance: 100,
-  charging: true,
-};
+const account: AccountOutput = accountFixture();
 const providers: ProviderStatus[] = [
   { id: 'local', name: 'Offline renderer', configured: true, offline: true },
   { id: 'openai', name: 'OpenAI', configured: true, offline: false },

@@ -3,15 +3,11 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CreateForm } from './CreateForm';
 import { OFFLINE_LABEL } from './ModelPicker';
-import { catalogue } from '../test/fixtures';
+import { account as accountFixture, catalogue } from '../test/fixtures';
 import { ApiError } from '../api/client';
 import type { AccountOutput, GenerationRequest } from '../api/types';
 
-const account: AccountOutput = {
-  user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
-  balance: 100,
-  charging: true,
-};
+const account: AccountOutput = accountFixture();
 
 function setup(props: Partial<Parameters<typeof CreateForm>[0]> = {}) {
   const onSubmit = vi.fn<(req: GenerationRequest) => void>();

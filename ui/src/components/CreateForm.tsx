@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Dices, Minus, Plus, Shuffle, Sparkles, X } from 'lucide-react';
 import type { AccountOutput, CatalogueOutput, GenerationRequest, Image, ProviderStatus } from '../api/types';
+import { useMediaUrl } from '../api/context';
 import { ModelPicker } from './ModelPicker';
 import { RadioCards } from './RadioCards';
 import { ErrorBanner, Spinner } from './ui';
@@ -58,6 +59,7 @@ export function CreateForm({
   className,
 }: CreateFormProps) {
   const ids = useId();
+  const media = useMediaUrl();
   const [state, setState] = useState<FormState>(() => {
     if (initial) return initial;
     const model = catalogue.models.find((m) => m.id === catalogue.default_model) ?? catalogue.models[0];
@@ -97,7 +99,7 @@ export function CreateForm({
     <form onSubmit={onFormSubmit} onKeyDown={onKeyDown} className={cn('card flex flex-col overflow-hidden', className)} aria-label="Create images">
       {remixImage && (
         <div className="flex shrink-0 items-center gap-3 border-b border-line px-4 py-2.5">
-          <img src={remixImage.thumb_url} alt="" className="h-8 w-8 rounded-md object-cover" />
+          <img src={media(remixImage.thumb_url)} alt="" className="h-8 w-8 rounded-md object-cover" />
           <p className="min-w-0 flex-1 truncate text-xs text-fg-muted">
             <Shuffle className="mr-1 inline h-3.5 w-3.5" aria-hidden />
             Remixing <span className="text-fg">{remixImage.record.params.prompt}</span>

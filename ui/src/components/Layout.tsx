@@ -1,7 +1,10 @@
+import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Coins, Columns3, Images, Settings, Sparkles } from 'lucide-react';
-import { LiveStatusContext, useAccount, useLiveEvents } from '../api/hooks';
+import { Columns3, Images, Settings, Sparkles } from 'lucide-react';
+import { LiveStatusContext, useLiveEvents, useMe } from '../api/hooks';
 import { cn } from '../lib/format';
+import { adoptAccountTheme } from '../lib/theme';
+import { AccountArea } from './AccountArea';
 
 const NAV = [
   { to: '/', label: 'Create', icon: Sparkles, end: true },
@@ -11,8 +14,15 @@ const NAV = [
 ];
 
 export function Layout() {
-  const status = useLiveEvents();
-  const account = useAccount();
+  const me = useMe();
+  // Events are per account: open the stream once someone is signed in (a signed-out stream is refused).
+  // If /api/me itself failed, try anyway: the stream's own state then tells whether the server is there.
+  const live = !!me.data || me.isError;
+  const status = useLiveEvents(live);
+  const accountTheme = me.data?.settings.theme;
+  useEffect(() => {
+    if (accountTheme) adoptAccountTheme(accountTheme);
+  }, [accountTheme]);
   return (
     <LiveStatusContext.Provider value={status}>
       <div className="flex min-h-screen flex-col">
@@ -23,7 +33,7 @@ export function Layout() {
           Skip to content
         </a>
         <header className="sticky top-0 z-30 border-b border-line bg-surface-0/80 backdrop-blur-xl">
-          <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-6 px-4 sm:px-6">
+          <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-4 sm:gap-6 sm:px-6">
             <NavLink to="/" className="flex items-center gap-2 rounded-md font-semibold tracking-tight" aria-label="Pixel Studio home">
               <span className="grid h-7 w-7 grid-cols-2 gap-0.5 rounded-lg bg-gradient-to-br from-violet-500 to-fuchsia-500 p-1.5" aria-hidden>
                 <span className="rounded-[2px] bg-white" />
@@ -52,32 +62,14 @@ export function Layout() {
                 </NavLink>
               ))}
             </nav>
-            <div className="ml-auto flex items-center gap-3">
-              {status !== 'open' && (
+            <div className="ml-auto flex items-center gap-2 sm:gap-3">
+              {live && status !== 'open' && (
                 <span className="chip" role="status" title="Live updates reconnect automatically">
                   <span className="h-1.5 w-1.5 rounded-full bg-amber-500" aria-hidden />
                   {status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
                 </span>
               )}
-              {account.data?.charging && (
-                <NavLink
-                  to="/settings#credits"
-                  className="flex h-8 items-center gap-1.5 rounded-full border border-line bg-surface-1 px-3 text-sm font-medium tabular-nums"
-                  aria-label={`Balance: ${account.data.balance} credits`}
-                >
-                  <Coins className="h-4 w-4 text-amber-400" aria-hidden />
-                  {account.data.balance.toLocaleString('en-US')}
-                </NavLink>
-              )}
-              {account.data && (
-                <span
-                  className="flex h-8 w-8 items-center justify-center rounded-full bg-surface-3 text-xs font-semibold uppercase"
-                  title={account.data.user.username}
-                  aria-label={`Signed in as ${account.data.user.username}`}
-                >
-                  {account.data.user.username.slice(0, 1)}
-                </span>
-              )}
+              <AccountArea />
             </div>
           </div>
         </header>

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { cn } from '../lib/format';
 import type { Image } from '../api/types';
+import { useMediaUrl } from '../api/context';
 
 /** Whether an <img> already holds its picture when it mounts (from the memory cache): then it is shown at
  * once, with no placeholder and no fade. Scrolling back over the library mounts many such tiles. */
@@ -36,6 +37,7 @@ export function Thumb({
   alt?: string;
 }) {
   const { ref, loaded, fade, onLoad } = useLoaded();
+  const media = useMediaUrl();
   return (
     <div className={cn('relative overflow-hidden bg-surface-2', className)}>
       {image.placeholder && !loaded && (
@@ -43,7 +45,7 @@ export function Thumb({
       )}
       <img
         ref={ref}
-        src={full ? image.url : image.thumb_url}
+        src={media(full ? image.url : image.thumb_url)}
         alt={alt ?? image.record.params.prompt}
         loading="lazy"
         decoding="async"
@@ -64,6 +66,7 @@ export function Thumb({
 /** The original at its own aspect ratio, fitted into the viewport, over its blurred placeholder. */
 export function FullImage({ image, className }: { image: Image; className?: string }) {
   const { ref, loaded, fade, onLoad } = useLoaded();
+  const media = useMediaUrl();
   return (
     <div className={cn('relative inline-block max-w-full overflow-hidden rounded-lg', className)}>
       {image.placeholder && !loaded && (
@@ -71,7 +74,7 @@ export function FullImage({ image, className }: { image: Image; className?: stri
       )}
       <img
         ref={ref}
-        src={image.url}
+        src={media(image.url)}
         alt={image.record.params.prompt}
         width={image.width}
         height={image.height}

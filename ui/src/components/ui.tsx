@@ -3,6 +3,7 @@ import { AlertTriangle, Loader2, RotateCw } from 'lucide-react';
 import { describeError } from '../api/errors';
 import { ApiError } from '../api/client';
 import { cn } from '../lib/format';
+import { SignInCard } from './SignIn';
 
 export function Spinner({ className, label = 'Loading' }: { className?: string; label?: string }) {
   return (
@@ -56,6 +57,8 @@ export function EmptyState({
 }
 
 export function ErrorState({ error, onRetry, className }: { error: unknown; onRetry?: () => void; className?: string }) {
+  // Signed out (on a server with sign-in): the way forward is signing in, not an error message.
+  if (error instanceof ApiError && error.code === 'unauthenticated') return <SignInCard />;
   const { title, detail } = describeError(error);
   // Retrying cannot fix a missing or forbidden thing.
   const final = error instanceof ApiError && ['not_found', 'forbidden', 'unauthenticated'].includes(error.code);

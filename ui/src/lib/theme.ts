@@ -1,16 +1,25 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 
 export type Theme = 'light' | 'dark' | 'system';
 const KEY = 'pixel.theme';
 
-export function readTheme(): Theme {
+function isTheme(t: unknown): t is Theme {
+  return t === 'light' || t === 'dark' || t === 'system';
+}
+
+/** The theme chosen on this device; null when none was chosen here yet. */
+export function readStoredTheme(): Theme | null {
   try {
     const t = localStorage.getItem(KEY);
-    if (t === 'light' || t === 'dark' || t === 'system') return t;
+    if (isTheme(t)) return t;
   } catch {
     // storage unavailable
   }
-  return 'system';
+  return null;
+}
+
+export function readTheme(): Theme {
+  return readStoredTheme() ?? 'system';
 }
 
 function systemDark(): boolean {
@@ -24,8 +33,41 @@ export function applyTheme(theme: Theme): void {
   document.documentElement.classList.toggle('dark', dark);
 }
 
+// One theme for the whole page: every picker (Settings, Account settings) and the account sync see the
+// same value, so changing it in one place never leaves another showing a stale choice.
+let current: Theme | null = null;
+const listeners = new Set<() => void>();
+
+function snapshot(): Theme {
+  current ??= readTheme();
+  return current;
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Chooses the theme on this device: stored locally and applied at once. */
+export function setTheme(t: Theme): void {
+  try {
+    localStorage.setItem(KEY, t);
+  } catch {
+    // storage unavailable
+  }
+  current = t;
+  applyTheme(t);
+  for (const l of [...listeners]) l();
+}
+
+/** The account's saved theme, for a device that has no choice of its own yet (a first sign-in on a new
+ * browser): the device's own choice always wins. */
+export function adoptAccountTheme(t: Theme): void {
+  if (readStoredTheme() === null && t !== snapshot()) setTheme(t);
+}
+
 export function useTheme(): [Theme, (t: Theme) => void] {
-  const [theme, setThemeState] = useState<Theme>(readTheme);
+  const theme = useSyncExternalStore(subscribe, snapshot, snapshot);
   useEffect(() => {
     applyTheme(theme);
     if (theme !== 'system' || typeof window.matchMedia !== 'function') return;
@@ -34,13 +76,5 @@ export function useTheme(): [Theme, (t: Theme) => void] {
     mq.addEventListener('change', onChange);
     return () => mq.removeEventListener('change', onChange);
   }, [theme]);
-  const setTheme = (t: Theme) => {
-    try {
-      localStorage.setItem(KEY, t);
-    } catch {
-      // storage unavailable
-    }
-    setThemeState(t);
-  };
   return [theme, setTheme];
 }

@@ -1,13 +1,17 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, Check, Copy, Download, Layers, Shuffle, Trash2 } from 'lucide-react';
-import { useCatalogue, useDeleteImages, useImage } from '../api/hooks';
+import { ArrowLeft, Check, Copy, Download, FolderOpen, Globe, Layers, Lock, Shuffle, Trash2 } from 'lucide-react';
+import { useCatalogue, useDeleteImages, useImage, useMe, useSetVisibility } from '../api/hooks';
 import { errorWords } from '../api/errors';
+import { useMediaUrl } from '../api/context';
+import { useDesktop, useRevealPath, useSaveImage } from '../api/desktopHooks';
 import { FullImage } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { RadioCards } from '../components/RadioCards';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
-import { formatBytes, formatCredits, formatDate, formatDuration, providerName } from '../lib/format';
+import { cn, formatBytes, formatCredits, formatDate, formatDuration, providerName } from '../lib/format';
+import type { Image, Visibility } from '../api/types';
 
 export function ImagePage() {
   const { id } = useParams();
@@ -17,6 +21,11 @@ export function ImagePage() {
   const navigate = useNavigate();
   const [copied, setCopied] = useState(false);
   const [confirm, setConfirm] = useState(false);
+  const media = useMediaUrl();
+  // On the desktop a download link would go nowhere (webviews do not download): Rust shows a save dialog.
+  const desktop = useDesktop();
+  const save = useSaveImage();
+  const me = useMe();
 
   useTitle(image.data ? image.data.record.params.prompt : 'Image');
   // Go back within the app when there is history; otherwise to the library.
@@ -31,6 +40,8 @@ export function ImagePage() {
     return <ErrorState className="min-h-[50vh]" error={image.error} onRetry={() => void image.refetch()} />;
 
   const img = image.data;
+  // Public images are open to everyone: only their owner may change or delete them.
+  const owner = !!me.data && me.data.id === img.owner_id;
   const rec = img.record;
   const p = rec.params;
   const model = catalogue.data?.models.find((m) => m.id === rec.model);
@@ -66,7 +77,7 @@ export function ImagePage() {
     ['Processing', formatDuration(t.processing_ms)],
     ['Total', t.finished_at && t.queued_at ? formatDuration(t.finished_at - t.queued_at) : undefined],
     ['File', `${img.mime} · ${formatBytes(img.bytes)}`],
-    ['Visibility', img.visibility === 'public' ? 'Public' : 'Private'],
+    ['Visibility', owner ? undefined : img.visibility === 'public' ? 'Public' : 'Private'],
     ['Request id', rec.provider_request_id],
     ['SHA-256', img.sha256],
   ];
@@ -110,15 +121,33 @@ export function ImagePage() {
             <Link to={`/?remix=${img.id}`} className="btn-primary col-span-2">
               <Shuffle className="h-4 w-4" aria-hidden /> Remix
             </Link>
-            <a href={img.url} download={`pixel-${img.id}.${ext}`} className="btn-secondary">
-              <Download className="h-4 w-4" aria-hidden /> Download
-            </a>
-            <button type="button" className="btn-secondary text-red-600 dark:text-red-400" onClick={() => setConfirm(true)}>
-              <Trash2 className="h-4 w-4" aria-hidden /> Delete
-            </button>
+            {desktop ? (
+              <button
+                type="button"
+                className={cn('btn-secondary', !owner && 'col-span-2')}
+                disabled={save.isPending}
+                onClick={() => save.mutate(img.id)}
+              >
+                <Download className="h-4 w-4" aria-hidden /> {save.isPending ? 'Saving…' : 'Download'}
+              </button>
+            ) : (
+              <a href={media(img.url)} download={`pixel-${img.id}.${ext}`} className={cn('btn-secondary', !owner && 'col-span-2')}>
+                <Download className="h-4 w-4" aria-hidden /> Download
+              </a>
+            )}
+            {owner && (
+              <button type="button" className="btn-secondary text-red-600 dark:text-red-400" onClick={() => setConfirm(true)}>
+                <Trash2 className="h-4 w-4" aria-hidden /> Delete
+              </button>
+            )}
           </div>
+          {/* Only for this image: the page stays mounted when a link opens another one. */}
+          {save.variables === img.id && save.data && <SavedNotice key={save.data.path} path={save.data.path} />}
+          {save.variables === img.id && save.error && <ErrorBanner className="mt-3" error={save.error} />}
           {del.error && <ErrorBanner className="mt-3" error={del.error} />}
         </section>
+
+        {owner && <VisibilityCard image={img} />}
 
         <section className="card p-4">
           <div className="mb-3 flex items-center justify-between">
@@ -167,6 +196,71 @@ export function ImagePage() {
       >
         The original, its thumbnail and its generation record are removed. This cannot be undone.
       </ConfirmDialog>
+    </div>
+  );
+}
+
+const VISIBILITY: Record<Visibility, { label: string; detail: string; icon: typeof Lock }> = {
+  private: { label: 'Private', detail: 'Only you can see this image.', icon: Lock },
+  public: { label: 'Public', detail: 'Anyone with the link can see this image.', icon: Globe },
+};
+
+/** The owner's switch between Private and Public, showing the current state. */
+function VisibilityCard({ image }: { image: Image }) {
+  const set = useSetVisibility();
+  const pending = set.isPending ? set.variables.visibility : null;
+  // While the change is on its way show where it is going; the cache takes the server's answer.
+  const shown = pending ?? image.visibility;
+  return (
+    <section className="card p-4" aria-labelledby="visibility-title">
+      <h2 id="visibility-title" className="mb-3 text-xs font-medium uppercase tracking-wider text-fg-subtle">
+        Visibility
+      </h2>
+      <RadioCards
+        label="Visibility"
+        className="grid grid-cols-2 gap-1 rounded-xl bg-surface-2 p-1"
+        value={shown}
+        onChange={(v) => {
+          if (v !== image.visibility && !set.isPending) set.mutate({ ids: [image.id], visibility: v as Visibility });
+        }}
+        options={(['private', 'public'] as const).map((v) => {
+          const { label, icon: Icon } = VISIBILITY[v];
+          return {
+            value: v,
+            label: (
+              <>
+                <Icon className="h-4 w-4" aria-hidden /> {label}
+              </>
+            ),
+          };
+        })}
+        itemClassName={(checked) =>
+          cn(
+            'flex h-8 items-center justify-center gap-1.5 rounded-lg text-sm font-medium transition-colors',
+            checked ? 'bg-surface-1 text-fg shadow-sm ring-1 ring-accent/50' : 'text-fg-muted hover:text-fg',
+          )
+        }
+      />
+      <p className="mt-2 text-xs text-fg-muted" aria-live="polite">
+        {set.isPending ? 'Saving…' : VISIBILITY[shown].detail}
+      </p>
+      {set.error && <ErrorBanner className="mt-3" error={set.error} />}
+    </section>
+  );
+}
+
+/** "Saved to <path>", with a button that shows the file in the system file manager. */
+function SavedNotice({ path }: { path: string }) {
+  const reveal = useRevealPath();
+  return (
+    <div className="mt-3 rounded-xl border border-line bg-surface-2 px-3.5 py-3 text-sm" role="status">
+      <p className="text-fg-muted">
+        Saved to <span className="break-all text-fg">{path}</span>
+      </p>
+      <button type="button" className="btn-ghost -ml-3 mt-1 h-8" onClick={() => reveal.mutate(path)} disabled={reveal.isPending}>
+        <FolderOpen className="h-4 w-4" aria-hidden /> Show in folder
+      </button>
+      {reveal.error && <ErrorBanner className="mt-2" error={reveal.error} />}
     </div>
   );
 }

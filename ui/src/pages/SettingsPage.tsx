@@ -1,28 +1,27 @@
 import { useState } from 'react';
-import { CheckCircle2, CircleDashed, Cpu, Monitor, Moon, PlugZap, Sun } from 'lucide-react';
-import { useAccount, useLedger, useProviders, useProvidersHealth } from '../api/hooks';
+import { Link } from 'react-router';
+import { CheckCircle2, ChevronRight, CircleDashed, Cpu, PlugZap, UserCog } from 'lucide-react';
+import { useAccount, useLedger, useMe, useProviders, useProvidersHealth } from '../api/hooks';
 import { ErrorState, Skeleton } from '../components/ui';
-import { RadioCards } from '../components/RadioCards';
-import { useTheme, type Theme } from '../lib/theme';
+import { ThemePicker } from '../components/ThemePicker';
+import { SignInCard } from '../components/SignIn';
 import { cn, formatCredits, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
-
-const THEMES: Array<{ value: Theme; label: string; icon: typeof Sun }> = [
-  { value: 'light', label: 'Light', icon: Sun },
-  { value: 'dark', label: 'Dark', icon: Moon },
-  { value: 'system', label: 'System', icon: Monitor },
-];
+import { useDesktop } from '../api/desktopHooks';
+import { ProviderKeysSection } from '../components/ProviderKeysSection';
 
 export function SettingsPage() {
   useTitle('Settings');
-  const [theme, setTheme] = useTheme();
   const providers = useProviders();
-  const account = useAccount();
+  const me = useMe();
+  // Signed out on a server with sign-in there is no account to ask for.
+  const account = useAccount(me.data !== null);
   const charging = account.data?.charging ?? false;
   const ledger = useLedger(charging);
   const [checking, setChecking] = useState(false);
   const health = useProvidersHealth(checking);
   const healthOf = (id: string) => health.data?.providers.find((p) => p.id === id)?.health;
+  const desktop = useDesktop();
 
   return (
     <div className="mx-auto max-w-3xl space-y-6 px-4 py-6 sm:px-6">
@@ -32,28 +31,7 @@ export function SettingsPage() {
         <h2 id="appearance" className="text-sm font-semibold">
           Appearance
         </h2>
-        <p className="mt-1 text-xs text-fg-muted">Saved on this device.</p>
-        <RadioCards
-          label="Theme"
-          className="mt-4 grid grid-cols-3 gap-2"
-          value={theme}
-          onChange={(v) => setTheme(v as Theme)}
-          options={THEMES.map(({ value, label, icon: Icon }) => ({
-            value,
-            label: (
-              <>
-                <Icon className="h-5 w-5" aria-hidden />
-                {label}
-              </>
-            ),
-          }))}
-          itemClassName={(checked) =>
-            cn(
-              'flex flex-col items-center gap-2 rounded-xl border px-3 py-4 text-sm font-medium transition-colors',
-              checked ? 'border-accent/60 bg-accent/10 text-fg' : 'border-line text-fg-muted hover:text-fg',
-            )
-          }
-        />
+        <ThemePicker />
       </section>
 
       <section className="card p-5" aria-labelledby="providers">
@@ -62,7 +40,8 @@ export function SettingsPage() {
         </h2>
         <div className="mt-1 flex flex-wrap items-center justify-between gap-2">
           <p className="text-xs text-fg-muted">
-            AI providers need an API key in the server configuration. The offline renderer always works.
+            {desktop ? 'AI providers need an API key: add yours under API keys.' : 'AI providers need an API key in the server configuration.'}{' '}
+            The offline renderer always works.
           </p>
           <button
             type="button"
@@ -112,6 +91,12 @@ export function SettingsPage() {
         )}
       </section>
 
+      <ProviderKeysSection />
+
+      {me.data === null && (
+        <SignInCard title="Sign in to see your account">Your credits, username and privacy settings are here once you sign in.</SignInCard>
+      )}
+
       {account.data && (
         <section className="card p-5" aria-labelledby="credits-title" id="credits">
           <h2 id="credits-title" className="text-sm font-semibold">
@@ -121,6 +106,17 @@ export function SettingsPage() {
             Signed in as <span className="text-fg">{account.data.user.username}</span>
             {account.data.user.email && <> ({account.data.user.email})</>}
           </p>
+          <Link
+            to="/settings/account"
+            className="mt-4 flex items-center gap-3 rounded-xl border border-line px-4 py-3 transition-colors hover:bg-surface-2"
+          >
+            <UserCog className="h-4 w-4 text-fg-subtle" aria-hidden />
+            <span className="min-w-0 flex-1">
+              <span className="block font-medium">Account settings</span>
+              <span className="block text-xs text-fg-subtle">Username, privacy, notifications, sessions and API tokens</span>
+            </span>
+            <ChevronRight className="h-4 w-4 text-fg-subtle" aria-hidden />
+          </Link>
           {charging ? (
             <>
               <p className="mt-4 text-2xl font-semibold tabular-nums">{formatCredits(account.data.balance)}</p>

@@ -1,4 +1,4 @@
-import type { CatalogueOutput, Image, Job, Model } from '../api/types';
+import type { AccountOutput, AccountSettings, CatalogueOutput, Image, Job, Me, Model, SessionInfo } from '../api/types';
 
 const square = { label: 'Square 1:1', width: 1024, height: 1024 };
 
@@ -113,6 +113,68 @@ export function image(over: Partial<Image> = {}): Image {
       index: 0,
     },
     created_at: 3,
+    ...over,
+  };
+}
+
+/** A new account's settings, as the server's `AccountSettings::default()` has them. */
+export function settings(over: Partial<AccountSettings> = {}): AccountSettings {
+  return {
+    profile_private: false,
+    default_visibility: 'private',
+    notifications: {
+      new_follower: true,
+      like: true,
+      comment: true,
+      mention: true,
+      generation_completed: true,
+      tip_received: true,
+      prompt_purchased: true,
+      collection_purchased: true,
+      achievement_unlocked: true,
+      streak_milestone: true,
+      payout_completed: true,
+    },
+    theme: 'system',
+    ...over,
+  };
+}
+
+export function account(over: Partial<AccountOutput> = {}): AccountOutput {
+  return {
+    user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
+    balance: 100,
+    charging: true,
+    settings: settings(),
+    ...over,
+  };
+}
+
+/** `/api/me` of a signed-in browser session on a server with sign-in. */
+export function me(over: Partial<Me> = {}): Me {
+  return {
+    id: 'u1',
+    username: 'ada',
+    email: 'ada@example.com',
+    role: 'user',
+    credits: 50,
+    charging: true,
+    settings: settings(),
+    auth_mode: 'oidc',
+    csrf_token: 'csrf-1',
+    ...over,
+  };
+}
+
+export function session(over: Partial<SessionInfo> = {}): SessionInfo {
+  return {
+    id: 'ses_1',
+    kind: 'browser',
+    label: 'browser',
+    created_at: Date.UTC(2025, 0, 2, 10),
+    last_used_at: Date.UTC(2025, 0, 3, 10),
+    expires_at: Date.UTC(2025, 1, 2, 10),
+    current: false,
     ...over,
   };
 }

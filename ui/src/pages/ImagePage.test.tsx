@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { ApiClient, ApiError } from '../api/client';
+import { ClientProvider } from '../api/context';
+import { AppRoutes, makeQueryClient } from '../App';
+import { FakeTransport } from '../test/fakeTransport';
+import { FakeDesktop } from '../test/fakeDesktop';
+import { image, me } from '../test/fixtures';
+import type { SetVisibility } from '../api/types';
+
+/** The desktop transport's media mapping, over the fake. */
+class DesktopTransport extends FakeTransport {
+  mediaUrl(path: string): string {
+    return `pixel://localhost${path}`;
+  }
+}
+
+function renderImage(transport: FakeTransport, defaultImage = true) {
+  if (defaultImage) transport.handlers['images.get'] = () => image();
+  render(
+    <ClientProvider client={new ApiClient(transport)}>
+      <QueryClientProvider client={makeQueryClient()}>
+        <MemoryRouter initialEntries={['/images/img_1']}>
+          <AppRoutes />
+        </MemoryRouter>
+      </QueryClientProvider>
+    </ClientProvider>,
+  );
+  return userEvent.setup();
+}
+
+describe('Image page download', () => {
+  it('is a plain download link on the web', async () => {
+    renderImage(new FakeTransport([]));
+    const link = await screen.findByRole('link', { name: 'Download' });
+    expect(link).toHaveAttribute('href', '/media/img_1');
+    expect(link).toHaveAttribute('download', 'pixel-img_1.png');
+    expect(screen.getByRole('img', { name: 'a cat' })).toHaveAttribute('src', '/media/img_1');
+  });
+
+  it('saves through the native dialog on the desktop, then offers to show the file', async () => {
+    const desktop = new FakeDesktop();
+    const transport = new DesktopTransport([]);
+    transport.desktop = desktop;
+    const user = renderImage(transport);
+    const button = await screen.findByRole('button', { name: 'Download' });
+    expect(screen.getByRole('img', { name: 'a cat' })).toHaveAttribute('src', 'pixel://localhost/media/img_1');
+
+    // Cancelling the dialog says nothing.
+    desktop.saved = null;
+    await user.click(button);
+    await waitFor(() => expect(desktop.saveImage).toHaveBeenCalledWith('img_1'));
+    expect(screen.queryByText(/Saved to/)).not.toBeInTheDocument();
+
+    desktop.saved = { path: '/home/ada/Pictures/pixel-img_1.png' };
+    await user.click(button);
+    expect(await screen.findByText('/home/ada/Pictures/pixel-img_1.png')).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Saved to /home/ada/Pictures/pixel-img_1.png');
+    await user.click(screen.getByRole('button', { name: 'Show in folder' }));
+    expect(desktop.revealPath).toHaveBeenCalledWith('/home/ada/Pictures/pixel-img_1.png');
+  });
+
+  it('shows why saving failed', async () => {
+    const desktop = new FakeDesktop();
+    desktop.failures.saveImage = new ApiError('forbidden', 'Cannot write to that folder');
+    const transport = new DesktopTransport([]);
+    transport.desktop = desktop;
+    const user = renderImage(transport);
+    await user.click(await screen.findByRole('button', { name: 'Download' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Cannot write to that folder');
+  });
+});
+
+describe('Image page visibility', () => {
+  it('lets the owner switch an image between Private and Public, showing the current state', async () => {
+    const transport = new FakeTransport([]);
+    let release: () => void = () => undefined;
+    transport.handlers['images.set_visibility'] = async (input) => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return { changed: (input as SetVisibility).image_ids };
+    };
+    const user = renderImage(transport);
+    const group = await screen.findByRole('radiogroup', { name: 'Visibility' });
+    expect(screen.getByRole('radio', { name: 'Private' })).toHaveAttribute('aria-checked', 'true');
+    expect(screen.getByText('Only you can see this image.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('radio', { name: 'Public' }));
+    expect(screen.getByText('Saving…')).toBeInTheDocument();
+    release();
+    expect(await screen.findByText('Anyone with the link can see this image.')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Public' })).toHaveAttribute('aria-checked', 'true');
+    expect(transport.calls).toContainEqual(['images.set_visibility', { image_ids: ['img_1'], visibility: 'public' }]);
+    expect(group).toBeInTheDocument();
+  });
+
+  it('shows a failed change and keeps the image as it was', async () => {
+    const transport = new FakeTransport([]);
+    transport.handlers['images.set_visibility'] = () => {
+      throw new ApiError('not_found', 'image not found', 404);
+    };
+    const user = renderImage(transport);
+    await user.click(await screen.findByRole('radio', { name: 'Public' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/image not found/i);
+    expect(screen.getByRole('radio', { name: 'Private' })).toHaveAttribute('aria-checked', 'true');
+  });
+
+  it("shows someone else's public image without owner controls", async () => {
+    const transport = new FakeTransport([]);
+    transport.me = async () => me({ id: 'u2', username: 'grace' });
+    transport.handlers['images.get'] = () => image({ visibility: 'public' });
+    renderImage(transport, false);
+    expect(await screen.findByRole('link', { name: 'Download' })).toBeInTheDocument();
+    await screen.findByRole('button', { name: 'Account menu: grace' });
+    expect(screen.queryByRole('radiogroup', { name: 'Visibility' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.getByText('Public')).toBeInTheDocument();
+  });
+
+  it('asks a signed-out visitor to sign in instead of showing an unauthenticated error', async () => {
+    const transport = new FakeTransport([]);
+    transport.me = async () => null;
+    transport.handlers['images.get'] = () => {
+      throw new ApiError('unauthenticated', 'sign in to do this', 401);
+    };
+    renderImage(transport, false);
+    expect(await screen.findByRole('heading', { name: 'Sign in to continue' })).toBeInTheDocument();
+    expect(screen.queryByText(/sign in to do this/)).not.toBeInTheDocument();
+  });
+});
