@@ -18,6 +18,8 @@ pub enum ErrorCode {
     InsufficientCredits,
     NotFound,
     Forbidden,
+    /// A state-changing request made with the session cookie lacked its CSRF token (or had a stale one).
+    CsrfFailed,
     Unauthenticated,
     Conflict,
     /// Too many attempts from one client; retry after the time the transport gives.
@@ -37,7 +39,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code (the generated TypeScript map of statuses fails to type-check when one is missing).
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidInput,
         ErrorCode::InvalidPrompt,
         ErrorCode::UnknownModel,
@@ -49,6 +51,7 @@ impl ErrorCode {
         ErrorCode::InsufficientCredits,
         ErrorCode::NotFound,
         ErrorCode::Forbidden,
+        ErrorCode::CsrfFailed,
         ErrorCode::Unauthenticated,
         ErrorCode::Conflict,
         ErrorCode::RateLimited,
@@ -76,6 +79,7 @@ impl ErrorCode {
             ErrorCode::InsufficientCredits => "insufficient_credits",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfFailed => "csrf_failed",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Conflict => "conflict",
             ErrorCode::RateLimited => "rate_limited",
@@ -104,7 +108,7 @@ impl ErrorCode {
             | ErrorCode::SignInFailed => 400,
             ErrorCode::Unauthenticated => 401,
             ErrorCode::InsufficientCredits => 402,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,
             ErrorCode::NotFound | ErrorCode::UnknownOperation => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::RateLimited => 429,

@@ -74,7 +74,7 @@ impl Resolved {
                 .unwrap_or("");
             if sent.is_empty() || !constant_time_eq(sent, csrf) {
                 return Err(Error::new(
-                    ErrorCode::Forbidden,
+                    ErrorCode::CsrfFailed,
                     "missing or wrong CSRF token: send the X-CSRF-Token header from /api/me",
                 ));
             }
@@ -84,6 +84,61 @@ impl Resolved {
 }
 
 /// The extra field of an OpenID Connect token response.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_labelled_by_browser_and_system() {
+        let label = |ua: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::USER_AGENT, HeaderValue::from_str(ua).unwrap());
+            browser_label(&h)
+        };
+        assert_eq!(
+            label("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
+            "Firefox on Linux"
+        );
+        assert_eq!(
+            label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0"),
+            "Edge on Windows"
+        );
+        assert_eq!(
+            label("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"),
+            "Safari on macOS"
+        );
+        assert_eq!(browser_label(&HeaderMap::new()), "Web browser");
+    }
+
+    #[test]
+    fn only_same_site_paths_are_returned_to() {
+        assert_eq!(safe_return_to(Some("/library?x=1")), "/library?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "library",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
+
+    #[test]
+    fn the_rate_limit_counts_per_address() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(limiter.check(a).is_ok() && limiter.check(a).is_ok());
+        let wait = limiter.check(a).unwrap_err();
+        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
+        assert!(
+            limiter.check(b).is_ok(),
+            "another address has its own budget"
+        );
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct IdTokenField {
     #[serde(default)]
@@ -895,8 +950,9 @@ async fn complete(
         tracing::info!(user = %user.id, "desktop sign-in: code issued");
         return Ok(Redirect::to(&target).into_response());
     }
+    let label = browser_label(headers);
     let (secret, _session) =
-        pixel_core::ops::open_session(app, &user.id, SessionKind::Browser, "browser").await?;
+        pixel_core::ops::open_session(app, &user.id, SessionKind::Browser, &label).await?;
     tracing::info!(user = %user.id, "signed in");
     let mut r = Redirect::to(&request.return_to).into_response();
     r.headers_mut().append(
@@ -904,6 +960,43 @@ async fn complete(
         auth.set_cookie(SESSION_COOKIE, &secret, app.config.session_ttl),
     );
     Ok(r)
+}
+
+/// "Firefox on Linux": enough to tell a person's sessions apart in their list, from the User-Agent.
+pub fn browser_label(headers: &HeaderMap) -> String {
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // Order matters: Edge and Opera say "Chrome", Chrome says "Safari".
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(o)) => format!("Browser on {o}"),
+        (None, None) => "Web browser".to_string(),
+    }
 }
 
 #[derive(Debug, Deserialize)]

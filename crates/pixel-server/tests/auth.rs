@@ -75,6 +75,11 @@ async fn full_flow(db: Db) {
 
     let (status, me) = b.me().await;
     assert_eq!(status, 200, "{me}");
+    let (_, sessions) = b.op("sessions.list", json!({}), None).await;
+    assert_eq!(
+        sessions["sessions"][0]["label"], "Web browser",
+        "labelled from the User-Agent"
+    );
     assert_eq!(me["username"], "alice_smith");
     assert_eq!(me["email"], "alice.smith@example.com");
     assert_eq!(me["role"], "user");
@@ -87,6 +92,7 @@ async fn full_flow(db: Db) {
         .op("account.update", json!({"username": "alice_art"}), None)
         .await;
     assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "csrf_failed");
     let (status, _) = b
         .op(
             "account.update",

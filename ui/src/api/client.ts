@@ -195,9 +195,9 @@ export function errorFromBody(status: number, body: unknown, fallbackText = ''):
   return new ApiError('http_error', text || `The server answered ${status}`, status);
 }
 
-/** A 403 for the CSRF token rather than for the caller's rights (the server's message names it). */
+/** A 403 for the CSRF token (`csrf_failed`) rather than for the caller's rights. */
 function isCsrfRefusal(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 403 && /csrf/i.test(err.message);
+  return err instanceof ApiError && (err.code === 'csrf_failed' || (err.status === 403 && /csrf/i.test(err.message)));
 }
 
 /** A response's JSON body (undefined when empty or not JSON); a non-2xx status throws its ApiError. */
