@@ -1,9 +1,10 @@
 // What only the desktop shell can do (OS keychain, native save dialog, file manager, deep links, app menu).
 // Components reach it as `client.desktop`, which is undefined on the web: they never import Tauri APIs.
 
-import type { DeepLink, DesktopInfo, KeyStatus, SavedFile } from './desktop-types';
+import type { DeepLink, DesktopInfo, KeyStatus, Published, SavedFile, ServerStatus } from './desktop-types';
+import type { Visibility } from './types';
 
-export type { DeepLink, DesktopInfo, KeyStatus, SavedFile };
+export type { DeepLink, DesktopInfo, KeyStatus, Published, SavedFile, ServerStatus };
 
 export interface DesktopBridge {
   readonly info: DesktopInfo;
@@ -20,4 +21,17 @@ export interface DesktopBridge {
   /** The deep link that launched the app, if any. The shell hands it out once; every call here answers the
    * same, so effects that React runs twice (StrictMode) both see it. */
   takePendingDeepLink(): Promise<DeepLink | null>;
+
+  // A team server the desktop may sign in to. Signed out (or offline) the local library works as before.
+  /** Where the server account stands (asks the server when signed in). */
+  serverStatus(): Promise<ServerStatus>;
+  /** Starts a sign-in: the shell opens the server's sign-in page in the system browser. The outcome comes
+   * later through `onServerStatus` (with `problem` set when it failed). */
+  serverSignIn(server: string): Promise<void>;
+  /** Signs out (also cancels a sign-in that waits for the browser). */
+  serverSignOut(): Promise<ServerStatus>;
+  /** Publishes one image of the local library to the server; `null` takes the account's default. */
+  publish(imageId: string, visibility: Visibility | null): Promise<Published>;
+  /** Every change of the server account the shell reports. Returns the unsubscribe function. */
+  onServerStatus(listener: (status: ServerStatus) => void): () => void;
 }

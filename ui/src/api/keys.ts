@@ -19,6 +19,8 @@ export const keys = {
   ledger: ['ledger'] as const,
   /** Desktop only: which provider keys are in the OS keychain. */
   desktopKeys: ['desktop', 'keys'] as const,
+  /** Desktop only: the team server the app is signed in to (`server_status`). */
+  desktopServer: ['desktop', 'server'] as const,
 };
 
 /** How many recent jobs the queue shows. */

@@ -3,7 +3,7 @@ import { ApiClient, ApiError, HttpTransport, type ConnectionStatus } from './cli
 import { TauriTransport, connectTauri, loadDesktopInfo, type ChannelFactory, type InvokeFn, type ListenFn } from './tauri';
 import type { DesktopInfo } from './desktop-types';
 import type { Event } from './types';
-import { account, job } from '../test/fixtures';
+import { account, job, me } from '../test/fixtures';
 
 const INFO: DesktopInfo = { media_base: 'pixel://localhost', version: '0.1.0', data_dir: '/data' };
 
@@ -255,5 +255,58 @@ describe('desktop bridge', () => {
     expect(a).toEqual({ url: 'pixelstudio://images/img_1', route: '/images/img_1' });
     expect(b).toEqual(a);
     expect(taken).toBe(1);
+  });
+
+  it('sends the server command contract: status, sign-in, sign-out, publish', async () => {
+    const grace = me({ id: 'su_1', username: 'grace' });
+    const signedIn = { server: 'https://pixel.example.com', signed_in: true, account: grace, problem: null, pending: false };
+    const t = fakeTauri({
+      server_status: () => signedIn,
+      server_sign_in: () => null,
+      server_sign_out: () => ({ server: 'https://pixel.example.com', signed_in: false, account: null, problem: null, pending: false }),
+      server_publish: () => ({ server_image_id: 'simg_1', url: 'https://pixel.example.com/image/simg_1' }),
+    });
+    const d = new TauriTransport(INFO, t).desktop;
+    expect(await d.serverStatus()).toEqual(signedIn);
+    await d.serverSignIn('https://pixel.example.com');
+    expect(await d.serverSignOut()).toMatchObject({ signed_in: false, server: 'https://pixel.example.com' });
+    expect(await d.publish('img_1', 'public')).toEqual({ server_image_id: 'simg_1', url: 'https://pixel.example.com/image/simg_1' });
+    await d.publish('img_2', null);
+    expect(t.calls).toEqual([
+      ['server_status', undefined],
+      ['server_sign_in', { server: 'https://pixel.example.com' }],
+      ['server_sign_out', undefined],
+      ['server_publish', { imageId: 'img_1', visibility: 'public' }],
+      ['server_publish', { imageId: 'img_2', visibility: null }],
+    ]);
+  });
+
+  it('maps server command rejections and refuses unreadable or unsafe answers', async () => {
+    const t = fakeTauri({
+      server_status: () => ({ nonsense: true }),
+      server_publish: (args) => {
+        if (args?.imageId === 'img_1') throw { code: 'unauthenticated', message: 'sign in to a server to publish' };
+        return { server_image_id: 'simg_1', url: 'javascript:alert(1)' };
+      },
+    });
+    const d = new TauriTransport(INFO, t).desktop;
+    await expect(d.serverStatus()).rejects.toMatchObject({ code: 'bad_response' });
+    await expect(d.publish('img_1', null)).rejects.toMatchObject({ code: 'unauthenticated', status: 401 });
+    await expect(d.publish('img_2', null)).rejects.toMatchObject({ code: 'bad_response' });
+  });
+
+  it("hands 'server-status' events to onServerStatus, and stops on unsubscribe", async () => {
+    const t = fakeTauri();
+    const d = new TauriTransport(INFO, t).desktop;
+    const seen: unknown[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const off = d.onServerStatus((s) => seen.push(s));
+    await vi.waitFor(() => expect(t.listening('server-status')).toBe(1));
+    t.emit('server-status', { server: 'https://pixel.example.com', signed_in: false, account: null, problem: 'code refused', pending: false });
+    t.emit('server-status', 'garbage');
+    expect(seen).toEqual([{ server: 'https://pixel.example.com', signed_in: false, account: null, problem: 'code refused', pending: false }]);
+    expect(error).toHaveBeenCalled();
+    off();
+    expect(t.listening('server-status')).toBe(0);
   });
 });

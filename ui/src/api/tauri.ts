@@ -15,8 +15,8 @@ import {
   type Transport,
 } from './client';
 import type { DesktopBridge } from './desktop';
-import type { DeepLink, DesktopInfo, KeyStatus, SavedFile } from './desktop-types';
-import { ERROR_HTTP_STATUS, type AccountOutput, type ErrorCode, type Event, type Me } from './types';
+import type { DeepLink, DesktopInfo, KeyStatus, Published, SavedFile, ServerStatus } from './desktop-types';
+import { ERROR_HTTP_STATUS, type AccountOutput, type ErrorCode, type Event, type Me, type Visibility } from './types';
 
 export type InvokeFn = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
 /** Makes the object passed as the `channel` argument; it calls `onMessage` for every value Rust sends. */
@@ -73,6 +73,41 @@ function routeOf(v: unknown): string | null {
 function toDeepLink(v: unknown): DeepLink | null {
   if (!isRecord(v) || typeof v.url !== 'string') return null;
   return { url: v.url, route: routeOf(v.route) };
+}
+
+const optString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A web address we may put in a link: http(s) only, never `javascript:` or a local scheme. */
+function webUrl(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  try {
+    const { protocol } = new URL(v);
+    return protocol === 'http:' || protocol === 'https:' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The server account as `server_status`, `server_sign_out` and the `server-status` event describe it;
+ * null when the answer is not one. An account that is not readable is left out (shown as signed in
+ * without details) rather than failing the whole answer. */
+export function toServerStatus(v: unknown): ServerStatus | null {
+  if (!isRecord(v) || typeof v.signed_in !== 'boolean') return null;
+  const a = v.account;
+  const account = isRecord(a) && typeof a.id === 'string' && typeof a.username === 'string' ? (a as Me) : null;
+  return {
+    server: optString(v.server),
+    signed_in: v.signed_in,
+    account,
+    problem: optString(v.problem),
+    pending: v.pending === true,
+  };
+}
+
+function toPublished(v: unknown): Published | null {
+  if (!isRecord(v) || typeof v.server_image_id !== 'string') return null;
+  const url = webUrl(v.url);
+  return url ? { server_image_id: v.server_image_id, url } : null;
 }
 
 /** Reads `desktop_info`; a broken answer falls back to the platform's default media scheme so the app
@@ -138,14 +173,14 @@ class TauriDesktop implements DesktopBridge {
     await this.run('reveal_path', { path });
   }
 
-  onNavigate(listener: (route: string) => void): () => void {
+  /** Listens to Tauri events; the returned function stops every one of them. */
+  private listenTo(handlers: Record<string, (payload: unknown) => void>): () => void {
     let stopped = false;
     const unlisten: Array<() => void> = [];
-    const on = (event: string, routeFrom: (payload: unknown) => string | null) => {
+    for (const [event, handle] of Object.entries(handlers)) {
       this.deps
         .listen(event, ({ payload }) => {
-          const route = routeFrom(payload);
-          if (!stopped && route) listener(route);
+          if (!stopped) handle(payload);
         })
         .then((off) => {
           // Unsubscribed before Tauri finished registering: drop the listener at once.
@@ -153,13 +188,21 @@ class TauriDesktop implements DesktopBridge {
           else unlisten.push(off);
         })
         .catch((err: unknown) => console.error(`listen(${event}) failed`, err));
-    };
-    on('deep-link', (p) => toDeepLink(p)?.route ?? null);
-    on('navigate', (p) => (isRecord(p) ? routeOf(p.route) : null));
+    }
     return () => {
       stopped = true;
       for (const off of unlisten.splice(0)) off();
     };
+  }
+
+  onNavigate(listener: (route: string) => void): () => void {
+    const go = (route: string | null) => {
+      if (route) listener(route);
+    };
+    return this.listenTo({
+      'deep-link': (p) => go(toDeepLink(p)?.route ?? null),
+      navigate: (p) => go(isRecord(p) ? routeOf(p.route) : null),
+    });
   }
 
   takePendingDeepLink(): Promise<DeepLink | null> {
@@ -170,6 +213,38 @@ class TauriDesktop implements DesktopBridge {
       return null;
     });
     return this.pending;
+  }
+
+  async serverStatus(): Promise<ServerStatus> {
+    const status = toServerStatus(await this.run('server_status'));
+    if (!status) throw new ApiError('bad_response', 'The app sent an unreadable server status');
+    return status;
+  }
+
+  async serverSignIn(server: string): Promise<void> {
+    await this.run('server_sign_in', { server });
+  }
+
+  async serverSignOut(): Promise<ServerStatus> {
+    const status = toServerStatus(await this.run('server_sign_out'));
+    if (!status) throw new ApiError('bad_response', 'The app sent an unreadable server status');
+    return status;
+  }
+
+  async publish(imageId: string, visibility: Visibility | null): Promise<Published> {
+    const published = toPublished(await this.run('server_publish', { imageId, visibility }));
+    if (!published) throw new ApiError('bad_response', 'The app sent an unreadable answer to publishing');
+    return published;
+  }
+
+  onServerStatus(listener: (status: ServerStatus) => void): () => void {
+    return this.listenTo({
+      'server-status': (p) => {
+        const status = toServerStatus(p);
+        if (status) listener(status);
+        else console.error('server-status: unexpected payload', p);
+      },
+    });
   }
 }
 

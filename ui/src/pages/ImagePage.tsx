@@ -6,6 +6,7 @@ import { errorWords } from '../api/errors';
 import { useMediaUrl } from '../api/context';
 import { useDesktop, useRevealPath, useSaveImage } from '../api/desktopHooks';
 import { FullImage } from '../components/Thumb';
+import { PublishCard } from '../components/PublishCard';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { RadioCards } from '../components/RadioCards';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -148,6 +149,8 @@ export function ImagePage() {
         </section>
 
         {owner && <VisibilityCard image={img} />}
+
+        {desktop && <PublishCard key={img.id} imageId={img.id} />}
 
         <section className="card p-4">
           <div className="mb-3 flex items-center justify-between">

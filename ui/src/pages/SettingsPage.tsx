@@ -9,6 +9,7 @@ import { cn, formatCredits, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
 import { useDesktop } from '../api/desktopHooks';
 import { ProviderKeysSection } from '../components/ProviderKeysSection';
+import { TeamServerSection } from '../components/TeamServerSection';
 
 export function SettingsPage() {
   useTitle('Settings');
@@ -92,6 +93,8 @@ export function SettingsPage() {
       </section>
 
       <ProviderKeysSection />
+
+      <TeamServerSection />
 
       {me.data === null && (
         <SignInCard title="Sign in to see your account">Your credits, username and privacy settings are here once you sign in.</SignInCard>

@@ -1,8 +1,15 @@
 import { vi } from 'vitest';
 import type { DesktopBridge } from '../api/desktop';
-import type { DeepLink, KeyStatus, SavedFile } from '../api/desktop-types';
+import type { DeepLink, KeyStatus, Published, SavedFile, ServerStatus } from '../api/desktop-types';
+import type { Me, Visibility } from '../api/types';
 
-/** An in-memory desktop bridge: records calls, lets tests fail a command and push navigations. */
+/** A signed-out server status; `over` changes any field. */
+export function serverStatus(over: Partial<ServerStatus> = {}): ServerStatus {
+  return { server: null, signed_in: false, account: null, problem: null, pending: false, ...over };
+}
+
+/** An in-memory desktop bridge: records calls, lets tests fail a command and push navigations and
+ * server status events. */
 export class FakeDesktop implements DesktopBridge {
   info = { media_base: 'pixel://localhost', version: '0.1.0', data_dir: '/home/ada/.local/share/pixel-studio' };
   keys: KeyStatus[] = [
@@ -50,5 +57,42 @@ export class FakeDesktop implements DesktopBridge {
   takePendingDeepLink = vi.fn(() => (this.taken ??= Promise.resolve(this.pending)));
   navigate(route: string) {
     for (const l of this.routes) l(route);
+  }
+
+  /** What `serverStatus` answers; `serverSignIn` marks it pending, `serverSignOut` signs out. */
+  server: ServerStatus = serverStatus();
+  /** What `publish` answers. */
+  published: Published = { server_image_id: 'simg_1', url: 'https://pixel.example.com/image/simg_1' };
+  statusListeners = new Set<(status: ServerStatus) => void>();
+
+  serverStatus = vi.fn(async () => {
+    this.fail('serverStatus');
+    return { ...this.server };
+  });
+  serverSignIn = vi.fn(async (_server: string) => {
+    this.fail('serverSignIn');
+    this.server = { ...this.server, pending: true, problem: null };
+  });
+  serverSignOut = vi.fn(async () => {
+    this.fail('serverSignOut');
+    this.server = { ...this.server, signed_in: false, account: null, problem: null, pending: false };
+    return { ...this.server };
+  });
+  publish = vi.fn(async (_imageId: string, _visibility: Visibility | null) => {
+    this.fail('publish');
+    return { ...this.published };
+  });
+  onServerStatus(listener: (status: ServerStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+  /** The shell reports a change of the server account (a sign-in finished in the browser...). */
+  emitServerStatus(status: ServerStatus) {
+    this.server = status;
+    for (const l of this.statusListeners) l({ ...status });
+  }
+  /** Signed in to `server` as `account`. */
+  signIn(account: Me, server = 'https://pixel.example.com') {
+    this.server = serverStatus({ server, signed_in: true, account });
   }
 }
