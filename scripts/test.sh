@@ -68,4 +68,5 @@ if [[ -f tests/e2e-browser/run.sh ]]; then
   step "browser end-to-end"
   bash tests/e2e-browser/run.sh
 fi
+bash scripts/test-desktop.sh --after-workspace-tests
 step "all tests passed"
