@@ -5,6 +5,7 @@
 
 use pixel_core::ops::{images_get, ImageRef};
 use pixel_core::{Error, ErrorCode};
+use pixel_infra::range::parse_range;
 use tauri::http::{header, Method, Request, Response, StatusCode};
 
 use crate::core::DesktopCore;
@@ -39,28 +40,6 @@ pub fn parse_media_path(path: &str) -> Option<(&str, Variant)> {
         _ => return None,
     };
     valid_id(id).then_some((id, variant))
-}
-
-/// Parses a single `bytes=` range against a length; None means "not satisfiable". The same rules as
-/// the server's media route (several ranges are refused rather than served as multipart).
-pub fn parse_range(value: &str, len: u64) -> Option<(u64, u64)> {
-    let spec = value.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || len == 0 {
-        return None;
-    }
-    let (start, end) = spec.split_once('-')?;
-    let (start, end) = match (start.trim(), end.trim()) {
-        ("", suffix) => {
-            let n: u64 = suffix.parse().ok()?;
-            if n == 0 {
-                return None;
-            }
-            (len.saturating_sub(n), len - 1)
-        }
-        (s, "") => (s.parse().ok()?, len - 1),
-        (s, e) => (s.parse().ok()?, e.parse::<u64>().ok()?.min(len - 1)),
-    };
-    (start <= end && start < len).then_some((start, end))
 }
 
 pub fn error_response(error: &Error) -> Response<Vec<u8>> {
@@ -175,21 +154,6 @@ async fn try_respond(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range("bytes=0-99", 1000), Some((0, 99)));
-        assert_eq!(parse_range("bytes=900-", 1000), Some((900, 999)));
-        assert_eq!(parse_range("bytes=-100", 1000), Some((900, 999)));
-        assert_eq!(parse_range("bytes=-5000", 1000), Some((0, 999)));
-        assert_eq!(parse_range("bytes=990-2000", 1000), Some((990, 999)));
-        assert_eq!(parse_range("bytes=1000-", 1000), None);
-        assert_eq!(parse_range("bytes=5-1", 1000), None);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), None);
-        assert_eq!(parse_range("bytes=-0", 1000), None);
-        assert_eq!(parse_range("items=0-1", 1000), None);
-        assert_eq!(parse_range("bytes=0-0", 0), None);
-    }
 
     #[test]
     fn paths() {

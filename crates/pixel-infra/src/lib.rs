@@ -3,6 +3,7 @@
 pub mod blobs;
 pub mod media;
 pub mod metadata;
+pub mod range;
 
 pub use blobs::LocalBlobStore;
 pub use media::ImagePipeline;
