@@ -1089,18 +1089,18 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
             "the record needs a model id of at most 100 characters",
         ));
     }
-    let media = app.media.clone();
-    let (processed, bytes) = tokio::task::spawn_blocking(move || (media.process(&bytes), bytes))
-        .await
-        .map_err(Error::internal)?;
-    let processed = processed.map_err(|e| {
+    let crate::runner::StoredMedia {
+        processed,
+        bytes,
+        sha256,
+        thumb_key,
+    } = crate::runner::store_media(app, bytes, |e| {
         Error::invalid(format!(
             "the file is not an image this server can read: {}",
             e.message
         ))
-    })?;
-    let sha256 = app.blobs.put(&bytes).await?;
-    let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
+    })
+    .await?;
     let visibility = match input.visibility {
         Some(v) => v,
         None => app.store.account_settings(&owner).await?.default_visibility,

@@ -487,6 +487,36 @@ fn backoff(app: &App, attempts: u32, retry_after: Option<Duration>) -> Duration 
     retry_after.map_or(wait, |ra| ra.max(wait).min(app.config.retry_max.max(ra)))
 }
 
+/// An original read by the media pipeline and kept, with its thumbnail, in the blob store.
+pub(crate) struct StoredMedia {
+    pub processed: crate::ports::ProcessedMedia,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub thumb_key: String,
+}
+
+/// Reads an original off the async threads (decoding is CPU work) and stores it and its thumbnail;
+/// `unreadable` words the error when the bytes are not an image, for whoever supplied them.
+pub(crate) async fn store_media(
+    app: &App,
+    bytes: Vec<u8>,
+    unreadable: impl FnOnce(Error) -> Error,
+) -> crate::Result<StoredMedia> {
+    let media = app.media.clone();
+    let (processed, bytes) = tokio::task::spawn_blocking(move || (media.process(&bytes), bytes))
+        .await
+        .map_err(Error::internal)?;
+    let processed = processed.map_err(unreadable)?;
+    let sha256 = app.blobs.put(&bytes).await?;
+    let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
+    Ok(StoredMedia {
+        processed,
+        bytes,
+        sha256,
+        thumb_key,
+    })
+}
+
 /// Stores the original and its thumbnail and builds the image with its full record.
 async fn store_output(
     app: &App,
@@ -495,22 +525,18 @@ async fn store_output(
     provider_ms: i64,
 ) -> crate::Result<Image> {
     let processing = Instant::now();
-    let bytes = output.image.bytes;
-    let media = app.media.clone();
-    let (processed, bytes) = tokio::task::spawn_blocking(move || {
-        let processed = media.process(&bytes);
-        (processed, bytes)
-    })
-    .await
-    .map_err(Error::internal)?;
-    let processed = processed.map_err(|e| {
+    let StoredMedia {
+        processed,
+        bytes,
+        sha256,
+        thumb_key,
+    } = store_media(app, output.image.bytes, |e| {
         Error::new(
             ErrorCode::ProviderError,
             format!("the provider returned an unreadable image: {}", e.message),
         )
-    })?;
-    let sha256 = app.blobs.put(&bytes).await?;
-    let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
+    })
+    .await?;
     let retried_errors = if job.attempts > 1 {
         app.store.retried_errors(&job.id).await.unwrap_or_default()
     } else {
