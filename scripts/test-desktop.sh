@@ -42,7 +42,7 @@ fi
 
 step "tauri-driver"
 if [[ ! -x "$cache/bin/tauri-driver" ]]; then
-  # Its own build dir: the shared target dir's lock must not wait on it.
+  # Its own build dir: the workspace target dir's lock must not wait on it.
   env -u CARGO_TARGET_DIR cargo install tauri-driver --version '^2' --locked --root "$cache"
 fi
 

@@ -7,49 +7,45 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pixel-studio/target}"
 export CARGO_TERM_COLOR=never
-services="$root/../shared/services"
+services="$root/scripts/services"
 step() { printf '\n==> %s (%ss)\n' "$1" "$SECONDS"; }
+fail() { printf '\ntest.sh: %s\n' "$*" >&2; exit 1; }
 
 step "system packages"
 bash scripts/install-deps.sh
 
 step "services"
+# The real servers the tests use, from scripts/services/ (PostgreSQL; an OpenID Connect provider with
+# Google-like claims that approves at once). Each is installed if missing and started unless one of
+# ours is already running (that one is used and left running); what this run started stops on exit.
 started=()
-stop_services() { for s in "${started[@]}"; do bash "$services/$s.sh" stop >/dev/null 2>&1 || true; done; }
+stop_services() {
+  local s
+  for s in "${started[@]}"; do bash "$services/$s.sh" stop >/dev/null 2>&1 || true; done
+}
 trap stop_services EXIT
+# use_service NAME VARIABLE: exports the connection variables of a running NAME, or fails saying why.
+use_service() {
+  local svc="$1" var="$2" out
+  bash "$services/$svc.sh" install >/dev/null ||
+    fail "could not install $svc (scripts/services/$svc.sh install, output above); or set $var to a server of your own"
+  if bash "$services/$svc.sh" status >/dev/null 2>&1; then
+    out="$(bash "$services/$svc.sh" env)" || fail "$svc is running but scripts/services/$svc.sh env failed"
+  else
+    started+=("$svc")
+    out="$(bash "$services/$svc.sh" start)" ||
+      fail "could not start $svc (scripts/services/$svc.sh start, output above); or set $var to a server of your own"
+  fi
+  eval "$out"
+}
 if [[ -z "${PIXEL_TEST_POSTGRES_URL:-}" ]]; then
-  if [[ -x "$services/postgres.sh" || -f "$services/postgres.sh" ]]; then
-    bash "$services/postgres.sh" install >/dev/null
-    if bash "$services/postgres.sh" status >/dev/null 2>&1; then
-      # Someone else's instance: use it, and leave it running.
-      eval "$(bash "$services/postgres.sh" env)"
-    else
-      eval "$(bash "$services/postgres.sh" start)"
-      started+=(postgres)
-    fi
-    export PIXEL_TEST_POSTGRES_URL="$DATABASE_URL"
-    # The app reads DATABASE_URL too: tests choose their database themselves.
-    unset DATABASE_URL
-  else
-    echo "no ../shared/services: set PIXEL_TEST_POSTGRES_URL to a PostgreSQL server" >&2
-    [[ -n "${CI:-}" ]] && exit 1
-  fi
+  use_service postgres PIXEL_TEST_POSTGRES_URL
+  export PIXEL_TEST_POSTGRES_URL="$DATABASE_URL"
+  # The app reads DATABASE_URL too: tests choose their database themselves.
+  unset DATABASE_URL
 fi
-
-# The OpenID Connect provider the sign-in tests run against (Google-like claims, auto-approves).
 if [[ -z "${OIDC_ISSUER:-}" ]]; then
-  if [[ -f "$services/oidc.sh" ]]; then
-    bash "$services/oidc.sh" install >/dev/null
-    if bash "$services/oidc.sh" status >/dev/null 2>&1; then
-      eval "$(bash "$services/oidc.sh" env)"
-    else
-      eval "$(bash "$services/oidc.sh" start)"
-      started+=(oidc)
-    fi
-  else
-    echo "no ../shared/services: set OIDC_ISSUER to an OpenID Connect provider" >&2
-    [[ -n "${CI:-}" ]] && exit 1
-  fi
+  use_service oidc OIDC_ISSUER
 fi
 
 if [[ -f ui/package.json ]]; then

@@ -461,7 +461,7 @@ async fn server_addresses_are_checked_and_sign_in_needs_a_start() {
 }
 
 /// The desktop's whole sign-in against a real server and the real OpenID Connect provider
-/// (../shared/services/oidc.sh): challenge, browser round trip, `pixelstudio://` code, exchange,
+/// (scripts/services/oidc.sh): challenge, browser round trip, `pixelstudio://` code, exchange,
 /// token in the keychain, the server account, publishing a local image, signing out.
 #[tokio::test]
 async fn signs_in_to_a_server_publishes_and_signs_out() {
@@ -469,7 +469,7 @@ async fn signs_in_to_a_server_publishes_and_signs_out() {
     let Ok(issuer) = std::env::var("OIDC_ISSUER") else {
         assert!(
             std::env::var("CI").is_err(),
-            "CI must run ../shared/services/oidc.sh"
+            "CI must run scripts/services/oidc.sh"
         );
         eprintln!("skipping: no OIDC_ISSUER");
         return;

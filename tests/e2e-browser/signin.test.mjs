@@ -4,7 +4,7 @@
 // Unlike the other suites this one starts its own server: sign-in needs a server configured with the
 // provider and with PIXEL_PUBLIC_URL equal to the address the browser uses (the provider sends the browser
 // back there). It needs:
-//   OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET   the provider (`bash ../shared/services/oidc.sh env`)
+//   OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET   the provider (`bash scripts/services/oidc.sh start`)
 //   PIXEL_SERVER_BIN   the server binary (default: $CARGO_TARGET_DIR or ~/.cache/pixel-studio/target,
 //                      then debug/pixel-studio-server; run.sh builds it)
 // Without OIDC_ISSUER the suite is skipped, except under CI, where that is a failure.
@@ -28,7 +28,7 @@ const SERVER_BIN = process.env.PIXEL_SERVER_BIN ?? path.join(targetDir, 'debug',
 const UI_DIR = path.join(root, 'ui', 'dist');
 
 const missing = !OIDC_ISSUER
-  ? 'set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (bash ../shared/services/oidc.sh env) to run the sign-in suite'
+  ? 'set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (bash scripts/services/oidc.sh start) to run the sign-in suite'
   : !fs.existsSync(SERVER_BIN)
     ? `no server binary at ${SERVER_BIN} (build it, or set PIXEL_SERVER_BIN)`
     : !fs.existsSync(path.join(UI_DIR, 'index.html'))
