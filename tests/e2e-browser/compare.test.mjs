@@ -9,13 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASE = process.env.PIXEL_E2E_URL?.replace(/\/$/, '');
+// The server takes operations only as JSON (a cross-site "simple" request cannot send this type).
+const JSON_BODY = { 'content-type': 'application/json' };
 const ARTIFACTS = process.env.PIXEL_E2E_ARTIFACTS ?? path.join(here, '..', 'artifacts');
 
 let browser;
 let page;
 
 const op = async (method, input = {}) =>
-  (await fetch(`${BASE}/api/ops/${method}`, { method: 'POST', body: JSON.stringify(input) })).json();
+  (await fetch(`${BASE}/api/ops/${method}`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify(input) })).json();
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 before(async () => {

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASE = process.env.PIXEL_E2E_URL?.replace(/\/$/, '');
+// The server takes operations only as JSON (a cross-site "simple" request cannot send this type).
+const JSON_BODY = { 'content-type': 'application/json' };
 const ARTIFACTS = process.env.PIXEL_E2E_ARTIFACTS ?? path.join(here, '..', 'artifacts');
 
 let browser;
@@ -31,7 +33,7 @@ after(async () => {
 });
 
 test('a failing provider shows why and the refund', { skip: !BASE && 'set PIXEL_E2E_URL' }, async () => {
-  const account = await (await fetch(`${BASE}/api/ops/account.get`, { method: 'POST', body: '{}' })).json();
+  const account = await (await fetch(`${BASE}/api/ops/account.get`, { method: 'POST', headers: JSON_BODY, body: '{}' })).json();
   assert.equal(account.charging, true, 'run with PIXEL_CHARGING=on');
   const before = account.balance;
   await page.goto(`${BASE}/`);
@@ -46,6 +48,6 @@ test('a failing provider shows why and the refund', { skip: !BASE && 'set PIXEL_
   await card.getByText('1 credit refunded').first().waitFor();
   await card.getByText(/provider had a problem/i).first().waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-10-provider-failure.png') });
-  const after = await (await fetch(`${BASE}/api/ops/account.get`, { method: 'POST', body: '{}' })).json();
+  const after = await (await fetch(`${BASE}/api/ops/account.get`, { method: 'POST', headers: JSON_BODY, body: '{}' })).json();
   assert.equal(after.balance, before, 'the reservation came back');
 });

@@ -78,6 +78,9 @@ pub struct Inner {
     pub metrics: crate::runner::Metrics,
     /// One semaphore per provider: its concurrency limit on this node.
     pub limits: HashMap<String, Arc<Semaphore>>,
+    /// Full image decodes at once on this node: each may hold up to the pipeline's pixel cap in
+    /// memory, so one per core, however many uploads and results arrive together.
+    pub decodes: Semaphore,
 }
 
 /// The parts an [`App`] is made of.
@@ -138,6 +141,11 @@ impl App {
             running: Mutex::new(HashMap::new()),
             metrics: crate::runner::Metrics::default(),
             limits,
+            decodes: Semaphore::new(
+                std::thread::available_parallelism()
+                    .map(std::num::NonZeroUsize::get)
+                    .unwrap_or(2),
+            ),
         }))
     }
 

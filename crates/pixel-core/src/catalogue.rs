@@ -828,6 +828,11 @@ pub struct GenerationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remix_of: Option<String>,
+    /// Chosen by the client (1–100 characters) so that a request retried after a timeout is applied
+    /// once: the same key answers with the set the first request made, and charges nothing again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub idempotency_key: Option<String>,
 }
 
 /// A request that passed validation: everything the provider needs, nothing dropped.

@@ -395,6 +395,22 @@ pub enum Event {
         #[ts(type = "number")]
         balance: i64,
     },
+    /// Sessions of the account were signed out (`all`: every one). Transports close the event streams
+    /// those sessions opened, right after delivering this.
+    #[serde(rename = "sessions.revoked")]
+    SessionsRevoked { session_ids: Vec<String>, all: bool },
+}
+
+impl Event {
+    /// Whether this event ends the event stream that `session_id` opened.
+    pub fn ends_session(&self, session_id: &str) -> bool {
+        match self {
+            Event::SessionsRevoked { session_ids, all } => {
+                *all || session_ids.iter().any(|s| s == session_id)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// An event addressed to one user; transports deliver it only to that user's clients.

@@ -22,6 +22,12 @@ pub enum ErrorCode {
     CsrfFailed,
     Unauthenticated,
     Conflict,
+    /// The request body is over the operation's limit.
+    PayloadTooLarge,
+    /// The request body is not of a type the endpoint takes (operations take JSON only).
+    UnsupportedMediaType,
+    /// An image's pixel size is over what this node decodes (a small file can claim a huge size).
+    ImageTooLarge,
     /// Too many attempts from one client; retry after the time the transport gives.
     RateLimited,
     /// A sign-in could not be completed (state, nonce, ID token or one-time code refused).
@@ -39,7 +45,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code (the generated TypeScript map of statuses fails to type-check when one is missing).
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::InvalidInput,
         ErrorCode::InvalidPrompt,
         ErrorCode::UnknownModel,
@@ -54,6 +60,9 @@ impl ErrorCode {
         ErrorCode::CsrfFailed,
         ErrorCode::Unauthenticated,
         ErrorCode::Conflict,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::ImageTooLarge,
         ErrorCode::RateLimited,
         ErrorCode::SignInFailed,
         ErrorCode::Unavailable,
@@ -82,6 +91,9 @@ impl ErrorCode {
             ErrorCode::CsrfFailed => "csrf_failed",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::ImageTooLarge => "image_too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::SignInFailed => "sign_in_failed",
             ErrorCode::Unavailable => "unavailable",
@@ -111,6 +123,8 @@ impl ErrorCode {
             ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,
             ErrorCode::NotFound | ErrorCode::UnknownOperation => 404,
             ErrorCode::Conflict => 409,
+            ErrorCode::PayloadTooLarge | ErrorCode::ImageTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::ModelUnavailable | ErrorCode::Unavailable => 503,
             ErrorCode::ProviderError
@@ -147,11 +161,34 @@ impl Error {
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
     }
-    /// An internal failure: the detail is logged, the user sees a generic message.
+    /// An internal failure: the detail is logged under a fresh reference, the user sees a generic
+    /// message carrying that reference, so a report can be matched to its log line without the
+    /// database's words (table names, paths, connection strings) ever reaching a client.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "internal error");
-        Self::new(ErrorCode::Internal, "internal error; see the server log")
+        let reference = uuid::Uuid::new_v4().simple().to_string();
+        let reference = &reference[..12];
+        tracing::error!(%detail, error_ref = reference, "internal error");
+        Self::new(
+            ErrorCode::Internal,
+            format!("internal error (reference {reference}); the server log has the details"),
+        )
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_show_a_reference_and_never_the_detail() {
+        let a = Error::internal("database: no such table: users_secret at /srv/data/pixel.db");
+        let b = Error::internal("database: no such table: users_secret at /srv/data/pixel.db");
+        assert_eq!(a.code, ErrorCode::Internal);
+        assert!(!a.message.contains("users_secret"), "{}", a.message);
+        assert!(!a.message.contains("/srv"), "{}", a.message);
+        assert!(a.message.contains("reference "), "{}", a.message);
+        assert_ne!(a.message, b.message, "each failure has its own reference");
+    }
+}

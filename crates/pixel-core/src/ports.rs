@@ -24,6 +24,8 @@ pub struct NewSubmission {
     pub jobs: Vec<Job>,
     /// The reservation for the whole set, if the caller is charged.
     pub reserve: Option<LedgerMove>,
+    /// The client's idempotency key: a second submission with it fails with `Conflict`.
+    pub idempotency_key: Option<String>,
 }
 
 /// How a running job ends.
@@ -120,7 +122,12 @@ pub trait Store: Send + Sync {
     /// Writes a set whose one job already succeeded elsewhere (an image published from a desktop's
     /// library), with the job's image, in one transaction.
     async fn insert_finished(&self, submission: &NewSubmission, image: &Image) -> Result<()>;
-    /// The owner's sets of one comparison, in the order they were asked for.
+    /// The set the owner submitted with this idempotency key, if any.
+    async fn set_by_idempotency_key(
+        &self,
+        owner_id: &str,
+        key: &str,
+    ) -> Result<Option<GenerationSet>>;
     /// The sets of a comparison; only the owner's unless `owner_id` is None (an admin).
     async fn comparison_sets(
         &self,

@@ -32,7 +32,20 @@ pub struct OpInfo {
     pub kind: OpKind,
     pub input_schema: schemars::schema::RootSchema,
     pub output_schema: schemars::schema::RootSchema,
+    /// The largest input a transport should read for this operation, in bytes.
+    pub max_input_bytes: usize,
     handler: Handler,
+}
+
+/// The input limit of an operation that does not raise it: far above any form, far below an image.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024;
+
+impl OpInfo {
+    /// Raises (or lowers) the input limit, for the few operations that take files.
+    pub fn max_input(&mut self, bytes: usize) -> &mut Self {
+        self.max_input_bytes = bytes;
+        self
+    }
 }
 
 #[derive(Default)]
@@ -40,13 +53,36 @@ pub struct Registry {
     ops: BTreeMap<&'static str, OpInfo>,
 }
 
+/// An operation as written in `ops/<area>.rs`: `async fn(&App, &Caller, Input) -> Result<Output>`.
+/// The lifetime parameter lets the returned future borrow the app and the caller, which a plain
+/// `Fn(..) -> Fut` bound cannot say.
+pub trait Operation<'a, I>: Fn(&'a App, &'a Caller, I) -> Self::Fut {
+    type Out;
+    type Fut: Future<Output = Result<Self::Out>> + Send + 'a;
+}
+
+impl<'a, I, O, F, Fut> Operation<'a, I> for F
+where
+    F: Fn(&'a App, &'a Caller, I) -> Fut,
+    Fut: Future<Output = Result<O>> + Send + 'a,
+{
+    type Out = O;
+    type Fut = Fut;
+}
+
 impl Registry {
-    fn add<I, O, F, Fut>(&mut self, name: &'static str, kind: OpKind, summary: &'static str, op: F)
+    /// Adds an operation under its method name.
+    pub(crate) fn add<I, O, F>(
+        &mut self,
+        name: &'static str,
+        kind: OpKind,
+        summary: &'static str,
+        op: F,
+    ) -> &mut OpInfo
     where
         I: DeserializeOwned + JsonSchema + Send + 'static,
         O: Serialize + JsonSchema + Send + 'static,
-        F: Fn(App, Caller, I) -> Fut + Send + Sync + Copy + 'static,
-        Fut: Future<Output = Result<O>> + Send + 'static,
+        F: for<'a> Operation<'a, I, Out = O> + Send + Sync + Copy + 'static,
     {
         let handler: Handler = Arc::new(move |app, caller, value| {
             Box::pin(async move {
@@ -56,7 +92,7 @@ impl Registry {
                         format!("invalid input for {name}: {e}"),
                     )
                 })?;
-                let output = op(app, caller, input).await?;
+                let output = op(&app, &caller, input).await?;
                 serde_json::to_value(output).map_err(Error::internal)
             })
         });
@@ -66,9 +102,11 @@ impl Registry {
             kind,
             input_schema: schemars::schema_for!(I),
             output_schema: schemars::schema_for!(O),
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
             handler,
         };
         self.ops.insert(name, info);
+        self.ops.get_mut(name).expect("just inserted")
     }
 
     pub fn get(&self, name: &str) -> Option<&OpInfo> {
@@ -103,158 +141,8 @@ impl Registry {
 
     /// Every operation of the product.
     pub fn standard() -> Self {
-        use OpKind::*;
         let mut r = Registry::default();
-        r.add(
-            "catalogue.list",
-            Read,
-            "Models with their parameters, limits and credit cost",
-            |a, c, i| async move { ops::catalogue_list(&a, &c, i).await },
-        );
-        r.add(
-            "providers.list",
-            Read,
-            "Providers and whether each is configured",
-            |a, c, i| async move { ops::providers_list(&a, &c, i).await },
-        );
-        r.add(
-            "account.get",
-            Read,
-            "The caller's account and credit balance",
-            |a, c, i| async move { ops::account_get(&a, &c, i).await },
-        );
-        r.add(
-            "account.update",
-            Write,
-            "Change the caller's username and settings",
-            |a, c, i| async move { ops::account_update(&a, &c, i).await },
-        );
-        r.add(
-            "sessions.list",
-            Read,
-            "Where the caller is signed in: browser sessions and API tokens",
-            |a, c, i| async move { ops::sessions_list(&a, &c, i).await },
-        );
-        r.add(
-            "sessions.revoke",
-            Write,
-            "Sign one session or token out",
-            |a, c, i| async move { ops::sessions_revoke(&a, &c, i).await },
-        );
-        r.add(
-            "sessions.revoke_all",
-            Write,
-            "Sign out everywhere",
-            |a, c, i| async move { ops::sessions_revoke_all(&a, &c, i).await },
-        );
-        r.add(
-            "tokens.create",
-            Write,
-            "Create a bearer token for an API client (shown once)",
-            |a, c, i| async move { ops::tokens_create(&a, &c, i).await },
-        );
-        r.add(
-            "generations.create",
-            Write,
-            "Validate, reserve credits and queue a set of images",
-            |a, c, i| async move { ops::generations_create(&a, &c, i).await },
-        );
-        r.add(
-            "generations.get",
-            Read,
-            "One job with its state and progress",
-            |a, c, i| async move { ops::generations_get(&a, &c, i).await },
-        );
-        r.add(
-            "generations.list",
-            Read,
-            "The caller's recent jobs",
-            |a, c, i| async move { ops::generations_list(&a, &c, i).await },
-        );
-        r.add(
-            "generations.cancel",
-            Write,
-            "Cancel a queued or running job (refunded)",
-            |a, c, i| async move { ops::generations_cancel(&a, &c, i).await },
-        );
-        r.add(
-            "generations.retry",
-            Write,
-            "Run a failed job's request again",
-            |a, c, i| async move { ops::generations_retry(&a, &c, i).await },
-        );
-        r.add(
-            "sets.get",
-            Read,
-            "A set with its jobs and images",
-            |a, c, i| async move { ops::sets_get(&a, &c, i).await },
-        );
-        r.add(
-            "sets.list",
-            Read,
-            "The caller's sets, newest first",
-            |a, c, i| async move { ops::sets_list(&a, &c, i).await },
-        );
-        r.add(
-            "images.get",
-            Read,
-            "One image with its generation record",
-            |a, c, i| async move { ops::images_get(&a, &c, i).await },
-        );
-        r.add(
-            "images.list",
-            Read,
-            "The caller's images with filters, newest first",
-            |a, c, i| async move { ops::images_list(&a, &c, i).await },
-        );
-        r.add(
-            "images.delete",
-            Write,
-            "Delete the caller's images",
-            |a, c, i| async move { ops::images_delete(&a, &c, i).await },
-        );
-        r.add(
-            "images.set_visibility",
-            Write,
-            "Make the caller's images public or private",
-            |a, c, i| async move { ops::images_set_visibility(&a, &c, i).await },
-        );
-        r.add(
-            "images.publish",
-            Write,
-            "Publish an image made elsewhere (the desktop's library) with its generation record",
-            |a, c, i| async move { ops::images_publish(&a, &c, i).await },
-        );
-        r.add(
-            "generations.compare",
-            Write,
-            "Run one prompt on 2-4 models side by side",
-            |a, c, i| async move { ops::generations_compare(&a, &c, i).await },
-        );
-        r.add(
-            "comparisons.get",
-            Read,
-            "A comparison with each model's set, jobs and images",
-            |a, c, i| async move { ops::comparisons_get(&a, &c, i).await },
-        );
-        r.add(
-            "providers.health",
-            Read,
-            "Whether each configured provider answers, and its balance where the API offers it",
-            |a, c, i| async move { ops::providers_health(&a, &c, i).await },
-        );
-        r.add(
-            "records.import",
-            Write,
-            "Read the generation record of a PNG made by AUTOMATIC1111, ComfyUI or InvokeAI",
-            |a, c, i| async move { ops::records_import(&a, &c, i).await },
-        );
-        r.add(
-            "ledger.list",
-            Read,
-            "The caller's credit ledger and balance",
-            |a, c, i| async move { ops::ledger_list(&a, &c, i).await },
-        );
+        ops::register_all(&mut r);
         r
     }
 }

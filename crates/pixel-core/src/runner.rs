@@ -503,10 +503,16 @@ pub(crate) async fn store_media(
     unreadable: impl FnOnce(Error) -> Error,
 ) -> crate::Result<StoredMedia> {
     let media = app.media.clone();
+    let permit = app.decodes.acquire().await.map_err(Error::internal)?;
     let (processed, bytes) = tokio::task::spawn_blocking(move || (media.process(&bytes), bytes))
         .await
         .map_err(Error::internal)?;
-    let processed = processed.map_err(unreadable)?;
+    drop(permit);
+    // A size over the cap keeps its own code: the caller can act on it (resize), unlike garbage.
+    let processed = processed.map_err(|e| match e.code {
+        ErrorCode::ImageTooLarge => e,
+        _ => unreadable(e),
+    })?;
     let sha256 = app.blobs.put(&bytes).await?;
     let thumb_key = app.blobs.put(&processed.thumb_webp).await?;
     Ok(StoredMedia {

@@ -28,6 +28,24 @@ fn bad_image(msg: impl std::fmt::Display) -> Error {
     )
 }
 
+fn too_large(w: u32, h: u32) -> Error {
+    Error::new(
+        ErrorCode::ImageTooLarge,
+        format!(
+            "the image is {w}x{h} pixels; at most {} megapixels are accepted",
+            MAX_PIXELS / 1_000_000
+        ),
+    )
+}
+
+/// Refuses sizes over [`MAX_PIXELS`] with `image_too_large`.
+pub fn check_pixels(w: u32, h: u32) -> Result<()> {
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(too_large(w, h));
+    }
+    Ok(())
+}
+
 /// Fits (w, h) inside a `max` square, never enlarging.
 pub fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
     if w <= max && h <= max {
@@ -82,15 +100,25 @@ impl MediaProcessor for ImagePipeline {
     fn process(&self, bytes: &[u8]) -> Result<ProcessedMedia> {
         let format = image::guess_format(bytes).map_err(bad_image)?;
         let mime = format.to_mime_type().to_string();
+        // The header's size first: a small file may claim gigapixels, and nothing is allocated for
+        // pixels until that claim has been checked.
+        let (claimed_w, claimed_h) =
+            image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
+                .into_dimensions()
+                .map_err(bad_image)?;
+        check_pixels(claimed_w, claimed_h)?;
         let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
         let mut limits = image::Limits::default();
         limits.max_alloc = Some(MAX_PIXELS * 4);
+        limits.max_image_width = Some(claimed_w);
+        limits.max_image_height = Some(claimed_h);
         reader.limits(limits);
-        let img = reader.decode().map_err(bad_image)?;
+        let img = reader.decode().map_err(|e| match e {
+            image::ImageError::Limits(_) => too_large(claimed_w, claimed_h),
+            e => bad_image(e),
+        })?;
         let (width, height) = (img.width(), img.height());
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
-            return Err(bad_image("too many pixels"));
-        }
+        check_pixels(width, height)?;
         let (pixels, channels) = if img.color().has_alpha() {
             (img.into_rgba8().into_raw(), 4u8)
         } else {
@@ -171,5 +199,33 @@ mod tests {
         let mut truncated = png(64, 64);
         truncated.truncate(60);
         assert!(ImagePipeline.process(&truncated).is_err());
+    }
+
+    /// A PNG claiming `w` x `h` with almost no pixel data, as an attacker would send: a few dozen
+    /// bytes that would decode to gigabytes.
+    fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        let mut w = enc.write_header().expect("header");
+        // Readers find the size at the first IDAT; a decoder would find the rows missing.
+        w.write_chunk(png::chunk::IDAT, &[0x78, 0x9c])
+            .expect("chunk");
+        drop(w);
+        out
+    }
+
+    #[test]
+    fn a_huge_claimed_size_is_refused_before_decoding() {
+        let bomb = png_claiming(16384, 8192);
+        assert!(bomb.len() < 1024);
+        let err = ImagePipeline.process(&bomb).expect_err("refused");
+        assert_eq!(err.code, ErrorCode::ImageTooLarge, "{}", err.message);
+        assert!(err.message.contains("16384x8192"), "{}", err.message);
+        // Within the cap the header check passes and the (lying) data is what fails.
+        let err = ImagePipeline
+            .process(&png_claiming(4000, 4000))
+            .expect_err("bad data");
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{}", err.message);
     }
 }

@@ -15,36 +15,81 @@ fn bad(msg: impl std::fmt::Display) -> Error {
     )
 }
 
-/// Every text chunk (tEXt, zTXt, iTXt) of a PNG, before and after the image data.
+const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+
+/// Every text chunk (tEXt, zTXt, iTXt) of a PNG, before and after the image data, read by walking the
+/// chunks: the pixels are never decoded, so a small file that claims a huge size costs nothing.
 pub fn png_text_chunks(bytes: &[u8]) -> Result<Vec<(String, String)>> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_ignore_text_chunk(false);
-    let mut reader = decoder.read_info().map_err(bad)?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| bad("image too large"))?;
-    if size > 512 * 1024 * 1024 {
-        return Err(bad("image too large"));
-    }
-    let mut buf = vec![0; size];
-    reader.next_frame(&mut buf).map_err(bad)?;
-    reader.finish().map_err(bad)?;
-    let info = reader.info();
+    let mut rest = bytes
+        .strip_prefix(PNG_SIGNATURE)
+        .ok_or_else(|| bad("not a PNG file"))?;
     let mut out = vec![];
-    for c in &info.uncompressed_latin1_text {
-        out.push((c.keyword.clone(), c.text.clone()));
-    }
-    for c in &info.compressed_latin1_text {
-        let mut c = c.clone();
-        c.decompress_text_with_limit(MAX_TEXT_BYTES).map_err(bad)?;
-        out.push((c.keyword.clone(), c.get_text().map_err(bad)?));
-    }
-    for c in &info.utf8_text {
-        let mut c = c.clone();
-        c.decompress_text_with_limit(MAX_TEXT_BYTES).map_err(bad)?;
-        out.push((c.keyword.clone(), c.get_text().map_err(bad)?));
+    let mut inflated_total = 0usize;
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let kind = &rest[4..8];
+        let data = rest
+            .get(8..8 + len)
+            .ok_or_else(|| bad("a chunk runs past the end of the file"))?;
+        rest = rest.get(12 + len..).unwrap_or(&[]);
+        let text = match kind {
+            b"tEXt" => split_keyword(data).map(|(k, t)| (k, latin1(t))),
+            b"zTXt" => match split_keyword(data) {
+                Some((k, [0, compressed @ ..])) => Some((k, latin1(&inflate(compressed)?))),
+                _ => None,
+            },
+            b"iTXt" => read_itxt(data)?,
+            b"IEND" => break,
+            _ => None,
+        };
+        if let Some((keyword, text)) = text {
+            inflated_total += text.len();
+            if inflated_total > 4 * MAX_TEXT_BYTES {
+                return Err(bad("too much text metadata"));
+            }
+            out.push((keyword, text));
+        }
     }
     Ok(out)
+}
+
+/// `keyword \0 rest`, with the keyword as Latin-1 (1–79 bytes by the PNG spec).
+fn split_keyword(data: &[u8]) -> Option<(String, &[u8])> {
+    let nul = data.iter().position(|&b| b == 0)?;
+    (1..=79)
+        .contains(&nul)
+        .then(|| (latin1(&data[..nul]), &data[nul + 1..]))
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+fn inflate(compressed: &[u8]) -> Result<Vec<u8>> {
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(compressed, MAX_TEXT_BYTES)
+        .map_err(|_| bad("a compressed text chunk is corrupt or over 1 MB"))
+}
+
+/// iTXt: keyword \0 compressed-flag method language \0 translated-keyword \0 text (UTF-8).
+fn read_itxt(data: &[u8]) -> Result<Option<(String, String)>> {
+    let Some((keyword, rest)) = split_keyword(data) else {
+        return Ok(None);
+    };
+    let [flag, method, rest @ ..] = rest else {
+        return Ok(None);
+    };
+    let mut parts = rest.splitn(3, |&b| b == 0);
+    let (Some(_language), Some(_translated), Some(text)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Ok(None);
+    };
+    let text = match (flag, method) {
+        (0, _) => text.to_vec(),
+        (1, 0) => inflate(text)?,
+        _ => return Ok(None),
+    };
+    Ok(String::from_utf8(text).ok().map(|t| (keyword, t)))
 }
 
 /// Splits `Key: value, Key: "quoted, value"` pairs of an infotext parameter line.
@@ -284,6 +329,57 @@ mod tests {
             w.write_image_data(&[90u8; 48]).expect("data");
         }
         out
+    }
+
+    /// A PNG whose header claims `w` x `h` pixels, with a record and a few bytes standing in for the
+    /// image data: what a 0.5 MB upload claiming 16384x8192 looks like to a reader.
+    fn png_claiming(w: u32, h: u32, record: &str) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            out.extend((data.len() as u32).to_be_bytes());
+            out.extend(kind);
+            out.extend(data);
+            out.extend([0; 4]); // CRCs are not what metadata readers check
+        }
+        let mut out = PNG_SIGNATURE.to_vec();
+        let mut ihdr = vec![];
+        ihdr.extend(w.to_be_bytes());
+        ihdr.extend(h.to_be_bytes());
+        ihdr.extend([8, 6, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x03, 0x00]);
+        chunk(
+            &mut out,
+            b"tEXt",
+            format!("parameters\0{record}").as_bytes(),
+        );
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    #[test]
+    fn a_huge_claimed_size_is_never_decoded() {
+        let r = read_record(&png_claiming(16384, 8192, A1111))
+            .expect("read")
+            .expect("record after the image data");
+        assert_eq!(r.seed, Some(1234567));
+    }
+
+    #[test]
+    fn reads_compressed_text_chunks() {
+        let mut out = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut out, 4, 4);
+            enc.set_color(png::ColorType::Rgb);
+            enc.add_ztxt_chunk("parameters".into(), A1111.into())
+                .expect("ztxt");
+            let mut w = enc.write_header().expect("header");
+            w.write_image_data(&[90u8; 48]).expect("data");
+        }
+        let r = read_record(&out).expect("read").expect("record");
+        assert_eq!(r.steps, Some(28));
+        // Truncated files and non-PNGs are refused with a reason, not a panic.
+        assert!(read_record(&out[..20]).is_err());
+        assert!(read_record(b"GIF89a").is_err());
     }
 
     const A1111: &str = "a castle on a hill, (golden hour:1.2)\nwide shot\nNegative prompt: blurry, lowres\nSteps: 28, Sampler: DPM++ 2M Karras, CFG scale: 6.5, Seed: 1234567, Size: 768x512, Model hash: abc123, Model: dreamshaper_8, Lora hashes: \"x: 1, y: 2\", Version: v1.9.0";

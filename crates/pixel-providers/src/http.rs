@@ -100,11 +100,13 @@ pub async fn probe(client: &reqwest::Client, base_url: &str) -> pixel_core::port
 }
 
 /// Whether an address is reachable on the public internet. Loopback, private, link-local (cloud
-/// metadata), shared, unspecified and documentation ranges are not.
+/// metadata), shared, unspecified, reserved (240/4), IETF protocol (192.0.0/24), benchmarking and
+/// documentation ranges are not, and neither is any IPv6 form that embeds such an IPv4 address
+/// (mapped, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16).
 pub fn is_public_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -113,19 +115,45 @@ pub fn is_public_ip(ip: IpAddr) -> bool {
                 || v4.is_documentation()
                 || v4.is_multicast()
                 || a == 0
+                || a >= 240
                 || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
                 || (a == 198 && (b == 18 || b == 19)))
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public_ip(IpAddr::V4(v4));
+            let seg = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
+            // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, deprecated but still routed by some
+            // stacks): judged as the IPv4 address they carry.
+            if seg[..5] == [0; 5]
+                && (seg[5] == 0xffff || seg[5] == 0)
+                && !(seg[5] == 0 && seg[6] == 0)
+            {
+                return is_public_ip(embedded(seg[6], seg[7]));
             }
-            let first = v6.segments()[0];
+            // NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48) reaches the IPv4 address it carries.
+            if seg[0] == 0x64 && seg[1] == 0xff9b {
+                return seg[2..6] == [0; 4] && is_public_ip(embedded(seg[6], seg[7]));
+            }
+            // 6to4 (2002:AABB:CCDD::/48) tunnels to the IPv4 address in bits 16-48.
+            if seg[0] == 0x2002 {
+                return is_public_ip(embedded(seg[1], seg[2]));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80
+                || (seg[0] & 0xffc0) == 0xfec0
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+                || (seg[0] == 0x0100 && seg[1..4] == [0; 3]))
         }
     }
 }
@@ -211,6 +239,9 @@ pub async fn download_image(
             .timeout(DOWNLOAD_TIMEOUT)
             .connect_timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy would make the connection, not us: the address checked above would not be
+            // the one reached, and a proxy on the LAN is exactly what the check keeps out.
+            .no_proxy()
             .user_agent(concat!("pixel-studio/", env!("CARGO_PKG_VERSION")));
         if let (Some(addr), Some(host)) = (pinned, current.host_str()) {
             builder = builder.resolve(host, addr);
@@ -303,13 +334,33 @@ mod tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
+            // NAT64, 6to4 and IPv4-compatible forms of loopback, private and metadata addresses.
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::808:808",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            // Reserved, IETF protocol assignments, benchmarking.
+            "240.0.0.1",
+            "255.255.255.254",
+            "192.0.0.8",
+            "198.18.0.1",
+            "2001:db8::1",
         ] {
             assert!(
                 !is_public_ip(ip.parse().expect("ip")),
                 "{ip} must not be public"
             );
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ] {
             assert!(is_public_ip(ip.parse().expect("ip")), "{ip} is public");
         }
     }

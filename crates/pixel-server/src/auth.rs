@@ -118,6 +118,10 @@ mod tests {
             "//evil.example",
             "/\\evil",
             "library",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/caf\u{e9}",
         ] {
             assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
         }
@@ -503,6 +507,8 @@ pub struct Auth {
     pub public_origin: String,
     secure_cookies: bool,
     admin_emails: Vec<String>,
+    allowed_emails: Vec<String>,
+    trusted_proxies: Vec<IpAddr>,
     desktop_redirect: String,
 }
 
@@ -534,6 +540,8 @@ impl Auth {
             secure_cookies: public_origin.starts_with("https://"),
             public_origin,
             admin_emails: config.admin_emails.clone(),
+            allowed_emails: config.allowed_emails.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
             desktop_redirect: config.desktop_redirect.clone(),
         }
     }
@@ -636,12 +644,44 @@ impl Auth {
         };
         Ok(Resolved {
             caller: Caller::User {
+                role: self.effective_role(&user),
                 id: user.id,
-                role: user.role,
                 session: Some(session.id),
             },
             via,
         })
+    }
+
+    /// The role a request runs with: the admin role sign-in granted lasts only while the account's
+    /// email is still in `PIXEL_ADMIN_EMAILS`, so removing it there takes effect on the next request of
+    /// every session and token, not at the next sign-in.
+    fn effective_role(&self, user: &User) -> Role {
+        let listed = user
+            .email
+            .as_ref()
+            .is_some_and(|e| self.admin_emails.contains(&e.to_ascii_lowercase()));
+        if user.role == Role::Admin && listed {
+            Role::Admin
+        } else {
+            Role::User
+        }
+    }
+
+    /// Whether a verified email may sign in: everyone when no allow-list is set (charging on).
+    fn admitted(&self, verified_email: Option<&str>) -> bool {
+        if self.allowed_emails.is_empty() {
+            return true;
+        }
+        let Some(email) = verified_email else {
+            return false;
+        };
+        let domain = email.rsplit_once('@').map(|(_, d)| d);
+        self.allowed_emails
+            .iter()
+            .any(|allowed| match allowed.strip_prefix('@') {
+                Some(d) => domain == Some(d),
+                None => allowed == email,
+            })
     }
 
     /// Finds or creates the account of a verified identity and brings its role up to date.
@@ -652,6 +692,12 @@ impl Auth {
             .as_ref()
             .filter(|_| claims.email_verified == Some(true))
             .map(|e| e.to_ascii_lowercase());
+        if !self.admitted(verified_email.as_deref()) {
+            return Err(Error::new(
+                ErrorCode::Forbidden,
+                "this server admits only the accounts its operator invited; ask them to add your email",
+            ));
+        }
         let role = if verified_email
             .as_ref()
             .is_some_and(|e| self.admin_emails.contains(e))
@@ -687,9 +733,27 @@ impl Auth {
         Ok(User { role, ..user })
     }
 
+    /// The client's address: the TCP peer, or behind a trusted reverse proxy the last address in
+    /// `X-Forwarded-For` that is not one of the proxies (anything left of it the client could forge).
+    pub fn client_ip(&self, peer: &SocketAddr, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.ip();
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .rev()
+            .find(|ip| !self.trusted_proxies.contains(ip))
+            .unwrap_or(peer)
+    }
+
     /// Counts a sign-in attempt; the 429 answer when the client is over its limit.
-    fn rate_limited(&self, addr: &SocketAddr) -> Option<Response> {
-        self.limiter.check(addr.ip()).err().map(|wait| {
+    fn rate_limited(&self, client: IpAddr) -> Option<Response> {
+        self.limiter.check(client).err().map(|wait| {
             let mut r = ApiError(Error::new(
                 ErrorCode::RateLimited,
                 format!(
@@ -707,10 +771,18 @@ impl Auth {
 }
 
 /// Only same-site paths: an absolute URL here would make sign-in an open redirect.
+/// Browsers drop tabs and newlines from URLs and read `\\` as `/`, so `/<tab>/evil.example` is a
+/// protocol-relative URL to them: only printable ASCII passes, and no second slash up front.
 fn safe_return_to(path: Option<&str>) -> String {
     match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => {
-            p.chars().take(512).collect()
+        Some(p)
+            if p.len() <= 512
+                && p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && p.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            p.to_string()
         }
         _ => "/".into(),
     }
@@ -774,16 +846,19 @@ fn no_sign_in() -> Response {
 pub async fn start(
     State(http): State<Http>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Query(q): Query<StartQuery>,
 ) -> Response {
     let return_to = safe_return_to(q.return_to.as_deref());
-    begin(&http, addr, return_to, None, q.login_hint.as_deref()).await
+    let client = http.0.auth.client_ip(&addr, &headers);
+    begin(&http, client, return_to, None, q.login_hint.as_deref()).await
 }
 
 /// `GET /auth/desktop`: the same sign-in, ending in a one-time code for the desktop app.
 pub async fn desktop_start(
     State(http): State<Http>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Query(q): Query<DesktopStartQuery>,
 ) -> Response {
     let c = q.challenge.trim();
@@ -800,7 +875,7 @@ pub async fn desktop_start(
     }
     begin(
         &http,
-        addr,
+        http.0.auth.client_ip(&addr, &headers),
         "/".into(),
         Some(c.to_string()),
         q.login_hint.as_deref(),
@@ -810,7 +885,7 @@ pub async fn desktop_start(
 
 async fn begin(
     http: &Http,
-    addr: SocketAddr,
+    client: IpAddr,
     return_to: String,
     desktop_challenge: Option<String>,
     login_hint: Option<&str>,
@@ -820,7 +895,7 @@ async fn begin(
     let Some(oidc) = &auth.oidc else {
         return no_sign_in();
     };
-    if let Some(r) = auth.rate_limited(&addr) {
+    if let Some(r) = auth.rate_limited(client) {
         return r;
     }
     let result = async {
@@ -870,7 +945,7 @@ pub async fn callback(
     let Some(oidc) = &auth.oidc else {
         return no_sign_in();
     };
-    if let Some(r) = auth.rate_limited(&addr) {
+    if let Some(r) = auth.rate_limited(auth.client_ip(&addr, &headers)) {
         return r;
     }
     let mut response = match complete(&http, oidc, &headers, &q).await {
@@ -1020,6 +1095,7 @@ pub struct DesktopTokenResponse {
 pub async fn desktop_token(
     State(http): State<Http>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
     let node = &http.0;
@@ -1030,7 +1106,7 @@ pub async fn desktop_token(
         ))
         .into_response();
     }
-    if let Some(r) = node.auth.rate_limited(&addr) {
+    if let Some(r) = node.auth.rate_limited(node.auth.client_ip(&addr, &headers)) {
         return r;
     }
     match exchange(&http, &body).await {
@@ -1132,20 +1208,8 @@ pub async fn logout(State(http): State<Http>, headers: HeaderMap) -> Response {
     let result = async {
         let resolved = http.resolve(&headers).await?;
         resolved.check_csrf(&headers)?;
-        if let (
-            Caller::User {
-                id,
-                session: Some(session),
-                ..
-            },
-            false,
-        ) = (&resolved.caller, matches!(resolved.via, Via::Owner))
-        {
-            http.0
-                .app
-                .store
-                .revoke_session(id, session, http.0.app.clock.now_ms())
-                .await?;
+        if !matches!(resolved.via, Via::Owner) {
+            pixel_core::ops::sign_out(&http.0.app, &resolved.caller).await?;
         }
         Ok::<_, Error>(())
     }

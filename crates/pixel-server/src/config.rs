@@ -94,6 +94,17 @@ pub struct Config {
     pub auth_rate_limit: u32,
     /// `PIXEL_DESKTOP_REDIRECT`: where desktop sign-ins end (the app's deep link).
     pub desktop_redirect: String,
+    /// `PIXEL_ALLOWED_HOSTS`: more host names this server answers as, beside loopback, the bind
+    /// address and `PIXEL_PUBLIC_URL`'s host (a request for any other Host is refused).
+    pub allowed_hosts: Vec<String>,
+    /// `PIXEL_TRUSTED_PROXIES`: addresses of reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `PIXEL_METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`; when not,
+    /// only loopback clients may read it.
+    pub metrics_token: Option<String>,
+    /// `PIXEL_ALLOWED_EMAILS`: who may sign in: emails, and `@domain` for a whole domain. Required
+    /// with sign-in when charging is off, or any Google account would spend the operator's keys.
+    pub allowed_emails: Vec<String>,
 }
 
 /// The `pixel.toml` file: the same keys in lower case, all optional.
@@ -149,6 +160,10 @@ struct FileConfig {
     token_ttl_secs: Option<u64>,
     auth_rate_limit: Option<u32>,
     desktop_redirect: Option<String>,
+    allowed_hosts: Option<Vec<String>>,
+    trusted_proxies: Option<Vec<String>>,
+    metrics_token: Option<String>,
+    allowed_emails: Option<Vec<String>>,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -226,6 +241,10 @@ impl Default for Config {
             token_ttl: Duration::from_secs(365 * 24 * 3600),
             auth_rate_limit: 10,
             desktop_redirect: "pixelstudio://auth/callback".into(),
+            allowed_hosts: Vec::new(),
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            allowed_emails: Vec::new(),
         }
     }
 }
@@ -248,6 +267,13 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+fn parse_ips(key: &'static str, v: &str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    email_list(v)
+        .iter()
+        .map(|ip| ip.parse().map_err(|_| ConfigError::Env(key, ip.clone())))
+        .collect()
+}
 
 fn parse_bool(key: &'static str, v: &str) -> Result<bool, ConfigError> {
     match v.trim().to_ascii_lowercase().as_str() {
@@ -287,7 +313,7 @@ impl Config {
                 std::fs::read_to_string(&file).map_err(|e| ConfigError::Read(file.clone(), e))?;
             let f: FileConfig = toml::from_str(&text)
                 .map_err(|e| ConfigError::Parse(file.clone(), e.to_string()))?;
-            c.apply_file(f);
+            c.apply_file(f)?;
         }
         c.apply_env(env)?;
         match (&c.google_client_id, &c.google_client_secret) {
@@ -308,7 +334,7 @@ impl Config {
         Ok(c)
     }
 
-    fn apply_file(&mut self, f: FileConfig) {
+    fn apply_file(&mut self, f: FileConfig) -> Result<(), ConfigError> {
         if let Some(v) = f.bind {
             self.bind = v
         }
@@ -418,6 +444,19 @@ impl Config {
         if let Some(v) = f.desktop_redirect {
             self.desktop_redirect = v
         }
+        if let Some(v) = f.allowed_hosts {
+            self.allowed_hosts = email_list(&v.join(","))
+        }
+        if let Some(v) = f.trusted_proxies {
+            self.trusted_proxies = parse_ips("trusted_proxies", &v.join(","))?
+        }
+        if let Some(v) = f.metrics_token {
+            self.metrics_token = Some(v)
+        }
+        if let Some(v) = f.allowed_emails {
+            self.allowed_emails = email_list(&v.join(","))
+        }
+        Ok(())
     }
 
     fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -501,6 +540,18 @@ impl Config {
         }
         if let Some(v) = get("PIXEL_DESKTOP_REDIRECT") {
             self.desktop_redirect = v
+        }
+        if let Some(v) = get("PIXEL_ALLOWED_HOSTS") {
+            self.allowed_hosts = email_list(&v)
+        }
+        if let Some(v) = get("PIXEL_TRUSTED_PROXIES") {
+            self.trusted_proxies = parse_ips("PIXEL_TRUSTED_PROXIES", &v)?
+        }
+        if let Some(v) = get("PIXEL_METRICS_TOKEN") {
+            self.metrics_token = Some(v)
+        }
+        if let Some(v) = get("PIXEL_ALLOWED_EMAILS") {
+            self.allowed_emails = email_list(&v)
         }
         if let Some(v) = get("OPENAI_API_KEY") {
             self.openai_api_key = Some(v)

@@ -59,10 +59,10 @@ pub fn router(node: Arc<Node>) -> Router {
         .fallback(tower_http::services::ServeFile::new(index.clone()));
     let state = Http(node);
     let router = Router::new()
-        // Room for `images.publish` (20 MB images, base64-encoded); everything else is far smaller.
+        // `call_op` reads the body itself, with the operation's own limit, once the caller is known.
         .route(
             "/api/ops/{method}",
-            post(call_op).layer(axum::extract::DefaultBodyLimit::max(28 * 1024 * 1024)),
+            post(call_op).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/api/me", get(crate::auth::get_me))
         .route("/auth/google", get(crate::auth::start))
@@ -78,12 +78,16 @@ pub fn router(node: Arc<Node>) -> Router {
             "/media/{image_id}/{variant}",
             get(crate::media::serve_media),
         )
-        .with_state(state);
-    if index.exists() {
+        .with_state(state.clone());
+    let router = if index.exists() {
         router.fallback_service(ui)
     } else {
         router.fallback(get(ui_missing))
-    }
+    };
+    router.layer(axum::middleware::from_fn_with_state(
+        state,
+        crate::guard::check,
+    ))
 }
 
 async fn ui_missing() -> Html<&'static str> {
@@ -99,18 +103,27 @@ async fn call_op(
     State(http): State<Http>,
     Path(method): Path<String>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let resolved = http.resolve(&headers).await?;
     let node = &http.0;
-    if node
-        .registry
-        .get(&method)
-        .is_some_and(|op| op.kind == pixel_core::registry::OpKind::Write)
-    {
+    let op = node.registry.get(&method);
+    if op.is_some_and(|op| op.kind == pixel_core::registry::OpKind::Write) {
         resolved.check_csrf(&headers)?;
     }
     let caller = resolved.caller;
+    // Large inputs (images) only for the operations that take them, and only from signed-in callers:
+    // nothing is buffered in bulk for a stranger.
+    let limit = match op {
+        Some(op) if caller.user_id().is_ok() => op.max_input_bytes,
+        _ => pixel_core::registry::DEFAULT_MAX_INPUT_BYTES,
+    };
+    let body = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Error::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the body is over this operation's limit of {limit} bytes"),
+        )
+    })?;
     let input: serde_json::Value = if body.is_empty() {
         serde_json::Value::Null
     } else {
@@ -133,14 +146,8 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
         Ok(r) => r,
         Err(e) => return ApiError(e).into_response(),
     };
-    // Browsers send cookies on cross-site WebSocket handshakes: only our own pages may use the cookie.
-    if matches!(resolved.via, crate::auth::Via::Cookie { .. }) && !same_origin(&http, &headers) {
-        return ApiError(Error::new(
-            ErrorCode::Forbidden,
-            "event streams opened with the session cookie must come from this site's pages",
-        ))
-        .into_response();
-    }
+    // Browsers send cookies (and reach loopback) on cross-site WebSocket handshakes: `guard::check`
+    // refused every handshake whose Origin is not this server before it got here.
     let caller = resolved.caller;
     let Ok(user_id) = caller.user_id().map(str::to_string) else {
         return ApiError(Error::new(
@@ -149,25 +156,22 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
         ))
         .into_response();
     };
-    let node = http.0.clone();
-    ws.on_upgrade(move |socket| pump_events(node, user_id, socket))
-}
-
-/// Whether the request's Origin is this server (its public URL, or the Host it was reached at).
-fn same_origin(http: &Http, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        // Non-browser clients send no Origin; browsers always do on WebSocket handshakes.
-        return true;
+    let session = match &caller {
+        Caller::User { session, .. } => session.clone(),
+        _ => None,
     };
-    if origin == http.0.auth.public_origin {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, rest)| rest == h))
+    let node = http.0.clone();
+    ws.on_upgrade(move |socket| pump_events(node, user_id, session, socket))
 }
 
-/// Sends the user's events, and only theirs, until either side closes.
-async fn pump_events(node: Arc<Node>, user_id: String, mut socket: WebSocket) {
+/// Sends the user's events, and only theirs, until either side closes or the session that opened the
+/// stream is signed out.
+async fn pump_events(
+    node: Arc<Node>,
+    user_id: String,
+    session: Option<String>,
+    mut socket: WebSocket,
+) {
     let mut rx = node.app.events.subscribe();
     let mut stopping = node.stopping.subscribe();
     loop {
@@ -180,6 +184,10 @@ async fn pump_events(node: Arc<Node>, user_id: String, mut socket: WebSocket) {
                 Ok(env) if env.user_id == user_id => {
                     let Ok(text) = serde_json::to_string(&env.event) else { continue };
                     if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                    if session.as_deref().is_some_and(|s| env.event.ends_session(s)) {
+                        let _ = socket.send(Message::Close(None)).await;
                         return;
                     }
                 }
@@ -214,7 +222,34 @@ async fn healthz(State(http): State<Http>) -> Response {
     }
 }
 
-async fn metrics(State(http): State<Http>) -> Response {
+/// Whether a client may read `/metrics`: with `PIXEL_METRICS_TOKEN` set, whoever presents it; without,
+/// loopback clients only (a scraper on the same machine, or behind the trusted proxy's own rules).
+fn metrics_allowed(node: &Node, peer: &SocketAddr, headers: &HeaderMap) -> bool {
+    match &node.config.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                pixel_core::account::hash_secret(given.trim())
+                    == pixel_core::account::hash_secret(token)
+            }),
+        None => node.auth.client_ip(peer, headers).is_loopback(),
+    }
+}
+
+async fn metrics(
+    State(http): State<Http>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if !metrics_allowed(&http.0, &peer, &headers) {
+        return ApiError(Error::new(
+            ErrorCode::Forbidden,
+            "metrics are for this machine or for holders of PIXEL_METRICS_TOKEN",
+        ))
+        .into_response();
+    }
     let app = &http.0.app;
     let m = &app.metrics;
     let mut out = String::new();

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod guard;
 pub mod http;
 pub mod media;
 pub mod openapi;
@@ -25,20 +26,57 @@ pub struct Node {
     /// The local owner in single-owner mode; anonymous when people sign in.
     pub owner: pixel_core::Caller,
     pub auth: auth::Auth,
+    /// The Host and Origin names requests must carry.
+    pub hosts: guard::HostPolicy,
     pub config: Config,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
     pub stopping: tokio::sync::watch::Sender<bool>,
+    /// The exclusive lock on an SQLite data dir, held while the node lives.
+    _data_dir_lock: Option<std::fs::File>,
+}
+
+/// Takes the data dir for this process: an SQLite node owns every running job's lease on start-up, so a
+/// second process on the same dir (the `generate` command beside a running server) would steal them.
+fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
+    if !config.database_url().starts_with("sqlite:") {
+        return Ok(None);
+    }
+    let path = config.data_dir.join("pixel-studio.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another Pixel Studio process is using the data dir {}: stop it, or run `generate --server \
+             http://<its address>` to generate through it",
+            config.data_dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            anyhow::bail!("cannot lock {}: {e}", path.display())
+        }
+    }
 }
 
 /// Creates the data dir, opens and migrates the database, and wires every port.
 pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
+    if config.sign_in_enabled() && !config.charging && config.allowed_emails.is_empty() {
+        anyhow::bail!(
+            "sign-in is on and charging is off, so any Google account could spend this server's provider keys: \
+             set PIXEL_ALLOWED_EMAILS (emails, or @domain for a whole domain) or PIXEL_CHARGING=on"
+        );
+    }
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         anyhow::anyhow!(
             "cannot create the data dir {}: {e}",
             config.data_dir.display()
         )
     })?;
+    let data_dir_lock = lock_data_dir(config)?;
     let store = SqlStore::connect(&config.database_url()).await?;
     let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("media"))?);
     let mut providers_config = ProvidersConfig {
@@ -125,6 +163,7 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         providers: pixel_providers::build(&providers_config),
     });
     let auth = auth::Auth::from_config(config);
+    let hosts = guard::HostPolicy::new(&auth.public_origin, &config.bind, &config.allowed_hosts);
     let owner = if config.sign_in_enabled() {
         pixel_core::Caller::Anonymous
     } else {
@@ -136,7 +175,9 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         registry: Arc::new(pixel_core::registry::Registry::standard()),
         owner,
         auth,
+        hosts,
         config: config.clone(),
         stopping: tokio::sync::watch::channel(false).0,
+        _data_dir_lock: data_dir_lock,
     })
 }

@@ -245,6 +245,7 @@ async fn bad_input_gets_clear_codes_and_writes_nothing() {
     let raw = server
         .client
         .post(format!("{}/api/ops/generations.create", server.base))
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await

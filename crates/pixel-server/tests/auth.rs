@@ -1,4 +1,4 @@
-//! Sign-in against the real OpenID Connect provider from ../shared/services/oidc.sh: the full flow,
+//! Sign-in against the real OpenID Connect provider from scripts/services/oidc.sh: the full flow,
 //! every refusal (state, nonce, replays, tampered/expired/foreign ID tokens), sessions that expire and
 //! revoke, CSRF, bearer tokens, the desktop's one-time code exchange and the sign-in rate limit.
 

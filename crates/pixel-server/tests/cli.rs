@@ -119,6 +119,30 @@ fn bad_input_exits_non_zero_with_the_reason() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("PIXEL_WORKERS"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_on_a_running_servers_data_dir_is_refused() {
+    let server = TestServer::start(Opts::default()).await.expect("server");
+    let data = server.data_dir().to_path_buf();
+    let output = tokio::task::spawn_blocking(move || {
+        bin()
+            .env("PIXEL_DATA_DIR", &data)
+            .args(["generate", "--prompt", "steal the leases"])
+            .output()
+            .expect("run")
+    })
+    .await
+    .expect("join");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("another Pixel Studio process") && stderr.contains("--server"),
+        "{stderr}"
+    );
+    let jobs = server.ok("generations.list", serde_json::json!({})).await;
+    assert_eq!(jobs["jobs"].as_array().map(Vec::len), Some(0));
+    server.shutdown().await;
+}
+
 #[test]
 fn migrate_creates_the_database() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -59,7 +59,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 3] {
+fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 4] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -77,6 +77,11 @@ fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 3]
                 "accounts",
                 include_str!("../../../migrations/sqlite/0003_accounts.sql"),
             ),
+            (
+                4,
+                "idempotency",
+                include_str!("../../../migrations/sqlite/0004_idempotency.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -93,6 +98,11 @@ fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 3]
                 3,
                 "accounts",
                 include_str!("../../../migrations/postgres/0003_accounts.sql"),
+            ),
+            (
+                4,
+                "idempotency",
+                include_str!("../../../migrations/postgres/0004_idempotency.sql"),
             ),
         ],
     }
@@ -814,19 +824,24 @@ impl Store for SqlStore {
                 let Some(row) = row else { return Ok(false) };
                 let mut errors: Vec<Error> = json_col(&row, "retried_errors")?;
                 errors.push(error.clone());
-                sqlx::query(
+                // Guarded like the read: on PostgreSQL another node may have reaped the lease (and refunded
+                // the job) between the two statements; then this worker must not put it back.
+                let changed = sqlx::query(
                     "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, run_after = $1, \
-                     progress = 0, error_code = $2, error_message = $3, retried_errors = $4 WHERE id = $5",
+                     progress = 0, error_code = $2, error_message = $3, retried_errors = $4 \
+                     WHERE id = $5 AND lease_owner = $6 AND state = 'running'",
                 )
                 .bind(run_after)
                 .bind(error.code.as_str())
                 .bind(&error.message)
                 .bind(to_json(&errors)?)
                 .bind(job_id)
+                .bind(worker)
                 .execute(&mut **tx)
                 .await
-                .map_err(db_err)?;
-                Ok(true)
+                .map_err(db_err)?
+                .rows_affected();
+                Ok(changed == 1)
             }
             .await;
             w.end(r).await
@@ -1051,6 +1066,22 @@ impl Store for SqlStore {
         row.as_ref().map(set_from).transpose()
     }
 
+    async fn set_by_idempotency_key(
+        &self,
+        owner_id: &str,
+        key: &str,
+    ) -> Result<Option<GenerationSet>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(owner_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(set_from).transpose()
+    }
+
     async fn comparison_sets(
         &self,
         owner_id: Option<&str>,
@@ -1205,7 +1236,7 @@ async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Result<()> {
     if let Some(mv) = &sub.reserve {
         apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
     }
-    sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+    sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
                     .bind(&set.id)
                     .bind(&set.owner_id)
                     .bind(to_json(&set.params)?)
@@ -1215,9 +1246,17 @@ async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Result<()> {
                     .bind(set.created_at)
                     .bind(set.comparison_id.clone())
                     .bind(&set.params.model)
+                    .bind(sub.idempotency_key.clone())
                     .execute(&mut **tx)
                     .await
-                    .map_err(db_err)?;
+                    .map_err(|e| {
+                        // Set ids are fresh: only the idempotency key can collide.
+                        if is_unique_violation(&e) {
+                            Error::new(ErrorCode::Conflict, "this idempotency key was used by another request")
+                        } else {
+                            db_err(e)
+                        }
+                    })?;
     for job in &sub.jobs {
         sqlx::query(
                         "INSERT INTO jobs (id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, \
@@ -1283,7 +1322,7 @@ pub mod testing {
             .filter(|u| !u.is_empty());
         if url.is_none() && std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
             panic!(
-                "PIXEL_TEST_POSTGRES_URL must be set in CI (start ../shared/services/postgres.sh)"
+                "PIXEL_TEST_POSTGRES_URL must be set in CI (start scripts/services/postgres.sh)"
             );
         }
         url

@@ -1,5 +1,5 @@
 //! The store conformance suite: every test runs on SQLite and on a real PostgreSQL
-//! (`PIXEL_TEST_POSTGRES_URL`, started by ../shared/services/postgres.sh; required in CI).
+//! (`PIXEL_TEST_POSTGRES_URL`, started by scripts/services/postgres.sh; required in CI).
 
 use pixel_core::ports::*;
 use pixel_core::*;
@@ -51,6 +51,7 @@ conformance!(
     concurrent_claimers_take_each_job_once,
     saturated_providers_are_skipped,
     submissions_commit_all_or_none,
+    an_idempotency_key_admits_one_submission,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {
@@ -148,6 +149,7 @@ async fn submit(
             set,
             jobs: jobs.clone(),
             reserve,
+            idempotency_key: None,
         }])
         .await?;
     Ok(jobs)
@@ -712,6 +714,7 @@ async fn submissions_commit_all_or_none(db: Db) {
             set,
             jobs: vec![],
             reserve,
+            idempotency_key: None,
         }
     };
     // 3 + 3 is more than 5: the second reservation fails and the first is undone with it.
@@ -747,6 +750,58 @@ async fn submissions_commit_all_or_none(db: Db) {
         2,
         "unscoped (an admin) sees any owner's"
     );
+}
+
+async fn an_idempotency_key_admits_one_submission(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 10).await;
+    user(s, "u2", 10).await;
+    let make = |owner: &str, key: &str| {
+        let set = GenerationSet {
+            id: new_id(),
+            owner_id: owner.into(),
+            params: params("once only", "local-sketch"),
+            n: 1,
+            cost: 2,
+            remix_of: None,
+            comparison_id: None,
+            created_at: 10,
+        };
+        NewSubmission {
+            reserve: Some(LedgerMove {
+                kind: LedgerKind::Reserve,
+                amount: -2,
+                idempotency_key: format!("reserve:{}", set.id),
+                memo: "test".into(),
+            }),
+            set,
+            jobs: vec![],
+            idempotency_key: Some(key.into()),
+        }
+    };
+    let first = make("u1", "retry-1");
+    s.submit(std::slice::from_ref(&first)).await.expect("first");
+    let err = s
+        .submit(&[make("u1", "retry-1")])
+        .await
+        .expect_err("the same key again");
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(s.balance("u1").await.expect("balance"), 8, "charged once");
+    let found = s
+        .set_by_idempotency_key("u1", "retry-1")
+        .await
+        .expect("lookup")
+        .expect("the first set");
+    assert_eq!(found.id, first.set.id);
+    // Keys belong to their owner: another account may use the same string.
+    s.submit(&[make("u2", "retry-1")])
+        .await
+        .expect("u2's own key");
+    assert!(s
+        .set_by_idempotency_key("u1", "other")
+        .await
+        .expect("lookup")
+        .is_none());
 }
 
 async fn accounts_sessions_and_one_time_codes(db: Db) {

@@ -41,6 +41,23 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A PNG whose header claims `w` x `h` RGBA pixels, with the given text chunks and no pixel data: what
+/// a decompression bomb looks like to a reader (a few hundred bytes that would decode to gigabytes).
+pub fn png_claiming(w: u32, h: u32, chunks: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgba);
+    for (k, v) in chunks {
+        let _ = enc.add_itxt_chunk(k.to_string(), v.to_string());
+    }
+    // The start of a deflate stream stands in for the data: readers find the header's size at the
+    // first IDAT chunk, and only a decoder would notice the rows are missing.
+    if let Ok(mut w) = enc.write_header() {
+        let _ = w.write_chunk(png::chunk::IDAT, &[0x78, 0x9c]);
+    }
+    out
+}
+
 /// A small PNG carrying the given text chunks (keyword, text), as other tools embed generation records.
 pub fn png_with_text(chunks: &[(&str, &str)]) -> Vec<u8> {
     let mut out = Vec::new();

@@ -158,5 +158,11 @@ export function applyEvent(qc: QueryClient, event: Event): void {
       qc.setQueryData<AccountOutput>(keys.account, (old) => (old ? { ...old, balance: event.balance } : old));
       qc.setQueryData<Me | null>(keys.me, (old) => (old ? { ...old, credits: event.balance } : old));
       return;
+    case 'sessions.revoked':
+      // The server closes a revoked session's stream right after this event; asking who we are again
+      // turns a revoked own session into the signed-out screen instead of a string of 401s.
+      void qc.invalidateQueries({ queryKey: keys.sessions });
+      void qc.invalidateQueries({ queryKey: keys.me });
+      return;
   }
 }

@@ -1,7 +1,7 @@
 // Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
+export type ErrorCode = "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -89,7 +89,7 @@ export type Event = { "type": "generation.queued", job: Job, } | { "type": "gene
 /**
  * Microseconds since the epoch when the worker emitted this event (for latency measurement).
  */
-emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, };
+emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, };
 
 export type Speed = "instant" | "fast" | "medium" | "slow";
 
@@ -131,7 +131,12 @@ seed?: number, negative_prompt?: string, steps?: number, cfg?: number, quality?:
 /**
  * The image this request remixes; lineage is kept on every output.
  */
-remix_of?: string, };
+remix_of?: string, 
+/**
+ * Chosen by the client (1–100 characters) so that a request retried after a timeout is applied
+ * once: the same key answers with the set the first request made, and charges nothing again.
+ */
+idempotency_key?: string, };
 
 export type Empty = Record<string, never>;
 
@@ -333,6 +338,9 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   csrf_failed: 403,
   unauthenticated: 401,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  image_too_large: 413,
   rate_limited: 429,
   sign_in_failed: 400,
   unavailable: 503,

@@ -39,6 +39,8 @@ pub struct Opts {
     pub concurrency: Vec<(String, usize)>,
     /// Sign-in through this OpenID Connect provider (multi-user mode) instead of single-owner mode.
     pub oidc: Option<OidcOpts>,
+    /// Last changes to the server's configuration (settings no other option covers).
+    pub config: Option<fn(&mut Config)>,
 }
 
 #[derive(Clone)]
@@ -47,12 +49,14 @@ pub struct OidcOpts {
     pub client_id: String,
     pub client_secret: String,
     pub admin_emails: Vec<String>,
+    /// `PIXEL_ALLOWED_EMAILS`: who may sign in (the test users' domains by default).
+    pub allowed_emails: Vec<String>,
     pub session_ttl: Duration,
     pub auth_rate_limit: u32,
 }
 
 impl OidcOpts {
-    /// The provider started by `../shared/services/oidc.sh`, or None when it is not running (local
+    /// The provider started by `scripts/services/oidc.sh`, or None when it is not running (local
     /// runs); CI must have it.
     pub fn from_env() -> Option<OidcOpts> {
         match std::env::var("OIDC_ISSUER") {
@@ -63,15 +67,16 @@ impl OidcOpts {
                 client_secret: std::env::var("OIDC_CLIENT_SECRET")
                     .unwrap_or_else(|_| "pixel-studio-test-secret".into()),
                 admin_emails: vec!["admin@example.com".into()],
+                allowed_emails: vec!["@example.com".into(), "@other.org".into()],
                 session_ttl: Duration::from_secs(3600),
                 auth_rate_limit: 1000,
             }),
             _ => {
                 assert!(
                     std::env::var("CI").is_err(),
-                    "CI must run the OpenID Connect provider (../shared/services/oidc.sh) and export OIDC_ISSUER"
+                    "CI must run the OpenID Connect provider (scripts/services/oidc.sh) and export OIDC_ISSUER"
                 );
-                eprintln!("skipping: no OIDC_ISSUER (start ../shared/services/oidc.sh)");
+                eprintln!("skipping: no OIDC_ISSUER (start scripts/services/oidc.sh)");
                 None
             }
         }
@@ -100,6 +105,7 @@ impl Default for Opts {
             concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(2),
             oidc: None,
+            config: None,
         }
     }
 }
@@ -145,6 +151,10 @@ impl TestServer {
                 .map(|o| o.session_ttl)
                 .unwrap_or(Duration::from_secs(3600)),
             auth_rate_limit: oidc.as_ref().map(|o| o.auth_rate_limit).unwrap_or(10),
+            allowed_emails: oidc
+                .as_ref()
+                .map(|o| o.allowed_emails.clone())
+                .unwrap_or_default(),
             data_dir: dir.path().to_path_buf(),
             database_url: Some(database_url),
             ui_dir: dir.path().join("no-ui"),
@@ -212,6 +222,10 @@ impl TestServer {
             poll_interval: Duration::from_millis(20),
             ..Config::default()
         };
+        let mut config = config;
+        if let Some(tweak) = opts.config {
+            tweak(&mut config);
+        }
         let node = Arc::new(build_node(&config).await.expect("build node"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(pixel_server::http::serve(
@@ -229,6 +243,11 @@ impl TestServer {
             task: Some(task),
             _dir: dir,
         })
+    }
+
+    /// The server's data dir (database and media).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     /// Calls an operation; returns (status, body).

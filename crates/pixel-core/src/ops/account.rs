@@ -1,0 +1,84 @@
+//! Account operations: the caller's profile, settings and balance.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::*;
+use crate::account::{validate_username, AccountSettings};
+use crate::app::{App, ChargePolicy};
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::registry::{OpKind::*, Registry};
+
+/// The operations of this area.
+pub(crate) fn register(r: &mut Registry) {
+    r.add(
+        "account.get",
+        Read,
+        "The caller's account and credit balance",
+        account_get,
+    );
+    r.add(
+        "account.update",
+        Write,
+        "Change the caller's username and settings",
+        account_update,
+    );
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct AccountOutput {
+    pub user: User,
+    #[ts(type = "number")]
+    pub balance: i64,
+    pub charging: bool,
+    pub settings: AccountSettings,
+}
+
+/// Changes to the caller's account; fields left out stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub settings: Option<AccountSettings>,
+}
+
+pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<AccountOutput> {
+    let id = caller.user_id()?;
+    let user = app
+        .store
+        .get_user(id)
+        .await?
+        .ok_or_else(|| Error::not_found("account"))?;
+    let balance = app.store.balance(id).await?;
+    let settings = app.store.account_settings(id).await?;
+    Ok(AccountOutput {
+        user,
+        balance,
+        charging: app.config.charging == ChargePolicy::Charge,
+        settings,
+    })
+}
+
+pub async fn account_update(
+    app: &App,
+    caller: &Caller,
+    input: UpdateAccount,
+) -> Result<AccountOutput> {
+    let id = caller.user_id()?;
+    let username = input.username.as_deref().map(str::trim);
+    if let Some(name) = username {
+        validate_username(name)?;
+    }
+    if username.is_some() || input.settings.is_some() {
+        app.store
+            .update_account(id, username, input.settings.as_ref())
+            .await?;
+    }
+    account_get(app, caller, Empty {}).await
+}

@@ -1,0 +1,46 @@
+//! Ledger operations: the caller's credit movements and balance.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::*;
+use crate::app::App;
+use crate::domain::*;
+use crate::error::Result;
+use crate::registry::{OpKind::*, Registry};
+
+/// The operations of this area.
+pub(crate) fn register(r: &mut Registry) {
+    r.add(
+        "ledger.list",
+        Read,
+        "The caller's credit ledger and balance",
+        ledger_list,
+    );
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct LedgerOutput {
+    pub entries: Vec<LedgerEntry>,
+    #[ts(type = "number")]
+    pub balance: i64,
+}
+
+pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Result<LedgerOutput> {
+    let owner = caller.user_id()?;
+    let entries = app
+        .store
+        .ledger_entries(owner, page_limit(input.limit))
+        .await?;
+    let balance = app.store.balance(owner).await?;
+    Ok(LedgerOutput { entries, balance })
+}

@@ -1,0 +1,73 @@
+//! Operations: every verb of the product, written once, called by every transport through the registry.
+//! Each area is one module holding its DTOs, its operations and a `register` that lists them; a new area
+//! is a new module and one line in `register_all`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::Millis;
+use crate::error::{Error, Result};
+use crate::registry::Registry;
+
+pub mod account;
+pub mod catalogue;
+pub mod compare;
+pub mod generations;
+pub mod images;
+pub mod ledger;
+pub mod providers;
+pub mod records;
+pub mod sessions;
+pub mod sets;
+
+pub use account::*;
+pub use catalogue::*;
+pub use compare::*;
+pub use generations::*;
+pub use images::*;
+pub use ledger::*;
+pub use providers::*;
+pub use records::*;
+pub use sessions::*;
+pub use sets::*;
+
+/// Registers the operations of every area.
+pub(crate) fn register_all(r: &mut Registry) {
+    catalogue::register(r);
+    providers::register(r);
+    account::register(r);
+    sessions::register(r);
+    generations::register(r);
+    compare::register(r);
+    sets::register(r);
+    images::register(r);
+    records::register(r);
+    ledger::register(r);
+}
+
+pub(crate) const DEFAULT_PAGE: u32 = 50;
+pub(crate) const MAX_PAGE: u32 = 200;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Empty {}
+
+pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+}
+
+/// Cursors are `<created_at>.<id>`: stable under inserts, no deep offsets.
+pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<(Millis, String)>> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let (ts, id) = c
+        .split_once('.')
+        .ok_or_else(|| Error::invalid("malformed cursor"))?;
+    let ts: Millis = ts.parse().map_err(|_| Error::invalid("malformed cursor"))?;
+    Ok(Some((ts, id.to_string())))
+}
+
+pub(crate) fn cursor_of(created_at: Millis, id: &str) -> String {
+    format!("{created_at}.{id}")
+}

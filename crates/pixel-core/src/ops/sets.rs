@@ -1,0 +1,99 @@
+//! Set operations: a batch of images from one request, with its jobs.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::*;
+use crate::app::App;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::ports::{ImageFilter, PageRequest};
+use crate::registry::{OpKind::*, Registry};
+
+/// The operations of this area.
+pub(crate) fn register(r: &mut Registry) {
+    r.add("sets.get", Read, "A set with its jobs and images", sets_get);
+    r.add(
+        "sets.list",
+        Read,
+        "The caller's sets, newest first",
+        sets_list,
+    );
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetRef {
+    pub set_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SetDetail {
+    pub set: GenerationSet,
+    pub jobs: Vec<Job>,
+    pub images: Vec<Image>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SetsOutput {
+    pub sets: Vec<GenerationSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub next: Option<String>,
+}
+
+pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDetail> {
+    caller.user_id()?;
+    let set = app
+        .store
+        .get_set(&input.set_id)
+        .await?
+        .ok_or_else(|| Error::not_found("set"))?;
+    if !caller.can_read(&set.owner_id, Visibility::Private) {
+        return Err(Error::not_found("set"));
+    }
+    let jobs = app.store.set_jobs(&set.id).await?;
+    let filter = ImageFilter {
+        set_id: Some(set.id.clone()),
+        ..Default::default()
+    };
+    let mut images = app
+        .store
+        .list_images(
+            &set.owner_id,
+            &filter,
+            &PageRequest {
+                before: None,
+                limit: MAX_PAGE,
+            },
+        )
+        .await?;
+    images.sort_by_key(|i| i.record.index);
+    Ok(SetDetail { set, jobs, images })
+}
+
+pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<SetsOutput> {
+    let owner = caller.user_id()?;
+    let limit = page_limit(input.limit);
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit,
+    };
+    let sets = app.store.list_sets(owner, &page).await?;
+    let next = (sets.len() as u32 == limit)
+        .then(|| sets.last().map(|s| cursor_of(s.created_at, &s.id)))
+        .flatten();
+    Ok(SetsOutput { sets, next })
+}
