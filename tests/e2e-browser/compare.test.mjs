@@ -43,33 +43,33 @@ test('a comparison shows each model side by side, a failing one with its refund'
   const balanceBefore = account.balance;
   const { models } = await op('catalogue.list');
   const sketch = models.find((m) => m.id === 'local-sketch');
-  const dalle = models.find((m) => m.id === 'dall-e-2');
-  assert.ok(sketch && dalle, 'the catalogue has local-sketch and dall-e-2');
+  const gpt = models.find((m) => m.id === 'gpt-image-2');
+  assert.ok(sketch && gpt, 'the catalogue has local-sketch and gpt-image-2');
 
   await page.goto(`${BASE}/compare`);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('[500] an e2e comparison of a lighthouse');
   // The checkbox is visually hidden inside its card: check it through its label.
   await page.getByRole('checkbox', { name: new RegExp(`^${escape(sketch.name)}`) }).check({ force: true });
-  await page.getByRole('checkbox', { name: new RegExp(`^${escape(dalle.name)}`) }).check({ force: true });
-  await page.getByTestId('cost').getByText(dalle.credits === 1 ? '1 credit' : `${dalle.credits} credits`).waitFor();
+  await page.getByRole('checkbox', { name: new RegExp(`^${escape(gpt.name)}`) }).check({ force: true });
+  await page.getByTestId('cost').getByText(gpt.credits === 1 ? '1 credit' : `${gpt.credits} credits`).waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-20-compare-form.png') });
   await page.getByRole('button', { name: /^Compare/ }).click();
   await page.waitForURL(/\/compare\/[^/]+$/);
   const comparisonId = page.url().split('/').pop();
 
   const offline = page.getByRole('region', { name: sketch.name, exact: true });
-  const failing = page.getByRole('region', { name: dalle.name, exact: true });
+  const failing = page.getByRole('region', { name: gpt.name, exact: true });
   await offline.getByRole('link', { name: 'Open image 1' }).waitFor();
   await offline.getByText('Offline renderer — not an AI model').waitFor();
   await failing.getByText(/provider had a problem/i).first().waitFor();
-  await failing.getByText('1 credit refunded').first().waitFor();
+  await failing.getByText(`${gpt.credits} credits refunded`).first().waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-21-compare-view.png'), fullPage: true });
 
   const detail = await op('comparisons.get', { comparison_id: comparisonId });
-  assert.deepEqual(detail.sets.map((s) => s.set.params.model), ['local-sketch', 'dall-e-2'], 'one set per model, in order');
+  assert.deepEqual(detail.sets.map((s) => s.set.params.model), ['local-sketch', 'gpt-image-2'], 'one set per model, in order');
   assert.ok(detail.sets.every((s) => s.set.comparison_id === comparisonId));
   const after = await op('account.get');
-  assert.equal(after.balance, balanceBefore, "DALL·E 2's reservation came back");
+  assert.equal(after.balance, balanceBefore, "GPT Image 2's reservation came back");
 
   // Each set links back to its comparison; an image opens its detail.
   await failing.getByRole('link', { name: /Open the .* set/ }).click();

@@ -39,13 +39,13 @@ test('a failing provider shows why and the refund', { skip: !BASE && 'set PIXEL_
   await page.goto(`${BASE}/`);
   const picker = page.getByRole('combobox', { name: 'Model' });
   await picker.click();
-  await page.getByRole('option', { name: /DALL·E 2/ }).click();
+  await page.getByRole('option', { name: /GPT Image 2/ }).click();
   const prompt = `[500] an e2e provider outage ${Date.now().toString(36)}`;
   await page.getByRole('textbox', { name: /prompt/i }).fill(prompt);
   await page.getByRole('button', { name: /Generate/ }).click();
   // Other suites leave failed jobs in the queue too: look only at this set's card.
   const card = page.getByRole('article', { name: `Set: ${prompt}` });
-  await card.getByText('1 credit refunded').first().waitFor();
+  await card.getByText('6 credits refunded').first().waitFor();
   await card.getByText(/provider had a problem/i).first().waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-10-provider-failure.png') });
   const after = await (await fetch(`${BASE}/api/ops/account.get`, { method: 'POST', headers: JSON_BODY, body: '{}' })).json();

@@ -44,22 +44,10 @@ const models = [
     default_size: square, max_images: 10, negative_prompt: true, seed: true, qualities: [], styles: [],
   },
   {
-    id: 'gpt-image-1', provider: 'openai', name: 'GPT Image 1', description: "OpenAI's newest image model: strong prompt following and text.",
+    id: 'gpt-image-2', provider: 'openai', name: 'GPT Image 2', description: "OpenAI's current image model: strong prompt following and legible text.",
     offline: false, credits: 6, speed: 'slow',
-    sizes: { kind: 'fixed', sizes: [square, preset('Portrait 2:3', 1024, 1536), preset('Landscape 3:2', 1536, 1024)] },
+    sizes: { kind: 'fixed', sizes: [square, preset('Portrait 2:3', 1024, 1536), preset('Landscape 3:2', 1536, 1024), preset('Large square 1:1', 2048, 2048), preset('Wide 16:9', 2048, 1152), preset('Tall 9:16', 1152, 2048)] },
     default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: ['auto', 'high', 'medium', 'low'], styles: [],
-  },
-  {
-    id: 'dall-e-3', provider: 'openai', name: 'DALL·E 3', description: 'OpenAI DALL·E 3 sizes and qualities, run on gpt-image-1.',
-    offline: false, credits: 6, speed: 'slow',
-    sizes: { kind: 'fixed', sizes: [square, preset('Landscape 7:4', 1792, 1024), preset('Portrait 4:7', 1024, 1792)] },
-    default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: ['standard', 'hd'], styles: [],
-  },
-  {
-    id: 'dall-e-2', provider: 'openai', name: 'DALL·E 2', description: 'OpenAI DALL·E 2: fast and inexpensive.',
-    offline: false, credits: 1, speed: 'fast',
-    sizes: { kind: 'fixed', sizes: [preset('Small 256', 256, 256), preset('Medium 512', 512, 512), square] },
-    default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: [], styles: [],
   },
   {
     id: 'sd3.5-large', provider: 'stability', name: 'Stable Diffusion 3.5 Large', description: 'Stability AI flagship model with style presets (mock only).',
@@ -459,8 +447,15 @@ function compare({ prompt, models: ids, n = 1, negative_prompt, seed }) {
 }
 function getJob(jobId) { const j = jobs.get(jobId); if (!j) throw new ApiErr(404, 'not_found', 'job not found'); return j; }
 
+// Old records (the seeded dall-e-2 images) name models OpenAI retired; remixes say what they run on now.
+const retired = [
+  { id: 'dall-e-2', provider: 'openai', name: 'DALL·E 2', retired_on: '2026-05', replaced_by: 'gpt-image-2', note: 'OpenAI retired DALL·E 2 in May 2026; new images from this record are made with GPT Image 2.' },
+  { id: 'dall-e-3', provider: 'openai', name: 'DALL·E 3', retired_on: '2026-05', replaced_by: 'gpt-image-2', note: 'OpenAI retired DALL·E 3 in May 2026; new images from this record are made with GPT Image 2.' },
+  { id: 'gpt-image-1', provider: 'openai', name: 'GPT Image 1', retired_on: '2026-10', replaced_by: 'gpt-image-2', note: 'OpenAI shut GPT Image 1 down in October 2026; new images from this record are made with GPT Image 2.' },
+];
+
 const ops = {
-  'catalogue.list': () => ({ models, default_model: KEYS.size ? 'gpt-image-1' : 'local-sketch' }),
+  'catalogue.list': () => ({ models, retired, default_model: KEYS.size ? 'gpt-image-2' : 'local-sketch' }),
   'providers.list': () => ({ providers }),
   'account.get': () => ({ user, balance, charging: CHARGING, settings }),
   'account.update': ({ username, settings: next }) => {

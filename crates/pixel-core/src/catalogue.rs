@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::GenerationParams;
+
+mod retired;
 use crate::error::{Error, ErrorCode, Result};
+pub use retired::RetiredModel;
 
 pub const MAX_PROMPT_CHARS: usize = 3500;
 pub const MAX_NEGATIVE_PROMPT_CHARS: usize = 1000;
@@ -372,6 +375,7 @@ fn local_engine_model(
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     models: Vec<Model>,
+    retired: Vec<RetiredModel>,
 }
 
 impl Default for Catalogue {
@@ -418,11 +422,15 @@ impl Catalogue {
                 qualities: vec![],
                 styles: vec![],
             },
+            // https://platform.openai.com/docs/models/gpt-image-2 and the image generation guide
+            // (checked 2026-12): any size with both edges multiples of 16, the long edge at most 3840,
+            // at most 3:1 and 655,360-8,294,400 pixels; quality low/medium/high/auto. The presets are
+            // the documented common sizes up to 2K (above 2560x1440 OpenAI calls output experimental).
             Model {
-                id: "gpt-image-1".into(),
+                id: "gpt-image-2".into(),
                 provider: "openai".into(),
-                name: "GPT Image 1".into(),
-                description: "OpenAI's newest image model: strong prompt following and text."
+                name: "GPT Image 2".into(),
+                description: "OpenAI's current image model: strong prompt following and legible text."
                     .into(),
                 offline: false,
                 credits: 6,
@@ -432,6 +440,9 @@ impl Catalogue {
                         preset("Square 1:1", 1024, 1024),
                         preset("Portrait 2:3", 1024, 1536),
                         preset("Landscape 3:2", 1536, 1024),
+                        preset("Large square 1:1", 2048, 2048),
+                        preset("Wide 16:9", 2048, 1152),
+                        preset("Tall 9:16", 1152, 2048),
                     ],
                 },
                 default_size: square.clone(),
@@ -441,54 +452,6 @@ impl Catalogue {
                 steps: None,
                 cfg: None,
                 qualities: strings(&["auto", "high", "medium", "low"]),
-                styles: vec![],
-            },
-            Model {
-                id: "dall-e-3".into(),
-                provider: "openai".into(),
-                name: "DALL·E 3".into(),
-                description: "OpenAI DALL·E 3 sizes and qualities, run on gpt-image-1.".into(),
-                offline: false,
-                credits: 6,
-                speed: Speed::Slow,
-                sizes: SizeRule::Fixed {
-                    sizes: vec![
-                        preset("Square 1:1", 1024, 1024),
-                        preset("Landscape 7:4", 1792, 1024),
-                        preset("Portrait 4:7", 1024, 1792),
-                    ],
-                },
-                default_size: square.clone(),
-                max_images: MAX_IMAGES_PER_REQUEST,
-                negative_prompt: false,
-                seed: false,
-                steps: None,
-                cfg: None,
-                qualities: strings(&["standard", "hd"]),
-                styles: vec![],
-            },
-            Model {
-                id: "dall-e-2".into(),
-                provider: "openai".into(),
-                name: "DALL·E 2".into(),
-                description: "OpenAI DALL·E 2: fast and inexpensive.".into(),
-                offline: false,
-                credits: 1,
-                speed: Speed::Fast,
-                sizes: SizeRule::Fixed {
-                    sizes: vec![
-                        preset("Small 256", 256, 256),
-                        preset("Medium 512", 512, 512),
-                        preset("Square 1:1", 1024, 1024),
-                    ],
-                },
-                default_size: square,
-                max_images: MAX_IMAGES_PER_REQUEST,
-                negative_prompt: false,
-                seed: false,
-                steps: None,
-                cfg: None,
-                qualities: vec![],
                 styles: vec![],
             },
             stability_model(
@@ -774,7 +737,10 @@ impl Catalogue {
                 false,
             ),
         ];
-        Self { models }
+        Self {
+            models,
+            retired: retired::builtin(),
+        }
     }
 
     pub fn models(&self) -> &[Model] {
@@ -783,6 +749,15 @@ impl Catalogue {
 
     pub fn get(&self, id: &str) -> Option<&Model> {
         self.models.iter().find(|m| m.id == id)
+    }
+
+    /// Models old records name that their provider no longer serves.
+    pub fn retired_models(&self) -> &[RetiredModel] {
+        &self.retired
+    }
+
+    pub fn retired(&self, id: &str) -> Option<&RetiredModel> {
+        self.retired.iter().find(|m| m.id == id)
     }
 
     /// Credits for `n` images of `model`.
@@ -865,12 +840,22 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
             format!("the prompt has {chars} characters; the limit is {MAX_PROMPT_CHARS}"),
         ));
     }
-    let model = catalogue.get(&req.model).ok_or_else(|| {
-        Error::new(
-            ErrorCode::UnknownModel,
-            format!("unknown model '{}'", req.model),
-        )
-    })?;
+    let model = catalogue
+        .get(&req.model)
+        .ok_or_else(|| match catalogue.retired(&req.model) {
+            // Never run an old id on its replacement behind the user's back: say what happened.
+            Some(r) => Error::new(
+                ErrorCode::ModelUnavailable,
+                format!(
+                    "{} ({}) is no longer served by its provider (retired {}); choose {} instead",
+                    r.name, r.id, r.retired_on, r.replaced_by
+                ),
+            ),
+            None => Error::new(
+                ErrorCode::UnknownModel,
+                format!("unknown model '{}'", req.model),
+            ),
+        })?;
     let n = req.n.unwrap_or(1);
     if n < 1 || n > model.max_images {
         return Err(Error::new(
@@ -1075,7 +1060,7 @@ mod tests {
                 GenerationRequest {
                     width: Some(512),
                     height: Some(512),
-                    ..req("dall-e-3")
+                    ..req("gpt-image-2")
                 },
                 ErrorCode::InvalidSize,
             ),
@@ -1096,7 +1081,7 @@ mod tests {
             (
                 GenerationRequest {
                     quality: Some("ultra".into()),
-                    ..req("dall-e-3")
+                    ..req("gpt-image-2")
                 },
                 ErrorCode::InvalidParameter,
             ),
@@ -1128,6 +1113,7 @@ mod tests {
     fn provider_models_carry_the_original_prices() {
         let c = Catalogue::builtin();
         let prices = [
+            ("gpt-image-2", "openai", 6),
             ("sd3.5-large", "stability", 4),
             ("sd3.5-large-turbo", "stability", 2),
             ("sd3.5-medium", "stability", 2),
@@ -1220,7 +1206,29 @@ mod tests {
     #[test]
     fn cost_is_credits_times_count() {
         let c = Catalogue::builtin();
-        let m = c.get("dall-e-3").expect("model");
+        let m = c.get("gpt-image-2").expect("model");
         assert_eq!(c.cost(m, 3), 18);
+    }
+
+    #[test]
+    fn retired_ids_are_refused_with_what_replaces_them() {
+        let c = Catalogue::builtin();
+        for id in ["dall-e-2", "dall-e-3", "gpt-image-1"] {
+            assert!(c.get(id).is_none(), "{id} is not offered");
+            let r = c.retired(id).expect(id);
+            assert!(
+                c.get(&r.replaced_by).is_some(),
+                "{id} points at a live model"
+            );
+            let err = validate(&c, &req(id)).expect_err(id);
+            assert_eq!(err.code, ErrorCode::ModelUnavailable, "{id}");
+            assert!(err.message.contains("gpt-image-2"), "{}", err.message);
+        }
+        assert_eq!(
+            validate(&c, &req("no-such-model"))
+                .expect_err("unknown")
+                .code,
+            ErrorCode::UnknownModel
+        );
     }
 }

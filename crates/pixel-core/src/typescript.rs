@@ -38,6 +38,7 @@ pub fn api_types() -> String {
         IntRange,
         FloatRange,
         Model,
+        RetiredModel,
         GenerationRequest,
         Empty,
         CatalogueOutput,

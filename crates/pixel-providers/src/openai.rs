@@ -1,4 +1,8 @@
-//! OpenAI images (`gpt-image-1`, `dall-e-3` run on gpt-image-1, `dall-e-2`) over POST /v1/images/generations.
+//! OpenAI images (`gpt-image-2`) over POST /v1/images/generations.
+//! Request, response and errors: https://platform.openai.com/docs/api-reference/images/create and
+//! https://platform.openai.com/docs/guides/image-generation (checked 2026-12). GPT image models always
+//! answer `b64_json` and refuse `response_format`; DALL·E 2/3 (retired 2026-05) and GPT Image 1 (shut
+//! down 2026-10) answer 404 `model_not_found`, so old records name them only as retired models.
 
 use async_trait::async_trait;
 use base64::Engine;
@@ -56,42 +60,16 @@ pub(crate) struct ErrorDetail {
     pub(crate) kind: Option<String>,
 }
 
-/// Maps a catalogue request to OpenAI's legal values. `dall-e-3` runs on gpt-image-1 (the original
-/// product's choice): its sizes map to the nearest gpt-image-1 aspect and standard/hd to medium/high.
+/// Maps a catalogue request to the images API. The catalogue already holds only legal sizes and
+/// qualities; the model id is sent as it is (a retired id that reaches here fails at OpenAI, visibly).
 pub fn map_request(params: &pixel_core::GenerationParams) -> ImagesRequest {
-    let size = format!("{}x{}", params.width, params.height);
-    match params.model.as_str() {
-        "dall-e-3" => ImagesRequest {
-            model: "gpt-image-1".into(),
-            prompt: params.prompt.clone(),
-            n: 1,
-            size: match (params.width, params.height) {
-                (1792, 1024) => "1536x1024".into(),
-                (1024, 1792) => "1024x1536".into(),
-                _ => size,
-            },
-            quality: params
-                .quality
-                .as_deref()
-                .map(|q| if q == "hd" { "high" } else { "medium" }.to_string()),
-            response_format: None,
-        },
-        "dall-e-2" => ImagesRequest {
-            model: "dall-e-2".into(),
-            prompt: params.prompt.clone(),
-            n: 1,
-            size,
-            quality: None,
-            response_format: Some("b64_json".into()),
-        },
-        other => ImagesRequest {
-            model: other.to_string(),
-            prompt: params.prompt.clone(),
-            n: 1,
-            size,
-            quality: params.quality.clone(),
-            response_format: None,
-        },
+    ImagesRequest {
+        model: params.model.clone(),
+        prompt: params.prompt.clone(),
+        n: 1,
+        size: format!("{}x{}", params.width, params.height),
+        quality: params.quality.clone(),
+        response_format: None,
     }
 }
 
@@ -137,6 +115,9 @@ impl OpenAi {
             429 => ProviderError::Retryable {
                 message,
                 retry_after: http::retry_after(headers),
+            },
+            404 if code == "model_not_found" => ProviderError::Rejected {
+                message: format!("OpenAI does not serve this model (any more): {message}"),
             },
             401 | 403 => ProviderError::Rejected {
                 message: format!("OpenAI refused the API key: {message}"),
@@ -261,27 +242,14 @@ mod tests {
     }
 
     #[test]
-    fn dall_e_3_runs_on_gpt_image_1_with_mapped_sizes_and_qualities() {
-        let r = map_request(&p("dall-e-3", 1792, 1024, Some("hd")));
+    fn gpt_image_2_is_sent_as_asked_without_response_format() {
+        let r = map_request(&p("gpt-image-2", 2048, 1152, Some("high")));
         assert_eq!(
-            (r.model.as_str(), r.size.as_str(), r.quality.as_deref()),
-            ("gpt-image-1", "1536x1024", Some("high"))
+            serde_json::to_value(&r).expect("json"),
+            serde_json::json!({"model": "gpt-image-2", "prompt": "x", "n": 1, "size": "2048x1152", "quality": "high"})
         );
-        let r = map_request(&p("dall-e-3", 1024, 1792, Some("standard")));
-        assert_eq!(
-            (r.size.as_str(), r.quality.as_deref()),
-            ("1024x1536", Some("medium"))
-        );
-        let r = map_request(&p("dall-e-2", 512, 512, None));
-        assert_eq!(
-            (r.model.as_str(), r.response_format.as_deref()),
-            ("dall-e-2", Some("b64_json"))
-        );
-        let r = map_request(&p("gpt-image-1", 1024, 1536, Some("low")));
-        assert_eq!(
-            (r.size.as_str(), r.quality.as_deref(), r.response_format),
-            ("1024x1536", Some("low"), None)
-        );
+        let r = map_request(&p("gpt-image-2", 1024, 1024, None));
+        assert_eq!((r.quality, r.response_format), (None, None));
     }
 
     #[test]
@@ -315,6 +283,10 @@ mod tests {
                 &body("insufficient_quota")
             ),
             ProviderError::Rejected { .. }
+        ));
+        assert!(matches!(
+            OpenAi::error_for(reqwest::StatusCode::NOT_FOUND, &h, &body("model_not_found")),
+            ProviderError::Rejected { message } if message.contains("does not serve this model")
         ));
         assert!(matches!(
             OpenAi::error_for(reqwest::StatusCode::BAD_GATEWAY, &h, "<html>"),

@@ -227,6 +227,10 @@ async fn bad_input_gets_clear_codes_and_writes_nothing() {
             "invalid_input",
         ),
         (
+            json!({ "prompt": "cat", "model": "gpt-image-2" }),
+            "model_unavailable",
+        ),
+        (
             json!({ "prompt": "cat", "model": "dall-e-2" }),
             "model_unavailable",
         ),
@@ -314,7 +318,7 @@ async fn cancel_a_queued_job_refunds_it_once() {
     let fake = pixel_testkit::FakeOpenAi::start().await;
     let server = TestServer::start(Opts {
         charging: true,
-        starting_credits: 10,
+        starting_credits: 20,
         workers: 1,
         openai_base_url: Some(fake.base_url.clone()),
         provider_timeout: Duration::from_secs(10),
@@ -325,10 +329,10 @@ async fn cancel_a_queued_job_refunds_it_once() {
     let created = server
         .ok(
             "generations.create",
-            json!({ "prompt": "[slow:1500] a slow one", "model": "dall-e-2", "n": 3 }),
+            json!({ "prompt": "[slow:1500] a slow one", "model": "gpt-image-2", "n": 3 }),
         )
         .await;
-    assert_eq!(server.balance().await, 7);
+    assert_eq!(server.balance().await, 2);
     let last = created["jobs"][2]["id"].as_str().expect("id").to_string();
     let cancelled = server
         .ok("generations.cancel", json!({ "job_id": last }))
@@ -368,7 +372,7 @@ async fn cancel_a_queued_job_refunds_it_once() {
         )
         .await;
     assert_eq!(middle["state"], "succeeded");
-    assert_eq!(server.balance().await, 9, "two refunds of 1, one capture");
+    assert_eq!(server.balance().await, 14, "two refunds of 6, one capture");
     server.assert_ledger_balances().await;
     server.shutdown().await;
 }
@@ -388,7 +392,7 @@ async fn a_provider_never_runs_more_jobs_than_its_limit() {
     let slow = server
         .ok(
             "generations.create",
-            json!({ "prompt": "[slow:600] limited", "model": "dall-e-2", "n": 5 }),
+            json!({ "prompt": "[slow:600] limited", "model": "gpt-image-2", "n": 5 }),
         )
         .await;
     // Other providers still run while OpenAI is at its limit.
@@ -488,7 +492,7 @@ async fn compare_models_side_by_side_with_separate_refunds() {
     let fake = pixel_testkit::FakeOpenAi::start().await;
     let server = TestServer::start(Opts {
         charging: true,
-        starting_credits: 10,
+        starting_credits: 20,
         openai_base_url: Some(fake.base_url.clone()),
         provider_timeout: Duration::from_secs(5),
         ..Opts::default()
@@ -501,20 +505,25 @@ async fn compare_models_side_by_side_with_separate_refunds() {
         (
             json!([
                 "local-sketch",
-                "dall-e-2",
-                "dall-e-3",
-                "gpt-image-1",
-                "sd3.5-large"
+                "gpt-image-2",
+                "sd3.5-large",
+                "flux-dev",
+                "ideogram-v2"
             ]),
             "invalid_input",
         ),
         (json!(["local-sketch", "no-such-model"]), "unknown_model"),
-        (json!(["dall-e-3", "gpt-image-1"]), "insufficient_credits"),
+        (json!(["local-sketch", "dall-e-3"]), "model_unavailable"),
+        // 4 images of 6 credits against 20.
+        (
+            json!(["local-sketch", "gpt-image-2"]),
+            "insufficient_credits",
+        ),
     ] {
         let (_, body) = server
             .call(
                 "generations.compare",
-                json!({ "prompt": "side by side", "models": models }),
+                json!({ "prompt": "side by side", "models": models, "n": 4 }),
             )
             .await;
         assert_eq!(body["error"]["code"], code, "{models} -> {body}");
@@ -526,12 +535,12 @@ async fn compare_models_side_by_side_with_separate_refunds() {
         Some(0),
         "nothing half-written"
     );
-    assert_eq!(server.balance().await, 10);
+    assert_eq!(server.balance().await, 20);
 
     let out = server
-        .ok("generations.compare", json!({ "prompt": "[500] a lighthouse", "models": ["local-sketch", "dall-e-2"], "n": 2 }))
+        .ok("generations.compare", json!({ "prompt": "[500] a lighthouse", "models": ["local-sketch", "gpt-image-2"], "n": 2 }))
         .await;
-    assert_eq!(out["cost"], 2, "the sum of each model's cost");
+    assert_eq!(out["cost"], 12, "the sum of each model's cost");
     assert_eq!(server.balance().await, 8);
     let comparison_id = out["comparison_id"].as_str().expect("id").to_string();
     for set in out["sets"].as_array().expect("sets") {
@@ -554,7 +563,7 @@ async fn compare_models_side_by_side_with_separate_refunds() {
     };
     let local = by_model("local-sketch");
     assert_eq!(local["images"].as_array().map(Vec::len), Some(2));
-    let openai = by_model("dall-e-2");
+    let openai = by_model("gpt-image-2");
     assert!(openai["jobs"]
         .as_array()
         .expect("jobs")
@@ -562,7 +571,7 @@ async fn compare_models_side_by_side_with_separate_refunds() {
         .all(|j| j["state"] == "failed" && j["refunded"] == true));
     assert_eq!(
         server.balance().await,
-        10,
+        20,
         "the failed model's images were refunded on their own"
     );
     server.assert_ledger_balances().await;

@@ -116,7 +116,7 @@ async fn every_operation_checks_its_caller() {
         &s,
         &owner,
         "generations.compare",
-        &json!({"prompt": "side by side", "models": ["local-sketch", "dall-e-2"]}),
+        &json!({"prompt": "side by side", "models": ["local-sketch", "gpt-image-2"]}),
     )
     .await;
     assert_eq!(status, 200, "{cmp}");
@@ -179,7 +179,7 @@ async fn every_operation_checks_its_caller() {
         ),
         (
             "generations.compare",
-            json!({"prompt": "p", "models": ["local-sketch", "dall-e-2"]}),
+            json!({"prompt": "p", "models": ["local-sketch", "gpt-image-2"]}),
             [401, 200, 200, 200],
         ),
         (

@@ -1,4 +1,4 @@
-//! The ledger under concurrency: 100 simultaneous submits against a balance that covers 50.
+//! The ledger under concurrency: 100 simultaneous submits against a balance that covers 50 (6 credits each).
 
 mod common;
 
@@ -12,7 +12,7 @@ async fn concurrent_submits(db: Db) {
     let Some(server) = TestServer::start(Opts {
         db,
         charging: true,
-        starting_credits: 50,
+        starting_credits: 300,
         openai_base_url: Some(fake.base_url.clone()),
         provider_timeout: Duration::from_secs(10),
         ..Opts::default()
@@ -29,7 +29,7 @@ async fn concurrent_submits(db: Db) {
         tasks.spawn(async move {
             s.call(
                 "generations.create",
-                json!({ "prompt": format!("[slow:50] racer {i}"), "model": "dall-e-2" }),
+                json!({ "prompt": format!("[slow:50] racer {i}"), "model": "gpt-image-2" }),
             )
             .await
         });

@@ -145,7 +145,7 @@ async fn kill_during_work_then_restart_finishes_every_job() {
     op(
         &first.base,
         "generations.create",
-        json!({ "prompt": "[slow:2500] survives a crash", "model": "dall-e-2", "n": 5 }),
+        json!({ "prompt": "[slow:2500] survives a crash", "model": "gpt-image-2", "n": 5 }),
     )
     .await;
     op(
@@ -183,7 +183,7 @@ async fn graceful_stop_loses_no_job() {
     op(
         &first.base,
         "generations.create",
-        json!({ "prompt": "[slow:800] polite", "model": "dall-e-2", "n": 4 }),
+        json!({ "prompt": "[slow:800] polite", "model": "gpt-image-2", "n": 4 }),
     )
     .await;
     wait_running(&first.base, 1).await;

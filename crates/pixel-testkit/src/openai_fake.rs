@@ -1,5 +1,9 @@
 //! A loopback fake of OpenAI's `POST /v1/images/generations`, following the documented request and error
-//! shapes. Scenarios are chosen by markers in the prompt, so one fake serves every test:
+//! shapes as of 2026-12 (https://platform.openai.com/docs/api-reference/images/create): `gpt-image-2` is
+//! served (edges multiples of 16, long edge <= 3840, ratio <= 3:1, 655,360-8,294,400 pixels), answers
+//! `b64_json` and refuses `response_format`; retired models (`dall-e-2`, `dall-e-3`, `gpt-image-1`) answer
+//! 404 `model_not_found`. The `url` result form is served only for the URL scenarios, as OpenAI-compatible
+//! gateways answer, so the download path stays tested. Scenarios are chosen by markers in the prompt, so one fake serves every test:
 //! `[url]` url result, `[url404]` url that 404s, `[ssrf]` / `[redirect-ssrf]` a url (or redirect) to a
 //! non-public address, `[moderated]` content_policy_violation, `[429]` one 429
 //! with Retry-After then success, `[500]` always 500, `[500once]` one 500 then success, `[timeout]` never
@@ -50,12 +54,32 @@ fn error(status: StatusCode, code: Option<&str>, kind: &str, message: &str) -> R
         .into_response()
 }
 
-fn legal_sizes(model: &str) -> &'static [&'static str] {
-    match model {
-        "gpt-image-1" => &["1024x1024", "1024x1536", "1536x1024", "auto"],
-        "dall-e-3" => &["1024x1024", "1792x1024", "1024x1792"],
-        "dall-e-2" => &["256x256", "512x512", "1024x1024"],
-        _ => &[],
+/// Why `size` is not a legal gpt-image-2 size, if it is not.
+fn size_problem(size: &str) -> Option<String> {
+    if size == "auto" {
+        return None;
+    }
+    let Some((w, h)) = size
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u64>().ok()?, h.parse::<u64>().ok()?)))
+    else {
+        return Some(format!(
+            "Invalid value: '{size}'. Expected WIDTHxHEIGHT or 'auto'."
+        ));
+    };
+    let (long, short) = (w.max(h), w.min(h).max(1));
+    let pixels = w * h;
+    if w % 16 != 0 || h % 16 != 0 {
+        Some(format!(
+            "Invalid size '{size}': both edges must be multiples of 16."
+        ))
+    } else if long > 3840 || long > 3 * short || !(655_360..=8_294_400).contains(&pixels) {
+        Some(format!(
+            "Invalid size '{size}': the long edge must be at most 3840, the ratio at most 3:1 and the \
+             image 655,360 to 8,294,400 pixels."
+        ))
+    } else {
+        None
     }
 }
 
@@ -84,7 +108,7 @@ async fn generations(
             "We could not parse the JSON body of your request.",
         );
     };
-    let model = req["model"].as_str().unwrap_or("dall-e-2").to_string();
+    let model = req["model"].as_str().unwrap_or("").to_string();
     let prompt = req["prompt"].as_str().unwrap_or("").to_string();
     let size = req["size"].as_str().unwrap_or("1024x1024").to_string();
     let n = req["n"].as_u64().unwrap_or(1);
@@ -103,37 +127,44 @@ async fn generations(
             "'prompt' is a required property",
         );
     }
-    if !legal_sizes(&model).contains(&size.as_str()) {
-        if legal_sizes(&model).is_empty() {
+    if model != "gpt-image-2" {
+        return error(
+            StatusCode::NOT_FOUND,
+            Some("model_not_found"),
+            "invalid_request_error",
+            &format!("The model '{model}' does not exist or you do not have access to it."),
+        );
+    }
+    if let Some(problem) = size_problem(&size) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_value"),
+            "invalid_request_error",
+            &problem,
+        );
+    }
+    if !(1..=10).contains(&n) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_value"),
+            "invalid_request_error",
+            "Invalid 'n': must be between 1 and 10.",
+        );
+    }
+    if let Some(q) = req.get("quality").and_then(Value::as_str) {
+        if !["low", "medium", "high", "auto"].contains(&q) {
             return error(
-                StatusCode::NOT_FOUND,
-                Some("model_not_found"),
+                StatusCode::BAD_REQUEST,
+                Some("invalid_value"),
                 "invalid_request_error",
-                &format!("The model '{model}' does not exist."),
+                &format!("Invalid value: '{q}'. Supported values are: 'low', 'medium', 'high' and 'auto'."),
             );
         }
-        return error(
-            StatusCode::BAD_REQUEST,
-            None,
-            "invalid_request_error",
-            &format!(
-                "Invalid value: '{size}'. Supported values are: {}.",
-                legal_sizes(&model).join(", ")
-            ),
-        );
     }
-    if model == "dall-e-3" && n != 1 {
+    if req.get("response_format").is_some() {
         return error(
             StatusCode::BAD_REQUEST,
-            None,
-            "invalid_request_error",
-            "You must provide n=1 for this model.",
-        );
-    }
-    if model == "gpt-image-1" && req.get("response_format").is_some() {
-        return error(
-            StatusCode::BAD_REQUEST,
-            None,
+            Some("unknown_parameter"),
             "invalid_request_error",
             "Unknown parameter: 'response_format'.",
         );
@@ -204,10 +235,7 @@ async fn generations(
         json!({ "url": elsewhere })
     } else if prompt.contains("[redirect-ssrf]") {
         json!({ "url": format!("{base}/redirect?to={elsewhere}") })
-    } else if prompt.contains("[url]")
-        || prompt.contains("[url404]")
-        || req["response_format"] == "url"
-    {
+    } else if prompt.contains("[url]") || prompt.contains("[url404]") {
         let id = format!(
             "img-{}-{call}",
             shared.lock().expect("fake state").requests.len()

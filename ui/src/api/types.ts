@@ -123,6 +123,20 @@ qualities: Array<string>,
  */
 styles: Array<string>, };
 
+export type RetiredModel = { id: string, provider: string, name: string, 
+/**
+ * When the provider stopped serving it, as `YYYY-MM`.
+ */
+retired_on: string, 
+/**
+ * The catalogue model a remix of an old record runs on instead.
+ */
+replaced_by: string, 
+/**
+ * One sentence for people: what happened and what runs now.
+ */
+note: string, };
+
 export type GenerationRequest = { prompt: string, model: string, n?: number, width?: number, height?: number, 
 /**
  * Seed for the first image; image i uses seed + i. Random when absent.
@@ -140,7 +154,11 @@ idempotency_key?: string, };
 
 export type Empty = Record<string, never>;
 
-export type CatalogueOutput = { models: Array<Model>, default_model: string, };
+export type CatalogueOutput = { models: Array<Model>, default_model: string, 
+/**
+ * Ids old records carry that their provider retired, with what a remix runs on now.
+ */
+retired: Array<RetiredModel>, };
 
 export type ProviderStatus = { id: string, name: string, configured: boolean, offline: boolean, };
 

@@ -38,7 +38,7 @@ describe('CompareForm', () => {
   it('sums the cost over the chosen models and images per model', async () => {
     const { user } = setup();
     expect(cost()).toBe('Free');
-    await user.click(box(/GPT Image 1/));
+    await user.click(box(/GPT Image 2/));
     expect(cost()).toBe('6 credits');
     await user.click(box(/DALL·E 2/));
     expect(cost()).toBe('7 credits');
@@ -46,8 +46,8 @@ describe('CompareForm', () => {
     expect(cost()).toBe('7 credits');
     await user.click(screen.getByRole('button', { name: 'More images' }));
     expect(cost()).toBe('14 credits');
-    expect(screen.getByTestId('cost-parts')).toHaveTextContent('GPT Image 1 6 × 2 + DALL·E 2 1 × 2 + Offline sketch renderer free');
-    await user.click(box(/GPT Image 1/));
+    expect(screen.getByTestId('cost-parts')).toHaveTextContent('GPT Image 2 6 × 2 + DALL·E 2 1 × 2 + Offline sketch renderer free');
+    await user.click(box(/GPT Image 2/));
     expect(cost()).toBe('2 credits');
     await user.click(box(/DALL·E 2/));
     expect(cost()).toBe('Free');
@@ -61,7 +61,7 @@ describe('CompareForm', () => {
     await user.click(box(/Offline sketch renderer/));
     expect(submitButton()).toBeDisabled();
     expect(screen.getByText('Choose at least one more model to compare')).toBeInTheDocument();
-    await user.click(box(/GPT Image 1/));
+    await user.click(box(/GPT Image 2/));
     expect(submitButton()).toBeEnabled();
     await user.click(box(/SD 3.5 Large/));
     await user.click(box(/DALL·E 2/));
@@ -76,7 +76,7 @@ describe('CompareForm', () => {
     expect(onSubmit).toHaveBeenCalledTimes(1);
     expect(onSubmit.mock.calls[0]?.[0]).toEqual({
       prompt: 'a red kite',
-      models: ['local-sketch', 'gpt-image-1', 'sd3.5-large', 'dall-e-2'],
+      models: ['local-sketch', 'gpt-image-2', 'sd3.5-large', 'dall-e-2'],
       n: 1,
     });
   });
@@ -96,15 +96,15 @@ describe('CompareForm', () => {
       seed: 42,
       negative_prompt: 'blur',
     });
-    await user.click(box(/GPT Image 1/));
+    await user.click(box(/GPT Image 2/));
     expect(submitButton()).toBeDisabled();
-    expect(screen.getByText(/GPT Image 1 doesn't take a negative prompt/)).toBeInTheDocument();
+    expect(screen.getByText(/GPT Image 2 doesn't take a negative prompt/)).toBeInTheDocument();
   });
 
   it('disables models whose provider has no key and labels the offline renderer honestly', () => {
     setup({ providers: providers.map((p) => (p.id === 'openai' ? { ...p, configured: false } : p)) });
-    expect(box(/GPT Image 1/)).toBeDisabled();
-    expect(box(/GPT Image 1/)).toHaveAccessibleDescription('Add an API key for OpenAI in Settings to use this model.');
+    expect(box(/GPT Image 2/)).toBeDisabled();
+    expect(box(/GPT Image 2/)).toHaveAccessibleDescription('Add an API key for OpenAI in Settings to use this model.');
     expect(box(/Offline sketch renderer/)).toBeEnabled();
     expect(screen.getByText(OFFLINE_LABEL)).toBeInTheDocument();
   });
@@ -117,7 +117,7 @@ describe('CompareForm', () => {
     expect(screen.getByRole('alert')).toHaveTextContent("This model doesn't support that setting");
     expect(screen.getByRole('alert')).toHaveTextContent('DALL·E 2 does not support a negative prompt');
     await user.type(screen.getByRole('textbox', { name: 'Prompt' }), 'a kite');
-    await user.click(box(/GPT Image 1/));
+    await user.click(box(/GPT Image 2/));
     await user.click(box(/DALL·E 2/));
     expect(screen.getByText(/Not enough credits/)).toBeInTheDocument();
     expect(submitButton()).toBeDisabled();

@@ -3,7 +3,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CreateForm } from './CreateForm';
 import { OFFLINE_LABEL } from './ModelPicker';
-import { account as accountFixture, catalogue } from '../test/fixtures';
+import { account as accountFixture, catalogue, image } from '../test/fixtures';
 import { ApiError } from '../api/client';
 import type { AccountOutput, GenerationRequest } from '../api/types';
 
@@ -34,7 +34,7 @@ describe('CreateForm', () => {
 
   it('updates the cost with the model and the number of images', async () => {
     const { user } = setup();
-    await pickModel(user, /GPT Image 1/);
+    await pickModel(user, /GPT Image 2/);
     expect(cost()).toBe('6 credits');
     await user.click(screen.getByRole('button', { name: 'More images' }));
     await user.click(screen.getByRole('button', { name: 'More images' }));
@@ -65,10 +65,10 @@ describe('CreateForm', () => {
     });
 
     // Switching to a model without seed or negative prompt drops them from the request.
-    await pickModel(user, /GPT Image 1/);
+    await pickModel(user, /GPT Image 2/);
     await user.click(screen.getByRole('textbox', { name: 'Prompt' }));
     await user.keyboard('{Meta>}{Enter}{/Meta}');
-    expect(onSubmit.mock.calls[1]?.[0]).toEqual({ prompt: 'a red kite', model: 'gpt-image-1', n: 1, width: 1024, height: 1024 });
+    expect(onSubmit.mock.calls[1]?.[0]).toEqual({ prompt: 'a red kite', model: 'gpt-image-2', n: 1, width: 1024, height: 1024 });
   });
 
   it('does not submit an empty prompt', async () => {
@@ -89,8 +89,8 @@ describe('CreateForm', () => {
     expect(screen.getByRole('button', { name: 'Random seed' })).toBeInTheDocument();
     expect(screen.queryByLabelText(/Steps/)).not.toBeInTheDocument();
 
-    // GPT Image 1: fixed sizes, quality, no seed or negative prompt, no advanced section.
-    await pickModel(user, /GPT Image 1/);
+    // GPT Image 2: fixed sizes, quality, no seed or negative prompt, no advanced section.
+    await pickModel(user, /GPT Image 2/);
     expect(screen.queryByLabelText(/^Width/)).not.toBeInTheDocument();
     expect(screen.getByLabelText('Quality')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /advanced settings/ })).not.toBeInTheDocument();
@@ -124,7 +124,7 @@ describe('CreateForm', () => {
   it('warns when credits are short', async () => {
     const { user } = setup({ account: { ...account, balance: 5 } });
     await user.type(screen.getByRole('textbox', { name: 'Prompt' }), 'a cat');
-    await pickModel(user, /GPT Image 1/);
+    await pickModel(user, /GPT Image 2/);
     expect(screen.getByText(/Not enough credits/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Generate/ })).toBeDisabled();
   });
@@ -134,5 +134,12 @@ describe('CreateForm', () => {
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('That size is not supported');
     expect(alert).toHaveTextContent('Width must be 256–2048 and a multiple of 8; got 1001');
+  });
+});
+
+describe('CreateForm remixing a retired model', () => {
+  it('shows what the remix now runs on', () => {
+    setup({ remixImage: image(), remixNote: 'OpenAI retired DALL·E 3 in May 2026; new images from this record are made with GPT Image 2.' });
+    expect(screen.getByRole('note')).toHaveTextContent('retired DALL·E 3');
   });
 });

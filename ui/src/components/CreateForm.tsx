@@ -27,6 +27,8 @@ export type CreateFormProps = {
   /** Opens the advanced settings at first (an import that set a seed, steps, ...). */
   advancedOpen?: boolean;
   remixImage?: Image;
+  /** Why the remix runs on another model than the record's (its provider retired it). */
+  remixNote?: string;
   onClearRemix?: () => void;
   onSubmit: (req: GenerationRequest) => void;
   submitting?: boolean;
@@ -52,6 +54,7 @@ export function CreateForm({
   initial,
   advancedOpen = false,
   remixImage,
+  remixNote,
   onClearRemix,
   onSubmit,
   submitting = false,
@@ -110,6 +113,11 @@ export function CreateForm({
             </button>
           )}
         </div>
+      )}
+      {remixImage && remixNote && (
+        <p role="note" className="shrink-0 border-b border-line bg-amber-50 px-4 py-2 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-300">
+          {remixNote}
+        </p>
       )}
 
       <PromptBox

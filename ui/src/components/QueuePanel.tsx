@@ -6,7 +6,7 @@ import { useCancelJob, useCatalogue, useRecentJobs } from '../api/hooks';
 import { isFinal } from '../api/events';
 import { JobTile } from './JobTile';
 import { EmptyState, ErrorState, Skeleton } from './ui';
-import { formatRelative } from '../lib/format';
+import { formatRelative, modelName } from '../lib/format';
 
 type Group = { setId: string; jobs: Job[]; createdAt: number };
 
@@ -77,7 +77,6 @@ function SetCard({ group }: { group: Group }) {
   const cancel = useCancelJob();
   const first = group.jobs[0];
   if (!first) return null;
-  const model = catalogue.data?.models.find((m) => m.id === first.params.model);
   const pending = group.jobs.filter((j) => !isFinal(j));
   const done = group.jobs.filter((j) => j.state === 'succeeded').length;
   return (
@@ -88,7 +87,7 @@ function SetCard({ group }: { group: Group }) {
             {first.params.prompt}
           </p>
           <p className="mt-1 flex flex-wrap items-center gap-x-1.5 text-xs text-fg-subtle">
-            <span>{model?.name ?? first.params.model}</span>
+            <span>{modelName(catalogue.data, first.params.model)}</span>
             <span aria-hidden>·</span>
             <span>
               {first.params.width}×{first.params.height}

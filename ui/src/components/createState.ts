@@ -1,6 +1,6 @@
 // The create form's state, its defaults per model and the request it builds.
 
-import type { GenerationParams, GenerationRequest, Model, SizePreset } from '../api/types';
+import type { CatalogueOutput, GenerationParams, GenerationRequest, Model, RetiredModel, SizePreset } from '../api/types';
 
 export const MAX_PROMPT_CHARS = 3500;
 export const MAX_NEGATIVE_CHARS = 1000;
@@ -66,8 +66,13 @@ export function stateFromParams(
 ): FormState {
   const s = initialState(model);
   s.prompt = params.prompt;
-  s.width = params.width;
-  s.height = params.height;
+  // A record made at a size this model does not offer (another model's, say) keeps the model's default.
+  const fixedElsewhere =
+    model.sizes.kind === 'fixed' && !model.sizes.sizes.some((p) => p.width === params.width && p.height === params.height);
+  if (!fixedElsewhere) {
+    s.width = params.width;
+    s.height = params.height;
+  }
   if (model.negative_prompt && params.negative_prompt) s.negative = params.negative_prompt;
   if (model.seed && seed !== undefined) s.seed = String(seed);
   if (model.steps && params.steps !== undefined) s.steps = params.steps;
@@ -163,4 +168,19 @@ export function randomSeed(): number {
   const a = new Uint32Array(1);
   crypto.getRandomValues(a);
   return a[0] ?? 0;
+}
+
+/**
+ * The model a record is made again with: its own, or, when its provider retired it, the catalogue's
+ * named replacement together with the retirement (which the form must show: never a silent swap).
+ */
+export function remixTarget(
+  catalogue: CatalogueOutput,
+  recordModel: string,
+): { model: Model; retired?: RetiredModel } | undefined {
+  const own = catalogue.models.find((m) => m.id === recordModel);
+  if (own) return { model: own };
+  const retired = catalogue.retired.find((r) => r.id === recordModel);
+  const replacement = retired && catalogue.models.find((m) => m.id === retired.replaced_by);
+  return replacement && retired ? { model: replacement, retired } : undefined;
 }

@@ -1,3 +1,5 @@
+import type { CatalogueOutput } from '../api/types';
+
 /** "Free", "1 credit", "12 credits". */
 export function formatCredits(n: number): string {
   if (n === 0) return 'Free';
@@ -66,4 +68,12 @@ const PROVIDER_NAMES: Record<string, string> = {
 };
 export function providerName(id: string): string {
   return PROVIDER_NAMES[id] ?? id;
+}
+
+/** A model's name for a record: the catalogue's, a retired model's with when it was retired, or the id. */
+export function modelName(catalogue: CatalogueOutput | undefined, id: string): string {
+  const live = catalogue?.models.find((m) => m.id === id);
+  if (live) return live.name;
+  const retired = catalogue?.retired.find((r) => r.id === id);
+  return retired ? `${retired.name} (retired ${retired.retired_on})` : id;
 }

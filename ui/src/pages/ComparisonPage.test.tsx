@@ -40,7 +40,7 @@ describe('Comparison view', () => {
       images: [],
     };
     const gpt: SetDetail = {
-      set: set('set_b', 'gpt-image-1', 6),
+      set: set('set_b', 'gpt-image-2', 6),
       jobs: [
         job({
           id: 'job_b',
@@ -49,7 +49,7 @@ describe('Comparison view', () => {
           state: 'failed',
           cost: 6,
           refunded: true,
-          params: params('gpt-image-1'),
+          params: params('gpt-image-2'),
           error: { code: 'provider_error', message: 'OpenAI answered 500' },
         }),
       ],
@@ -68,7 +68,7 @@ describe('Comparison view', () => {
     expect(within(first).getByRole('heading', { name: catalogue.models[0]?.name })).toBeInTheDocument();
     expect(first).toHaveTextContent('Offline renderer — not an AI model');
     expect(within(first).getByTestId('column-cost')).toHaveTextContent('Free');
-    expect(within(second).getByRole('heading', { name: 'GPT Image 1' })).toBeInTheDocument();
+    expect(within(second).getByRole('heading', { name: 'GPT Image 2' })).toBeInTheDocument();
     expect(second).toHaveTextContent('OpenAI');
     expect(within(second).getByTestId('column-cost')).toHaveTextContent('6 credits');
     expect(within(second).getAllByText('6 credits refunded').length).toBeGreaterThan(0);

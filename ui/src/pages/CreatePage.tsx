@@ -4,7 +4,7 @@ import { useAccount, useCatalogue, useCreateGeneration, useImage, useProviders }
 import { CreateForm } from '../components/CreateForm';
 import { QueuePanel } from '../components/QueuePanel';
 import { ImportPng } from '../components/ImportPng';
-import { stateFromParams, type FormState } from '../components/createState';
+import { remixTarget, stateFromParams, type FormState } from '../components/createState';
 import { ErrorState, Skeleton } from '../components/ui';
 import { useTitle } from '../lib/title';
 
@@ -21,13 +21,14 @@ export function CreatePage() {
   // Settings imported from a PNG take the place of the remix; `n` remounts the form for every import.
   const [imported, setImported] = useState<{ state: FormState; advanced: boolean; n: number } | null>(null);
 
-  const remixInitial = useMemo(() => {
+  const remixPlan = useMemo(() => {
     if (!remix.data || !catalogue.data) return undefined;
     const rec = remix.data.record;
-    const model = catalogue.data.models.find((m) => m.id === rec.model);
-    if (!model) return undefined;
-    return stateFromParams(model, rec.params, rec.seed, remix.data.id);
+    const target = remixTarget(catalogue.data, rec.model);
+    if (!target) return undefined;
+    return { state: stateFromParams(target.model, rec.params, rec.seed, remix.data.id), retired: target.retired };
   }, [remix.data, catalogue.data]);
+  const remixInitial = remixPlan?.state;
 
   const initial = imported?.state ?? remixInitial;
   const formKey = imported ? `import-${imported.n}` : remixInitial ? `remix-${remixId}` : 'new';
@@ -68,6 +69,7 @@ export function CreatePage() {
             initial={initial}
             advancedOpen={imported?.advanced}
             remixImage={!imported && remixInitial ? remix.data : undefined}
+            remixNote={!imported ? remixPlan?.retired?.note : undefined}
             onClearRemix={() => setParams({}, { replace: true })}
             onSubmit={(req) => create.mutate(req)}
             submitting={create.isPending}

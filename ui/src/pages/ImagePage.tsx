@@ -11,7 +11,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { RadioCards } from '../components/RadioCards';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
-import { cn, formatBytes, formatCredits, formatDate, formatDuration, providerName } from '../lib/format';
+import { cn, formatBytes, formatCredits, formatDate, formatDuration, modelName, providerName } from '../lib/format';
 import type { Image, Visibility } from '../api/types';
 
 export function ImagePage() {
@@ -45,8 +45,9 @@ export function ImagePage() {
   const owner = !!me.data && me.data.id === img.owner_id;
   const rec = img.record;
   const p = rec.params;
-  const model = catalogue.data?.models.find((m) => m.id === rec.model);
   const t = rec.timings;
+  const name = modelName(catalogue.data, rec.model);
+  const modelLabel = name === rec.model ? rec.model : `${name} (${rec.model})`;
 
   const copyPrompt = async () => {
     try {
@@ -60,7 +61,7 @@ export function ImagePage() {
 
   const ext = img.mime.split('/')[1] ?? 'png';
   const rows: Array<[string, string | undefined]> = [
-    ['Model', model ? `${model.name} (${rec.model})` : rec.model],
+    ['Model', modelLabel],
     ['Provider', providerName(rec.provider)],
     ['Provider model', rec.provider_model],
     ['Size', `${img.width}×${img.height}`],

@@ -3,7 +3,7 @@ import { ArrowLeft, Columns3, Shuffle } from 'lucide-react';
 import { useCatalogue, useSet } from '../api/hooks';
 import { JobTile } from '../components/JobTile';
 import { ErrorState, PageSpinner } from '../components/ui';
-import { formatCredits, formatDate } from '../lib/format';
+import { formatCredits, formatDate, modelName } from '../lib/format';
 import { useTitle } from '../lib/title';
 
 export function SetPage() {
@@ -14,10 +14,9 @@ export function SetPage() {
   if (set.isPending) return <PageSpinner />;
   if (set.isError) return <ErrorState className="min-h-[50vh]" error={set.error} onRetry={() => void set.refetch()} />;
   const { set: s, jobs, images } = set.data;
-  const model = catalogue.data?.models.find((m) => m.id === s.params.model);
   const p = s.params;
   const facts: Array<[string, string]> = [
-    ['Model', model?.name ?? p.model],
+    ['Model', modelName(catalogue.data, p.model)],
     ['Size', `${p.width}×${p.height}`],
     ['Images', String(s.n)],
     ['Cost', formatCredits(s.cost)],

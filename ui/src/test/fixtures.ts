@@ -26,9 +26,9 @@ export const sketch: Model = {
 };
 
 export const gptImage: Model = {
-  id: 'gpt-image-1',
+  id: 'gpt-image-2',
   provider: 'openai',
-  name: 'GPT Image 1',
+  name: 'GPT Image 2',
   description: 'OpenAI.',
   offline: false,
   credits: 6,
@@ -61,7 +61,20 @@ export const sd: Model = {
   styles: ['photographic', 'anime'],
 };
 
-export const catalogue: CatalogueOutput = { models: [sketch, gptImage, sd], default_model: 'local-sketch' };
+export const catalogue: CatalogueOutput = {
+  models: [sketch, gptImage, sd],
+  default_model: 'local-sketch',
+  retired: [
+    {
+      id: 'dall-e-3',
+      provider: 'openai',
+      name: 'DALL·E 3',
+      retired_on: '2026-05',
+      replaced_by: 'gpt-image-2',
+      note: 'OpenAI retired DALL·E 3 in May 2026; new images from this record are made with GPT Image 2.',
+    },
+  ],
+};
 
 export function job(over: Partial<Job> = {}): Job {
   return {

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use super::*;
 use crate::app::App;
-use crate::catalogue::Model;
+use crate::catalogue::{Model, RetiredModel};
 use crate::domain::*;
 use crate::error::Result;
 use crate::registry::{OpKind::*, Registry};
@@ -25,11 +25,14 @@ pub(crate) fn register(r: &mut Registry) {
 pub struct CatalogueOutput {
     pub models: Vec<Model>,
     pub default_model: String,
+    /// Ids old records carry that their provider retired, with what a remix runs on now.
+    pub retired: Vec<RetiredModel>,
 }
 
 pub async fn catalogue_list(app: &App, _caller: &Caller, _input: Empty) -> Result<CatalogueOutput> {
     Ok(CatalogueOutput {
         models: app.catalogue.models().to_vec(),
         default_model: app.default_model(),
+        retired: app.catalogue.retired_models().to_vec(),
     })
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { remixTarget, stateFromParams } from './createState';
+import { catalogue, gptImage, sketch } from '../test/fixtures';
+import { modelName } from '../lib/format';
+
+describe('remixing a record', () => {
+  it('uses the record’s own model while the catalogue offers it', () => {
+    expect(remixTarget(catalogue, 'local-sketch')).toEqual({ model: sketch });
+  });
+
+  it('runs a retired model’s record on its named replacement, and says so', () => {
+    const target = remixTarget(catalogue, 'dall-e-3');
+    expect(target?.model.id).toBe('gpt-image-2');
+    expect(target?.retired?.note).toMatch(/retired DALL·E 3/);
+  });
+
+  it('has nothing for an id that is neither offered nor retired', () => {
+    expect(remixTarget(catalogue, 'no-such-model')).toBeUndefined();
+  });
+
+  it('keeps the prompt and falls back to the default size the new model offers', () => {
+    const state = stateFromParams(
+      gptImage,
+      { prompt: 'a wide harbour', model: 'dall-e-3', width: 1792, height: 1024, quality: 'hd' },
+      undefined,
+      'img_1',
+    );
+    expect(state).toMatchObject({ prompt: 'a wide harbour', model: 'gpt-image-2', width: 1024, height: 1024, quality: '', remixOf: 'img_1' });
+  });
+});
+
+describe('naming a record’s model', () => {
+  it('says when a record’s model was retired', () => {
+    expect(modelName(catalogue, 'gpt-image-2')).toBe('GPT Image 2');
+    expect(modelName(catalogue, 'dall-e-3')).toBe('DALL·E 3 (retired 2026-05)');
+    expect(modelName(catalogue, 'mystery')).toBe('mystery');
+  });
+});
