@@ -23,9 +23,9 @@ import base64, json, struct, sys, zlib
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 # The header claims 16384x8192 RGBA; about half a megabyte of compressed zero rows follows, as a real
-# bomb would carry, so the file looks like an image until its pixels are needed.
+# bomb carries, so the file looks like an image until its pixels are needed.
 ihdr = struct.pack(">IIBBBBB", 16384, 8192, 8, 6, 0, 0, 0)
-rows = zlib.compress(b"\0" * (1 + 16384 * 4) * 64, 9) * 40
+rows = zlib.compress(b"\0" * (1 + 16384 * 4) * 64, 9) * 120
 text = b"parameters\0a castle\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 16384x8192, Model: sdxl"
 png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"tEXt", text) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 b64 = base64.b64encode(png).decode()
