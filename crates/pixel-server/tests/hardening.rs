@@ -450,3 +450,40 @@ async fn a_small_png_claiming_a_huge_size_is_read_without_decoding_and_never_sto
     let sets = s.ok("sets.list", json!({})).await;
     assert_eq!(sets["sets"].as_array().map(Vec::len), Some(0), "{sets}");
 }
+
+#[tokio::test]
+async fn internal_failures_answer_a_reference_never_the_detail() {
+    use base64::Engine;
+    let s = TestServer::start(Opts::default()).await.expect("server");
+    // The media folder turns into a file: every write of a blob fails inside the server with an I/O
+    // error that names paths on the server's disk.
+    let media = s.data_dir().join("media");
+    std::fs::remove_dir_all(&media).expect("remove media");
+    std::fs::write(&media, b"not a folder").expect("file");
+    let record = json!({
+        "provider": "local", "model": "local-sketch",
+        "params": {"prompt": "a lantern", "model": "local-sketch", "width": 64, "height": 48},
+        "seed": 1, "cost": 0, "attempts": 1,
+        "timings": {"queued_at": 1, "started_at": 2, "finished_at": 3, "provider_ms": 1, "processing_ms": 1},
+        "retried_errors": [], "set_id": "s", "job_id": "j", "index": 0
+    });
+    let png = base64::engine::general_purpose::STANDARD.encode(pixel_testkit::png(64, 48));
+    let (status, out) = s
+        .call(
+            "images.publish",
+            json!({ "image_base64": png, "record": record }),
+        )
+        .await;
+    assert_eq!(
+        (status, out["error"]["code"].as_str()),
+        (500, Some("internal")),
+        "{out}"
+    );
+    let message = out["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("reference "), "{message}");
+    let dir = s.data_dir().to_string_lossy().to_string();
+    assert!(
+        !message.contains(&dir) && !message.contains("media"),
+        "{message}"
+    );
+}
