@@ -382,7 +382,25 @@ impl Provider for Fal {
                 _ = ctx.cancelled() => return Err(ProviderError::Cancelled),
             }
             wait = (wait + wait / 2).min(self.polling.max_interval);
-            match self.status(key, app, &id).await? {
+            let mut state = self.status(key, app, &id).await?;
+            // FAL ends a failed request COMPLETED too, its result call answering the model's error
+            // (https://fal.ai/docs/inference-api/queue/result, checked 2026-12). Such a failure is
+            // treated as Failed, so that the retry of a resumed job submits afresh instead of reading
+            // the same failed result again.
+            let mut output = None;
+            if state == RequestState::Completed {
+                match self.result(key, app, &id).await {
+                    Ok(found) => output = Some(found),
+                    Err(ProviderError::Retryable { message, .. }) => {
+                        state = RequestState::Failed(message)
+                    }
+                    Err(e) => {
+                        guard.disarm();
+                        return Err(e);
+                    }
+                }
+            }
+            match state {
                 RequestState::Queued(position) => {
                     // A queue position gives no duration; it only shows that the request moves.
                     let p = position.map_or(0.05, |n| 0.1 - 0.05 * (n.min(10) as f32 / 10.0));
@@ -421,7 +439,9 @@ impl Provider for Fal {
                 RequestState::Completed => {
                     guard.disarm();
                     ctx.progress(0.85).await;
-                    let (url, seed) = self.result(key, app, &id).await?;
+                    let Some((url, seed)) = output else {
+                        return Err(unreadable());
+                    };
                     let bytes = http::download_image(NAME, &url, &self.base_url).await?;
                     return Ok(ProviderOutput {
                         image: ProviderImage {

@@ -214,6 +214,11 @@ pub fn prediction_state(body: &str) -> PredictionState {
             }
         }
         "canceled" => PredictionState::Canceled,
+        // https://replicate.com/docs/reference/http#predictions.get (checked 2026-12): `aborted` is a
+        // prediction ended before it ran (a deadline passed); a new prediction may well run.
+        "aborted" => PredictionState::Failed(
+            "the prediction was aborted before it started (a deadline passed)".into(),
+        ),
         other => PredictionState::Failure(ProviderError::Retryable {
             message: format!("Replicate reported an unknown status '{other}'"),
             retry_after: None,
@@ -513,6 +518,10 @@ mod tests {
             prediction_state(r#"{"id":"p","status":"failed","error":"CUDA out of memory"}"#),
             PredictionState::Failed("CUDA out of memory".into())
         );
+        assert!(matches!(
+            prediction_state(r#"{"id":"p","status":"aborted"}"#),
+            PredictionState::Failed(e) if e.contains("aborted")
+        ));
         assert_eq!(
             prediction_state(r#"{"id":"p","status":"canceled"}"#),
             PredictionState::Canceled

@@ -522,6 +522,13 @@ async fn replicate_poll_failures_resume_or_end() {
         "{image}"
     );
 
+    // An aborted prediction (its deadline passed before it ran) is retried with a new one.
+    let job = server
+        .run_one(json!({ "prompt": "[aborted] b2", "model": model }))
+        .await;
+    assert_succeeded(&job, 2);
+    assert_eq!(fakes.replicate.submits("[aborted] b2"), 2);
+
     let job = server
         .run_one(json!({ "prompt": "[lost] c", "model": model }))
         .await;
@@ -536,7 +543,8 @@ async fn replicate_poll_failures_resume_or_end() {
     server
         .assert_ended(&job, "failed", "provider_rejected", 1)
         .await;
-    assert_eq!(server.balance().await, START - 2);
+    // Only the two jobs that ended with an image are paid for.
+    assert_eq!(server.balance().await, START - 4);
     server.shutdown().await;
 }
 

@@ -4,7 +4,8 @@
 //! .../requests/{id}/cancel. Scenarios by prompt marker. At submit: `[403]` a locked account, `[422]`
 //! a validation error, `[429]` one 429 with Retry-After, `[500]` always 500, `[timeout]`,
 //! `[malformed]` a broken submit body, `[slow:MS]`. While polling: `[polls:N]` not done N times
-//! (default 2), `[hold]` IN_PROGRESS until `release`, `[failed]` FAILED on the first request only,
+//! (default 2), `[hold]` IN_PROGRESS until `release`, `[failed]` the first request fails as FAL reports it today:
+//! COMPLETED, with its result call answering the model's error (`detail`, `error_type`),
 //! `[lost]` 404 for the request, `[poll-malformed]` a broken status body. Result: `[moderated]`
 //! `has_nsfw_concepts: [true]`, `[result-422]` the result is a validation error, `[url404]` an image
 //! URL that 404s.
@@ -226,7 +227,7 @@ async fn status(
     if !authorised(&headers) {
         return unauthorised();
     }
-    let (prompt, polls, submission, released) = {
+    let (prompt, polls, released) = {
         let mut s = state.shared.lock().expect("fake state");
         let released = s.released.contains(&id);
         let Some(task) = s
@@ -237,7 +238,7 @@ async fn status(
             return detail(StatusCode::NOT_FOUND, json!("Request not found"));
         };
         task.polls += 1;
-        let out = (task.prompt.clone(), task.polls, task.submission, released);
+        let out = (task.prompt.clone(), task.polls, released);
         *s.polls.entry(out.0.clone()).or_insert(0) += 1;
         out
     };
@@ -251,10 +252,6 @@ async fn status(
     }
     if prompt.contains("[lost]") {
         return detail(StatusCode::NOT_FOUND, json!("Request not found"));
-    }
-    if prompt.contains("[failed]") && submission == 1 {
-        return Json(json!({ "status": "FAILED", "error": "Runner crashed: CUDA out of memory" }))
-            .into_response();
     }
     let pending_for = scenario::marker_num(&prompt, "polls").unwrap_or(2) as u32;
     if polls == 1 && pending_for > 0 && !prompt.contains("[hold]") {
@@ -279,7 +276,7 @@ async fn result(
     if !authorised(&headers) {
         return unauthorised();
     }
-    let (prompt, width, height, seed, base) = {
+    let (prompt, width, height, seed, base, submission) = {
         let s = state.shared.lock().expect("fake state");
         let Some(t) = s
             .tasks
@@ -288,8 +285,31 @@ async fn result(
         else {
             return detail(StatusCode::NOT_FOUND, json!("Request not found"));
         };
-        (t.prompt.clone(), t.width, t.height, t.seed, s.base.clone())
+        (
+            t.prompt.clone(),
+            t.width,
+            t.height,
+            t.seed,
+            s.base.clone(),
+            t.submission,
+        )
     };
+    if prompt.contains("[failed]") && submission == 1 {
+        // The model's error, as the result call returns it for a request that ended COMPLETED.
+        let mut r = (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({
+                "detail": "The runner disconnected while processing the request (CUDA out of memory)",
+                "error_type": "runner_disconnected"
+            })),
+        )
+            .into_response();
+        r.headers_mut().insert(
+            "x-fal-error-type",
+            axum::http::HeaderValue::from_static("runner_disconnected"),
+        );
+        return r;
+    }
     if prompt.contains("[result-422]") {
         return validation("prompt", "the prompt is too long for this model");
     }

@@ -5,7 +5,8 @@
 //! Retry-After, `[500]` always 500, `[timeout]`, `[malformed]` a broken body, `[slow:MS]`. While
 //! polling: `[polls:N]` not done N times (default 2), `[hold]` processing until `release`,
 //! `[moderated]` failed with the safety checker's NSFW error, `[failed]` failed on the first
-//! prediction only, `[lost]` 404 for the prediction, `[poll-malformed]` a broken body, `[url404]` an
+//! prediction only, `[aborted]` aborted (deadline passed) on the first prediction only, `[lost]` 404 for
+//! the prediction, `[poll-malformed]` a broken body, `[url404]` an
 //! output URL that 404s.
 
 use axum::extract::{Path, State};
@@ -233,6 +234,8 @@ async fn get_prediction(
         Some(Err(()))
     } else if p.canceled {
         Some(Ok(view(&base, &id, p, "canceled", json!({}))))
+    } else if prompt.contains("[aborted]") && p.submission == 1 {
+        Some(Ok(view(&base, &id, p, "aborted", json!({}))))
     } else if prompt.contains("[failed]") && p.submission == 1 {
         Some(Ok(view(
             &base,
