@@ -539,17 +539,19 @@ impl Catalogue {
                 1,
                 Speed::Fast,
             ),
+            // https://docs.together.ai/reference/post-images-generations (checked 2026-12): FLUX.1
+            // [schnell] is served, best at 4 steps; sizes in multiples of 8 (64 here, as before).
             diffusion_model(
-                "together-sd3",
+                "together-flux-schnell",
                 "together",
-                "Stable Diffusion 3 (Together)",
-                "Stable Diffusion 3 Medium served by Together AI.",
-                2,
+                "FLUX.1 [schnell] (Together)",
+                "Black Forest Labs' fast Flux, served by Together AI.",
+                1,
                 Speed::Fast,
                 xl_sizes(256, 1536),
                 preset("Square 1:1", 1024, 1024),
                 true,
-                Some(IntRange { min: 10, max: 50, default: 28 }),
+                Some(IntRange { min: 1, max: 12, default: 4 }),
                 None,
             ),
             diffusion_model(
@@ -1125,7 +1127,7 @@ mod tests {
             ("ideogram-v2-turbo", "ideogram", 2),
             ("ideogram-v1", "ideogram", 2),
             ("ideogram-v1-turbo", "ideogram", 1),
-            ("together-sd3", "together", 2),
+            ("together-flux-schnell", "together", 1),
             ("FLUX.1-dev", "huggingface", 2),
             ("FLUX.1-schnell", "huggingface", 2),
             ("Juggernaut-XL-v9", "huggingface", 2),
@@ -1223,6 +1225,17 @@ mod tests {
             let err = validate(&c, &req(id)).expect_err(id);
             assert_eq!(err.code, ErrorCode::ModelUnavailable, "{id}");
             assert!(err.message.contains("gpt-image-2"), "{}", err.message);
+        }
+        for r in c.retired_models() {
+            assert!(c.get(&r.id).is_none(), "{} is retired", r.id);
+            let live = c.get(&r.replaced_by).expect("a live replacement");
+            assert_eq!(
+                live.provider, r.provider,
+                "{} stays with its provider",
+                r.id
+            );
+            let err = validate(&c, &req(&r.id)).expect_err(&r.id);
+            assert!(err.message.contains(&r.replaced_by), "{}", err.message);
         }
         assert_eq!(
             validate(&c, &req("no-such-model"))

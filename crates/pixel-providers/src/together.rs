@@ -1,5 +1,7 @@
-//! Together AI (`together-sd3`) over its OpenAI-style POST /v1/images/generations, asking for
-//! base64 results so nothing has to be downloaded.
+//! Together AI (`together-flux-schnell`) over its OpenAI-style POST /v1/images/generations, asking for
+//! base64 results so nothing has to be downloaded. Request, response and errors:
+//! https://docs.together.ai/reference/post-images-generations (checked 2026-12): `response_format` is
+//! `base64` or `url`, the answer's items carry `b64_json`.
 
 use async_trait::async_trait;
 use base64::Engine;
@@ -13,8 +15,8 @@ use crate::http;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.together.xyz/v1";
 
-/// The Together model that serves the catalogue's `together-sd3`.
-pub const SD3_MODEL: &str = "stabilityai/stable-diffusion-3-medium";
+/// The Together model that serves the catalogue's `together-flux-schnell`.
+pub const SCHNELL_MODEL: &str = "black-forest-labs/FLUX.1-schnell";
 
 pub struct Together {
     api_key: Option<String>,
@@ -64,7 +66,7 @@ pub fn map_request(
     params: &pixel_core::GenerationParams,
     seed: u32,
 ) -> Result<TogetherRequest, ProviderError> {
-    if params.model != "together-sd3" {
+    if params.model != "together-flux-schnell" {
         return Err(rejected(format!(
             "Together has no model '{}'",
             params.model
@@ -79,17 +81,17 @@ pub fn map_request(
     }
     if params.cfg.is_some() || params.quality.is_some() || params.style.is_some() {
         return Err(rejected(
-            "Together SD3 takes no CFG, quality or style".into(),
+            "FLUX.1 [schnell] on Together takes no CFG, quality or style".into(),
         ));
     }
     Ok(TogetherRequest {
-        model: SD3_MODEL,
+        model: SCHNELL_MODEL,
         prompt: params.prompt.clone(),
         width: params.width,
         height: params.height,
-        steps: params.steps.unwrap_or(28),
+        steps: params.steps.unwrap_or(4),
         n: 1,
-        response_format: "b64_json",
+        response_format: "base64",
         seed,
         negative_prompt: params.negative_prompt.clone(),
     })
@@ -203,7 +205,7 @@ impl Provider for Together {
                 seed: Some(req.seed),
                 revised_prompt: None,
             },
-            provider_model: Some(SD3_MODEL.to_string()),
+            provider_model: Some(SCHNELL_MODEL.to_string()),
             request_id: parsed.id,
         })
     }
@@ -217,7 +219,7 @@ mod tests {
     fn p(w: u32, h: u32) -> pixel_core::GenerationParams {
         pixel_core::GenerationParams {
             prompt: "a garden".into(),
-            model: "together-sd3".into(),
+            model: "together-flux-schnell".into(),
             width: w,
             height: h,
             negative_prompt: None,
@@ -231,7 +233,7 @@ mod tests {
     #[test]
     fn every_catalogue_value_maps_to_a_legal_request() {
         let c = Catalogue::builtin();
-        let m = c.get("together-sd3").expect("model");
+        let m = c.get("together-flux-schnell").expect("model");
         let SizeRule::Range {
             min,
             max,
@@ -258,8 +260,8 @@ mod tests {
         let json = serde_json::to_value(&r).expect("json");
         assert_eq!(
             json,
-            serde_json::json!({"model": SD3_MODEL, "prompt": "a garden", "width": 1024,
-                "height": 1024, "steps": 50, "n": 1, "response_format": "b64_json", "seed": 3,
+            serde_json::json!({"model": SCHNELL_MODEL, "prompt": "a garden", "width": 1024,
+                "height": 1024, "steps": 12, "n": 1, "response_format": "base64", "seed": 3,
                 "negative_prompt": "rain"})
         );
         assert!(map_request(&p(1000, 1024), 1).is_err());

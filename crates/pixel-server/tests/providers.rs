@@ -581,7 +581,7 @@ async fn new_providers_appear_configured_in_the_catalogue() {
         "sd3.5-large",
         "flux-pro-1.1",
         "ideogram-v2",
-        "together-sd3",
+        "together-flux-schnell",
         "FLUX.1-dev",
     ] {
         assert!(models.iter().any(|m| m["id"] == id), "{id} listed");
@@ -650,8 +650,8 @@ async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
 #[tokio::test]
 async fn together_success_and_every_failure() {
     let (fakes, server) = setup().await;
-    let job = server.run_one(json!({ "prompt": "a walled garden", "model": "together-sd3", "width": 1216, "height": 832,
-                "negative_prompt": "rain", "seed": 5, "steps": 40 }),
+    let job = server.run_one(json!({ "prompt": "a walled garden", "model": "together-flux-schnell", "width": 1216, "height": 832,
+                "negative_prompt": "rain", "seed": 5, "steps": 6 }),
     )
     .await;
     assert_eq!(
@@ -661,8 +661,8 @@ async fn together_success_and_every_failure() {
     );
     assert_eq!(
         fakes.together.requests()[0],
-        json!({ "model": "stabilityai/stable-diffusion-3-medium", "prompt": "a walled garden",
-                "width": 1216, "height": 832, "steps": 40, "n": 1, "response_format": "b64_json",
+        json!({ "model": "black-forest-labs/FLUX.1-schnell", "prompt": "a walled garden",
+                "width": 1216, "height": 832, "steps": 6, "n": 1, "response_format": "base64",
                 "seed": 5, "negative_prompt": "rain" })
     );
     let image = server.image_of(&job).await;
@@ -672,21 +672,18 @@ async fn together_success_and_every_failure() {
         (Some(1216), Some(832))
     );
     assert_eq!(record["provider"], "together");
-    assert_eq!(
-        record["provider_model"],
-        "stabilityai/stable-diffusion-3-medium"
-    );
+    assert_eq!(record["provider_model"], "black-forest-labs/FLUX.1-schnell");
     assert_eq!(record["seed"], 5);
-    assert_eq!(record["params"]["steps"], 40);
-    assert_eq!(server.balance().await, START - 2);
+    assert_eq!(record["params"]["steps"], 6);
+    assert_eq!(server.balance().await, START - 1);
 
     let job = server
-        .run_one(json!({ "prompt": "[moderated] no", "model": "together-sd3" }))
+        .run_one(json!({ "prompt": "[moderated] no", "model": "together-flux-schnell" }))
         .await;
     server.assert_ended(&job, "moderated", "moderated", 1).await;
 
     let job = server
-        .run_one(json!({ "prompt": "[429] busy", "model": "together-sd3" }))
+        .run_one(json!({ "prompt": "[429] busy", "model": "together-flux-schnell" }))
         .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
@@ -696,14 +693,14 @@ async fn together_success_and_every_failure() {
     assert_eq!(fakes.together.calls("[429] busy"), 2);
 
     let job = server
-        .run_one(json!({ "prompt": "[500] down", "model": "together-sd3" }))
+        .run_one(json!({ "prompt": "[500] down", "model": "together-flux-schnell" }))
         .await;
     server
         .assert_ended(&job, "failed", "provider_error", 3)
         .await;
 
     let job = server
-        .run_one(json!({ "prompt": "[400] odd", "model": "together-sd3" }))
+        .run_one(json!({ "prompt": "[400] odd", "model": "together-flux-schnell" }))
         .await;
     server
         .assert_ended(&job, "failed", "provider_rejected", 1)
@@ -711,18 +708,18 @@ async fn together_success_and_every_failure() {
     assert!(job_message(&job).contains("too ornate"), "{job}");
 
     let job = server
-        .run_one(json!({ "prompt": "[timeout] zz", "model": "together-sd3" }))
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "together-flux-schnell" }))
         .await;
     server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
-        .run_one(json!({ "prompt": "[malformed] ?", "model": "together-sd3" }))
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "together-flux-schnell" }))
         .await;
     server
         .assert_ended(&job, "failed", "provider_error", 3)
         .await;
     assert!(job_message(&job).contains("could not be read"), "{job}");
-    assert_eq!(server.balance().await, START - 4);
+    assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
 

@@ -1,4 +1,5 @@
-//! A loopback fake of Together AI's POST /v1/images/generations (OpenAI-style body and errors) answering
+//! A loopback fake of Together AI's POST /v1/images/generations (OpenAI-style body and errors) as
+//! documented in 2026-12: FLUX models only, `response_format` `base64` (or `url`), answering
 //! `data[].b64_json`. Scenarios by prompt marker: `[moderated]` 400 content_policy_violation, `[400]` a
 //! bad request, `[429]` one 429 with Retry-After then success, `[500]` always 500, `[500once]`,
 //! `[timeout]`, `[malformed]` a broken 200 body, `[slow:MS]`.
@@ -72,7 +73,13 @@ async fn generations(
         *c += 1;
         *c
     };
-    if req["model"] != "stabilityai/stable-diffusion-3-medium" {
+    // The serverless image models of today's documentation; SD3 Medium is no longer one of them.
+    if ![
+        "black-forest-labs/FLUX.1-schnell",
+        "black-forest-labs/FLUX.1.1-pro",
+    ]
+    .contains(&req["model"].as_str().unwrap_or(""))
+    {
         return error(
             StatusCode::NOT_FOUND,
             Some("model_not_found"),
@@ -94,11 +101,18 @@ async fn generations(
     if !req["steps"].as_u64().is_some_and(|s| (1..=50).contains(&s)) {
         return error(StatusCode::BAD_REQUEST, None, "steps must be 1–50");
     }
-    if req["n"] != 1 || req["response_format"] != "b64_json" {
+    if !["base64", "url"].contains(&req["response_format"].as_str().unwrap_or("base64")) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request_error"),
+            "response_format: Input should be 'base64' or 'url'",
+        );
+    }
+    if req["n"] != 1 || req["response_format"] != "base64" {
         return error(
             StatusCode::BAD_REQUEST,
             None,
-            "this fake serves n=1 with b64_json",
+            "this fake serves n=1 with base64",
         );
     }
     scenario::delay(&prompt).await;
@@ -145,7 +159,7 @@ async fn generations(
         "id": format!("tg-{call}-{}", prompt.len()),
         "model": req["model"],
         "object": "list",
-        "data": [{ "index": 0, "b64_json": base64::engine::general_purpose::STANDARD.encode(crate::png(w, h)) }]
+        "data": [{ "index": 0, "type": "b64_json", "b64_json": base64::engine::general_purpose::STANDARD.encode(crate::png(w, h)) }]
     }))
     .into_response()
 }

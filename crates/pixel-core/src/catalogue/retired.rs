@@ -19,10 +19,17 @@ pub struct RetiredModel {
     pub note: String,
 }
 
-fn retired(id: &str, name: &str, retired_on: &str, replaced_by: &str, note: &str) -> RetiredModel {
+fn retired(
+    provider: &str,
+    id: &str,
+    name: &str,
+    retired_on: &str,
+    replaced_by: &str,
+    note: &str,
+) -> RetiredModel {
     RetiredModel {
         id: id.into(),
-        provider: "openai".into(),
+        provider: provider.into(),
         name: name.into(),
         retired_on: retired_on.into(),
         replaced_by: replaced_by.into(),
@@ -31,10 +38,12 @@ fn retired(id: &str, name: &str, retired_on: &str, replaced_by: &str, note: &str
 }
 
 /// OpenAI's retirements (https://platform.openai.com/docs/deprecations, checked 2026-12): DALL·E 2 and
-/// DALL·E 3 in May 2026, GPT Image 1 in October 2026; each now answers 404 `model_not_found`.
+/// DALL·E 3 in May 2026, GPT Image 1 in October 2026; each now answers 404 `model_not_found`. And the
+/// models other providers stopped serving.
 pub fn builtin() -> Vec<RetiredModel> {
     vec![
         retired(
+            "openai",
             "dall-e-2",
             "DALL·E 2",
             "2026-05",
@@ -42,6 +51,7 @@ pub fn builtin() -> Vec<RetiredModel> {
             "OpenAI retired DALL·E 2 in May 2026; new images from this record are made with GPT Image 2.",
         ),
         retired(
+            "openai",
             "dall-e-3",
             "DALL·E 3",
             "2026-05",
@@ -49,11 +59,22 @@ pub fn builtin() -> Vec<RetiredModel> {
             "OpenAI retired DALL·E 3 in May 2026; new images from this record are made with GPT Image 2.",
         ),
         retired(
+            "openai",
             "gpt-image-1",
             "GPT Image 1",
             "2026-10",
             "gpt-image-2",
             "OpenAI shut GPT Image 1 down in October 2026; new images from this record are made with GPT Image 2.",
+        ),
+        // Together's serverless image models are FLUX models today
+        // (https://docs.together.ai/docs/images-overview, checked 2026-12); SD3 Medium is not among them.
+        retired(
+            "together",
+            "together-sd3",
+            "Stable Diffusion 3 (Together)",
+            "2026-12",
+            "together-flux-schnell",
+            "Together no longer serves Stable Diffusion 3 Medium; new images from this record are made with FLUX.1 [schnell] on Together.",
         ),
     ]
 }
