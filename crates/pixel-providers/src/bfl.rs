@@ -1,7 +1,10 @@
-//! Black Forest Labs (`flux-pro-1.1`, `flux-dev`): POST /v1/{model} submits a task, GET
-//! /v1/get_result?id= is polled until it is Ready, and the result's `sample` URL is downloaded.
-//! The task id is persisted through the job context so a restarted or retried job resumes polling
-//! instead of paying for a second submission.
+//! Black Forest Labs (`flux-pro-1.1`, `flux-dev`): POST /v1/{model} submits a task and answers its
+//! `polling_url`, which is polled until it is Ready, and the result's `sample` URL is downloaded
+//! (https://docs.bfl.ai/quick_start/generating_images, checked 2026-12: with the global endpoint the
+//! task lives in one region, and `get_result` by id elsewhere can answer `Task not found`).
+//! The polling URL is persisted through the job context as the resume handle, so a restarted or retried
+//! job resumes polling instead of paying for a second submission. The key is only ever sent to the
+//! configured API host or a documented `*.bfl.ai` host: a polling URL elsewhere is refused.
 
 use async_trait::async_trait;
 use pixel_core::ports::{
@@ -56,6 +59,23 @@ pub struct FluxRequest {
 #[derive(Debug, Deserialize)]
 struct Submitted {
     id: String,
+    polling_url: Option<String>,
+}
+
+/// Whether the `x-key` may go to `url`: https on a documented Black Forest Labs host, or the configured
+/// API's own scheme, host and port (a self-hosted gateway, or the tests' loopback fake).
+pub fn trusted_polling_url(base_url: &str, url: &str) -> bool {
+    let (Ok(base), Ok(url)) = (reqwest::Url::parse(base_url), reqwest::Url::parse(url)) else {
+        return false;
+    };
+    let same_origin = url.scheme() == base.scheme()
+        && url.host_str() == base.host_str()
+        && url.port_or_known_default() == base.port_or_known_default();
+    let bfl_host = url.scheme() == "https"
+        && url
+            .host_str()
+            .is_some_and(|h| h == "bfl.ai" || h.ends_with(".bfl.ai"));
+    same_origin || bfl_host
 }
 
 #[derive(Debug, Deserialize)]
@@ -230,6 +250,7 @@ impl Bfl {
         }
     }
 
+    /// Submits a task; answers its polling URL (built from the id when an older API gives none).
     async fn submit(
         &self,
         key: &str,
@@ -253,16 +274,54 @@ impl Bfl {
         if !status.is_success() {
             return Err(error_for(status, &headers, &text));
         }
-        serde_json::from_str::<Submitted>(&text)
-            .map(|s| s.id)
-            .map_err(|_| unreadable())
+        let submitted = serde_json::from_str::<Submitted>(&text).map_err(|_| unreadable())?;
+        Ok(submitted
+            .polling_url
+            .unwrap_or_else(|| self.polling_url_for(&submitted.id)))
     }
 
-    async fn poll_once(&self, key: &str, id: &str) -> Result<TaskState, ProviderError> {
+    fn polling_url_for(&self, id: &str) -> String {
+        let plain = format!("{}/v1/get_result", self.base_url);
+        match reqwest::Url::parse(&plain) {
+            Ok(mut url) => {
+                url.query_pairs_mut().append_pair("id", id);
+                url.to_string()
+            }
+            Err(_) => format!("{plain}?id={id}"),
+        }
+    }
+
+    /// The task id a polling URL names, for messages and the record.
+    fn task_id_of(polling_url: &str) -> String {
+        reqwest::Url::parse(polling_url)
+            .ok()
+            .and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k == "id")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .unwrap_or_else(|| polling_url.to_string())
+    }
+
+    /// The resume handle as a polling URL: handles saved before polling URLs were kept are task ids.
+    fn polling_url_of(&self, handle: &str) -> String {
+        if handle.contains("://") {
+            handle.to_string()
+        } else {
+            self.polling_url_for(handle)
+        }
+    }
+
+    async fn poll_once(&self, key: &str, polling_url: &str) -> Result<TaskState, ProviderError> {
+        if !trusted_polling_url(&self.base_url, polling_url) {
+            return Err(rejected(format!(
+                "Black Forest Labs answered a polling URL on another host ({polling_url}); the API key is \
+                 not sent there"
+            )));
+        }
         let resp = self
             .client
-            .get(format!("{}/v1/get_result", self.base_url))
-            .query(&[("id", id)])
+            .get(polling_url)
             .header("x-key", key)
             .send()
             .await
@@ -314,14 +373,15 @@ impl Provider for Bfl {
         let (endpoint, body) = map_request(&req.params, req.seed)?;
         let started = tokio::time::Instant::now();
         let mut resumed = req.resume_handle.is_some();
-        let mut id = match &req.resume_handle {
-            Some(handle) => handle.clone(),
+        let mut polling_url = match &req.resume_handle {
+            Some(handle) => self.polling_url_of(handle),
             None => {
-                let id = self.submit(key, endpoint, &body).await?;
-                ctx.remote_handle(&id).await;
-                id
+                let url = self.submit(key, endpoint, &body).await?;
+                ctx.remote_handle(&url).await;
+                url
             }
         };
+        let mut id = Self::task_id_of(&polling_url);
         ctx.progress(0.05).await;
         let mut wait = self.polling.interval;
         loop {
@@ -335,7 +395,7 @@ impl Provider for Bfl {
             }
             tokio::time::sleep(wait).await;
             wait = (wait + wait / 2).min(self.polling.max_interval);
-            match self.poll_once(key, &id).await? {
+            match self.poll_once(key, &polling_url).await? {
                 TaskState::Pending(progress) => {
                     if let Some(p) = progress {
                         ctx.progress(0.05 + p.clamp(0.0, 1.0) * 0.85).await;
@@ -345,8 +405,9 @@ impl Provider for Bfl {
                 // task is gone, and this attempt is the retry the runner asked for.
                 TaskState::NotFound | TaskState::Errored if resumed => {
                     resumed = false;
-                    id = self.submit(key, endpoint, &body).await?;
-                    ctx.remote_handle(&id).await;
+                    polling_url = self.submit(key, endpoint, &body).await?;
+                    ctx.remote_handle(&polling_url).await;
+                    id = Self::task_id_of(&polling_url);
                     wait = self.polling.interval;
                 }
                 TaskState::NotFound => {
@@ -388,6 +449,41 @@ impl Provider for Bfl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_goes_only_to_the_api_host_or_documented_bfl_hosts() {
+        let base = "https://api.bfl.ai";
+        for ok in [
+            "https://api.bfl.ai/v1/get_result?id=1",
+            "https://api.us1.bfl.ai/v1/get_result?id=1",
+            "https://api.eu4.bfl.ai/v1/get_result?id=1",
+        ] {
+            assert!(trusted_polling_url(base, ok), "{ok}");
+        }
+        for bad in [
+            "http://api.us1.bfl.ai/v1/get_result?id=1",
+            "https://bfl.ai.evil.example/v1/get_result?id=1",
+            "https://evil-bfl.ai/v1/get_result?id=1",
+            "https://169.254.169.254/latest/meta-data",
+            "not a url",
+        ] {
+            assert!(!trusted_polling_url(base, bad), "{bad}");
+        }
+        // A configured gateway (or the loopback fake): its own origin only.
+        let local = "http://127.0.0.1:4000";
+        assert!(trusted_polling_url(
+            local,
+            "http://127.0.0.1:4000/us1/v1/get_result?id=1"
+        ));
+        assert!(!trusted_polling_url(
+            local,
+            "http://127.0.0.2:4000/v1/get_result?id=1"
+        ));
+        assert!(!trusted_polling_url(
+            local,
+            "http://127.0.0.1:4001/v1/get_result?id=1"
+        ));
+    }
     use pixel_core::catalogue::{Catalogue, SizeRule};
 
     fn p(model: &str, w: u32, h: u32) -> pixel_core::GenerationParams {

@@ -330,6 +330,16 @@ async fn bfl_poll_failures_resume_the_task_instead_of_paying_twice() {
         .await;
     assert_eq!(fakes.bfl.submits("[lost] c"), 3);
 
+    // A polling URL on another host never gets the key: the job is refused (and refunded) at once.
+    let job = server
+        .run_one(json!({ "prompt": "[foreign-poll] e", "model": "flux-dev" }))
+        .await;
+    server
+        .assert_ended(&job, "failed", "provider_rejected", 1)
+        .await;
+    assert!(job_message(&job).contains("another host"), "{job}");
+    assert_eq!(fakes.bfl.polls("[foreign-poll] e"), 0);
+
     // A sample URL that 404s is final.
     let job = server
         .run_one(json!({ "prompt": "[url404] d", "model": "flux-dev" }))
@@ -431,16 +441,23 @@ async fn bfl_resume_handle_polls_without_submitting() {
     };
     let ctx = Recorder::default();
     let first = bfl.generate(&req, &ctx).await.expect("first run");
+    // The handle is the polling URL the submit answered (the task's region), naming the task.
     let handle = ctx.handles.lock().expect("handles")[0].clone();
-    assert_eq!(first.request_id.as_deref(), Some(handle.as_str()));
+    let task = first.request_id.clone().expect("task id");
+    assert!(
+        handle.starts_with(&fake.base_url)
+            && handle.ends_with(&format!("/us1/v1/get_result?id={task}")),
+        "{handle}"
+    );
     assert_eq!(fake.submits("[polls:2] resumable"), 1);
 
     req.resume_handle = Some(handle.clone());
     let resumed = bfl.generate(&req, &ctx).await.expect("resumed");
-    assert_eq!(resumed.request_id.as_deref(), Some(handle.as_str()));
+    assert_eq!(resumed.request_id.as_deref(), Some(task.as_str()));
     assert_eq!(fake.submits("[polls:2] resumable"), 1, "no second submit");
 
-    // A handle the provider no longer knows is replaced by a fresh task, saved again.
+    // A handle saved before polling URLs were kept (a bare task id) that the provider no longer
+    // knows is replaced by a fresh task, saved again.
     req.resume_handle = Some("task-expired".into());
     bfl.generate(&req, &ctx).await.expect("resubmitted");
     assert_eq!(fake.submits("[polls:2] resumable"), 2);

@@ -1,5 +1,7 @@
-//! A loopback fake of Black Forest Labs: POST /v1/{flux-pro-1.1,flux-dev} -> `{id}`, then GET
-//! /v1/get_result?id= answering Pending (with progress) a few times before Ready with a `sample` URL.
+//! A loopback fake of Black Forest Labs as documented in 2026-12: POST /v1/{flux-pro-1.1,flux-dev} ->
+//! `{id, polling_url}`, then GET on the polling URL (a regional `/us1/v1/get_result?id=`) answering
+//! Pending (with progress) a few times before Ready with a `sample` URL; `/v1/get_result?id=` outside
+//! the region answers `Task not found`. `[foreign-poll]` gives a polling URL on another host.
 //! Scenarios by prompt marker. At submit: `[402]` out of credits, `[422]` validation error, `[429]` one
 //! 429 with Retry-After, `[500]` always 500, `[500once]`, `[timeout]`, `[malformed]` a broken `{id}`
 //! body, `[slow:MS]`. While polling: `[polls:N]` Pending N times (default 2), `[hold]` Pending until
@@ -195,7 +197,33 @@ async fn submit(
             submission,
         },
     );
-    Json(json!({ "id": id, "polling_url": format!("{}/v1/get_result?id={id}", state.shared.lock().expect("fake state").base) })).into_response()
+    let base = state.shared.lock().expect("fake state").base.clone();
+    // The task lives in one region: only its polling URL finds it. `[foreign-poll]` answers a polling
+    // URL on another host, which a client must not send its key to.
+    let polling_url = if prompt_of(&state, &id).contains("[foreign-poll]") {
+        format!("http://127.0.0.2:9/us1/v1/get_result?id={id}")
+    } else {
+        format!("{base}/us1/v1/get_result?id={id}")
+    };
+    Json(json!({ "id": id, "polling_url": polling_url })).into_response()
+}
+
+fn prompt_of(state: &AppState, id: &str) -> String {
+    state
+        .shared
+        .lock()
+        .expect("fake state")
+        .tasks
+        .get(id)
+        .map(|t| t.prompt.clone())
+        .unwrap_or_default()
+}
+
+/// `get_result` by id outside the task's region, as the global endpoint answers it.
+async fn get_result_elsewhere(Query(q): Query<HashMap<String, String>>) -> Response {
+    let id = q.get("id").cloned().unwrap_or_default();
+    Json(json!({ "id": id, "status": "Task not found", "result": null, "progress": null }))
+        .into_response()
 }
 
 async fn get_result(
@@ -287,7 +315,8 @@ impl FakeBfl {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let files = Files::default();
         let app = Router::new()
-            .route("/v1/get_result", get(get_result))
+            .route("/us1/v1/get_result", get(get_result))
+            .route("/v1/get_result", get(get_result_elsewhere))
             .route("/v1/{model}", post(submit))
             .with_state(AppState {
                 shared: shared.clone(),
