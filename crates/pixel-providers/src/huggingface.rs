@@ -1,8 +1,11 @@
-//! Hugging Face inference (`FLUX.1-dev`, `FLUX.1-schnell`, `Juggernaut-XL-v9`, `NeverEnding-Dream`):
-//! POST /models/{repo} `{inputs, parameters}` answered with image bytes. A cold model answers 503 with
-//! `estimated_time`, which becomes a retry after that long.
+//! Hugging Face inference (`FLUX.1-schnell`): POST /models/{repo} `{inputs, parameters}` answered with
+//! image bytes, or, as the official clients also accept, JSON carrying `b64_json` or an image URL
+//! (https://huggingface.co/docs/inference-providers/tasks/text-to-image, checked 2026-12). A cold model
+//! answers 503 with `estimated_time`, which becomes a retry after that long; a model hf-inference no
+//! longer serves answers 410.
 
 use async_trait::async_trait;
+use base64::Engine;
 use pixel_core::ports::{
     JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest,
 };
@@ -22,10 +25,7 @@ pub struct HuggingFace {
 /// The repository serving each catalogue model.
 pub fn repo(model: &str) -> Option<&'static str> {
     Some(match model {
-        "FLUX.1-dev" => "black-forest-labs/FLUX.1-dev",
         "FLUX.1-schnell" => "black-forest-labs/FLUX.1-schnell",
-        "Juggernaut-XL-v9" => "RunDiffusion/Juggernaut-XL-v9",
-        "NeverEnding-Dream" => "Lykon/NeverEnding-Dream",
         _ => return None,
     })
 }
@@ -111,6 +111,9 @@ pub fn error_for(
             retry_after: http::retry_after(headers),
         },
         401 | 403 => rejected(format!("Hugging Face refused the token: {message}")),
+        410 => rejected(format!(
+            "Hugging Face inference no longer serves this model (it needs a dedicated endpoint): {message}"
+        )),
         402 => rejected(format!(
             "the Hugging Face account is out of credits: {message}"
         )),
@@ -120,6 +123,34 @@ pub fn error_for(
         },
         _ => rejected(message),
     }
+}
+
+/// An image inside a JSON answer.
+#[derive(Debug, PartialEq)]
+pub enum JsonImage {
+    Base64(String),
+    Url(String),
+}
+
+/// The first image of a JSON answer: `b64_json` or `url` on the root, or on the first item of the
+/// root array, `data` or `images` (the shapes the official clients read).
+pub fn json_image(body: &[u8]) -> Option<JsonImage> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let candidates = [
+        Some(&v),
+        v.get(0),
+        v.get("data").and_then(|d| d.get(0)),
+        v.get("images").and_then(|d| d.get(0)),
+    ];
+    let found = candidates.into_iter().flatten().find_map(|item| {
+        if let Some(b64) = item.get("b64_json").and_then(|b| b.as_str()) {
+            return Some(JsonImage::Base64(b64.to_string()));
+        }
+        item.get("url")
+            .and_then(|u| u.as_str())
+            .map(|u| JsonImage::Url(u.to_string()))
+    });
+    found
 }
 
 impl HuggingFace {
@@ -183,19 +214,31 @@ impl Provider for HuggingFace {
                 &String::from_utf8_lossy(&bytes),
             ));
         }
-        let is_image = headers
+        let content_type = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("image/"));
-        if !is_image || bytes.is_empty() {
-            return Err(ProviderError::Retryable {
-                message: "Hugging Face sent a response that could not be read".into(),
-                retry_after: None,
-            });
-        }
+            .unwrap_or("");
+        let unreadable = || ProviderError::Retryable {
+            message: "Hugging Face sent a response that could not be read".into(),
+            retry_after: None,
+        };
+        let image = if content_type.starts_with("image/") && !bytes.is_empty() {
+            bytes.to_vec()
+        } else if content_type.starts_with("application/json") {
+            match json_image(&bytes).ok_or_else(unreadable)? {
+                JsonImage::Base64(b64) => base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim())
+                    .map_err(|_| unreadable())?,
+                JsonImage::Url(url) => {
+                    http::download_image("Hugging Face", &url, &self.base_url).await?
+                }
+            }
+        } else {
+            return Err(unreadable());
+        };
         Ok(ProviderOutput {
             image: ProviderImage {
-                bytes: bytes.to_vec(),
+                bytes: image,
                 seed: Some(req.seed),
                 revised_prompt: None,
             },
@@ -235,7 +278,7 @@ mod tests {
             .iter()
             .filter(|m| m.provider == "huggingface")
             .collect();
-        assert_eq!(models.len(), 4);
+        assert_eq!(models.len(), 1);
         for m in models {
             let SizeRule::Range {
                 presets, min, max, ..
@@ -266,6 +309,36 @@ mod tests {
             serde_json::json!({"inputs": "a castle", "parameters": {"width": 512, "height": 512, "seed": 4}})
         );
         assert!(map_request(&p("dall-e-2", 512, 512), 1).is_err());
+        assert!(
+            map_request(&p("FLUX.1-dev", 512, 512), 1).is_err(),
+            "retired"
+        );
+    }
+
+    #[test]
+    fn json_answers_carry_base64_or_a_url() {
+        for (body, want) in [
+            (
+                r#"{"b64_json":"AAA"}"#,
+                Some(JsonImage::Base64("AAA".into())),
+            ),
+            (
+                r#"[{"b64_json":"AAA"}]"#,
+                Some(JsonImage::Base64("AAA".into())),
+            ),
+            (
+                r#"{"data":[{"b64_json":"AAA"}]}"#,
+                Some(JsonImage::Base64("AAA".into())),
+            ),
+            (
+                r#"{"images":[{"url":"https://x/i.png"}]}"#,
+                Some(JsonImage::Url("https://x/i.png".into())),
+            ),
+            (r#"{"generated_image": 1}"#, None),
+            ("{\"generated_image\": ", None),
+        ] {
+            assert_eq!(json_image(body.as_bytes()), want, "{body}");
+        }
     }
 
     #[test]

@@ -599,7 +599,7 @@ async fn new_providers_appear_configured_in_the_catalogue() {
         "flux-pro-1.1",
         "ideogram-v2",
         "together-flux-schnell",
-        "FLUX.1-dev",
+        "FLUX.1-schnell",
     ] {
         assert!(models.iter().any(|m| m["id"] == id), "{id} listed");
     }
@@ -745,16 +745,15 @@ async fn together_success_and_every_failure() {
 #[tokio::test]
 async fn huggingface_success_waits_for_a_loading_model() {
     let (fakes, server) = setup().await;
-    let job = server.run_one(json!({ "prompt": "a dreamy castle", "model": "NeverEnding-Dream", "width": 512, "height": 768,
-                "negative_prompt": "dull", "seed": 8, "steps": 25, "cfg": 6.5 }),
+    let job = server.run_one(json!({ "prompt": "a dreamy castle", "model": "FLUX.1-schnell", "width": 512, "height": 768,
+                "seed": 8 }),
     )
     .await;
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(
         fakes.huggingface.requests()[0],
-        json!({ "repo": "Lykon/NeverEnding-Dream", "body": { "inputs": "a dreamy castle",
-                "parameters": { "width": 512, "height": 768, "seed": 8, "negative_prompt": "dull",
-                "num_inference_steps": 25, "guidance_scale": 6.5 } } })
+        json!({ "repo": "black-forest-labs/FLUX.1-schnell", "body": { "inputs": "a dreamy castle",
+                "parameters": { "width": 512, "height": 768, "seed": 8 } } })
     );
     let image = server.image_of(&job).await;
     let record = &image["record"];
@@ -763,9 +762,31 @@ async fn huggingface_success_waits_for_a_loading_model() {
         (Some(512), Some(768))
     );
     assert_eq!(record["provider"], "huggingface");
-    assert_eq!(record["provider_model"], "Lykon/NeverEnding-Dream");
+    assert_eq!(record["provider_model"], "black-forest-labs/FLUX.1-schnell");
     assert_eq!(record["seed"], 8);
-    assert_eq!(record["params"]["cfg"], 6.5);
+
+    // The JSON answer form (base64 inside) is read like the image bytes.
+    let job = server
+        .run_one(json!({ "prompt": "[json-b64] a castle in json", "model": "FLUX.1-schnell", "width": 512, "height": 512 }))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let image = server.image_of(&job).await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(512), Some(512))
+    );
+
+    // Models hf-inference dropped are retired: refused at submit, before anything is charged.
+    for id in ["FLUX.1-dev", "Juggernaut-XL-v9", "NeverEnding-Dream"] {
+        let (status, body) = server
+            .call("generations.create", json!({ "prompt": "x", "model": id }))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (503, Some("model_unavailable")),
+            "{id}: {body}"
+        );
+    }
 
     // A cold model answers 503 with estimated_time; the job waits that long and tries again.
     let started = std::time::Instant::now();
@@ -787,10 +808,10 @@ async fn huggingface_success_waits_for_a_loading_model() {
         .as_str()
         .is_some_and(|m| m.contains("currently loading")));
     assert_eq!(
-        fakes.huggingface.requests()[1]["repo"],
+        fakes.huggingface.requests()[2]["repo"],
         "black-forest-labs/FLUX.1-schnell"
     );
-    assert_eq!(server.balance().await, START - 4);
+    assert_eq!(server.balance().await, START - 6);
     server.shutdown().await;
 }
 
@@ -798,7 +819,7 @@ async fn huggingface_success_waits_for_a_loading_model() {
 async fn huggingface_failures_retry_fail_and_refund() {
     let (fakes, server) = setup().await;
     let job = server
-        .run_one(json!({ "prompt": "[429] busy", "model": "Juggernaut-XL-v9" }))
+        .run_one(json!({ "prompt": "[429] busy", "model": "FLUX.1-schnell" }))
         .await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
@@ -806,7 +827,7 @@ async fn huggingface_failures_retry_fail_and_refund() {
         "{job}"
     );
     let job = server
-        .run_one(json!({ "prompt": "[500] down", "model": "FLUX.1-dev" }))
+        .run_one(json!({ "prompt": "[500] down", "model": "FLUX.1-schnell" }))
         .await;
     server
         .assert_ended(&job, "failed", "provider_error", 3)
@@ -814,7 +835,7 @@ async fn huggingface_failures_retry_fail_and_refund() {
     assert_eq!(fakes.huggingface.calls("[500] down"), 3);
 
     let job = server
-        .run_one(json!({ "prompt": "[400] odd", "model": "FLUX.1-dev" }))
+        .run_one(json!({ "prompt": "[400] odd", "model": "FLUX.1-schnell" }))
         .await;
     server
         .assert_ended(&job, "failed", "provider_rejected", 1)
@@ -822,12 +843,12 @@ async fn huggingface_failures_retry_fail_and_refund() {
     assert!(job_message(&job).contains("text encoder"), "{job}");
 
     let job = server
-        .run_one(json!({ "prompt": "[timeout] zz", "model": "FLUX.1-dev" }))
+        .run_one(json!({ "prompt": "[timeout] zz", "model": "FLUX.1-schnell" }))
         .await;
     server.assert_ended(&job, "failed", "timeout", 3).await;
 
     let job = server
-        .run_one(json!({ "prompt": "[malformed] ?", "model": "FLUX.1-dev" }))
+        .run_one(json!({ "prompt": "[malformed] ?", "model": "FLUX.1-schnell" }))
         .await;
     server
         .assert_ended(&job, "failed", "provider_error", 3)

@@ -2,7 +2,8 @@
 //! with PNG bytes. Scenarios by prompt marker: `[loading]` one 503 "currently loading" with
 //! `estimated_time: 1` then success, `[400]` a validation error, `[429]` one 429 with Retry-After,
 //! `[500]` always 500, `[500once]`, `[timeout]`, `[malformed]` a 200 that is JSON, not an image,
-//! `[slow:MS]`.
+//! `[json-b64]` the image as JSON `data[0].b64_json`, `[slow:MS]`. Only FLUX.1 [schnell] is served, as
+//! on hf-inference today; the models it dropped answer 410.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -17,9 +18,11 @@ use crate::scenario;
 
 pub const FAKE_KEY: &str = "hf_test_token";
 
-const REPOS: [&str; 4] = [
+/// What hf-inference serves today (2026-12).
+const REPOS: [&str; 1] = ["black-forest-labs/FLUX.1-schnell"];
+/// Models it served before, which now answer 410.
+const GONE: [&str; 3] = [
     "black-forest-labs/FLUX.1-dev",
-    "black-forest-labs/FLUX.1-schnell",
     "RunDiffusion/Juggernaut-XL-v9",
     "Lykon/NeverEnding-Dream",
 ];
@@ -65,6 +68,12 @@ async fn infer(
         );
     }
     let repo = format!("{owner}/{name}");
+    if GONE.contains(&repo.as_str()) {
+        return error(
+            StatusCode::GONE,
+            json!({ "error": format!("Model {repo} is no longer served by hf-inference; deploy it on an Inference Endpoint") }),
+        );
+    }
     if !REPOS.contains(&repo.as_str()) {
         return error(
             StatusCode::NOT_FOUND,
@@ -154,7 +163,14 @@ async fn infer(
         )
             .into_response();
     }
-    ([("content-type", "image/png")], crate::png(w, h)).into_response()
+    let png = crate::png(w, h);
+    // The JSON forms the official clients also read.
+    if prompt.contains("[json-b64]") {
+        use base64::Engine;
+        return Json(json!({ "data": [{ "b64_json": base64::engine::general_purpose::STANDARD.encode(png) }] }))
+            .into_response();
+    }
+    ([("content-type", "image/png")], png).into_response()
 }
 
 impl FakeHuggingFace {

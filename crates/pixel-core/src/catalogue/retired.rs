@@ -76,5 +76,32 @@ pub fn builtin() -> Vec<RetiredModel> {
             "together-flux-schnell",
             "Together no longer serves Stable Diffusion 3 Medium; new images from this record are made with FLUX.1 [schnell] on Together.",
         ),
+        // Hugging Face's hf-inference runs FLUX.1 [schnell] and small models on CPU since mid-2025; these
+        // answer 410 or need a dedicated endpoint
+        // (https://huggingface.co/docs/inference-providers/providers/hf-inference, checked 2026-12).
+        retired(
+            "huggingface",
+            "FLUX.1-dev",
+            "FLUX.1 [dev] (Hugging Face)",
+            "2025-07",
+            "FLUX.1-schnell",
+            "Hugging Face inference no longer serves FLUX.1 [dev]; new images from this record are made with FLUX.1 [schnell].",
+        ),
+        retired(
+            "huggingface",
+            "Juggernaut-XL-v9",
+            "Juggernaut XL v9 (Hugging Face)",
+            "2025-07",
+            "FLUX.1-schnell",
+            "Hugging Face inference no longer serves Juggernaut XL; new images from this record are made with FLUX.1 [schnell].",
+        ),
+        retired(
+            "huggingface",
+            "NeverEnding-Dream",
+            "NeverEnding Dream (Hugging Face)",
+            "2025-07",
+            "FLUX.1-schnell",
+            "Hugging Face inference no longer serves NeverEnding Dream; new images from this record are made with FLUX.1 [schnell].",
+        ),
     ]
 }
