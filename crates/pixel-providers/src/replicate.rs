@@ -29,6 +29,20 @@ pub const PLAYGROUND_V25_VERSION: &str =
 pub const KANDINSKY_22_VERSION: &str =
     "ad9d7879fbffa2874e1d909d1d37d9bc682889cc65b31f7bb00d2362619f194a";
 
+/// Each catalogue model with the Replicate model and version it runs, for the health check.
+pub const PINNED: [(&str, &str, &str); 2] = [
+    (
+        "replicate-playground-v2.5",
+        "playgroundai/playground-v2.5-1024px-aesthetic",
+        PLAYGROUND_V25_VERSION,
+    ),
+    (
+        "replicate-kandinsky-2.2",
+        "ai-forever/kandinsky-2.2",
+        KANDINSKY_22_VERSION,
+    ),
+];
+
 /// The widths and heights Kandinsky 2.2's Replicate model accepts (an enum in its schema).
 pub const KANDINSKY_SIZES: [u32; 13] = [
     384, 512, 576, 640, 704, 768, 960, 1024, 1152, 1280, 1536, 1792, 2048,
@@ -283,8 +297,38 @@ impl Replicate {
 
 #[async_trait]
 impl Provider for Replicate {
+    /// Reachability, plus whether each pinned version still exists: an owner can delete a version,
+    /// after which every prediction of it fails
+    /// (GET /v1/models/{owner}/{name}/versions/{id}, https://replicate.com/docs/reference/http, checked
+    /// 2026-12).
     async fn health(&self) -> pixel_core::ports::ProviderHealth {
-        crate::http::probe(&self.client, &self.base_url).await
+        let mut health = crate::http::probe(&self.client, &self.base_url).await;
+        let (Some(true), Some(token)) = (health.reachable, self.api_token.as_deref()) else {
+            return health;
+        };
+        let mut gone = vec![];
+        for (model, repo, version) in PINNED {
+            let answer = self
+                .client
+                .get(format!(
+                    "{}/v1/models/{repo}/versions/{version}",
+                    self.base_url
+                ))
+                .bearer_auth(token)
+                .send()
+                .await;
+            if answer.is_ok_and(|r| r.status() == reqwest::StatusCode::NOT_FOUND) {
+                gone.push(format!("{model} ({repo} version {})", &version[..8]));
+            }
+        }
+        if !gone.is_empty() {
+            health.message = Some(format!(
+                "Replicate no longer has the pinned version of {}: those models will fail until \
+                 the version is updated",
+                gone.join(", ")
+            ));
+        }
+        health
     }
 
     fn id(&self) -> &'static str {

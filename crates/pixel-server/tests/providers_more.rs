@@ -977,3 +977,31 @@ async fn comfyui_fills_a_user_template() {
     assert_eq!(comfy.graphs().len(), 1, "nothing else was queued");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn replicate_health_names_pinned_versions_that_were_deleted() {
+    let (fakes, server) = setup().await;
+    let replicate = |out: &Value| {
+        out["providers"]
+            .as_array()
+            .expect("providers")
+            .iter()
+            .find(|p| p["id"] == "replicate")
+            .expect("replicate")["health"]
+            .clone()
+    };
+    let health = replicate(&server.ok("providers.health", json!({})).await);
+    assert_eq!(health["reachable"], true, "{health}");
+    assert!(health.get("message").is_none(), "{health}");
+
+    fakes
+        .replicate
+        .delete_version(pixel_providers::replicate::KANDINSKY_22_VERSION);
+    let health = replicate(&server.ok("providers.health", json!({})).await);
+    let message = health["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("replicate-kandinsky-2.2") && !message.contains("playground"),
+        "{health}"
+    );
+    server.shutdown().await;
+}

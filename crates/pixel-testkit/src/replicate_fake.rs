@@ -45,6 +45,8 @@ struct Shared {
     predictions: HashMap<String, Prediction>,
     released: Vec<String>,
     cancels: Vec<String>,
+    /// Versions deleted by their owner (404 on the versions endpoint).
+    deleted_versions: Vec<String>,
     base: String,
 }
 
@@ -316,7 +318,49 @@ async fn cancel(
     Json(body).into_response()
 }
 
+/// GET /v1/models/{owner}/{name}/versions/{id}: the version, or 404 when it is unknown or deleted.
+async fn get_version(
+    State(state): State<AppState>,
+    Path((owner, name, version)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorised(&headers) {
+        return unauthenticated();
+    }
+    let known = matches!(
+        (owner.as_str(), name.as_str(), version.as_str()),
+        (
+            "playgroundai",
+            "playground-v2.5-1024px-aesthetic",
+            PLAYGROUND
+        ) | ("ai-forever", "kandinsky-2.2", KANDINSKY)
+    );
+    let deleted = state
+        .shared
+        .lock()
+        .expect("fake state")
+        .deleted_versions
+        .contains(&version);
+    if !known || deleted {
+        return problem(StatusCode::NOT_FOUND, "Not found", "Not found.");
+    }
+    Json(
+        json!({ "id": version, "created_at": "2024-01-01T00:00:00Z", "cog_version": "0.9.4",
+                 "openapi_schema": {} }),
+    )
+    .into_response()
+}
+
 impl FakeReplicate {
+    /// The model's owner deletes this version.
+    pub fn delete_version(&self, version: &str) {
+        self.shared
+            .lock()
+            .expect("fake state")
+            .deleted_versions
+            .push(version.to_string());
+    }
+
     pub async fn start() -> FakeReplicate {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let files = Files::default();
@@ -324,6 +368,10 @@ impl FakeReplicate {
             .route("/v1/predictions", post(create))
             .route("/v1/predictions/{id}", get(get_prediction))
             .route("/v1/predictions/{id}/cancel", post(cancel))
+            .route(
+                "/v1/models/{owner}/{name}/versions/{version}",
+                get(get_version),
+            )
             .with_state(AppState {
                 shared: shared.clone(),
                 files: files.clone(),
