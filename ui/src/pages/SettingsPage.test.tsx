@@ -43,6 +43,7 @@ describe('Settings', () => {
     transport.providers = [
       { id: 'local', name: 'Offline renderer', configured: true, offline: true },
       { id: 'stability', name: 'Stability AI', configured: true, offline: false },
+      { id: 'replicate', name: 'Replicate', configured: true, offline: false },
       { id: 'bfl', name: 'Black Forest Labs', configured: true, offline: false },
     ];
     let checks = 0;
@@ -52,6 +53,7 @@ describe('Settings', () => {
         providers: [
           { id: 'local', name: 'Offline renderer', configured: true, offline: true, health: { reachable: true } },
           { id: 'stability', name: 'Stability AI', configured: true, offline: false, health: { reachable: true, balance: '42.50 credits' } },
+          { id: 'replicate', name: 'Replicate', configured: true, offline: false, health: { reachable: true, message: 'Replicate no longer has the pinned version of replicate-kandinsky-2.2' } },
           { id: 'bfl', name: 'Black Forest Labs', configured: true, offline: false, health: { reachable: false, message: 'cannot connect' } },
         ],
       };
@@ -70,6 +72,7 @@ describe('Settings', () => {
     await userEvent.setup().click(screen.getByRole('button', { name: /Check connections/ }));
     expect(await screen.findByText(/Balance 42.50 credits/)).toBeInTheDocument();
     expect(screen.getByText('Unreachable: cannot connect')).toBeInTheDocument();
+    expect(screen.getByText(/no longer has the pinned version of replicate-kandinsky-2.2/)).toBeInTheDocument();
     expect(checks).toBe(1);
   });
 });

@@ -160,6 +160,8 @@ function HealthLine({ health }: { health: Health | undefined }) {
     <p className={cn('text-xs', health.reachable ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400')}>
       {health.reachable ? 'Reachable' : `Unreachable${health.message ? `: ${health.message}` : ''}`}
       {health.balance && <span className="text-fg-muted"> · Balance {health.balance}</span>}
+      {/* Reachable with a warning: models of this provider that will fail (a deleted Replicate version). */}
+      {health.reachable && health.message && <span className="block text-amber-700 dark:text-amber-400">{health.message}</span>}
     </p>
   );
 }
