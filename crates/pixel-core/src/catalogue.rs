@@ -511,10 +511,24 @@ impl Catalogue {
                 Speed::Medium,
                 true,
             ),
+            // https://developer.ideogram.ai/api-reference/api-reference/generate-v3 (checked 2026-12):
+            // rendering speeds TURBO/DEFAULT/QUALITY (the quality setting here; none is DEFAULT) and
+            // style types.
+            Model {
+                qualities: strings(&["turbo", "quality"]),
+                styles: strings(&["auto", "general", "realistic", "design", "fiction"]),
+                ..ideogram_model(
+                    "ideogram-v3",
+                    "Ideogram 3.0",
+                    "Ideogram's current model: the most legible text and the most realistic images.",
+                    3,
+                    Speed::Medium,
+                )
+            },
             ideogram_model(
                 "ideogram-v2",
                 "Ideogram 2.0",
-                "Ideogram's best model: excellent at text in images.",
+                "Ideogram's legacy best model: excellent at text in images.",
                 4,
                 Speed::Medium,
             ),
@@ -1061,6 +1075,7 @@ mod tests {
             ("sd3.5-medium", "stability", 2),
             ("stable-image-core", "stability", 1),
             ("stable-image-ultra", "stability", 6),
+            ("ideogram-v3", "ideogram", 3),
             ("flux-pro-1.1", "bfl", 4),
             ("flux-dev", "bfl", 2),
             ("ideogram-v2", "ideogram", 4),

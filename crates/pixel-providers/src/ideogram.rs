@@ -1,5 +1,8 @@
-//! Ideogram (`ideogram-v2`, `ideogram-v2-turbo`, `ideogram-v1`, `ideogram-v1-turbo`) over the legacy
-//! POST /generate `{image_request: {...}}`; results are URLs, downloaded here.
+//! Ideogram: `ideogram-v3` over the multipart POST /v1/ideogram-v3/generate
+//! (https://developer.ideogram.ai/api-reference/api-reference/generate-v3, checked 2026-12), and
+//! `ideogram-v2`, `ideogram-v2-turbo`, `ideogram-v1`, `ideogram-v1-turbo` over the legacy
+//! POST /generate `{image_request: {...}}`, which still works without a removal date. Both answer
+//! `data[]{url, is_image_safe, seed, prompt}`; the URLs are downloaded here.
 
 use async_trait::async_trait;
 use pixel_core::catalogue::IDEOGRAM_ASPECTS;
@@ -107,6 +110,64 @@ pub fn map_request(
     })
 }
 
+/// The multipart fields of a v3 request: the aspect ratio as `WxH`, the quality setting as the
+/// rendering speed, the style as the style type; Magic Prompt off (the user asked for their prompt).
+pub fn map_v3_request(
+    params: &pixel_core::GenerationParams,
+    seed: u32,
+) -> Result<Vec<(&'static str, String)>, ProviderError> {
+    let aspect = IDEOGRAM_ASPECTS
+        .iter()
+        .find(|(_, w, h)| *w == params.width && *h == params.height)
+        .map(|(r, _, _)| r.trim_start_matches("ASPECT_").replace('_', "x"))
+        .ok_or_else(|| {
+            rejected(format!(
+                "Ideogram has no aspect ratio for {}x{}",
+                params.width, params.height
+            ))
+        })?;
+    if params.steps.is_some() || params.cfg.is_some() {
+        return Err(rejected("Ideogram takes no steps or CFG".into()));
+    }
+    let upper = |v: &Option<String>, allowed: &[&str], what: &str| {
+        v.as_deref()
+            .map(|v| {
+                let up = v.to_ascii_uppercase();
+                if allowed.contains(&up.as_str()) {
+                    Ok(up)
+                } else {
+                    Err(rejected(format!("Ideogram 3.0 has no {what} '{v}'")))
+                }
+            })
+            .transpose()
+    };
+    let speed = upper(
+        &params.quality,
+        &["TURBO", "DEFAULT", "QUALITY"],
+        "rendering speed",
+    )?;
+    let style = upper(
+        &params.style,
+        &["AUTO", "GENERAL", "REALISTIC", "DESIGN", "FICTION"],
+        "style type",
+    )?;
+    let mut fields = vec![
+        ("prompt", params.prompt.clone()),
+        ("aspect_ratio", aspect),
+        ("rendering_speed", speed.unwrap_or_else(|| "DEFAULT".into())),
+        ("magic_prompt", "OFF".into()),
+        ("seed", (seed % (MAX_SEED + 1)).to_string()),
+        ("num_images", "1".into()),
+    ];
+    if let Some(style) = style {
+        fields.push(("style_type", style));
+    }
+    if let Some(neg) = &params.negative_prompt {
+        fields.push(("negative_prompt", neg.clone()));
+    }
+    Ok(fields)
+}
+
 /// Maps an error answer. Ideogram reports failed safety checks as 400/422 with a message that says so.
 pub fn error_for(
     status: reqwest::StatusCode,
@@ -178,13 +239,29 @@ impl Provider for Ideogram {
             .ok_or_else(|| ProviderError::NotConfigured {
                 message: "set IDEOGRAM_API_KEY".into(),
             })?;
-        let body = map_request(&req.params, req.seed)?;
+        let (request, provider_model) = if req.params.model == "ideogram-v3" {
+            let form = map_v3_request(&req.params, req.seed)?
+                .into_iter()
+                .fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k, v));
+            (
+                self.client
+                    .post(format!("{}/v1/ideogram-v3/generate", self.base_url))
+                    .multipart(form),
+                "V_3",
+            )
+        } else {
+            let body = map_request(&req.params, req.seed)?;
+            let model = body.image_request.model;
+            (
+                self.client
+                    .post(format!("{}/generate", self.base_url))
+                    .json(&body),
+                model,
+            )
+        };
         ctx.progress(0.05).await;
-        let resp = self
-            .client
-            .post(format!("{}/generate", self.base_url))
+        let resp = request
             .header("Api-Key", key)
-            .json(&body)
             .send()
             .await
             .map_err(|e| http::transport_error("Ideogram", e))?;
@@ -213,7 +290,7 @@ impl Provider for Ideogram {
                 seed: first.seed,
                 revised_prompt: first.prompt.filter(|p| *p != req.params.prompt),
             },
-            provider_model: Some(body.image_request.model.to_string()),
+            provider_model: Some(provider_model.to_string()),
             request_id: None,
         })
     }
@@ -253,7 +330,7 @@ mod tests {
         let models: Vec<_> = c
             .models()
             .iter()
-            .filter(|m| m.provider == "ideogram")
+            .filter(|m| m.provider == "ideogram" && m.id != "ideogram-v3")
             .collect();
         assert_eq!(models.len(), 4);
         for m in models {
@@ -277,6 +354,55 @@ mod tests {
                 Some("blur")
             );
         }
+    }
+
+    #[test]
+    fn v3_takes_every_catalogue_value_as_its_own_enums() {
+        let c = Catalogue::builtin();
+        let m = c.get("ideogram-v3").expect("v3");
+        let SizeRule::Fixed { sizes } = &m.sizes else {
+            panic!("fixed sizes")
+        };
+        let ratios = ["1x1", "16x9", "9x16", "4x3", "3x4", "3x2", "2x3"];
+        for s in sizes {
+            let fields = map_v3_request(&p("ideogram-v3", s.width, s.height), 5).expect("maps");
+            let ratio = fields
+                .iter()
+                .find(|(k, _)| *k == "aspect_ratio")
+                .expect("ratio");
+            assert!(ratios.contains(&ratio.1.as_str()), "{ratio:?}");
+        }
+        for (quality, style) in m.qualities.iter().zip(m.styles.iter().cycle()) {
+            let mut params = p("ideogram-v3", 1312, 736);
+            params.quality = Some(quality.clone());
+            params.style = Some(style.clone());
+            params.negative_prompt = Some("blur".into());
+            let fields = map_v3_request(&params, u32::MAX).expect("maps");
+            let get = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(
+                get("rendering_speed"),
+                Some(quality.to_ascii_uppercase().as_str())
+            );
+            assert_eq!(get("style_type"), Some(style.to_ascii_uppercase().as_str()));
+            assert_eq!(get("aspect_ratio"), Some("16x9"));
+            assert_eq!(get("magic_prompt"), Some("OFF"));
+            assert_eq!(get("negative_prompt"), Some("blur"));
+            assert_eq!(
+                get("seed"),
+                Some((u32::MAX % (MAX_SEED + 1)).to_string().as_str())
+            );
+        }
+        let mut steps = p("ideogram-v3", 1024, 1024);
+        steps.steps = Some(20);
+        assert!(map_v3_request(&steps, 1).is_err());
+        let mut odd = p("ideogram-v3", 1024, 1024);
+        odd.quality = Some("ultra".into());
+        assert!(map_v3_request(&odd, 1).is_err());
     }
 
     #[test]

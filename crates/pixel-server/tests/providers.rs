@@ -517,6 +517,35 @@ async fn ideogram_success_downloads_the_url_and_records_the_seed() {
         "V_1_TURBO"
     );
     assert_eq!(server.balance().await, START - 5);
+
+    // Ideogram 3.0 over its multipart endpoint, with its own enums.
+    let job = server
+        .run_one(
+            json!({ "prompt": "a label that says JAM", "model": "ideogram-v3", "width": 864,
+                "height": 1152, "quality": "turbo", "style": "design", "seed": 7 }),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        fakes.ideogram.requests()[2],
+        json!({ "v3": { "prompt": "a label that says JAM", "aspect_ratio": "3x4",
+                "rendering_speed": "TURBO", "magic_prompt": "OFF", "seed": "7", "num_images": "1",
+                "style_type": "DESIGN" } })
+    );
+    let image = server.image_of(&job).await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(864), Some(1152))
+    );
+    assert_eq!(image["record"]["provider_model"], "V_3");
+    assert_eq!(image["record"]["seed"], 7);
+    assert_eq!(server.balance().await, START - 8);
+    // The v3 endpoint's failures take the same paths as the legacy one's.
+    let job = server
+        .run_one(json!({ "prompt": "[moderated] v3", "model": "ideogram-v3" }))
+        .await;
+    server.assert_ended(&job, "moderated", "moderated", 1).await;
+    assert_eq!(server.balance().await, START - 8);
     server.shutdown().await;
 }
 
@@ -598,6 +627,7 @@ async fn new_providers_appear_configured_in_the_catalogue() {
         "sd3.5-large",
         "flux-pro-1.1",
         "ideogram-v2",
+        "ideogram-v3",
         "together-flux-schnell",
         "FLUX.1-schnell",
     ] {

@@ -1,4 +1,5 @@
-//! A loopback fake of Ideogram's POST /generate `{image_request: {...}}` answering
+//! A loopback fake of Ideogram's legacy POST /generate `{image_request: {...}}` and of the multipart
+//! POST /v1/ideogram-v3/generate, both answering
 //! `data[]{url, is_image_safe, seed, prompt, resolution}` with URLs it serves itself. Scenarios by prompt
 //! marker: `[moderated]` 400 safety check, `[unsafe]` a 200 with `is_image_safe: false`, `[400]` a bad
 //! request, `[429]` one 429 with Retry-After then success, `[500]` always 500, `[500once]`, `[timeout]`,
@@ -102,7 +103,95 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Strin
             _ => return detail(StatusCode::BAD_REQUEST, "seed must be 0–2147483647"),
         },
     };
-    scenario::delay(&prompt).await;
+    answer(&state, &prompt, call, (*w, *h), seed).await
+}
+
+/// POST /v1/ideogram-v3/generate, multipart (https://developer.ideogram.ai/api-reference/api-reference/generate-v3,
+/// checked 2026-12): `prompt`, `aspect_ratio` as `WxH` ratios, `rendering_speed`, `style_type`,
+/// `magic_prompt`, `seed`, `negative_prompt`, `num_images`.
+async fn generate_v3(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if headers.get("api-key").and_then(|v| v.to_str().ok()) != Some(FAKE_KEY) {
+        return detail(StatusCode::UNAUTHORIZED, "Invalid API key");
+    }
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Some(fields) = scenario::multipart_fields(content_type, &body) else {
+        return detail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Expected multipart/form-data",
+        );
+    };
+    let form: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let field = |k: &str| form.get(k).and_then(Value::as_str);
+    let prompt = field("prompt").unwrap_or("").to_string();
+    let call = {
+        let mut s = state.shared.lock().expect("fake state");
+        s.requests.push(json!({ "v3": form.clone() }));
+        let c = s.calls.entry(prompt.clone()).or_insert(0);
+        *c += 1;
+        *c
+    };
+    if prompt.is_empty() {
+        return detail(StatusCode::UNPROCESSABLE_ENTITY, "prompt: field required");
+    }
+    let checks: [(&str, &[&str]); 4] = [
+        ("rendering_speed", &["FLASH", "TURBO", "DEFAULT", "QUALITY"]),
+        (
+            "style_type",
+            &["AUTO", "GENERAL", "REALISTIC", "DESIGN", "FICTION"],
+        ),
+        ("magic_prompt", &["AUTO", "ON", "OFF"]),
+        ("num_images", &["1", "2", "3", "4", "5", "6", "7", "8"]),
+    ];
+    for (name, allowed) in checks {
+        if let Some(v) = field(name) {
+            if !allowed.contains(&v) {
+                return detail(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("{name}: invalid value {v}"),
+                );
+            }
+        }
+    }
+    let ratio = field("aspect_ratio").unwrap_or("1x1");
+    let legacy = format!("ASPECT_{}", ratio.replace('x', "_"));
+    let Some((_, w, h)) = ASPECTS.iter().find(|(r, _, _)| *r == legacy) else {
+        return detail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("aspect_ratio: invalid value {ratio}"),
+        );
+    };
+    let seed = match field("seed").map(str::parse::<u64>) {
+        None => 4242,
+        Some(Ok(s)) if s <= 2_147_483_647 => s,
+        _ => {
+            return detail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "seed must be 0–2147483647",
+            )
+        }
+    };
+    answer(&state, &prompt, call, (*w, *h), seed).await
+}
+
+/// The scenarios and the answer both endpoints share.
+async fn answer(
+    state: &AppState,
+    prompt: &str,
+    call: u32,
+    (w, h): (u32, u32),
+    seed: u64,
+) -> Response {
+    scenario::delay(prompt).await;
     if prompt.contains("[moderated]") {
         return detail(StatusCode::BAD_REQUEST, "Prompt failed the safety check.");
     }
@@ -134,7 +223,7 @@ async fn generate(State(state): State<AppState>, headers: HeaderMap, body: Strin
         (format!("ideo-{}.png", s.requests.len()), s.base.clone())
     };
     if !prompt.contains("[url404]") {
-        state.files.put(&name, crate::png(*w, *h));
+        state.files.put(&name, crate::png(w, h));
     }
     Json(json!({
         "created": "2024-09-01T12:00:00Z",
@@ -156,6 +245,7 @@ impl FakeIdeogram {
         let files = Files::default();
         let app = Router::new()
             .route("/generate", post(generate))
+            .route("/v1/ideogram-v3/generate", post(generate_v3))
             .with_state(AppState {
                 shared: shared.clone(),
                 files: files.clone(),
