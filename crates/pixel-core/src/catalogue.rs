@@ -7,8 +7,10 @@ use ts_rs::TS;
 
 use crate::domain::GenerationParams;
 
+mod overrides;
 mod retired;
 use crate::error::{Error, ErrorCode, Result};
+pub use overrides::ModelOverride;
 pub use retired::RetiredModel;
 
 pub const MAX_PROMPT_CHARS: usize = 3500;
@@ -376,6 +378,8 @@ fn local_engine_model(
 pub struct Catalogue {
     models: Vec<Model>,
     retired: Vec<RetiredModel>,
+    /// Models the operator turned off in configuration.
+    disabled: Vec<String>,
 }
 
 impl Default for Catalogue {
@@ -696,6 +700,7 @@ impl Catalogue {
         Self {
             models,
             retired: retired::builtin(),
+            disabled: vec![],
         }
     }
 
@@ -806,6 +811,10 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
                     "{} ({}) is no longer served by its provider (retired {}); choose {} instead",
                     r.name, r.id, r.retired_on, r.replaced_by
                 ),
+            ),
+            None if catalogue.disabled(&req.model) => Error::new(
+                ErrorCode::ModelUnavailable,
+                format!("{} is turned off on this server", req.model),
             ),
             None => Error::new(
                 ErrorCode::UnknownModel,

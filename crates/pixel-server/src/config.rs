@@ -105,6 +105,10 @@ pub struct Config {
     /// `PIXEL_ALLOWED_EMAILS`: who may sign in: emails, and `@domain` for a whole domain. Required
     /// with sign-in when charging is off, or any Google account would spend the operator's keys.
     pub allowed_emails: Vec<String>,
+    /// Changes to the built-in catalogue: `[models.<id>]` tables in `pixel.toml` (`enabled`,
+    /// `credits`, `name`, `description`), `PIXEL_DISABLED_MODELS=id,id` and
+    /// `PIXEL_MODEL_CREDITS=id=3,id=5` in the environment.
+    pub model_overrides: std::collections::BTreeMap<String, pixel_core::catalogue::ModelOverride>,
 }
 
 /// The `pixel.toml` file: the same keys in lower case, all optional.
@@ -119,6 +123,7 @@ struct FileConfig {
     starting_credits: Option<i64>,
     workers: Option<usize>,
     provider_concurrency: Option<std::collections::BTreeMap<String, usize>>,
+    models: Option<std::collections::BTreeMap<String, pixel_core::catalogue::ModelOverride>>,
     provider_timeout_secs: Option<u64>,
     retry_base_ms: Option<u64>,
     max_attempts: Option<u32>,
@@ -245,6 +250,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             allowed_emails: Vec::new(),
+            model_overrides: Default::default(),
         }
     }
 }
@@ -456,6 +462,9 @@ impl Config {
         if let Some(v) = f.allowed_emails {
             self.allowed_emails = email_list(&v.join(","))
         }
+        if let Some(v) = f.models {
+            self.model_overrides = v
+        }
         Ok(())
     }
 
@@ -552,6 +561,25 @@ impl Config {
         }
         if let Some(v) = get("PIXEL_ALLOWED_EMAILS") {
             self.allowed_emails = email_list(&v)
+        }
+        if let Some(v) = get("PIXEL_DISABLED_MODELS") {
+            for id in v.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+                self.model_overrides
+                    .entry(id.to_string())
+                    .or_default()
+                    .enabled = Some(false);
+            }
+        }
+        if let Some(v) = get("PIXEL_MODEL_CREDITS") {
+            for pair in v.split(',').filter(|p| !p.trim().is_empty()) {
+                let (id, credits) = pair
+                    .split_once('=')
+                    .ok_or_else(|| ConfigError::Env("PIXEL_MODEL_CREDITS", v.clone()))?;
+                self.model_overrides
+                    .entry(id.trim().to_string())
+                    .or_default()
+                    .credits = Some(parse_num("PIXEL_MODEL_CREDITS", credits)?);
+            }
         }
         if let Some(v) = get("OPENAI_API_KEY") {
             self.openai_api_key = Some(v)
@@ -666,6 +694,41 @@ mod tests {
         assert_eq!(c.a1111_url.as_deref(), Some("http://127.0.0.1:7860"));
         assert_eq!(c.comfyui_url, None);
         assert!(c.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn model_settings_come_from_the_file_and_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("pixel.toml");
+        std::fs::write(
+            &file,
+            "[models.gpt-image-2]\ncredits = 9\nname = \"GPT Image 2 (team)\"\n[models.flux-dev]\nenabled = false\n",
+        )
+        .expect("write");
+        let vars: HashMap<&str, &str> = [
+            ("PIXEL_DISABLED_MODELS", "ideogram-v1, ideogram-v1-turbo"),
+            ("PIXEL_MODEL_CREDITS", "gpt-image-2=7"),
+        ]
+        .into();
+        let c = Config::load(Some(&file), &|k| vars.get(k).map(|v| v.to_string())).expect("load");
+        let gpt = &c.model_overrides["gpt-image-2"];
+        assert_eq!(
+            (gpt.credits, gpt.name.as_deref()),
+            (Some(7), Some("GPT Image 2 (team)"))
+        );
+        for off in ["flux-dev", "ideogram-v1", "ideogram-v1-turbo"] {
+            assert_eq!(c.model_overrides[off].enabled, Some(false), "{off}");
+        }
+        let err = Config::load(None, &|k| {
+            (k == "PIXEL_MODEL_CREDITS").then(|| "gpt-image-2".into())
+        })
+        .expect_err("no price");
+        assert!(err.to_string().contains("PIXEL_MODEL_CREDITS"));
+        std::fs::write(&file, "[models.gpt-image-2]\nprice = 3\n").expect("write");
+        assert!(
+            Config::load(Some(&file), &|_| None).is_err(),
+            "unknown keys are refused"
+        );
     }
 
     #[test]

@@ -159,7 +159,9 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         media: Arc::new(ImagePipeline),
         events: Arc::new(LocalEventBus::new(4096)),
         clock: Arc::new(SystemClock),
-        catalogue: pixel_core::catalogue::Catalogue::builtin(),
+        catalogue: pixel_core::catalogue::Catalogue::builtin()
+            .with_overrides(&config.model_overrides)
+            .map_err(|e| anyhow::anyhow!("model settings: {}", e.message))?,
         providers: pixel_providers::build(&providers_config),
     });
     let auth = auth::Auth::from_config(config);

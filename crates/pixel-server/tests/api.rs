@@ -632,3 +632,64 @@ async fn provider_health_reports_reachability_and_balance() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_operator_prices_and_turns_off_models_in_configuration() {
+    let fake = pixel_testkit::FakeOpenAi::start().await;
+    let server = TestServer::start(Opts {
+        charging: true,
+        starting_credits: 10,
+        openai_base_url: Some(fake.base_url.clone()),
+        config: Some(|c| {
+            c.model_overrides.insert(
+                "gpt-image-2".into(),
+                pixel_core::catalogue::ModelOverride {
+                    credits: Some(2),
+                    ..Default::default()
+                },
+            );
+            c.model_overrides.insert(
+                "local-sketch".into(),
+                pixel_core::catalogue::ModelOverride {
+                    enabled: Some(false),
+                    ..Default::default()
+                },
+            );
+        }),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let catalogue = server.ok("catalogue.list", json!({})).await;
+    let models = catalogue["models"].as_array().expect("models");
+    assert!(
+        models.iter().all(|m| m["id"] != "local-sketch"),
+        "turned off"
+    );
+    let gpt = models
+        .iter()
+        .find(|m| m["id"] == "gpt-image-2")
+        .expect("gpt-image-2");
+    assert_eq!(gpt["credits"], 2);
+    assert_eq!(
+        catalogue["default_model"], "gpt-image-2",
+        "the default follows"
+    );
+    let (status, body) = server
+        .call(
+            "generations.create",
+            json!({ "prompt": "x", "model": "local-sketch" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (503, Some("model_unavailable")),
+        "{body}"
+    );
+    let job = server
+        .run_one(json!({ "prompt": "a priced heron", "model": "gpt-image-2" }))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(server.balance().await, 8, "charged the configured price");
+    server.shutdown().await;
+}
