@@ -66,6 +66,20 @@ fn unreadable() -> ProviderError {
     }
 }
 
+/// The legacy `ASPECT_W_H` value of the catalogue size, or why there is none.
+fn aspect_of(params: &pixel_core::GenerationParams) -> Result<&'static str, ProviderError> {
+    IDEOGRAM_ASPECTS
+        .iter()
+        .find(|(_, w, h)| *w == params.width && *h == params.height)
+        .map(|(r, _, _)| *r)
+        .ok_or_else(|| {
+            rejected(format!(
+                "Ideogram has no aspect ratio for {}x{}",
+                params.width, params.height
+            ))
+        })
+}
+
 /// Maps catalogue parameters to Ideogram's enums; anything without a legal value is refused.
 pub fn map_request(
     params: &pixel_core::GenerationParams,
@@ -78,16 +92,7 @@ pub fn map_request(
         "ideogram-v1-turbo" => "V_1_TURBO",
         other => return Err(rejected(format!("Ideogram has no model '{other}'"))),
     };
-    let aspect_ratio = IDEOGRAM_ASPECTS
-        .iter()
-        .find(|(_, w, h)| *w == params.width && *h == params.height)
-        .map(|(r, _, _)| *r)
-        .ok_or_else(|| {
-            rejected(format!(
-                "Ideogram has no aspect ratio for {}x{}",
-                params.width, params.height
-            ))
-        })?;
+    let aspect_ratio = aspect_of(params)?;
     if params.steps.is_some()
         || params.cfg.is_some()
         || params.quality.is_some()
@@ -116,16 +121,10 @@ pub fn map_v3_request(
     params: &pixel_core::GenerationParams,
     seed: u32,
 ) -> Result<Vec<(&'static str, String)>, ProviderError> {
-    let aspect = IDEOGRAM_ASPECTS
-        .iter()
-        .find(|(_, w, h)| *w == params.width && *h == params.height)
-        .map(|(r, _, _)| r.trim_start_matches("ASPECT_").replace('_', "x"))
-        .ok_or_else(|| {
-            rejected(format!(
-                "Ideogram has no aspect ratio for {}x{}",
-                params.width, params.height
-            ))
-        })?;
+    // v3 names the same ratios `WxH`: ASPECT_16_9 is 16x9.
+    let aspect = aspect_of(params)?
+        .trim_start_matches("ASPECT_")
+        .replace('_', "x");
     if params.steps.is_some() || params.cfg.is_some() {
         return Err(rejected("Ideogram takes no steps or CFG".into()));
     }
