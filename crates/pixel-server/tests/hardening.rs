@@ -423,13 +423,11 @@ async fn a_small_png_claiming_a_huge_size_is_read_without_decoding_and_never_sto
     let out = s.ok("records.import", json!({ "png_base64": b64 })).await;
     assert_eq!(out["record"]["seed"], 42, "{out}");
     // Publishing needs the pixels (a thumbnail): refused by its header's size, nothing written.
-    let record = json!({
-        "provider": "a1111", "model": "a1111", "provider_model": "sdxl",
-        "params": {"prompt": "a castle", "model": "a1111", "width": 1024, "height": 1024},
-        "seed": 42, "cost": 0, "attempts": 1,
-        "timings": {"queued_at": 1, "started_at": 2, "finished_at": 3, "provider_ms": 1, "processing_ms": 1},
-        "retried_errors": [], "set_id": "local-set", "job_id": "local-job", "index": 0
-    });
+    let record = common::published_record(
+        "a1111",
+        Some("sdxl"),
+        json!({"prompt": "a castle", "model": "a1111", "width": 1024, "height": 1024}),
+    );
     let (status, out) = s
         .call(
             "images.publish",
@@ -460,13 +458,11 @@ async fn internal_failures_answer_a_reference_never_the_detail() {
     let media = s.data_dir().join("media");
     std::fs::remove_dir_all(&media).expect("remove media");
     std::fs::write(&media, b"not a folder").expect("file");
-    let record = json!({
-        "provider": "local", "model": "local-sketch",
-        "params": {"prompt": "a lantern", "model": "local-sketch", "width": 64, "height": 48},
-        "seed": 1, "cost": 0, "attempts": 1,
-        "timings": {"queued_at": 1, "started_at": 2, "finished_at": 3, "provider_ms": 1, "processing_ms": 1},
-        "retried_errors": [], "set_id": "s", "job_id": "j", "index": 0
-    });
+    let record = common::published_record(
+        "local",
+        None,
+        json!({"prompt": "a lantern", "model": "local-sketch", "width": 64, "height": 48}),
+    );
     let png = base64::engine::general_purpose::STANDARD.encode(pixel_testkit::png(64, 48));
     let (status, out) = s
         .call(

@@ -120,13 +120,11 @@ async fn retired_models_are_refused_uncharged_and_their_records_still_open() {
     // its record and opens as it was.
     use base64::Engine;
     let png = base64::engine::general_purpose::STANDARD.encode(pixel_testkit::png(64, 48));
-    let record = json!({
-        "provider": "openai", "model": "dall-e-3", "provider_model": "gpt-image-1",
-        "params": {"prompt": "a wide harbour", "model": "dall-e-3", "width": 1792, "height": 1024, "quality": "hd"},
-        "seed": 0, "cost": 6, "attempts": 1,
-        "timings": {"queued_at": 1, "started_at": 2, "finished_at": 3, "provider_ms": 1, "processing_ms": 1},
-        "retried_errors": [], "set_id": "s", "job_id": "j", "index": 0
-    });
+    let record = published_record(
+        "openai",
+        Some("gpt-image-1"),
+        json!({"prompt": "a wide harbour", "model": "dall-e-3", "width": 1792, "height": 1024, "quality": "hd"}),
+    );
     let image = server
         .ok(
             "images.publish",

@@ -415,3 +415,18 @@ pub async fn next_event(
 pub fn job_message(job: &Value) -> String {
     job["error"]["message"].as_str().unwrap_or("").to_string()
 }
+
+/// The generation record a desktop sends with `images.publish`: `provider` and `params` (which name the
+/// model) as given, the rest fixed. The timings and ids are the desktop's own and replaced by the server.
+pub fn published_record(provider: &str, provider_model: Option<&str>, params: Value) -> Value {
+    let mut record = json!({
+        "provider": provider, "model": params["model"].clone(), "params": params,
+        "seed": 1, "cost": 0, "attempts": 1,
+        "timings": {"queued_at": 1, "started_at": 2, "finished_at": 3, "provider_ms": 1, "processing_ms": 1},
+        "retried_errors": [], "set_id": "local-set", "job_id": "local-job", "index": 0
+    });
+    if let Some(m) = provider_model {
+        record["provider_model"] = json!(m);
+    }
+    record
+}
