@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod ops;
 pub mod ports;
+pub mod provider_check;
 pub mod registry;
 pub mod runner;
 pub mod typescript;

@@ -324,6 +324,15 @@ pub struct ProviderHealth {
     pub message: Option<String>,
 }
 
+/// Whether a provider still serves one catalogue model, by the provider's own answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServedModel {
+    pub model_id: String,
+    /// The provider's name for it, as requests send it.
+    pub provider_model: String,
+    pub served: bool,
+}
+
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Provider id as in the catalogue (`local`, `openai`, ...).
@@ -333,6 +342,15 @@ pub trait Provider: Send + Sync {
     /// Whether the provider answers, and its account balance where its API tells (never a secret).
     async fn health(&self) -> ProviderHealth {
         ProviderHealth::default()
+    }
+    /// Which of `model_ids` (this provider's catalogue models) the provider serves today, asked
+    /// without making an image: its models list, or a status call per pinned version. `None` when its
+    /// API has no such question; `providers check` then makes one image of the cheapest model.
+    async fn served_models(
+        &self,
+        _model_ids: &[String],
+    ) -> Option<Result<Vec<ServedModel>, ProviderError>> {
+        None
     }
     /// How many of this provider's jobs may run at once on one node (its API's rate limits, one GPU).
     fn max_concurrency(&self) -> usize {

@@ -49,6 +49,74 @@ pub async fn call_polled(
     req: reqwest::RequestBuilder,
     error_for: ErrorMapper,
 ) -> Result<(u16, String), ProviderError> {
+    let (status, headers, text) = send_and_read(provider, req).await?;
+    if status.is_success() || status.as_u16() == 404 {
+        return Ok((status.as_u16(), text));
+    }
+    Err(error_for(status, &headers, &text))
+}
+
+/// One entry of an OpenAI-style models list.
+#[derive(Debug, serde::Deserialize)]
+struct ListedModel {
+    id: String,
+}
+
+/// The two forms a models list takes: OpenAI's `{"object":"list","data":[{"id":..}]}` and Together's
+/// bare array of model objects.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum ModelsList {
+    Wrapped { data: Vec<ListedModel> },
+    Bare(Vec<ListedModel>),
+}
+
+/// GET {base_url}/models with a bearer key: the names of the models this key can use. Answers other
+/// than a success are mapped by the provider's `error_for`, as the jobs map them.
+pub async fn list_models(
+    provider: &str,
+    client: &reqwest::Client,
+    base_url: &str,
+    key: &str,
+    error_for: ErrorMapper,
+) -> Result<Vec<String>, ProviderError> {
+    let req = client.get(format!("{base_url}/models")).bearer_auth(key);
+    let (status, headers, text) = send_and_read(provider, req).await?;
+    if !status.is_success() {
+        return Err(error_for(status, &headers, &text));
+    }
+    let list = serde_json::from_str::<ModelsList>(&text).map_err(|_| ProviderError::Rejected {
+        message: format!("{provider} sent a models list that could not be read"),
+    })?;
+    Ok(match list {
+        ModelsList::Wrapped { data } | ModelsList::Bare(data) => {
+            data.into_iter().map(|m| m.id).collect()
+        }
+    })
+}
+
+/// Whether each catalogue model's provider name is in a models list.
+pub fn served_from_list(
+    listed: &[String],
+    models: impl IntoIterator<Item = (String, String)>,
+) -> Vec<pixel_core::ports::ServedModel> {
+    models
+        .into_iter()
+        .map(
+            |(model_id, provider_model)| pixel_core::ports::ServedModel {
+                served: listed.contains(&provider_model),
+                model_id,
+                provider_model,
+            },
+        )
+        .collect()
+}
+
+/// Sends a request and reads the whole answer; only transport failures are errors here.
+async fn send_and_read(
+    provider: &str,
+    req: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, String), ProviderError> {
     let resp = req.send().await.map_err(|e| transport_error(provider, e))?;
     let status = resp.status();
     let headers = resp.headers().clone();
@@ -56,10 +124,7 @@ pub async fn call_polled(
         .text()
         .await
         .map_err(|e| transport_error(provider, e))?;
-    if status.is_success() || status.as_u16() == 404 {
-        return Ok((status.as_u16(), text));
-    }
-    Err(error_for(status, &headers, &text))
+    Ok((status, headers, text))
 }
 
 /// Parses `Retry-After` given in seconds (the form image APIs use).

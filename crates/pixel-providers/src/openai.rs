@@ -138,6 +138,25 @@ impl Provider for OpenAi {
         crate::http::probe(&self.client, &self.base_url).await
     }
 
+    /// GET /v1/models (https://platform.openai.com/docs/api-reference/models/list, checked 2026-12):
+    /// the catalogue's ids are OpenAI's model names.
+    async fn served_models(
+        &self,
+        model_ids: &[String],
+    ) -> Option<Result<Vec<pixel_core::ports::ServedModel>, ProviderError>> {
+        let key = self.api_key.as_deref()?;
+        Some(
+            http::list_models("OpenAI", &self.client, &self.base_url, key, Self::error_for)
+                .await
+                .map(|listed| {
+                    http::served_from_list(
+                        &listed,
+                        model_ids.iter().map(|id| (id.clone(), id.clone())),
+                    )
+                }),
+        )
+    }
+
     fn id(&self) -> &'static str {
         "openai"
     }

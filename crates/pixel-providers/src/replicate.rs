@@ -240,7 +240,29 @@ pub fn prediction_state(body: &str) -> PredictionState {
     }
 }
 
+type Pinned = (&'static str, &'static str, &'static str);
+
 impl Replicate {
+    /// Each pinned version and whether Replicate still has it: a 404 means it was deleted or
+    /// disabled; any other answer (or none) is not evidence that it is gone.
+    async fn pinned_versions(&self, token: &str) -> Vec<(Pinned, bool)> {
+        let mut found = Vec::with_capacity(PINNED.len());
+        for pinned @ (_, repo, version) in PINNED {
+            let answer = self
+                .client
+                .get(format!(
+                    "{}/v1/models/{repo}/versions/{version}",
+                    self.base_url
+                ))
+                .bearer_auth(token)
+                .send()
+                .await;
+            let gone = answer.is_ok_and(|r| r.status() == reqwest::StatusCode::NOT_FOUND);
+            found.push((pinned, !gone));
+        }
+        found
+    }
+
     pub fn new(
         api_token: Option<String>,
         base_url: &str,
@@ -306,21 +328,15 @@ impl Provider for Replicate {
         let (Some(true), Some(token)) = (health.reachable, self.api_token.as_deref()) else {
             return health;
         };
-        let mut gone = vec![];
-        for (model, repo, version) in PINNED {
-            let answer = self
-                .client
-                .get(format!(
-                    "{}/v1/models/{repo}/versions/{version}",
-                    self.base_url
-                ))
-                .bearer_auth(token)
-                .send()
-                .await;
-            if answer.is_ok_and(|r| r.status() == reqwest::StatusCode::NOT_FOUND) {
-                gone.push(format!("{model} ({repo} version {})", &version[..8]));
-            }
-        }
+        let gone: Vec<String> = self
+            .pinned_versions(token)
+            .await
+            .into_iter()
+            .filter(|(_, runnable)| !runnable)
+            .map(|((model, repo, version), _)| {
+                format!("{model} ({repo} version {})", &version[..8])
+            })
+            .collect();
         if !gone.is_empty() {
             health.message = Some(format!(
                 "Replicate no longer has the pinned version of {}: those models will fail until \
@@ -329,6 +345,27 @@ impl Provider for Replicate {
             ));
         }
         health
+    }
+
+    async fn served_models(
+        &self,
+        model_ids: &[String],
+    ) -> Option<Result<Vec<pixel_core::ports::ServedModel>, ProviderError>> {
+        let token = self.api_token.as_deref()?;
+        let pinned = self.pinned_versions(token).await;
+        Some(Ok(model_ids
+            .iter()
+            .map(|id| {
+                let found = pinned.iter().find(|((model, _, _), _)| model == id);
+                pixel_core::ports::ServedModel {
+                    model_id: id.clone(),
+                    provider_model: found
+                        .map(|((_, repo, version), _)| format!("{repo}:{}", &version[..12]))
+                        .unwrap_or_else(|| "(no pinned version)".into()),
+                    served: found.is_some_and(|(_, runnable)| *runnable),
+                }
+            })
+            .collect()))
     }
 
     fn id(&self) -> &'static str {

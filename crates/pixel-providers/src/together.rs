@@ -60,18 +60,23 @@ fn unreadable() -> ProviderError {
     }
 }
 
+/// Together's name for a catalogue model.
+fn wire_model(model_id: &str) -> Option<&'static str> {
+    (model_id == "together-flux-schnell").then_some(SCHNELL_MODEL)
+}
+
 /// Maps catalogue parameters to Together's request. Sizes are multiples of 64 (the catalogue's rule);
 /// steps default to the catalogue's default when the user leaves them out.
 pub fn map_request(
     params: &pixel_core::GenerationParams,
     seed: u32,
 ) -> Result<TogetherRequest, ProviderError> {
-    if params.model != "together-flux-schnell" {
+    let Some(model) = wire_model(&params.model) else {
         return Err(rejected(format!(
             "Together has no model '{}'",
             params.model
         )));
-    }
+    };
     for (name, v) in [("width", params.width), ("height", params.height)] {
         if !(256..=1536).contains(&v) || v % 64 != 0 {
             return Err(rejected(format!(
@@ -85,7 +90,7 @@ pub fn map_request(
         ));
     }
     Ok(TogetherRequest {
-        model: SCHNELL_MODEL,
+        model,
         prompt: params.prompt.clone(),
         width: params.width,
         height: params.height,
@@ -147,6 +152,26 @@ impl Together {
 impl Provider for Together {
     async fn health(&self) -> pixel_core::ports::ProviderHealth {
         crate::http::probe(&self.client, &self.base_url).await
+    }
+
+    /// GET /v1/models (https://docs.together.ai/reference/models-1, checked 2026-12): a bare array
+    /// of the models this key can call, images among them.
+    async fn served_models(
+        &self,
+        model_ids: &[String],
+    ) -> Option<Result<Vec<pixel_core::ports::ServedModel>, ProviderError>> {
+        let key = self.api_key.as_deref()?;
+        let listed =
+            match http::list_models("Together", &self.client, &self.base_url, key, error_for).await
+            {
+                Ok(listed) => listed,
+                Err(e) => return Some(Err(e)),
+            };
+        let wire_names = model_ids.iter().map(|id| {
+            let name = wire_model(id).unwrap_or("(no Together model)");
+            (id.clone(), name.to_string())
+        });
+        Some(Ok(http::served_from_list(&listed, wire_names)))
     }
 
     fn id(&self) -> &'static str {

@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `generate` (in-process or against a server) and `migrate`.
+//! The command line: `serve` (default), `generate` (in-process or against a server), `migrate` and
+//! `providers check` (in `providers_check`).
 
 use clap::{Parser, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -29,6 +30,9 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Ask the configured providers what they serve today.
+    #[command(subcommand)]
+    Providers(crate::providers_check::ProvidersCommand),
 }
 
 #[derive(Debug, clap::Args)]

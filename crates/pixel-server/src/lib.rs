@@ -7,6 +7,7 @@ pub mod guard;
 pub mod http;
 pub mod media;
 pub mod openapi;
+pub mod providers_check;
 
 use pixel_core::app::{AppConfig, AppParts, ChargePolicy};
 use pixel_core::ports::{LocalEventBus, SystemClock};
@@ -62,23 +63,8 @@ fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
     }
 }
 
-/// Creates the data dir, opens and migrates the database, and wires every port.
-pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
-    if config.sign_in_enabled() && !config.charging && config.allowed_emails.is_empty() {
-        anyhow::bail!(
-            "sign-in is on and charging is off, so any Google account could spend this server's provider keys: \
-             set PIXEL_ALLOWED_EMAILS (emails, or @domain for a whole domain) or PIXEL_CHARGING=on"
-        );
-    }
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create the data dir {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
-    let data_dir_lock = lock_data_dir(config)?;
-    let store = SqlStore::connect(&config.database_url()).await?;
-    let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("media"))?);
+/// The providers' keys, endpoints and timeouts from the server's configuration.
+pub fn providers_config(config: &Config) -> ProvidersConfig {
     let mut providers_config = ProvidersConfig {
         openai_api_key: config.openai_api_key.clone(),
         http_timeout: config.provider_timeout,
@@ -136,6 +122,33 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         deadline: config.provider_timeout,
         ..Default::default()
     };
+    providers_config
+}
+
+/// The built-in catalogue with the operator's model settings applied.
+pub fn catalogue(config: &Config) -> anyhow::Result<pixel_core::catalogue::Catalogue> {
+    pixel_core::catalogue::Catalogue::builtin()
+        .with_overrides(&config.model_overrides)
+        .map_err(|e| anyhow::anyhow!("model settings: {}", e.message))
+}
+
+/// Creates the data dir, opens and migrates the database, and wires every port.
+pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
+    if config.sign_in_enabled() && !config.charging && config.allowed_emails.is_empty() {
+        anyhow::bail!(
+            "sign-in is on and charging is off, so any Google account could spend this server's provider keys: \
+             set PIXEL_ALLOWED_EMAILS (emails, or @domain for a whole domain) or PIXEL_CHARGING=on"
+        );
+    }
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the data dir {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let data_dir_lock = lock_data_dir(config)?;
+    let store = SqlStore::connect(&config.database_url()).await?;
+    let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("media"))?);
     let app = App::new(AppParts {
         config: AppConfig {
             charging: if config.charging {
@@ -159,10 +172,8 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         media: Arc::new(ImagePipeline),
         events: Arc::new(LocalEventBus::new(4096)),
         clock: Arc::new(SystemClock),
-        catalogue: pixel_core::catalogue::Catalogue::builtin()
-            .with_overrides(&config.model_overrides)
-            .map_err(|e| anyhow::anyhow!("model settings: {}", e.message))?,
-        providers: pixel_providers::build(&providers_config),
+        catalogue: catalogue(config)?,
+        providers: pixel_providers::build(&providers_config(config)),
     });
     let auth = auth::Auth::from_config(config);
     let hosts = guard::HostPolicy::new(&auth.public_origin, &config.bind, &config.allowed_hosts);

@@ -39,6 +39,9 @@ async fn main() -> std::process::ExitCode {
                 redact(&config.database_url())
             );
         }),
+        Command::Providers(pixel_server::providers_check::ProvidersCommand::Check(args)) => {
+            return pixel_server::providers_check::run(&config, &args).await;
+        }
         Command::Generate(args) => match &args.server {
             Some(server) => pixel_server::cli::generate_remote(server, &args).await,
             None => pixel_server::cli::generate_local(&config, &args).await,

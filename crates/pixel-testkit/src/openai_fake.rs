@@ -28,7 +28,12 @@ struct Shared {
     calls: HashMap<String, u32>,
     files: HashMap<String, Vec<u8>>,
     base: String,
+    /// Models a test took away, as OpenAI takes a model away: gone from the list, 404 on use.
+    withdrawn: Vec<String>,
 }
+
+/// The image models the fake serves, and a text model so a client must pick its own from the list.
+const SERVED_MODELS: [&str; 4] = ["gpt-image-2", "gpt-image-1.5", "gpt-image-1-mini", "gpt-5"];
 
 #[derive(Clone)]
 pub struct FakeOpenAi {
@@ -83,22 +88,43 @@ fn size_problem(size: &str) -> Option<String> {
     }
 }
 
+/// Refuses a request without the fake's key, as OpenAI answers a wrong key.
+fn unauthorized(headers: &HeaderMap) -> Option<Response> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (auth != format!("Bearer {FAKE_KEY}")).then(|| {
+        error(
+            StatusCode::UNAUTHORIZED,
+            Some("invalid_api_key"),
+            "invalid_request_error",
+            "Incorrect API key provided.",
+        )
+    })
+}
+
+/// GET /v1/models (https://platform.openai.com/docs/api-reference/models/list).
+async fn models(State(shared): State<Arc<Mutex<Shared>>>, headers: HeaderMap) -> Response {
+    if let Some(refused) = unauthorized(&headers) {
+        return refused;
+    }
+    let withdrawn = shared.lock().expect("fake state").withdrawn.clone();
+    let data: Vec<Value> = SERVED_MODELS
+        .iter()
+        .filter(|m| !withdrawn.iter().any(|w| w == *m))
+        .map(|m| json!({ "id": m, "object": "model", "created": 1_776_000_000, "owned_by": "system" }))
+        .collect();
+    Json(json!({ "object": "list", "data": data })).into_response()
+}
+
 async fn generations(
     State(shared): State<Arc<Mutex<Shared>>>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if auth != format!("Bearer {FAKE_KEY}") {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            Some("invalid_api_key"),
-            "invalid_request_error",
-            "Incorrect API key provided.",
-        );
+    if let Some(refused) = unauthorized(&headers) {
+        return refused;
     }
     let Ok(req) = serde_json::from_str::<Value>(&body) else {
         return error(
@@ -112,12 +138,12 @@ async fn generations(
     let prompt = req["prompt"].as_str().unwrap_or("").to_string();
     let size = req["size"].as_str().unwrap_or("1024x1024").to_string();
     let n = req["n"].as_u64().unwrap_or(1);
-    let (call, base) = {
+    let (call, base, withdrawn) = {
         let mut s = shared.lock().expect("fake state");
         s.requests.push(req.clone());
         let c = s.calls.entry(prompt.clone()).or_insert(0);
         *c += 1;
-        (*c, s.base.clone())
+        (*c, s.base.clone(), s.withdrawn.contains(&model))
     };
     if prompt.is_empty() {
         return error(
@@ -127,7 +153,7 @@ async fn generations(
             "'prompt' is a required property",
         );
     }
-    if model != "gpt-image-2" {
+    if model != "gpt-image-2" || withdrawn {
         return error(
             StatusCode::NOT_FOUND,
             Some("model_not_found"),
@@ -279,6 +305,7 @@ impl FakeOpenAi {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let app = Router::new()
             .route("/v1/images/generations", post(generations))
+            .route("/v1/models", get(models))
             .route("/files/{name}", get(file))
             .route("/redirect", get(redirect))
             .with_state(shared.clone());
@@ -295,6 +322,15 @@ impl FakeOpenAi {
             shared,
             task: Arc::new(task),
         }
+    }
+
+    /// Takes a model away, as OpenAI retires one: gone from the models list, 404 on use.
+    pub fn withdraw(&self, model: &str) {
+        self.shared
+            .lock()
+            .expect("fake state")
+            .withdrawn
+            .push(model.to_string());
     }
 
     /// Every request body received, in order.

@@ -48,19 +48,42 @@ fn error(status: StatusCode, code: Option<&str>, message: &str) -> Response {
         .into_response()
 }
 
+/// Refuses a request without the fake's key, as Together answers a wrong key.
+fn unauthorized(headers: &HeaderMap) -> Option<Response> {
+    (headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(format!("Bearer {FAKE_KEY}").as_str()))
+    .then(|| {
+        error(
+            StatusCode::UNAUTHORIZED,
+            Some("invalid_api_key"),
+            "Invalid API key provided.",
+        )
+    })
+}
+
+/// GET /v1/models (https://docs.together.ai/reference/models-1): a bare array of model objects.
+async fn models(headers: HeaderMap) -> Response {
+    if let Some(refused) = unauthorized(&headers) {
+        return refused;
+    }
+    Json(json!([
+        { "id": "black-forest-labs/FLUX.1-schnell", "object": "model", "type": "image",
+          "display_name": "FLUX.1 Schnell", "organization": "Black Forest Labs" },
+        { "id": "black-forest-labs/FLUX.1.1-pro", "object": "model", "type": "image",
+          "display_name": "FLUX1.1 [pro]", "organization": "Black Forest Labs" },
+        { "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "object": "model", "type": "chat",
+          "display_name": "Llama 3.3 70B Instruct Turbo", "organization": "Meta" }
+    ]))
+    .into_response()
+}
+
 async fn generations(
     State(shared): State<Arc<Mutex<Shared>>>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if headers.get("authorization").and_then(|v| v.to_str().ok())
-        != Some(format!("Bearer {FAKE_KEY}").as_str())
-    {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            Some("invalid_api_key"),
-            "Invalid API key provided.",
-        );
+    if let Some(refused) = unauthorized(&headers) {
+        return refused;
     }
     let Ok(req) = serde_json::from_str::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, None, "Invalid JSON body");
@@ -169,6 +192,7 @@ impl FakeTogether {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let app = Router::new()
             .route("/v1/images/generations", post(generations))
+            .route("/v1/models", axum::routing::get(models))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
