@@ -130,6 +130,13 @@ pub struct Model {
     pub qualities: Vec<String>,
     /// Allowed style values; empty when the model has no style setting.
     pub styles: Vec<String>,
+    /// The provider's own name for a model added in configuration (a model name, a Hugging Face
+    /// repository or dedicated endpoint URL); None for built-in models, which their clients name.
+    /// Operator detail, never sent to clients: an endpoint URL can be internal.
+    #[serde(skip)]
+    #[ts(skip)]
+    #[schemars(skip)]
+    pub provider_model: Option<String>,
 }
 
 fn preset(label: &str, width: u32, height: u32) -> SizePreset {
@@ -184,6 +191,7 @@ fn stability_model(
         cfg: None,
         qualities: vec![],
         styles: strings(&STABILITY_STYLES),
+        provider_model: None,
     }
 }
 
@@ -234,6 +242,7 @@ fn flux_model(
         }),
         qualities: vec![],
         styles: vec![],
+        provider_model: None,
     }
 }
 
@@ -271,6 +280,7 @@ fn diffusion_model(
         cfg,
         qualities: vec![],
         styles: vec![],
+        provider_model: None,
     }
 }
 
@@ -317,6 +327,7 @@ fn ideogram_model(id: &str, name: &str, description: &str, credits: i64, speed: 
         cfg: None,
         qualities: vec![],
         styles: vec![],
+        provider_model: None,
     }
 }
 
@@ -370,6 +381,7 @@ fn local_engine_model(
         }),
         qualities: vec![],
         styles: vec![],
+        provider_model: None,
     }
 }
 
@@ -391,8 +403,7 @@ impl Default for Catalogue {
 impl Catalogue {
     pub fn builtin() -> Self {
         let square = preset("Square 1:1", 1024, 1024);
-        let models =
-            vec![
+        let models = vec![
             Model {
                 id: OFFLINE_MODEL_ID.into(),
                 provider: "local".into(),
@@ -425,6 +436,7 @@ impl Catalogue {
                 cfg: None,
                 qualities: vec![],
                 styles: vec![],
+                provider_model: None,
             },
             // https://platform.openai.com/docs/models/gpt-image-2 and the image generation guide
             // (checked 2026-12): any size with both edges multiples of 16, the long edge at most 3840,
@@ -457,6 +469,7 @@ impl Catalogue {
                 cfg: None,
                 qualities: strings(&["auto", "high", "medium", "low"]),
                 styles: vec![],
+                provider_model: None,
             },
             stability_model(
                 "sd3.5-large",

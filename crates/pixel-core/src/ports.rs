@@ -251,6 +251,8 @@ pub struct ProviderRequest {
     pub seed: u32,
     /// The provider's handle of an earlier submission of this job (after a restart), to resume polling.
     pub resume_handle: Option<String>,
+    /// The provider's name for a model added in configuration (`Model::provider_model`).
+    pub provider_model: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -343,12 +345,12 @@ pub trait Provider: Send + Sync {
     async fn health(&self) -> ProviderHealth {
         ProviderHealth::default()
     }
-    /// Which of `model_ids` (this provider's catalogue models) the provider serves today, asked
-    /// without making an image: its models list, or a status call per pinned version. `None` when its
-    /// API has no such question; `providers check` then makes one image of the cheapest model.
+    /// Which of `models` (this provider's catalogue models) the provider serves today, asked without
+    /// making an image: its models list, or a status call per pinned version. `None` when its API has
+    /// no such question; `providers check` then makes one image of the cheapest model.
     async fn served_models(
         &self,
-        _model_ids: &[String],
+        _models: &[crate::catalogue::Model],
     ) -> Option<Result<Vec<ServedModel>, ProviderError>> {
         None
     }

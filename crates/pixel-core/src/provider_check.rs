@@ -134,8 +134,8 @@ async fn check_one(
             .push("no catalogue model uses it (all disabled in the settings)".into());
         return report;
     }
-    let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
-    let served = tokio::time::timeout(options.timeout, provider.served_models(&ids)).await;
+    let asked: Vec<Model> = models.iter().map(|m| (*m).clone()).collect();
+    let served = tokio::time::timeout(options.timeout, provider.served_models(&asked)).await;
     // Health words matter only where no models list says more precisely what is served.
     if matches!(served, Ok(None)) {
         report.lines.extend(health.message.clone());
@@ -240,6 +240,7 @@ async fn make_image(
         params: valid.params.clone(),
         seed: 1,
         resume_handle: None,
+        provider_model: model.provider_model.clone(),
     };
     let started = Instant::now();
     let answer =

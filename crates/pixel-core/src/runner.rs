@@ -393,6 +393,10 @@ async fn attempt_job(
         params: job.params.clone(),
         seed: job.seed,
         resume_handle,
+        provider_model: app
+            .catalogue
+            .get(&job.params.model)
+            .and_then(|m| m.provider_model.clone()),
     };
     let heartbeat = heartbeat(app, worker, &job.id, cancel_tx);
     let call = tokio::time::timeout(app.config.provider_timeout, provider.generate(&req, ctx));

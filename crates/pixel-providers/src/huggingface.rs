@@ -53,20 +53,51 @@ fn rejected(message: String) -> ProviderError {
     ProviderError::Rejected { message }
 }
 
-/// Maps catalogue parameters to the text-to-image task's parameters (repo, body).
-pub fn map_request(
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target<'a> {
+    /// A repository on the serverless router: POST {base}/models/{repo}.
+    Repo(&'a str),
+    /// A dedicated Inference Endpoint, which takes the same body at its own URL
+    /// (https://huggingface.co/docs/inference-endpoints/guides/test_endpoint, checked 2026-12).
+    Endpoint(&'a str),
+}
+
+impl Target<'_> {
+    /// What the record says served the image: the repository, or only that it was a dedicated
+    /// endpoint (its URL is the operator's business and may be internal).
+    fn recorded(&self) -> String {
+        match self {
+            Target::Repo(repo) => repo.to_string(),
+            Target::Endpoint(_) => "Hugging Face Inference Endpoint".into(),
+        }
+    }
+}
+
+/// Maps catalogue parameters to the text-to-image task's parameters (target, body). A model added in
+/// configuration names its repository or endpoint URL in `provider_model`.
+pub fn map_request<'a>(
     params: &pixel_core::GenerationParams,
     seed: u32,
-) -> Result<(&'static str, InferenceRequest), ProviderError> {
-    let repo = repo(&params.model)
-        .ok_or_else(|| rejected(format!("Hugging Face has no model '{}'", params.model)))?;
+    provider_model: Option<&'a str>,
+) -> Result<(Target<'a>, InferenceRequest), ProviderError> {
+    let target = match provider_model {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            Target::Endpoint(url)
+        }
+        Some(repo) => Target::Repo(repo),
+        None => Target::Repo(
+            repo(&params.model)
+                .ok_or_else(|| rejected(format!("Hugging Face has no model '{}'", params.model)))?,
+        ),
+    };
     if params.quality.is_some() || params.style.is_some() {
         return Err(rejected(
             "Hugging Face models take no quality or style".into(),
         ));
     }
     Ok((
-        repo,
+        target,
         InferenceRequest {
             inputs: params.prompt.clone(),
             parameters: Parameters {
@@ -190,11 +221,15 @@ impl Provider for HuggingFace {
             .ok_or_else(|| ProviderError::NotConfigured {
                 message: "set HUGGINGFACE_API_KEY".into(),
             })?;
-        let (repo, body) = map_request(&req.params, req.seed)?;
+        let (target, body) = map_request(&req.params, req.seed, req.provider_model.as_deref())?;
+        let url = match target {
+            Target::Repo(repo) => format!("{}/models/{repo}", self.base_url),
+            Target::Endpoint(url) => url.to_string(),
+        };
         ctx.progress(0.05).await;
         let resp = self
             .client
-            .post(format!("{}/models/{repo}", self.base_url))
+            .post(url)
             .bearer_auth(key)
             .header(reqwest::header::ACCEPT, "image/png")
             .json(&body)
@@ -242,7 +277,7 @@ impl Provider for HuggingFace {
                 seed: Some(req.seed),
                 revised_prompt: None,
             },
-            provider_model: Some(repo.to_string()),
+            provider_model: Some(target.recorded()),
             request_id: headers
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
@@ -287,14 +322,14 @@ mod tests {
                 panic!("{} range", m.id)
             };
             for s in presets {
-                map_request(&p(&m.id, s.width, s.height), 1).expect("preset");
+                map_request(&p(&m.id, s.width, s.height), 1, None).expect("preset");
             }
             let mut params = p(&m.id, *min, *max);
             params.steps = m.steps.as_ref().map(|s| s.max);
             params.cfg = m.cfg.as_ref().map(|c| c.min);
             params.negative_prompt = m.negative_prompt.then(|| "dull".to_string());
-            let (repo, r) = map_request(&params, 11).expect("map");
-            assert!(repo.contains('/'));
+            let (target, r) = map_request(&params, 11, None).expect("map");
+            assert!(matches!(target, Target::Repo(repo) if repo.contains('/')));
             assert_eq!(r.parameters.num_inference_steps, params.steps, "{}", m.id);
             assert_eq!(r.parameters.guidance_scale, params.cfg, "{}", m.id);
             assert_eq!(r.parameters.negative_prompt, params.negative_prompt);
@@ -303,14 +338,14 @@ mod tests {
                 (*min, *max, 11)
             );
         }
-        let (_, r) = map_request(&p("FLUX.1-schnell", 512, 512), 4).expect("map");
+        let (_, r) = map_request(&p("FLUX.1-schnell", 512, 512), 4, None).expect("map");
         assert_eq!(
             serde_json::to_value(&r).expect("json"),
             serde_json::json!({"inputs": "a castle", "parameters": {"width": 512, "height": 512, "seed": 4}})
         );
-        assert!(map_request(&p("dall-e-2", 512, 512), 1).is_err());
+        assert!(map_request(&p("dall-e-2", 512, 512), 1, None).is_err());
         assert!(
-            map_request(&p("FLUX.1-dev", 512, 512), 1).is_err(),
+            map_request(&p("FLUX.1-dev", 512, 512), 1, None).is_err(),
             "retired"
         );
     }
@@ -382,5 +417,24 @@ mod tests {
             error_for(S::INTERNAL_SERVER_ERROR, &h, "oops"),
             ProviderError::Retryable { .. }
         ));
+    }
+
+    #[test]
+    fn a_configured_repository_or_endpoint_is_where_the_request_goes() {
+        let params = p("hf-sdxl", 1024, 1024);
+        let (target, _) = map_request(&params, 1, Some("stabilityai/stable-diffusion-xl-base-1.0"))
+            .expect("repo");
+        assert_eq!(
+            target,
+            Target::Repo("stabilityai/stable-diffusion-xl-base-1.0")
+        );
+        let url = "https://abc123.us-east-1.aws.endpoints.huggingface.cloud";
+        let (target, _) = map_request(&params, 1, Some(url)).expect("endpoint");
+        assert_eq!(target, Target::Endpoint(url));
+        assert_eq!(target.recorded(), "Hugging Face Inference Endpoint");
+        assert!(
+            map_request(&params, 1, None).is_err(),
+            "an unknown id with no name"
+        );
     }
 }

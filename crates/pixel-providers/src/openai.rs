@@ -60,11 +60,20 @@ pub(crate) struct ErrorDetail {
     pub(crate) kind: Option<String>,
 }
 
+/// OpenAI's name for a catalogue model: the name configured for an added model (`gpt-image-1.5`,
+/// `gpt-image-1-mini`), else the catalogue id, which for built-in models is OpenAI's name.
+fn wire_model(model_id: &str, provider_model: Option<&str>) -> String {
+    provider_model.unwrap_or(model_id).to_string()
+}
+
 /// Maps a catalogue request to the images API. The catalogue already holds only legal sizes and
 /// qualities; the model id is sent as it is (a retired id that reaches here fails at OpenAI, visibly).
-pub fn map_request(params: &pixel_core::GenerationParams) -> ImagesRequest {
+pub fn map_request(
+    params: &pixel_core::GenerationParams,
+    provider_model: Option<&str>,
+) -> ImagesRequest {
     ImagesRequest {
-        model: params.model.clone(),
+        model: wire_model(&params.model, provider_model),
         prompt: params.prompt.clone(),
         n: 1,
         size: format!("{}x{}", params.width, params.height),
@@ -142,7 +151,7 @@ impl Provider for OpenAi {
     /// the catalogue's ids are OpenAI's model names.
     async fn served_models(
         &self,
-        model_ids: &[String],
+        models: &[pixel_core::catalogue::Model],
     ) -> Option<Result<Vec<pixel_core::ports::ServedModel>, ProviderError>> {
         let key = self.api_key.as_deref()?;
         Some(
@@ -151,7 +160,9 @@ impl Provider for OpenAi {
                 .map(|listed| {
                     http::served_from_list(
                         &listed,
-                        model_ids.iter().map(|id| (id.clone(), id.clone())),
+                        models.iter().map(|m| {
+                            (m.id.clone(), wire_model(&m.id, m.provider_model.as_deref()))
+                        }),
                     )
                 }),
         )
@@ -178,7 +189,7 @@ impl Provider for OpenAi {
             .ok_or_else(|| ProviderError::NotConfigured {
                 message: "set OPENAI_API_KEY".into(),
             })?;
-        let body = map_request(&req.params);
+        let body = map_request(&req.params, req.provider_model.as_deref());
         ctx.progress(0.05).await;
         let resp = self
             .client
@@ -262,12 +273,12 @@ mod tests {
 
     #[test]
     fn gpt_image_2_is_sent_as_asked_without_response_format() {
-        let r = map_request(&p("gpt-image-2", 2048, 1152, Some("high")));
+        let r = map_request(&p("gpt-image-2", 2048, 1152, Some("high")), None);
         assert_eq!(
             serde_json::to_value(&r).expect("json"),
             serde_json::json!({"model": "gpt-image-2", "prompt": "x", "n": 1, "size": "2048x1152", "quality": "high"})
         );
-        let r = map_request(&p("gpt-image-2", 1024, 1024, None));
+        let r = map_request(&p("gpt-image-2", 1024, 1024, None), None);
         assert_eq!((r.quality, r.response_format), (None, None));
     }
 

@@ -349,13 +349,13 @@ impl Provider for Replicate {
 
     async fn served_models(
         &self,
-        model_ids: &[String],
+        models: &[pixel_core::catalogue::Model],
     ) -> Option<Result<Vec<pixel_core::ports::ServedModel>, ProviderError>> {
         let token = self.api_token.as_deref()?;
         let pinned = self.pinned_versions(token).await;
-        Some(Ok(model_ids
+        Some(Ok(models
             .iter()
-            .map(|id| {
+            .map(|pixel_core::catalogue::Model { id, .. }| {
                 let found = pinned.iter().find(|((model, _, _), _)| model == id);
                 pixel_core::ports::ServedModel {
                     model_id: id.clone(),

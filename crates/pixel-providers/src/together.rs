@@ -25,8 +25,8 @@ pub struct Together {
 }
 
 #[derive(Debug, Serialize, PartialEq)]
-pub struct TogetherRequest {
-    pub model: &'static str,
+pub struct TogetherRequest<'a> {
+    pub model: &'a str,
     pub prompt: String,
     pub width: u32,
     pub height: u32,
@@ -60,18 +60,19 @@ fn unreadable() -> ProviderError {
     }
 }
 
-/// Together's name for a catalogue model.
-fn wire_model(model_id: &str) -> Option<&'static str> {
-    (model_id == "together-flux-schnell").then_some(SCHNELL_MODEL)
+/// Together's name for a catalogue model: the name configured for an added model, else the built-in's.
+fn wire_model<'a>(model_id: &str, provider_model: Option<&'a str>) -> Option<&'a str> {
+    provider_model.or((model_id == "together-flux-schnell").then_some(SCHNELL_MODEL))
 }
 
 /// Maps catalogue parameters to Together's request. Sizes are multiples of 64 (the catalogue's rule);
 /// steps default to the catalogue's default when the user leaves them out.
-pub fn map_request(
+pub fn map_request<'a>(
     params: &pixel_core::GenerationParams,
     seed: u32,
-) -> Result<TogetherRequest, ProviderError> {
-    let Some(model) = wire_model(&params.model) else {
+    provider_model: Option<&'a str>,
+) -> Result<TogetherRequest<'a>, ProviderError> {
+    let Some(model) = wire_model(&params.model, provider_model) else {
         return Err(rejected(format!(
             "Together has no model '{}'",
             params.model
@@ -158,7 +159,7 @@ impl Provider for Together {
     /// of the models this key can call, images among them.
     async fn served_models(
         &self,
-        model_ids: &[String],
+        models: &[pixel_core::catalogue::Model],
     ) -> Option<Result<Vec<pixel_core::ports::ServedModel>, ProviderError>> {
         let key = self.api_key.as_deref()?;
         let listed =
@@ -167,9 +168,10 @@ impl Provider for Together {
                 Ok(listed) => listed,
                 Err(e) => return Some(Err(e)),
             };
-        let wire_names = model_ids.iter().map(|id| {
-            let name = wire_model(id).unwrap_or("(no Together model)");
-            (id.clone(), name.to_string())
+        let wire_names = models.iter().map(|m| {
+            let name =
+                wire_model(&m.id, m.provider_model.as_deref()).unwrap_or("(no Together model)");
+            (m.id.clone(), name.to_string())
         });
         Some(Ok(http::served_from_list(&listed, wire_names)))
     }
@@ -195,7 +197,7 @@ impl Provider for Together {
             .ok_or_else(|| ProviderError::NotConfigured {
                 message: "set TOGETHER_API_KEY".into(),
             })?;
-        let body = map_request(&req.params, req.seed)?;
+        let body = map_request(&req.params, req.seed, req.provider_model.as_deref())?;
         ctx.progress(0.05).await;
         let resp = self
             .client
@@ -269,19 +271,19 @@ mod tests {
             panic!("range")
         };
         for v in (*min..=*max).step_by(*multiple_of as usize) {
-            let r = map_request(&p(v, *min), 1).expect("size");
+            let r = map_request(&p(v, *min), 1, None).expect("size");
             assert_eq!((r.width, r.height), (v, *min));
         }
         for s in presets {
-            map_request(&p(s.width, s.height), 1).expect("preset");
+            map_request(&p(s.width, s.height), 1, None).expect("preset");
         }
         let steps = m.steps.as_ref().expect("steps");
-        let r = map_request(&p(1024, 1024), 3).expect("default steps");
+        let r = map_request(&p(1024, 1024), 3, None).expect("default steps");
         assert_eq!(r.steps, steps.default);
         let mut params = p(1024, 1024);
         params.steps = Some(steps.max);
         params.negative_prompt = Some("rain".into());
-        let r = map_request(&params, 3).expect("map");
+        let r = map_request(&params, 3, None).expect("map");
         let json = serde_json::to_value(&r).expect("json");
         assert_eq!(
             json,
@@ -289,10 +291,10 @@ mod tests {
                 "height": 1024, "steps": 12, "n": 1, "response_format": "base64", "seed": 3,
                 "negative_prompt": "rain"})
         );
-        assert!(map_request(&p(1000, 1024), 1).is_err());
+        assert!(map_request(&p(1000, 1024), 1, None).is_err());
         let mut cfg = p(1024, 1024);
         cfg.cfg = Some(5.0);
-        assert!(map_request(&cfg, 1).is_err());
+        assert!(map_request(&cfg, 1, None).is_err());
     }
 
     #[test]

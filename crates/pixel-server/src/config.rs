@@ -106,7 +106,8 @@ pub struct Config {
     /// with sign-in when charging is off, or any Google account would spend the operator's keys.
     pub allowed_emails: Vec<String>,
     /// Changes to the built-in catalogue: `[models.<id>]` tables in `pixel.toml` (`enabled`,
-    /// `credits`, `name`, `description`), `PIXEL_DISABLED_MODELS=id,id` and
+    /// `credits`, `name`, `description`; `based_on` and `provider_model` add a model),
+    /// `PIXEL_DISABLED_MODELS=id,id` and
     /// `PIXEL_MODEL_CREDITS=id=3,id=5` in the environment.
     pub model_overrides: std::collections::BTreeMap<String, pixel_core::catalogue::ModelOverride>,
 }

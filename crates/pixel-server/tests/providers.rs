@@ -438,6 +438,7 @@ async fn bfl_resume_handle_polls_without_submitting() {
         params,
         seed: 5,
         resume_handle: None,
+        provider_model: None,
     };
     let ctx = Recorder::default();
     let first = bfl.generate(&req, &ctx).await.expect("first run");
@@ -771,6 +772,83 @@ async fn together_success_and_every_failure() {
 }
 
 // ---------------------------------------------------------------- Hugging Face
+
+/// Models added in the settings run through the job with the provider's name from the settings: a
+/// dedicated Inference Endpoint, a Hugging Face repository and a Together model name.
+#[tokio::test]
+async fn models_added_in_the_settings_run_under_the_providers_own_names() {
+    use pixel_core::catalogue::ModelOverride;
+    let huggingface = FakeHuggingFace::start().await;
+    let together = FakeTogether::start().await;
+    let add = |based_on: &str, provider_model: String, credits: i64| ModelOverride {
+        based_on: Some(based_on.into()),
+        provider_model: Some(provider_model),
+        credits: Some(credits),
+        ..Default::default()
+    };
+    let server = TestServer::start(Opts {
+        charging: true,
+        starting_credits: START,
+        huggingface_base_url: Some(huggingface.base_url.clone()),
+        together_base_url: Some(together.base_url.clone()),
+        models: vec![
+            (
+                "team-sdxl".into(),
+                add(
+                    "FLUX.1-schnell",
+                    format!("{}/endpoint/sdxl-a10g", huggingface.base_url),
+                    3,
+                ),
+            ),
+            (
+                "together-flux-pro".into(),
+                add(
+                    "together-flux-schnell",
+                    "black-forest-labs/FLUX.1.1-pro".into(),
+                    4,
+                ),
+            ),
+        ],
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let listed = server.ok("catalogue.list", json!({})).await;
+    let team = listed["models"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["id"] == "team-sdxl"))
+        .cloned()
+        .expect("the added model is offered");
+    assert_eq!(
+        (team["provider"].as_str(), team["credits"].as_i64()),
+        (Some("huggingface"), Some(3))
+    );
+    assert!(
+        !listed.to_string().contains("/endpoint/"),
+        "an endpoint URL is the operator's business: {listed}"
+    );
+
+    let job = server
+        .run_one(json!({ "prompt": "a lantern on a pier", "model": "team-sdxl", "width": 512, "height": 512, "seed": 5 }))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(huggingface.requests()[0]["repo"], "endpoint:sdxl-a10g");
+    let record = server.image_of(&job).await["record"].clone();
+    assert_eq!(record["model"], "team-sdxl");
+    assert_eq!(record["provider_model"], "Hugging Face Inference Endpoint");
+
+    let job = server
+        .run_one(json!({ "prompt": "a paper boat", "model": "together-flux-pro", "width": 512, "height": 512 }))
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        together.requests()[0]["model"],
+        "black-forest-labs/FLUX.1.1-pro"
+    );
+    // Charged at the price the settings give it: 3 + 4.
+    assert_eq!(server.balance().await, START - 7);
+    server.shutdown().await;
+}
 
 #[tokio::test]
 async fn huggingface_success_waits_for_a_loading_model() {

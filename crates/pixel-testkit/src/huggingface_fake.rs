@@ -3,7 +3,8 @@
 //! `estimated_time: 1` then success, `[400]` a validation error, `[429]` one 429 with Retry-After,
 //! `[500]` always 500, `[500once]`, `[timeout]`, `[malformed]` a 200 that is JSON, not an image,
 //! `[json-b64]` the image as JSON `data[0].b64_json`, `[slow:MS]`. Only FLUX.1 [schnell] is served, as
-//! on hf-inference today; the models it dropped answer 410.
+//! on hf-inference today; the models it dropped answer 410. POST /endpoint/{name} stands for a dedicated
+//! Inference Endpoint, which serves whatever was deployed on it.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -59,14 +60,6 @@ async fn infer(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if headers.get("authorization").and_then(|v| v.to_str().ok())
-        != Some(format!("Bearer {FAKE_KEY}").as_str())
-    {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            json!({ "error": "Invalid credentials in Authorization header" }),
-        );
-    }
     let repo = format!("{owner}/{name}");
     if GONE.contains(&repo.as_str()) {
         return error(
@@ -80,7 +73,35 @@ async fn infer(
             json!({ "error": format!("Model {repo} does not exist") }),
         );
     }
-    let Ok(req) = serde_json::from_str::<Value>(&body) else {
+    run_task(&shared, &repo, &headers, &body).await
+}
+
+/// A dedicated Inference Endpoint: the same task body POSTed to the endpoint's own root URL, whatever
+/// model it was deployed with (https://huggingface.co/docs/inference-endpoints/guides/test_endpoint).
+async fn endpoint(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    run_task(&shared, &format!("endpoint:{name}"), &headers, &body).await
+}
+
+async fn run_task(
+    shared: &Arc<Mutex<Shared>>,
+    repo: &str,
+    headers: &HeaderMap,
+    body: &str,
+) -> Response {
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(format!("Bearer {FAKE_KEY}").as_str())
+    {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            json!({ "error": "Invalid credentials in Authorization header" }),
+        );
+    }
+    let Ok(req) = serde_json::from_str::<Value>(body) else {
         return error(
             StatusCode::BAD_REQUEST,
             json!({ "error": "Body needs to be valid JSON" }),
@@ -178,6 +199,7 @@ impl FakeHuggingFace {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let app = Router::new()
             .route("/models/{owner}/{name}", post(infer))
+            .route("/endpoint/{name}", post(endpoint))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -48,6 +48,12 @@ fn error(status: StatusCode, code: Option<&str>, message: &str) -> Response {
         .into_response()
 }
 
+/// The serverless image models of today's documentation; SD3 Medium is no longer one of them.
+const IMAGE_MODELS: [&str; 2] = [
+    "black-forest-labs/FLUX.1-schnell",
+    "black-forest-labs/FLUX.1.1-pro",
+];
+
 /// Refuses a request without the fake's key, as Together answers a wrong key.
 fn unauthorized(headers: &HeaderMap) -> Option<Response> {
     (headers.get("authorization").and_then(|v| v.to_str().ok())
@@ -66,15 +72,16 @@ async fn models(headers: HeaderMap) -> Response {
     if let Some(refused) = unauthorized(&headers) {
         return refused;
     }
-    Json(json!([
-        { "id": "black-forest-labs/FLUX.1-schnell", "object": "model", "type": "image",
-          "display_name": "FLUX.1 Schnell", "organization": "Black Forest Labs" },
-        { "id": "black-forest-labs/FLUX.1.1-pro", "object": "model", "type": "image",
-          "display_name": "FLUX1.1 [pro]", "organization": "Black Forest Labs" },
-        { "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "object": "model", "type": "chat",
-          "display_name": "Llama 3.3 70B Instruct Turbo", "organization": "Meta" }
-    ]))
-    .into_response()
+    let mut listed: Vec<Value> = IMAGE_MODELS
+        .iter()
+        .map(|id| json!({ "id": id, "object": "model", "type": "image", "organization": "Black Forest Labs" }))
+        .collect();
+    // Not only image models: a client must pick its own from the list.
+    listed.push(
+        json!({ "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "object": "model",
+                        "type": "chat", "organization": "Meta" }),
+    );
+    Json(Value::Array(listed)).into_response()
 }
 
 async fn generations(
@@ -96,13 +103,7 @@ async fn generations(
         *c += 1;
         *c
     };
-    // The serverless image models of today's documentation; SD3 Medium is no longer one of them.
-    if ![
-        "black-forest-labs/FLUX.1-schnell",
-        "black-forest-labs/FLUX.1.1-pro",
-    ]
-    .contains(&req["model"].as_str().unwrap_or(""))
-    {
+    if !IMAGE_MODELS.contains(&req["model"].as_str().unwrap_or("")) {
         return error(
             StatusCode::NOT_FOUND,
             Some("model_not_found"),

@@ -39,6 +39,8 @@ pub struct Opts {
     pub concurrency: Vec<(String, usize)>,
     /// Sign-in through this OpenID Connect provider (multi-user mode) instead of single-owner mode.
     pub oidc: Option<OidcOpts>,
+    /// The operator's model settings (`[models.<id>]`), which may name a fake's URL.
+    pub models: Vec<(String, pixel_core::catalogue::ModelOverride)>,
     /// Last changes to the server's configuration (settings no other option covers).
     pub config: Option<fn(&mut Config)>,
 }
@@ -105,6 +107,7 @@ impl Default for Opts {
             concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(2),
             oidc: None,
+            models: Vec::new(),
             config: None,
         }
     }
@@ -220,6 +223,7 @@ impl TestServer {
             comfyui_template: opts.comfyui_template,
             // Fakes answer at once: poll quickly so async tests stay fast.
             poll_interval: Duration::from_millis(20),
+            model_overrides: opts.models.iter().cloned().collect(),
             ..Config::default()
         };
         let mut config = config;
