@@ -41,13 +41,17 @@ const models = [
     description: 'Built-in offline renderer: abstract compositions drawn from your words. Not an AI model; needs no key and no network.',
     offline: true, credits: 0, speed: 'instant',
     sizes: { kind: 'range', min: 256, max: 2048, multiple_of: 8, presets: [square, preset('Landscape 3:2', 1536, 1024), preset('Portrait 2:3', 1024, 1536), preset('Wide 16:9', 1344, 768), preset('Tall 9:16', 768, 1344), preset('Small 512', 512, 512)] },
-    default_size: square, max_images: 10, negative_prompt: true, seed: true, qualities: [], styles: [],
+    default_size: square, max_images: 10, negative_prompt: true, seed: true, qualities: [], styles: [], prices: [],
   },
   {
     id: 'gpt-image-2', provider: 'openai', name: 'GPT Image 2', description: "OpenAI's current image model: strong prompt following and legible text.",
     offline: false, credits: 6, speed: 'slow',
     sizes: { kind: 'fixed', sizes: [square, preset('Portrait 2:3', 1024, 1536), preset('Landscape 3:2', 1536, 1024), preset('Large square 1:1', 2048, 2048), preset('Wide 16:9', 2048, 1152), preset('Tall 9:16', 1152, 2048)] },
     default_size: square, max_images: 10, negative_prompt: false, seed: false, qualities: ['auto', 'high', 'medium', 'low'], styles: [],
+    // The server's GPT Image 2 prices: per quality at 1024×1024, times the area, rounded up.
+    prices: [['auto', 6], ['high', 6], ['medium', 2], ['low', 1]].flatMap(([quality, credits]) =>
+      [[1024, 1024], [1024, 1536], [1536, 1024], [2048, 2048], [2048, 1152], [1152, 2048]].map(([width, height]) =>
+        ({ quality, width, height, credits: Math.ceil((credits * width * height) / (1024 * 1024)) }))),
   },
   {
     id: 'sd3.5-large', provider: 'stability', name: 'Stable Diffusion 3.5 Large', description: 'Stability AI flagship model with style presets (mock only).',
@@ -55,7 +59,7 @@ const models = [
     sizes: { kind: 'range', min: 512, max: 1536, multiple_of: 64, presets: [square, preset('Landscape 3:2', 1536, 1024), preset('Portrait 2:3', 1024, 1536)] },
     default_size: square, max_images: 4, negative_prompt: true, seed: true,
     steps: { min: 10, max: 50, default: 30 }, cfg: { min: 1, max: 10, default: 4.5 },
-    qualities: [], styles: ['photographic', 'anime', 'digital-art', 'cinematic', 'line-art'],
+    qualities: [], styles: ['photographic', 'anime', 'digital-art', 'cinematic', 'line-art'], prices: [],
   },
 ];
 const providers = [

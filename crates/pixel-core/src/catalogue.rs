@@ -8,9 +8,11 @@ use ts_rs::TS;
 use crate::domain::GenerationParams;
 
 mod overrides;
+mod pricing;
 mod retired;
 use crate::error::{Error, ErrorCode, Result};
 pub use overrides::ModelOverride;
+pub use pricing::PriceEntry;
 pub use retired::RetiredModel;
 
 pub const MAX_PROMPT_CHARS: usize = 3500;
@@ -137,6 +139,15 @@ pub struct Model {
     #[ts(skip)]
     #[schemars(skip)]
     pub provider_model: Option<String>,
+    /// Credits per image at 1024×1024 for each quality, for models billed by quality and area;
+    /// empty when every image costs `credits` (see `pricing`).
+    #[serde(skip)]
+    #[ts(skip)]
+    #[schemars(skip)]
+    pub quality_credits: Vec<(String, i64)>,
+    /// The price of each quality at each preset size, where it depends on them; empty otherwise.
+    #[serde(default)]
+    pub prices: Vec<PriceEntry>,
 }
 
 fn preset(label: &str, width: u32, height: u32) -> SizePreset {
@@ -192,6 +203,8 @@ fn stability_model(
         qualities: vec![],
         styles: strings(&STABILITY_STYLES),
         provider_model: None,
+        quality_credits: vec![],
+        prices: vec![],
     }
 }
 
@@ -243,6 +256,8 @@ fn flux_model(
         qualities: vec![],
         styles: vec![],
         provider_model: None,
+        quality_credits: vec![],
+        prices: vec![],
     }
 }
 
@@ -281,6 +296,8 @@ fn diffusion_model(
         qualities: vec![],
         styles: vec![],
         provider_model: None,
+        quality_credits: vec![],
+        prices: vec![],
     }
 }
 
@@ -328,6 +345,8 @@ fn ideogram_model(id: &str, name: &str, description: &str, credits: i64, speed: 
         qualities: vec![],
         styles: vec![],
         provider_model: None,
+        quality_credits: vec![],
+        prices: vec![],
     }
 }
 
@@ -382,6 +401,8 @@ fn local_engine_model(
         qualities: vec![],
         styles: vec![],
         provider_model: None,
+        quality_credits: vec![],
+        prices: vec![],
     }
 }
 
@@ -437,6 +458,8 @@ impl Catalogue {
                 qualities: vec![],
                 styles: vec![],
                 provider_model: None,
+                quality_credits: vec![],
+                prices: vec![],
             },
             // https://platform.openai.com/docs/models/gpt-image-2 and the image generation guide
             // (checked 2026-12): any size with both edges multiples of 16, the long edge at most 3840,
@@ -470,6 +493,15 @@ impl Catalogue {
                 qualities: strings(&["auto", "high", "medium", "low"]),
                 styles: vec![],
                 provider_model: None,
+                // Token-billed: about $0.02 / $0.07 / $0.19 per 1024×1024 image at low / medium / high
+                // (OpenAI's pricing page, 2026-12); auto may pick high, so it is priced as high.
+                quality_credits: vec![
+                    ("low".into(), 1),
+                    ("medium".into(), 2),
+                    ("high".into(), 6),
+                    ("auto".into(), 6),
+                ],
+                prices: vec![],
             },
             stability_model(
                 "sd3.5-large",
@@ -710,11 +742,13 @@ impl Catalogue {
                 false,
             ),
         ];
-        Self {
+        let mut catalogue = Self {
             models,
             retired: retired::builtin(),
             disabled: vec![],
-        }
+        };
+        catalogue.fill_price_tables();
+        catalogue
     }
 
     pub fn models(&self) -> &[Model] {
@@ -732,11 +766,6 @@ impl Catalogue {
 
     pub fn retired(&self, id: &str) -> Option<&RetiredModel> {
         self.retired.iter().find(|m| m.id == id)
-    }
-
-    /// Credits for `n` images of `model`.
-    pub fn cost(&self, model: &Model, n: u32) -> i64 {
-        model.credits * i64::from(n)
     }
 }
 
@@ -946,6 +975,7 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
     };
     let quality = pick(&req.quality, &model.qualities, "quality")?;
     let style = pick(&req.style, &model.styles, "style")?;
+    let cost_per_image = model.credits_for(quality.as_deref(), width, height);
     Ok(ValidRequest {
         params: GenerationParams {
             prompt: prompt.to_string(),
@@ -961,7 +991,7 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
         n,
         seed,
         provider: model.provider.clone(),
-        cost_per_image: model.credits,
+        cost_per_image,
     })
 }
 
@@ -1177,13 +1207,6 @@ mod tests {
             validate(&c, &pro_steps).expect_err("no steps").code,
             ErrorCode::UnsupportedParameter
         );
-    }
-
-    #[test]
-    fn cost_is_credits_times_count() {
-        let c = Catalogue::builtin();
-        let m = c.get("gpt-image-2").expect("model");
-        assert_eq!(c.cost(m, 3), 18);
     }
 
     #[test]

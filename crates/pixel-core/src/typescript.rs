@@ -39,6 +39,7 @@ pub fn api_types() -> String {
         FloatRange,
         Model,
         RetiredModel,
+        PriceEntry,
         GenerationRequest,
         Empty,
         CatalogueOutput,

@@ -50,8 +50,9 @@ async fn b64_success_captures_the_charge() {
         "a watercolour heron, detailed"
     );
     assert_eq!(image["record"]["provider_request_id"], "req_fake_123");
-    assert_eq!(image["record"]["cost"], 6);
-    assert_eq!(server.balance().await, 94);
+    // Low quality at 1.5 times 1024×1024: 1 credit times 1.5, rounded up.
+    assert_eq!(image["record"]["cost"], 2);
+    assert_eq!(server.balance().await, 98);
     let ledger = server.assert_ledger_balances().await;
     let settle = ledger_entries_for(&ledger, job["id"].as_str().expect("id"));
     assert_eq!(settle.len(), 1);

@@ -121,7 +121,11 @@ qualities: Array<string>,
 /**
  * Allowed style values; empty when the model has no style setting.
  */
-styles: Array<string>, };
+styles: Array<string>, 
+/**
+ * The price of each quality at each preset size, where it depends on them; empty otherwise.
+ */
+prices: Array<PriceEntry>, };
 
 export type RetiredModel = { id: string, provider: string, name: string, 
 /**
@@ -136,6 +140,8 @@ replaced_by: string,
  * One sentence for people: what happened and what runs now.
  */
 note: string, };
+
+export type PriceEntry = { quality: string, width: number, height: number, credits: number, };
 
 export type GenerationRequest = { prompt: string, model: string, n?: number, width?: number, height?: number, 
 /**

@@ -73,7 +73,7 @@ export function CreateForm({
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
 
   const problems = useMemo(() => formProblems(state, model), [state, model]);
-  const cost = costOf(model, state.n);
+  const cost = costOf(model, state);
   const charging = account?.charging ?? false;
   const short = charging && account !== undefined && cost > account.balance;
   const canSubmit = !!model && problems.length === 0 && !submitting && !short;
@@ -412,7 +412,7 @@ export function CreateForm({
               {formatCredits(cost)}
               {cost > 0 && model && state.n > 1 && (
                 <span className="ml-1 font-normal text-fg-subtle">
-                  ({model.credits} × {state.n})
+                  ({cost / state.n} × {state.n})
                 </span>
               )}
             </p>

@@ -1,7 +1,8 @@
 import * as Select from '@radix-ui/react-select';
 import { Check, ChevronDown, Cpu, KeyRound, Zap } from 'lucide-react';
 import type { Model, ProviderStatus } from '../api/types';
-import { cn, formatCredits, providerName, speedWords } from '../lib/format';
+import { cn, providerName, speedWords } from '../lib/format';
+import { priceWords } from './createState';
 
 export const OFFLINE_LABEL = 'Offline renderer — not an AI model';
 
@@ -22,7 +23,7 @@ export function ModelMeta({ model, configured }: { model: Model; configured: boo
         {speedWords(model.speed)}
       </span>
       <span aria-hidden>·</span>
-      <span>{model.credits === 0 ? 'Free' : `${formatCredits(model.credits)} / image`}</span>
+      <span>{priceWords(model)}</span>
       {configured === false && !model.offline && (
         <span className="inline-flex items-center gap-0.5 text-amber-600 dark:text-amber-400">
           <KeyRound className="h-3 w-3" aria-hidden /> key needed

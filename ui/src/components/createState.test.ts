@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { remixTarget, stateFromParams } from './createState';
-import { catalogue, gptImage, sketch } from '../test/fixtures';
+import { costOf, priceWords, remixTarget, stateFromParams } from './createState';
+import { catalogue, gptImage, sd, sketch } from '../test/fixtures';
 import { modelName } from '../lib/format';
 
 describe('remixing a record', () => {
@@ -34,5 +34,23 @@ describe('naming a record’s model', () => {
     expect(modelName(catalogue, 'gpt-image-2')).toBe('GPT Image 2');
     expect(modelName(catalogue, 'dall-e-3')).toBe('DALL·E 3 (retired 2026-05)');
     expect(modelName(catalogue, 'mystery')).toBe('mystery');
+  });
+});
+
+describe('the price shown before submitting', () => {
+  it('follows quality and size where the server prices them so', () => {
+    const at = (quality: string, width: number, height: number, n = 1) =>
+      costOf(gptImage, { quality, width, height, n });
+    expect(at('low', 1024, 1024)).toBe(1);
+    expect(at('high', 1024, 1536)).toBe(9);
+    // No quality chosen: the provider's default, the first listed (auto).
+    expect(at('', 1024, 1024, 3)).toBe(18);
+    expect(priceWords(gptImage)).toBe('1–9 credits / image');
+  });
+
+  it('is the flat price for every other model', () => {
+    expect(costOf(sd, { quality: '', width: 1536, height: 1024, n: 2 })).toBe(8);
+    expect(priceWords(sd)).toBe('4 credits / image');
+    expect(priceWords(sketch)).toBe('Free');
   });
 });

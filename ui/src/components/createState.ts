@@ -1,6 +1,7 @@
 // The create form's state, its defaults per model and the request it builds.
 
 import type { CatalogueOutput, GenerationParams, GenerationRequest, Model, RetiredModel, SizePreset } from '../api/types';
+import { formatCredits } from '../lib/format';
 
 export const MAX_PROMPT_CHARS = 3500;
 export const MAX_NEGATIVE_CHARS = 1000;
@@ -160,8 +161,28 @@ export function requestFrom(state: FormState, model: Model): GenerationRequest {
   return req;
 }
 
-export function costOf(model: Model | undefined, n: number): number {
-  return model ? model.credits * n : 0;
+/**
+ * Credits per image: the server's price table where a model's price follows quality and size (no
+ * quality chosen is its first, the provider's default), else its flat price.
+ */
+export function creditsPerImage(model: Model, quality: string, width: number, height: number): number {
+  const asked = quality || model.qualities[0];
+  const entry = model.prices.find((p) => p.quality === asked && p.width === width && p.height === height);
+  return entry ? entry.credits : model.credits;
+}
+
+/** "2 credits / image", or "1–24 credits / image" when the price follows quality and size. */
+export function priceWords(model: Model): string {
+  if (model.credits === 0 && model.prices.length === 0) return 'Free';
+  const all = model.prices.map((p) => p.credits);
+  if (all.length === 0) return `${formatCredits(model.credits)} / image`;
+  const low = Math.min(...all);
+  const high = Math.max(...all);
+  return low === high ? `${formatCredits(low)} / image` : `${low}–${formatCredits(high)} / image`;
+}
+
+export function costOf(model: Model | undefined, state: Pick<FormState, 'n' | 'quality' | 'width' | 'height'>): number {
+  return model ? creditsPerImage(model, state.quality, state.width, state.height) * state.n : 0;
 }
 
 export function randomSeed(): number {

@@ -23,6 +23,7 @@ export const sketch: Model = {
   seed: true,
   qualities: [],
   styles: [],
+  prices: [],
 };
 
 export const gptImage: Model = {
@@ -40,6 +41,16 @@ export const gptImage: Model = {
   seed: false,
   qualities: ['auto', 'high', 'medium', 'low'],
   styles: [],
+  // As the server prices GPT Image 2: per quality at 1024×1024, times the area, rounded up.
+  prices: [
+    ['auto', 6],
+    ['high', 6],
+    ['medium', 2],
+    ['low', 1],
+  ].flatMap(([quality, credits]) => [
+    { quality: String(quality), width: 1024, height: 1024, credits: Number(credits) },
+    { quality: String(quality), width: 1024, height: 1536, credits: Math.ceil(Number(credits) * 1.5) },
+  ]),
 };
 
 export const sd: Model = {
@@ -59,6 +70,7 @@ export const sd: Model = {
   cfg: { min: 1, max: 10, default: 4.5 },
   qualities: [],
   styles: ['photographic', 'anime'],
+  prices: [],
 };
 
 export const catalogue: CatalogueOutput = {

@@ -126,7 +126,7 @@ impl Catalogue {
                         "credits for '{id}' must be 0–{MAX_CREDITS}; got {credits}"
                     )));
                 }
-                model.credits = credits;
+                model.reprice(credits);
             }
             if let Some(name) = change.name.as_ref().filter(|n| !n.trim().is_empty()) {
                 model.name = name.trim().to_string();
@@ -144,6 +144,7 @@ impl Catalogue {
         if self.models.is_empty() {
             return Err(Error::invalid("the model settings disable every model"));
         }
+        self.fill_price_tables();
         Ok(self)
     }
 
