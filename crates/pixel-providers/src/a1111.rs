@@ -2,6 +2,8 @@
 //! blocking POST /sdapi/v1/txt2img answered with base64 images and an `info` JSON *string* (seeds in
 //! `seed`/`all_seeds`). While it runs, GET /sdapi/v1/progress is polled for progress; a cancelled job
 //! sends POST /sdapi/v1/interrupt. Optional HTTP Basic credentials (`A1111_AUTH=user:pass`).
+//! Reference: the web UI's own OpenAPI page at `/docs` and
+//! https://github.com/AUTOMATIC1111/stable-diffusion-webui/wiki/API.
 
 use async_trait::async_trait;
 use base64::Engine;

@@ -4,6 +4,8 @@
 //! with POST /prompt; the prompt id is persisted; GET /history/{id} (and GET /queue while it is not
 //! there yet) is polled until outputs appear; GET /view fetches the image. A cancelled job removes its
 //! prompt from the queue and interrupts it. ComfyUI has no authentication: keep it on loopback.
+//! Routes: https://docs.comfy.org/development/comfyui-server/comms_routes (`/prompt`, `/history`,
+//! `/queue`, `/interrupt`, `/view`, `/object_info`).
 
 use async_trait::async_trait;
 use pixel_core::ports::{

@@ -3,6 +3,8 @@
 //! `images[].url` and `has_nsfw_concepts`. The request id is persisted through the job context so a
 //! retried or restarted job resumes polling; a cancelled job cancels its request with
 //! PUT /{app}/requests/{id}/cancel.
+//! Queue API: https://docs.fal.ai/model-apis/model-endpoints/queue (statuses IN_QUEUE, IN_PROGRESS,
+//! COMPLETED; a failure is a COMPLETED request whose result is the error).
 
 use async_trait::async_trait;
 use pixel_core::ports::{

@@ -1,6 +1,8 @@
 //! Any OpenAI-compatible images server (LocalAI and others) at a configured URL (catalogue model
 //! `openai-compatible`): POST {base}/images/generations with OpenAI's request and response shapes
 //! (shared with `openai`), the model name the server knows, an optional bearer key, and base64 results.
+//! Shapes: https://platform.openai.com/docs/api-reference/images/create, as LocalAI implements them
+//! (https://localai.io/features/image-generation/).
 
 use async_trait::async_trait;
 use base64::Engine;

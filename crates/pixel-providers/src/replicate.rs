@@ -4,6 +4,8 @@
 //! first output URL is downloaded. The prediction id is persisted through the job context so a retried
 //! or restarted job resumes polling; a cancelled job cancels its prediction with
 //! POST /v1/predictions/{id}/cancel.
+//! HTTP API: https://replicate.com/docs/reference/http (predictions.create, predictions.get with
+//! statuses starting, processing, succeeded, failed, canceled, aborted; predictions.cancel).
 
 use async_trait::async_trait;
 use pixel_core::ports::{

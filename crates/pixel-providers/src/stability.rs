@@ -1,5 +1,7 @@
 //! Stability AI (`sd3.5-*`, `stable-image-core`, `stable-image-ultra`) over the v2beta multipart
 //! POST /v2beta/stable-image/generate/{sd3,core,ultra}, answered with raw image bytes.
+//! Request, response and errors: https://platform.stability.ai/docs/api-reference#tag/Generate (the
+//! v2beta endpoints are still the documented ones in 2026-12; balance: GET /v1/user/balance).
 
 use async_trait::async_trait;
 use pixel_core::catalogue::{STABILITY_ASPECTS, STABILITY_STYLES};
