@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh checkout to every test: installs system packages, starts the real services the
-# tests use (PostgreSQL, an OpenID Connect provider), checks formatting and lints, runs the Rust suites (SQLite and PostgreSQL), the UI's
+# tests use (PostgreSQL, an OpenID Connect provider; a Kafka-protocol broker, S3 and a Stripe fake,
+# each smoke-tested), checks formatting and lints, runs the Rust suites (SQLite and PostgreSQL), the UI's
 # type check, unit tests and build, and the browser end-to-end tests against the real server.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,6 +48,15 @@ fi
 if [[ -z "${OIDC_ISSUER:-}" ]]; then
   use_service oidc OIDC_ISSUER
 fi
+# The servers of the scale-out and money work (a Kafka-protocol broker, an S3-compatible store that
+# verifies SigV4, a Stripe fake): each is installed, started and checked end to end by its smoke test,
+# so a clone proves it can run them before any test depends on them.
+[[ -n "${KAFKA_BROKERS:-}" ]] || use_service kafka KAFKA_BROKERS
+[[ -n "${S3_ENDPOINT:-}" ]] || use_service s3 S3_ENDPOINT
+[[ -n "${STRIPE_API_BASE:-}" ]] || use_service stripe STRIPE_API_BASE
+for svc in kafka s3 stripe; do
+  bash "$services/$svc.sh" smoke || fail "the $svc smoke test failed (scripts/services/$svc.sh smoke, output above)"
+done
 
 if [[ -f ui/package.json ]]; then
   step "ui: install, type check, unit tests, build"

@@ -3,11 +3,12 @@
 # created at start.
 #   bash scripts/services/s3.sh install | start | env | status | stop | smoke | clean
 # Implementations (S3_IMPL):
-#   moto   (default) PyPI `moto[server]` 5.2.5 in a virtualenv: about a minute to install, broad
-#          API coverage, but it does NOT check signatures (any key, secret or signature passes).
-#   s3s-fs crates.io `s3s-fs` 0.14.1 (Apache-2.0), a real S3 HTTP server over a folder that verifies
-#          SigV4 (headers and presigned URLs). `cargo install` compiles it once (several minutes),
-#          then it is cached. 0.15 and later need a newer Rust.
+#   s3s-fs (default) crates.io `s3s-fs` 0.14.1 (Apache-2.0), a real S3 HTTP server over a folder that
+#          verifies SigV4 (headers and presigned URLs), so a signing bug fails the tests as it would
+#          fail on AWS. `cargo install` compiles it once (several minutes), then it is cached.
+#          0.15 and later need a newer Rust.
+#   moto   PyPI `moto[server]` 5.2.5 in a virtualenv: about a minute to install, broad API coverage,
+#          but it does NOT check signatures (any key, secret or signature passes).
 # Knobs: S3_PORT (default 19001; a free port is picked when it is busy), S3_BUCKET (default
 #        pixel-test), S3_ACCESS_KEY / S3_SECRET_KEY (default pixeltest / pixeltestsecret).
 # start prints: S3_ENDPOINT AWS_ENDPOINT_URL_S3 AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
@@ -18,7 +19,7 @@ SVC=s3
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-S3_IMPL="${S3_IMPL:-moto}"
+S3_IMPL="${S3_IMPL:-s3s-fs}"
 case "$S3_IMPL" in moto|s3s-fs) ;; *) die "S3_IMPL must be moto or s3s-fs" ;; esac
 MOTO_VERSION=5.2.5
 MOTO_VENV="$PIXEL_SERVICES_CACHE/moto-$MOTO_VERSION"
@@ -63,7 +64,10 @@ cmd_install() {
     s3s-fs)
       command -v cargo >/dev/null || die "cargo not found"
       log "cargo install s3s-fs $S3S_VERSION --features binary (compiles; several minutes)"
-      cargo install s3s-fs --version "$S3S_VERSION" --features binary --locked --root "$S3S_ROOT" >&2 \
+      # Its own build, whatever the caller exported for the project's (a lint wrapper that denies
+      # warnings would fail a third-party crate; the project's target dir is not its to fill).
+      env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS -u CARGO_TARGET_DIR \
+        cargo install s3s-fs --version "$S3S_VERSION" --features binary --locked --root "$S3S_ROOT" >&2 \
         || die "cargo install s3s-fs failed"
       ;;
   esac
