@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh checkout to every test: installs system packages, starts the real services the
 # tests use (PostgreSQL, an OpenID Connect provider; a Kafka-protocol broker, S3 and a Stripe fake,
-# each smoke-tested), checks formatting and lints, runs the Rust suites (SQLite and PostgreSQL), the UI's
+# each smoke-tested), checks formatting and lints, runs the Rust suites (SQLite and PostgreSQL), fuzzes the API against its OpenAPI document, the UI's
 # type check, unit tests and build, and the browser end-to-end tests against the real server.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -79,6 +79,10 @@ cargo test --workspace --all-targets --no-run
 
 step "rust: tests (SQLite and PostgreSQL)"
 cargo test --workspace
+
+step "api: the server against its OpenAPI document (Schemathesis)"
+# Every operation, every phase, a fixed seed: any disagreement between the document and the server fails.
+bash tests/fuzz/run.sh
 
 if [[ -f tests/e2e-browser/run.sh ]]; then
   step "browser end-to-end"

@@ -143,6 +143,13 @@ impl DesktopCore {
         method: &str,
         input: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
+        // The UI's invoke sends no argument for operations that take none; over HTTP the API
+        // document requires the body, so only this in-process path reads nothing as `{}`.
+        let input = if input.is_null() {
+            serde_json::json!({})
+        } else {
+            input
+        };
         self.registry
             .call(&self.app, &self.owner, method, input)
             .await

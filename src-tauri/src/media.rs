@@ -72,7 +72,7 @@ async fn try_respond(
         Method::HEAD => true,
         _ => {
             return Err(Error::new(
-                ErrorCode::InvalidInput,
+                ErrorCode::InvalidBody,
                 "media is read with GET or HEAD",
             ))
         }

@@ -112,7 +112,7 @@ async fn unknown_operations_and_bad_input_have_clear_codes() {
         .op("images.get", json!({ "nope": 1 }))
         .await
         .unwrap_err();
-    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(e.code, ErrorCode::InvalidBody);
     let e = f
         .core
         .op(

@@ -8,7 +8,7 @@
 #
 # Environment:
 #   PIXEL_SERVER_BIN    the server to test (default: the debug build of `cargo test --workspace`)
-#   FUZZ_MAX_EXAMPLES   test cases per operation and phase (default 25: a few minutes on 2 cores)
+#   FUZZ_MAX_EXAMPLES   test cases per operation and phase (default 100: about half a minute)
 #   FUZZ_SEED           Hypothesis seed (default fixed, so a run is reproducible; set another to explore)
 #   FUZZ_REPORT_DIR     where the JUnit report goes (default ~/.cache/pixel-studio/fuzz-report)
 #
@@ -19,11 +19,12 @@ set -euo pipefail
 # by itself. Raise it on purpose.
 SCHEMATHESIS_VERSION=4.32.5
 
+here="$(cd "$(dirname "$0")" && pwd)"
 cache="$HOME/.cache/pixel-studio"
 venv="$cache/schemathesis"
 target="${CARGO_TARGET_DIR:-$cache/target}"
 bin="${PIXEL_SERVER_BIN:-$target/debug/pixel-studio-server}"
-max_examples="${FUZZ_MAX_EXAMPLES:-25}"
+max_examples="${FUZZ_MAX_EXAMPLES:-100}"
 seed="${FUZZ_SEED:-20240601}"
 report_dir="${FUZZ_REPORT_DIR:-$cache/fuzz-report}"
 
@@ -83,9 +84,11 @@ mkdir -p "$report_dir"
 status=0
 # Requests go to 127.0.0.1:PORT, so the Host header is one the server answers as; Schemathesis sends no
 # Origin, and every operation body is declared application/json, which the guard requires.
+# /api/events is a WebSocket: OpenAPI describes only its handshake, which a plain GET cannot make (it
+# is answered 400, as documented), so it is left to the WebSocket tests in crates/pixel-server/tests.
 # The Hypothesis example database is off so nothing is written to the working directory and a run
 # depends only on the seed. Two workers: the machine has two cores and the server needs one.
-"$venv/bin/schemathesis" run "$base/api/openapi.json" \
+"$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$base/api/openapi.json" \
   --url "$base" \
   --phases examples,coverage,fuzzing,stateful \
   --checks all \
@@ -95,6 +98,7 @@ status=0
   --workers 2 \
   --request-timeout 30 \
   --generation-database none \
+  --exclude-path /api/events \
   --no-color \
   --report junit --report-junit-path "$report_dir/junit.xml" \
   "$@" 2>&1 | tee "$work/schemathesis.log" || status=$?

@@ -7,6 +7,10 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// The body is not what the API document says (not a JSON object, a wrong type, a missing or
+    /// unknown field): answered 400. The other input codes are for bodies the document allows that
+    /// this server cannot do (422).
+    InvalidBody,
     InvalidInput,
     InvalidPrompt,
     UnknownModel,
@@ -45,7 +49,8 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code (the generated TypeScript map of statuses fails to type-check when one is missing).
-    pub const ALL: [ErrorCode; 27] = [
+    pub const ALL: [ErrorCode; 28] = [
+        ErrorCode::InvalidBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidPrompt,
         ErrorCode::UnknownModel,
@@ -77,6 +82,7 @@ impl ErrorCode {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            ErrorCode::InvalidBody => "invalid_body",
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::InvalidPrompt => "invalid_prompt",
             ErrorCode::UnknownModel => "unknown_model",
@@ -110,14 +116,16 @@ impl ErrorCode {
     /// The HTTP status a transport should answer with.
     pub fn http_status(self) -> u16 {
         match self {
+            ErrorCode::InvalidBody | ErrorCode::SignInFailed => 400,
+            // Well-formed by the document, refused by the rules the document cannot state (a model
+            // that takes no seed, a size out of a model's range, a username that is taken).
             ErrorCode::InvalidInput
             | ErrorCode::InvalidPrompt
             | ErrorCode::UnknownModel
             | ErrorCode::InvalidSize
             | ErrorCode::InvalidCount
             | ErrorCode::InvalidParameter
-            | ErrorCode::UnsupportedParameter
-            | ErrorCode::SignInFailed => 400,
+            | ErrorCode::UnsupportedParameter => 422,
             ErrorCode::Unauthenticated => 401,
             ErrorCode::InsufficientCredits => 402,
             ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,

@@ -40,6 +40,54 @@ pub struct OpInfo {
 /// The input limit of an operation that does not raise it: far above any form, far below an image.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024;
 
+/// Reads an operation's input as its document describes it: a JSON object (never `null`, an array
+/// or nothing, which serde would otherwise take for an empty struct or a struct's fields in order),
+/// with integral numbers accepted however they are written (`5.0` is the integer JSON Schema says it
+/// is). Anything else is `invalid_body`.
+fn decode_input<I: DeserializeOwned>(name: &str, mut value: serde_json::Value) -> Result<I> {
+    if !value.is_object() {
+        let got = match &value {
+            serde_json::Value::Null => "nothing",
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "a boolean",
+            serde_json::Value::Object(_) => "an object",
+        };
+        return Err(Error::new(
+            ErrorCode::InvalidBody,
+            format!(
+                "the body of {name} must be a JSON object ({{}} when it takes nothing); got {got}"
+            ),
+        ));
+    }
+    integral_floats_to_integers(&mut value);
+    serde_json::from_value(value).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidBody,
+            format!("invalid input for {name}: {e}"),
+        )
+    })
+}
+
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64() else { return };
+            // Only values an integer type can hold exactly; others stay floats and fail where an
+            // integer is expected, with serde's message.
+            if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(integral_floats_to_integers)
+        }
+        _ => {}
+    }
+}
+
 impl OpInfo {
     /// Raises (or lowers) the input limit, for the few operations that take files.
     pub fn max_input(&mut self, bytes: usize) -> &mut Self {
@@ -86,12 +134,7 @@ impl Registry {
     {
         let handler: Handler = Arc::new(move |app, caller, value| {
             Box::pin(async move {
-                let input: I = serde_json::from_value(value).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidInput,
-                        format!("invalid input for {name}: {e}"),
-                    )
-                })?;
+                let input: I = decode_input(name, value)?;
                 let output = op(&app, &caller, input).await?;
                 serde_json::to_value(output).map_err(Error::internal)
             })
@@ -131,11 +174,6 @@ impl Registry {
                 format!("unknown operation '{name}'"),
             )
         })?;
-        let input = if input.is_null() {
-            serde_json::json!({})
-        } else {
-            input
-        };
         (op.handler)(app.clone(), caller.clone(), input).await
     }
 

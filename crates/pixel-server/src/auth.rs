@@ -869,7 +869,7 @@ pub async fn desktop_start(
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
     {
         return refuse_page(&Error::new(
-            ErrorCode::InvalidInput,
+            ErrorCode::InvalidBody,
             "the desktop app's code challenge is malformed; start the sign-in from the app again",
         ));
     }
@@ -1124,7 +1124,7 @@ async fn exchange(http: &Http, body: &[u8]) -> Result<DesktopTokenResponse, Erro
     let app = &http.0.app;
     let req: DesktopTokenRequest = serde_json::from_slice(body).map_err(|e| {
         Error::new(
-            ErrorCode::InvalidInput,
+            ErrorCode::InvalidBody,
             format!("expected JSON {{code, code_verifier}}: {e}"),
         )
     })?;

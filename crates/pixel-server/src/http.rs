@@ -129,7 +129,7 @@ async fn call_op(
     } else {
         serde_json::from_slice(&body).map_err(|e| {
             Error::new(
-                ErrorCode::InvalidInput,
+                ErrorCode::InvalidBody,
                 format!("the body is not valid JSON: {e}"),
             )
         })?

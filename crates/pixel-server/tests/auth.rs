@@ -185,7 +185,7 @@ async fn usernames_are_unique_and_admins_come_from_the_list() {
             Some(&csrf),
         )
         .await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 422, "{body}");
 }
 
 #[tokio::test]

@@ -210,7 +210,7 @@ async fn every_operation_checks_its_caller() {
         (
             "records.import",
             json!({"png_base64": png}),
-            [401, 400, 400, 400],
+            [401, 422, 422, 422],
         ),
         // Last: signs each caller out everywhere.
         ("sessions.revoke_all", json!({}), [401, 200, 200, 200]),
@@ -444,7 +444,7 @@ async fn the_desktop_publishes_local_images_with_their_record() {
         let (status, body) = call(&s, &me, "images.publish", &input).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
-            (400, Some(code)),
+            (422, Some(code)),
             "{body}"
         );
     }
@@ -459,7 +459,7 @@ async fn the_desktop_publishes_local_images_with_their_record() {
     .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (400, Some("invalid_prompt"))
+        (422, Some("invalid_prompt"))
     );
     let (_, sets) = call(&s, &me, "sets.list", &json!({})).await;
     assert_eq!(

@@ -188,7 +188,7 @@ async fn job_state_filters_are_capped() {
     let (status, out) = s
         .call("generations.list", json!({ "states": states }))
         .await;
-    assert_eq!(status, 400, "{out}");
+    assert_eq!(status, 422, "{out}");
     let (status, _) = s
         .call(
             "generations.list",
@@ -408,7 +408,7 @@ async fn a_retried_create_with_its_idempotency_key_is_charged_once() {
             json!({"prompt": "x", "model": "local-sketch", "idempotency_key": ""}),
         )
         .await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 422);
 }
 
 #[tokio::test]

@@ -641,7 +641,7 @@ async fn new_providers_appear_configured_in_the_catalogue() {
             json!({ "prompt": "x", "model": "sd3.5-large", "width": 1000, "height": 1000 }),
         )
         .await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 422, "{body}");
     assert_eq!(server.balance().await, START);
     server.shutdown().await;
 }

@@ -184,7 +184,7 @@ async fn fal_polls_the_queue_and_maps_every_parameter() {
             json!({ "prompt": "x", "model": "fal-sdxl-lightning", "steps": 4 }),
         )
         .await;
-    assert_eq!(status, 400, "lightning steps are not adjustable: {body}");
+    assert_eq!(status, 422, "lightning steps are not adjustable: {body}");
     assert_eq!(server.balance().await, START - 3);
     server.shutdown().await;
 }
@@ -424,7 +424,7 @@ async fn replicate_polls_the_prediction_and_maps_every_parameter() {
         json!({ "prompt": "x", "model": "replicate-kandinsky-2.2", "cfg": 4.0 }),
     ] {
         let (status, body) = server.call("generations.create", bad).await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
     }
     assert_eq!(server.balance().await, START - 4);
     server.shutdown().await;

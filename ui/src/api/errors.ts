@@ -4,6 +4,7 @@ import type { Job } from './types';
 import { ApiError } from './client';
 
 const WORDS: Record<string, string> = {
+  invalid_body: 'The request is not in the form the server expects',
   invalid_input: 'Something in the request is not valid',
   invalid_prompt: 'Check the prompt',
   unknown_model: 'That model does not exist',

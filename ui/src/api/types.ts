@@ -1,7 +1,7 @@
 // Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
+export type ErrorCode = "invalid_body" | "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -348,14 +348,15 @@ export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
 
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
-  invalid_input: 400,
-  invalid_prompt: 400,
-  unknown_model: 400,
+  invalid_body: 400,
+  invalid_input: 422,
+  invalid_prompt: 422,
+  unknown_model: 422,
   model_unavailable: 503,
-  invalid_size: 400,
-  invalid_count: 400,
-  invalid_parameter: 400,
-  unsupported_parameter: 400,
+  invalid_size: 422,
+  invalid_count: 422,
+  invalid_parameter: 422,
+  unsupported_parameter: 422,
   insufficient_credits: 402,
   not_found: 404,
   forbidden: 403,
