@@ -32,6 +32,9 @@ pub struct OpInfo {
     pub kind: OpKind,
     pub input_schema: schemars::schema::RootSchema,
     pub output_schema: schemars::schema::RootSchema,
+    /// The TypeScript names of the input and output types, for the UI's generated method map.
+    pub input_ts: String,
+    pub output_ts: String,
     /// The largest input a transport should read for this operation, in bytes.
     pub max_input_bytes: usize,
     handler: Handler,
@@ -128,8 +131,8 @@ impl Registry {
         op: F,
     ) -> &mut OpInfo
     where
-        I: DeserializeOwned + JsonSchema + Send + 'static,
-        O: Serialize + JsonSchema + Send + 'static,
+        I: DeserializeOwned + JsonSchema + ts_rs::TS + Send + 'static,
+        O: Serialize + JsonSchema + ts_rs::TS + Send + 'static,
         F: for<'a> Operation<'a, I, Out = O> + Send + Sync + Copy + 'static,
     {
         let handler: Handler = Arc::new(move |app, caller, value| {
@@ -145,6 +148,8 @@ impl Registry {
             kind,
             input_schema: schemars::schema_for!(I),
             output_schema: schemars::schema_for!(O),
+            input_ts: I::name(),
+            output_ts: O::name(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
             handler,
         };

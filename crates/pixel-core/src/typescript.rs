@@ -103,7 +103,18 @@ pub fn api_types() -> String {
     for code in ErrorCode::ALL {
         out.push_str(&format!("  {}: {},\n", code.as_str(), code.http_status()));
     }
-    out.push_str("};\n");
+    out.push_str("};\n\n");
+    out.push_str(
+        "/** Every operation of the registry: method name -> input and output types. */\n\
+         export interface Methods {\n",
+    );
+    for op in crate::registry::Registry::standard().ops() {
+        out.push_str(&format!(
+            "  '{}': {{ input: {}; output: {} }};\n",
+            op.name, op.input_ts, op.output_ts
+        ));
+    }
+    out.push_str("}\n");
     out
 }
 

@@ -4,78 +4,19 @@
 
 import type {
   AccountOutput,
-  CatalogueOutput,
-  CompareOutput,
-  CompareRequest,
-  ComparisonDetail,
-  ComparisonRef,
-  DeleteImages,
-  DeleteOutput,
   Empty,
   Event,
-  GenerationRequest,
-  Image,
-  ImageRef,
-  ImagesOutput,
-  ImagesQuery,
-  ImportOutput,
-  ImportRequest,
-  Job,
-  JobRef,
-  JobsOutput,
-  JobsQuery,
-  LedgerOutput,
-  LedgerQuery,
   Me,
-  NewToken,
-  PageQuery,
-  ProvidersOutput,
-  SetDetail,
-  RevokeOutput,
-  SessionRef,
-  SessionsOutput,
-  SetRef,
-  SetsOutput,
-  SetVisibility,
-  SetVisibilityOutput,
-  SubmitOutput,
-  ProvidersHealthOutput,
-  TokenOutput,
-  UpdateAccount,
+  Methods,
 } from './types';
 import type { DesktopBridge } from './desktop';
 
 /** The input of operations that take none. */
 export type NoInput = Empty;
 
-/** Every operation: method name -> input and output types. */
-export interface Methods {
-  'catalogue.list': { input: NoInput; output: CatalogueOutput };
-  'providers.list': { input: NoInput; output: ProvidersOutput };
-  'providers.health': { input: NoInput; output: ProvidersHealthOutput };
-  'account.get': { input: NoInput; output: AccountOutput };
-  'account.update': { input: UpdateAccount; output: AccountOutput };
-  'sessions.list': { input: NoInput; output: SessionsOutput };
-  'sessions.revoke': { input: SessionRef; output: RevokeOutput };
-  'sessions.revoke_all': { input: NoInput; output: RevokeOutput };
-  'tokens.create': { input: NewToken; output: TokenOutput };
-  'generations.create': { input: GenerationRequest; output: SubmitOutput };
-  'generations.get': { input: JobRef; output: Job };
-  'generations.list': { input: JobsQuery; output: JobsOutput };
-  'generations.cancel': { input: JobRef; output: Job };
-  'generations.retry': { input: JobRef; output: SubmitOutput };
-  'generations.compare': { input: CompareRequest; output: CompareOutput };
-  'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
-  'sets.get': { input: SetRef; output: SetDetail };
-  'sets.list': { input: PageQuery; output: SetsOutput };
-  'images.get': { input: ImageRef; output: Image };
-  'images.list': { input: ImagesQuery; output: ImagesOutput };
-  'images.delete': { input: DeleteImages; output: DeleteOutput };
-  'images.set_visibility': { input: SetVisibility; output: SetVisibilityOutput };
-  'ledger.list': { input: LedgerQuery; output: LedgerOutput };
-  'records.import': { input: ImportRequest; output: ImportOutput };
-}
-
+// The method map is generated from the core's operation registry (ui/src/api/types.ts), so an operation
+// the server has cannot be missing here.
+export type { Methods } from './types';
 export type Method = keyof Methods;
 export type MethodInput<M extends Method> = Methods[M]['input'];
 export type MethodOutput<M extends Method> = Methods[M]['output'];

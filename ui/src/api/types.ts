@@ -377,3 +377,32 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   cancelled: 502,
   internal: 500,
 };
+
+/** Every operation of the registry: method name -> input and output types. */
+export interface Methods {
+  'account.get': { input: Empty; output: AccountOutput };
+  'account.update': { input: UpdateAccount; output: AccountOutput };
+  'catalogue.list': { input: Empty; output: CatalogueOutput };
+  'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
+  'generations.cancel': { input: JobRef; output: Job };
+  'generations.compare': { input: CompareRequest; output: CompareOutput };
+  'generations.create': { input: GenerationRequest; output: SubmitOutput };
+  'generations.get': { input: JobRef; output: Job };
+  'generations.list': { input: JobsQuery; output: JobsOutput };
+  'generations.retry': { input: JobRef; output: SubmitOutput };
+  'images.delete': { input: DeleteImages; output: DeleteOutput };
+  'images.get': { input: ImageRef; output: Image };
+  'images.list': { input: ImagesQuery; output: ImagesOutput };
+  'images.publish': { input: PublishImage; output: Image };
+  'images.set_visibility': { input: SetVisibility; output: SetVisibilityOutput };
+  'ledger.list': { input: LedgerQuery; output: LedgerOutput };
+  'providers.health': { input: Empty; output: ProvidersHealthOutput };
+  'providers.list': { input: Empty; output: ProvidersOutput };
+  'records.import': { input: ImportRequest; output: ImportOutput };
+  'sessions.list': { input: Empty; output: SessionsOutput };
+  'sessions.revoke': { input: SessionRef; output: RevokeOutput };
+  'sessions.revoke_all': { input: Empty; output: RevokeOutput };
+  'sets.get': { input: SetRef; output: SetDetail };
+  'sets.list': { input: PageQuery; output: SetsOutput };
+  'tokens.create': { input: NewToken; output: TokenOutput };
+}
