@@ -30,6 +30,11 @@ use tokio::sync::RwLock;
 use crate::config::Config;
 use crate::http::{ApiError, Http};
 
+mod desktop;
+mod oidc;
+pub use desktop::*;
+pub use oidc::*;
+
 /// The browser cookie of a signed-in session.
 const SESSION_COOKIE: &str = "ps_session";
 /// The browser cookie binding a sign-in in progress to the browser that started it.
@@ -81,379 +86,6 @@ impl Resolved {
         }
         Ok(())
     }
-}
-
-/// The extra field of an OpenID Connect token response.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sessions_are_labelled_by_browser_and_system() {
-        let label = |ua: &str| {
-            let mut h = HeaderMap::new();
-            h.insert(header::USER_AGENT, HeaderValue::from_str(ua).unwrap());
-            browser_label(&h)
-        };
-        assert_eq!(
-            label("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
-            "Firefox on Linux"
-        );
-        assert_eq!(
-            label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0"),
-            "Edge on Windows"
-        );
-        assert_eq!(
-            label("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"),
-            "Safari on macOS"
-        );
-        assert_eq!(browser_label(&HeaderMap::new()), "Web browser");
-    }
-
-    #[test]
-    fn only_same_site_paths_are_returned_to() {
-        assert_eq!(safe_return_to(Some("/library?x=1")), "/library?x=1");
-        for bad in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil",
-            "library",
-            "/\t/evil.example",
-            "/\n/evil.example",
-            "/ /evil.example",
-            "/caf\u{e9}",
-        ] {
-            assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
-        }
-        assert_eq!(safe_return_to(None), "/");
-    }
-
-    #[test]
-    fn the_rate_limit_counts_per_address() {
-        let limiter = RateLimiter::new(2, Duration::from_secs(60));
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert!(limiter.check(a).is_ok() && limiter.check(a).is_ok());
-        let wait = limiter.check(a).unwrap_err();
-        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        assert!(
-            limiter.check(b).is_ok(),
-            "another address has its own budget"
-        );
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct IdTokenField {
-    #[serde(default)]
-    id_token: Option<String>,
-}
-impl ExtraTokenFields for IdTokenField {}
-
-type OidcClient = oauth2::Client<
-    BasicErrorResponse,
-    StandardTokenResponse<IdTokenField, BasicTokenType>,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointSet,
->;
-
-#[derive(Debug, Clone, Deserialize)]
-struct Discovery {
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    jwks_uri: String,
-}
-
-struct Jwks {
-    keys: jsonwebtoken::jwk::JwkSet,
-    fetched: Instant,
-}
-
-/// The claims of an ID token this server reads.
-#[derive(Debug, Clone, Deserialize)]
-pub struct IdClaims {
-    pub iss: String,
-    pub sub: String,
-    pub exp: i64,
-    #[serde(default)]
-    pub iat: Option<i64>,
-    #[serde(default)]
-    pub nonce: Option<String>,
-    #[serde(default)]
-    pub azp: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub email_verified: Option<bool>,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-/// An OpenID Connect relying party: discovery, the code flow with PKCE, and ID token verification.
-pub struct Oidc {
-    issuer: String,
-    client_id: String,
-    client_secret: String,
-    redirect_uri: String,
-    http: reqwest::Client,
-    discovery: RwLock<Option<Discovery>>,
-    jwks: RwLock<Option<Jwks>>,
-}
-
-impl Oidc {
-    pub fn new(issuer: &str, client_id: &str, client_secret: &str, redirect_uri: &str) -> Self {
-        let http = reqwest::Client::builder()
-            // The token endpoint must not redirect us anywhere (oauth2's advice against SSRF).
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(15))
-            .build()
-            .unwrap_or_default();
-        Self {
-            issuer: issuer.trim_end_matches('/').to_string(),
-            client_id: client_id.to_string(),
-            client_secret: client_secret.to_string(),
-            redirect_uri: redirect_uri.to_string(),
-            http,
-            discovery: RwLock::new(None),
-            jwks: RwLock::new(None),
-        }
-    }
-
-    async fn discovery(&self) -> Result<Discovery, Error> {
-        if let Some(d) = self.discovery.read().await.as_ref() {
-            return Ok(d.clone());
-        }
-        let url = format!("{}/.well-known/openid-configuration", self.issuer);
-        let d: Discovery = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| unavailable(format!("the identity provider did not answer: {e}")))?
-            .json()
-            .await
-            .map_err(|e| {
-                unavailable(format!(
-                    "the identity provider's discovery document is unreadable: {e}"
-                ))
-            })?;
-        if d.issuer.trim_end_matches('/') != self.issuer {
-            return Err(unavailable(format!(
-                "the identity provider calls itself '{}', not the configured issuer '{}'",
-                d.issuer, self.issuer
-            )));
-        }
-        *self.discovery.write().await = Some(d.clone());
-        Ok(d)
-    }
-
-    fn client(&self, d: &Discovery) -> Result<OidcClient, Error> {
-        let bad = |what: &str, e: String| Error::internal(format!("invalid {what}: {e}"));
-        Ok(oauth2::Client::new(ClientId::new(self.client_id.clone()))
-            .set_client_secret(ClientSecret::new(self.client_secret.clone()))
-            .set_auth_uri(
-                AuthUrl::new(d.authorization_endpoint.clone())
-                    .map_err(|e| bad("authorization endpoint", e.to_string()))?,
-            )
-            .set_token_uri(
-                TokenUrl::new(d.token_endpoint.clone())
-                    .map_err(|e| bad("token endpoint", e.to_string()))?,
-            )
-            .set_redirect_uri(
-                RedirectUrl::new(self.redirect_uri.clone())
-                    .map_err(|e| bad("redirect URI", e.to_string()))?,
-            ))
-    }
-
-    /// The provider's authorization URL for a new sign-in, and the secrets to keep for its callback.
-    pub async fn start(&self, login_hint: Option<&str>) -> Result<(String, Pending), Error> {
-        let d = self.discovery().await?;
-        let client = self.client(&d)?;
-        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let state = new_secret("")?;
-        let nonce = new_secret("")?;
-        let state_for_url = state.clone();
-        let mut request = client
-            .authorize_url(move || CsrfToken::new(state_for_url))
-            .add_scope(Scope::new("openid".into()))
-            .add_scope(Scope::new("email".into()))
-            .add_scope(Scope::new("profile".into()))
-            .add_extra_param("nonce", nonce.clone())
-            .set_pkce_challenge(challenge);
-        if let Some(hint) = login_hint.filter(|h| !h.is_empty() && h.len() <= 320) {
-            request = request.add_extra_param("login_hint", hint.to_string());
-        }
-        let (url, _) = request.url();
-        Ok((
-            url.to_string(),
-            Pending {
-                state,
-                nonce,
-                pkce_verifier: verifier.secret().clone(),
-            },
-        ))
-    }
-
-    /// Exchanges the code (with its PKCE verifier) and verifies the ID token it brings.
-    pub async fn finish(
-        &self,
-        code: &str,
-        pkce_verifier: &str,
-        nonce: &str,
-    ) -> Result<IdClaims, Error> {
-        let d = self.discovery().await?;
-        let client = self.client(&d)?;
-        let response = client
-            .exchange_code(AuthorizationCode::new(code.to_string()))
-            .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_string()))
-            .request_async(&self.http)
-            .await
-            .map_err(|e| {
-                tracing::warn!(error = %e, "the identity provider refused the code exchange");
-                sign_in_failed("the identity provider refused the sign-in code")
-            })?;
-        let id_token = response
-            .extra_fields()
-            .id_token
-            .clone()
-            .ok_or_else(|| sign_in_failed("the identity provider sent no ID token"))?;
-        self.verify(&id_token, Some(nonce), pixel_core::now_ms() / 1000)
-            .await
-    }
-
-    /// Verifies an ID token: signature against the provider's published keys, issuer, audience,
-    /// authorized party, expiry and issue time (against `now_secs`), and the nonce when one is expected.
-    pub async fn verify(
-        &self,
-        token: &str,
-        nonce: Option<&str>,
-        now_secs: i64,
-    ) -> Result<IdClaims, Error> {
-        use jsonwebtoken::Algorithm::*;
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| sign_in_failed("the ID token is malformed"))?;
-        // Only asymmetric algorithms: an HS256 token "signed" with a public key must never pass.
-        if !matches!(
-            header.alg,
-            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384 | EdDSA
-        ) {
-            return Err(sign_in_failed(
-                "the ID token uses an algorithm this server refuses",
-            ));
-        }
-        let jwk = self.key(header.kid.as_deref()).await?;
-        let key = jsonwebtoken::DecodingKey::from_jwk(&jwk)
-            .map_err(|_| sign_in_failed("the identity provider's signing key is unusable"))?;
-        let mut validation = jsonwebtoken::Validation::new(header.alg);
-        validation.set_audience(&[self.client_id.as_str()]);
-        validation.set_issuer(&[self.issuer.as_str(), &format!("{}/", self.issuer)]);
-        // Times are checked below against the app's clock, so tests can move it.
-        validation.validate_exp = false;
-        validation.set_required_spec_claims(&["iss", "aud", "sub", "exp"]);
-        let data = jsonwebtoken::decode::<IdClaims>(token, &key, &validation).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind;
-            sign_in_failed(match e.kind() {
-                ErrorKind::InvalidAudience => "the ID token was issued for another application",
-                ErrorKind::InvalidIssuer => "the ID token comes from another issuer",
-                ErrorKind::InvalidSignature => "the ID token's signature does not verify",
-                _ => "the ID token is invalid",
-            })
-        })?;
-        let claims = data.claims;
-        if claims.exp + LEEWAY_SECS <= now_secs {
-            return Err(sign_in_failed("the ID token has expired"));
-        }
-        if claims.iat.is_some_and(|iat| iat > now_secs + LEEWAY_SECS) {
-            return Err(sign_in_failed("the ID token was issued in the future"));
-        }
-        if claims
-            .azp
-            .as_deref()
-            .is_some_and(|azp| azp != self.client_id)
-        {
-            return Err(sign_in_failed(
-                "the ID token was issued for another application",
-            ));
-        }
-        if let Some(expected) = nonce {
-            let got = claims.nonce.as_deref().unwrap_or("");
-            if !constant_time_eq(got, expected) {
-                return Err(sign_in_failed(
-                    "the ID token does not belong to this sign-in (nonce mismatch)",
-                ));
-            }
-        }
-        Ok(claims)
-    }
-
-    /// The signing key with this id, refetching the key set when the provider has rotated its keys.
-    async fn key(&self, kid: Option<&str>) -> Result<jsonwebtoken::jwk::Jwk, Error> {
-        let find = |set: &jsonwebtoken::jwk::JwkSet| match kid {
-            Some(kid) => set.find(kid).cloned(),
-            None if set.keys.len() == 1 => set.keys.first().cloned(),
-            None => None,
-        };
-        let stale = {
-            let cached = self.jwks.read().await;
-            if let Some(jwks) = cached.as_ref() {
-                if let Some(k) = find(&jwks.keys) {
-                    return Ok(k);
-                }
-                jwks.fetched.elapsed() > Duration::from_secs(10)
-            } else {
-                true
-            }
-        };
-        if !stale {
-            return Err(sign_in_failed("the ID token is signed with an unknown key"));
-        }
-        let d = self.discovery().await?;
-        let keys: jsonwebtoken::jwk::JwkSet = self
-            .http
-            .get(&d.jwks_uri)
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| unavailable(format!("the identity provider's keys did not load: {e}")))?
-            .json()
-            .await
-            .map_err(|e| {
-                unavailable(format!("the identity provider's keys are unreadable: {e}"))
-            })?;
-        let found = find(&keys);
-        *self.jwks.write().await = Some(Jwks {
-            keys,
-            fetched: Instant::now(),
-        });
-        found.ok_or_else(|| sign_in_failed("the ID token is signed with an unknown key"))
-    }
-}
-
-/// The secrets of a sign-in between leaving for the provider and coming back.
-pub struct Pending {
-    pub state: String,
-    pub nonce: String,
-    pub pkce_verifier: String,
-}
-
-fn sign_in_failed(message: &str) -> Error {
-    Error::new(ErrorCode::SignInFailed, message)
-}
-
-fn unavailable(message: String) -> Error {
-    tracing::warn!(%message, "identity provider unavailable");
-    Error::new(
-        ErrorCode::Unavailable,
-        "sign-in is unavailable right now: the identity provider could not be reached",
-    )
 }
 
 /// A sliding-window limit per client address.
@@ -1074,95 +706,6 @@ pub fn browser_label(headers: &HeaderMap) -> String {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DesktopTokenRequest {
-    code: String,
-    code_verifier: String,
-    #[serde(default)]
-    label: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DesktopTokenResponse {
-    token: String,
-    token_type: &'static str,
-    #[serde(rename = "expires_at")]
-    expires_at: i64,
-    user: Me,
-}
-
-/// `POST /auth/desktop/token`: trades a one-time code and its PKCE verifier for a bearer token.
-pub async fn desktop_token(
-    State(http): State<Http>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let node = &http.0;
-    if node.auth.oidc.is_none() {
-        return ApiError(Error::new(
-            ErrorCode::NotFound,
-            "sign-in is not set up on this server",
-        ))
-        .into_response();
-    }
-    if let Some(r) = node.auth.rate_limited(node.auth.client_ip(&addr, &headers)) {
-        return r;
-    }
-    match exchange(&http, &body).await {
-        Ok(out) => {
-            let mut r = Json(out).into_response();
-            r.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r
-        }
-        Err(e) => ApiError(e).into_response(),
-    }
-}
-
-async fn exchange(http: &Http, body: &[u8]) -> Result<DesktopTokenResponse, Error> {
-    let app = &http.0.app;
-    let req: DesktopTokenRequest = serde_json::from_slice(body).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidBody,
-            format!("expected JSON {{code, code_verifier}}: {e}"),
-        )
-    })?;
-    let now = app.clock.now_ms();
-    // Taking the code marks it used first, so a mismatched verifier burns it too: a stolen code
-    // cannot be tried against guesses.
-    let code = app
-        .store
-        .take_desktop_code(&hash_secret(req.code.trim()), now)
-        .await?
-        .ok_or_else(|| sign_in_failed("the sign-in code is unknown, already used or expired"))?;
-    if !constant_time_eq(&pkce_challenge(req.code_verifier.trim()), &code.challenge) {
-        return Err(sign_in_failed(
-            "the sign-in code was issued to another app (code verifier mismatch)",
-        ));
-    }
-    let label = req
-        .label
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .unwrap_or("Pixel Studio desktop");
-    let (token, session) =
-        pixel_core::ops::open_session(app, &code.user_id, SessionKind::Token, label).await?;
-    let caller = Caller::User {
-        id: code.user_id.clone(),
-        role: Role::User,
-        session: Some(session.id.clone()),
-    };
-    let user = me(http, &caller, None).await?;
-    Ok(DesktopTokenResponse {
-        token,
-        token_type: "Bearer",
-        expires_at: session.expires_at,
-        user,
-    })
-}
-
 /// The signed-in account as `/api/me` describes it.
 pub async fn me(http: &Http, caller: &Caller, csrf: Option<String>) -> Result<Me, Error> {
     let node = &http.0;
@@ -1222,5 +765,64 @@ pub async fn logout(State(http): State<Http>, headers: HeaderMap) -> Response {
             r
         }
         Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_labelled_by_browser_and_system() {
+        let label = |ua: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::USER_AGENT, HeaderValue::from_str(ua).unwrap());
+            browser_label(&h)
+        };
+        assert_eq!(
+            label("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
+            "Firefox on Linux"
+        );
+        assert_eq!(
+            label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0"),
+            "Edge on Windows"
+        );
+        assert_eq!(
+            label("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"),
+            "Safari on macOS"
+        );
+        assert_eq!(browser_label(&HeaderMap::new()), "Web browser");
+    }
+
+    #[test]
+    fn only_same_site_paths_are_returned_to() {
+        assert_eq!(safe_return_to(Some("/library?x=1")), "/library?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "library",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
+
+    #[test]
+    fn the_rate_limit_counts_per_address() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(limiter.check(a).is_ok() && limiter.check(a).is_ok());
+        let wait = limiter.check(a).unwrap_err();
+        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
+        assert!(
+            limiter.check(b).is_ok(),
+            "another address has its own budget"
+        );
     }
 }
