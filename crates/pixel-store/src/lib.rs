@@ -2,6 +2,11 @@
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
 mod accounts;
+mod jobs;
+mod migrations;
+mod tx;
+use migrations::migrator;
+use tx::{apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job_tx};
 
 use async_trait::async_trait;
 use pixel_core::account::{AccountSettings, AuthRequest, DesktopCode, Session};
@@ -55,77 +60,6 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
                 || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,
-    }
-}
-
-/// Every migration of each dialect, in order: (version, description, SQL).
-fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 4] {
-    match dialect {
-        Dialect::Sqlite => [
-            (
-                1,
-                "init",
-                include_str!("../../../migrations/sqlite/0001_init.sql"),
-            ),
-            (
-                2,
-                "comparisons",
-                include_str!("../../../migrations/sqlite/0002_comparisons.sql"),
-            ),
-            (
-                3,
-                "accounts",
-                include_str!("../../../migrations/sqlite/0003_accounts.sql"),
-            ),
-            (
-                4,
-                "idempotency",
-                include_str!("../../../migrations/sqlite/0004_idempotency.sql"),
-            ),
-        ],
-        Dialect::Postgres => [
-            (
-                1,
-                "init",
-                include_str!("../../../migrations/postgres/0001_init.sql"),
-            ),
-            (
-                2,
-                "comparisons",
-                include_str!("../../../migrations/postgres/0002_comparisons.sql"),
-            ),
-            (
-                3,
-                "accounts",
-                include_str!("../../../migrations/postgres/0003_accounts.sql"),
-            ),
-            (
-                4,
-                "idempotency",
-                include_str!("../../../migrations/postgres/0004_idempotency.sql"),
-            ),
-        ],
-    }
-}
-
-fn migrator(dialect: Dialect) -> Migrator {
-    let migrations = migration_sources(dialect)
-        .into_iter()
-        .map(|(version, desc, sql)| {
-            Migration::new(
-                version,
-                Cow::Borrowed(desc),
-                MigrationType::Simple,
-                Cow::Borrowed(sql),
-                false,
-            )
-        })
-        .collect::<Vec<_>>();
-    Migrator {
-        migrations: Cow::Owned(migrations),
-        ignore_missing: false,
-        locking: true,
-        no_tx: false,
     }
 }
 
@@ -358,117 +292,6 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Applies a ledger move inside `tx`. Idempotent on the key; never lets the balance go negative.
-async fn apply_ledger_tx(
-    tx: &mut Tx,
-    user_id: &str,
-    mv: &LedgerMove,
-    job_id: Option<&str>,
-    now: Millis,
-) -> Result<LedgerEntry> {
-    let existing = sqlx::query(&format!(
-        "SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"
-    ))
-    .bind(&mv.idempotency_key)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    if let Some(row) = existing {
-        return ledger_from(&row);
-    }
-    let updated = sqlx::query("UPDATE balances SET credits = credits + $1 WHERE user_id = $2 AND credits + $1 >= 0 RETURNING credits")
-        .bind(mv.amount)
-        .bind(user_id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    let Some(row) = updated else {
-        let has_account = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?;
-        return Err(match has_account {
-            None => Error::not_found("account"),
-            Some(r) => {
-                let have: i64 = r.try_get("credits").map_err(db_err)?;
-                Error::new(
-                    ErrorCode::InsufficientCredits,
-                    format!("this needs {} credits; you have {have}", -mv.amount),
-                )
-            }
-        });
-    };
-    let balance_after: i64 = row.try_get("credits").map_err(db_err)?;
-    let entry = LedgerEntry {
-        id: pixel_core::new_id(),
-        user_id: user_id.to_string(),
-        kind: mv.kind,
-        amount: mv.amount,
-        balance_after,
-        idempotency_key: mv.idempotency_key.clone(),
-        job_id: job_id.map(str::to_string),
-        memo: mv.memo.clone(),
-        created_at: now,
-    };
-    sqlx::query(&format!(
-        "INSERT INTO ledger_entries ({LEDGER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-    ))
-    .bind(&entry.id)
-    .bind(&entry.user_id)
-    .bind(entry.kind.as_str())
-    .bind(entry.amount)
-    .bind(entry.balance_after)
-    .bind(&entry.idempotency_key)
-    .bind(entry.job_id.clone())
-    .bind(&entry.memo)
-    .bind(entry.created_at)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            Error::new(
-                ErrorCode::Conflict,
-                "this ledger entry was applied concurrently",
-            )
-        } else {
-            db_err(e)
-        }
-    })?;
-    Ok(entry)
-}
-
-async fn fetch_job(tx: &mut Tx, id: &str) -> Result<Option<Job>> {
-    let row = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    row.as_ref().map(job_from).transpose()
-}
-
-/// Returns a job's reservation exactly once (the `settle:` key is shared with capture).
-async fn refund_job_tx(tx: &mut Tx, job: &Job, now: Millis) -> Result<()> {
-    if job.cost <= 0 {
-        return Ok(());
-    }
-    let mv = LedgerMove {
-        kind: LedgerKind::Refund,
-        amount: job.cost,
-        idempotency_key: format!("settle:{}", job.id),
-        memo: format!("refund: {} {}", job.params.model, job.state.as_str()),
-    };
-    let entry = apply_ledger_tx(tx, &job.owner_id, &mv, Some(&job.id), now).await?;
-    if entry.kind == LedgerKind::Refund {
-        sqlx::query("UPDATE jobs SET refunded = 1 WHERE id = $1")
-            .bind(&job.id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl Store for SqlStore {
     fn dialect(&self) -> &'static str {
@@ -650,36 +473,11 @@ impl Store for SqlStore {
     }
 
     async fn submit(&self, subs: &[NewSubmission]) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = async {
-            for sub in subs {
-                insert_submission(&mut w.tx, sub).await?;
-            }
-            Ok(())
-        }
-        .await;
-        w.end(r).await
+        self.submit_q(subs).await
     }
 
     async fn insert_finished(&self, sub: &NewSubmission, image: &Image) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = async {
-            insert_submission(&mut w.tx, sub).await?;
-            insert_image(&mut w.tx, image).await?;
-            sqlx::query(
-                "UPDATE jobs SET state = $1, finished_at = $2, image_id = $3, progress = 1.0 WHERE id = $4",
-            )
-            .bind(JobState::Succeeded.as_str())
-            .bind(image.created_at)
-            .bind(&image.id)
-            .bind(&image.job_id)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
-            Ok(())
-        }
-        .await;
-        w.end(r).await
+        self.insert_finished_q(sub, image).await
     }
 
     async fn claim_job(
@@ -689,39 +487,8 @@ impl Store for SqlStore {
         lease_until: Millis,
         exclude_providers: &[String],
     ) -> Result<Option<Job>> {
-        let excluded = if exclude_providers.is_empty() {
-            String::new()
-        } else {
-            let list: Vec<String> = (0..exclude_providers.len())
-                .map(|i| format!("${}", i + 4))
-                .collect();
-            format!(" AND provider NOT IN ({})", list.join(", "))
-        };
-        let lock = match self.dialect {
-            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
-            Dialect::Sqlite => "",
-        };
-        let sql = format!(
-            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
-             started_at = COALESCE(started_at, $3), error_code = NULL, error_message = NULL \
-             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= $3{excluded} \
-                         ORDER BY run_after, created_at, idx LIMIT 1{lock}) AND state = 'queued' \
-             RETURNING {JOB_COLS}"
-        );
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let mut q = sqlx::query(&sql).bind(worker).bind(lease_until).bind(now);
-                for p in exclude_providers {
-                    q = q.bind(p);
-                }
-                let row = q.fetch_optional(&mut **tx).await.map_err(db_err)?;
-                row.as_ref().map(job_from).transpose()
-            }
-            .await;
-            w.end(r).await
-        }
+        self.claim_job_q(worker, now, lease_until, exclude_providers)
+            .await
     }
 
     async fn renew_lease(
@@ -730,78 +497,19 @@ impl Store for SqlStore {
         worker: &str,
         lease_until: Millis,
     ) -> Result<LeaseStatus> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let row = sqlx::query(
-                    "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running' RETURNING cancel_requested",
-                )
-                .bind(lease_until)
-                .bind(job_id)
-                .bind(worker)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(match row {
-                    Some(r) => LeaseStatus::Held { cancel_requested: r.try_get::<i64, _>("cancel_requested").map_err(db_err)? != 0 },
-                    None => LeaseStatus::Lost,
-                })
-            }
-            .await;
-            w.end(r).await
-        }
+        self.renew_lease_q(job_id, worker, lease_until).await
     }
 
     async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                sqlx::query(
-                    "UPDATE jobs SET remote_handle = $1 WHERE id = $2 AND lease_owner = $3",
-                )
-                .bind(handle)
-                .bind(job_id)
-                .bind(worker)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(())
-            }
-            .await;
-            w.end(r).await
-        }
+        self.set_remote_handle_q(job_id, worker, handle).await
     }
 
     async fn remote_handle(&self, job_id: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT remote_handle FROM jobs WHERE id = $1")
-            .bind(job_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        Ok(match row {
-            Some(r) => r.try_get("remote_handle").map_err(db_err)?,
-            None => None,
-        })
+        self.remote_handle_q(job_id).await
     }
 
     async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                sqlx::query("UPDATE jobs SET progress = $1 WHERE id = $2 AND state = 'running'")
-                    .bind(f64::from(progress))
-                    .bind(job_id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                Ok(())
-            }
-            .await;
-            w.end(r).await
-        }
+        self.set_progress_q(job_id, progress).await
     }
 
     async fn requeue_job(
@@ -811,41 +519,7 @@ impl Store for SqlStore {
         run_after: Millis,
         error: &Error,
     ) -> Result<bool> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let row = sqlx::query("SELECT retried_errors FROM jobs WHERE id = $1 AND lease_owner = $2 AND state = 'running'")
-                    .bind(job_id)
-                    .bind(worker)
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                let Some(row) = row else { return Ok(false) };
-                let mut errors: Vec<Error> = json_col(&row, "retried_errors")?;
-                errors.push(error.clone());
-                // Guarded like the read: on PostgreSQL another node may have reaped the lease (and refunded
-                // the job) between the two statements; then this worker must not put it back.
-                let changed = sqlx::query(
-                    "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, run_after = $1, \
-                     progress = 0, error_code = $2, error_message = $3, retried_errors = $4 \
-                     WHERE id = $5 AND lease_owner = $6 AND state = 'running'",
-                )
-                .bind(run_after)
-                .bind(error.code.as_str())
-                .bind(&error.message)
-                .bind(to_json(&errors)?)
-                .bind(job_id)
-                .bind(worker)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
-                Ok(changed == 1)
-            }
-            .await;
-            w.end(r).await
-        }
+        self.requeue_job_q(job_id, worker, run_after, error).await
     }
 
     async fn finish_job(
@@ -855,101 +529,15 @@ impl Store for SqlStore {
         outcome: &JobOutcome,
         now: Millis,
     ) -> Result<Option<Job>> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let (state, error, image_id, progress) = match outcome {
-                    JobOutcome::Succeeded { image } => (JobState::Succeeded, None, Some(image.id.clone()), 1.0f64),
-                    JobOutcome::Ended { state, error } => (*state, Some(error.clone()), None, 0.0f64),
-                };
-                let guard = match worker {
-                    Some(_) => "state = 'running' AND lease_owner = $7",
-                    None => "state IN ('queued', 'running') AND $7 = $7",
-                };
-                let res = sqlx::query(&format!(
-                    "UPDATE jobs SET state = $1, finished_at = $2, lease_owner = NULL, lease_until = NULL, \
-                     error_code = $3, error_message = $4, image_id = $5, \
-                     progress = CASE WHEN $8 = 1 THEN 1.0 ELSE progress END WHERE id = $6 AND {guard}"
-                ))
-                .bind(state.as_str())
-                .bind(now)
-                .bind(error.as_ref().map(|e| e.code.as_str().to_string()))
-                .bind(error.as_ref().map(|e| e.message.clone()))
-                .bind(image_id)
-                .bind(job_id)
-                .bind(worker.unwrap_or(""))
-                .bind(i64::from(progress >= 1.0))
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                if res.rows_affected() == 0 {
-                    return Ok(None);
-                }
-                let job = fetch_job(tx, job_id).await?.ok_or_else(|| Error::not_found("job"))?;
-                match outcome {
-                    JobOutcome::Succeeded { image } => {
-                        insert_image(tx, image).await?;
-                        if job.cost > 0 {
-                            let mv = LedgerMove {
-                                kind: LedgerKind::Capture,
-                                amount: 0,
-                                idempotency_key: format!("settle:{}", job.id),
-                                memo: format!("{} image delivered", job.params.model),
-                            };
-                            apply_ledger_tx(tx, &job.owner_id, &mv, Some(&job.id), now).await?;
-                        }
-                    }
-                    JobOutcome::Ended { .. } => refund_job_tx(tx, &job, now).await?,
-                }
-                fetch_job(tx, job_id).await
-            }
-            .await;
-            w.end(r).await
-        }
+        self.finish_job_q(job_id, worker, outcome, now).await
     }
 
     async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let res = sqlx::query(
-                    "UPDATE jobs SET state = 'cancelled', finished_at = $1, error_code = 'cancelled', \
-                     error_message = 'cancelled before it started' WHERE id = $2 AND state = 'queued'",
-                )
-                .bind(now)
-                .bind(job_id)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                if res.rows_affected() == 1 {
-                    let job = fetch_job(tx, job_id).await?.ok_or_else(|| Error::not_found("job"))?;
-                    refund_job_tx(tx, &job, now).await?;
-                } else {
-                    sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = $1 AND state = 'running'")
-                        .bind(job_id)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                }
-                fetch_job(tx, job_id).await
-            }
-            .await;
-            w.end(r).await
-        }
+        self.request_cancel_q(job_id, now).await
     }
 
     async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLS} FROM jobs WHERE state = 'running' AND (lease_until < $1 OR $2 = 1) ORDER BY created_at"
-        ))
-        .bind(now)
-        .bind(i64::from(all))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(job_from).collect()
+        self.expired_jobs_q(now, all).await
     }
 
     async fn steal_lease(
@@ -960,99 +548,28 @@ impl Store for SqlStore {
         lease_until: Millis,
         all: bool,
     ) -> Result<bool> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let res = sqlx::query(
-                    "UPDATE jobs SET lease_owner = $1, lease_until = $2 WHERE id = $3 AND state = 'running' AND (lease_until < $4 OR $5 = 1)",
-                )
-                .bind(worker)
-                .bind(lease_until)
-                .bind(job_id)
-                .bind(now)
-                .bind(i64::from(all))
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(res.rows_affected() == 1)
-            }
-            .await;
-            w.end(r).await
-        }
+        self.steal_lease_q(job_id, worker, now, lease_until, all)
+            .await
     }
 
     async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64> {
-        let pattern = format!(
-            "{}%",
-            worker_prefix
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let res = sqlx::query(
-                    "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, progress = 0, \
-                     attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
-                     WHERE state = 'running' AND lease_owner LIKE $1 ESCAPE '\\'",
-                )
-                .bind(pattern)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                Ok(res.rows_affected())
-            }
-            .await;
-            w.end(r).await
-        }
+        self.release_node_jobs_q(worker_prefix).await
     }
 
     async fn retried_errors(&self, job_id: &str) -> Result<Vec<Error>> {
-        let row = sqlx::query("SELECT retried_errors FROM jobs WHERE id = $1")
-            .bind(job_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        match row {
-            Some(r) => json_col(&r, "retried_errors"),
-            None => Ok(vec![]),
-        }
+        self.retried_errors_q(job_id).await
     }
 
     async fn get_job(&self, id: &str) -> Result<Option<Job>> {
-        let row = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(job_from).transpose()
+        self.get_job_q(id).await
     }
 
     async fn list_jobs(&self, owner_id: &str, states: &[JobState], limit: u32) -> Result<Vec<Job>> {
-        let mut sql = format!("SELECT {JOB_COLS} FROM jobs WHERE owner_id = $1");
-        if !states.is_empty() {
-            let list: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
-            sql.push_str(&format!(" AND state IN ({})", list.join(", ")));
-        }
-        sql.push_str(" ORDER BY created_at DESC, idx ASC LIMIT $2");
-        let mut q = sqlx::query(&sql).bind(owner_id).bind(i64::from(limit));
-        for s in states {
-            q = q.bind(s.as_str());
-        }
-        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(job_from).collect()
+        self.list_jobs_q(owner_id, states, limit).await
     }
 
     async fn count_jobs(&self, state: JobState) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE state = $1")
-            .bind(state.as_str())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
-        row.try_get("n").map_err(db_err)
+        self.count_jobs_q(state).await
     }
 
     async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>> {
@@ -1228,86 +745,6 @@ impl Store for SqlStore {
             w.end(r).await
         }
     }
-}
-
-/// Writes a set, its jobs and its reservation (if any).
-async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Result<()> {
-    let set = &sub.set;
-    if let Some(mv) = &sub.reserve {
-        apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
-    }
-    sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
-                    .bind(&set.id)
-                    .bind(&set.owner_id)
-                    .bind(to_json(&set.params)?)
-                    .bind(i64::from(set.n))
-                    .bind(set.cost)
-                    .bind(set.remix_of.clone())
-                    .bind(set.created_at)
-                    .bind(set.comparison_id.clone())
-                    .bind(&set.params.model)
-                    .bind(sub.idempotency_key.clone())
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(|e| {
-                        // Set ids are fresh: only the idempotency key can collide.
-                        if is_unique_violation(&e) {
-                            Error::new(ErrorCode::Conflict, "this idempotency key was used by another request")
-                        } else {
-                            db_err(e)
-                        }
-                    })?;
-    for job in &sub.jobs {
-        sqlx::query(
-                        "INSERT INTO jobs (id, set_id, owner_id, idx, state, provider, params, seed, cost, attempts, \
-                         max_attempts, progress, remix_of, run_after, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 0, $11, $12, $13)",
-                    )
-                    .bind(&job.id)
-                    .bind(&job.set_id)
-                    .bind(&job.owner_id)
-                    .bind(i64::from(job.index))
-                    .bind(job.state.as_str())
-                    .bind(&job.provider)
-                    .bind(to_json(&job.params)?)
-                    .bind(i64::from(job.seed))
-                    .bind(job.cost)
-                    .bind(i64::from(job.max_attempts))
-                    .bind(job.remix_of.clone())
-                    .bind(job.created_at)
-                    .bind(job.created_at)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-    }
-    Ok(())
-}
-
-async fn insert_image(tx: &mut Tx, image: &Image) -> Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO images ({IMAGE_COLS}, model, prompt, remix_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-    ))
-    .bind(&image.id)
-    .bind(&image.owner_id)
-    .bind(&image.set_id)
-    .bind(&image.job_id)
-    .bind(image.visibility.as_str())
-    .bind(&image.mime)
-    .bind(i64::from(image.width))
-    .bind(i64::from(image.height))
-    .bind(image.bytes)
-    .bind(&image.sha256)
-    .bind(&image.thumb_sha256)
-    .bind(&image.placeholder)
-    .bind(to_json(&image.record)?)
-    .bind(image.created_at)
-    .bind(&image.record.params.model)
-    .bind(&image.record.params.prompt)
-    .bind(image.record.remix_of.clone())
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    Ok(())
 }
 
 /// Helpers for tests that need a real database of each dialect.

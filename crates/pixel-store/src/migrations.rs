@@ -1,0 +1,74 @@
+//! The schema's migrations, per dialect (SQLite and PostgreSQL), applied in order at connect.
+
+use super::*;
+
+/// Every migration of each dialect, in order: (version, description, SQL).
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 4] {
+    match dialect {
+        Dialect::Sqlite => [
+            (
+                1,
+                "init",
+                include_str!("../../../migrations/sqlite/0001_init.sql"),
+            ),
+            (
+                2,
+                "comparisons",
+                include_str!("../../../migrations/sqlite/0002_comparisons.sql"),
+            ),
+            (
+                3,
+                "accounts",
+                include_str!("../../../migrations/sqlite/0003_accounts.sql"),
+            ),
+            (
+                4,
+                "idempotency",
+                include_str!("../../../migrations/sqlite/0004_idempotency.sql"),
+            ),
+        ],
+        Dialect::Postgres => [
+            (
+                1,
+                "init",
+                include_str!("../../../migrations/postgres/0001_init.sql"),
+            ),
+            (
+                2,
+                "comparisons",
+                include_str!("../../../migrations/postgres/0002_comparisons.sql"),
+            ),
+            (
+                3,
+                "accounts",
+                include_str!("../../../migrations/postgres/0003_accounts.sql"),
+            ),
+            (
+                4,
+                "idempotency",
+                include_str!("../../../migrations/postgres/0004_idempotency.sql"),
+            ),
+        ],
+    }
+}
+
+pub(crate) fn migrator(dialect: Dialect) -> Migrator {
+    let migrations = migration_sources(dialect)
+        .into_iter()
+        .map(|(version, desc, sql)| {
+            Migration::new(
+                version,
+                Cow::Borrowed(desc),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    }
+}
