@@ -12,6 +12,9 @@ use ts_rs::TS;
 use crate::domain::{Millis, Visibility};
 use crate::error::{Error, ErrorCode, Result};
 
+mod provision;
+pub use provision::{provision_account, AdmissionPolicy, VerifiedIdentity};
+
 /// Per-type switches for notifications (all on for a new account).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]

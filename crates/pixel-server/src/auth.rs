@@ -16,8 +16,8 @@ use oauth2::{
     StandardRevocableToken, StandardTokenResponse, TokenUrl,
 };
 use pixel_core::account::{
-    constant_time_eq, hash_secret, new_secret, pkce_challenge, username_base, username_candidates,
-    AuthMode, AuthRequest, DesktopCode, Me, SessionKind,
+    constant_time_eq, hash_secret, new_secret, pkce_challenge, AuthMode, AuthRequest, DesktopCode,
+    Me, SessionKind,
 };
 use pixel_core::{App, Caller, Error, ErrorCode, Role, User};
 use serde::{Deserialize, Serialize};
@@ -138,8 +138,7 @@ pub struct Auth {
     /// Origin people reach the server at, e.g. `https://pixel.example.com`.
     pub public_origin: String,
     secure_cookies: bool,
-    admin_emails: Vec<String>,
-    allowed_emails: Vec<String>,
+    admission: pixel_core::account::AdmissionPolicy,
     trusted_proxies: Vec<IpAddr>,
     desktop_redirect: String,
 }
@@ -171,8 +170,10 @@ impl Auth {
             limiter: RateLimiter::new(config.auth_rate_limit.max(1), RATE_WINDOW),
             secure_cookies: public_origin.starts_with("https://"),
             public_origin,
-            admin_emails: config.admin_emails.clone(),
-            allowed_emails: config.allowed_emails.clone(),
+            admission: pixel_core::account::AdmissionPolicy {
+                allowed_emails: config.allowed_emails.clone(),
+                admin_emails: config.admin_emails.clone(),
+            },
             trusted_proxies: config.trusted_proxies.clone(),
             desktop_redirect: config.desktop_redirect.clone(),
         }
@@ -288,10 +289,8 @@ impl Auth {
     /// email is still in `PIXEL_ADMIN_EMAILS`, so removing it there takes effect on the next request of
     /// every session and token, not at the next sign-in.
     fn effective_role(&self, user: &User) -> Role {
-        let listed = user
-            .email
-            .as_ref()
-            .is_some_and(|e| self.admin_emails.contains(&e.to_ascii_lowercase()));
+        let email = user.email.as_ref().map(|e| e.to_ascii_lowercase());
+        let listed = self.admission.role_of(email.as_deref()) == Role::Admin;
         if user.role == Role::Admin && listed {
             Role::Admin
         } else {
@@ -299,70 +298,15 @@ impl Auth {
         }
     }
 
-    /// Whether a verified email may sign in: everyone when no allow-list is set (charging on).
-    fn admitted(&self, verified_email: Option<&str>) -> bool {
-        if self.allowed_emails.is_empty() {
-            return true;
-        }
-        let Some(email) = verified_email else {
-            return false;
-        };
-        let domain = email.rsplit_once('@').map(|(_, d)| d);
-        self.allowed_emails
-            .iter()
-            .any(|allowed| match allowed.strip_prefix('@') {
-                Some(d) => domain == Some(d),
-                None => allowed == email,
-            })
-    }
-
-    /// Finds or creates the account of a verified identity and brings its role up to date.
     async fn account_for(&self, app: &App, claims: &IdClaims) -> Result<User, Error> {
-        let subject = format!("{}|{}", claims.iss.trim_end_matches('/'), claims.sub);
-        let verified_email = claims
-            .email
-            .as_ref()
-            .filter(|_| claims.email_verified == Some(true))
-            .map(|e| e.to_ascii_lowercase());
-        if !self.admitted(verified_email.as_deref()) {
-            return Err(Error::new(
-                ErrorCode::Forbidden,
-                "this server admits only the accounts its operator invited; ask them to add your email",
-            ));
-        }
-        let role = if verified_email
-            .as_ref()
-            .is_some_and(|e| self.admin_emails.contains(e))
-        {
-            Role::Admin
-        } else {
-            Role::User
+        let identity = pixel_core::account::VerifiedIdentity {
+            issuer: claims.iss.clone(),
+            subject: claims.sub.clone(),
+            name: claims.name.clone(),
+            email: claims.email.clone(),
+            email_verified: claims.email_verified == Some(true),
         };
-        let user = match app.store.user_by_subject(&subject).await? {
-            Some(user) => user,
-            None => {
-                let base = username_base(claims.name.as_deref(), claims.email.as_deref());
-                let candidates = username_candidates(&base)?;
-                let new_user = User {
-                    id: pixel_core::new_id(),
-                    username: base,
-                    email: claims.email.clone(),
-                    role,
-                    created_at: app.clock.now_ms(),
-                };
-                let user = app
-                    .store
-                    .create_user_for_subject(&new_user, &subject, &candidates)
-                    .await?;
-                app.grant_starting_credits(&user.id).await?;
-                tracing::info!(user = %user.id, username = %user.username, "new account");
-                user
-            }
-        };
-        if user.role != role {
-            app.store.set_role(&user.id, role).await?;
-        }
-        Ok(User { role, ..user })
+        pixel_core::account::provision_account(app, &identity, &self.admission).await
     }
 
     /// The client's address: the TCP peer, or behind a trusted reverse proxy the last address in
