@@ -46,10 +46,7 @@ async fn a_first_sign_in_creates_the_account_once_with_its_starting_credits() {
     let user = provision_account(&app, &grace("g-1"), &open)
         .await
         .expect("account");
-    assert_eq!(
-        (user.username.as_str(), user.role),
-        ("grace", Role::User)
-    );
+    assert_eq!((user.username.as_str(), user.role), ("grace", Role::User));
     let again = provision_account(&app, &grace("g-1"), &open)
         .await
         .expect("same account");

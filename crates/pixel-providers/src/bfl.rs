@@ -17,25 +17,7 @@ use crate::http;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.bfl.ai";
 
-/// How often and how long a task is polled.
-#[derive(Debug, Clone, Copy)]
-pub struct Polling {
-    /// Delay before the first poll; it grows by half each poll up to `max_interval`.
-    pub interval: Duration,
-    pub max_interval: Duration,
-    /// The longest one attempt polls before giving up with a timeout.
-    pub deadline: Duration,
-}
-
-impl Default for Polling {
-    fn default() -> Self {
-        Self {
-            interval: Duration::from_millis(500),
-            max_interval: Duration::from_secs(5),
-            deadline: Duration::from_secs(600),
-        }
-    }
-}
+pub use crate::poll::Polling;
 
 pub struct Bfl {
     api_key: Option<String>,
@@ -383,18 +365,11 @@ impl Provider for Bfl {
         };
         let mut id = Self::task_id_of(&polling_url);
         ctx.progress(0.05).await;
-        let mut wait = self.polling.interval;
+        let mut poller = crate::poll::Poller::new(self.polling, started);
         loop {
-            if started.elapsed() >= self.polling.deadline {
-                return Err(ProviderError::Timeout {
-                    message: format!(
-                        "Black Forest Labs task {id} was not ready after {} s",
-                        self.polling.deadline.as_secs()
-                    ),
-                });
-            }
-            tokio::time::sleep(wait).await;
-            wait = (wait + wait / 2).min(self.polling.max_interval);
+            poller
+                .next(ctx, &format!("Black Forest Labs task {id}"))
+                .await?;
             match self.poll_once(key, &polling_url).await? {
                 TaskState::Pending(progress) => {
                     if let Some(p) = progress {
@@ -408,7 +383,7 @@ impl Provider for Bfl {
                     polling_url = self.submit(key, endpoint, &body).await?;
                     ctx.remote_handle(&polling_url).await;
                     id = Self::task_id_of(&polling_url);
-                    wait = self.polling.interval;
+                    poller.restart();
                 }
                 TaskState::NotFound => {
                     return Err(ProviderError::Retryable {

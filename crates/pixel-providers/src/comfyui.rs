@@ -14,8 +14,8 @@ use pixel_core::ports::{
 use serde_json::{json, Value};
 use std::time::Duration;
 
-use crate::bfl::Polling;
 use crate::http;
+use crate::poll::Polling;
 use crate::remote::CancelOnDrop;
 
 const NAME: &str = "ComfyUI";
@@ -600,22 +600,9 @@ impl Provider for ComfyUi {
         };
         let mut guard = CancelOnDrop::new(ctx, NAME, cancel_requests(&id));
         ctx.progress(0.05).await;
-        let mut wait = self.polling.interval;
+        let mut poller = crate::poll::Poller::new(self.polling, started);
         loop {
-            if started.elapsed() >= self.polling.deadline {
-                return Err(ProviderError::Timeout {
-                    message: format!(
-                        "ComfyUI prompt {id} was not done after {} s",
-                        self.polling.deadline.as_secs()
-                    ),
-                });
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                // The guard removes and interrupts the prompt as this future is dropped.
-                _ = ctx.cancelled() => return Err(ProviderError::Cancelled),
-            }
-            wait = (wait + wait / 2).min(self.polling.max_interval);
+            poller.next(ctx, &format!("ComfyUI prompt {id}")).await?;
             match self.look(base, &id).await? {
                 Look::Pending => ctx.progress(0.1).await,
                 Look::Running => ctx.progress(0.5).await,
@@ -627,7 +614,7 @@ impl Provider for ComfyUi {
                     ctx.remote_handle(&id).await;
                     guard.disarm();
                     guard = CancelOnDrop::new(ctx, NAME, cancel_requests(&id));
-                    wait = self.polling.interval;
+                    poller.restart();
                 }
                 Look::Lost => {
                     return Err(ProviderError::Retryable {

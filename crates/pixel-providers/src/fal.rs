@@ -13,8 +13,8 @@ use pixel_core::ports::{
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-use crate::bfl::Polling;
 use crate::http;
+use crate::poll::Polling;
 use crate::remote::CancelOnDrop;
 
 pub const DEFAULT_BASE_URL: &str = "https://queue.fal.run";
@@ -368,22 +368,9 @@ impl Provider for Fal {
         };
         let mut guard = CancelOnDrop::new(ctx, NAME, vec![cancel_request(&id)]);
         ctx.progress(0.05).await;
-        let mut wait = self.polling.interval;
+        let mut poller = crate::poll::Poller::new(self.polling, started);
         loop {
-            if started.elapsed() >= self.polling.deadline {
-                return Err(ProviderError::Timeout {
-                    message: format!(
-                        "FAL request {id} was not done after {} s",
-                        self.polling.deadline.as_secs()
-                    ),
-                });
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                // The guard sends the cancel call as this future is dropped.
-                _ = ctx.cancelled() => return Err(ProviderError::Cancelled),
-            }
-            wait = (wait + wait / 2).min(self.polling.max_interval);
+            poller.next(ctx, &format!("FAL request {id}")).await?;
             let mut state = self.status(key, app, &id).await?;
             // FAL ends a failed request COMPLETED too, its result call answering the model's error
             // (https://fal.ai/docs/inference-api/queue/result, checked 2026-12). Such a failure is
@@ -419,7 +406,7 @@ impl Provider for Fal {
                     ctx.remote_handle(&id).await;
                     guard.disarm();
                     guard = CancelOnDrop::new(ctx, NAME, vec![cancel_request(&id)]);
-                    wait = self.polling.interval;
+                    poller.restart();
                 }
                 RequestState::NotFound => {
                     return Err(ProviderError::Retryable {

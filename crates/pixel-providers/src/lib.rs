@@ -12,6 +12,7 @@ pub mod ideogram;
 pub mod offline;
 pub mod openai;
 pub mod openai_compat;
+pub mod poll;
 pub mod remote;
 pub mod replicate;
 pub mod stability;
@@ -54,7 +55,7 @@ pub struct ProvidersConfig {
     /// Longest one HTTP request to a provider may take.
     pub http_timeout: Duration,
     /// How asynchronous providers (Black Forest Labs, FAL, Replicate) poll their tasks.
-    pub polling: bfl::Polling,
+    pub polling: poll::Polling,
 }
 
 impl Default for ProvidersConfig {
@@ -85,7 +86,7 @@ impl Default for ProvidersConfig {
             comfyui_checkpoint: None,
             comfyui_template: None,
             http_timeout: Duration::from_secs(120),
-            polling: bfl::Polling::default(),
+            polling: poll::Polling::default(),
         }
     }
 }

@@ -14,8 +14,8 @@ use pixel_core::ports::{
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-use crate::bfl::Polling;
 use crate::http;
+use crate::poll::Polling;
 use crate::remote::{tqdm_fraction, CancelOnDrop};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.replicate.com";
@@ -409,22 +409,11 @@ impl Provider for Replicate {
         };
         let mut guard = CancelOnDrop::new(ctx, NAME, vec![cancel_request(&id)]);
         ctx.progress(0.05).await;
-        let mut wait = self.polling.interval;
+        let mut poller = crate::poll::Poller::new(self.polling, started);
         loop {
-            if started.elapsed() >= self.polling.deadline {
-                return Err(ProviderError::Timeout {
-                    message: format!(
-                        "Replicate prediction {id} was not done after {} s",
-                        self.polling.deadline.as_secs()
-                    ),
-                });
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                // The guard sends the cancel call as this future is dropped.
-                _ = ctx.cancelled() => return Err(ProviderError::Cancelled),
-            }
-            wait = (wait + wait / 2).min(self.polling.max_interval);
+            poller
+                .next(ctx, &format!("Replicate prediction {id}"))
+                .await?;
             match self.poll_once(token, &id).await? {
                 PredictionState::Starting => ctx.progress(0.1).await,
                 PredictionState::Processing(fraction) => {
@@ -443,7 +432,7 @@ impl Provider for Replicate {
                     ctx.remote_handle(&id).await;
                     guard.disarm();
                     guard = CancelOnDrop::new(ctx, NAME, vec![cancel_request(&id)]);
-                    wait = self.polling.interval;
+                    poller.restart();
                 }
                 PredictionState::NotFound => {
                     return Err(ProviderError::Retryable {
