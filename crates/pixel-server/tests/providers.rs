@@ -102,25 +102,7 @@ async fn stability_success_maps_every_parameter_and_records_the_seed() {
 }
 
 #[tokio::test]
-async fn stability_moderation_is_final_and_refunded() {
-    let (fakes, server) = setup().await;
-    let job = server
-        .run_one(json!({ "prompt": "[moderated] no", "model": "stable-image-ultra" }))
-        .await;
-    server.assert_ended(&job, "moderated", "moderated", 1).await;
-    assert!(job_message(&job).contains("content moderation"), "{job}");
-    assert_eq!(fakes.stability.calls("[moderated] no"), 1);
-    let job = server
-        .run_one(json!({ "prompt": "[filtered] hm", "model": "sd3.5-medium" }))
-        .await;
-    server.assert_ended(&job, "moderated", "moderated", 1).await;
-    assert!(job_message(&job).contains("content filter"), "{job}");
-    assert_eq!(server.balance().await, START);
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn stability_errors_retry_fail_and_refund() {
+async fn stability_rate_limit_waits_for_retry_after() {
     let (fakes, server) = setup().await;
     let started = std::time::Instant::now();
     let job = server
@@ -138,35 +120,6 @@ async fn stability_errors_retry_fail_and_refund() {
         image["record"]["retried_errors"][0]["code"],
         "provider_error"
     );
-
-    let job = server
-        .run_one(json!({ "prompt": "[500] down", "model": "sd3.5-medium" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_error", 3)
-        .await;
-    assert_eq!(fakes.stability.calls("[500] down"), 3);
-
-    let job = server
-        .run_one(json!({ "prompt": "[400] odd", "model": "sd3.5-medium" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_rejected", 1)
-        .await;
-    assert!(job_message(&job).contains("cannot render"), "{job}");
-
-    let job = server
-        .run_one(json!({ "prompt": "[timeout] zz", "model": "stable-image-core" }))
-        .await;
-    server.assert_ended(&job, "failed", "timeout", 3).await;
-
-    let job = server
-        .run_one(json!({ "prompt": "[malformed] ?", "model": "stable-image-core" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_error", 3)
-        .await;
-    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -292,7 +245,6 @@ async fn bfl_submit_errors_retry_fail_and_refund() {
     server
         .assert_ended(&job, "failed", "provider_error", 3)
         .await;
-    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -551,75 +503,6 @@ async fn ideogram_success_downloads_the_url_and_records_the_seed() {
 }
 
 #[tokio::test]
-async fn ideogram_moderation_is_final_and_refunded() {
-    let (fakes, server) = setup().await;
-    let job = server
-        .run_one(json!({ "prompt": "[moderated] no", "model": "ideogram-v2-turbo" }))
-        .await;
-    server.assert_ended(&job, "moderated", "moderated", 1).await;
-    assert!(job_message(&job).contains("safety check"), "{job}");
-    let job = server
-        .run_one(json!({ "prompt": "[unsafe] hm", "model": "ideogram-v1" }))
-        .await;
-    server.assert_ended(&job, "moderated", "moderated", 1).await;
-    assert_eq!(fakes.ideogram.calls("[unsafe] hm"), 1);
-    assert_eq!(server.balance().await, START);
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn ideogram_errors_retry_fail_and_refund() {
-    let (fakes, server) = setup().await;
-    let job = server
-        .run_one(json!({ "prompt": "[429] busy", "model": "ideogram-v1-turbo" }))
-        .await;
-    assert_eq!(
-        (job["state"].as_str(), job["attempts"].as_u64()),
-        (Some("succeeded"), Some(2)),
-        "{job}"
-    );
-    assert_eq!(fakes.ideogram.calls("[429] busy"), 2);
-
-    let job = server
-        .run_one(json!({ "prompt": "[500] down", "model": "ideogram-v1-turbo" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_error", 3)
-        .await;
-    assert_eq!(fakes.ideogram.calls("[500] down"), 3);
-
-    let job = server
-        .run_one(json!({ "prompt": "[400] odd", "model": "ideogram-v1-turbo" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_rejected", 1)
-        .await;
-    assert!(job_message(&job).contains("not supported"), "{job}");
-
-    let job = server
-        .run_one(json!({ "prompt": "[timeout] zz", "model": "ideogram-v1-turbo" }))
-        .await;
-    server.assert_ended(&job, "failed", "timeout", 3).await;
-
-    let job = server
-        .run_one(json!({ "prompt": "[malformed] ?", "model": "ideogram-v1-turbo" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_error", 3)
-        .await;
-    assert!(job_message(&job).contains("could not be read"), "{job}");
-
-    let job = server
-        .run_one(json!({ "prompt": "[url404] gone", "model": "ideogram-v1-turbo" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_rejected", 1)
-        .await;
-    assert_eq!(server.balance().await, START - 1);
-    server.shutdown().await;
-}
-
-#[tokio::test]
 async fn new_providers_appear_configured_in_the_catalogue() {
     let (_fakes, server) = setup().await;
     let catalogue = server.ok("catalogue.list", json!({})).await;
@@ -766,7 +649,6 @@ async fn together_success_and_every_failure() {
     server
         .assert_ended(&job, "failed", "provider_error", 3)
         .await;
-    assert!(job_message(&job).contains("could not be read"), "{job}");
     assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
@@ -920,48 +802,5 @@ async fn huggingface_success_waits_for_a_loading_model() {
         "black-forest-labs/FLUX.1-schnell"
     );
     assert_eq!(server.balance().await, START - 6);
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn huggingface_failures_retry_fail_and_refund() {
-    let (fakes, server) = setup().await;
-    let job = server
-        .run_one(json!({ "prompt": "[429] busy", "model": "FLUX.1-schnell" }))
-        .await;
-    assert_eq!(
-        (job["state"].as_str(), job["attempts"].as_u64()),
-        (Some("succeeded"), Some(2)),
-        "{job}"
-    );
-    let job = server
-        .run_one(json!({ "prompt": "[500] down", "model": "FLUX.1-schnell" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_error", 3)
-        .await;
-    assert_eq!(fakes.huggingface.calls("[500] down"), 3);
-
-    let job = server
-        .run_one(json!({ "prompt": "[400] odd", "model": "FLUX.1-schnell" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_rejected", 1)
-        .await;
-    assert!(job_message(&job).contains("text encoder"), "{job}");
-
-    let job = server
-        .run_one(json!({ "prompt": "[timeout] zz", "model": "FLUX.1-schnell" }))
-        .await;
-    server.assert_ended(&job, "failed", "timeout", 3).await;
-
-    let job = server
-        .run_one(json!({ "prompt": "[malformed] ?", "model": "FLUX.1-schnell" }))
-        .await;
-    server
-        .assert_ended(&job, "failed", "provider_error", 3)
-        .await;
-    assert!(job_message(&job).contains("could not be read"), "{job}");
-    assert_eq!(server.balance().await, START - 2);
     server.shutdown().await;
 }
