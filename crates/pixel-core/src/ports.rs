@@ -366,6 +366,17 @@ pub trait Provider: Send + Sync {
     ) -> Result<ProviderOutput, ProviderError>;
 }
 
+/// A provider's health, or unreachable when it does not answer within `limit`.
+pub async fn health_within(provider: &dyn Provider, limit: Duration) -> ProviderHealth {
+    tokio::time::timeout(limit, provider.health())
+        .await
+        .unwrap_or_else(|_| ProviderHealth {
+            reachable: Some(false),
+            balance: None,
+            message: Some(format!("no answer within {} s", limit.as_secs())),
+        })
+}
+
 /// Publishes events to the clients of their addressee.
 pub trait EventBus: Send + Sync {
     fn publish(&self, envelope: Envelope);

@@ -105,13 +105,7 @@ async fn check_one(
         return report;
     }
     report.verdict = Verdict::Works;
-    let health = tokio::time::timeout(options.timeout, provider.health())
-        .await
-        .unwrap_or_else(|_| crate::ports::ProviderHealth {
-            reachable: Some(false),
-            balance: None,
-            message: Some(format!("no answer within {} s", options.timeout.as_secs())),
-        });
+    let health = crate::ports::health_within(provider, options.timeout).await;
     if health.reachable == Some(false) {
         report.verdict = Verdict::Problems;
         report.lines.push(format!(

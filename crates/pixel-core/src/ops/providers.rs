@@ -87,13 +87,7 @@ pub async fn providers_health(
     }
     let checks = app.providers().into_iter().map(|p| async move {
         let health = if p.configured() {
-            tokio::time::timeout(HEALTH_TIMEOUT, p.health())
-                .await
-                .unwrap_or_else(|_| crate::ports::ProviderHealth {
-                    reachable: Some(false),
-                    balance: None,
-                    message: Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
-                })
+            crate::ports::health_within(p.as_ref(), HEALTH_TIMEOUT).await
         } else {
             crate::ports::ProviderHealth::default()
         };
