@@ -1,31 +1,15 @@
 //! Account rules through the core alone, on a real SQLite store: provisioning from a verified
 //! identity (admission, username, starting credits through the ledger, role from configuration).
 
+mod common;
+
 use pixel_core::account::{provision_account, AdmissionPolicy, VerifiedIdentity};
-use pixel_core::ports::{LocalEventBus, SystemClock};
-use pixel_core::{App, AppConfig, AppParts, ChargePolicy, ErrorCode, LedgerKind, Role};
-use std::sync::Arc;
+use pixel_core::{App, ErrorCode, LedgerKind, Role};
 
 const STARTING: i64 = 5;
 
 async fn test_app(dir: &std::path::Path) -> App {
-    let store = pixel_store::SqlStore::connect(&pixel_store::testing::sqlite_url(dir))
-        .await
-        .expect("sqlite store");
-    App::new(AppParts {
-        config: AppConfig {
-            charging: ChargePolicy::Charge,
-            starting_credits: STARTING,
-            ..AppConfig::default()
-        },
-        store: Arc::new(store),
-        blobs: Arc::new(pixel_infra::blobs::LocalBlobStore::new(dir.join("media")).expect("blobs")),
-        media: Arc::new(pixel_infra::media::ImagePipeline),
-        events: Arc::new(LocalEventBus::new(16)),
-        clock: Arc::new(SystemClock),
-        catalogue: pixel_core::catalogue::Catalogue::builtin(),
-        providers: vec![],
-    })
+    common::test_app(dir, STARTING, common::ScriptedProvider::new()).await
 }
 
 fn grace(subject: &str) -> VerifiedIdentity {

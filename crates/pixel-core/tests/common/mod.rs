@@ -1,0 +1,175 @@
+//! The test app the core's operation tests share: the real core on a real SQLite store and local
+//! files, a scripted provider standing in for a paid one, and helpers to call operations by name.
+#![allow(dead_code)] // each test target uses its own part of this module
+
+use async_trait::async_trait;
+use pixel_core::account::{provision_account, AdmissionPolicy, VerifiedIdentity};
+use pixel_core::ports::{
+    JobContext, LocalEventBus, Provider, ProviderError, ProviderImage, ProviderOutput,
+    ProviderRequest, SystemClock,
+};
+use pixel_core::registry::Registry;
+use pixel_core::{App, AppConfig, AppParts, Caller, ChargePolicy, Envelope, Event, Job, Role};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// A paid model the scripted provider serves; its price comes from the catalogue.
+pub const PAID_MODEL: &str = "gpt-image-2";
+
+/// Stands in for OpenAI: the prompt says how the call ends, so each test picks its path.
+/// `[reject]` is refused, `[moderate]` is blocked by the safety system, `[flaky]` fails once
+/// with a temporary error and then works, `[hang]` runs until cancelled; anything else works.
+pub struct ScriptedProvider {
+    pub calls: AtomicU32,
+    pub configured: bool,
+}
+
+impl Default for ScriptedProvider {
+    fn default() -> Self {
+        Self {
+            calls: AtomicU32::new(0),
+            configured: true,
+        }
+    }
+}
+
+impl ScriptedProvider {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+}
+
+#[async_trait]
+impl Provider for ScriptedProvider {
+    fn id(&self) -> &'static str {
+        "openai"
+    }
+    fn name(&self) -> &'static str {
+        "OpenAI (scripted)"
+    }
+    fn configured(&self) -> bool {
+        self.configured
+    }
+    async fn generate(
+        &self,
+        req: &ProviderRequest,
+        ctx: &dyn JobContext,
+    ) -> Result<ProviderOutput, ProviderError> {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst);
+        let prompt = req.params.prompt.as_str();
+        if prompt.contains("[reject]") {
+            return Err(ProviderError::Rejected {
+                message: "Invalid value for 'size'".into(),
+            });
+        }
+        if prompt.contains("[moderate]") {
+            return Err(ProviderError::Moderated {
+                message: "Your request was rejected by the safety system".into(),
+            });
+        }
+        if prompt.contains("[flaky]") && call == 0 {
+            return Err(ProviderError::Retryable {
+                message: "503 Service Unavailable".into(),
+                retry_after: None,
+            });
+        }
+        if prompt.contains("[hang]") {
+            ctx.cancelled().await;
+            return Err(ProviderError::Cancelled);
+        }
+        ctx.progress(0.5).await;
+        let mut small = req.params.clone();
+        small.width = 64;
+        small.height = 64;
+        let bytes = pixel_providers::offline::render_png(&small, req.seed, |_| {});
+        Ok(ProviderOutput {
+            image: ProviderImage {
+                bytes,
+                seed: None,
+                revised_prompt: None,
+            },
+            provider_model: Some(PAID_MODEL.into()),
+            request_id: Some(format!("req_{}", req.job_id)),
+        })
+    }
+}
+
+/// The core on SQLite in `dir`, charging credits, with fast retries so a retried job ends quickly.
+pub async fn test_app(dir: &Path, starting_credits: i64, provider: Arc<ScriptedProvider>) -> App {
+    let store = pixel_store::SqlStore::connect(&pixel_store::testing::sqlite_url(dir))
+        .await
+        .expect("sqlite store");
+    App::new(AppParts {
+        config: AppConfig {
+            charging: ChargePolicy::Charge,
+            starting_credits,
+            workers: 2,
+            retry_base: Duration::from_millis(10),
+            retry_max: Duration::from_millis(50),
+            ..AppConfig::default()
+        },
+        store: Arc::new(store),
+        blobs: Arc::new(pixel_infra::blobs::LocalBlobStore::new(dir.join("media")).expect("blobs")),
+        media: Arc::new(pixel_infra::media::ImagePipeline),
+        events: Arc::new(LocalEventBus::new(1024)),
+        clock: Arc::new(SystemClock),
+        catalogue: pixel_core::catalogue::Catalogue::builtin(),
+        providers: vec![provider],
+    })
+}
+
+/// A person signed in through the identity provider, with their starting credits.
+pub async fn sign_in(app: &App, subject: &str) -> Caller {
+    let identity = VerifiedIdentity {
+        issuer: "https://accounts.example.com/".into(),
+        subject: subject.into(),
+        name: Some(subject.into()),
+        email: Some(format!("{subject}@example.com")),
+        email_verified: true,
+    };
+    let user = provision_account(app, &identity, &AdmissionPolicy::default())
+        .await
+        .expect("account");
+    Caller::User {
+        id: user.id,
+        role: Role::User,
+        session: None,
+    }
+}
+
+/// Calls an operation by name the way every transport does, and reads its answer.
+pub async fn call<T: DeserializeOwned>(
+    app: &App,
+    caller: &Caller,
+    name: &str,
+    input: Value,
+) -> pixel_core::Result<T> {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    let out = REGISTRY
+        .get_or_init(Registry::standard)
+        .call(app, caller, name, input)
+        .await?;
+    Ok(serde_json::from_value(out).expect("the answer has the documented shape"))
+}
+
+/// Waits for the job's end as its owner's clients learn it: the completed or failed event.
+pub async fn job_end(events: &mut tokio::sync::broadcast::Receiver<Envelope>, job_id: &str) -> Job {
+    // Real work on worker threads (decode, thumbnail, SQLite): bounded so a lost event fails the test.
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match events.recv().await.expect("event bus open") {
+                Envelope {
+                    event: Event::GenerationCompleted { job, .. } | Event::GenerationFailed { job },
+                    ..
+                } if job.id == job_id => return job,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the job ends")
+}
