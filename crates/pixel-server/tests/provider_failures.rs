@@ -1,45 +1,17 @@
 //! Every provider's failures through a job, from one table: what its fake answers (a prompt marker),
 //! and what the job must end as (state, error code, attempts), how often the provider was called, and
 //! what the user reads. All rows run at once on one server; the ledger must end with every failure
-//! refunded exactly once. Provider-specific paths (polling, resume, cancel) stay in providers.rs and
-//! providers_more.rs.
+//! refunded exactly once (local engines are free). Provider-specific paths (parameters, polling,
+//! resume, cancel) stay in providers.rs and providers_more.rs.
 
 mod common;
 
+use common::fakes::ProviderFakes;
 use common::*;
-use pixel_testkit::{
-    FakeBfl, FakeFal, FakeHuggingFace, FakeIdeogram, FakeReplicate, FakeStability, FakeTogether,
-};
 use serde_json::json;
 use std::time::Duration;
 
 const START: i64 = 1000;
-
-struct Fakes {
-    stability: FakeStability,
-    bfl: FakeBfl,
-    ideogram: FakeIdeogram,
-    together: FakeTogether,
-    huggingface: FakeHuggingFace,
-    fal: FakeFal,
-    replicate: FakeReplicate,
-}
-
-impl Fakes {
-    /// How many times the provider of `model` was asked for `prompt` (its submits, for queues).
-    fn calls(&self, provider: &str, prompt: &str) -> u32 {
-        match provider {
-            "stability" => self.stability.calls(prompt),
-            "bfl" => self.bfl.submits(prompt),
-            "ideogram" => self.ideogram.calls(prompt),
-            "together" => self.together.calls(prompt),
-            "huggingface" => self.huggingface.calls(prompt),
-            "fal" => self.fal.submits(prompt),
-            "replicate" => self.replicate.submits(prompt),
-            other => panic!("no fake for {other}"),
-        }
-    }
-}
 
 /// One failure of one provider and how the job must end.
 struct Row {
@@ -76,6 +48,9 @@ const fn row(
         says: None,
     }
 }
+
+const REPLICATE: &str = "replicate-playground-v2.5";
+const COMPAT: &str = "openai-compatible";
 
 const RETRIED: (&str, Option<&str>, u64) = ("succeeded", None, 2);
 const DOWN: (&str, Option<&str>, u64) = ("failed", Some("provider_error"), 3);
@@ -123,13 +98,27 @@ fn rows() -> Vec<Row> {
             "content filter",
         ),
         // Black Forest Labs
-        r("bfl", "flux-dev", "[429]", RETRIED),
-        r("bfl", "flux-dev", "[500]", DOWN),
-        r("bfl", "flux-dev", "[402]", REFUSED),
-        r("bfl", "flux-dev", "[422]", REFUSED),
+        calls(r("bfl", "flux-dev", "[429]", RETRIED), 2),
+        calls(r("bfl", "flux-dev", "[500]", DOWN), 3),
+        says(
+            r("bfl", "flux-dev", "[402]", REFUSED),
+            "Insufficient credits",
+        ),
+        says(
+            r("bfl", "flux-dev", "[422]", REFUSED),
+            "could not be processed",
+        ),
         r("bfl", "flux-dev", "[timeout]", TIMED_OUT),
         r("bfl", "flux-dev", "[malformed]", DOWN),
         r("bfl", "flux-dev", "[url404]", REFUSED),
+        says(
+            r("bfl", "flux-pro-1.1", "[request-moderated]", MODERATED),
+            "prompt",
+        ),
+        says(
+            calls(r("bfl", "flux-dev", "[content-moderated]", MODERATED), 1),
+            "generated image",
+        ),
         // Ideogram
         calls(r("ideogram", "ideogram-v1-turbo", "[429]", RETRIED), 2),
         calls(r("ideogram", "ideogram-v1-turbo", "[500]", DOWN), 3),
@@ -150,9 +139,12 @@ fn rows() -> Vec<Row> {
         calls(r("ideogram", "ideogram-v1", "[unsafe]", MODERATED), 1),
         r("ideogram", "ideogram-v3", "[moderated]", MODERATED),
         // Together AI
-        r("together", "together-flux-schnell", "[429]", RETRIED),
+        calls(r("together", "together-flux-schnell", "[429]", RETRIED), 2),
         r("together", "together-flux-schnell", "[500]", DOWN),
-        r("together", "together-flux-schnell", "[400]", REFUSED),
+        says(
+            r("together", "together-flux-schnell", "[400]", REFUSED),
+            "too ornate",
+        ),
         r("together", "together-flux-schnell", "[timeout]", TIMED_OUT),
         r("together", "together-flux-schnell", "[malformed]", DOWN),
         r(
@@ -175,47 +167,78 @@ fn rows() -> Vec<Row> {
             "could not be read",
         ),
         // FAL
-        r("fal", "fal-sdxl-lightning", "[500]", DOWN),
-        r("fal", "fal-sdxl-lightning", "[403]", REFUSED),
-        r("fal", "fal-stable-cascade", "[422]", REFUSED),
-        r("fal", "fal-sdxl-lightning", "[timeout]", TIMED_OUT),
-        r("fal", "fal-sdxl-lightning", "[malformed]", DOWN),
-        r("fal", "fal-sdxl-lightning", "[url404]", REFUSED),
-        r("fal", "fal-sdxl-lightning", "[moderated]", MODERATED),
-        // Replicate
-        r(
-            "replicate",
-            "replicate-playground-v2.5",
-            "[moderated]",
-            MODERATED,
+        calls(r("fal", "fal-sdxl-lightning", "[429]", RETRIED), 2),
+        calls(r("fal", "fal-sdxl-lightning", "[500]", DOWN), 3),
+        says(
+            r("fal", "fal-sdxl-lightning", "[403]", REFUSED),
+            "Exhausted balance",
         ),
+        says(
+            r("fal", "fal-stable-cascade", "[422]", REFUSED),
+            "could not be processed",
+        ),
+        r("fal", "fal-sdxl-lightning", "[timeout]", TIMED_OUT),
+        says(
+            r("fal", "fal-sdxl-lightning", "[malformed]", DOWN),
+            "could not be read",
+        ),
+        r("fal", "fal-sdxl-lightning", "[url404]", REFUSED),
+        says(
+            calls(r("fal", "fal-sdxl-lightning", "[moderated]", MODERATED), 1),
+            "safety checker",
+        ),
+        // Replicate
+        calls(r("replicate", REPLICATE, "[429]", RETRIED), 2),
+        calls(r("replicate", REPLICATE, "[500]", DOWN), 3),
+        says(
+            r("replicate", REPLICATE, "[402]", REFUSED),
+            "insufficient credit",
+        ),
+        says(
+            r("replicate", REPLICATE, "[422]", REFUSED),
+            "could not be processed",
+        ),
+        r("replicate", REPLICATE, "[timeout]", TIMED_OUT),
+        says(
+            r("replicate", REPLICATE, "[malformed]", DOWN),
+            "could not be read",
+        ),
+        says(
+            calls(r("replicate", REPLICATE, "[moderated]", MODERATED), 1),
+            "NSFW",
+        ),
+        // AUTOMATIC1111 (free: the user's own GPU)
+        calls(r("a1111", "a1111", "[429]", RETRIED), 2),
+        says(r("a1111", "a1111", "[500]", DOWN), "OutOfMemoryError"),
+        says(
+            r("a1111", "a1111", "[422]", REFUSED),
+            "could not be processed",
+        ),
+        r("a1111", "a1111", "[timeout]", TIMED_OUT),
+        says(
+            r("a1111", "a1111", "[malformed]", DOWN),
+            "could not be read",
+        ),
+        // An OpenAI-compatible server (free: the user's own)
+        calls(r("openai-compatible", COMPAT, "[429]", RETRIED), 2),
+        r("openai-compatible", COMPAT, "[500]", DOWN),
+        says(
+            r("openai-compatible", COMPAT, "[400]", REFUSED),
+            "could not parse",
+        ),
+        r("openai-compatible", COMPAT, "[moderated]", MODERATED),
+        r("openai-compatible", COMPAT, "[timeout]", TIMED_OUT),
+        r("openai-compatible", COMPAT, "[malformed]", DOWN),
+        r("openai-compatible", COMPAT, "[url404]", REFUSED),
     ]
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_providers_failures_end_as_the_table_says_and_are_refunded_once() {
-    let fakes = Fakes {
-        stability: FakeStability::start().await,
-        bfl: FakeBfl::start().await,
-        ideogram: FakeIdeogram::start().await,
-        together: FakeTogether::start().await,
-        huggingface: FakeHuggingFace::start().await,
-        fal: FakeFal::start().await,
-        replicate: FakeReplicate::start().await,
-    };
+    let fakes = ProviderFakes::start().await;
     let server = TestServer::start(Opts {
-        charging: true,
-        starting_credits: START,
-        stability_base_url: Some(fakes.stability.base_url.clone()),
-        bfl_base_url: Some(fakes.bfl.base_url.clone()),
-        ideogram_base_url: Some(fakes.ideogram.base_url.clone()),
-        together_base_url: Some(fakes.together.base_url.clone()),
-        huggingface_base_url: Some(fakes.huggingface.base_url.clone()),
-        fal_base_url: Some(fakes.fal.base_url.clone()),
-        replicate_base_url: Some(fakes.replicate.base_url.clone()),
-        provider_timeout: Duration::from_millis(1500),
         workers: 16,
-        ..Opts::default()
+        ..fakes.opts(START)
     })
     .await
     .expect("server");
