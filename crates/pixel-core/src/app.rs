@@ -205,7 +205,7 @@ impl App {
             role: Role::Admin,
             created_at: self.clock.now_ms(),
         };
-        let user = self.store.upsert_user(&user).await?;
+        let user = self.store.accounts().upsert_user(&user).await?;
         self.grant_starting_credits(&user.id).await?;
         Ok(Caller::User {
             id: user.id,
@@ -223,7 +223,7 @@ impl App {
                 idempotency_key: format!("starting-credits:{user_id}"),
                 memo: "starting credits".into(),
             };
-            self.store.apply_ledger(user_id, &mv, None).await?;
+            self.store.ledger().apply_ledger(user_id, &mv, None).await?;
         }
         Ok(())
     }

@@ -99,7 +99,13 @@ impl Runner {
                 }
             }
         }
-        match self.app.store.release_node_jobs(&self.worker_prefix).await {
+        match self
+            .app
+            .store
+            .jobs()
+            .release_node_jobs(&self.worker_prefix)
+            .await
+        {
             Ok(n) if n > 0 => {
                 tracing::info!(released = n, "released running jobs back to the queue")
             }
@@ -129,6 +135,7 @@ async fn worker_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) 
         }
         match app
             .store
+            .jobs()
             .claim_job(&worker, now, lease_until, &saturated)
             .await
         {
@@ -176,10 +183,11 @@ async fn reaper_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) 
 /// Puts jobs whose worker died back in the queue (or fails and refunds them when out of attempts).
 async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()> {
     let now = app.clock.now_ms();
-    for job in app.store.expired_jobs(now, all).await? {
+    for job in app.store.jobs().expired_jobs(now, all).await? {
         let until = now + app.config.lease.as_millis() as i64;
         if !app
             .store
+            .jobs()
             .steal_lease(&job.id, worker, now, until, all)
             .await?
         {
@@ -189,7 +197,10 @@ async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()
         let error = Error::new(ErrorCode::Timeout, "the worker running this job stopped");
         if job.attempts < job.max_attempts {
             tracing::info!(job = %job.id, "requeueing a job whose worker stopped");
-            app.store.requeue_job(&job.id, worker, now, &error).await?;
+            app.store
+                .jobs()
+                .requeue_job(&job.id, worker, now, &error)
+                .await?;
             app.job_ready.notify_one();
         } else {
             let outcome = JobOutcome::Ended {
@@ -198,6 +209,7 @@ async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()
             };
             if let Some(done) = app
                 .store
+                .jobs()
                 .finish_job(&job.id, Some(worker), &outcome, now)
                 .await?
             {
@@ -218,7 +230,7 @@ pub async fn announce_end(app: &App, job: &Job) {
         });
     }
     if job.refunded && job.cost > 0 {
-        if let Ok(balance) = app.store.balance(&job.owner_id).await {
+        if let Ok(balance) = app.store.ledger().balance(&job.owner_id).await {
             app.events.publish(Envelope {
                 user_id: job.owner_id.clone(),
                 event: Event::BalanceChanged { balance },
@@ -262,7 +274,13 @@ impl JobContext for RunContext {
             Err(_) => false,
         };
         if save {
-            if let Err(e) = self.app.store.set_progress(&self.job_id, fraction).await {
+            if let Err(e) = self
+                .app
+                .store
+                .jobs()
+                .set_progress(&self.job_id, fraction)
+                .await
+            {
                 tracing::warn!(error = %e, "could not save progress");
             }
         }
@@ -272,6 +290,7 @@ impl JobContext for RunContext {
         if let Err(e) = self
             .app
             .store
+            .jobs()
             .set_remote_handle(&self.job_id, &self.worker, handle)
             .await
         {
@@ -352,6 +371,7 @@ async fn run_job(app: &App, worker: &str, job: Job) {
     let Some(outcome) = outcome else { return };
     match app
         .store
+        .jobs()
         .finish_job(&job.id, Some(worker), &outcome, now)
         .await
     {
@@ -387,7 +407,7 @@ async fn attempt_job(
             message: format!("provider {} is not available", job.provider),
         });
     };
-    let resume_handle = app.store.remote_handle(&job.id).await.ok().flatten();
+    let resume_handle = app.store.jobs().remote_handle(&job.id).await.ok().flatten();
     let req = ProviderRequest {
         job_id: job.id.clone(),
         params: job.params.clone(),
@@ -419,7 +439,7 @@ async fn heartbeat(app: &App, worker: &str, job_id: &str, cancel_tx: &watch::Sen
     loop {
         tokio::time::sleep(every).await;
         let until = app.clock.now_ms() + app.config.lease.as_millis() as i64;
-        match app.store.renew_lease(job_id, worker, until).await {
+        match app.store.jobs().renew_lease(job_id, worker, until).await {
             Ok(LeaseStatus::Held { cancel_requested }) => {
                 if cancel_requested {
                     let _ = cancel_tx.send(true);
@@ -461,6 +481,7 @@ async fn decide_failure(
             tracing::info!(job = %job.id, attempt = job.attempts, ?backoff, error = %error, "retrying");
             match app
                 .store
+                .jobs()
                 .requeue_job(&job.id, worker, run_after, &error)
                 .await
             {
@@ -548,7 +569,11 @@ async fn store_output(
     })
     .await?;
     let retried_errors = if job.attempts > 1 {
-        app.store.retried_errors(&job.id).await.unwrap_or_default()
+        app.store
+            .jobs()
+            .retried_errors(&job.id)
+            .await
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -580,6 +605,7 @@ async fn store_output(
     let (url, thumb_url) = crate::media_urls(&id);
     let visibility = app
         .store
+        .accounts()
         .account_settings(&job.owner_id)
         .await?
         .default_visibility;

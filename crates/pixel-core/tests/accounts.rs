@@ -40,11 +40,12 @@ async fn a_first_sign_in_creates_the_account_once_with_its_starting_credits() {
     );
     // Granted once, through the ledger, however often the person signs in.
     assert_eq!(
-        app.store.balance(&user.id).await.expect("balance"),
+        app.store.ledger().balance(&user.id).await.expect("balance"),
         STARTING
     );
     let entries = app
         .store
+        .ledger()
         .ledger_entries(&user.id, 10)
         .await
         .expect("ledger");
@@ -83,6 +84,7 @@ async fn the_role_follows_the_configuration_at_every_sign_in() {
     assert_eq!(demoted.role, Role::User);
     let stored = app
         .store
+        .accounts()
         .get_user(&user.id)
         .await
         .expect("get")
@@ -126,6 +128,7 @@ async fn only_invited_people_get_an_account_when_the_server_has_an_invite_list()
         let key = format!("https://accounts.example.com|{subject}");
         assert!(
             app.store
+                .accounts()
                 .user_by_subject(&key)
                 .await
                 .expect("lookup")

@@ -27,6 +27,7 @@ async fn browser(app: &App, caller: &Caller) -> (String, Caller) {
 
 async fn live(app: &App, secret: &str) -> bool {
     app.store
+        .sessions()
         .session_by_secret(&hash_secret(secret), app.clock.now_ms())
         .await
         .expect("lookup")

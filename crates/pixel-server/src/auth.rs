@@ -249,6 +249,7 @@ impl Auth {
         let now = app.clock.now_ms();
         let found = app
             .store
+            .sessions()
             .session_by_secret(&hash_secret(secret), now)
             .await?;
         let Some((session, user)) = found.filter(|(s, _)| s.kind == kind) else {
@@ -265,7 +266,7 @@ impl Auth {
             });
         };
         if now - session.last_used_at > TOUCH_EVERY_MS {
-            if let Err(e) = app.store.touch_session(&session.id, now).await {
+            if let Err(e) = app.store.sessions().touch_session(&session.id, now).await {
                 tracing::warn!(error = %e, "could not record a session's last use");
             }
         }
@@ -480,6 +481,7 @@ async fn begin(
         let now = node.app.clock.now_ms();
         node.app
             .store
+            .sessions()
             .put_auth_request(&AuthRequest {
                 id_hash: hash_secret(&browser_secret),
                 state: pending.state,
@@ -567,6 +569,7 @@ async fn complete(
     let now = app.clock.now_ms();
     let request = app
         .store
+        .sessions()
         .take_auth_request(&hash_secret(browser_secret), now)
         .await?
         .ok_or_else(|| {
@@ -584,6 +587,7 @@ async fn complete(
     if let Some(challenge) = request.desktop_challenge {
         let code = new_secret("psd_")?;
         app.store
+            .sessions()
             .put_desktop_code(&DesktopCode {
                 code_hash: hash_secret(&code),
                 user_id: user.id.clone(),

@@ -208,7 +208,7 @@ async fn openapi(State(http): State<Http>) -> Json<serde_json::Value> {
 }
 
 async fn healthz(State(http): State<Http>) -> Response {
-    match http.0.app.store.count_jobs(JobState::Queued).await {
+    match http.0.app.store.jobs().count_jobs(JobState::Queued).await {
         Ok(_) => (
             StatusCode::OK,
             Json(serde_json::json!({"status": "ok", "database": http.0.app.store.dialect()})),
@@ -297,7 +297,7 @@ async fn metrics(
     }
     out.push_str("# HELP pixel_jobs Jobs in the store by state.\n# TYPE pixel_jobs gauge\n");
     for state in [JobState::Queued, JobState::Running] {
-        let n = app.store.count_jobs(state).await.unwrap_or(-1);
+        let n = app.store.jobs().count_jobs(state).await.unwrap_or(-1);
         out.push_str(&format!("pixel_jobs{{state=\"{}\"}} {n}\n", state.as_str()));
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()

@@ -512,6 +512,7 @@ async fn desktop_code_exchange() {
         .node
         .app
         .store
+        .sessions()
         .take_desktop_code(&hash, later)
         .await
         .unwrap()

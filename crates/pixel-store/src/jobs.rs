@@ -1,11 +1,11 @@
 //! The job queries: submitting sets, claiming and renewing leases, progress, requeues, finishing
-//! with the ledger's capture or refund, cancels and the queue's counts. The `Store` impl in lib.rs
-//! delegates here.
+//! with the ledger's capture or refund, cancels and the queue's counts.
 
 use super::*;
 
-impl SqlStore {
-    pub(crate) async fn submit_q(&self, subs: &[NewSubmission]) -> Result<()> {
+#[async_trait]
+impl JobStore for SqlStore {
+    async fn submit(&self, subs: &[NewSubmission]) -> Result<()> {
         let mut w = self.begin_write().await?;
         let r = async {
             for sub in subs {
@@ -17,7 +17,7 @@ impl SqlStore {
         w.end(r).await
     }
 
-    pub(crate) async fn insert_finished_q(&self, sub: &NewSubmission, image: &Image) -> Result<()> {
+    async fn insert_finished(&self, sub: &NewSubmission, image: &Image) -> Result<()> {
         let mut w = self.begin_write().await?;
         let r = async {
             insert_submission(&mut w.tx, sub).await?;
@@ -38,7 +38,7 @@ impl SqlStore {
         w.end(r).await
     }
 
-    pub(crate) async fn claim_job_q(
+    async fn claim_job(
         &self,
         worker: &str,
         now: Millis,
@@ -80,7 +80,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn renew_lease_q(
+    async fn renew_lease(
         &self,
         job_id: &str,
         worker: &str,
@@ -109,12 +109,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn set_remote_handle_q(
-        &self,
-        job_id: &str,
-        worker: &str,
-        handle: &str,
-    ) -> Result<()> {
+    async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -135,7 +130,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn remote_handle_q(&self, job_id: &str) -> Result<Option<String>> {
+    async fn remote_handle(&self, job_id: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT remote_handle FROM jobs WHERE id = $1")
             .bind(job_id)
             .fetch_optional(&self.pool)
@@ -147,7 +142,7 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn set_progress_q(&self, job_id: &str, progress: f32) -> Result<()> {
+    async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -165,7 +160,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn requeue_job_q(
+    async fn requeue_job(
         &self,
         job_id: &str,
         worker: &str,
@@ -209,7 +204,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn finish_job_q(
+    async fn finish_job(
         &self,
         job_id: &str,
         worker: Option<&str>,
@@ -270,7 +265,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn request_cancel_q(&self, job_id: &str, now: Millis) -> Result<Option<Job>> {
+    async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>> {
         {
             let mut w = self.begin_write().await?;
             let tx = &mut w.tx;
@@ -301,7 +296,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn expired_jobs_q(&self, now: Millis, all: bool) -> Result<Vec<Job>> {
+    async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>> {
         let rows = sqlx::query(&format!(
             "SELECT {JOB_COLS} FROM jobs WHERE state = 'running' AND (lease_until < $1 OR $2 = 1) ORDER BY created_at"
         ))
@@ -313,7 +308,7 @@ impl SqlStore {
         rows.iter().map(job_from).collect()
     }
 
-    pub(crate) async fn steal_lease_q(
+    async fn steal_lease(
         &self,
         job_id: &str,
         worker: &str,
@@ -343,7 +338,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn release_node_jobs_q(&self, worker_prefix: &str) -> Result<u64> {
+    async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64> {
         let pattern = format!(
             "{}%",
             worker_prefix
@@ -371,7 +366,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn retried_errors_q(&self, job_id: &str) -> Result<Vec<Error>> {
+    async fn retried_errors(&self, job_id: &str) -> Result<Vec<Error>> {
         let row = sqlx::query("SELECT retried_errors FROM jobs WHERE id = $1")
             .bind(job_id)
             .fetch_optional(&self.pool)
@@ -383,7 +378,7 @@ impl SqlStore {
         }
     }
 
-    pub(crate) async fn get_job_q(&self, id: &str) -> Result<Option<Job>> {
+    async fn get_job(&self, id: &str) -> Result<Option<Job>> {
         let row = sqlx::query(&format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -392,12 +387,7 @@ impl SqlStore {
         row.as_ref().map(job_from).transpose()
     }
 
-    pub(crate) async fn list_jobs_q(
-        &self,
-        owner_id: &str,
-        states: &[JobState],
-        limit: u32,
-    ) -> Result<Vec<Job>> {
+    async fn list_jobs(&self, owner_id: &str, states: &[JobState], limit: u32) -> Result<Vec<Job>> {
         let mut sql = format!("SELECT {JOB_COLS} FROM jobs WHERE owner_id = $1");
         if !states.is_empty() {
             let list: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
@@ -412,7 +402,7 @@ impl SqlStore {
         rows.iter().map(job_from).collect()
     }
 
-    pub(crate) async fn count_jobs_q(&self, state: JobState) -> Result<i64> {
+    async fn count_jobs(&self, state: JobState) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE state = $1")
             .bind(state.as_str())
             .fetch_one(&self.pool)

@@ -2,8 +2,12 @@
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
 mod accounts;
+mod images;
 mod jobs;
+mod ledger;
 mod migrations;
+mod sessions;
+mod sets;
 mod tx;
 use migrations::migrator;
 use tx::{apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job_tx};
@@ -271,18 +275,6 @@ impl SqlStore {
         .map_err(db_err)?;
         Ok(WriteTx { tx, _guard: guard })
     }
-
-    async fn write_one(
-        &self,
-        user_id: &str,
-        mv: &LedgerMove,
-        job_id: Option<&str>,
-        now: Millis,
-    ) -> Result<LedgerEntry> {
-        let mut w = self.begin_write().await?;
-        let r = apply_ledger_tx(&mut w.tx, user_id, mv, job_id, now).await;
-        w.end(r).await
-    }
 }
 
 fn redact(url: &str) -> String {
@@ -292,7 +284,6 @@ fn redact(url: &str) -> String {
     }
 }
 
-#[async_trait]
 impl Store for SqlStore {
     fn dialect(&self) -> &'static str {
         match self.dialect {
@@ -305,445 +296,28 @@ impl Store for SqlStore {
         self.dialect == Dialect::Sqlite
     }
 
-    async fn upsert_user(&self, user: &User) -> Result<User> {
-        let user = user.clone();
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                sqlx::query("INSERT INTO users (id, username, email, role, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
-                    .bind(&user.id)
-                    .bind(&user.username)
-                    .bind(user.email.clone())
-                    .bind(user.role.as_str())
-                    .bind(user.created_at)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::query("INSERT INTO balances (user_id, credits) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING")
-                    .bind(&user.id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                Ok(())
-            }
-            .await;
-            w.end(r).await
-        }?;
-        self.get_user(&user.id)
-            .await?
-            .ok_or_else(|| Error::internal("user vanished after upsert"))
+    fn accounts(&self) -> &dyn AccountStore {
+        self
     }
 
-    async fn get_user(&self, id: &str) -> Result<Option<User>> {
-        self.get_user_q(id).await
+    fn sessions(&self) -> &dyn SessionStore {
+        self
     }
 
-    async fn user_by_subject(&self, subject: &str) -> Result<Option<User>> {
-        self.user_by_subject_q(subject).await
+    fn ledger(&self) -> &dyn LedgerStore {
+        self
     }
 
-    async fn create_user_for_subject(
-        &self,
-        user: &User,
-        subject: &str,
-        usernames: &[String],
-    ) -> Result<User> {
-        self.create_user_for_subject_q(user, subject, usernames)
-            .await
+    fn jobs(&self) -> &dyn JobStore {
+        self
     }
 
-    async fn set_role(&self, user_id: &str, role: Role) -> Result<()> {
-        self.set_role_q(user_id, role).await
+    fn sets(&self) -> &dyn SetStore {
+        self
     }
 
-    async fn account_settings(&self, user_id: &str) -> Result<AccountSettings> {
-        self.account_settings_q(user_id).await
-    }
-
-    async fn update_account(
-        &self,
-        user_id: &str,
-        username: Option<&str>,
-        settings: Option<&AccountSettings>,
-    ) -> Result<()> {
-        self.update_account_q(user_id, username, settings).await
-    }
-
-    async fn create_session(&self, session: &Session, secret_hash: &str) -> Result<()> {
-        self.create_session_q(session, secret_hash).await
-    }
-
-    async fn session_by_secret(
-        &self,
-        secret_hash: &str,
-        now: Millis,
-    ) -> Result<Option<(Session, User)>> {
-        self.session_by_secret_q(secret_hash, now).await
-    }
-
-    async fn touch_session(&self, session_id: &str, now: Millis) -> Result<()> {
-        self.touch_session_q(session_id, now).await
-    }
-
-    async fn list_sessions(&self, user_id: &str, now: Millis) -> Result<Vec<Session>> {
-        self.list_sessions_q(user_id, now).await
-    }
-
-    async fn revoke_session(&self, user_id: &str, session_id: &str, now: Millis) -> Result<bool> {
-        self.revoke_session_q(user_id, session_id, now).await
-    }
-
-    async fn revoke_sessions(&self, user_id: &str, now: Millis) -> Result<u64> {
-        self.revoke_sessions_q(user_id, now).await
-    }
-
-    async fn put_auth_request(&self, request: &AuthRequest) -> Result<()> {
-        self.put_auth_request_q(request).await
-    }
-
-    async fn take_auth_request(&self, id_hash: &str, now: Millis) -> Result<Option<AuthRequest>> {
-        self.take_auth_request_q(id_hash, now).await
-    }
-
-    async fn put_desktop_code(&self, code: &DesktopCode) -> Result<()> {
-        self.put_desktop_code_q(code).await
-    }
-
-    async fn take_desktop_code(&self, code_hash: &str, now: Millis) -> Result<Option<DesktopCode>> {
-        self.take_desktop_code_q(code_hash, now).await
-    }
-
-    async fn set_images_visibility(
-        &self,
-        owner_id: &str,
-        ids: &[String],
-        visibility: Visibility,
-    ) -> Result<Vec<String>> {
-        self.set_images_visibility_q(owner_id, ids, visibility)
-            .await
-    }
-
-    async fn balance(&self, user_id: &str) -> Result<i64> {
-        let row = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        match row {
-            Some(r) => r.try_get("credits").map_err(db_err),
-            None => Ok(0),
-        }
-    }
-
-    async fn apply_ledger(
-        &self,
-        user_id: &str,
-        mv: &LedgerMove,
-        job_id: Option<&str>,
-    ) -> Result<LedgerEntry> {
-        let now = pixel_core::now_ms();
-        let attempt = self.write_one(user_id, mv, job_id, now).await;
-        match attempt {
-            // A concurrent twin with the same key won the race: answer with its entry.
-            Err(e) if e.code == ErrorCode::Conflict => {
-                let row = sqlx::query(&format!(
-                    "SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"
-                ))
-                .bind(&mv.idempotency_key)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
-                ledger_from(&row)
-            }
-            other => other,
-        }
-    }
-
-    async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {LEDGER_COLS} FROM ledger_entries WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-        ))
-        .bind(user_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(ledger_from).collect()
-    }
-
-    async fn submit(&self, subs: &[NewSubmission]) -> Result<()> {
-        self.submit_q(subs).await
-    }
-
-    async fn insert_finished(&self, sub: &NewSubmission, image: &Image) -> Result<()> {
-        self.insert_finished_q(sub, image).await
-    }
-
-    async fn claim_job(
-        &self,
-        worker: &str,
-        now: Millis,
-        lease_until: Millis,
-        exclude_providers: &[String],
-    ) -> Result<Option<Job>> {
-        self.claim_job_q(worker, now, lease_until, exclude_providers)
-            .await
-    }
-
-    async fn renew_lease(
-        &self,
-        job_id: &str,
-        worker: &str,
-        lease_until: Millis,
-    ) -> Result<LeaseStatus> {
-        self.renew_lease_q(job_id, worker, lease_until).await
-    }
-
-    async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()> {
-        self.set_remote_handle_q(job_id, worker, handle).await
-    }
-
-    async fn remote_handle(&self, job_id: &str) -> Result<Option<String>> {
-        self.remote_handle_q(job_id).await
-    }
-
-    async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()> {
-        self.set_progress_q(job_id, progress).await
-    }
-
-    async fn requeue_job(
-        &self,
-        job_id: &str,
-        worker: &str,
-        run_after: Millis,
-        error: &Error,
-    ) -> Result<bool> {
-        self.requeue_job_q(job_id, worker, run_after, error).await
-    }
-
-    async fn finish_job(
-        &self,
-        job_id: &str,
-        worker: Option<&str>,
-        outcome: &JobOutcome,
-        now: Millis,
-    ) -> Result<Option<Job>> {
-        self.finish_job_q(job_id, worker, outcome, now).await
-    }
-
-    async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>> {
-        self.request_cancel_q(job_id, now).await
-    }
-
-    async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>> {
-        self.expired_jobs_q(now, all).await
-    }
-
-    async fn steal_lease(
-        &self,
-        job_id: &str,
-        worker: &str,
-        now: Millis,
-        lease_until: Millis,
-        all: bool,
-    ) -> Result<bool> {
-        self.steal_lease_q(job_id, worker, now, lease_until, all)
-            .await
-    }
-
-    async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64> {
-        self.release_node_jobs_q(worker_prefix).await
-    }
-
-    async fn retried_errors(&self, job_id: &str) -> Result<Vec<Error>> {
-        self.retried_errors_q(job_id).await
-    }
-
-    async fn get_job(&self, id: &str) -> Result<Option<Job>> {
-        self.get_job_q(id).await
-    }
-
-    async fn list_jobs(&self, owner_id: &str, states: &[JobState], limit: u32) -> Result<Vec<Job>> {
-        self.list_jobs_q(owner_id, states, limit).await
-    }
-
-    async fn count_jobs(&self, state: JobState) -> Result<i64> {
-        self.count_jobs_q(state).await
-    }
-
-    async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>> {
-        let row = sqlx::query(&format!(
-            "SELECT {SET_COLS} FROM generation_sets WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
-        row.as_ref().map(set_from).transpose()
-    }
-
-    async fn set_by_idempotency_key(
-        &self,
-        owner_id: &str,
-        key: &str,
-    ) -> Result<Option<GenerationSet>> {
-        let row = sqlx::query(&format!(
-            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 AND idempotency_key = $2"
-        ))
-        .bind(owner_id)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
-        row.as_ref().map(set_from).transpose()
-    }
-
-    async fn comparison_sets(
-        &self,
-        owner_id: Option<&str>,
-        comparison_id: &str,
-    ) -> Result<Vec<GenerationSet>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SET_COLS} FROM generation_sets WHERE comparison_id = $1 AND ($2 = 1 OR owner_id = $3) ORDER BY created_at, id"
-        ))
-        .bind(comparison_id)
-        .bind(i64::from(owner_id.is_none()))
-        .bind(owner_id.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(set_from).collect()
-    }
-
-    async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
-        let rows = sqlx::query(&format!(
-            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 \
-             AND (created_at < $2 OR (created_at = $2 AND id < $3) OR $4 = 0) \
-             ORDER BY created_at DESC, id DESC LIMIT $5"
-        ))
-        .bind(owner_id)
-        .bind(ts)
-        .bind(id)
-        .bind(i64::from(page.before.is_some()))
-        .bind(i64::from(page.limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(set_from).collect()
-    }
-
-    async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLS} FROM jobs WHERE set_id = $1 ORDER BY idx"
-        ))
-        .bind(set_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(job_from).collect()
-    }
-
-    async fn get_image(&self, id: &str) -> Result<Option<Image>> {
-        let row = sqlx::query(&format!("SELECT {IMAGE_COLS} FROM images WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(image_from).transpose()
-    }
-
-    async fn list_images(
-        &self,
-        owner_id: &str,
-        filter: &ImageFilter,
-        page: &PageRequest,
-    ) -> Result<Vec<Image>> {
-        let mut sql = format!("SELECT {IMAGE_COLS} FROM images WHERE owner_id = $1");
-        let mut texts: Vec<String> = vec![owner_id.to_string()];
-        let mut ints: Vec<i64> = vec![];
-        // Text binds come first ($1..), integer binds after them; placeholders are numbered to match.
-        let mut text_clauses: Vec<String> = vec![];
-        if let Some(model) = &filter.model {
-            texts.push(model.clone());
-            text_clauses.push(format!("model = ${}", texts.len()));
-        }
-        if let Some(set_id) = &filter.set_id {
-            texts.push(set_id.clone());
-            text_clauses.push(format!("set_id = ${}", texts.len()));
-        }
-        if let Some(text) = &filter.text {
-            texts.push(like_pattern(text));
-            let op = match self.dialect {
-                Dialect::Postgres => "ILIKE",
-                Dialect::Sqlite => "LIKE",
-            };
-            text_clauses.push(format!("prompt {op} ${} ESCAPE '\\'", texts.len()));
-        }
-        let mut cursor_id = None;
-        if let Some((_, id)) = &page.before {
-            texts.push(id.clone());
-            cursor_id = Some(texts.len());
-        }
-        for c in text_clauses {
-            sql.push_str(" AND ");
-            sql.push_str(&c);
-        }
-        let base = texts.len();
-        let next = |v: i64, ints: &mut Vec<i64>| {
-            ints.push(v);
-            format!("${}", base + ints.len())
-        };
-        if let Some(from) = filter.from {
-            let p = next(from, &mut ints);
-            sql.push_str(&format!(" AND created_at >= {p}"));
-        }
-        if let Some(to) = filter.to {
-            let p = next(to, &mut ints);
-            sql.push_str(&format!(" AND created_at <= {p}"));
-        }
-        if let (Some((ts, _)), Some(idp)) = (&page.before, cursor_id) {
-            let p = next(*ts, &mut ints);
-            sql.push_str(&format!(
-                " AND (created_at < {p} OR (created_at = {p} AND id < ${idp}))"
-            ));
-        }
-        let p = next(i64::from(page.limit), &mut ints);
-        sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
-        let mut q = sqlx::query(&sql);
-        for t in texts {
-            q = q.bind(t);
-        }
-        for i in ints {
-            q = q.bind(i);
-        }
-        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(image_from).collect()
-    }
-
-    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
-                let sql = format!(
-                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) RETURNING id",
-                    list.join(", ")
-                );
-                let mut q = sqlx::query(&sql).bind(owner_id);
-                for id in ids {
-                    q = q.bind(id);
-                }
-                let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
-                    .collect()
-            }
-            .await;
-            w.end(r).await
-        }
+    fn images(&self) -> &dyn ImageStore {
+        self
     }
 }
 

@@ -86,7 +86,7 @@ pub async fn provision_account(
     }
     let role = policy.role_of(verified_email.as_deref());
     let key = identity.key();
-    let user = match app.store.user_by_subject(&key).await? {
+    let user = match app.store.accounts().user_by_subject(&key).await? {
         Some(user) => user,
         None => {
             let base = username_base(identity.name.as_deref(), identity.email.as_deref());
@@ -100,6 +100,7 @@ pub async fn provision_account(
             };
             let user = app
                 .store
+                .accounts()
                 .create_user_for_subject(&new_user, &key, &candidates)
                 .await?;
             app.grant_starting_credits(&user.id).await?;
@@ -108,7 +109,7 @@ pub async fn provision_account(
         }
     };
     if user.role != role {
-        app.store.set_role(&user.id, role).await?;
+        app.store.accounts().set_role(&user.id, role).await?;
     }
     Ok(User { role, ..user })
 }

@@ -52,11 +52,12 @@ pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<Ac
     let id = caller.user_id()?;
     let user = app
         .store
+        .accounts()
         .get_user(id)
         .await?
         .ok_or_else(|| Error::not_found("account"))?;
-    let balance = app.store.balance(id).await?;
-    let settings = app.store.account_settings(id).await?;
+    let balance = app.store.ledger().balance(id).await?;
+    let settings = app.store.accounts().account_settings(id).await?;
     Ok(AccountOutput {
         user,
         balance,
@@ -77,6 +78,7 @@ pub async fn account_update(
     }
     if username.is_some() || input.settings.is_some() {
         app.store
+            .accounts()
             .update_account(id, username, input.settings.as_ref())
             .await?;
     }

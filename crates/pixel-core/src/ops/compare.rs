@@ -116,6 +116,7 @@ pub async fn comparisons_get(
     let scope = (!caller.is_admin()).then_some(owner);
     let sets = app
         .store
+        .sets()
         .comparison_sets(scope, &input.comparison_id)
         .await?;
     if sets.is_empty() {

@@ -117,7 +117,7 @@ async fn earlier_submission(
     input: &GenerationRequest,
 ) -> Result<Option<SubmitOutput>> {
     let owner = caller.user_id()?;
-    let Some(set) = app.store.set_by_idempotency_key(owner, key).await? else {
+    let Some(set) = app.store.sets().set_by_idempotency_key(owner, key).await? else {
         return Ok(None);
     };
     if set.params.prompt.trim() != input.prompt.trim() || set.params.model != input.model {
@@ -126,7 +126,7 @@ async fn earlier_submission(
             "this idempotency key was used for a different request",
         ));
     }
-    let jobs = app.store.set_jobs(&set.id).await?;
+    let jobs = app.store.sets().set_jobs(&set.id).await?;
     Ok(Some(SubmitOutput {
         cost: set.cost,
         set,
@@ -161,6 +161,7 @@ pub(super) async fn prepare_submission(
     if let Some(source) = &input.remix_of {
         let image = app
             .store
+            .images()
             .get_image(source)
             .await?
             .ok_or_else(|| Error::not_found("remixed image"))?;
@@ -225,7 +226,7 @@ pub(super) async fn commit_submissions(
     app: &App,
     subs: Vec<NewSubmission>,
 ) -> Result<Vec<SubmitOutput>> {
-    app.store.submit(&subs).await?;
+    app.store.jobs().submit(&subs).await?;
     let mut outputs = Vec::with_capacity(subs.len());
     let mut charged_owner = None;
     for sub in subs {
@@ -248,7 +249,7 @@ pub(super) async fn commit_submissions(
         });
     }
     if let Some(owner) = charged_owner {
-        let balance = app.store.balance(&owner).await?;
+        let balance = app.store.ledger().balance(&owner).await?;
         app.events.publish(Envelope {
             user_id: owner,
             event: Event::BalanceChanged { balance },
@@ -267,6 +268,7 @@ pub(super) async fn own_job(app: &App, caller: &Caller, job_id: &str) -> Result<
     caller.user_id()?;
     let job = app
         .store
+        .jobs()
         .get_job(job_id)
         .await?
         .ok_or_else(|| Error::not_found("job"))?;
@@ -293,6 +295,7 @@ pub async fn generations_list(app: &App, caller: &Caller, input: JobsQuery) -> R
     states.dedup();
     let jobs = app
         .store
+        .jobs()
         .list_jobs(owner, &states, page_limit(input.limit))
         .await?;
     Ok(JobsOutput { jobs })
@@ -310,6 +313,7 @@ pub async fn generations_cancel(app: &App, caller: &Caller, input: JobRef) -> Re
     let now = app.clock.now_ms();
     let after = app
         .store
+        .jobs()
         .request_cancel(&job.id, now)
         .await?
         .ok_or_else(|| Error::not_found("job"))?;

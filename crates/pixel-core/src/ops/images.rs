@@ -127,6 +127,7 @@ pub struct DeleteOutput {
 pub async fn images_get(app: &App, caller: &Caller, input: ImageRef) -> Result<Image> {
     let image = app
         .store
+        .images()
         .get_image(&input.image_id)
         .await?
         .ok_or_else(|| Error::not_found("image"))?;
@@ -157,7 +158,11 @@ pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Resu
         to: input.to,
         set_id: input.set_id,
     };
-    let images = app.store.list_images(owner, &filter, &page).await?;
+    let images = app
+        .store
+        .images()
+        .list_images(owner, &filter, &page)
+        .await?;
     let next = (images.len() as u32 == limit)
         .then(|| images.last().map(|i| cursor_of(i.created_at, &i.id)))
         .flatten();
@@ -173,7 +178,11 @@ pub async fn images_delete(
     if input.image_ids.is_empty() || input.image_ids.len() > 500 {
         return Err(Error::invalid("give 1–500 image ids"));
     }
-    let deleted = app.store.delete_images(owner, &input.image_ids).await?;
+    let deleted = app
+        .store
+        .images()
+        .delete_images(owner, &input.image_ids)
+        .await?;
     Ok(DeleteOutput { deleted })
 }
 
@@ -188,6 +197,7 @@ pub async fn images_set_visibility(
     }
     let changed = app
         .store
+        .images()
         .set_images_visibility(owner, &input.image_ids, input.visibility)
         .await?;
     Ok(SetVisibilityOutput { changed })
@@ -234,7 +244,13 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
     .await?;
     let visibility = match input.visibility {
         Some(v) => v,
-        None => app.store.account_settings(&owner).await?.default_visibility,
+        None => {
+            app.store
+                .accounts()
+                .account_settings(&owner)
+                .await?
+                .default_visibility
+        }
     };
     let now = app.clock.now_ms();
     let set = GenerationSet {
@@ -296,6 +312,7 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
         created_at: now,
     };
     app.store
+        .jobs()
         .insert_finished(
             &NewSubmission {
                 set,

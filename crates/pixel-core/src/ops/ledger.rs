@@ -39,8 +39,9 @@ pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Resu
     let owner = caller.user_id()?;
     let entries = app
         .store
+        .ledger()
         .ledger_entries(owner, page_limit(input.limit))
         .await?;
-    let balance = app.store.balance(owner).await?;
+    let balance = app.store.ledger().balance(owner).await?;
     Ok(LedgerOutput { entries, balance })
 }

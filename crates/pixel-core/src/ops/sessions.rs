@@ -73,7 +73,7 @@ pub struct TokenOutput {
 pub async fn sessions_list(app: &App, caller: &Caller, _input: Empty) -> Result<SessionsOutput> {
     let id = caller.user_id()?;
     let now = app.clock.now_ms();
-    let sessions = app.store.list_sessions(id, now).await?;
+    let sessions = app.store.sessions().list_sessions(id, now).await?;
     Ok(SessionsOutput {
         sessions: sessions
             .iter()
@@ -89,7 +89,12 @@ pub async fn sessions_revoke(
 ) -> Result<RevokeOutput> {
     let id = caller.user_id()?;
     let now = app.clock.now_ms();
-    if !app.store.revoke_session(id, &input.session_id, now).await? {
+    if !app
+        .store
+        .sessions()
+        .revoke_session(id, &input.session_id, now)
+        .await?
+    {
         return Err(Error::not_found("session"));
     }
     announce_revoked(app, id, vec![input.session_id], false);
@@ -103,7 +108,11 @@ pub async fn sessions_revoke_all(
     _input: Empty,
 ) -> Result<RevokeOutput> {
     let id = caller.user_id()?;
-    let revoked = app.store.revoke_sessions(id, app.clock.now_ms()).await?;
+    let revoked = app
+        .store
+        .sessions()
+        .revoke_sessions(id, app.clock.now_ms())
+        .await?;
     announce_revoked(app, id, vec![], true);
     Ok(RevokeOutput { revoked })
 }
@@ -117,6 +126,7 @@ pub async fn sign_out(app: &App, caller: &Caller) -> Result<()> {
     } = caller
     {
         app.store
+            .sessions()
             .revoke_session(id, session, app.clock.now_ms())
             .await?;
         announce_revoked(app, id, vec![session.clone()], false);
@@ -159,6 +169,7 @@ pub async fn open_session(
         expires_at: now.saturating_add(ttl.as_millis() as i64),
     };
     app.store
+        .sessions()
         .create_session(&session, &hash_secret(&secret))
         .await?;
     Ok((secret, session))

@@ -58,19 +58,21 @@ pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDe
     caller.user_id()?;
     let set = app
         .store
+        .sets()
         .get_set(&input.set_id)
         .await?
         .ok_or_else(|| Error::not_found("set"))?;
     if !caller.can_read(&set.owner_id, Visibility::Private) {
         return Err(Error::not_found("set"));
     }
-    let jobs = app.store.set_jobs(&set.id).await?;
+    let jobs = app.store.sets().set_jobs(&set.id).await?;
     let filter = ImageFilter {
         set_id: Some(set.id.clone()),
         ..Default::default()
     };
     let mut images = app
         .store
+        .images()
         .list_images(
             &set.owner_id,
             &filter,
@@ -91,7 +93,7 @@ pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<S
         before: parse_cursor(input.before.as_deref())?,
         limit,
     };
-    let sets = app.store.list_sets(owner, &page).await?;
+    let sets = app.store.sets().list_sets(owner, &page).await?;
     let next = (sets.len() as u32 == limit)
         .then(|| sets.last().map(|s| cursor_of(s.created_at, &s.id)))
         .flatten();

@@ -62,6 +62,7 @@ async fn exchange(http: &Http, body: &[u8]) -> Result<DesktopTokenResponse, Erro
     // cannot be tried against guesses.
     let code = app
         .store
+        .sessions()
         .take_desktop_code(&hash_secret(req.code.trim()), now)
         .await?
         .ok_or_else(|| sign_in_failed("the sign-in code is unknown, already used or expired"))?;

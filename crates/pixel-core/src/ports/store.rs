@@ -1,0 +1,195 @@
+//! The store's ports, one trait per area; `Store` hands out each area. A new area is a new trait here,
+//! an accessor on `Store`, and its SQL in `pixel-store/src/<area>.rs`.
+
+use async_trait::async_trait;
+
+use super::{ImageFilter, JobOutcome, LeaseStatus, LedgerMove, NewSubmission, PageRequest};
+use crate::account::{AccountSettings, AuthRequest, DesktopCode, Session};
+use crate::domain::*;
+use crate::error::Result;
+
+/// The persistent store. Every method of every area is atomic; every query exists for SQLite and
+/// PostgreSQL.
+pub trait Store: Send + Sync {
+    fn dialect(&self) -> &'static str;
+    /// Whether only one process can use this store (SQLite): then a starting node owns every lease.
+    fn single_node(&self) -> bool;
+    fn accounts(&self) -> &dyn AccountStore;
+    fn sessions(&self) -> &dyn SessionStore;
+    fn ledger(&self) -> &dyn LedgerStore;
+    fn jobs(&self) -> &dyn JobStore;
+    fn sets(&self) -> &dyn SetStore;
+    fn images(&self) -> &dyn ImageStore;
+}
+
+/// Accounts: users, their sign-in identities, usernames, roles and settings.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn upsert_user(&self, user: &User) -> Result<User>;
+    async fn get_user(&self, id: &str) -> Result<Option<User>>;
+    /// The account of a sign-in identity (`issuer` + `subject` as one string), if it has one.
+    async fn user_by_subject(&self, subject: &str) -> Result<Option<User>>;
+    /// Creates the account of a new identity under the first free username of `usernames`. When the
+    /// identity got an account meanwhile (two first sign-ins at once) that account is returned.
+    async fn create_user_for_subject(
+        &self,
+        user: &User,
+        subject: &str,
+        usernames: &[String],
+    ) -> Result<User>;
+    async fn set_role(&self, user_id: &str, role: Role) -> Result<()>;
+    async fn account_settings(&self, user_id: &str) -> Result<AccountSettings>;
+    /// Changes the username and/or settings; `Conflict` when the username belongs to someone else.
+    async fn update_account(
+        &self,
+        user_id: &str,
+        username: Option<&str>,
+        settings: Option<&AccountSettings>,
+    ) -> Result<()>;
+}
+
+/// Sessions and API tokens, sign-ins in progress and the desktop's one-time codes.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(&self, session: &Session, secret_hash: &str) -> Result<()>;
+    /// The live (not revoked, not expired) session of a secret, with its account.
+    async fn session_by_secret(
+        &self,
+        secret_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Session, User)>>;
+    async fn touch_session(&self, session_id: &str, now: Millis) -> Result<()>;
+    /// The account's live sessions, newest first.
+    async fn list_sessions(&self, user_id: &str, now: Millis) -> Result<Vec<Session>>;
+    /// Revokes one of the account's sessions; false when it has no such live session.
+    async fn revoke_session(&self, user_id: &str, session_id: &str, now: Millis) -> Result<bool>;
+    /// Revokes every live session of the account; returns how many.
+    async fn revoke_sessions(&self, user_id: &str, now: Millis) -> Result<u64>;
+    async fn put_auth_request(&self, request: &AuthRequest) -> Result<()>;
+    /// Removes and returns a live sign-in request: each can be completed once.
+    async fn take_auth_request(&self, id_hash: &str, now: Millis) -> Result<Option<AuthRequest>>;
+    async fn put_desktop_code(&self, code: &DesktopCode) -> Result<()>;
+    /// Marks a live, unused code used and returns it; None when unknown, used or expired.
+    async fn take_desktop_code(&self, code_hash: &str, now: Millis) -> Result<Option<DesktopCode>>;
+}
+
+/// The credit ledger: append-only moves, idempotent by key, never below zero.
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    async fn balance(&self, user_id: &str) -> Result<i64>;
+    /// Applies one ledger move; a repeated idempotency key is a no-op returning the original entry.
+    /// Fails with `insufficient_credits` if the balance would go negative.
+    async fn apply_ledger(
+        &self,
+        user_id: &str,
+        mv: &LedgerMove,
+        job_id: Option<&str>,
+    ) -> Result<LedgerEntry>;
+    async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>>;
+}
+
+/// Generations and their jobs: submitting, the durable queue with leases, settling each job once.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Writes every submission (sets, jobs, reservations) in one transaction: all or none.
+    async fn submit(&self, subs: &[NewSubmission]) -> Result<()>;
+    /// Writes a set whose one job already succeeded elsewhere (an image published from a desktop's
+    /// library), with the job's image, in one transaction.
+    async fn insert_finished(&self, submission: &NewSubmission, image: &Image) -> Result<()>;
+    /// Claims the next runnable job with a lease, skipping providers that are at their concurrency
+    /// limit, or returns None.
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: Millis,
+        lease_until: Millis,
+        exclude_providers: &[String],
+    ) -> Result<Option<Job>>;
+    /// Extends the lease; returns false if the worker lost it; also reports a cancel request.
+    async fn renew_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        lease_until: Millis,
+    ) -> Result<LeaseStatus>;
+    async fn set_remote_handle(&self, job_id: &str, worker: &str, handle: &str) -> Result<()>;
+    async fn remote_handle(&self, job_id: &str) -> Result<Option<String>>;
+    async fn set_progress(&self, job_id: &str, progress: f32) -> Result<()>;
+    /// Puts a running job back in the queue to run after `run_after`, keeping the error.
+    async fn requeue_job(
+        &self,
+        job_id: &str,
+        worker: &str,
+        run_after: Millis,
+        error: &crate::Error,
+    ) -> Result<bool>;
+    /// Ends a running job held by `worker`; returns the final job or None if the lease was lost.
+    async fn finish_job(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        outcome: &JobOutcome,
+        now: Millis,
+    ) -> Result<Option<Job>>;
+    /// Cancels a queued job at once (refunding it), or flags a running one. Returns the job after.
+    async fn request_cancel(&self, job_id: &str, now: Millis) -> Result<Option<Job>>;
+    /// Jobs whose lease expired (or all running jobs when `all` is true, for a single-node restart).
+    async fn expired_jobs(&self, now: Millis, all: bool) -> Result<Vec<Job>>;
+    /// Takes over an expired lease so that exactly one node recovers the job.
+    async fn steal_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        now: Millis,
+        lease_until: Millis,
+        all: bool,
+    ) -> Result<bool>;
+    /// Puts back in the queue every job held by workers whose id starts with `worker_prefix`
+    /// (a graceful shutdown), without counting the interrupted attempt.
+    async fn release_node_jobs(&self, worker_prefix: &str) -> Result<u64>;
+    async fn retried_errors(&self, job_id: &str) -> Result<Vec<crate::Error>>;
+    async fn get_job(&self, id: &str) -> Result<Option<Job>>;
+    async fn list_jobs(&self, owner_id: &str, states: &[JobState], limit: u32) -> Result<Vec<Job>>;
+    async fn count_jobs(&self, state: JobState) -> Result<i64>;
+}
+
+/// Sets (the batches one request made) and comparisons.
+#[async_trait]
+pub trait SetStore: Send + Sync {
+    /// The set the owner submitted with this idempotency key, if any.
+    async fn set_by_idempotency_key(
+        &self,
+        owner_id: &str,
+        key: &str,
+    ) -> Result<Option<GenerationSet>>;
+    /// The sets of a comparison; only the owner's unless `owner_id` is None (an admin).
+    async fn comparison_sets(
+        &self,
+        owner_id: Option<&str>,
+        comparison_id: &str,
+    ) -> Result<Vec<GenerationSet>>;
+    async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>>;
+    async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>>;
+    async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>>;
+}
+
+/// Images: the library's queries, visibility and deletion.
+#[async_trait]
+pub trait ImageStore: Send + Sync {
+    async fn get_image(&self, id: &str) -> Result<Option<Image>>;
+    async fn list_images(
+        &self,
+        owner_id: &str,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<Image>>;
+    /// Deletes the owner's images among `ids`; returns the ids deleted.
+    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>>;
+    /// Sets the visibility of the owner's images among `ids`; returns the ids changed.
+    async fn set_images_visibility(
+        &self,
+        owner_id: &str,
+        ids: &[String],
+        visibility: Visibility,
+    ) -> Result<Vec<String>>;
+}

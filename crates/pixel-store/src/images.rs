@@ -1,0 +1,135 @@
+//! The image queries: one image, the owner's library with its filters, visibility and deletion.
+
+use super::*;
+
+#[async_trait]
+impl ImageStore for SqlStore {
+    async fn set_images_visibility(
+        &self,
+        owner_id: &str,
+        ids: &[String],
+        visibility: Visibility,
+    ) -> Result<Vec<String>> {
+        let mut w = self.begin_write().await?;
+        let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "UPDATE images SET visibility = $1 WHERE owner_id = $2 AND id IN ({}) RETURNING id",
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(visibility.as_str()).bind(owner_id);
+        for id in ids {
+            q = q.bind(id);
+        }
+        let r = q
+            .fetch_all(&mut *w.tx)
+            .await
+            .map_err(db_err)
+            .and_then(|rows| {
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
+                    .collect()
+            });
+        w.end(r).await
+    }
+
+    async fn get_image(&self, id: &str) -> Result<Option<Image>> {
+        let row = sqlx::query(&format!("SELECT {IMAGE_COLS} FROM images WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(image_from).transpose()
+    }
+
+    async fn list_images(
+        &self,
+        owner_id: &str,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<Image>> {
+        let mut sql = format!("SELECT {IMAGE_COLS} FROM images WHERE owner_id = $1");
+        let mut texts: Vec<String> = vec![owner_id.to_string()];
+        let mut ints: Vec<i64> = vec![];
+        // Text binds come first ($1..), integer binds after them; placeholders are numbered to match.
+        let mut text_clauses: Vec<String> = vec![];
+        if let Some(model) = &filter.model {
+            texts.push(model.clone());
+            text_clauses.push(format!("model = ${}", texts.len()));
+        }
+        if let Some(set_id) = &filter.set_id {
+            texts.push(set_id.clone());
+            text_clauses.push(format!("set_id = ${}", texts.len()));
+        }
+        if let Some(text) = &filter.text {
+            texts.push(like_pattern(text));
+            let op = match self.dialect {
+                Dialect::Postgres => "ILIKE",
+                Dialect::Sqlite => "LIKE",
+            };
+            text_clauses.push(format!("prompt {op} ${} ESCAPE '\\'", texts.len()));
+        }
+        let mut cursor_id = None;
+        if let Some((_, id)) = &page.before {
+            texts.push(id.clone());
+            cursor_id = Some(texts.len());
+        }
+        for c in text_clauses {
+            sql.push_str(" AND ");
+            sql.push_str(&c);
+        }
+        let base = texts.len();
+        let next = |v: i64, ints: &mut Vec<i64>| {
+            ints.push(v);
+            format!("${}", base + ints.len())
+        };
+        if let Some(from) = filter.from {
+            let p = next(from, &mut ints);
+            sql.push_str(&format!(" AND created_at >= {p}"));
+        }
+        if let Some(to) = filter.to {
+            let p = next(to, &mut ints);
+            sql.push_str(&format!(" AND created_at <= {p}"));
+        }
+        if let (Some((ts, _)), Some(idp)) = (&page.before, cursor_id) {
+            let p = next(*ts, &mut ints);
+            sql.push_str(&format!(
+                " AND (created_at < {p} OR (created_at = {p} AND id < ${idp}))"
+            ));
+        }
+        let p = next(i64::from(page.limit), &mut ints);
+        sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
+        let mut q = sqlx::query(&sql);
+        for t in texts {
+            q = q.bind(t);
+        }
+        for i in ints {
+            q = q.bind(i);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(image_from).collect()
+    }
+
+    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+                let sql = format!(
+                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) RETURNING id",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query(&sql).bind(owner_id);
+                for id in ids {
+                    q = q.bind(id);
+                }
+                let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
+                    .collect()
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+}

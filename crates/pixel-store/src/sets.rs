@@ -1,0 +1,79 @@
+//! The set queries: a set, its jobs, the sets of a comparison, idempotency keys and the owner's pages.
+
+use super::*;
+
+#[async_trait]
+impl SetStore for SqlStore {
+    async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(set_from).transpose()
+    }
+
+    async fn set_by_idempotency_key(
+        &self,
+        owner_id: &str,
+        key: &str,
+    ) -> Result<Option<GenerationSet>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(owner_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(set_from).transpose()
+    }
+
+    async fn comparison_sets(
+        &self,
+        owner_id: Option<&str>,
+        comparison_id: &str,
+    ) -> Result<Vec<GenerationSet>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE comparison_id = $1 AND ($2 = 1 OR owner_id = $3) ORDER BY created_at, id"
+        ))
+        .bind(comparison_id)
+        .bind(i64::from(owner_id.is_none()))
+        .bind(owner_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(set_from).collect()
+    }
+
+    async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>> {
+        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+        let rows = sqlx::query(&format!(
+            "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 \
+             AND (created_at < $2 OR (created_at = $2 AND id < $3) OR $4 = 0) \
+             ORDER BY created_at DESC, id DESC LIMIT $5"
+        ))
+        .bind(owner_id)
+        .bind(ts)
+        .bind(id)
+        .bind(i64::from(page.before.is_some()))
+        .bind(i64::from(page.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(set_from).collect()
+    }
+
+    async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLS} FROM jobs WHERE set_id = $1 ORDER BY idx"
+        ))
+        .bind(set_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from).collect()
+    }
+}
