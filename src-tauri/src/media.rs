@@ -1,11 +1,10 @@
 //! The `pixel` URI scheme: originals and thumbnails to the webview by image id
 //! (`pixel://localhost/media/<id>/original|thumb`, `http://pixel.localhost/...` on Windows), read
-//! through the core as the owner, with Content-Type, ETag, immutable caching and single ranges.
+//! through the core as the owner, with the server's own media response (`pixel_infra::serve`).
 //! Bytes go straight to the webview's network stack, never through IPC.
 
-use pixel_core::ops::{images_get, ImageRef};
 use pixel_core::{Error, ErrorCode};
-use pixel_infra::range::parse_range;
+use pixel_infra::serve::{media_response, Variant};
 use tauri::http::{header, Method, Request, Response, StatusCode};
 
 use crate::core::DesktopCore;
@@ -24,21 +23,11 @@ pub fn media_base() -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    Original,
-    Thumb,
-}
-
 /// `/media/<id>/<variant>` -> (id, variant); None for anything else.
 pub fn parse_media_path(path: &str) -> Option<(&str, Variant)> {
     let rest = path.strip_prefix("/media/")?;
     let (id, variant) = rest.split_once('/')?;
-    let variant = match variant {
-        "original" => Variant::Original,
-        "thumb" => Variant::Thumb,
-        _ => return None,
-    };
+    let variant = Variant::parse(variant)?;
     valid_id(id).then_some((id, variant))
 }
 
@@ -79,76 +68,15 @@ async fn try_respond(
     };
     let (image_id, variant) =
         parse_media_path(request.uri().path()).ok_or_else(|| Error::not_found("media"))?;
-    let image = images_get(
+    media_response(
         &core.app,
         core.owner(),
-        ImageRef {
-            image_id: image_id.to_string(),
-        },
+        image_id,
+        variant,
+        head,
+        request.headers(),
     )
-    .await?;
-    let (key, mime) = match variant {
-        Variant::Original => (image.sha256, image.mime),
-        Variant::Thumb => (image.thumb_sha256, "image/webp".to_string()),
-    };
-    let etag = format!("\"{key}\"");
-    let headers = request.headers();
-    let base = Response::builder()
-        .header(header::ETAG, &etag)
-        // The content under an id never changes (content-addressed), so the webview may keep it.
-        .header(
-            header::CACHE_CONTROL,
-            "private, max-age=31536000, immutable",
-        )
-        .header(header::ACCEPT_RANGES, "bytes")
-        .header(header::CONTENT_TYPE, &mime)
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    let matches_etag = |v: &str| v.split(',').any(|t| t.trim() == etag || t.trim() == "*");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(matches_etag)
-    {
-        return base
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Vec::new())
-            .map_err(Error::internal);
-    }
-    let bytes = core.app.blobs.get(&key).await?.ok_or_else(|| {
-        Error::new(
-            ErrorCode::NotFound,
-            "the media file is missing from the library",
-        )
-    })?;
-    let len = bytes.len() as u64;
-    // A range for another version of the file is ignored, as RFC 9110 says for If-Range mismatches.
-    let if_range_ok = headers
-        .get(header::IF_RANGE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.trim() == etag);
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|_| if_range_ok);
-    let (status, body, base) = match range {
-        None => (StatusCode::OK, bytes, base),
-        Some(r) => match parse_range(r, len) {
-            Some((start, end)) => (
-                StatusCode::PARTIAL_CONTENT,
-                bytes[start as usize..=end as usize].to_vec(),
-                base.header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
-            ),
-            None => (
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                Vec::new(),
-                base.header(header::CONTENT_RANGE, format!("bytes */{len}")),
-            ),
-        },
-    };
-    base.status(status)
-        .header(header::CONTENT_LENGTH, body.len())
-        .body(if head { Vec::new() } else { body })
-        .map_err(Error::internal)
+    .await
 }
 
 #[cfg(test)]

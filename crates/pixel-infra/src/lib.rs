@@ -4,6 +4,7 @@ pub mod blobs;
 pub mod media;
 pub mod metadata;
 pub mod range;
+pub mod serve;
 
 pub use blobs::LocalBlobStore;
 pub use media::ImagePipeline;

@@ -1,0 +1,101 @@
+//! The one media response every transport answers with (the server's `/media` route and the
+//! desktop's `pixel://` scheme): the image by id as the caller may see it, with its content type,
+//! an ETag and 304, immutable private caching, and single byte ranges.
+
+use http::{header, HeaderMap, Response, StatusCode};
+use pixel_core::ops::{images_get, ImageRef};
+use pixel_core::{App, Caller, Error, ErrorCode};
+
+use crate::range::parse_range;
+
+/// Which file of an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Original,
+    Thumb,
+}
+
+impl Variant {
+    /// The variant a URL names (`original`, `thumb`); None for anything else.
+    pub fn parse(name: &str) -> Option<Variant> {
+        match name {
+            "original" => Some(Variant::Original),
+            "thumb" => Some(Variant::Thumb),
+            _ => None,
+        }
+    }
+}
+
+/// Answers a GET (or, with `head`, a HEAD) of one image's file. Privacy is the core's: an image
+/// the caller may not read is the same `not_found` as a missing one.
+pub async fn media_response(
+    app: &App,
+    caller: &Caller,
+    image_id: &str,
+    variant: Variant,
+    head: bool,
+    headers: &HeaderMap,
+) -> Result<Response<Vec<u8>>, Error> {
+    let image = images_get(
+        app,
+        caller,
+        ImageRef {
+            image_id: image_id.to_string(),
+        },
+    )
+    .await?;
+    let (key, mime) = match variant {
+        Variant::Original => (image.sha256, image.mime),
+        Variant::Thumb => (image.thumb_sha256, "image/webp".to_string()),
+    };
+    let etag = format!("\"{key}\"");
+    let base = Response::builder()
+        .header(header::ETAG, &etag)
+        // Content under a key never changes; private so a shared cache never hands one user's
+        // image to another.
+        .header(
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        )
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CONTENT_TYPE, &mime)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    let header_str = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if header_str(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return base
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Vec::new())
+            .map_err(Error::internal);
+    }
+    let bytes = app.blobs.get(&key).await?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::NotFound,
+            "the media file is missing from storage",
+        )
+    })?;
+    let len = bytes.len() as u64;
+    // A range for another version of the file is ignored, as RFC 9110 says for If-Range mismatches.
+    let if_range_ok = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
+    let range = header_str(header::RANGE).filter(|_| if_range_ok);
+    let (status, body, base) = match range {
+        None => (StatusCode::OK, bytes, base),
+        Some(r) => match parse_range(r, len) {
+            Some((start, end)) => (
+                StatusCode::PARTIAL_CONTENT,
+                bytes[start as usize..=end as usize].to_vec(),
+                base.header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+            ),
+            None => (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                Vec::new(),
+                base.header(header::CONTENT_RANGE, format!("bytes */{len}")),
+            ),
+        },
+    };
+    base.status(status)
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(if head { Vec::new() } else { body })
+        .map_err(Error::internal)
+}
