@@ -2,14 +2,12 @@
 //! dir) wired like the server's single-owner mode, and the bodies of every desktop command as plain
 //! async functions, so they are tested without a window.
 
-use pixel_core::app::{AppConfig, AppParts, ChargePolicy};
+use pixel_app::{wire, Wiring};
+use pixel_core::app::ChargePolicy;
 use pixel_core::ops::{images_get, ImageRef};
-use pixel_core::ports::{LocalEventBus, SystemClock};
 use pixel_core::registry::Registry;
 use pixel_core::runner::Runner;
 use pixel_core::{App, Caller, Error, ErrorCode};
-use pixel_infra::{ImagePipeline, LocalBlobStore};
-use pixel_store::SqlStore;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -84,22 +82,13 @@ impl DesktopCore {
                 ),
             )
         })?;
-        let store = SqlStore::connect(&sqlite_url(&data_dir.join(DB_FILE))).await?;
-        let blobs = Arc::new(LocalBlobStore::new(data_dir.join("media"))?);
-        let app = App::new(AppParts {
-            config: AppConfig {
-                // The owner pays their providers directly: no credits on the desktop.
-                charging: ChargePolicy::Free,
-                ..AppConfig::default()
-            },
-            store: Arc::new(store),
-            blobs,
-            media: Arc::new(ImagePipeline),
-            events: Arc::new(LocalEventBus::new(1024)),
-            clock: Arc::new(SystemClock),
-            catalogue: pixel_core::catalogue::Catalogue::builtin(),
-            providers: pixel_providers::build(&keys::providers_config(&HashMap::new())),
-        });
+        let mut wiring = Wiring::new(sqlite_url(&data_dir.join(DB_FILE)), data_dir.join("media"));
+        // The owner pays their providers directly: no credits on the desktop.
+        wiring.config.charging = ChargePolicy::Free;
+        wiring.event_capacity = 1024;
+        // Providers start without keys; the keychain's are applied by `load_keys`.
+        wiring.providers = keys::providers_config(&HashMap::new());
+        let app = wire(wiring).await?.app;
         let owner = app.ensure_local_owner().await?;
         let owner_id = owner.user_id()?.to_string();
         Ok(Self {

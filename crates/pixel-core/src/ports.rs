@@ -231,6 +231,8 @@ pub trait EventBus: Send + Sync {
     fn subscribe(&self) -> broadcast::Receiver<Envelope>;
 }
 
+/// The time rules run on (session and token expiry, sign-in requests, one-time codes, leases,
+/// timestamps): a port, so tests move time instead of waiting for it.
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> Millis;
 }
@@ -240,6 +242,27 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now_ms(&self) -> Millis {
         crate::now_ms()
+    }
+}
+
+/// The system's time plus however far a test moved it: tests advance it past an expiry instead of
+/// sleeping until one, while everything that waits on real time (retries, leases) keeps running.
+#[derive(Default)]
+pub struct OffsetClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl OffsetClock {
+    pub fn advance(&self, by: Duration) {
+        let by = Millis::try_from(by.as_millis()).unwrap_or(Millis::MAX);
+        self.offset_ms
+            .fetch_add(by, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> Millis {
+        crate::now_ms().saturating_add(self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 

@@ -9,12 +9,12 @@ pub mod media;
 pub mod openapi;
 pub mod providers_check;
 
-use pixel_core::app::{AppConfig, AppParts, ChargePolicy};
-use pixel_core::ports::{LocalEventBus, SystemClock};
+use pixel_app::{wire, Wired, Wiring};
+use pixel_core::app::{AppConfig, ChargePolicy};
+use pixel_core::ports::{Clock, SystemClock};
 use pixel_core::App;
-use pixel_infra::{ImagePipeline, LocalBlobStore};
+use pixel_infra::LocalBlobStore;
 use pixel_providers::ProvidersConfig;
-use pixel_store::SqlStore;
 use std::sync::Arc;
 
 pub use config::Config;
@@ -134,6 +134,11 @@ pub fn catalogue(config: &Config) -> anyhow::Result<pixel_core::catalogue::Catal
 
 /// Creates the data dir, opens and migrates the database, and wires every port.
 pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
+    build_node_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`build_node`] on a given clock (tests move a manual one past an expiry instead of waiting).
+pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Node> {
     if config.sign_in_enabled() && !config.charging && config.allowed_emails.is_empty() {
         anyhow::bail!(
             "sign-in is on and charging is off, so any Google account could spend this server's provider keys: \
@@ -147,34 +152,28 @@ pub async fn build_node(config: &Config) -> anyhow::Result<Node> {
         )
     })?;
     let data_dir_lock = lock_data_dir(config)?;
-    let store = SqlStore::connect(&config.database_url()).await?;
-    let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("media"))?);
-    let app = App::new(AppParts {
-        config: AppConfig {
-            charging: if config.charging {
-                ChargePolicy::Charge
-            } else {
-                ChargePolicy::Free
-            },
-            starting_credits: config.starting_credits,
-            workers: config.workers,
-            lease: config.lease,
-            max_attempts: config.max_attempts,
-            retry_base: config.retry_base,
-            provider_timeout: config.provider_timeout,
-            provider_concurrency: config.provider_concurrency.iter().cloned().collect(),
-            session_ttl: config.session_ttl,
-            token_ttl: config.token_ttl,
-            ..AppConfig::default()
+    let mut wiring = Wiring::new(config.database_url(), config.data_dir.join("media"));
+    wiring.config = AppConfig {
+        charging: if config.charging {
+            ChargePolicy::Charge
+        } else {
+            ChargePolicy::Free
         },
-        store: Arc::new(store),
-        blobs: blobs.clone(),
-        media: Arc::new(ImagePipeline),
-        events: Arc::new(LocalEventBus::new(4096)),
-        clock: Arc::new(SystemClock),
-        catalogue: catalogue(config)?,
-        providers: pixel_providers::build(&providers_config(config)),
-    });
+        starting_credits: config.starting_credits,
+        workers: config.workers,
+        lease: config.lease,
+        max_attempts: config.max_attempts,
+        retry_base: config.retry_base,
+        provider_timeout: config.provider_timeout,
+        provider_concurrency: config.provider_concurrency.iter().cloned().collect(),
+        session_ttl: config.session_ttl,
+        token_ttl: config.token_ttl,
+        ..AppConfig::default()
+    };
+    wiring.catalogue = catalogue(config)?;
+    wiring.providers = providers_config(config);
+    wiring.clock = clock;
+    let Wired { app, blobs } = wire(wiring).await?;
     let auth = auth::Auth::from_config(config);
     let hosts = guard::HostPolicy::new(&auth.public_origin, &config.bind, &config.allowed_hosts);
     let owner = if config.sign_in_enabled() {

@@ -361,6 +361,7 @@ async fn cancel_a_queued_job_refunds_it_once() {
         != "running"
     {
         assert!(tokio::time::Instant::now() < deadline);
+        // Polls the job over HTTP (real I/O) until the worker reports it.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     server
@@ -421,6 +422,7 @@ async fn a_provider_never_runs_more_jobs_than_its_limit() {
             tokio::time::Instant::now() < deadline,
             "jobs did not finish"
         );
+        // Polls the job over HTTP (real I/O) until the worker reports it.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(most, 2, "the limit allows two at once");

@@ -59,6 +59,7 @@ async fn wait_done(s: &TestServer, owner: &Who, job_id: &str) -> Value {
             return job;
         }
         assert!(tokio::time::Instant::now() < deadline, "job still {state}");
+        // Polls the job over HTTP (real I/O) until a worker ends it.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -225,6 +225,7 @@ async fn bfl_timed_out_job_resumes_polling_its_saved_task() {
             "{job}"
         );
         assert!(tokio::time::Instant::now() < deadline, "no retry: {job}");
+        // Polls real I/O (the job over HTTP, the fake's counters) until the worker gets there.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     fakes.bfl.release(prompt);
@@ -465,6 +466,7 @@ async fn bfl_reports_progress_while_polling_and_cancels_with_a_refund() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while fakes.bfl.polls(prompt) == 0 {
         assert!(tokio::time::Instant::now() < deadline, "never polled");
+        // Polls real I/O (the job over HTTP, the fake's counters) until the worker gets there.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     server

@@ -63,6 +63,7 @@ async fn eventually(what: &str, done: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while !done() {
         assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        // Polls real I/O (the job over HTTP, the fake's counters) until the worker gets there.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -220,6 +221,7 @@ async fn fal_timed_out_job_resumes_its_saved_request() {
             "{job}"
         );
         assert!(tokio::time::Instant::now() < deadline, "no retry: {job}");
+        // Polls real I/O (the job over HTTP, the fake's counters) until the worker gets there.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     fakes.fal.release(prompt);

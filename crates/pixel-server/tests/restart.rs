@@ -56,6 +56,7 @@ async fn start(data: &std::path::Path, fake: &FakeOpenAi, port: u16) -> Proc {
             "server did not start: {}",
             std::fs::read_to_string(data.join("server.log")).unwrap_or_default()
         );
+        // Polls a separate server process (real I/O) until it gets there.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Proc { child, base }
@@ -80,6 +81,7 @@ async fn wait_running(base: &str, n: usize) {
             return;
         }
         assert!(std::time::Instant::now() < deadline, "jobs never started");
+        // Polls a separate server process (real I/O) until it gets there.
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
@@ -100,6 +102,7 @@ async fn assert_all_final_and_balanced(base: &str, expected_jobs: usize) {
             break jobs;
         }
         assert!(std::time::Instant::now() < deadline, "jobs stuck: {jobs:?}");
+        // Polls a separate server process (real I/O) until it gets there.
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(jobs.len(), expected_jobs);
@@ -207,6 +210,7 @@ async fn graceful_stop_loses_no_job() {
             std::time::Instant::now() < deadline,
             "the server did not stop within 30 s of SIGTERM"
         );
+        // Polls a separate server process (real I/O) until it gets there.
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(exit.success(), "graceful stop exits 0: {exit:?}");

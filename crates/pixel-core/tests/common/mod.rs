@@ -3,13 +3,13 @@
 #![allow(dead_code)] // each test target uses its own part of this module
 
 use async_trait::async_trait;
+use pixel_app::{wire, Wiring};
 use pixel_core::account::{provision_account, AdmissionPolicy, VerifiedIdentity};
 use pixel_core::ports::{
-    JobContext, LocalEventBus, Provider, ProviderError, ProviderImage, ProviderOutput,
-    ProviderRequest, SystemClock,
+    JobContext, Provider, ProviderError, ProviderImage, ProviderOutput, ProviderRequest,
 };
 use pixel_core::registry::Registry;
-use pixel_core::{App, AppConfig, AppParts, Caller, ChargePolicy, Envelope, Event, Job, Role};
+use pixel_core::{App, AppConfig, Caller, ChargePolicy, Envelope, Event, Job, Role};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::path::Path;
@@ -98,28 +98,23 @@ impl Provider for ScriptedProvider {
     }
 }
 
-/// The core on SQLite in `dir`, charging credits, with fast retries so a retried job ends quickly.
+/// The core on SQLite in `dir`, wired by the composition root as the server and the desktop are,
+/// charging credits, with fast retries so a retried job ends quickly, and the scripted provider in
+/// OpenAI's place.
 pub async fn test_app(dir: &Path, starting_credits: i64, provider: Arc<ScriptedProvider>) -> App {
-    let store = pixel_store::SqlStore::connect(&pixel_store::testing::sqlite_url(dir))
-        .await
-        .expect("sqlite store");
-    App::new(AppParts {
-        config: AppConfig {
-            charging: ChargePolicy::Charge,
-            starting_credits,
-            workers: 2,
-            retry_base: Duration::from_millis(10),
-            retry_max: Duration::from_millis(50),
-            ..AppConfig::default()
-        },
-        store: Arc::new(store),
-        blobs: Arc::new(pixel_infra::blobs::LocalBlobStore::new(dir.join("media")).expect("blobs")),
-        media: Arc::new(pixel_infra::media::ImagePipeline),
-        events: Arc::new(LocalEventBus::new(1024)),
-        clock: Arc::new(SystemClock),
-        catalogue: pixel_core::catalogue::Catalogue::builtin(),
-        providers: vec![provider],
-    })
+    let mut wiring = Wiring::new(pixel_store::testing::sqlite_url(dir), dir.join("media"));
+    wiring.config = AppConfig {
+        charging: ChargePolicy::Charge,
+        starting_credits,
+        workers: 2,
+        retry_base: Duration::from_millis(10),
+        retry_max: Duration::from_millis(50),
+        ..AppConfig::default()
+    };
+    wiring.event_capacity = 1024;
+    let app = wire(wiring).await.expect("wired").app;
+    app.replace_providers(vec![provider]);
+    app
 }
 
 /// A person signed in through the identity provider, with their starting credits.

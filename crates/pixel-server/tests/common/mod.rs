@@ -4,7 +4,8 @@
 pub mod browser;
 pub mod fakes;
 
-use pixel_server::{build_node, Config};
+use pixel_core::ports::{Clock, OffsetClock, SystemClock};
+use pixel_server::{build_node_with_clock, Config};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +45,8 @@ pub struct Opts {
     pub models: Vec<(String, pixel_core::catalogue::ModelOverride)>,
     /// Last changes to the server's configuration (settings no other option covers).
     pub config: Option<fn(&mut Config)>,
+    /// The clock the server runs on; tests that wait for an expiry move it instead of sleeping.
+    pub clock: Option<Arc<OffsetClock>>,
 }
 
 #[derive(Clone)]
@@ -110,6 +113,7 @@ impl Default for Opts {
             oidc: None,
             models: Vec::new(),
             config: None,
+            clock: None,
         }
     }
 }
@@ -231,7 +235,15 @@ impl TestServer {
         if let Some(tweak) = opts.config {
             tweak(&mut config);
         }
-        let node = Arc::new(build_node(&config).await.expect("build node"));
+        let clock: Arc<dyn Clock> = match opts.clock {
+            Some(clock) => clock,
+            None => Arc::new(SystemClock),
+        };
+        let node = Arc::new(
+            build_node_with_clock(&config, clock)
+                .await
+                .expect("build node"),
+        );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(pixel_server::http::serve(
             node.clone(),
@@ -349,6 +361,7 @@ impl TestServer {
                 tokio::time::Instant::now() < deadline,
                 "job {job_id} still {state}"
             );
+            // Polls the job over HTTP (real I/O) until a worker ends it.
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
