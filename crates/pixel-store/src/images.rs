@@ -33,12 +33,15 @@ impl ImageStore for SqlStore {
     }
 
     async fn get_image(&self, id: &str) -> Result<Option<Image>> {
-        let row = sqlx::query(&format!("SELECT {IMAGE_COLS} FROM images WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(image_from).transpose()
+        let sql = format!("SELECT {IMAGE_COLS} FROM images WHERE id = $1");
+        on_read_pool!(self, pool => {
+            let row = sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            row.as_ref().map(image_from).transpose()
+        })
     }
 
     async fn list_images(
@@ -98,15 +101,18 @@ impl ImageStore for SqlStore {
         }
         let p = next(i64::from(page.limit), &mut ints);
         sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
-        let mut q = sqlx::query(&sql);
-        for t in texts {
-            q = q.bind(t);
-        }
-        for i in ints {
-            q = q.bind(i);
-        }
-        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(image_from).collect()
+        // A library page is the read of many rows the concrete driver makes cheaper.
+        on_read_pool!(self, pool => {
+            let mut q = sqlx::query(&sql);
+            for t in &texts {
+                q = q.bind(t);
+            }
+            for i in &ints {
+                q = q.bind(i);
+            }
+            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            rows.iter().map(image_from).collect()
+        })
     }
 
     async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
