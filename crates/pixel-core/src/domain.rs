@@ -399,6 +399,11 @@ pub enum Event {
     /// those sessions opened, right after delivering this.
     #[serde(rename = "sessions.revoked")]
     SessionsRevoked { session_ids: Vec<String>, all: bool },
+    /// A notification was written for this user.
+    #[serde(rename = "notification.created")]
+    NotificationCreated {
+        notification: crate::social::Notification,
+    },
 }
 
 impl Event {

@@ -11,6 +11,7 @@ pub mod ports;
 pub mod provider_check;
 pub mod registry;
 pub mod runner;
+pub mod social;
 pub mod typescript;
 
 pub use app::{App, AppConfig, AppParts, ChargePolicy, LOCAL_OWNER_ID};

@@ -7,6 +7,7 @@ use crate::catalogue::*;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode};
 use crate::ops::*;
+use crate::social::*;
 
 macro_rules! decls {
     ($($t:ty),* $(,)?) => {
@@ -87,6 +88,32 @@ pub fn api_types() -> String {
         ImportedRecord,
         ImportOutput,
         LedgerOutput,
+        UserSummary,
+        PublicImage,
+        Comment,
+        NotificationKind,
+        Notification,
+        ExploreQuery,
+        PublicImagesOutput,
+        UserRef,
+        FollowListQuery,
+        ProfileQuery,
+        FollowOutput,
+        FollowEntry,
+        FollowListOutput,
+        Profile,
+        LikeOutput,
+        CommentRef,
+        NewComment,
+        CommentsQuery,
+        CommentsOutput,
+        EditComment,
+        CommentDeleted,
+        NotificationsQuery,
+        NotificationsOutput,
+        MarkRead,
+        NotificationIds,
+        NotificationsChanged,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\

@@ -4,30 +4,12 @@
 
 mod common;
 
-use common::{call, job_end, sign_in, test_app, ScriptedProvider, PAID_MODEL};
+use common::{call, made_image, sign_in, test_app, ScriptedProvider, PAID_MODEL};
 use pixel_core::ops::{DeleteOutput, ImagesOutput, SetVisibilityOutput, SubmitOutput};
 use pixel_core::runner::Runner;
-use pixel_core::{App, Caller, ErrorCode, Image, Visibility};
+use pixel_core::{Caller, ErrorCode, Image, Visibility};
 use serde_json::json;
 use std::time::Duration;
-
-/// Makes one image for `caller` through a real job, and returns it as its owner sees it.
-async fn made_image(app: &App, caller: &Caller, prompt: &str) -> Image {
-    let mut events = app.events.subscribe();
-    let out: SubmitOutput = call(
-        app,
-        caller,
-        "generations.create",
-        json!({ "prompt": prompt, "model": PAID_MODEL, "quality": "low" }),
-    )
-    .await
-    .expect("submitted");
-    let job = job_end(&mut events, &out.jobs[0].id).await;
-    let id = job.image_id.expect("the job made an image");
-    call(app, caller, "images.get", json!({ "image_id": id }))
-        .await
-        .expect("the owner sees it")
-}
 
 #[tokio::test]
 async fn a_private_image_is_the_owners_alone_until_it_is_made_public() {
@@ -36,7 +18,7 @@ async fn a_private_image_is_the_owners_alone_until_it_is_made_public() {
     let runner = Runner::start(&app).await.expect("runner");
     let ada = sign_in(&app, "ada").await;
     let grace = sign_in(&app, "grace").await;
-    let image = made_image(&app, &ada, "a quiet harbour at dawn").await;
+    let image = made_image(&app, &ada, "a quiet harbour at dawn", false).await;
     assert_eq!(image.visibility, Visibility::Private, "private by default");
     let by_id = json!({ "image_id": image.id });
 
@@ -99,7 +81,7 @@ async fn a_remix_of_an_image_the_caller_cannot_see_is_refused_before_anything_is
     let runner = Runner::start(&app).await.expect("runner");
     let ada = sign_in(&app, "ada").await;
     let grace = sign_in(&app, "grace").await;
-    let image = made_image(&app, &ada, "a quiet harbour at dawn").await;
+    let image = made_image(&app, &ada, "a quiet harbour at dawn", false).await;
     let remix = json!({
         "prompt": "the same harbour at night",
         "model": PAID_MODEL,
@@ -150,7 +132,7 @@ async fn a_published_file_that_is_not_an_image_is_refused_and_nothing_is_kept() 
     let app = test_app(dir.path(), 20, ScriptedProvider::new()).await;
     let runner = Runner::start(&app).await.expect("runner");
     let ada = sign_in(&app, "ada").await;
-    let record = made_image(&app, &ada, "a quiet harbour at dawn")
+    let record = made_image(&app, &ada, "a quiet harbour at dawn", false)
         .await
         .record;
     for (data, words) in [

@@ -128,6 +128,27 @@ async fn every_operation_checks_its_caller() {
         .unwrap()
         .to_string();
 
+    let (_, me) = call(&s, &owner, "account.get", &json!({})).await;
+    let owner_id = me["user"]["id"].as_str().expect("id").to_string();
+    let owner_name = me["user"]["username"]
+        .as_str()
+        .expect("username")
+        .to_string();
+    // Comments of the owner's on the owner's private image: one to edit and like, one to delete.
+    let mut comment_ids = vec![];
+    for body in ["a note to self", "another note"] {
+        let (status, c) = call(
+            &s,
+            &owner,
+            "comments.create",
+            &json!({"image_id": image_id, "body": body}),
+        )
+        .await;
+        assert_eq!(status, 200, "{c}");
+        comment_ids.push(c["id"].as_str().expect("comment id").to_string());
+    }
+    let (comment_id, doomed_comment) = (comment_ids[0].clone(), comment_ids[1].clone());
+
     let png = {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(b"not a png")
@@ -212,6 +233,85 @@ async fn every_operation_checks_its_caller() {
             "records.import",
             json!({"png_base64": png}),
             [401, 422, 422, 422],
+        ),
+        ("explore.list", json!({}), [200, 200, 200, 200]),
+        ("feed.list", json!({}), [401, 200, 200, 200]),
+        (
+            "explore.image",
+            json!({"image_id": image_id}),
+            [404, 404, 200, 200],
+        ),
+        (
+            "profiles.get",
+            json!({"username": owner_name}),
+            [200, 200, 200, 200],
+        ),
+        (
+            "follows.follow",
+            json!({"user_id": owner_id}),
+            [401, 200, 422, 200],
+        ),
+        (
+            "follows.followers",
+            json!({"user_id": owner_id}),
+            [200, 200, 200, 200],
+        ),
+        (
+            "follows.following",
+            json!({"user_id": owner_id}),
+            [200, 200, 200, 200],
+        ),
+        (
+            "follows.unfollow",
+            json!({"user_id": owner_id}),
+            [401, 200, 200, 200],
+        ),
+        (
+            "likes.like_image",
+            json!({"image_id": image_id}),
+            [401, 404, 200, 200],
+        ),
+        (
+            "likes.unlike_image",
+            json!({"image_id": image_id}),
+            [401, 404, 200, 200],
+        ),
+        (
+            "likes.like_comment",
+            json!({"comment_id": comment_id}),
+            [401, 404, 200, 200],
+        ),
+        (
+            "likes.unlike_comment",
+            json!({"comment_id": comment_id}),
+            [401, 404, 200, 200],
+        ),
+        (
+            "comments.list",
+            json!({"image_id": image_id}),
+            [404, 404, 200, 200],
+        ),
+        (
+            "comments.create",
+            json!({"image_id": image_id, "body": "hello"}),
+            [401, 404, 200, 200],
+        ),
+        (
+            "comments.edit",
+            json!({"comment_id": comment_id, "body": "changed"}),
+            [401, 404, 200, 403],
+        ),
+        (
+            "comments.delete",
+            json!({"comment_id": doomed_comment}),
+            [401, 404, 200, 404],
+        ),
+        ("notifications.list", json!({}), [401, 200, 200, 200]),
+        ("notifications.mark_read", json!({}), [401, 200, 200, 200]),
+        (
+            "notifications.delete",
+            json!({"ids": ["not-anyones"]}),
+            [401, 200, 200, 200],
         ),
         // Last: signs each caller out everywhere.
         ("sessions.revoke_all", json!({}), [401, 200, 200, 200]),

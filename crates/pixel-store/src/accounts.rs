@@ -43,6 +43,32 @@ impl AccountStore for SqlStore {
         row.as_ref().map(user_from).transpose()
     }
 
+    async fn users_by_usernames(&self, usernames: &[String]) -> Result<Vec<UserSummary>> {
+        if usernames.is_empty() {
+            return Ok(vec![]);
+        }
+        let list: Vec<String> = (0..usernames.len())
+            .map(|i| format!("${}", i + 1))
+            .collect();
+        let sql = format!(
+            "SELECT id, username FROM users WHERE LOWER(username) IN ({})",
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for name in usernames {
+            q = q.bind(name.to_lowercase());
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(UserSummary {
+                    id: r.text("id")?,
+                    username: r.text("username")?,
+                })
+            })
+            .collect()
+    }
+
     async fn user_by_subject(&self, subject: &str) -> Result<Option<User>> {
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE subject = $1"))
             .bind(subject)

@@ -44,6 +44,25 @@ impl ImageStore for SqlStore {
         })
     }
 
+    async fn images_by_ids(&self, ids: &[String]) -> Result<Vec<Image>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "SELECT {IMAGE_COLS} FROM images WHERE id IN ({})",
+            list.join(", ")
+        );
+        on_read_pool!(self, pool => {
+            let mut q = sqlx::query(&sql);
+            for id in ids {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            rows.iter().map(image_from).collect()
+        })
+    }
+
     async fn list_images(
         &self,
         owner_id: &str,

@@ -2,10 +2,15 @@
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
 mod accounts;
+mod comments;
+mod explore;
+mod follows;
 mod images;
 mod jobs;
 mod ledger;
+mod likes;
 mod migrations;
+mod notifications;
 mod sessions;
 mod sets;
 mod tx;
@@ -15,6 +20,7 @@ use tx::{apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job
 use async_trait::async_trait;
 use pixel_core::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use pixel_core::ports::*;
+use pixel_core::social::UserSummary;
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_core::{
     GenerationParams, GenerationRecord, GenerationSet, Image, Job, JobState, LedgerEntry,
@@ -397,6 +403,26 @@ impl Store for SqlStore {
     }
 
     fn images(&self) -> &dyn ImageStore {
+        self
+    }
+
+    fn follows(&self) -> &dyn FollowStore {
+        self
+    }
+
+    fn likes(&self) -> &dyn LikeStore {
+        self
+    }
+
+    fn comments(&self) -> &dyn CommentStore {
+        self
+    }
+
+    fn notifications(&self) -> &dyn NotificationStore {
+        self
+    }
+
+    fn explore(&self) -> &dyn ExploreStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 4] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 5] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -26,6 +26,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "idempotency",
                 include_str!("../../../migrations/sqlite/0004_idempotency.sql"),
             ),
+            (
+                5,
+                "social",
+                include_str!("../../../migrations/sqlite/0005_social.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -47,6 +52,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 4,
                 "idempotency",
                 include_str!("../../../migrations/postgres/0004_idempotency.sql"),
+            ),
+            (
+                5,
+                "social",
+                include_str!("../../../migrations/postgres/0005_social.sql"),
             ),
         ],
     }

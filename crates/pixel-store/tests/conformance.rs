@@ -6,6 +6,10 @@ use pixel_core::*;
 use pixel_store::SqlStore;
 use std::sync::Arc;
 
+#[path = "conformance/social.rs"]
+mod social;
+use social::*;
+
 struct Db {
     store: Arc<SqlStore>,
     _dir: Option<tempfile::TempDir>,
@@ -52,6 +56,10 @@ conformance!(
     saturated_providers_are_skipped,
     submissions_commit_all_or_none,
     an_idempotency_key_admits_one_submission,
+    follows_count_once_and_list_newest_first,
+    explore_and_the_feed_read_public_work_one_page_at_a_time,
+    comment_threads_keep_placeholders_and_counts,
+    notifications_belong_to_their_recipient,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {

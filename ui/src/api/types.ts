@@ -89,7 +89,7 @@ export type Event = { "type": "generation.queued", job: Job, } | { "type": "gene
 /**
  * Microseconds since the epoch when the worker emitted this event (for latency measurement).
  */
-emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, };
+emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, };
 
 export type Speed = "instant" | "fast" | "medium" | "slow";
 
@@ -346,6 +346,138 @@ dropped: Array<string>, };
 
 export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
 
+export type UserSummary = { id: string, username: string, };
+
+export type PublicImage = { image: Image, creator: UserSummary, likes: number, comments: number, 
+/**
+ * Whether the viewer likes it (false for anonymous viewers).
+ */
+liked: boolean, };
+
+export type Comment = { id: string, image_id: string, 
+/**
+ * The comment it answers; None for a top-level comment.
+ */
+parent_id: string | null, author: UserSummary | null, body: string, deleted: boolean, likes: number, replies: number, 
+/**
+ * Whether the viewer likes it.
+ */
+liked: boolean, created_at: number, edited_at: number | null, };
+
+export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "achievement_unlocked" | "streak_milestone" | "payout_completed";
+
+export type Notification = { id: string, kind: NotificationKind, 
+/**
+ * Who did it (None for the system's own news, such as a finished generation).
+ */
+actor: UserSummary | null, 
+/**
+ * The image it is about, only while the recipient may see that image.
+ */
+image_id: string | null, comment_id: string | null, read: boolean, created_at: number, };
+
+export type ExploreQuery = { 
+/**
+ * Words of the prompt, at most 200 characters.
+ */
+text?: string, model?: string, from?: number, to?: number, 
+/**
+ * The `next` cursor of the previous page.
+ */
+before?: string, 
+/**
+ * 1–200, 50 when absent.
+ */
+limit?: number, };
+
+export type PublicImagesOutput = { images: Array<PublicImage>, 
+/**
+ * The cursor of the next page; absent on the last.
+ */
+next?: string, };
+
+export type UserRef = { user_id: string, };
+
+export type FollowListQuery = { user_id: string, before?: string, limit?: number, };
+
+export type ProfileQuery = { username: string, };
+
+export type FollowOutput = { following: boolean, 
+/**
+ * The followed account's follower count after the change.
+ */
+followers: number, };
+
+export type FollowEntry = { user: UserSummary, since: number, };
+
+export type FollowListOutput = { users: Array<FollowEntry>, next?: string, };
+
+export type Profile = { user: UserSummary, followers: number, following: number, 
+/**
+ * Whether the caller follows this account.
+ */
+followed: boolean, 
+/**
+ * Whether this is the caller's own profile.
+ */
+own: boolean, joined_at: number, };
+
+export type LikeOutput = { liked: boolean, 
+/**
+ * The like count after the change.
+ */
+likes: number, };
+
+export type CommentRef = { comment_id: string, };
+
+export type NewComment = { image_id: string, 
+/**
+ * 1–500 characters.
+ */
+body: string, 
+/**
+ * The comment this replies to, on the same image.
+ */
+parent_id?: string, };
+
+export type CommentsQuery = { image_id: string, 
+/**
+ * The `next` cursor of the previous page.
+ */
+after?: string, 
+/**
+ * 1–500, 200 when absent.
+ */
+limit?: number, };
+
+export type CommentsOutput = { comments: Array<Comment>, next?: string, };
+
+export type EditComment = { comment_id: string, body: string, };
+
+export type CommentDeleted = { 
+/**
+ * True when replies keep the comment as a placeholder.
+ */
+placeholder: boolean, };
+
+export type NotificationsQuery = { unread_only?: boolean, before?: string, limit?: number, };
+
+export type NotificationsOutput = { notifications: Array<Notification>, unread: number, next?: string, };
+
+export type MarkRead = { 
+/**
+ * 1–500 notification ids; absent marks every one read.
+ */
+ids?: Array<string>, };
+
+export type NotificationIds = { 
+/**
+ * 1–500 notification ids.
+ */
+ids: Array<string>, };
+
+export type NotificationsChanged = { changed: number, unread: number, };
+
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_body: 400,
@@ -383,7 +515,18 @@ export interface Methods {
   'account.get': { input: Empty; output: AccountOutput };
   'account.update': { input: UpdateAccount; output: AccountOutput };
   'catalogue.list': { input: Empty; output: CatalogueOutput };
+  'comments.create': { input: NewComment; output: Comment };
+  'comments.delete': { input: CommentRef; output: CommentDeleted };
+  'comments.edit': { input: EditComment; output: Comment };
+  'comments.list': { input: CommentsQuery; output: CommentsOutput };
   'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
+  'explore.image': { input: ImageRef; output: PublicImage };
+  'explore.list': { input: ExploreQuery; output: PublicImagesOutput };
+  'feed.list': { input: PageQuery; output: PublicImagesOutput };
+  'follows.follow': { input: UserRef; output: FollowOutput };
+  'follows.followers': { input: FollowListQuery; output: FollowListOutput };
+  'follows.following': { input: FollowListQuery; output: FollowListOutput };
+  'follows.unfollow': { input: UserRef; output: FollowOutput };
   'generations.cancel': { input: JobRef; output: Job };
   'generations.compare': { input: CompareRequest; output: CompareOutput };
   'generations.create': { input: GenerationRequest; output: SubmitOutput };
@@ -396,6 +539,14 @@ export interface Methods {
   'images.publish': { input: PublishImage; output: Image };
   'images.set_visibility': { input: SetVisibility; output: SetVisibilityOutput };
   'ledger.list': { input: LedgerQuery; output: LedgerOutput };
+  'likes.like_comment': { input: CommentRef; output: LikeOutput };
+  'likes.like_image': { input: ImageRef; output: LikeOutput };
+  'likes.unlike_comment': { input: CommentRef; output: LikeOutput };
+  'likes.unlike_image': { input: ImageRef; output: LikeOutput };
+  'notifications.delete': { input: NotificationIds; output: NotificationsChanged };
+  'notifications.list': { input: NotificationsQuery; output: NotificationsOutput };
+  'notifications.mark_read': { input: MarkRead; output: NotificationsChanged };
+  'profiles.get': { input: ProfileQuery; output: Profile };
   'providers.health': { input: Empty; output: ProvidersHealthOutput };
   'providers.list': { input: Empty; output: ProvidersOutput };
   'records.import': { input: ImportRequest; output: ImportOutput };

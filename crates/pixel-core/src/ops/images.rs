@@ -8,7 +8,7 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::{ImageFilter, NewSubmission, PageRequest};
+use crate::ports::{NewSubmission, PageRequest};
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -144,28 +144,13 @@ pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Resu
         before: parse_cursor(input.before.as_deref())?,
         limit,
     };
-    let text = input
-        .text
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty());
-    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(Error::invalid("the search text is over 200 characters"));
-    }
-    let filter = ImageFilter {
-        model: input.model,
-        text,
-        from: input.from,
-        to: input.to,
-        set_id: input.set_id,
-    };
+    let filter = image_filter(input.text, input.model, input.from, input.to, input.set_id)?;
     let images = app
         .store
         .images()
         .list_images(owner, &filter, &page)
         .await?;
-    let next = (images.len() as u32 == limit)
-        .then(|| images.last().map(|i| cursor_of(i.created_at, &i.id)))
-        .flatten();
+    let next = next_cursor(&images, limit, |i| (i.created_at, &i.id));
     Ok(ImagesOutput { images, next })
 }
 

@@ -12,10 +12,15 @@ use crate::registry::Registry;
 
 pub mod account;
 pub mod catalogue;
+pub mod comments;
 pub mod compare;
+pub mod explore;
+pub mod follows;
 pub mod generations;
 pub mod images;
 pub mod ledger;
+pub mod likes;
+pub mod notifications;
 pub mod providers;
 pub mod records;
 pub mod sessions;
@@ -23,10 +28,15 @@ pub mod sets;
 
 pub use account::*;
 pub use catalogue::*;
+pub use comments::*;
 pub use compare::*;
+pub use explore::*;
+pub use follows::*;
 pub use generations::*;
 pub use images::*;
 pub use ledger::*;
+pub use likes::*;
+pub use notifications::*;
 pub use providers::*;
 pub use records::*;
 pub use sessions::*;
@@ -44,6 +54,11 @@ pub(crate) fn register_all(r: &mut Registry) {
     images::register(r);
     records::register(r);
     ledger::register(r);
+    explore::register(r);
+    follows::register(r);
+    likes::register(r);
+    comments::register(r);
+    notifications::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;
@@ -70,4 +85,42 @@ pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<(Millis, Strin
 
 pub(crate) fn cursor_of(created_at: Millis, id: &str) -> String {
     format!("{created_at}.{id}")
+}
+
+/// The cursor of the page after `rows` when the page is full (there may be more), from the last
+/// row's (created_at, id).
+pub(crate) fn next_cursor<T>(
+    rows: &[T],
+    limit: u32,
+    key: impl Fn(&T) -> (Millis, &str),
+) -> Option<String> {
+    if rows.len() as u32 != limit {
+        return None;
+    }
+    rows.last().map(|r| {
+        let (at, id) = key(r);
+        cursor_of(at, id)
+    })
+}
+
+/// The library's and explore's filters, checked: search text trimmed and at most 200 characters,
+/// empty strings read as no filter.
+pub(crate) fn image_filter(
+    text: Option<String>,
+    model: Option<String>,
+    from: Option<Millis>,
+    to: Option<Millis>,
+    set_id: Option<String>,
+) -> Result<crate::ports::ImageFilter> {
+    let text = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(Error::invalid("the search text is over 200 characters"));
+    }
+    Ok(crate::ports::ImageFilter {
+        model: model.filter(|m| !m.is_empty()),
+        text,
+        from,
+        to,
+        set_id,
+    })
 }

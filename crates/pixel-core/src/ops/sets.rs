@@ -94,8 +94,6 @@ pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<S
         limit,
     };
     let sets = app.store.sets().list_sets(owner, &page).await?;
-    let next = (sets.len() as u32 == limit)
-        .then(|| sets.last().map(|s| cursor_of(s.created_at, &s.id)))
-        .flatten();
+    let next = next_cursor(&sets, limit, |s| (s.created_at, &s.id));
     Ok(SetsOutput { sets, next })
 }

@@ -7,6 +7,7 @@ use super::{ImageFilter, JobOutcome, LeaseStatus, LedgerMove, NewSubmission, Pag
 use crate::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use crate::domain::*;
 use crate::error::Result;
+use crate::social::{CommentRemoval, CommentRow, Engagement, NotificationRow, UserSummary};
 
 /// The persistent store. Every method of every area is atomic; every query exists for SQLite and
 /// PostgreSQL.
@@ -20,6 +21,11 @@ pub trait Store: Send + Sync {
     fn jobs(&self) -> &dyn JobStore;
     fn sets(&self) -> &dyn SetStore;
     fn images(&self) -> &dyn ImageStore;
+    fn follows(&self) -> &dyn FollowStore;
+    fn likes(&self) -> &dyn LikeStore;
+    fn comments(&self) -> &dyn CommentStore;
+    fn notifications(&self) -> &dyn NotificationStore;
+    fn explore(&self) -> &dyn ExploreStore;
 }
 
 /// Accounts: users, their sign-in identities, usernames, roles and settings.
@@ -38,6 +44,8 @@ pub trait AccountStore: Send + Sync {
         usernames: &[String],
     ) -> Result<User>;
     async fn set_role(&self, user_id: &str, role: Role) -> Result<()>;
+    /// The accounts with these usernames (case-insensitive), for @mentions.
+    async fn users_by_usernames(&self, usernames: &[String]) -> Result<Vec<UserSummary>>;
     async fn account_settings(&self, user_id: &str) -> Result<AccountSettings>;
     /// Changes the username and/or settings; `Conflict` when the username belongs to someone else.
     async fn update_account(
@@ -177,6 +185,8 @@ pub trait SetStore: Send + Sync {
 #[async_trait]
 pub trait ImageStore: Send + Sync {
     async fn get_image(&self, id: &str) -> Result<Option<Image>>;
+    /// The images among `ids` that exist, in no particular order.
+    async fn images_by_ids(&self, ids: &[String]) -> Result<Vec<Image>>;
     async fn list_images(
         &self,
         owner_id: &str,
@@ -192,4 +202,90 @@ pub trait ImageStore: Send + Sync {
         ids: &[String],
         visibility: Visibility,
     ) -> Result<Vec<String>>;
+}
+
+/// Follows between accounts, with the counts on each account kept in the same transaction.
+#[async_trait]
+pub trait FollowStore: Send + Sync {
+    /// `follower` follows `followee`; false when it already did.
+    async fn follow(&self, follower: &str, followee: &str, now: Millis) -> Result<bool>;
+    /// `follower` stops following `followee`; false when it did not.
+    async fn unfollow(&self, follower: &str, followee: &str) -> Result<bool>;
+    async fn is_following(&self, follower: &str, followee: &str) -> Result<bool>;
+    /// (followers, following) of an account.
+    async fn follow_counts(&self, user_id: &str) -> Result<(i64, i64)>;
+    /// The accounts following `user_id`, newest follow first, with when each followed.
+    async fn followers(
+        &self,
+        user_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(UserSummary, Millis)>>;
+    /// The accounts `user_id` follows, newest follow first.
+    async fn following(
+        &self,
+        user_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(UserSummary, Millis)>>;
+}
+
+/// Likes on images and comments: one per person, the count kept on the liked row.
+#[async_trait]
+pub trait LikeStore: Send + Sync {
+    /// Returns false when the person already liked it.
+    async fn like_image(&self, image_id: &str, user_id: &str, now: Millis) -> Result<bool>;
+    async fn unlike_image(&self, image_id: &str, user_id: &str) -> Result<bool>;
+    async fn like_comment(&self, comment_id: &str, user_id: &str, now: Millis) -> Result<bool>;
+    async fn unlike_comment(&self, comment_id: &str, user_id: &str) -> Result<bool>;
+}
+
+/// Threaded comments on images.
+#[async_trait]
+pub trait CommentStore: Send + Sync {
+    /// Writes a comment (a reply when it has a parent, whose reply count moves with it) and moves the
+    /// image's comment count, in one transaction.
+    async fn insert_comment(&self, comment: &CommentRow) -> Result<()>;
+    /// One comment, with whether `viewer` likes it.
+    async fn get_comment(&self, id: &str, viewer: Option<&str>) -> Result<Option<CommentRow>>;
+    /// The comments of an image, oldest first, after the cursor (created_at, id).
+    async fn list_comments(
+        &self,
+        image_id: &str,
+        viewer: Option<&str>,
+        after: Option<&(Millis, String)>,
+        limit: u32,
+    ) -> Result<Vec<CommentRow>>;
+    /// Changes the body of a comment that is not deleted; false when there is none.
+    async fn edit_comment(&self, id: &str, body: &str, now: Millis) -> Result<bool>;
+    /// Removes a comment, or leaves a placeholder when it has replies; None when there is none.
+    async fn delete_comment(&self, id: &str) -> Result<Option<CommentRemoval>>;
+}
+
+/// Notifications, each its recipient's alone.
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    async fn insert_notification(&self, row: &NotificationRow) -> Result<()>;
+    /// The recipient's notifications, newest first.
+    async fn list_notifications(
+        &self,
+        user_id: &str,
+        unread_only: bool,
+        page: &PageRequest,
+    ) -> Result<Vec<NotificationRow>>;
+    async fn unread_count(&self, user_id: &str) -> Result<i64>;
+    /// Marks the recipient's notifications among `ids` read (all of them when `ids` is None);
+    /// returns how many changed.
+    async fn mark_read(&self, user_id: &str, ids: Option<&[String]>, now: Millis) -> Result<u64>;
+    /// Deletes the recipient's notifications among `ids`; returns how many.
+    async fn delete_notifications(&self, user_id: &str, ids: &[String]) -> Result<u64>;
+}
+
+/// Public work: explore and the following feed, each one keyset page per query.
+#[async_trait]
+pub trait ExploreStore: Send + Sync {
+    /// Public images, newest first, filtered.
+    async fn public_images(&self, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>>;
+    /// Public images of the accounts `user_id` follows, newest first.
+    async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>>;
+    /// The creator, counts and the viewer's like of each image among `ids`, in one query.
+    async fn engagement(&self, ids: &[String], viewer: Option<&str>) -> Result<Vec<Engagement>>;
 }

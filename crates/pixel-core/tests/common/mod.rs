@@ -168,3 +168,41 @@ pub async fn job_end(events: &mut tokio::sync::broadcast::Receiver<Envelope>, jo
     .await
     .expect("the job ends")
 }
+
+/// Makes one image for `caller` through a real job, public or private.
+pub async fn made_image(
+    app: &App,
+    caller: &Caller,
+    prompt: &str,
+    public: bool,
+) -> pixel_core::Image {
+    let mut events = app.events.subscribe();
+    let out: pixel_core::ops::SubmitOutput = call(
+        app,
+        caller,
+        "generations.create",
+        serde_json::json!({ "prompt": prompt, "model": PAID_MODEL, "quality": "low" }),
+    )
+    .await
+    .expect("submitted");
+    let job = job_end(&mut events, &out.jobs[0].id).await;
+    let id = job.image_id.expect("the job made an image");
+    if public {
+        let _: Value = call(
+            app,
+            caller,
+            "images.set_visibility",
+            serde_json::json!({ "image_ids": [id], "visibility": "public" }),
+        )
+        .await
+        .expect("published");
+    }
+    call(
+        app,
+        caller,
+        "images.get",
+        serde_json::json!({ "image_id": id }),
+    )
+    .await
+    .expect("the owner sees it")
+}

@@ -1,0 +1,150 @@
+//! Public work: explore (every public image, filtered), the following feed, and an image's public page
+//! (the image, its creator and its engagement). Only public images ever appear here.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use ts_rs::TS;
+
+use super::*;
+use crate::app::App;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::ports::PageRequest;
+use crate::registry::{OpKind::*, Registry};
+use crate::social::PublicImage;
+
+/// The operations of this area.
+pub(crate) fn register(r: &mut Registry) {
+    r.add(
+        "explore.list",
+        Read,
+        "Public images, newest first, with text, model and date filters",
+        explore_list,
+    );
+    r.add(
+        "feed.list",
+        Read,
+        "Public images of the accounts the caller follows, newest first",
+        feed_list,
+    );
+    r.add(
+        "explore.image",
+        Read,
+        "One image with its creator, likes and comments counts, as the caller may see it",
+        explore_image,
+    );
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExploreQuery {
+    /// Words of the prompt, at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub from: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub to: Option<Millis>,
+    /// The `next` cursor of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
+    /// 1–200, 50 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PublicImagesOutput {
+    pub images: Vec<PublicImage>,
+    /// The cursor of the next page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub next: Option<String>,
+}
+
+pub async fn explore_list(
+    app: &App,
+    caller: &Caller,
+    input: ExploreQuery,
+) -> Result<PublicImagesOutput> {
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit: page_limit(input.limit),
+    };
+    let filter = image_filter(input.text, input.model, input.from, input.to, None)?;
+    let images = app.store.explore().public_images(&filter, &page).await?;
+    page_of(app, caller, images, page.limit).await
+}
+
+pub async fn feed_list(app: &App, caller: &Caller, input: PageQuery) -> Result<PublicImagesOutput> {
+    let me = caller.user_id()?;
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit: page_limit(input.limit),
+    };
+    let images = app.store.explore().feed(me, &page).await?;
+    page_of(app, caller, images, page.limit).await
+}
+
+pub async fn explore_image(app: &App, caller: &Caller, input: ImageRef) -> Result<PublicImage> {
+    let image = images_get(app, caller, input).await?;
+    let mut out = with_engagement(app, caller, vec![image]).await?;
+    out.pop().ok_or_else(|| Error::not_found("image"))
+}
+
+async fn page_of(
+    app: &App,
+    caller: &Caller,
+    images: Vec<Image>,
+    limit: u32,
+) -> Result<PublicImagesOutput> {
+    let next = next_cursor(&images, limit, |i| (i.created_at, &i.id));
+    // The store's queries read public images only; checking again here keeps one rule for every path.
+    let images = images
+        .into_iter()
+        .filter(|i| caller.can_read(&i.owner_id, i.visibility))
+        .collect();
+    Ok(PublicImagesOutput {
+        images: with_engagement(app, caller, images).await?,
+        next,
+    })
+}
+
+/// Joins each image with its creator, counts and the caller's like (one query for the page).
+pub(crate) async fn with_engagement(
+    app: &App,
+    caller: &Caller,
+    images: Vec<Image>,
+) -> Result<Vec<PublicImage>> {
+    let ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
+    let mut by_id: HashMap<String, crate::social::Engagement> = app
+        .store
+        .explore()
+        .engagement(&ids, caller.user_id().ok())
+        .await?
+        .into_iter()
+        .map(|e| (e.image_id.clone(), e))
+        .collect();
+    Ok(images
+        .into_iter()
+        .filter_map(|image| {
+            let e = by_id.remove(&image.id)?;
+            Some(PublicImage {
+                image,
+                creator: e.creator,
+                likes: e.likes,
+                comments: e.comments,
+                liked: e.liked,
+            })
+        })
+        .collect())
+}

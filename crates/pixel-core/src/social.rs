@@ -1,0 +1,309 @@
+//! The social nouns: an account as others see it, an image with its engagement, comments, follows and
+//! notifications, and the one place every notification goes through (`notify`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::account::NotificationPrefs;
+use crate::app::App;
+use crate::domain::{Envelope, Event, Image, Millis};
+use crate::error::Result;
+
+/// An account as other people see it: never its email, role or settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct UserSummary {
+    pub id: String,
+    pub username: String,
+}
+
+/// A public image with its creator and engagement, as explore, the feed and the detail page show it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PublicImage {
+    pub image: Image,
+    pub creator: UserSummary,
+    #[ts(type = "number")]
+    pub likes: i64,
+    #[ts(type = "number")]
+    pub comments: i64,
+    /// Whether the viewer likes it (false for anonymous viewers).
+    pub liked: bool,
+}
+
+/// Counts and the viewer's like for one image, read for a whole page in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Engagement {
+    pub image_id: String,
+    pub creator: UserSummary,
+    pub likes: i64,
+    pub comments: i64,
+    pub liked: bool,
+}
+
+/// One comment of a thread. A deleted comment that has replies stays as a placeholder: no author, no
+/// body, `deleted` set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Comment {
+    pub id: String,
+    pub image_id: String,
+    /// The comment it answers; None for a top-level comment.
+    pub parent_id: Option<String>,
+    pub author: Option<UserSummary>,
+    pub body: String,
+    pub deleted: bool,
+    #[ts(type = "number")]
+    pub likes: i64,
+    #[ts(type = "number")]
+    pub replies: i64,
+    /// Whether the viewer likes it.
+    pub liked: bool,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+    #[ts(type = "number | null")]
+    pub edited_at: Option<Millis>,
+}
+
+/// A comment as stored: its author's id, before the viewer's view of it is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentRow {
+    pub id: String,
+    pub image_id: String,
+    pub parent_id: Option<String>,
+    pub author_id: String,
+    pub author_username: String,
+    pub body: String,
+    pub deleted: bool,
+    pub likes: i64,
+    pub replies: i64,
+    pub liked: bool,
+    pub created_at: Millis,
+    pub edited_at: Option<Millis>,
+}
+
+impl CommentRow {
+    pub fn view(self) -> Comment {
+        let author = (!self.deleted).then_some(UserSummary {
+            id: self.author_id,
+            username: self.author_username,
+        });
+        Comment {
+            id: self.id,
+            image_id: self.image_id,
+            parent_id: self.parent_id,
+            author,
+            body: if self.deleted {
+                String::new()
+            } else {
+                self.body
+            },
+            deleted: self.deleted,
+            likes: self.likes,
+            replies: self.replies,
+            liked: self.liked,
+            created_at: self.created_at,
+            edited_at: self.edited_at,
+        }
+    }
+}
+
+/// What deleting a comment did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentRemoval {
+    /// It had no replies and is gone.
+    Removed,
+    /// It has replies and stays as a placeholder.
+    Placeholder,
+}
+
+/// The eleven things a person is told about. Each has a preference in the account's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    NewFollower,
+    Like,
+    Comment,
+    Mention,
+    GenerationCompleted,
+    TipReceived,
+    PromptPurchased,
+    CollectionPurchased,
+    AchievementUnlocked,
+    StreakMilestone,
+    PayoutCompleted,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 11] = [
+        NotificationKind::NewFollower,
+        NotificationKind::Like,
+        NotificationKind::Comment,
+        NotificationKind::Mention,
+        NotificationKind::GenerationCompleted,
+        NotificationKind::TipReceived,
+        NotificationKind::PromptPurchased,
+        NotificationKind::CollectionPurchased,
+        NotificationKind::AchievementUnlocked,
+        NotificationKind::StreakMilestone,
+        NotificationKind::PayoutCompleted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::NewFollower => "new_follower",
+            NotificationKind::Like => "like",
+            NotificationKind::Comment => "comment",
+            NotificationKind::Mention => "mention",
+            NotificationKind::GenerationCompleted => "generation_completed",
+            NotificationKind::TipReceived => "tip_received",
+            NotificationKind::PromptPurchased => "prompt_purchased",
+            NotificationKind::CollectionPurchased => "collection_purchased",
+            NotificationKind::AchievementUnlocked => "achievement_unlocked",
+            NotificationKind::StreakMilestone => "streak_milestone",
+            NotificationKind::PayoutCompleted => "payout_completed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the recipient's settings let this kind through.
+    pub fn wanted(self, prefs: &NotificationPrefs) -> bool {
+        match self {
+            NotificationKind::NewFollower => prefs.new_follower,
+            NotificationKind::Like => prefs.like,
+            NotificationKind::Comment => prefs.comment,
+            NotificationKind::Mention => prefs.mention,
+            NotificationKind::GenerationCompleted => prefs.generation_completed,
+            NotificationKind::TipReceived => prefs.tip_received,
+            NotificationKind::PromptPurchased => prefs.prompt_purchased,
+            NotificationKind::CollectionPurchased => prefs.collection_purchased,
+            NotificationKind::AchievementUnlocked => prefs.achievement_unlocked,
+            NotificationKind::StreakMilestone => prefs.streak_milestone,
+            NotificationKind::PayoutCompleted => prefs.payout_completed,
+        }
+    }
+}
+
+/// One notification as its recipient reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Notification {
+    pub id: String,
+    pub kind: NotificationKind,
+    /// Who did it (None for the system's own news, such as a finished generation).
+    pub actor: Option<UserSummary>,
+    /// The image it is about, only while the recipient may see that image.
+    pub image_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub read: bool,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+/// A notification as stored, for its recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRow {
+    pub id: String,
+    pub user_id: String,
+    pub kind: NotificationKind,
+    pub actor: Option<UserSummary>,
+    pub image_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub read_at: Option<Millis>,
+    pub created_at: Millis,
+}
+
+/// Something to tell `recipient`, from `actor` (None: the system).
+#[derive(Debug, Clone)]
+pub struct Notice<'a> {
+    pub recipient: &'a str,
+    pub kind: NotificationKind,
+    pub actor: Option<&'a str>,
+    pub image_id: Option<&'a str>,
+    pub comment_id: Option<&'a str>,
+}
+
+/// The one place every notification goes through, whichever feature raises it: nobody is told of
+/// their own doing, the recipient's preference for the kind is honoured, the row is written and the
+/// recipient's open clients are told at once. A failure to notify never fails the action that caused
+/// it: it is logged.
+pub async fn notify(app: &App, notice: Notice<'_>) {
+    if notice.actor == Some(notice.recipient) {
+        return;
+    }
+    if let Err(e) = write_notice(app, &notice).await {
+        tracing::warn!(kind = notice.kind.as_str(), error = %e.message, "notification not written");
+    }
+}
+
+async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
+    let settings = app
+        .store
+        .accounts()
+        .account_settings(notice.recipient)
+        .await?;
+    if !notice.kind.wanted(&settings.notifications) {
+        return Ok(());
+    }
+    // Nobody is told of activity on an image they may not see (a reply on an image made private since).
+    if let Some(image_id) = notice.image_id {
+        let Some(recipient) = app.store.accounts().get_user(notice.recipient).await? else {
+            return Ok(());
+        };
+        let viewer = crate::domain::Caller::User {
+            id: recipient.id,
+            role: recipient.role,
+            session: None,
+        };
+        match app.store.images().get_image(image_id).await? {
+            Some(image) if viewer.can_read(&image.owner_id, image.visibility) => {}
+            _ => return Ok(()),
+        }
+    }
+    let actor = match notice.actor {
+        Some(id) => app
+            .store
+            .accounts()
+            .get_user(id)
+            .await?
+            .map(|u| UserSummary {
+                id: u.id,
+                username: u.username,
+            }),
+        None => None,
+    };
+    let row = NotificationRow {
+        id: crate::new_id(),
+        user_id: notice.recipient.to_string(),
+        kind: notice.kind,
+        actor,
+        image_id: notice.image_id.map(str::to_string),
+        comment_id: notice.comment_id.map(str::to_string),
+        read_at: None,
+        created_at: app.clock.now_ms(),
+    };
+    app.store.notifications().insert_notification(&row).await?;
+    app.events.publish(Envelope {
+        user_id: row.user_id.clone(),
+        event: Event::NotificationCreated {
+            notification: row.into_view(),
+        },
+    });
+    Ok(())
+}
+
+impl NotificationRow {
+    /// The recipient's view as stored; rows read back later have their image checked again by the
+    /// operation that lists them.
+    pub fn into_view(self) -> Notification {
+        Notification {
+            id: self.id,
+            kind: self.kind,
+            actor: self.actor,
+            image_id: self.image_id,
+            comment_id: self.comment_id,
+            read: self.read_at.is_some(),
+            created_at: self.created_at,
+        }
+    }
+}

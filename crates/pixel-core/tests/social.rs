@@ -1,0 +1,681 @@
+//! Social rules through the core alone, on a real SQLite store: follows and the feed, explore, likes,
+//! threaded comments with mentions, and notifications (preferences, privacy, read marks, live push).
+//! Private work never shows in anyone else's list, count, notification or event.
+
+mod common;
+
+use common::{call, made_image, sign_in, test_app, ScriptedProvider};
+use pixel_core::ops::{
+    CommentDeleted, CommentsOutput, FollowListOutput, FollowOutput, LikeOutput,
+    NotificationsChanged, NotificationsOutput, Profile, PublicImagesOutput,
+};
+use pixel_core::runner::Runner;
+use pixel_core::social::{Comment, NotificationKind, PublicImage};
+use pixel_core::{App, Caller, Envelope, ErrorCode, Event};
+use serde_json::{json, Value};
+
+fn user_id(caller: &Caller) -> String {
+    caller.user_id().expect("signed in").to_string()
+}
+
+async fn notifications(app: &App, caller: &Caller) -> NotificationsOutput {
+    call(app, caller, "notifications.list", json!({}))
+        .await
+        .expect("notifications")
+}
+
+fn ids(images: &[PublicImage]) -> Vec<&str> {
+    images.iter().map(|p| p.image.id.as_str()).collect()
+}
+
+#[tokio::test]
+async fn the_feed_and_explore_show_followed_public_work_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let runner = Runner::start(&app).await.expect("runner");
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let lin = sign_in(&app, "lin").await;
+    let public = made_image(&app, &ada, "a lighthouse in fog", true).await;
+    let private = made_image(&app, &ada, "a secret garden", false).await;
+    let others = made_image(&app, &lin, "a red kite", true).await;
+
+    let mut ada_events = app.events.subscribe();
+    let followed: FollowOutput = call(
+        &app,
+        &grace,
+        "follows.follow",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("follow");
+    assert!(followed.following);
+    assert_eq!(followed.followers, 1);
+    let again: FollowOutput = call(
+        &app,
+        &grace,
+        "follows.follow",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("following twice is no error");
+    assert_eq!(again.followers, 1, "a follow counts once");
+    let err = call::<FollowOutput>(
+        &app,
+        &ada,
+        "follows.follow",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect_err("not oneself");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+
+    // Ada is told at once, over her event stream, and once.
+    let pushed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if let Ok(Envelope {
+                user_id: to,
+                event: Event::NotificationCreated { notification },
+            }) = ada_events.recv().await
+            {
+                return (to, notification);
+            }
+        }
+    })
+    .await
+    .expect("pushed live");
+    assert_eq!(pushed.0, user_id(&ada));
+    assert_eq!(pushed.1.kind, NotificationKind::NewFollower);
+    assert_eq!(
+        pushed.1.actor.as_ref().map(|a| a.username.as_str()),
+        Some("grace")
+    );
+    let told = notifications(&app, &ada).await;
+    assert_eq!(told.notifications.len(), 1, "{:?}", told.notifications);
+    assert_eq!(told.unread, 1);
+
+    let feed: PublicImagesOutput = call(&app, &grace, "feed.list", json!({}))
+        .await
+        .expect("feed");
+    assert_eq!(
+        ids(&feed.images),
+        vec![public.id.as_str()],
+        "only the followee's public work"
+    );
+    assert_eq!(feed.images[0].creator.username, "ada");
+
+    for viewer in [&grace, &Caller::Anonymous, &lin] {
+        let all: PublicImagesOutput = call(&app, viewer, "explore.list", json!({}))
+            .await
+            .expect("explore");
+        assert_eq!(
+            ids(&all.images),
+            vec![others.id.as_str(), public.id.as_str()],
+            "newest first, public only"
+        );
+        let found: PublicImagesOutput = call(
+            &app,
+            viewer,
+            "explore.list",
+            json!({ "text": "LIGHTHOUSE" }),
+        )
+        .await
+        .expect("search");
+        assert_eq!(ids(&found.images), vec![public.id.as_str()]);
+        let secret: PublicImagesOutput =
+            call(&app, viewer, "explore.list", json!({ "text": "secret" }))
+                .await
+                .expect("search");
+        assert!(secret.images.is_empty(), "a private prompt is never found");
+    }
+    let err = call::<PublicImagesOutput>(&app, &Caller::Anonymous, "feed.list", json!({}))
+        .await
+        .expect_err("a feed is someone's");
+    assert_eq!(err.code, ErrorCode::Unauthenticated);
+
+    // Keyset pages: one image a page, then the next, then the end.
+    let first: PublicImagesOutput = call(&app, &grace, "explore.list", json!({ "limit": 1 }))
+        .await
+        .expect("page");
+    let second: PublicImagesOutput = call(
+        &app,
+        &grace,
+        "explore.list",
+        json!({ "limit": 1, "before": first.next }),
+    )
+    .await
+    .expect("page");
+    assert_eq!(ids(&first.images), vec![others.id.as_str()]);
+    assert_eq!(ids(&second.images), vec![public.id.as_str()]);
+
+    let detail: PublicImage = call(
+        &app,
+        &Caller::Anonymous,
+        "explore.image",
+        json!({ "image_id": public.id }),
+    )
+    .await
+    .expect("a public image's page");
+    assert_eq!(detail.creator.username, "ada");
+    let err = call::<PublicImage>(
+        &app,
+        &grace,
+        "explore.image",
+        json!({ "image_id": private.id }),
+    )
+    .await
+    .expect_err("private");
+    assert_eq!(err.code, ErrorCode::NotFound);
+
+    let profile: Profile = call(&app, &grace, "profiles.get", json!({ "username": "ada" }))
+        .await
+        .expect("profile");
+    assert_eq!(
+        (profile.followers, profile.following, profile.followed),
+        (1, 0, true)
+    );
+    let followers: FollowListOutput = call(
+        &app,
+        &lin,
+        "follows.followers",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("followers");
+    assert_eq!(followers.users.len(), 1);
+    assert_eq!(followers.users[0].user.username, "grace");
+
+    // A private profile is nobody else's to find or follow.
+    let _: Value = call(
+        &app,
+        &lin,
+        "account.update",
+        json!({ "settings": { "profile_private": true } }),
+    )
+    .await
+    .expect("settings");
+    for (name, input) in [
+        ("profiles.get", json!({ "username": "lin" })),
+        ("follows.follow", json!({ "user_id": user_id(&lin) })),
+        ("follows.followers", json!({ "user_id": user_id(&lin) })),
+    ] {
+        let err = call::<Value>(&app, &grace, name, input)
+            .await
+            .expect_err("private profile");
+        assert_eq!(err.code, ErrorCode::NotFound, "{name}");
+    }
+
+    let left: FollowOutput = call(
+        &app,
+        &grace,
+        "follows.unfollow",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("unfollow");
+    assert_eq!((left.following, left.followers), (false, 0));
+    let feed: PublicImagesOutput = call(&app, &grace, "feed.list", json!({}))
+        .await
+        .expect("feed");
+    assert!(feed.images.is_empty());
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn likes_count_once_and_only_on_what_the_liker_may_see() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let runner = Runner::start(&app).await.expect("runner");
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let public = made_image(&app, &ada, "a paper boat", true).await;
+    let private = made_image(&app, &ada, "a locked diary", false).await;
+
+    for _ in 0..2 {
+        let liked: LikeOutput = call(
+            &app,
+            &grace,
+            "likes.like_image",
+            json!({ "image_id": public.id }),
+        )
+        .await
+        .expect("like");
+        assert_eq!((liked.liked, liked.likes), (true, 1), "one like per person");
+    }
+    let own: LikeOutput = call(
+        &app,
+        &ada,
+        "likes.like_image",
+        json!({ "image_id": public.id }),
+    )
+    .await
+    .expect("liking one's own");
+    assert_eq!(own.likes, 2);
+    let told = notifications(&app, &ada).await;
+    assert_eq!(
+        told.notifications.len(),
+        1,
+        "grace's like told once; ada's own not at all"
+    );
+    assert_eq!(told.notifications[0].kind, NotificationKind::Like);
+    assert_eq!(
+        told.notifications[0].image_id.as_deref(),
+        Some(public.id.as_str())
+    );
+
+    let err = call::<LikeOutput>(
+        &app,
+        &grace,
+        "likes.like_image",
+        json!({ "image_id": private.id }),
+    )
+    .await
+    .expect_err("private");
+    assert_eq!(
+        err.code,
+        ErrorCode::NotFound,
+        "the answer a missing image gets"
+    );
+    let err = call::<LikeOutput>(
+        &app,
+        &Caller::Anonymous,
+        "likes.like_image",
+        json!({ "image_id": public.id }),
+    )
+    .await
+    .expect_err("anonymous");
+    assert_eq!(err.code, ErrorCode::Unauthenticated);
+
+    let seen: PublicImagesOutput = call(&app, &grace, "explore.list", json!({}))
+        .await
+        .expect("explore");
+    assert_eq!((seen.images[0].likes, seen.images[0].liked), (2, true));
+    let unliked: LikeOutput = call(
+        &app,
+        &grace,
+        "likes.unlike_image",
+        json!({ "image_id": public.id }),
+    )
+    .await
+    .expect("unlike");
+    assert_eq!((unliked.liked, unliked.likes), (false, 1));
+    let seen: PublicImagesOutput = call(&app, &grace, "explore.list", json!({}))
+        .await
+        .expect("explore");
+    assert_eq!((seen.images[0].likes, seen.images[0].liked), (1, false));
+
+    // Preferences are honoured: with likes turned off, ada hears of no more.
+    let _: Value = call(
+        &app,
+        &ada,
+        "account.update",
+        json!({ "settings": { "notifications": { "like": false } } }),
+    )
+    .await
+    .expect("settings");
+    let _: LikeOutput = call(
+        &app,
+        &grace,
+        "likes.like_image",
+        json!({ "image_id": public.id }),
+    )
+    .await
+    .expect("like again");
+    assert_eq!(notifications(&app, &ada).await.notifications.len(), 1);
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn comments_thread_mention_and_leave_placeholders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let runner = Runner::start(&app).await.expect("runner");
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let lin = sign_in(&app, "lin").await;
+    let image = made_image(&app, &ada, "a tide pool", true).await;
+    let private = made_image(&app, &ada, "a diary page", false).await;
+
+    let top: Comment = call(
+        &app,
+        &grace,
+        "comments.create",
+        json!({ "image_id": image.id, "body": "  lovely light  " }),
+    )
+    .await
+    .expect("comment");
+    assert_eq!(top.body, "lovely light", "trimmed");
+    let reply: Comment = call(
+        &app,
+        &ada,
+        "comments.create",
+        json!({ "image_id": image.id, "body": "thanks! @lin what do you think?", "parent_id": top.id }),
+    )
+    .await
+    .expect("reply");
+    let deeper: Comment = call(
+        &app,
+        &lin,
+        "comments.create",
+        json!({ "image_id": image.id, "body": "agreed", "parent_id": reply.id }),
+    )
+    .await
+    .expect("a reply to a reply");
+    assert_eq!(deeper.parent_id.as_deref(), Some(reply.id.as_str()));
+
+    let kinds =
+        |n: &NotificationsOutput| n.notifications.iter().map(|n| n.kind).collect::<Vec<_>>();
+    // Ada: grace's comment and lin's reply on her image. Grace: ada's reply to her. Lin: the mention.
+    assert_eq!(
+        kinds(&notifications(&app, &ada).await),
+        vec![NotificationKind::Comment, NotificationKind::Comment]
+    );
+    assert_eq!(
+        kinds(&notifications(&app, &grace).await),
+        vec![NotificationKind::Comment]
+    );
+    assert_eq!(
+        kinds(&notifications(&app, &lin).await),
+        vec![NotificationKind::Mention]
+    );
+
+    for (body, why) in [
+        ("", "empty"),
+        ("   ", "blank"),
+        (&"x".repeat(501) as &str, "over 500"),
+    ] {
+        let err = call::<Comment>(
+            &app,
+            &grace,
+            "comments.create",
+            json!({ "image_id": image.id, "body": body }),
+        )
+        .await
+        .expect_err(why);
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{why}");
+    }
+    let ok: Comment = call(
+        &app,
+        &grace,
+        "comments.create",
+        json!({ "image_id": image.id, "body": "é".repeat(500) }),
+    )
+    .await
+    .expect("500 characters, however many bytes");
+    let err = call::<Comment>(
+        &app,
+        &grace,
+        "comments.create",
+        json!({ "image_id": private.id, "body": "hi" }),
+    )
+    .await
+    .expect_err("private");
+    assert_eq!(err.code, ErrorCode::NotFound);
+
+    let err = call::<Comment>(
+        &app,
+        &lin,
+        "comments.edit",
+        json!({ "comment_id": top.id, "body": "mine now" }),
+    )
+    .await
+    .expect_err("not the author");
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let edited: Comment = call(
+        &app,
+        &grace,
+        "comments.edit",
+        json!({ "comment_id": top.id, "body": "lovely light!" }),
+    )
+    .await
+    .expect("edit");
+    assert!(edited.edited_at.is_some());
+    let err = call::<CommentDeleted>(
+        &app,
+        &lin,
+        "comments.delete",
+        json!({ "comment_id": top.id }),
+    )
+    .await
+    .expect_err("neither author nor owner");
+    assert_eq!(err.code, ErrorCode::Forbidden);
+
+    // The image's owner deletes grace's comment: its replies keep it as a placeholder.
+    let gone: CommentDeleted = call(
+        &app,
+        &ada,
+        "comments.delete",
+        json!({ "comment_id": top.id }),
+    )
+    .await
+    .expect("owner deletes");
+    assert!(gone.placeholder);
+    let thread: CommentsOutput = call(
+        &app,
+        &Caller::Anonymous,
+        "comments.list",
+        json!({ "image_id": image.id }),
+    )
+    .await
+    .expect("anyone reads a public image's comments");
+    let listed: Vec<(&str, bool, &str)> = thread
+        .comments
+        .iter()
+        .map(|c| (c.id.as_str(), c.deleted, c.body.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (top.id.as_str(), true, ""),
+            (reply.id.as_str(), false, reply.body.as_str()),
+            (deeper.id.as_str(), false, "agreed"),
+            (ok.id.as_str(), false, ok.body.as_str())
+        ]
+    );
+    assert!(
+        thread.comments[0].author.is_none(),
+        "a placeholder names nobody"
+    );
+    let counted: PublicImage = call(
+        &app,
+        &grace,
+        "explore.image",
+        json!({ "image_id": image.id }),
+    )
+    .await
+    .expect("detail");
+    assert_eq!(counted.comments, 3, "the placeholder is not counted");
+
+    // Deleting the rest of the thread takes the placeholder with it.
+    let _: CommentDeleted = call(
+        &app,
+        &lin,
+        "comments.delete",
+        json!({ "comment_id": deeper.id }),
+    )
+    .await
+    .expect("author deletes");
+    let last: CommentDeleted = call(
+        &app,
+        &ada,
+        "comments.delete",
+        json!({ "comment_id": reply.id }),
+    )
+    .await
+    .expect("author deletes");
+    assert!(!last.placeholder);
+    let thread: CommentsOutput = call(
+        &app,
+        &grace,
+        "comments.list",
+        json!({ "image_id": image.id }),
+    )
+    .await
+    .expect("list");
+    assert_eq!(
+        thread
+            .comments
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        vec![ok.id.as_str()]
+    );
+    let err = call::<CommentDeleted>(
+        &app,
+        &grace,
+        "comments.delete",
+        json!({ "comment_id": top.id }),
+    )
+    .await
+    .expect_err("gone");
+    assert_eq!(err.code, ErrorCode::NotFound);
+
+    // Comment likes: one per person.
+    for _ in 0..2 {
+        let liked: LikeOutput = call(
+            &app,
+            &lin,
+            "likes.like_comment",
+            json!({ "comment_id": ok.id }),
+        )
+        .await
+        .expect("like");
+        assert_eq!(liked.likes, 1);
+    }
+    // Made private, the image's comments are its owner's alone.
+    let _: Value = call(
+        &app,
+        &ada,
+        "images.set_visibility",
+        json!({ "image_ids": [image.id], "visibility": "private" }),
+    )
+    .await
+    .expect("private");
+    let err = call::<CommentsOutput>(
+        &app,
+        &grace,
+        "comments.list",
+        json!({ "image_id": image.id }),
+    )
+    .await
+    .expect_err("private now");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    let err = call::<LikeOutput>(
+        &app,
+        &lin,
+        "likes.like_comment",
+        json!({ "comment_id": ok.id }),
+    )
+    .await
+    .expect_err("private now");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    // ... and lin's mention no longer names it.
+    let lins = notifications(&app, &lin).await;
+    assert_eq!(lins.notifications[0].kind, NotificationKind::Mention);
+    assert_eq!(
+        lins.notifications[0].image_id, None,
+        "the image is private now"
+    );
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn notifications_are_read_and_deleted_by_their_recipient_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let lin = sign_in(&app, "lin").await;
+    for follower in [&grace, &lin] {
+        let _: FollowOutput = call(
+            &app,
+            follower,
+            "follows.follow",
+            json!({ "user_id": user_id(&ada) }),
+        )
+        .await
+        .expect("follow");
+    }
+    let all = notifications(&app, &ada).await;
+    assert_eq!((all.notifications.len(), all.unread), (2, 2));
+    let newest = all.notifications[0].id.clone();
+    let oldest = all.notifications[1].id.clone();
+
+    let theirs: NotificationsChanged = call(
+        &app,
+        &grace,
+        "notifications.mark_read",
+        json!({ "ids": [newest] }),
+    )
+    .await
+    .expect("no error, no change");
+    assert_eq!(theirs.changed, 0, "another's notification is untouched");
+    let gone: NotificationsChanged = call(
+        &app,
+        &grace,
+        "notifications.delete",
+        json!({ "ids": [newest] }),
+    )
+    .await
+    .expect("no error, no change");
+    assert_eq!(gone.changed, 0);
+
+    let one: NotificationsChanged = call(
+        &app,
+        &ada,
+        "notifications.mark_read",
+        json!({ "ids": [newest] }),
+    )
+    .await
+    .expect("mark one");
+    assert_eq!((one.changed, one.unread), (1, 1));
+    let unread: NotificationsOutput = call(
+        &app,
+        &ada,
+        "notifications.list",
+        json!({ "unread_only": true }),
+    )
+    .await
+    .expect("unread");
+    assert_eq!(
+        unread
+            .notifications
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect::<Vec<_>>(),
+        vec![oldest.as_str()]
+    );
+    let rest: NotificationsChanged = call(&app, &ada, "notifications.mark_read", json!({}))
+        .await
+        .expect("all read");
+    assert_eq!((rest.changed, rest.unread), (1, 0));
+    let paged: NotificationsOutput = call(&app, &ada, "notifications.list", json!({ "limit": 1 }))
+        .await
+        .expect("page");
+    let next: NotificationsOutput = call(
+        &app,
+        &ada,
+        "notifications.list",
+        json!({ "limit": 1, "before": paged.next }),
+    )
+    .await
+    .expect("page 2");
+    assert_eq!(paged.notifications[0].id, newest);
+    assert_eq!(next.notifications[0].id, oldest);
+    let deleted: NotificationsChanged = call(
+        &app,
+        &ada,
+        "notifications.delete",
+        json!({ "ids": [newest] }),
+    )
+    .await
+    .expect("delete");
+    assert_eq!(deleted.changed, 1);
+    assert_eq!(notifications(&app, &ada).await.notifications.len(), 1);
+    for input in [json!({ "ids": [] }), json!({ "ids": vec!["x"; 501] })] {
+        let err = call::<NotificationsChanged>(&app, &ada, "notifications.delete", input)
+            .await
+            .expect_err("1–500 ids");
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+    }
+}

@@ -1,0 +1,139 @@
+//! The follow queries: follow and unfollow with both accounts' counts moved in the same transaction,
+//! and the follower and following lists, one keyset page each.
+
+use super::*;
+
+/// One page of a follow list: `who` is the column of the listed accounts, `by` the column matched.
+async fn follow_page(
+    store: &SqlStore,
+    who: &str,
+    by: &str,
+    user_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<(UserSummary, Millis)>> {
+    // No cursor reads from the newest: every follow is older than i64::MAX.
+    let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+    let sql = format!(
+        "SELECT u.id, u.username, f.created_at FROM follows f JOIN users u ON u.id = f.{who} \
+         WHERE f.{by} = $1 AND (f.created_at < $3 OR (f.created_at = $3 AND f.{who} < $2)) \
+         ORDER BY f.created_at DESC, f.{who} DESC LIMIT $4"
+    );
+    on_read_pool!(store, pool => {
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .bind(&id)
+            .bind(ts)
+            .bind(i64::from(page.limit))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok((UserSummary { id: r.text("id")?, username: r.text("username")? }, r.int("created_at")?)))
+            .collect()
+    })
+}
+
+#[async_trait]
+impl FollowStore for SqlStore {
+    async fn follow(&self, follower: &str, followee: &str, now: Millis) -> Result<bool> {
+        let mut w = self.begin_write().await?;
+        let tx = &mut w.tx;
+        let r = async {
+            let added = sqlx::query(
+                "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (follower_id, followee_id) DO NOTHING",
+            )
+            .bind(follower)
+            .bind(followee)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+                == 1;
+            if added {
+                move_follow_counts(tx, follower, followee, 1).await?;
+            }
+            Ok(added)
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn unfollow(&self, follower: &str, followee: &str) -> Result<bool> {
+        let mut w = self.begin_write().await?;
+        let tx = &mut w.tx;
+        let r = async {
+            let removed =
+                sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
+                    .bind(follower)
+                    .bind(followee)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?
+                    .rows_affected()
+                    == 1;
+            if removed {
+                move_follow_counts(tx, follower, followee, -1).await?;
+            }
+            Ok(removed)
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn is_following(&self, follower: &str, followee: &str) -> Result<bool> {
+        let row =
+            sqlx::query("SELECT 1 AS one FROM follows WHERE follower_id = $1 AND followee_id = $2")
+                .bind(follower)
+                .bind(followee)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(row.is_some())
+    }
+
+    async fn follow_counts(&self, user_id: &str) -> Result<(i64, i64)> {
+        let row = sqlx::query("SELECT follower_count, following_count FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        match row {
+            Some(r) => Ok((r.int("follower_count")?, r.int("following_count")?)),
+            None => Ok((0, 0)),
+        }
+    }
+
+    async fn followers(
+        &self,
+        user_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(UserSummary, Millis)>> {
+        follow_page(self, "follower_id", "followee_id", user_id, page).await
+    }
+
+    async fn following(
+        &self,
+        user_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(UserSummary, Millis)>> {
+        follow_page(self, "followee_id", "follower_id", user_id, page).await
+    }
+}
+
+async fn move_follow_counts(tx: &mut Tx, follower: &str, followee: &str, by: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET following_count = following_count + $1 WHERE id = $2")
+        .bind(by)
+        .bind(follower)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("UPDATE users SET follower_count = follower_count + $1 WHERE id = $2")
+        .bind(by)
+        .bind(followee)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}

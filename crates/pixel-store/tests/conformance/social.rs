@@ -1,0 +1,361 @@
+//! The social queries on both dialects: follow counts and lists, likes counted once, comment threads
+//! with placeholders, notifications per recipient, and explore and the feed reading public work only,
+//! one keyset page at a time.
+
+use super::*;
+use pixel_core::social::{CommentRemoval, CommentRow, NotificationKind, NotificationRow};
+
+/// A finished image of `owner`'s made at `at`, public or private; returns its id.
+async fn made_image(s: &SqlStore, owner: &str, prompt: &str, at: Millis, public: bool) -> String {
+    let jobs = submit(s, owner, prompt, 1, 0, at).await.expect("submit");
+    let job = s
+        .claim_job("w", at, at + 60_000, &[])
+        .await
+        .expect("claim")
+        .expect("job");
+    assert_eq!(job.id, jobs[0].id);
+    let mut image = image_for(&job, at);
+    image.record.params.prompt = prompt.to_string();
+    if public {
+        image.visibility = Visibility::Public;
+    }
+    let id = image.id.clone();
+    s.finish_job(
+        &job.id,
+        Some("w"),
+        &JobOutcome::Succeeded {
+            image: Box::new(image),
+        },
+        at,
+    )
+    .await
+    .expect("finish");
+    id
+}
+
+fn page(limit: u32) -> PageRequest {
+    PageRequest {
+        before: None,
+        limit,
+    }
+}
+
+pub(crate) async fn follows_count_once_and_list_newest_first(db: Db) {
+    let s = &db.store;
+    for u in ["ada", "grace", "lin"] {
+        user(s, u, 0).await;
+    }
+    assert!(s.follow("grace", "ada", 10).await.expect("follow"));
+    assert!(!s.follow("grace", "ada", 11).await.expect("again"), "once");
+    assert!(s.follow("lin", "ada", 12).await.expect("follow"));
+    assert!(s.follow("lin", "grace", 13).await.expect("follow"));
+    assert_eq!(s.follow_counts("ada").await.expect("counts"), (2, 0));
+    assert_eq!(s.follow_counts("lin").await.expect("counts"), (0, 2));
+    assert!(s.is_following("lin", "ada").await.expect("is"));
+    assert!(!s.is_following("ada", "lin").await.expect("is"));
+
+    let first = s.followers("ada", &page(1)).await.expect("followers");
+    assert_eq!(first.len(), 1);
+    assert_eq!((first[0].0.username.as_str(), first[0].1), ("lin", 12));
+    let rest = s
+        .followers(
+            "ada",
+            &PageRequest {
+                before: Some((first[0].1, first[0].0.id.clone())),
+                limit: 10,
+            },
+        )
+        .await
+        .expect("page 2");
+    assert_eq!(
+        rest.iter().map(|(u, _)| u.id.as_str()).collect::<Vec<_>>(),
+        vec!["grace"]
+    );
+    let following = s.following("lin", &page(10)).await.expect("following");
+    assert_eq!(
+        following
+            .iter()
+            .map(|(u, _)| u.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["grace", "ada"]
+    );
+
+    assert!(s.unfollow("grace", "ada").await.expect("unfollow"));
+    assert!(!s.unfollow("grace", "ada").await.expect("again"));
+    assert_eq!(s.follow_counts("ada").await.expect("counts"), (1, 0));
+    assert_eq!(s.follow_counts("grace").await.expect("counts"), (1, 0));
+}
+
+pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db: Db) {
+    let s = &db.store;
+    for u in ["ada", "grace", "lin"] {
+        user(s, u, 0).await;
+    }
+    let a1 = made_image(s, "ada", "Red fox at dusk", 1_000, true).await;
+    let _private = made_image(s, "ada", "red secret", 2_000, false).await;
+    let l1 = made_image(s, "lin", "a red kite", 3_000, true).await;
+    let a2 = made_image(s, "ada", "blue whale", 4_000, true).await;
+    s.follow("grace", "ada", 5_000).await.expect("follow");
+
+    let explore = s
+        .public_images(&ImageFilter::default(), &page(10))
+        .await
+        .expect("explore");
+    let ids: Vec<&str> = explore.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, vec![a2.as_str(), l1.as_str(), a1.as_str()]);
+    let red = s
+        .public_images(
+            &ImageFilter {
+                text: Some("RED".into()),
+                ..ImageFilter::default()
+            },
+            &page(10),
+        )
+        .await
+        .expect("search");
+    assert_eq!(
+        red.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![l1.as_str(), a1.as_str()],
+        "case-insensitive, private never"
+    );
+    let first = s
+        .public_images(&ImageFilter::default(), &page(2))
+        .await
+        .expect("page");
+    let last = first.last().expect("two");
+    let second = s
+        .public_images(
+            &ImageFilter::default(),
+            &PageRequest {
+                before: Some((last.created_at, last.id.clone())),
+                limit: 2,
+            },
+        )
+        .await
+        .expect("page 2");
+    assert_eq!(
+        second.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![a1.as_str()]
+    );
+
+    let feed = s.feed("grace", &page(10)).await.expect("feed");
+    assert_eq!(
+        feed.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![a2.as_str(), a1.as_str()],
+        "the followee's public work only"
+    );
+    assert!(s.feed("lin", &page(10)).await.expect("feed").is_empty());
+
+    assert!(s.like_image(&a1, "grace", 6_000).await.expect("like"));
+    assert!(!s.like_image(&a1, "grace", 6_001).await.expect("again"));
+    assert!(s.like_image(&a1, "lin", 6_002).await.expect("like"));
+    let e = s
+        .engagement(&[a1.clone(), a2.clone()], Some("grace"))
+        .await
+        .expect("engagement");
+    let of = |id: &str| e.iter().find(|x| x.image_id == id).expect("row").clone();
+    assert_eq!((of(&a1).likes, of(&a1).liked), (2, true));
+    assert_eq!((of(&a2).likes, of(&a2).liked), (0, false));
+    assert_eq!(of(&a1).creator.username, "ada");
+    assert!(s.unlike_image(&a1, "grace").await.expect("unlike"));
+    assert!(!s.unlike_image(&a1, "grace").await.expect("again"));
+    let e = s
+        .engagement(std::slice::from_ref(&a1), None)
+        .await
+        .expect("engagement");
+    assert_eq!((e[0].likes, e[0].liked), (1, false));
+    // Deleting an image takes its likes with it.
+    s.delete_images("ada", std::slice::from_ref(&a1))
+        .await
+        .expect("delete");
+    assert!(s
+        .engagement(&[a1], None)
+        .await
+        .expect("engagement")
+        .is_empty());
+}
+
+fn comment(id: &str, image: &str, author: &str, parent: Option<&str>, at: Millis) -> CommentRow {
+    CommentRow {
+        id: id.into(),
+        image_id: image.into(),
+        parent_id: parent.map(str::to_string),
+        author_id: author.into(),
+        author_username: author.into(),
+        body: format!("comment {id}"),
+        deleted: false,
+        likes: 0,
+        replies: 0,
+        liked: false,
+        created_at: at,
+        edited_at: None,
+    }
+}
+
+async fn comment_count(s: &SqlStore, image: &str) -> i64 {
+    s.engagement(&[image.to_string()], None)
+        .await
+        .expect("engagement")[0]
+        .comments
+}
+
+pub(crate) async fn comment_threads_keep_placeholders_and_counts(db: Db) {
+    let s = &db.store;
+    for u in ["ada", "grace"] {
+        user(s, u, 0).await;
+    }
+    let image = made_image(s, "ada", "a tide pool", 1_000, true).await;
+    s.insert_comment(&comment("c1", &image, "grace", None, 10))
+        .await
+        .expect("c1");
+    s.insert_comment(&comment("c2", &image, "ada", Some("c1"), 11))
+        .await
+        .expect("c2");
+    s.insert_comment(&comment("c3", &image, "grace", Some("c2"), 12))
+        .await
+        .expect("c3");
+    s.insert_comment(&comment("c4", &image, "grace", None, 13))
+        .await
+        .expect("c4");
+
+    assert_eq!(comment_count(s, &image).await, 4);
+    let c1 = s.get_comment("c1", None).await.expect("get").expect("c1");
+    assert_eq!(c1.replies, 1);
+
+    assert!(s.like_comment("c4", "ada", 20).await.expect("like"));
+    assert!(!s.like_comment("c4", "ada", 21).await.expect("again"));
+    let c4 = s
+        .get_comment("c4", Some("ada"))
+        .await
+        .expect("get")
+        .expect("c4");
+    assert_eq!((c4.likes, c4.liked), (1, true));
+    assert!(s.edit_comment("c4", "edited", 30).await.expect("edit"));
+    let c4 = s.get_comment("c4", None).await.expect("get").expect("c4");
+    assert_eq!(
+        (c4.body.as_str(), c4.edited_at, c4.liked),
+        ("edited", Some(30), false)
+    );
+
+    assert_eq!(
+        s.delete_comment("c1").await.expect("delete"),
+        Some(CommentRemoval::Placeholder)
+    );
+    assert_eq!(s.delete_comment("c1").await.expect("again"), None);
+    assert!(
+        !s.edit_comment("c1", "back", 31).await.expect("edit"),
+        "a placeholder stays empty"
+    );
+    assert_eq!(comment_count(s, &image).await, 3);
+    let first = s.list_comments(&image, None, None, 2).await.expect("list");
+    assert_eq!(
+        first
+            .iter()
+            .map(|c| (c.id.as_str(), c.deleted))
+            .collect::<Vec<_>>(),
+        vec![("c1", true), ("c2", false)]
+    );
+    let after = (first[1].created_at, first[1].id.clone());
+    let rest = s
+        .list_comments(&image, None, Some(&after), 10)
+        .await
+        .expect("page 2");
+    assert_eq!(
+        rest.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        vec!["c3", "c4"]
+    );
+    // The last reply under the placeholder goes, and the placeholders above it with it.
+    assert_eq!(
+        s.delete_comment("c3").await.expect("delete"),
+        Some(CommentRemoval::Removed)
+    );
+    assert_eq!(
+        s.delete_comment("c2").await.expect("delete"),
+        Some(CommentRemoval::Removed)
+    );
+    let left = s.list_comments(&image, None, None, 10).await.expect("list");
+    assert_eq!(
+        left.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        vec!["c4"]
+    );
+    assert_eq!(comment_count(s, &image).await, 1);
+    s.delete_images("ada", std::slice::from_ref(&image))
+        .await
+        .expect("an image with comments and comment likes can be deleted");
+    assert!(s.get_comment("c4", None).await.expect("get").is_none());
+}
+
+fn notice(id: &str, to: &str, at: Millis) -> NotificationRow {
+    NotificationRow {
+        id: id.into(),
+        user_id: to.into(),
+        kind: NotificationKind::NewFollower,
+        actor: Some(pixel_core::social::UserSummary {
+            id: "grace".into(),
+            username: "grace".into(),
+        }),
+        image_id: None,
+        comment_id: None,
+        read_at: None,
+        created_at: at,
+    }
+}
+
+pub(crate) async fn notifications_belong_to_their_recipient(db: Db) {
+    let s = &db.store;
+    for u in ["ada", "grace"] {
+        user(s, u, 0).await;
+    }
+    for (id, at) in [("n1", 1), ("n2", 2), ("n3", 3)] {
+        s.insert_notification(&notice(id, "ada", at))
+            .await
+            .expect("insert");
+    }
+    s.insert_notification(&notice("g1", "grace", 4))
+        .await
+        .expect("insert");
+    let list = s
+        .list_notifications("ada", false, &page(2))
+        .await
+        .expect("list");
+    assert_eq!(
+        list.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        vec!["n3", "n2"]
+    );
+    assert_eq!(
+        list[0].actor.as_ref().map(|a| a.username.as_str()),
+        Some("grace")
+    );
+    assert_eq!(s.unread_count("ada").await.expect("count"), 3);
+    let theirs = ["g1".to_string()];
+    assert_eq!(s.mark_read("ada", Some(&theirs), 9).await.expect("mark"), 0);
+    assert_eq!(
+        s.delete_notifications("ada", &theirs)
+            .await
+            .expect("delete"),
+        0
+    );
+    let one = ["n2".to_string()];
+    assert_eq!(s.mark_read("ada", Some(&one), 9).await.expect("mark"), 1);
+    let unread = s
+        .list_notifications("ada", true, &page(10))
+        .await
+        .expect("unread");
+    assert_eq!(
+        unread.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        vec!["n3", "n1"]
+    );
+    assert_eq!(s.mark_read("ada", None, 10).await.expect("all"), 2);
+    assert_eq!(s.unread_count("ada").await.expect("count"), 0);
+    assert_eq!(s.unread_count("grace").await.expect("count"), 1);
+    assert_eq!(
+        s.delete_notifications("ada", &one).await.expect("delete"),
+        1
+    );
+    let names = s
+        .users_by_usernames(&["ADA".to_string(), "nobody".to_string()])
+        .await
+        .expect("by name");
+    assert_eq!(names.len(), 1);
+    assert_eq!(names[0].id, "ada");
+}
