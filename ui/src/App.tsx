@@ -20,6 +20,9 @@ const ImagePage = lazy(() => import('./pages/ImagePage').then((m) => ({ default:
 const ComparePage = lazy(() => import('./pages/ComparePage').then((m) => ({ default: m.ComparePage })));
 const ComparisonPage = lazy(() => import('./pages/ComparisonPage').then((m) => ({ default: m.ComparisonPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const ExplorePage = lazy(() => import('./pages/ExplorePage').then((m) => ({ default: m.ExplorePage })));
+const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -88,6 +91,9 @@ export function AppRoutes() {
         <Route path="sets/:id" element={<Private><SetPage /></Private>} />
         <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />
+        <Route path="explore" element={<Page><ExplorePage /></Page>} />
+        <Route path="u/:username" element={<Page><ProfilePage /></Page>} />
+        <Route path="notifications" element={<Private><NotificationsPage /></Private>} />
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />

@@ -50,6 +50,8 @@ pub struct ImageFilter {
     pub from: Option<Millis>,
     pub to: Option<Millis>,
     pub set_id: Option<String>,
+    /// Explore only: one creator's public work (a profile page).
+    pub creator_id: Option<String>,
 }
 
 /// A page request: items strictly older than the cursor (created_at, id), newest first.

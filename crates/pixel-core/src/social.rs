@@ -28,6 +28,8 @@ pub struct PublicImage {
     pub comments: i64,
     /// Whether the viewer likes it (false for anonymous viewers).
     pub liked: bool,
+    /// Whether the viewer follows its creator.
+    pub following: bool,
 }
 
 /// Counts and the viewer's like for one image, read for a whole page in one query.
@@ -38,6 +40,7 @@ pub struct Engagement {
     pub likes: i64,
     pub comments: i64,
     pub liked: bool,
+    pub following: bool,
 }
 
 /// One comment of a thread. A deleted comment that has replies stays as a placeholder: no author, no

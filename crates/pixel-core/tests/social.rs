@@ -103,6 +103,7 @@ async fn the_feed_and_explore_show_followed_public_work_only() {
         "only the followee's public work"
     );
     assert_eq!(feed.images[0].creator.username, "ada");
+    assert!(feed.images[0].following);
 
     for viewer in [&grace, &Caller::Anonymous, &lin] {
         let all: PublicImagesOutput = call(&app, viewer, "explore.list", json!({}))

@@ -17,6 +17,10 @@ impl ExploreStore for SqlStore {
             texts.push(model.clone());
             sql.push_str(&format!(" AND model = ${}", texts.len() + 1));
         }
+        if let Some(creator) = &filter.creator_id {
+            texts.push(creator.clone());
+            sql.push_str(&format!(" AND owner_id = ${}", texts.len() + 1));
+        }
         if let Some(text) = &filter.text {
             texts.push(like_pattern(text));
             let op = match self.dialect {
@@ -87,7 +91,9 @@ impl ExploreStore for SqlStore {
         let sql = format!(
             "SELECT i.id AS image_id, u.id AS user_id, u.username, i.like_count, i.comment_count, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM image_likes l WHERE l.image_id = i.id \
-             AND l.user_id = $1) THEN 1 ELSE 0 END AS BIGINT) AS liked \
+             AND l.user_id = $1) THEN 1 ELSE 0 END AS BIGINT) AS liked, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 \
+             AND f.followee_id = i.owner_id) THEN 1 ELSE 0 END AS BIGINT) AS following \
              FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id IN ({})",
             list.join(", ")
         );
@@ -105,6 +111,7 @@ impl ExploreStore for SqlStore {
                         likes: r.int("like_count")?,
                         comments: r.int("comment_count")?,
                         liked: r.int("liked")? != 0,
+                        following: r.int("following")? != 0,
                     })
                 })
                 .collect()

@@ -14,6 +14,7 @@ import type {
   Visibility,
 } from './types';
 import { keys } from './keys';
+import { applyNotification } from './socialHooks';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'moderated']);
 
@@ -163,6 +164,9 @@ export function applyEvent(qc: QueryClient, event: Event): void {
       // turns a revoked own session into the signed-out screen instead of a string of 401s.
       void qc.invalidateQueries({ queryKey: keys.sessions });
       void qc.invalidateQueries({ queryKey: keys.me });
+      return;
+    case 'notification.created':
+      applyNotification(qc, event.notification);
       return;
   }
 }

@@ -352,7 +352,11 @@ export type PublicImage = { image: Image, creator: UserSummary, likes: number, c
 /**
  * Whether the viewer likes it (false for anonymous viewers).
  */
-liked: boolean, };
+liked: boolean, 
+/**
+ * Whether the viewer follows its creator.
+ */
+following: boolean, };
 
 export type Comment = { id: string, image_id: string, 
 /**
@@ -381,6 +385,10 @@ export type ExploreQuery = {
  * Words of the prompt, at most 200 characters.
  */
 text?: string, model?: string, from?: number, to?: number, 
+/**
+ * One creator's public work (a profile page).
+ */
+creator_id?: string, 
 /**
  * The `next` cursor of the previous page.
  */

@@ -1,17 +1,42 @@
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Columns3, Images, Settings, Sparkles } from 'lucide-react';
+import { Bell, Columns3, Compass, Images, Settings, Sparkles } from 'lucide-react';
 import { LiveStatusContext, useLiveEvents, useMe } from '../api/hooks';
+import { useDesktop } from '../api/desktopHooks';
+import { useNotifications } from '../api/socialHooks';
 import { cn } from '../lib/format';
 import { adoptAccountTheme } from '../lib/theme';
 import { AccountArea } from './AccountArea';
 
 const NAV = [
-  { to: '/', label: 'Create', icon: Sparkles, end: true },
-  { to: '/compare', label: 'Compare', icon: Columns3, end: false },
-  { to: '/library', label: 'Library', icon: Images, end: false },
-  { to: '/settings', label: 'Settings', icon: Settings, end: false },
+  { to: '/', label: 'Create', icon: Sparkles, end: true, social: false },
+  { to: '/compare', label: 'Compare', icon: Columns3, end: false, social: false },
+  { to: '/library', label: 'Library', icon: Images, end: false, social: false },
+  { to: '/explore', label: 'Explore', icon: Compass, end: false, social: true },
+  { to: '/settings', label: 'Settings', icon: Settings, end: false, social: false },
 ];
+
+/** The bell: unread notifications, kept current by live `notification.created` events. */
+function NotificationBell() {
+  const list = useNotifications(true);
+  const unread = list.data?.unread ?? 0;
+  return (
+    <NavLink
+      to="/notifications"
+      className={({ isActive }) =>
+        cn('relative flex h-8 w-8 items-center justify-center rounded-full hover:bg-surface-2', isActive && 'bg-surface-2')
+      }
+      aria-label={unread > 0 ? `Notifications: ${unread} unread` : 'Notifications'}
+    >
+      <Bell className="h-4 w-4" aria-hidden />
+      {unread > 0 && (
+        <span className="absolute -right-0.5 -top-0.5 min-w-[18px] rounded-full bg-rose-500 px-1 text-center text-[10px] font-semibold leading-[18px] text-white tabular-nums">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </NavLink>
+  );
+}
 
 export function Layout() {
   const me = useMe();
@@ -19,6 +44,8 @@ export function Layout() {
   // If /api/me itself failed, try anyway: the stream's own state then tells whether the server is there.
   const live = !!me.data || me.isError;
   const status = useLiveEvents(live);
+  // Social pages are the server's: a desktop's own library has nobody to share with.
+  const social = !useDesktop();
   const accountTheme = me.data?.settings.theme;
   useEffect(() => {
     if (accountTheme) adoptAccountTheme(accountTheme);
@@ -44,7 +71,7 @@ export function Layout() {
               <span className="hidden sm:inline">Pixel Studio</span>
             </NavLink>
             <nav aria-label="Main" className="flex items-center gap-1">
-              {NAV.map(({ to, label, icon: Icon, end }) => (
+              {NAV.filter((n) => social || !n.social).map(({ to, label, icon: Icon, end }) => (
                 <NavLink
                   key={to}
                   to={to}
@@ -69,6 +96,7 @@ export function Layout() {
                   {status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
                 </span>
               )}
+              {social && !!me.data && <NotificationBell />}
               <AccountArea />
             </div>
           </div>

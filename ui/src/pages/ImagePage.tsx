@@ -7,6 +7,7 @@ import { useMediaUrl } from '../api/context';
 import { useDesktop, useRevealPath, useSaveImage } from '../api/desktopHooks';
 import { FullImage } from '../components/Thumb';
 import { PublishCard } from '../components/PublishCard';
+import { ImageSocial } from '../components/social/ImageSocial';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { RadioCards } from '../components/RadioCards';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -152,6 +153,8 @@ export function ImagePage() {
         {owner && <VisibilityCard image={img} />}
 
         {desktop && <PublishCard key={img.id} imageId={img.id} />}
+
+        {!desktop && <ImageSocial key={img.id} imageId={img.id} me={me.data} ownerId={img.owner_id} />}
 
         <section className="card p-4">
           <div className="mb-3 flex items-center justify-between">

@@ -1,23 +1,16 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Check, ImageOff, Search, Trash2, X } from 'lucide-react';
-import { useCatalogue, useDeleteImages, useImages } from '../api/hooks';
+import { Check, ImageOff, Trash2, X } from 'lucide-react';
+import { useDeleteImages, useImages } from '../api/hooks';
 import type { Image, ImagesQuery } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
+import { ModelSelect, SearchField } from '../components/FilterControls';
 import { Thumb } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState, ErrorBanner, ErrorState, Skeleton, Spinner } from '../components/ui';
 import { cn } from '../lib/format';
 import { useTitle } from '../lib/title';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
+import { useDebounced } from '../lib/useDebounced';
 
 function dayStart(date: string): number | undefined {
   if (!date) return undefined;
@@ -27,7 +20,6 @@ function dayStart(date: string): number | undefined {
 
 export function LibraryPage() {
   useTitle('Library');
-  const catalogue = useCatalogue();
   const [text, setText] = useState('');
   const [model, setModel] = useState('');
   const [from, setFrom] = useState('');
@@ -93,32 +85,9 @@ export function LibraryPage() {
     <div className="mx-auto max-w-[1600px] px-4 py-6 sm:px-6">
       <div className="mb-5 flex flex-wrap items-end gap-3">
         <h1 className="mr-auto text-lg font-semibold">Library</h1>
-        <div className="relative w-full sm:w-64">
-          <Search className="pointer-events-none absolute left-3 top-2.5 h-4 w-4 text-fg-subtle" aria-hidden />
-          <label htmlFor="lib-search" className="sr-only">
-            Search prompts
-          </label>
-          <input
-            id="lib-search"
-            type="search"
-            className="input pl-9"
-            placeholder="Search prompts"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
+        <SearchField id="lib-search" label="Search prompts" value={text} onChange={setText} className="sm:w-64" />
         <div className="w-full sm:w-auto">
-          <label htmlFor="lib-model" className="sr-only">
-            Model
-          </label>
-          <select id="lib-model" className="input w-full sm:w-44" value={model} onChange={(e) => setModel(e.target.value)}>
-            <option value="">All models</option>
-            {catalogue.data?.models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
+          <ModelSelect id="lib-model" value={model} onChange={setModel} className="sm:w-44" />
         </div>
         <div className="flex w-full items-center gap-1.5 sm:w-auto">
           <label htmlFor="lib-from" className="sr-only">

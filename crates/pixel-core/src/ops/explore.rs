@@ -52,6 +52,10 @@ pub struct ExploreQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub to: Option<Millis>,
+    /// One creator's public work (a profile page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub creator_id: Option<String>,
     /// The `next` cursor of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -80,7 +84,8 @@ pub async fn explore_list(
         before: parse_cursor(input.before.as_deref())?,
         limit: page_limit(input.limit),
     };
-    let filter = image_filter(input.text, input.model, input.from, input.to, None)?;
+    let mut filter = image_filter(input.text, input.model, input.from, input.to, None)?;
+    filter.creator_id = input.creator_id.filter(|c| !c.is_empty());
     let images = app.store.explore().public_images(&filter, &page).await?;
     page_of(app, caller, images, page.limit).await
 }
@@ -144,6 +149,7 @@ pub(crate) async fn with_engagement(
                 likes: e.likes,
                 comments: e.comments,
                 liked: e.liked,
+                following: e.following,
             })
         })
         .collect())

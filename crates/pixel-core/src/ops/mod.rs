@@ -122,5 +122,6 @@ pub(crate) fn image_filter(
         from,
         to,
         set_id,
+        creator_id: None,
     })
 }

@@ -118,6 +118,20 @@ pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db:
         vec![l1.as_str(), a1.as_str()],
         "case-insensitive, private never"
     );
+    let lins = s
+        .public_images(
+            &ImageFilter {
+                creator_id: Some("lin".into()),
+                ..ImageFilter::default()
+            },
+            &page(10),
+        )
+        .await
+        .expect("one creator");
+    assert_eq!(
+        lins.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![l1.as_str()]
+    );
     let first = s
         .public_images(&ImageFilter::default(), &page(2))
         .await
@@ -157,6 +171,12 @@ pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db:
     assert_eq!((of(&a1).likes, of(&a1).liked), (2, true));
     assert_eq!((of(&a2).likes, of(&a2).liked), (0, false));
     assert_eq!(of(&a1).creator.username, "ada");
+    assert!(of(&a1).following, "grace follows ada");
+    let by_lin = s
+        .engagement(std::slice::from_ref(&a1), Some("lin"))
+        .await
+        .expect("engagement");
+    assert!(!by_lin[0].following);
     assert!(s.unlike_image(&a1, "grace").await.expect("unlike"));
     assert!(!s.unlike_image(&a1, "grace").await.expect("again"));
     let e = s

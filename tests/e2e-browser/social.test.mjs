@@ -1,0 +1,136 @@
+// Browser end-to-end, two people in two browser contexts on a server with sign-in: B follows A from A's
+// profile, A publishes an image and comments on it, B finds it in the Following feed, likes it and
+// replies to A's comment; A's bell counts each notification the moment it is written (no reload) and the
+// notifications page names them; a signed-out visitor opens the image's page. Screenshots of explore, the
+// feed, the image page, a profile and the notifications go to tests/artifacts/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ARTIFACTS,
+  TIMEOUT,
+  contextFor,
+  launchChromium,
+  missingForSignIn,
+  op,
+  startSignInServer,
+} from './oidc-server.mjs';
+
+const missing = missingForSignIn();
+if (missing && process.env.CI) {
+  test('social end-to-end', () => assert.fail(`CI is set but the social suite cannot run: ${missing}`));
+} else if (missing) {
+  test('social end-to-end', { skip: missing }, () => {});
+}
+
+describe('follow → publish → feed → like → reply → live notifications', { skip: !!missing }, () => {
+  let server;
+  let browser;
+  let a;
+  let b;
+  const errors = [];
+  const stamp = Date.now().toString(36);
+  const userA = `ada${stamp}`;
+  const userB = `bob${stamp}`;
+  let imageId = '';
+  const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `e2e-social-${name}.png`) });
+  const bell = (page) => page.getByRole('banner').getByRole('link', { name: /^Notifications/ });
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startSignInServer();
+    browser = await launchChromium();
+    a = await contextFor(browser, `${userA}@example.com`, errors);
+    b = await contextFor(browser, `${userB}@example.com`, errors);
+    for (const [who, name] of [
+      [a, userA],
+      [b, userB],
+    ]) {
+      await who.page.goto(`${server.base}/explore`);
+      await who.page.getByRole('banner').getByRole('link', { name: 'Sign in with Google' }).click();
+      await who.page.getByRole('button', { name: `Account menu: ${name}` }).waitFor();
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('B follows A from A\'s profile, and A\'s bell counts it without a reload', async () => {
+    await a.page.goto(`${server.base}/explore`);
+    await bell(a.page).waitFor();
+    await b.page.goto(`${server.base}/u/${userA}`);
+    await b.page.getByRole('heading', { name: `@${userA}` }).waitFor();
+    await b.page.getByRole('button', { name: 'Follow' }).click();
+    await b.page.getByRole('button', { name: 'Following' }).waitFor();
+    await bell(a.page).and(a.page.getByLabel('Notifications: 1 unread')).waitFor({ timeout: TIMEOUT });
+    await shot(b.page, '01-profile-followed');
+  });
+
+  test('A publishes an image and comments on it', async () => {
+    const made = await op(a.page, 'generations.create', { prompt: `a lighthouse at dawn ${stamp}`, model: 'local-sketch' });
+    const jobId = made.jobs[0].id;
+    const deadline = Date.now() + TIMEOUT;
+    let job = made.jobs[0];
+    while (!['succeeded', 'failed'].includes(job.state)) {
+      assert.ok(Date.now() < deadline, `job still ${job.state}`);
+      // Polls the real server's job (real I/O) until the worker finishes it.
+      await new Promise((r) => setTimeout(r, 100));
+      job = await op(a.page, 'generations.get', { job_id: jobId });
+    }
+    assert.equal(job.state, 'succeeded');
+    imageId = job.image_id;
+    await op(a.page, 'images.set_visibility', { image_ids: [imageId], visibility: 'public' });
+    await a.page.goto(`${server.base}/images/${imageId}`);
+    await a.page.getByLabel('Add a comment').fill(`First light. @${userB} what do you think?`);
+    await a.page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await a.page.getByRole('list', { name: 'Comments' }).getByText('First light.').waitFor();
+    // B was mentioned: B's bell says so.
+    await b.page.goto(`${server.base}/explore`);
+    await b.page.getByLabel('Notifications: 1 unread').waitFor();
+  });
+
+  test('B sees it on Explore and in the Following feed, likes it and replies to A', async () => {
+    await b.page.getByRole('link', { name: `a lighthouse at dawn ${stamp}` }).waitFor();
+    await shot(b.page, '02-explore');
+    await b.page.getByRole('tab', { name: 'Following' }).click();
+    const card = b.page.getByRole('article').filter({ has: b.page.getByRole('link', { name: userA }) });
+    await card.waitFor();
+    await shot(b.page, '03-feed');
+    await card.getByRole('button', { name: /^Like/ }).click();
+    await card.getByRole('button', { name: 'Unlike (1 likes)' }).waitFor();
+    await card.getByRole('link', { name: `a lighthouse at dawn ${stamp}` }).click();
+    await b.page.getByRole('button', { name: 'Unlike (1 likes)' }).waitFor();
+    await b.page.getByRole('button', { name: 'Following' }).waitFor();
+    await b.page.getByRole('button', { name: 'Reply' }).click();
+    await b.page.getByLabel('Your reply').fill('Beautiful — the fog is perfect.');
+    await b.page.getByRole('button', { name: 'Reply', exact: true }).last().click();
+    await b.page.getByRole('list', { name: 'Comments' }).getByText('the fog is perfect').waitFor();
+    await shot(b.page, '04-image-page');
+  });
+
+  test('A\'s bell counted the like and the reply live, and the notifications page names them', async () => {
+    // A has not reloaded since the follow: the events moved the count.
+    await a.page.getByLabel('Notifications: 3 unread').waitFor({ timeout: TIMEOUT });
+    await bell(a.page).click();
+    const list = a.page.getByRole('list', { name: 'Notifications' });
+    await list.getByText('started following you').waitFor();
+    await list.getByText('liked your image').waitFor();
+    await list.getByText('commented on your image or replied to you').waitFor();
+    await shot(a.page, '05-notifications');
+    await a.page.getByRole('button', { name: 'Mark all read' }).click();
+    await a.page.getByRole('banner').getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+  });
+
+  test('a signed-out visitor opens the public image with its comments', async () => {
+    const { ctx, page } = await contextFor(browser, 'nobody@example.com', errors);
+    await page.goto(`${server.base}/images/${imageId}`);
+    await page.getByRole('list', { name: 'Comments' }).getByText('the fog is perfect').waitFor();
+    await page.getByText('Sign in to comment.').waitFor();
+    await shot(page, '06-signed-out-image');
+    await ctx.close();
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  });
+});

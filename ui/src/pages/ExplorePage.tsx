@@ -1,0 +1,135 @@
+import { useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Compass, Users } from 'lucide-react';
+import { useMe } from '../api/hooks';
+import { useExplore, useFeed, type ExploreFilters } from '../api/socialHooks';
+import { PublicImageGrid } from '../components/social/PublicImageCard';
+import { ModelSelect, SearchField } from '../components/FilterControls';
+import { EmptyState, ErrorState, Skeleton } from '../components/ui';
+import { cn } from '../lib/format';
+import { useTitle } from '../lib/title';
+import { useDebounced } from '../lib/useDebounced';
+
+/** Everyone's public work (Explore) and the work of the people you follow (Following). */
+export function ExplorePage() {
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'following' ? 'following' : 'explore';
+  useTitle(tab === 'following' ? 'Following' : 'Explore');
+  const me = useMe();
+  const signedIn = !!me.data;
+  return (
+    <div className="mx-auto max-w-[1600px] px-4 py-6 sm:px-6">
+      <div className="mb-5 flex flex-wrap items-center gap-3">
+        <div role="tablist" aria-label="What to show" className="flex gap-1 rounded-xl bg-surface-2 p-1">
+          {(
+            [
+              ['explore', 'Explore', Compass],
+              ['following', 'Following', Users],
+            ] as const
+          ).map(([id, label, Icon]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={cn(
+                'flex h-8 items-center gap-1.5 rounded-lg px-3 text-sm font-medium',
+                tab === id ? 'bg-surface-1 text-fg shadow-sm' : 'text-fg-muted hover:text-fg',
+              )}
+              onClick={() => setParams(id === 'following' ? { tab: 'following' } : {}, { replace: true })}
+            >
+              <Icon className="h-4 w-4" aria-hidden /> {label}
+            </button>
+          ))}
+        </div>
+      </div>
+      {tab === 'explore' ? <ExploreTab signedIn={signedIn} /> : <FollowingTab signedIn={signedIn} />}
+    </div>
+  );
+}
+
+function ExploreTab({ signedIn }: { signedIn: boolean }) {
+  const [text, setText] = useState('');
+  const [model, setModel] = useState('');
+  const debounced = useDebounced(text.trim(), 300);
+  const filters = useMemo<ExploreFilters>(() => {
+    const f: ExploreFilters = {};
+    if (debounced) f.text = debounced;
+    if (model) f.model = model;
+    return f;
+  }, [debounced, model]);
+  const explore = useExplore(filters);
+  const items = useMemo(() => explore.data?.pages.flatMap((p) => p.images) ?? [], [explore.data]);
+  const filtered = Object.keys(filters).length > 0;
+  return (
+    <>
+      <div className="mb-5 flex flex-wrap items-center gap-3">
+        <SearchField id="explore-search" label="Search public prompts" value={text} onChange={setText} className="sm:w-80" />
+        <ModelSelect id="explore-model" value={model} onChange={setModel} className="sm:w-48" />
+      </div>
+      {explore.isPending ? (
+        <GridSkeleton />
+      ) : explore.isError ? (
+        <ErrorState error={explore.error} onRetry={() => void explore.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState icon={<Compass className="h-5 w-5" aria-hidden />} title={filtered ? 'Nothing public matches' : 'Nothing public yet'}>
+          {filtered ? 'Try other words or another model.' : 'Images people make public appear here, newest first.'}
+        </EmptyState>
+      ) : (
+        <PublicImageGrid
+          items={items}
+          signedIn={signedIn}
+          hasMore={!!explore.hasNextPage}
+          loadingMore={explore.isFetchingNextPage}
+          onMore={() => void explore.fetchNextPage()}
+        />
+      )}
+    </>
+  );
+}
+
+function FollowingTab({ signedIn }: { signedIn: boolean }) {
+  const feed = useFeed(signedIn);
+  const items = useMemo(() => feed.data?.pages.flatMap((p) => p.images) ?? [], [feed.data]);
+  if (!signedIn)
+    return (
+      <EmptyState icon={<Users className="h-5 w-5" aria-hidden />} title="Sign in to follow people">
+        Your feed shows the public work of the people you follow, newest first.
+      </EmptyState>
+    );
+  if (feed.isPending) return <GridSkeleton />;
+  if (feed.isError) return <ErrorState error={feed.error} onRetry={() => void feed.refetch()} />;
+  if (items.length === 0)
+    return (
+      <EmptyState
+        icon={<Users className="h-5 w-5" aria-hidden />}
+        title="Nothing from the people you follow yet"
+        action={
+          <Link to="/explore" className="btn-primary">
+            Find people on Explore
+          </Link>
+        }
+      >
+        Follow creators from their profile or an image page; their public work appears here.
+      </EmptyState>
+    );
+  return (
+    <PublicImageGrid
+      items={items}
+      signedIn={signedIn}
+      hasMore={!!feed.hasNextPage}
+      loadingMore={feed.isFetchingNextPage}
+      onMore={() => void feed.fetchNextPage()}
+    />
+  );
+}
+
+function GridSkeleton() {
+  return (
+    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-5">
+      {Array.from({ length: 10 }, (_, i) => (
+        <Skeleton key={i} className="aspect-[4/5]" />
+      ))}
+    </div>
+  );
+}
