@@ -1,7 +1,7 @@
 // Browser end-to-end, two people in two browser contexts on a server with sign-in: B follows A from A's
 // profile, A publishes an image and comments on it, B finds it in the Following feed, likes it and
 // replies to A's comment; A's bell counts each notification the moment it is written (no reload) and the
-// notifications page names them; a signed-out visitor opens the image's page. Screenshots of explore, the
+// notifications page names them; a signed-out visitor opens the image's share link. Screenshots of explore, the
 // feed, the image page, a profile and the notifications go to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,6 +35,9 @@ describe('follow → publish → feed → like → reply → live notifications'
   const userB = `bob${stamp}`;
   let imageId = '';
   const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `e2e-social-${name}.png`) });
+  // Thumbnails load lazily: a screenshot waits until every picture on the page is in.
+  const pictures = (page) =>
+    page.waitForFunction(() => [...document.querySelectorAll('main img')].every((i) => i.complete && i.naturalWidth > 0));
   const bell = (page) => page.getByRole('banner').getByRole('link', { name: /^Notifications/ });
 
   before(async () => {
@@ -94,10 +97,12 @@ describe('follow → publish → feed → like → reply → live notifications'
 
   test('B sees it on Explore and in the Following feed, likes it and replies to A', async () => {
     await b.page.getByRole('link', { name: `a lighthouse at dawn ${stamp}` }).waitFor();
+    await pictures(b.page);
     await shot(b.page, '02-explore');
     await b.page.getByRole('tab', { name: 'Following' }).click();
     const card = b.page.getByRole('article').filter({ has: b.page.getByRole('link', { name: userA }) });
     await card.waitFor();
+    await pictures(b.page);
     await shot(b.page, '03-feed');
     await card.getByRole('button', { name: /^Like/ }).click();
     await card.getByRole('button', { name: 'Unlike (1 likes)' }).waitFor();
@@ -112,21 +117,28 @@ describe('follow → publish → feed → like → reply → live notifications'
   });
 
   test('A\'s bell counted the like and the reply live, and the notifications page names them', async () => {
-    // A has not reloaded since the follow: the events moved the count.
-    await a.page.getByLabel('Notifications: 3 unread').waitFor({ timeout: TIMEOUT });
+    // A has not reloaded since the follow: the events moved the count (the follow, A's finished image,
+    // B's like and B's reply).
+    await a.page.getByLabel('Notifications: 4 unread').waitFor({ timeout: TIMEOUT });
     await bell(a.page).click();
     const list = a.page.getByRole('list', { name: 'Notifications' });
     await list.getByText('started following you').waitFor();
     await list.getByText('liked your image').waitFor();
     await list.getByText('commented on your image or replied to you').waitFor();
+    await list.getByText('Your image is ready').waitFor();
     await shot(a.page, '05-notifications');
     await a.page.getByRole('button', { name: 'Mark all read' }).click();
     await a.page.getByRole('banner').getByRole('link', { name: 'Notifications', exact: true }).waitFor();
   });
 
-  test('a signed-out visitor opens the public image with its comments', async () => {
+  test('a signed-out visitor opens the share link: the image, its comments and a link-preview card', async () => {
     const { ctx, page } = await contextFor(browser, 'nobody@example.com', errors);
-    await page.goto(`${server.base}/images/${imageId}`);
+    const response = await page.goto(`${server.base}/p/${imageId}`);
+    assert.equal(response?.status(), 200);
+    assert.equal(
+      await page.locator('meta[property="og:title"]').getAttribute('content'),
+      `a lighthouse at dawn ${stamp}`,
+    );
     await page.getByRole('list', { name: 'Comments' }).getByText('the fog is perfect').waitFor();
     await page.getByText('Sign in to comment.').waitFor();
     await shot(page, '06-signed-out-image');

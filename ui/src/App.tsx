@@ -91,6 +91,8 @@ export function AppRoutes() {
         <Route path="sets/:id" element={<Private><SetPage /></Private>} />
         <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />
+        {/* A share link: the server adds the link-preview tags; the page is the image's own. */}
+        <Route path="p/:id" element={<Page><ImagePage /></Page>} />
         <Route path="explore" element={<Page><ExplorePage /></Page>} />
         <Route path="u/:username" element={<Page><ProfilePage /></Page>} />
         <Route path="notifications" element={<Private><NotificationsPage /></Private>} />

@@ -40,6 +40,8 @@ pub struct AppConfig {
     pub session_ttl: Duration,
     /// How long an API or desktop token lives.
     pub token_ttl: Duration,
+    /// How often trending is ranked again.
+    pub trending_every: Duration,
 }
 
 impl Default for AppConfig {
@@ -57,6 +59,7 @@ impl Default for AppConfig {
             provider_concurrency: HashMap::new(),
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             token_ttl: Duration::from_secs(365 * 24 * 3600),
+            trending_every: Duration::from_secs(60),
         }
     }
 }

@@ -72,8 +72,9 @@ impl Runner {
         tasks.spawn(reaper_loop(
             app.clone(),
             format!("{worker_prefix}-reaper"),
-            stop_rx,
+            stop_rx.clone(),
         ));
+        tasks.spawn(trending_loop(app.clone(), stop_rx));
         Ok(Runner {
             stop,
             tasks,
@@ -111,6 +112,20 @@ impl Runner {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "could not release running jobs"),
+        }
+    }
+}
+
+/// Ranks trending again every `trending_every` (each node does; a ranking replaces the last in one
+/// transaction, so two nodes ranking at once leave one whole ranking).
+async fn trending_loop(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::social::refresh_trending(&app).await {
+            tracing::warn!(error = %e.message, "could not rank trending images");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(app.config.trending_every) => {}
+            _ = stop.changed() => return,
         }
     }
 }
@@ -237,6 +252,37 @@ pub async fn announce_end(app: &App, job: &Job) {
             });
         }
     }
+    tell_set_finished(app, job).await;
+}
+
+/// Once every job of a set has ended with at least one image, its owner is told once: the key makes
+/// the notice idempotent when two workers end a set's last jobs together.
+async fn tell_set_finished(app: &App, job: &Job) {
+    let jobs = match app.store.sets().set_jobs(&job.set_id).await {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            tracing::warn!(set = %job.set_id, error = %e.message, "could not read the set's jobs");
+            return;
+        }
+    };
+    if !jobs.iter().all(|j| j.state.is_final()) {
+        return;
+    }
+    let Some(first) = jobs.iter().filter_map(|j| j.image_id.as_deref()).next() else {
+        return;
+    };
+    crate::social::notify(
+        app,
+        crate::social::Notice {
+            recipient: &job.owner_id,
+            kind: crate::social::NotificationKind::GenerationCompleted,
+            actor: None,
+            image_id: Some(first),
+            comment_id: None,
+            key: Some(format!("generation-completed-{}", job.set_id)),
+        },
+    )
+    .await;
 }
 
 struct RunContext {

@@ -118,6 +118,109 @@ pub enum CommentRemoval {
     Placeholder,
 }
 
+/// How explore orders public work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExploreSort {
+    #[default]
+    Newest,
+    /// Most liked first.
+    Top,
+    /// By the time-decayed score over the period: (likes x 3 + comments x 2) / (days old + 1).
+    Trending,
+}
+
+/// The window trending looks at: images made within it are its candidates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub enum TrendPeriod {
+    #[serde(rename = "24h")]
+    Day,
+    #[default]
+    #[serde(rename = "48h")]
+    TwoDays,
+    #[serde(rename = "7d")]
+    Week,
+    #[serde(rename = "30d")]
+    Month,
+}
+
+impl TrendPeriod {
+    pub const ALL: [TrendPeriod; 4] = [
+        TrendPeriod::Day,
+        TrendPeriod::TwoDays,
+        TrendPeriod::Week,
+        TrendPeriod::Month,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrendPeriod::Day => "24h",
+            TrendPeriod::TwoDays => "48h",
+            TrendPeriod::Week => "7d",
+            TrendPeriod::Month => "30d",
+        }
+    }
+    pub fn millis(self) -> Millis {
+        let hours = match self {
+            TrendPeriod::Day => 24,
+            TrendPeriod::TwoDays => 48,
+            TrendPeriod::Week => 7 * 24,
+            TrendPeriod::Month => 30 * 24,
+        };
+        hours * 3_600_000
+    }
+}
+
+/// Ranks every period's candidates again (the periodic job; tests call it directly).
+pub async fn refresh_trending(app: &App) -> Result<()> {
+    let now = app.clock.now_ms();
+    for period in TrendPeriod::ALL {
+        app.store.explore().rank_trending(period, now).await?;
+    }
+    Ok(())
+}
+
+/// What a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportTarget {
+    Image,
+    Comment,
+    User,
+}
+
+impl ReportTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportTarget::Image => "image",
+            ReportTarget::Comment => "comment",
+            ReportTarget::User => "user",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReportTarget> {
+        [
+            ReportTarget::Image,
+            ReportTarget::Comment,
+            ReportTarget::User,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+    }
+}
+
+/// A report in the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Report {
+    pub id: String,
+    pub reporter_id: String,
+    pub target: ReportTarget,
+    pub target_id: String,
+    pub reason: String,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+    #[ts(type = "number | null")]
+    pub resolved_at: Option<Millis>,
+}
+
 /// The eleven things a person is told about. Each has a preference in the account's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -224,6 +327,9 @@ pub struct Notice<'a> {
     pub actor: Option<&'a str>,
     pub image_id: Option<&'a str>,
     pub comment_id: Option<&'a str>,
+    /// Makes the notice idempotent: a second notice with the same key is dropped (a set told
+    /// finished once, a purchase told once however often its webhook arrives).
+    pub key: Option<String>,
 }
 
 /// The one place every notification goes through, whichever feature raises it: nobody is told of
@@ -247,6 +353,17 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         .await?;
     if !notice.kind.wanted(&settings.notifications) {
         return Ok(());
+    }
+    // Someone the recipient blocks (or who blocks them) never reaches them this way.
+    if let Some(actor) = notice.actor {
+        if app
+            .store
+            .blocks()
+            .blocked_between(actor, notice.recipient)
+            .await?
+        {
+            return Ok(());
+        }
     }
     // Nobody is told of activity on an image they may not see (a reply on an image made private since).
     if let Some(image_id) = notice.image_id {
@@ -276,7 +393,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         None => None,
     };
     let row = NotificationRow {
-        id: crate::new_id(),
+        id: notice.key.clone().unwrap_or_else(crate::new_id),
         user_id: notice.recipient.to_string(),
         kind: notice.kind,
         actor,
@@ -285,7 +402,9 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         read_at: None,
         created_at: app.clock.now_ms(),
     };
-    app.store.notifications().insert_notification(&row).await?;
+    if !app.store.notifications().insert_notification(&row).await? {
+        return Ok(());
+    }
     app.events.publish(Envelope {
         user_id: row.user_id.clone(),
         event: Event::NotificationCreated {

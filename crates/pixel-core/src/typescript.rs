@@ -114,6 +114,15 @@ pub fn api_types() -> String {
         MarkRead,
         NotificationIds,
         NotificationsChanged,
+        BlockOutput,
+        ReportTarget,
+        Report,
+        NewReport,
+        ReportOutput,
+        ReportsQuery,
+        ReportsOutput,
+        ExploreSort,
+        TrendPeriod,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\

@@ -14,6 +14,14 @@ use pixel_core::social::{Comment, NotificationKind, PublicImage};
 use pixel_core::{App, Caller, Envelope, ErrorCode, Event};
 use serde_json::{json, Value};
 
+/// The core on SQLite with its workers running, and the folder it keeps its files in.
+async fn world() -> (tempfile::TempDir, App, Runner) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let runner = Runner::start(&app).await.expect("runner");
+    (dir, app, runner)
+}
+
 fn user_id(caller: &Caller) -> String {
     caller.user_id().expect("signed in").to_string()
 }
@@ -24,18 +32,31 @@ async fn notifications(app: &App, caller: &Caller) -> NotificationsOutput {
         .expect("notifications")
 }
 
+/// Turns off "your images are ready", so a test of social notices counts only those.
+async fn quiet_generations(app: &App, callers: &[&Caller]) {
+    for caller in callers {
+        let _: Value = call(
+            app,
+            caller,
+            "account.update",
+            json!({ "settings": { "notifications": { "generation_completed": false } } }),
+        )
+        .await
+        .expect("settings");
+    }
+}
+
 fn ids(images: &[PublicImage]) -> Vec<&str> {
     images.iter().map(|p| p.image.id.as_str()).collect()
 }
 
 #[tokio::test]
 async fn the_feed_and_explore_show_followed_public_work_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
-    let runner = Runner::start(&app).await.expect("runner");
+    let (_dir, app, runner) = world().await;
     let ada = sign_in(&app, "ada").await;
     let grace = sign_in(&app, "grace").await;
     let lin = sign_in(&app, "lin").await;
+    quiet_generations(&app, &[&ada, &lin]).await;
     let public = made_image(&app, &ada, "a lighthouse in fog", true).await;
     let private = made_image(&app, &ada, "a secret garden", false).await;
     let others = made_image(&app, &lin, "a red kite", true).await;
@@ -224,11 +245,10 @@ async fn the_feed_and_explore_show_followed_public_work_only() {
 
 #[tokio::test]
 async fn likes_count_once_and_only_on_what_the_liker_may_see() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
-    let runner = Runner::start(&app).await.expect("runner");
+    let (_dir, app, runner) = world().await;
     let ada = sign_in(&app, "ada").await;
     let grace = sign_in(&app, "grace").await;
+    quiet_generations(&app, &[&ada]).await;
     let public = made_image(&app, &ada, "a paper boat", true).await;
     let private = made_image(&app, &ada, "a locked diary", false).await;
 
@@ -328,12 +348,11 @@ async fn likes_count_once_and_only_on_what_the_liker_may_see() {
 
 #[tokio::test]
 async fn comments_thread_mention_and_leave_placeholders() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
-    let runner = Runner::start(&app).await.expect("runner");
+    let (_dir, app, runner) = world().await;
     let ada = sign_in(&app, "ada").await;
     let grace = sign_in(&app, "grace").await;
     let lin = sign_in(&app, "lin").await;
+    quiet_generations(&app, &[&ada]).await;
     let image = made_image(&app, &ada, "a tide pool", true).await;
     let private = made_image(&app, &ada, "a diary page", false).await;
 
@@ -679,4 +698,322 @@ async fn notifications_are_read_and_deleted_by_their_recipient_alone() {
             .expect_err("1–500 ids");
         assert_eq!(err.code, ErrorCode::InvalidInput);
     }
+}
+
+#[tokio::test]
+async fn a_finished_set_is_told_once_with_its_first_image() {
+    let (_dir, app, runner) = world().await;
+    let ada = sign_in(&app, "ada").await;
+    let mut events = app.events.subscribe();
+    let out: pixel_core::ops::SubmitOutput = call(
+        &app,
+        &ada,
+        "generations.create",
+        json!({ "prompt": "three tide pools", "model": "gpt-image-2", "quality": "low", "n": 3 }),
+    )
+    .await
+    .expect("submitted");
+    let pushed = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            if let Ok(Envelope {
+                event: Event::NotificationCreated { notification },
+                ..
+            }) = events.recv().await
+            {
+                return notification;
+            }
+        }
+    })
+    .await
+    .expect("told when the set is done");
+    assert_eq!(pushed.kind, NotificationKind::GenerationCompleted);
+    assert!(pushed.actor.is_none(), "the system's own news");
+    let set: Value = call(&app, &ada, "sets.get", json!({ "set_id": out.set.id }))
+        .await
+        .expect("set");
+    let jobs = set["jobs"].as_array().expect("jobs");
+    assert!(jobs.iter().all(|j| j["state"] == "succeeded"), "{set}");
+    let first = jobs
+        .iter()
+        .find(|j| j["index"] == 0)
+        .and_then(|j| j["image_id"].as_str())
+        .expect("first image");
+    assert_eq!(pushed.image_id.as_deref(), Some(first));
+    let told = notifications(&app, &ada).await;
+    assert_eq!(
+        told.notifications.len(),
+        1,
+        "once for the set, not once an image"
+    );
+
+    // Turned off, it is not written at all.
+    quiet_generations(&app, &[&ada]).await;
+    let _ = made_image(&app, &ada, "one more", false).await;
+    assert_eq!(notifications(&app, &ada).await.notifications.len(), 1);
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn a_blocked_account_cannot_follow_comment_or_notify() {
+    let (_dir, app, runner) = world().await;
+    let ada = sign_in(&app, "ada").await;
+    let troll = sign_in(&app, "troll").await;
+    quiet_generations(&app, &[&ada]).await;
+    let image = made_image(&app, &ada, "a quiet cove", true).await;
+    let _: FollowOutput = call(
+        &app,
+        &troll,
+        "follows.follow",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("follow before the block");
+    let before: Comment = call(
+        &app,
+        &ada,
+        "comments.create",
+        json!({ "image_id": image.id, "body": "welcome" }),
+    )
+    .await
+    .expect("ada's own comment");
+
+    let _: Value = call(
+        &app,
+        &ada,
+        "blocks.block",
+        json!({ "user_id": user_id(&troll) }),
+    )
+    .await
+    .expect("block");
+    let profile: Profile = call(&app, &ada, "profiles.get", json!({ "username": "ada" }))
+        .await
+        .expect("own profile");
+    assert_eq!(profile.followers, 0, "blocking ends the follow");
+    let seen_before = notifications(&app, &ada).await.notifications.len();
+    let theirs: Profile = call(&app, &ada, "profiles.get", json!({ "username": "troll" }))
+        .await
+        .expect("profile");
+    assert!(theirs.blocked);
+    let mine: Profile = call(&app, &troll, "profiles.get", json!({ "username": "ada" }))
+        .await
+        .expect("profile");
+    assert!(!mine.blocked, "a block is the blocker's to see");
+
+    for (name, input) in [
+        ("follows.follow", json!({ "user_id": user_id(&ada) })),
+        (
+            "comments.create",
+            json!({ "image_id": image.id, "body": "hello again" }),
+        ),
+        (
+            "comments.create",
+            json!({ "image_id": image.id, "body": "hi", "parent_id": before.id }),
+        ),
+    ] {
+        let err = call::<Value>(&app, &troll, name, input)
+            .await
+            .expect_err("blocked");
+        assert_eq!(err.code, ErrorCode::Forbidden, "{name}");
+    }
+    // A like still counts (it is public work), but it tells ada nothing.
+    let _: LikeOutput = call(
+        &app,
+        &troll,
+        "likes.like_image",
+        json!({ "image_id": image.id }),
+    )
+    .await
+    .expect("like");
+    assert_eq!(
+        notifications(&app, &ada).await.notifications.len(),
+        seen_before
+    );
+    let err = call::<Value>(
+        &app,
+        &ada,
+        "blocks.block",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect_err("not oneself");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    let blocked: FollowListOutput = call(&app, &ada, "blocks.list", json!({}))
+        .await
+        .expect("list");
+    assert_eq!(
+        blocked
+            .users
+            .iter()
+            .map(|u| u.user.username.as_str())
+            .collect::<Vec<_>>(),
+        vec!["troll"]
+    );
+
+    let _: Value = call(
+        &app,
+        &ada,
+        "blocks.unblock",
+        json!({ "user_id": user_id(&troll) }),
+    )
+    .await
+    .expect("unblock");
+    let _: FollowOutput = call(
+        &app,
+        &troll,
+        "follows.follow",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("follow after the unblock");
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn reports_reach_admins_only_and_only_for_what_the_reporter_can_see() {
+    let (_dir, app, runner) = world().await;
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    quiet_generations(&app, &[&ada]).await;
+    let public = made_image(&app, &ada, "a market at noon", true).await;
+    let private = made_image(&app, &ada, "a private sketch", false).await;
+    let admin = Caller::User {
+        id: user_id(&grace),
+        role: pixel_core::Role::Admin,
+        session: None,
+    };
+
+    let filed: pixel_core::ops::ReportOutput = call(
+        &app,
+        &grace,
+        "reports.create",
+        json!({ "target": "image", "target_id": public.id, "reason": "  not theirs  " }),
+    )
+    .await
+    .expect("report");
+    assert!(filed.filed);
+    let again: pixel_core::ops::ReportOutput = call(
+        &app,
+        &grace,
+        "reports.create",
+        json!({ "target": "image", "target_id": public.id, "reason": "again" }),
+    )
+    .await
+    .expect("a second report is no error");
+    assert!(!again.filed, "and no louder");
+    let err = call::<Value>(
+        &app,
+        &grace,
+        "reports.create",
+        json!({ "target": "image", "target_id": private.id, "reason": "x" }),
+    )
+    .await
+    .expect_err("cannot see it");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    let err = call::<Value>(
+        &app,
+        &grace,
+        "reports.create",
+        json!({ "target": "user", "target_id": user_id(&ada), "reason": " " }),
+    )
+    .await
+    .expect_err("no reason");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+
+    let err = call::<Value>(&app, &grace, "reports.list", json!({}))
+        .await
+        .expect_err("not an admin");
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let queue: pixel_core::ops::ReportsOutput = call(&app, &admin, "reports.list", json!({}))
+        .await
+        .expect("queue");
+    assert_eq!(queue.reports.len(), 1);
+    assert_eq!(
+        (
+            queue.reports[0].target_id.as_str(),
+            queue.reports[0].reason.as_str()
+        ),
+        (public.id.as_str(), "not theirs")
+    );
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn explore_sorts_by_top_and_by_trending_once_ranked() {
+    let (_dir, app, runner) = world().await;
+    let ada = sign_in(&app, "ada").await;
+    let fans = [sign_in(&app, "grace").await, sign_in(&app, "lin").await];
+    quiet_generations(&app, &[&ada]).await;
+    let quiet = made_image(&app, &ada, "a quiet one", true).await;
+    let liked = made_image(&app, &ada, "a liked one", true).await;
+    let newest = made_image(&app, &ada, "the newest one", true).await;
+    for fan in &fans {
+        let _: LikeOutput = call(
+            &app,
+            fan,
+            "likes.like_image",
+            json!({ "image_id": liked.id }),
+        )
+        .await
+        .expect("like");
+    }
+    let _: Comment = call(
+        &app,
+        &fans[0],
+        "comments.create",
+        json!({ "image_id": quiet.id, "body": "nice" }),
+    )
+    .await
+    .expect("comment");
+    let order = |out: &PublicImagesOutput| {
+        out.images
+            .iter()
+            .map(|p| p.image.id.clone())
+            .collect::<Vec<_>>()
+    };
+
+    let top: PublicImagesOutput = call(
+        &app,
+        &Caller::Anonymous,
+        "explore.list",
+        json!({ "sort": "top", "limit": 1 }),
+    )
+    .await
+    .expect("top");
+    assert_eq!(order(&top), vec![liked.id.clone()]);
+    let top_rest: PublicImagesOutput = call(
+        &app,
+        &Caller::Anonymous,
+        "explore.list",
+        json!({ "sort": "top", "before": top.next }),
+    )
+    .await
+    .expect("top page 2");
+    assert_eq!(order(&top_rest).len(), 2, "the rest, each once");
+    assert!(!order(&top_rest).contains(&liked.id));
+
+    pixel_core::social::refresh_trending(&app)
+        .await
+        .expect("ranked");
+    let trending: PublicImagesOutput = call(
+        &app,
+        &Caller::Anonymous,
+        "explore.list",
+        json!({ "sort": "trending", "period": "7d" }),
+    )
+    .await
+    .expect("trending");
+    // likes x 3 beat a comment x 2; with no engagement, the ranking keeps a stable order.
+    assert_eq!(order(&trending)[..2], [liked.id.clone(), quiet.id.clone()]);
+    assert_eq!(order(&trending).len(), 3);
+    assert!(order(&trending).contains(&newest.id));
+    let err = call::<PublicImagesOutput>(
+        &app,
+        &Caller::Anonymous,
+        "explore.list",
+        json!({ "sort": "loudest" }),
+    )
+    .await
+    .expect_err("no such sort");
+    assert_eq!(err.code, ErrorCode::InvalidBody);
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
 }

@@ -78,6 +78,7 @@ pub fn router(node: Arc<Node>) -> Router {
             "/media/{image_id}/{variant}",
             get(crate::media::serve_media),
         )
+        .route("/p/{image_id}", get(crate::share::share_page))
         .with_state(state.clone());
     let router = if index.exists() {
         router.fallback_service(ui)

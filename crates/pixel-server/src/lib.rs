@@ -8,6 +8,7 @@ pub mod http;
 pub mod media;
 pub mod openapi;
 pub mod providers_check;
+pub mod share;
 
 use pixel_app::{wire, Wired, Wiring};
 use pixel_core::app::{AppConfig, ChargePolicy};

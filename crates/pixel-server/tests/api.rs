@@ -701,3 +701,50 @@ async fn the_operator_prices_and_turns_off_models_in_configuration() {
     assert_eq!(server.balance().await, 8, "charged the configured price");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn share_links_show_a_public_image_with_its_card_and_nothing_of_a_private_one() {
+    let server = TestServer::start(Opts::default()).await.expect("server");
+    let prompt = r#"a "harbour" at <dawn> & fog"#;
+    let job = server
+        .run_one(json!({ "prompt": prompt, "model": "local-sketch" }))
+        .await;
+    let id = job["image_id"].as_str().expect("image").to_string();
+
+    // Private (the default): the same 404 a missing image gets, without a word of it.
+    let private = server.get(&format!("/p/{id}")).await;
+    assert_eq!(private.status(), 404);
+    let private_body = private.text().await.expect("body");
+    let missing = server.get("/p/no-such-image").await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(private_body, missing.text().await.expect("body"));
+    assert!(!private_body.contains("harbour") && !private_body.contains("og:image"));
+
+    server
+        .ok(
+            "images.set_visibility",
+            json!({ "image_ids": [id], "visibility": "public" }),
+        )
+        .await;
+    let shared = server.get(&format!("/p/{id}")).await;
+    assert_eq!(shared.status(), 200);
+    let page = shared.text().await.expect("body");
+    let escaped = "a &quot;harbour&quot; at &lt;dawn&gt; &amp; fog";
+    assert!(
+        page.contains(&format!(
+            "<meta property=\"og:title\" content=\"{escaped}\">"
+        )),
+        "{page}"
+    );
+    assert!(page.contains(&format!(
+        "<meta property=\"og:image\" content=\"{}/media/{id}/original\">",
+        server.base
+    )));
+    assert!(page.contains("summary_large_image"));
+    assert!(!page.contains("<dawn>"), "the prompt cannot write HTML");
+    // The card's picture is fetchable by anyone (a link preview bot is signed out).
+    let media = reqwest::get(format!("{}/media/{id}/original", server.base))
+        .await
+        .expect("media");
+    assert_eq!(media.status(), 200);
+}

@@ -306,12 +306,30 @@ async fn every_operation_checks_its_caller() {
             json!({"comment_id": doomed_comment}),
             [401, 404, 200, 404],
         ),
+        (
+            "reports.create",
+            json!({"target": "image", "target_id": image_id, "reason": "spam"}),
+            [401, 404, 200, 200],
+        ),
+        ("reports.list", json!({}), [401, 403, 403, 200]),
+        ("blocks.list", json!({}), [401, 200, 200, 200]),
+        (
+            "blocks.unblock",
+            json!({"user_id": owner_id}),
+            [401, 200, 200, 200],
+        ),
         ("notifications.list", json!({}), [401, 200, 200, 200]),
         ("notifications.mark_read", json!({}), [401, 200, 200, 200]),
         (
             "notifications.delete",
             json!({"ids": ["not-anyones"]}),
             [401, 200, 200, 200],
+        ),
+        // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
+        (
+            "blocks.block",
+            json!({"user_id": owner_id}),
+            [401, 200, 422, 200],
         ),
         // Last: signs each caller out everywhere.
         ("sessions.revoke_all", json!({}), [401, 200, 200, 200]),

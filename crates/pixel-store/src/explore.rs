@@ -2,15 +2,48 @@
 //! followee's images), and the engagement of a page of images in one query.
 
 use super::*;
-use pixel_core::social::Engagement;
+use pixel_core::social::{Engagement, ExploreSort, TrendPeriod};
 
 #[async_trait]
 impl ExploreStore for SqlStore {
-    async fn public_images(&self, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+    async fn public_images(
+        &self,
+        filter: &ImageFilter,
+        sort: ExploreSort,
+        period: TrendPeriod,
+        page: &PageRequest,
+    ) -> Result<Vec<(Image, i64)>> {
+        // Each sort reads one keyset page in its own index order; no cursor starts at the top.
+        let (from, key, keyset, order, start) = match sort {
+            ExploreSort::Newest => (
+                "images".to_string(),
+                "created_at",
+                "(created_at < $1 OR (created_at = $1 AND id < $2))",
+                "created_at DESC, id DESC",
+                Millis::MAX,
+            ),
+            ExploreSort::Top => (
+                "images".to_string(),
+                "like_count",
+                "(like_count < $1 OR (like_count = $1 AND id < $2))",
+                "like_count DESC, id DESC",
+                Millis::MAX,
+            ),
+            ExploreSort::Trending => (
+                // The period is one of four fixed words, never user text.
+                format!(
+                    "images JOIN trending_images t ON t.image_id = images.id AND t.period = '{}'",
+                    period.as_str()
+                ),
+                "t.rank",
+                "(t.rank > $1 OR (t.rank = $1 AND id > $2))",
+                "t.rank",
+                0,
+            ),
+        };
+        let (cursor, id) = page.before.clone().unwrap_or((start, String::new()));
         let mut sql = format!(
-            "SELECT {IMAGE_COLS} FROM images WHERE visibility = 'public' \
-             AND (created_at < $1 OR (created_at = $1 AND id < $2))"
+            "SELECT {IMAGE_COLS}, {key} AS sort_key FROM {from} WHERE visibility = 'public' AND {keyset}"
         );
         let mut texts: Vec<String> = vec![id];
         if let Some(model) = &filter.model {
@@ -44,11 +77,11 @@ impl ExploreStore for SqlStore {
         }
         ints.push(i64::from(page.limit));
         sql.push_str(&format!(
-            " ORDER BY created_at DESC, id DESC LIMIT ${}",
+            " ORDER BY {order} LIMIT ${}",
             1 + texts.len() + ints.len()
         ));
         on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql).bind(ts);
+            let mut q = sqlx::query(&sql).bind(cursor);
             for t in &texts {
                 q = q.bind(t);
             }
@@ -56,8 +89,38 @@ impl ExploreStore for SqlStore {
                 q = q.bind(i);
             }
             let rows = q.fetch_all(pool).await.map_err(db_err)?;
-            rows.iter().map(image_from).collect()
+            rows.iter().map(|r| Ok((image_from(r)?, r.int("sort_key")?))).collect()
         })
+    }
+
+    async fn rank_trending(&self, period: TrendPeriod, now: Millis) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let tx = &mut w.tx;
+        let r = async {
+            sqlx::query("DELETE FROM trending_images WHERE period = $1")
+                .bind(period.as_str())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+            // Every candidate is scored and ranked in the database, in one statement.
+            let ranked = sqlx::query(
+                "INSERT INTO trending_images (period, rank, image_id, score) \
+                 SELECT $1, ROW_NUMBER() OVER (ORDER BY s.score DESC, s.id DESC), s.id, s.score FROM ( \
+                 SELECT id, (like_count * 3 + comment_count * 2) / \
+                 ((CAST($2 AS DOUBLE PRECISION) - created_at) / 86400000.0 + 1.0) AS score \
+                 FROM images WHERE visibility = 'public' AND created_at >= $3) s",
+            )
+            .bind(period.as_str())
+            .bind(now)
+            .bind(now - period.millis())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            Ok(ranked)
+        }
+        .await;
+        w.end(r).await
     }
 
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>> {

@@ -62,23 +62,7 @@ impl FollowStore for SqlStore {
 
     async fn unfollow(&self, follower: &str, followee: &str) -> Result<bool> {
         let mut w = self.begin_write().await?;
-        let tx = &mut w.tx;
-        let r = async {
-            let removed =
-                sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
-                    .bind(follower)
-                    .bind(followee)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?
-                    .rows_affected()
-                    == 1;
-            if removed {
-                move_follow_counts(tx, follower, followee, -1).await?;
-            }
-            Ok(removed)
-        }
-        .await;
+        let r = remove_follow(&mut w.tx, follower, followee).await;
         w.end(r).await
     }
 
@@ -120,6 +104,22 @@ impl FollowStore for SqlStore {
     ) -> Result<Vec<(UserSummary, Millis)>> {
         follow_page(self, "followee_id", "follower_id", user_id, page).await
     }
+}
+
+/// Ends a follow inside a transaction, moving both counts; false when there was none.
+pub(crate) async fn remove_follow(tx: &mut Tx, follower: &str, followee: &str) -> Result<bool> {
+    let removed = sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
+        .bind(follower)
+        .bind(followee)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+        == 1;
+    if removed {
+        move_follow_counts(tx, follower, followee, -1).await?;
+    }
+    Ok(removed)
 }
 
 async fn move_follow_counts(tx: &mut Tx, follower: &str, followee: &str, by: i64) -> Result<()> {

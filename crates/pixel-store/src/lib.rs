@@ -2,6 +2,7 @@
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
 mod accounts;
+mod blocks;
 mod comments;
 mod explore;
 mod follows;
@@ -11,6 +12,7 @@ mod ledger;
 mod likes;
 mod migrations;
 mod notifications;
+mod reports;
 mod sessions;
 mod sets;
 mod tx;
@@ -423,6 +425,14 @@ impl Store for SqlStore {
     }
 
     fn explore(&self) -> &dyn ExploreStore {
+        self
+    }
+
+    fn blocks(&self) -> &dyn BlockStore {
+        self
+    }
+
+    fn reports(&self) -> &dyn ReportStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 5] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 7] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -31,6 +31,16 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "social",
                 include_str!("../../../migrations/sqlite/0005_social.sql"),
             ),
+            (
+                6,
+                "blocks_reports",
+                include_str!("../../../migrations/sqlite/0006_blocks_reports.sql"),
+            ),
+            (
+                7,
+                "trending",
+                include_str!("../../../migrations/sqlite/0007_trending.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -57,6 +67,16 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 5,
                 "social",
                 include_str!("../../../migrations/postgres/0005_social.sql"),
+            ),
+            (
+                6,
+                "blocks_reports",
+                include_str!("../../../migrations/postgres/0006_blocks_reports.sql"),
+            ),
+            (
+                7,
+                "trending",
+                include_str!("../../../migrations/postgres/0007_trending.sql"),
             ),
         ],
     }

@@ -32,11 +32,11 @@ fn placeholders(first: usize, n: usize) -> String {
 
 #[async_trait]
 impl NotificationStore for SqlStore {
-    async fn insert_notification(&self, n: &NotificationRow) -> Result<()> {
+    async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {
         let mut w = self.begin_write().await?;
         let r = sqlx::query(
             "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, read_at, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&n.id)
         .bind(&n.user_id)
@@ -48,7 +48,7 @@ impl NotificationStore for SqlStore {
         .bind(n.created_at)
         .execute(&mut *w.tx)
         .await
-        .map(|_| ())
+        .map(|r| r.rows_affected() == 1)
         .map_err(db_err);
         w.end(r).await
     }

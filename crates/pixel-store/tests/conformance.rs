@@ -60,6 +60,8 @@ conformance!(
     explore_and_the_feed_read_public_work_one_page_at_a_time,
     comment_threads_keep_placeholders_and_counts,
     notifications_belong_to_their_recipient,
+    blocks_end_follows_and_reports_are_filed_once,
+    trending_ranks_every_candidate_by_decayed_score,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {

@@ -15,6 +15,7 @@ import type { ApiClient } from './client';
 import type {
   Comment,
   ExploreQuery,
+  NewReport,
   Notification,
   NotificationsOutput,
   PublicImage,
@@ -164,6 +165,22 @@ export function useFollow() {
     // Profiles, the feed and image pages all show follow state or followees' work.
     onSuccess: () => void qc.invalidateQueries({ queryKey: socialKeys.lists }),
   });
+}
+
+export function useBlock() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, block }: { userId: string; block: boolean }) =>
+      client.call(block ? 'blocks.block' : 'blocks.unblock', { user_id: userId }),
+    // A block ends follows both ways: profiles and the feed change.
+    onSuccess: () => void qc.invalidateQueries({ queryKey: socialKeys.lists }),
+  });
+}
+
+export function useReport() {
+  const client = useClient();
+  return useMutation({ mutationFn: (report: NewReport) => client.call('reports.create', report) });
 }
 
 export function useNotifications(enabled: boolean) {

@@ -386,6 +386,14 @@ export type ExploreQuery = {
  */
 text?: string, model?: string, from?: number, to?: number, 
 /**
+ * newest (the default), top (most liked) or trending (time-decayed, over `period`).
+ */
+sort?: ExploreSort, 
+/**
+ * Trending's window: 24h, 48h (the default), 7d or 30d.
+ */
+period?: TrendPeriod, 
+/**
  * One creator's public work (a profile page).
  */
 creator_id?: string, 
@@ -428,7 +436,11 @@ followed: boolean,
 /**
  * Whether this is the caller's own profile.
  */
-own: boolean, joined_at: number, };
+own: boolean, 
+/**
+ * Whether the caller blocks this account.
+ */
+blocked: boolean, joined_at: number, };
 
 export type LikeOutput = { liked: boolean, 
 /**
@@ -486,6 +498,32 @@ ids: Array<string>, };
 
 export type NotificationsChanged = { changed: number, unread: number, };
 
+export type BlockOutput = { blocked: boolean, };
+
+export type ReportTarget = "image" | "comment" | "user";
+
+export type Report = { id: string, reporter_id: string, target: ReportTarget, target_id: string, reason: string, created_at: number, resolved_at: number | null, };
+
+export type NewReport = { target: ReportTarget, target_id: string, 
+/**
+ * 1–1000 characters.
+ */
+reason: string, };
+
+export type ReportOutput = { 
+/**
+ * False when the caller had already reported it (a second report is no louder).
+ */
+filed: boolean, };
+
+export type ReportsQuery = { after?: string, limit?: number, };
+
+export type ReportsOutput = { reports: Array<Report>, next?: string, };
+
+export type ExploreSort = "newest" | "top" | "trending";
+
+export type TrendPeriod = "24h" | "48h" | "7d" | "30d";
+
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_body: 400,
@@ -522,6 +560,9 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
 export interface Methods {
   'account.get': { input: Empty; output: AccountOutput };
   'account.update': { input: UpdateAccount; output: AccountOutput };
+  'blocks.block': { input: UserRef; output: BlockOutput };
+  'blocks.list': { input: PageQuery; output: FollowListOutput };
+  'blocks.unblock': { input: UserRef; output: BlockOutput };
   'catalogue.list': { input: Empty; output: CatalogueOutput };
   'comments.create': { input: NewComment; output: Comment };
   'comments.delete': { input: CommentRef; output: CommentDeleted };
@@ -558,6 +599,8 @@ export interface Methods {
   'providers.health': { input: Empty; output: ProvidersHealthOutput };
   'providers.list': { input: Empty; output: ProvidersOutput };
   'records.import': { input: ImportRequest; output: ImportOutput };
+  'reports.create': { input: NewReport; output: ReportOutput };
+  'reports.list': { input: ReportsQuery; output: ReportsOutput };
   'sessions.list': { input: Empty; output: SessionsOutput };
   'sessions.revoke': { input: SessionRef; output: RevokeOutput };
   'sessions.revoke_all': { input: Empty; output: RevokeOutput };

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Compass, Users } from 'lucide-react';
 import { useMe } from '../api/hooks';
 import { useExplore, useFeed, type ExploreFilters } from '../api/socialHooks';
+import type { ExploreSort, TrendPeriod } from '../api/types';
 import { PublicImageGrid } from '../components/social/PublicImageCard';
 import { ModelSelect, SearchField } from '../components/FilterControls';
 import { EmptyState, ErrorState, Skeleton } from '../components/ui';
@@ -51,21 +52,56 @@ export function ExplorePage() {
 function ExploreTab({ signedIn }: { signedIn: boolean }) {
   const [text, setText] = useState('');
   const [model, setModel] = useState('');
+  const [sort, setSort] = useState<ExploreSort>('newest');
+  const [period, setPeriod] = useState<TrendPeriod>('48h');
   const debounced = useDebounced(text.trim(), 300);
   const filters = useMemo<ExploreFilters>(() => {
     const f: ExploreFilters = {};
     if (debounced) f.text = debounced;
     if (model) f.model = model;
+    if (sort !== 'newest') f.sort = sort;
+    if (sort === 'trending') f.period = period;
     return f;
-  }, [debounced, model]);
+  }, [debounced, model, sort, period]);
   const explore = useExplore(filters);
   const items = useMemo(() => explore.data?.pages.flatMap((p) => p.images) ?? [], [explore.data]);
-  const filtered = Object.keys(filters).length > 0;
+  const filtered = !!debounced || !!model;
   return (
     <>
       <div className="mb-5 flex flex-wrap items-center gap-3">
         <SearchField id="explore-search" label="Search public prompts" value={text} onChange={setText} className="sm:w-80" />
         <ModelSelect id="explore-model" value={model} onChange={setModel} className="sm:w-48" />
+        <label htmlFor="explore-sort" className="sr-only">
+          Sort
+        </label>
+        <select
+          id="explore-sort"
+          className="input w-full sm:w-40"
+          value={sort}
+          onChange={(e) => setSort(e.target.value as ExploreSort)}
+        >
+          <option value="newest">Newest</option>
+          <option value="top">Most liked</option>
+          <option value="trending">Trending</option>
+        </select>
+        {sort === 'trending' && (
+          <>
+            <label htmlFor="explore-period" className="sr-only">
+              Trending over
+            </label>
+            <select
+              id="explore-period"
+              className="input w-full sm:w-36"
+              value={period}
+              onChange={(e) => setPeriod(e.target.value as TrendPeriod)}
+            >
+              <option value="24h">Past day</option>
+              <option value="48h">Past 2 days</option>
+              <option value="7d">Past week</option>
+              <option value="30d">Past month</option>
+            </select>
+          </>
+        )}
       </div>
       {explore.isPending ? (
         <GridSkeleton />

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, Check, Copy, Download, FolderOpen, Globe, Layers, Lock, Shuffle, Trash2 } from 'lucide-react';
+import { ArrowLeft, Check, Copy, Download, FolderOpen, Globe, Layers, Link2, Lock, Shuffle, Trash2 } from 'lucide-react';
 import { useCatalogue, useDeleteImages, useImage, useMe, useSetVisibility } from '../api/hooks';
 import { errorWords } from '../api/errors';
 import { useMediaUrl } from '../api/context';
@@ -22,6 +22,7 @@ export function ImagePage() {
   const del = useDeleteImages();
   const navigate = useNavigate();
   const [copied, setCopied] = useState(false);
+  const [linkCopied, setLinkCopied] = useState(false);
   const [confirm, setConfirm] = useState(false);
   const media = useMediaUrl();
   // On the desktop a download link would go nowhere (webviews do not download): Rust shows a save dialog.
@@ -57,6 +58,19 @@ export function ImagePage() {
       setTimeout(() => setCopied(false), 1500);
     } catch {
       setCopied(false);
+    }
+  };
+
+  // A public image on a server has a share link whose preview shows the picture and its prompt.
+  const shareUrl = !desktop && img.visibility === 'public' ? `${window.location.origin}/p/${img.id}` : null;
+  const copyLink = async () => {
+    if (!shareUrl) return;
+    try {
+      await navigator.clipboard.writeText(shareUrl);
+      setLinkCopied(true);
+      setTimeout(() => setLinkCopied(false), 1500);
+    } catch {
+      setLinkCopied(false);
     }
   };
 
@@ -137,6 +151,12 @@ export function ImagePage() {
               <a href={media(img.url)} download={`pixel-${img.id}.${ext}`} className={cn('btn-secondary', !owner && 'col-span-2')}>
                 <Download className="h-4 w-4" aria-hidden /> Download
               </a>
+            )}
+            {shareUrl && (
+              <button type="button" className="btn-secondary col-span-2" onClick={() => void copyLink()}>
+                {linkCopied ? <Check className="h-4 w-4" aria-hidden /> : <Link2 className="h-4 w-4" aria-hidden />}
+                {linkCopied ? 'Link copied' : 'Copy share link'}
+              </button>
             )}
             {owner && (
               <button type="button" className="btn-secondary text-red-600 dark:text-red-400" onClick={() => setConfirm(true)}>

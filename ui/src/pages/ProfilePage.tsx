@@ -5,6 +5,9 @@ import { useMe } from '../api/hooks';
 import { useExplore, useProfile } from '../api/socialHooks';
 import { Avatar, PublicImageGrid } from '../components/social/PublicImageCard';
 import { FollowButton } from '../components/social/FollowButton';
+import { ReportButton } from '../components/social/ReportButton';
+import { useBlock } from '../api/socialHooks';
+import { Ban } from 'lucide-react';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
@@ -42,8 +45,10 @@ export function ProfilePage() {
           </dl>
         </div>
         {!p.own && !!me.data && (
-          <div className="ml-auto">
-            <FollowButton userId={p.user.id} following={p.followed} />
+          <div className="ml-auto flex flex-wrap items-start gap-2">
+            {!p.blocked && <FollowButton userId={p.user.id} following={p.followed} />}
+            <BlockButton userId={p.user.id} blocked={p.blocked} />
+            <ReportButton target="user" targetId={p.user.id} />
           </div>
         )}
       </section>
@@ -62,5 +67,22 @@ export function ProfilePage() {
         />
       )}
     </div>
+  );
+}
+
+/** Block / Unblock: a blocked account can neither follow you, comment on your images nor reach you. */
+function BlockButton({ userId, blocked }: { userId: string; blocked: boolean }) {
+  const block = useBlock();
+  return (
+    <button
+      type="button"
+      className="btn-ghost h-8"
+      aria-pressed={blocked}
+      disabled={block.isPending}
+      title={blocked ? undefined : 'They will not be able to follow you, comment on your images or notify you'}
+      onClick={() => block.mutate({ userId, block: !blocked })}
+    >
+      <Ban className="h-4 w-4" aria-hidden /> {blocked ? 'Unblock' : 'Block'}
+    </button>
   );
 }

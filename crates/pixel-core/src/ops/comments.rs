@@ -188,6 +188,10 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
         }
         None => None,
     };
+    refuse_if_blocked(app, me, &image.owner_id, "comment on this image").await?;
+    if let Some(p) = &parent {
+        refuse_if_blocked(app, me, &p.author_id, "reply to this comment").await?;
+    }
     let author = app
         .store
         .accounts()
@@ -238,6 +242,7 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
                 actor: Some(me),
                 image_id: Some(&image.id),
                 comment_id: Some(&row.id),
+                key: None,
             },
         )
         .await;

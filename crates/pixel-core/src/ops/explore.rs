@@ -12,7 +12,7 @@ use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
-use crate::social::PublicImage;
+use crate::social::{ExploreSort, PublicImage, TrendPeriod};
 
 /// The operations of this area.
 pub(crate) fn register(r: &mut Registry) {
@@ -52,6 +52,14 @@ pub struct ExploreQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub to: Option<Millis>,
+    /// newest (the default), top (most liked) or trending (time-decayed, over `period`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub sort: Option<ExploreSort>,
+    /// Trending's window: 24h, 48h (the default), 7d or 30d.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub period: Option<TrendPeriod>,
     /// One creator's public work (a profile page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -86,7 +94,16 @@ pub async fn explore_list(
     };
     let mut filter = image_filter(input.text, input.model, input.from, input.to, None)?;
     filter.creator_id = input.creator_id.filter(|c| !c.is_empty());
-    let images = app.store.explore().public_images(&filter, &page).await?;
+    let images = app
+        .store
+        .explore()
+        .public_images(
+            &filter,
+            input.sort.unwrap_or_default(),
+            input.period.unwrap_or_default(),
+            &page,
+        )
+        .await?;
     page_of(app, caller, images, page.limit).await
 }
 
@@ -97,7 +114,14 @@ pub async fn feed_list(app: &App, caller: &Caller, input: PageQuery) -> Result<P
         limit: page_limit(input.limit),
     };
     let images = app.store.explore().feed(me, &page).await?;
-    page_of(app, caller, images, page.limit).await
+    let keyed = images
+        .into_iter()
+        .map(|i| {
+            let at = i.created_at;
+            (i, at)
+        })
+        .collect();
+    page_of(app, caller, keyed, page.limit).await
 }
 
 pub async fn explore_image(app: &App, caller: &Caller, input: ImageRef) -> Result<PublicImage> {
@@ -106,16 +130,17 @@ pub async fn explore_image(app: &App, caller: &Caller, input: ImageRef) -> Resul
     out.pop().ok_or_else(|| Error::not_found("image"))
 }
 
+/// A page of images, each with the sort key its cursor is made of.
 async fn page_of(
     app: &App,
     caller: &Caller,
-    images: Vec<Image>,
+    images: Vec<(Image, i64)>,
     limit: u32,
 ) -> Result<PublicImagesOutput> {
-    let next = next_cursor(&images, limit, |i| (i.created_at, &i.id));
+    let next = next_cursor(&images, limit, |(i, key)| (*key, &i.id));
+    let images = images.into_iter().map(|(i, _)| i);
     // The store's queries read public images only; checking again here keeps one rule for every path.
     let images = images
-        .into_iter()
         .filter(|i| caller.can_read(&i.owner_id, i.visibility))
         .collect();
     Ok(PublicImagesOutput {

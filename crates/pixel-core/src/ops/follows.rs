@@ -100,6 +100,8 @@ pub struct Profile {
     pub followed: bool,
     /// Whether this is the caller's own profile.
     pub own: bool,
+    /// Whether the caller blocks this account.
+    pub blocked: bool,
     #[ts(type = "number")]
     pub joined_at: Millis,
 }
@@ -129,6 +131,7 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
         return Err(Error::invalid("you cannot follow yourself"));
     }
     let them = visible_account(app, caller, &input.user_id).await?;
+    refuse_if_blocked(app, me, &them.id, "follow this account").await?;
     let added = app
         .store
         .follows()
@@ -143,6 +146,7 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
                 actor: Some(me),
                 image_id: None,
                 comment_id: None,
+                key: None,
             },
         )
         .await;
@@ -181,14 +185,19 @@ async fn follow_list(
     } else {
         app.store.follows().following(&user.id, &page).await?
     };
-    let next = next_cursor(&rows, page.limit, |(u, since)| (*since, &u.id));
-    Ok(FollowListOutput {
+    Ok(user_list(rows, page.limit))
+}
+
+/// A page of accounts with the time each entered the list, and the next page's cursor.
+pub(crate) fn user_list(rows: Vec<(UserSummary, Millis)>, limit: u32) -> FollowListOutput {
+    let next = next_cursor(&rows, limit, |(u, since)| (*since, &u.id));
+    FollowListOutput {
         users: rows
             .into_iter()
             .map(|(user, since)| FollowEntry { user, since })
             .collect(),
         next,
-    })
+    }
 }
 
 pub async fn follows_followers(
@@ -227,9 +236,12 @@ pub async fn profiles_get(app: &App, caller: &Caller, input: ProfileQuery) -> Re
     let user = visible_account(app, caller, &summary.id).await?;
     let (followers, following) = app.store.follows().follow_counts(&user.id).await?;
     let me = caller.user_id().ok();
-    let followed = match me {
-        Some(me) if me != user.id => app.store.follows().is_following(me, &user.id).await?,
-        _ => false,
+    let (followed, blocked) = match me {
+        Some(me) if me != user.id => (
+            app.store.follows().is_following(me, &user.id).await?,
+            app.store.blocks().is_blocking(me, &user.id).await?,
+        ),
+        _ => (false, false),
     };
     Ok(Profile {
         own: me == Some(user.id.as_str()),
@@ -240,6 +252,7 @@ pub async fn profiles_get(app: &App, caller: &Caller, input: ProfileQuery) -> Re
         followers,
         following,
         followed,
+        blocked,
         joined_at: user.created_at,
     })
 }

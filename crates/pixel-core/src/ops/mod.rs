@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::registry::Registry;
 
 pub mod account;
+pub mod blocks;
 pub mod catalogue;
 pub mod comments;
 pub mod compare;
@@ -23,10 +24,12 @@ pub mod likes;
 pub mod notifications;
 pub mod providers;
 pub mod records;
+pub mod reports;
 pub mod sessions;
 pub mod sets;
 
 pub use account::*;
+pub use blocks::*;
 pub use catalogue::*;
 pub use comments::*;
 pub use compare::*;
@@ -39,6 +42,7 @@ pub use likes::*;
 pub use notifications::*;
 pub use providers::*;
 pub use records::*;
+pub use reports::*;
 pub use sessions::*;
 pub use sets::*;
 
@@ -59,6 +63,8 @@ pub(crate) fn register_all(r: &mut Registry) {
     likes::register(r);
     comments::register(r);
     notifications::register(r);
+    blocks::register(r);
+    reports::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

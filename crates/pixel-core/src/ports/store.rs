@@ -7,7 +7,10 @@ use super::{ImageFilter, JobOutcome, LeaseStatus, LedgerMove, NewSubmission, Pag
 use crate::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use crate::domain::*;
 use crate::error::Result;
-use crate::social::{CommentRemoval, CommentRow, Engagement, NotificationRow, UserSummary};
+use crate::social::{
+    CommentRemoval, CommentRow, Engagement, ExploreSort, NotificationRow, Report, ReportTarget,
+    TrendPeriod, UserSummary,
+};
 
 /// The persistent store. Every method of every area is atomic; every query exists for SQLite and
 /// PostgreSQL.
@@ -26,6 +29,8 @@ pub trait Store: Send + Sync {
     fn comments(&self) -> &dyn CommentStore;
     fn notifications(&self) -> &dyn NotificationStore;
     fn explore(&self) -> &dyn ExploreStore;
+    fn blocks(&self) -> &dyn BlockStore;
+    fn reports(&self) -> &dyn ReportStore;
 }
 
 /// Accounts: users, their sign-in identities, usernames, roles and settings.
@@ -263,7 +268,8 @@ pub trait CommentStore: Send + Sync {
 /// Notifications, each its recipient's alone.
 #[async_trait]
 pub trait NotificationStore: Send + Sync {
-    async fn insert_notification(&self, row: &NotificationRow) -> Result<()>;
+    /// Writes a notification; false when one with its id exists (an idempotent notice).
+    async fn insert_notification(&self, row: &NotificationRow) -> Result<bool>;
     /// The recipient's notifications, newest first.
     async fn list_notifications(
         &self,
@@ -282,10 +288,54 @@ pub trait NotificationStore: Send + Sync {
 /// Public work: explore and the following feed, each one keyset page per query.
 #[async_trait]
 pub trait ExploreStore: Send + Sync {
-    /// Public images, newest first, filtered.
-    async fn public_images(&self, filter: &ImageFilter, page: &PageRequest) -> Result<Vec<Image>>;
+    /// Public images in the sort's order, filtered, each with its sort key (created_at, like count or
+    /// trending rank) for the next page's cursor, which `page.before` carries as (key, id).
+    async fn public_images(
+        &self,
+        filter: &ImageFilter,
+        sort: ExploreSort,
+        period: TrendPeriod,
+        page: &PageRequest,
+    ) -> Result<Vec<(Image, i64)>>;
+    /// Ranks the period's candidates (public images made within it) by the time-decayed score, all of
+    /// them at once, replacing the period's previous ranking in one transaction.
+    async fn rank_trending(&self, period: TrendPeriod, now: Millis) -> Result<u64>;
     /// Public images of the accounts `user_id` follows, newest first.
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>>;
     /// The creator, counts and the viewer's like of each image among `ids`, in one query.
     async fn engagement(&self, ids: &[String], viewer: Option<&str>) -> Result<Vec<Engagement>>;
+}
+
+/// Blocks between accounts.
+#[async_trait]
+pub trait BlockStore: Send + Sync {
+    /// `blocker` blocks `blocked`, and any follow between the two ends (counts moved) in the same
+    /// transaction; false when the block existed.
+    async fn block(&self, blocker: &str, blocked: &str, now: Millis) -> Result<bool>;
+    async fn unblock(&self, blocker: &str, blocked: &str) -> Result<bool>;
+    /// Whether `blocker` blocks `blocked` (one way).
+    async fn is_blocking(&self, blocker: &str, blocked: &str) -> Result<bool>;
+    /// Whether either of the two blocks the other.
+    async fn blocked_between(&self, a: &str, b: &str) -> Result<bool>;
+    /// The accounts `blocker` blocks, newest first.
+    async fn blocked_by(
+        &self,
+        blocker: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(UserSummary, Millis)>>;
+}
+
+/// Reports into the moderation queue.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Files a report; false when this person already reported this target.
+    async fn file_report(&self, report: &Report) -> Result<bool>;
+    /// Open reports, oldest first (the queue's order), after the cursor.
+    async fn open_reports(
+        &self,
+        after: Option<&(Millis, String)>,
+        limit: u32,
+    ) -> Result<Vec<Report>>;
+    /// How many open reports name this target.
+    async fn report_count(&self, target: &ReportTarget, id: &str) -> Result<i64>;
 }

@@ -3,7 +3,9 @@
 //! one keyset page at a time.
 
 use super::*;
-use pixel_core::social::{CommentRemoval, CommentRow, NotificationKind, NotificationRow};
+use pixel_core::social::{
+    CommentRemoval, CommentRow, ExploreSort, NotificationKind, NotificationRow, TrendPeriod,
+};
 
 /// A finished image of `owner`'s made at `at`, public or private; returns its id.
 async fn made_image(s: &SqlStore, owner: &str, prompt: &str, at: Millis, public: bool) -> String {
@@ -97,56 +99,52 @@ pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db:
     let a2 = made_image(s, "ada", "blue whale", 4_000, true).await;
     s.follow("grace", "ada", 5_000).await.expect("follow");
 
-    let explore = s
-        .public_images(&ImageFilter::default(), &page(10))
-        .await
-        .expect("explore");
+    let newest = |f: ImageFilter, p: PageRequest| async move {
+        s.public_images(&f, ExploreSort::Newest, TrendPeriod::default(), &p)
+            .await
+            .expect("explore")
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>()
+    };
+    let explore = newest(ImageFilter::default(), page(10)).await;
     let ids: Vec<&str> = explore.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, vec![a2.as_str(), l1.as_str(), a1.as_str()]);
-    let red = s
-        .public_images(
-            &ImageFilter {
-                text: Some("RED".into()),
-                ..ImageFilter::default()
-            },
-            &page(10),
-        )
-        .await
-        .expect("search");
+    let red = newest(
+        ImageFilter {
+            text: Some("RED".into()),
+            ..ImageFilter::default()
+        },
+        page(10),
+    )
+    .await;
     assert_eq!(
         red.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
         vec![l1.as_str(), a1.as_str()],
         "case-insensitive, private never"
     );
-    let lins = s
-        .public_images(
-            &ImageFilter {
-                creator_id: Some("lin".into()),
-                ..ImageFilter::default()
-            },
-            &page(10),
-        )
-        .await
-        .expect("one creator");
+    let lins = newest(
+        ImageFilter {
+            creator_id: Some("lin".into()),
+            ..ImageFilter::default()
+        },
+        page(10),
+    )
+    .await;
     assert_eq!(
         lins.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
         vec![l1.as_str()]
     );
-    let first = s
-        .public_images(&ImageFilter::default(), &page(2))
-        .await
-        .expect("page");
+    let first = newest(ImageFilter::default(), page(2)).await;
     let last = first.last().expect("two");
-    let second = s
-        .public_images(
-            &ImageFilter::default(),
-            &PageRequest {
-                before: Some((last.created_at, last.id.clone())),
-                limit: 2,
-            },
-        )
-        .await
-        .expect("page 2");
+    let second = newest(
+        ImageFilter::default(),
+        PageRequest {
+            before: Some((last.created_at, last.id.clone())),
+            limit: 2,
+        },
+    )
+    .await;
     assert_eq!(
         second.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
         vec![a1.as_str()]
@@ -378,4 +376,151 @@ pub(crate) async fn notifications_belong_to_their_recipient(db: Db) {
         .expect("by name");
     assert_eq!(names.len(), 1);
     assert_eq!(names[0].id, "ada");
+}
+
+pub(crate) async fn blocks_end_follows_and_reports_are_filed_once(db: Db) {
+    use pixel_core::social::{Report, ReportTarget};
+    let s = &db.store;
+    for u in ["ada", "troll", "grace"] {
+        user(s, u, 0).await;
+    }
+    s.follow("troll", "ada", 1).await.expect("follow");
+    s.follow("ada", "troll", 2).await.expect("follow");
+    assert!(s.block("ada", "troll", 3).await.expect("block"));
+    assert!(!s.block("ada", "troll", 4).await.expect("again"));
+    assert_eq!(s.follow_counts("ada").await.expect("counts"), (0, 0));
+    assert_eq!(s.follow_counts("troll").await.expect("counts"), (0, 0));
+    assert!(s.blocked_between("troll", "ada").await.expect("either way"));
+    assert!(s.is_blocking("ada", "troll").await.expect("one way"));
+    assert!(!s.is_blocking("troll", "ada").await.expect("not the other"));
+    assert!(!s.blocked_between("grace", "ada").await.expect("others"));
+    let list = s.blocked_by("ada", &page(10)).await.expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].0.username, "troll");
+    assert!(s.unblock("ada", "troll").await.expect("unblock"));
+    assert!(!s.blocked_between("ada", "troll").await.expect("gone"));
+
+    let report = |id: &str, by: &str, at: Millis| Report {
+        id: id.into(),
+        reporter_id: by.into(),
+        target: ReportTarget::User,
+        target_id: "troll".into(),
+        reason: "spam".into(),
+        created_at: at,
+        resolved_at: None,
+    };
+    assert!(s.file_report(&report("r1", "ada", 10)).await.expect("file"));
+    assert!(
+        !s.file_report(&report("r2", "ada", 11))
+            .await
+            .expect("again"),
+        "once a person"
+    );
+    assert!(s
+        .file_report(&report("r3", "grace", 12))
+        .await
+        .expect("file"));
+    assert_eq!(
+        s.report_count(&ReportTarget::User, "troll")
+            .await
+            .expect("count"),
+        2
+    );
+    let first = s.open_reports(None, 1).await.expect("queue");
+    assert_eq!(first[0].id, "r1", "oldest first");
+    let rest = s
+        .open_reports(Some(&(first[0].created_at, first[0].id.clone())), 10)
+        .await
+        .expect("page 2");
+    assert_eq!(
+        rest.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        vec!["r3"]
+    );
+}
+
+pub(crate) async fn trending_ranks_every_candidate_by_decayed_score(db: Db) {
+    let s = &db.store;
+    user(s, "ada", 0).await;
+    let fans: Vec<String> = (0..10).map(|i| format!("fan{i}")).collect();
+    for f in &fans {
+        user(s, f, 0).await;
+    }
+    let hour = 3_600_000;
+    let now = 1_000 * hour;
+    // (age in hours, likes): scores (likes x 3) / (days old + 1) are a 8.64, b 6.67, c 8.57.
+    let mut ids = vec![];
+    for (name, age, likes) in [("a", 1, 3), ("b", 30, 5), ("c", 60, 10)] {
+        let id = made_image(s, "ada", name, now - age * hour, true).await;
+        for f in fans.iter().take(likes) {
+            s.like_image(&id, f, now).await.expect("like");
+        }
+        ids.push(id);
+    }
+    let _private = made_image(s, "ada", "hidden", now - hour, false).await;
+    let (a, b, c) = (ids[0].clone(), ids[1].clone(), ids[2].clone());
+    assert_eq!(
+        s.rank_trending(TrendPeriod::TwoDays, now)
+            .await
+            .expect("rank"),
+        2
+    );
+    assert_eq!(
+        s.rank_trending(TrendPeriod::Week, now).await.expect("rank"),
+        3
+    );
+    let read = |sort, period, before: Option<(Millis, String)>, limit| async move {
+        s.public_images(
+            &ImageFilter::default(),
+            sort,
+            period,
+            &PageRequest { before, limit },
+        )
+        .await
+        .expect("page")
+    };
+    let order = |page: &[(Image, i64)]| page.iter().map(|(i, _)| i.id.clone()).collect::<Vec<_>>();
+    let two_days = read(ExploreSort::Trending, TrendPeriod::TwoDays, None, 10).await;
+    assert_eq!(
+        order(&two_days),
+        vec![a.clone(), b.clone()],
+        "c is older than 48 hours"
+    );
+    let week = read(ExploreSort::Trending, TrendPeriod::Week, None, 2).await;
+    assert_eq!(
+        order(&week),
+        vec![a.clone(), c.clone()],
+        "decay puts new a over liked c"
+    );
+    let last = week.last().expect("two");
+    let rest = read(
+        ExploreSort::Trending,
+        TrendPeriod::Week,
+        Some((last.1, last.0.id.clone())),
+        2,
+    )
+    .await;
+    assert_eq!(order(&rest), vec![b.clone()]);
+
+    let top = read(ExploreSort::Top, TrendPeriod::TwoDays, None, 2).await;
+    assert_eq!(order(&top), vec![c.clone(), b.clone()], "most liked first");
+    assert_eq!(top[0].1, 10);
+    let more = read(
+        ExploreSort::Top,
+        TrendPeriod::TwoDays,
+        Some((top[1].1, top[1].0.id.clone())),
+        10,
+    )
+    .await;
+    assert_eq!(order(&more), vec![a.clone()], "the private one never");
+
+    // Made private, an image leaves the ranking's pages at once; the next ranking drops it.
+    s.set_images_visibility("ada", std::slice::from_ref(&a), Visibility::Private)
+        .await
+        .expect("private");
+    let now_week = read(ExploreSort::Trending, TrendPeriod::Week, None, 10).await;
+    assert_eq!(order(&now_week), vec![c.clone(), b.clone()]);
+    assert_eq!(
+        s.rank_trending(TrendPeriod::Week, now).await.expect("rank"),
+        2
+    );
 }

@@ -14,6 +14,7 @@ import {
 } from '../../api/socialHooks';
 import { Avatar } from './PublicImageCard';
 import { FollowButton } from './FollowButton';
+import { ReportButton } from './ReportButton';
 import { ErrorBanner, Spinner } from '../ui';
 import { cn, formatRelative } from '../../lib/format';
 
@@ -45,6 +46,7 @@ export function ImageSocial({ imageId, me, ownerId }: { imageId: string; me: Me 
           >
             <Heart className={cn('h-4 w-4', p.liked && 'fill-current')} aria-hidden /> {p.likes}
           </button>
+          {signedIn && me.id !== p.creator.id && <ReportButton target="image" targetId={imageId} compact />}
         </div>
       )}
       {like.error && <ErrorBanner className="mb-3" error={like.error} />}
@@ -178,6 +180,7 @@ function CommentRow({
               <Pencil className="h-3 w-3" aria-hidden />
             </button>
           )}
+          {!mine && <ReportButton target="comment" targetId={comment.id} compact />}
           {mayDelete && (
             <button type="button" className="btn-ghost h-6 px-1.5 text-xs" aria-label="Delete comment" disabled={del.isPending} onClick={() => del.mutate(comment.id)}>
               <Trash2 className="h-3 w-3" aria-hidden />

@@ -1,0 +1,117 @@
+//! Share links: `/p/<image id>` is the web UI's page of a public image, served with Open Graph and
+//! Twitter card tags so a link pasted anywhere shows the picture and its prompt. What the tags say is
+//! decided as a stranger would see it: a private image and a missing one get the same 404 page,
+//! with no tag and no word of it.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use pixel_core::ops::{images_get, ImageRef};
+use pixel_core::Caller;
+
+use crate::http::Http;
+
+/// The longest prompt shown in a card's title; the description carries up to 300 characters.
+const TITLE_CHARS: usize = 90;
+
+pub async fn share_page(
+    State(http): State<Http>,
+    Path(image_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let node = &http.0;
+    let index = tokio::fs::read_to_string(node.config.ui_dir.join("index.html"))
+        .await
+        .unwrap_or_else(|_| {
+            "<!doctype html><html><head><title>Pixel Studio</title></head><body></body></html>"
+                .into()
+        });
+    let public = images_get(&node.app, &Caller::Anonymous, ImageRef { image_id }).await;
+    let Ok(image) = public else {
+        return (StatusCode::NOT_FOUND, Html(index)).into_response();
+    };
+    let creator = node
+        .app
+        .store
+        .accounts()
+        .get_user(&image.owner_id)
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.username);
+    let base = match &node.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            // The guard has already refused a Host this server does not answer as.
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            format!("http://{host}")
+        }
+    };
+    let prompt = image.record.params.prompt.trim();
+    let title = truncate(prompt, TITLE_CHARS);
+    let by = creator.map(|c| format!(" by @{c}")).unwrap_or_default();
+    let description = format!("{}{by} · made with Pixel Studio", truncate(prompt, 300));
+    let tags = [
+        ("og:type", "article".to_string()),
+        ("og:site_name", "Pixel Studio".to_string()),
+        ("og:title", title.clone()),
+        ("og:description", description.clone()),
+        ("og:url", format!("{base}/p/{}", image.id)),
+        ("og:image", format!("{base}{}", image.url)),
+        ("og:image:width", image.width.to_string()),
+        ("og:image:height", image.height.to_string()),
+        ("og:image:alt", title.clone()),
+        ("twitter:card", "summary_large_image".to_string()),
+    ];
+    let mut head = String::new();
+    for (property, content) in tags {
+        head.push_str(&format!(
+            "<meta property=\"{property}\" content=\"{}\">",
+            escape(&content)
+        ));
+    }
+    head.push_str(&format!(
+        "<meta name=\"description\" content=\"{}\">",
+        escape(&description)
+    ));
+    let page = match index.find("</head>") {
+        Some(at) => format!("{}{head}{}", &index[..at], &index[at..]),
+        None => format!("{head}{index}"),
+    };
+    ([(header::CACHE_CONTROL, "no-cache")], Html(page)).into_response()
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(chars - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Text as an HTML attribute value.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_text_cannot_close_the_tag() {
+        assert_eq!(
+            escape(r#""><script>alert('x')</script>&"#),
+            "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"
+        );
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,97 @@
+//! The block queries: blocking ends any follow between the two accounts in the same transaction.
+
+use super::*;
+
+#[async_trait]
+impl BlockStore for SqlStore {
+    async fn block(&self, blocker: &str, blocked: &str, now: Millis) -> Result<bool> {
+        let mut w = self.begin_write().await?;
+        let tx = &mut w.tx;
+        let r = async {
+            let added = sqlx::query(
+                "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (blocker_id, blocked_id) DO NOTHING",
+            )
+            .bind(blocker)
+            .bind(blocked)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+                == 1;
+            for (follower, followee) in [(blocker, blocked), (blocked, blocker)] {
+                follows::remove_follow(tx, follower, followee).await?;
+            }
+            Ok(added)
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn unblock(&self, blocker: &str, blocked: &str) -> Result<bool> {
+        let mut w = self.begin_write().await?;
+        let r = sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+            .bind(blocker)
+            .bind(blocked)
+            .execute(&mut *w.tx)
+            .await
+            .map(|r| r.rows_affected() == 1)
+            .map_err(db_err);
+        w.end(r).await
+    }
+
+    async fn is_blocking(&self, blocker: &str, blocked: &str) -> Result<bool> {
+        let row =
+            sqlx::query("SELECT 1 AS one FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+                .bind(blocker)
+                .bind(blocked)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(row.is_some())
+    }
+
+    async fn blocked_between(&self, a: &str, b: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS one FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) \
+             OR (blocker_id = $2 AND blocked_id = $1)",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(row.is_some())
+    }
+
+    async fn blocked_by(
+        &self,
+        blocker: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(UserSummary, Millis)>> {
+        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+        let sql = "SELECT u.id, u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id \
+                   WHERE b.blocker_id = $1 AND (b.created_at < $2 OR (b.created_at = $2 AND b.blocked_id < $3)) \
+                   ORDER BY b.created_at DESC, b.blocked_id DESC LIMIT $4";
+        let rows = sqlx::query(sql)
+            .bind(blocker)
+            .bind(ts)
+            .bind(&id)
+            .bind(i64::from(page.limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    UserSummary {
+                        id: r.text("id")?,
+                        username: r.text("username")?,
+                    },
+                    r.int("created_at")?,
+                ))
+            })
+            .collect()
+    }
+}
