@@ -55,15 +55,22 @@ impl ExploreStore for SqlStore {
             sql.push_str(&format!(" AND owner_id = ${}", texts.len() + 1));
         }
         if let Some(text) = &filter.text {
-            texts.push(like_pattern(text));
-            let op = match self.dialect {
-                Dialect::Postgres => "ILIKE",
-                Dialect::Sqlite => "LIKE",
-            };
-            sql.push_str(&format!(
-                " AND prompt {op} ${} ESCAPE '\\'",
-                texts.len() + 1
-            ));
+            // Words, each matched as a prefix, all of them required; text with no word finds nothing.
+            match search_query(self.dialect, text) {
+                Some(query) => {
+                    texts.push(query);
+                    let p = texts.len() + 1;
+                    sql.push_str(&match self.dialect {
+                        Dialect::Sqlite => format!(
+                            " AND images.rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ${p})"
+                        ),
+                        Dialect::Postgres => {
+                            format!(" AND images.search @@ to_tsquery('simple', ${p})")
+                        }
+                    });
+                }
+                None => sql.push_str(" AND 1 = 0"),
+            }
         }
         let mut ints: Vec<i64> = vec![];
         for (bound, op) in [(filter.from, ">="), (filter.to, "<=")] {
@@ -179,5 +186,54 @@ impl ExploreStore for SqlStore {
                 })
                 .collect()
         })
+    }
+}
+
+/// The words of a search as the dialect's full-text query: every word required, each a prefix (so
+/// "light" finds "lighthouse"). Words are letters and digits only, so nothing of the query syntax
+/// (quotes, operators, column filters) reaches the database from user text. None when no word is left.
+pub(crate) fn search_query(dialect: Dialect, text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(match dialect {
+        Dialect::Sqlite => words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Dialect::Postgres => words
+            .iter()
+            .map(|w| format!("{w}:*"))
+            .collect::<Vec<_>>()
+            .join(" & "),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_becomes_words_and_never_query_syntax() {
+        assert_eq!(
+            search_query(Dialect::Sqlite, r#"Red "fox" OR prompt:* NEAR(a)"#).as_deref(),
+            Some(r#""red"* "fox"* "or"* "prompt"* "near"* "a"*"#)
+        );
+        assert_eq!(
+            search_query(Dialect::Postgres, "light-house & !x").as_deref(),
+            Some("light:* & house:* & x:*")
+        );
+        assert_eq!(search_query(Dialect::Postgres, "%% ** !!"), None);
+        assert_eq!(
+            search_query(Dialect::Sqlite, "Émile café").as_deref(),
+            Some(r#""émile"* "café"*"#)
+        );
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 7] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 8] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -41,6 +41,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "trending",
                 include_str!("../../../migrations/sqlite/0007_trending.sql"),
             ),
+            (
+                8,
+                "search",
+                include_str!("../../../migrations/sqlite/0008_search.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -77,6 +82,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 7,
                 "trending",
                 include_str!("../../../migrations/postgres/0007_trending.sql"),
+            ),
+            (
+                8,
+                "search",
+                include_str!("../../../migrations/postgres/0008_search.sql"),
             ),
         ],
     }

@@ -123,6 +123,35 @@ pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db:
         vec![l1.as_str(), a1.as_str()],
         "case-insensitive, private never"
     );
+    let search = |text: &'static str| {
+        newest(
+            ImageFilter {
+                text: Some(text.into()),
+                ..ImageFilter::default()
+            },
+            page(10),
+        )
+    };
+    let found = search("fox RED").await;
+    assert_eq!(
+        found.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![a1.as_str()],
+        "every word, in any order"
+    );
+    let prefix = search("wha").await;
+    assert_eq!(
+        prefix.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![a2.as_str()],
+        "a word's start finds it"
+    );
+    assert!(
+        search("\"* OR NEAR(").await.is_empty(),
+        "query syntax is not words"
+    );
+    assert!(
+        search("secret").await.is_empty(),
+        "a private prompt is never found"
+    );
     let lins = newest(
         ImageFilter {
             creator_id: Some("lin".into()),
