@@ -1,7 +1,7 @@
 // Browser end-to-end, two people in two browser contexts on a server with sign-in: B follows A from A's
 // profile, A publishes an image and comments on it, B finds it in the Following feed, likes it and
 // replies to A's comment; A's bell counts each notification the moment it is written (no reload) and the
-// notifications page names them; a signed-out visitor opens the image's share link. Screenshots of explore, the
+// notifications page names them; B messages A and each sees the other's message arrive; a signed-out visitor opens the image's share link. Screenshots of explore, the
 // feed, the image page, a profile and the notifications go to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -131,6 +131,25 @@ describe('follow → publish → feed → like → reply → live notifications'
     await a.page.getByRole('banner').getByRole('link', { name: 'Notifications', exact: true }).waitFor();
   });
 
+  test('B messages A from A\'s profile; each sees the other\'s message arrive live', async () => {
+    await b.page.goto(`${server.base}/u/${userA}`);
+    await b.page.getByRole('main').getByRole('link', { name: 'Message', exact: true }).click();
+    await b.page.waitForURL(/\/messages\?to=/);
+    await b.page.getByLabel(`Message ${userA}`).fill('Would you share the settings for that one?');
+    await b.page.getByRole('button', { name: 'Send' }).click();
+    await b.page.getByRole('list', { name: 'Messages' }).getByText('share the settings').waitFor();
+    // A did not reload: the header counts the message, and the conversation shows it.
+    await a.page.getByRole('banner').getByLabel('Messages: 1 unread').waitFor({ timeout: TIMEOUT });
+    await a.page.getByRole('banner').getByLabel('Messages: 1 unread').click();
+    await a.page.getByRole('navigation', { name: 'Conversations' }).getByText(userB).click();
+    await a.page.getByRole('list', { name: 'Messages' }).getByText('share the settings').waitFor();
+    await a.page.getByRole('banner').getByRole('link', { name: 'Messages', exact: true }).waitFor();
+    await a.page.getByLabel(`Message ${userB}`).fill('Sure: local-sketch, seed 42.');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await b.page.getByRole('list', { name: 'Messages' }).getByText('seed 42').waitFor({ timeout: TIMEOUT });
+    await shot(a.page, '06-messages');
+  });
+
   test('a signed-out visitor opens the share link: the image, its comments and a link-preview card', async () => {
     const { ctx, page } = await contextFor(browser, 'nobody@example.com', errors);
     const response = await page.goto(`${server.base}/p/${imageId}`);
@@ -141,7 +160,7 @@ describe('follow → publish → feed → like → reply → live notifications'
     );
     await page.getByRole('list', { name: 'Comments' }).getByText('the fog is perfect').waitFor();
     await page.getByText('Sign in to comment.').waitFor();
-    await shot(page, '06-signed-out-image');
+    await shot(page, '07-signed-out-image');
     await ctx.close();
     assert.deepEqual(errors, [], 'no uncaught page errors');
   });

@@ -23,6 +23,7 @@ const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ de
 const ExplorePage = lazy(() => import('./pages/ExplorePage').then((m) => ({ default: m.ExplorePage })));
 const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
+const MessagesPage = lazy(() => import('./pages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -96,6 +97,8 @@ export function AppRoutes() {
         <Route path="explore" element={<Page><ExplorePage /></Page>} />
         <Route path="u/:username" element={<Page><ProfilePage /></Page>} />
         <Route path="notifications" element={<Private><NotificationsPage /></Private>} />
+        <Route path="messages" element={<Private><MessagesPage /></Private>} />
+        <Route path="messages/:id" element={<Private><MessagesPage /></Private>} />
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />

@@ -404,6 +404,9 @@ pub enum Event {
     NotificationCreated {
         notification: crate::social::Notification,
     },
+    /// A direct message in one of this user's conversations (sent by them or to them).
+    #[serde(rename = "message.created")]
+    MessageCreated { message: crate::social::Message },
 }
 
 impl Event {

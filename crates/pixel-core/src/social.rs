@@ -179,6 +179,33 @@ pub async fn refresh_trending(app: &App) -> Result<()> {
     Ok(())
 }
 
+/// One direct message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Message {
+    pub id: String,
+    pub conversation_id: String,
+    pub sender_id: String,
+    pub body: String,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+/// A conversation as one of its two people sees it in their inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Conversation {
+    pub id: String,
+    /// The other person.
+    pub with: UserSummary,
+    pub last_body: String,
+    /// Whether the viewer sent the last message.
+    pub last_from_me: bool,
+    #[ts(type = "number")]
+    pub last_message_at: Millis,
+    /// Messages the viewer has not read.
+    #[ts(type = "number")]
+    pub unread: i64,
+}
+
 /// What a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -186,6 +213,7 @@ pub enum ReportTarget {
     Image,
     Comment,
     User,
+    Message,
 }
 
 impl ReportTarget {
@@ -194,6 +222,7 @@ impl ReportTarget {
             ReportTarget::Image => "image",
             ReportTarget::Comment => "comment",
             ReportTarget::User => "user",
+            ReportTarget::Message => "message",
         }
     }
     pub fn parse(s: &str) -> Option<ReportTarget> {

@@ -123,6 +123,13 @@ pub fn api_types() -> String {
         ReportsOutput,
         ExploreSort,
         TrendPeriod,
+        Message,
+        Conversation,
+        SendMessage,
+        ConversationRef,
+        MessagesQuery,
+        ConversationsOutput,
+        MessagesOutput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\

@@ -1017,3 +1017,197 @@ async fn explore_sorts_by_top_and_by_trending_once_ranked() {
     assert_eq!(err.code, ErrorCode::InvalidBody);
     runner.shutdown(std::time::Duration::from_secs(5)).await;
 }
+
+#[tokio::test]
+async fn direct_messages_reach_both_people_live_and_nobody_else() {
+    use pixel_core::ops::{ConversationsOutput, MessagesOutput};
+    use pixel_core::social::Message;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let lin = sign_in(&app, "lin").await;
+    let mut events = app.events.subscribe();
+
+    let first: Message = call(
+        &app,
+        &ada,
+        "messages.send",
+        json!({ "to_user_id": user_id(&grace), "body": " hello grace " }),
+    )
+    .await
+    .expect("send");
+    assert_eq!(first.body, "hello grace");
+    let mut told = vec![];
+    while told.len() < 2 {
+        let Envelope { user_id, event } =
+            tokio::time::timeout(std::time::Duration::from_secs(5), events.recv())
+                .await
+                .expect("pushed live")
+                .expect("bus open");
+        if let Event::MessageCreated { message } = event {
+            assert_eq!(message.id, first.id);
+            told.push(user_id);
+        }
+    }
+    told.sort();
+    let mut both = vec![user_id(&ada), user_id(&grace)];
+    both.sort();
+    assert_eq!(told, both, "to the two of them, and only them");
+
+    let reply: Message = call(
+        &app,
+        &grace,
+        "messages.send",
+        json!({ "to_user_id": user_id(&ada), "body": "hi ada" }),
+    )
+    .await
+    .expect("reply");
+    assert_eq!(
+        reply.conversation_id, first.conversation_id,
+        "one conversation per pair"
+    );
+    let _: Message = call(
+        &app,
+        &grace,
+        "messages.send",
+        json!({ "to_user_id": user_id(&ada), "body": "are you there?" }),
+    )
+    .await
+    .expect("again");
+
+    let inbox: ConversationsOutput = call(&app, &ada, "messages.conversations", json!({}))
+        .await
+        .expect("inbox");
+    assert_eq!(inbox.unread, 2);
+    assert_eq!(inbox.conversations.len(), 1);
+    let c = &inbox.conversations[0];
+    assert_eq!(
+        (
+            c.with.username.as_str(),
+            c.last_body.as_str(),
+            c.last_from_me,
+            c.unread
+        ),
+        ("grace", "are you there?", false, 2)
+    );
+    let theirs: ConversationsOutput = call(&app, &grace, "messages.conversations", json!({}))
+        .await
+        .expect("inbox");
+    assert_eq!(
+        (theirs.unread, theirs.conversations[0].last_from_me),
+        (0, true)
+    );
+
+    let thread: MessagesOutput = call(
+        &app,
+        &ada,
+        "messages.list",
+        json!({ "conversation_id": first.conversation_id, "limit": 2 }),
+    )
+    .await
+    .expect("thread");
+    assert_eq!(
+        thread
+            .messages
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        vec!["are you there?", "hi ada"]
+    );
+    let older: MessagesOutput = call(
+        &app,
+        &ada,
+        "messages.list",
+        json!({ "conversation_id": first.conversation_id, "before": thread.next }),
+    )
+    .await
+    .expect("older");
+    assert_eq!(
+        older
+            .messages
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        vec!["hello grace"]
+    );
+    let read: ConversationsOutput = call(
+        &app,
+        &ada,
+        "messages.mark_read",
+        json!({ "conversation_id": first.conversation_id }),
+    )
+    .await
+    .expect("read");
+    assert_eq!(read.unread, 0);
+
+    // Nobody else reads, marks or reports it.
+    for (name, input) in [
+        (
+            "messages.list",
+            json!({ "conversation_id": first.conversation_id }),
+        ),
+        (
+            "messages.mark_read",
+            json!({ "conversation_id": first.conversation_id }),
+        ),
+        (
+            "reports.create",
+            json!({ "target": "message", "target_id": first.id, "reason": "spam" }),
+        ),
+    ] {
+        let err = call::<Value>(&app, &lin, name, input)
+            .await
+            .expect_err("not theirs");
+        assert_eq!(err.code, ErrorCode::NotFound, "{name}");
+    }
+    let _: Value = call(
+        &app,
+        &grace,
+        "reports.create",
+        json!({ "target": "message", "target_id": first.id, "reason": "spam" }),
+    )
+    .await
+    .expect("a participant reports it");
+
+    for (body, why) in [("", "empty"), (&"x".repeat(2001) as &str, "over 2000")] {
+        let err = call::<Message>(
+            &app,
+            &ada,
+            "messages.send",
+            json!({ "to_user_id": user_id(&grace), "body": body }),
+        )
+        .await
+        .expect_err(why);
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{why}");
+    }
+    let err = call::<Message>(
+        &app,
+        &ada,
+        "messages.send",
+        json!({ "to_user_id": user_id(&ada), "body": "me" }),
+    )
+    .await
+    .expect_err("not oneself");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    // A block stops messages both ways.
+    let _: Value = call(
+        &app,
+        &grace,
+        "blocks.block",
+        json!({ "user_id": user_id(&ada) }),
+    )
+    .await
+    .expect("block");
+    for (from, to) in [(&ada, &grace), (&grace, &ada)] {
+        let err = call::<Message>(
+            &app,
+            from,
+            "messages.send",
+            json!({ "to_user_id": user_id(to), "body": "hey" }),
+        )
+        .await
+        .expect_err("blocked");
+        assert_eq!(err.code, ErrorCode::Forbidden);
+    }
+}

@@ -93,7 +93,7 @@ pub fn document(registry: &Registry) -> Value {
         json!({ "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
             "required": ["code", "message"], "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } } }),
     );
-    paths.insert("/api/events".into(), json!({ "get": { "summary": "WebSocket of the caller's events (generation.progress, generation.completed, generation.failed, balance.changed, notification.created)", "responses": { "101": { "description": "Switching protocols" }, "400": { "description": "Not a WebSocket upgrade request" }, "401": { "description": "Not signed in" }, "403": { "description": "A cross-site origin" } } } }));
+    paths.insert("/api/events".into(), json!({ "get": { "summary": "WebSocket of the caller's events (generation.progress, generation.completed, generation.failed, balance.changed, notification.created, message.created)", "responses": { "101": { "description": "Switching protocols" }, "400": { "description": "Not a WebSocket upgrade request" }, "401": { "description": "Not signed in" }, "403": { "description": "A cross-site origin" } } } }));
     paths.insert("/media/{image_id}/{variant}".into(), json!({ "get": { "summary": "An image's original or WebP thumbnail (ETag, Range)", "parameters": [
         { "name": "image_id", "in": "path", "required": true, "schema": { "type": "string" } },
         { "name": "variant", "in": "path", "required": true, "schema": { "type": "string", "enum": ["original", "thumb"] } }],

@@ -318,6 +318,22 @@ async fn every_operation_checks_its_caller() {
             json!({"user_id": owner_id}),
             [401, 200, 200, 200],
         ),
+        (
+            "messages.send",
+            json!({"to_user_id": owner_id, "body": "hello"}),
+            [401, 200, 422, 200],
+        ),
+        ("messages.conversations", json!({}), [401, 200, 200, 200]),
+        (
+            "messages.list",
+            json!({"conversation_id": "not-anyones"}),
+            [401, 404, 404, 404],
+        ),
+        (
+            "messages.mark_read",
+            json!({"conversation_id": "not-anyones"}),
+            [401, 404, 404, 404],
+        ),
         ("notifications.list", json!({}), [401, 200, 200, 200]),
         ("notifications.mark_read", json!({}), [401, 200, 200, 200]),
         (

@@ -10,6 +10,7 @@ mod images;
 mod jobs;
 mod ledger;
 mod likes;
+mod messages;
 mod migrations;
 mod notifications;
 mod reports;
@@ -433,6 +434,10 @@ impl Store for SqlStore {
     }
 
     fn reports(&self) -> &dyn ReportStore {
+        self
+    }
+
+    fn messages(&self) -> &dyn MessageStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 8] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 9] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -46,6 +46,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "search",
                 include_str!("../../../migrations/sqlite/0008_search.sql"),
             ),
+            (
+                9,
+                "messages",
+                include_str!("../../../migrations/sqlite/0009_messages.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -87,6 +92,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 8,
                 "search",
                 include_str!("../../../migrations/postgres/0008_search.sql"),
+            ),
+            (
+                9,
+                "messages",
+                include_str!("../../../migrations/postgres/0009_messages.sql"),
             ),
         ],
     }

@@ -62,6 +62,7 @@ conformance!(
     notifications_belong_to_their_recipient,
     blocks_end_follows_and_reports_are_filed_once,
     trending_ranks_every_candidate_by_decayed_score,
+    conversations_keep_their_last_message_and_unread_counts,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {

@@ -14,7 +14,7 @@ import type {
   Visibility,
 } from './types';
 import { keys } from './keys';
-import { applyNotification } from './socialHooks';
+import { applyNotification, messageArrived } from './socialHooks';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'moderated']);
 
@@ -167,6 +167,9 @@ export function applyEvent(qc: QueryClient, event: Event): void {
       return;
     case 'notification.created':
       applyNotification(qc, event.notification);
+      return;
+    case 'message.created':
+      messageArrived(qc, event.message.conversation_id);
       return;
   }
 }

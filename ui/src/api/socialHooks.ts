@@ -33,6 +33,8 @@ export const socialKeys = {
   comments: (imageId: string) => ['social', 'comments', imageId] as const,
   profile: (username: string) => ['social', 'profile', username] as const,
   notifications: ['notifications'] as const,
+  conversations: ['messages', 'conversations'] as const,
+  thread: (conversationId: string) => ['messages', 'thread', conversationId] as const,
 };
 
 const EXPLORE_PAGE = 48;
@@ -208,6 +210,48 @@ export function useDeleteNotifications() {
     mutationFn: (ids: string[]) => client.call('notifications.delete', { ids }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: socialKeys.notifications }),
   });
+}
+
+export function useConversations(enabled: boolean) {
+  const client = useClient();
+  return useQuery({
+    queryKey: socialKeys.conversations,
+    queryFn: () => client.call('messages.conversations', { limit: 100 }),
+    enabled,
+  });
+}
+
+export function useThread(conversationId: string | undefined) {
+  const client = useClient();
+  return useQuery({
+    queryKey: socialKeys.thread(conversationId ?? ''),
+    queryFn: () => client.call('messages.list', { conversation_id: conversationId ?? '', limit: 200 }),
+    enabled: !!conversationId,
+  });
+}
+
+export function useSendMessage() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ to, body }: { to: string; body: string }) => client.call('messages.send', { to_user_id: to, body }),
+    onSuccess: (message) => messageArrived(qc, message.conversation_id),
+  });
+}
+
+export function useMarkConversationRead() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (conversationId: string) => client.call('messages.mark_read', { conversation_id: conversationId }),
+    onSuccess: (out) => qc.setQueryData(socialKeys.conversations, out),
+  });
+}
+
+/** A message sent or received (here or pushed live): its thread and the inbox are read again. */
+export function messageArrived(qc: QueryClient, conversationId: string): void {
+  void qc.invalidateQueries({ queryKey: socialKeys.thread(conversationId) });
+  void qc.invalidateQueries({ queryKey: socialKeys.conversations });
 }
 
 /** A notification pushed live: on top of the list, the unread count up by one. */

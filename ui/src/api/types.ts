@@ -89,7 +89,7 @@ export type Event = { "type": "generation.queued", job: Job, } | { "type": "gene
 /**
  * Microseconds since the epoch when the worker emitted this event (for latency measurement).
  */
-emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, };
+emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, } | { "type": "message.created", message: Message, };
 
 export type Speed = "instant" | "fast" | "medium" | "slow";
 
@@ -500,7 +500,7 @@ export type NotificationsChanged = { changed: number, unread: number, };
 
 export type BlockOutput = { blocked: boolean, };
 
-export type ReportTarget = "image" | "comment" | "user";
+export type ReportTarget = "image" | "comment" | "user" | "message";
 
 export type Report = { id: string, reporter_id: string, target: ReportTarget, target_id: string, reason: string, created_at: number, resolved_at: number | null, };
 
@@ -523,6 +523,44 @@ export type ReportsOutput = { reports: Array<Report>, next?: string, };
 export type ExploreSort = "newest" | "top" | "trending";
 
 export type TrendPeriod = "24h" | "48h" | "7d" | "30d";
+
+export type Message = { id: string, conversation_id: string, sender_id: string, body: string, created_at: number, };
+
+export type Conversation = { id: string, 
+/**
+ * The other person.
+ */
+with: UserSummary, last_body: string, 
+/**
+ * Whether the viewer sent the last message.
+ */
+last_from_me: boolean, last_message_at: number, 
+/**
+ * Messages the viewer has not read.
+ */
+unread: number, };
+
+export type SendMessage = { to_user_id: string, 
+/**
+ * 1–2000 characters.
+ */
+body: string, };
+
+export type ConversationRef = { conversation_id: string, };
+
+export type MessagesQuery = { conversation_id: string, before?: string, limit?: number, };
+
+export type ConversationsOutput = { conversations: Array<Conversation>, 
+/**
+ * Unread messages across every conversation.
+ */
+unread: number, next?: string, };
+
+export type MessagesOutput = { messages: Array<Message>, 
+/**
+ * The other person.
+ */
+with: UserSummary, next?: string, };
 
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
@@ -592,6 +630,10 @@ export interface Methods {
   'likes.like_image': { input: ImageRef; output: LikeOutput };
   'likes.unlike_comment': { input: CommentRef; output: LikeOutput };
   'likes.unlike_image': { input: ImageRef; output: LikeOutput };
+  'messages.conversations': { input: PageQuery; output: ConversationsOutput };
+  'messages.list': { input: MessagesQuery; output: MessagesOutput };
+  'messages.mark_read': { input: ConversationRef; output: ConversationsOutput };
+  'messages.send': { input: SendMessage; output: Message };
   'notifications.delete': { input: NotificationIds; output: NotificationsChanged };
   'notifications.list': { input: NotificationsQuery; output: NotificationsOutput };
   'notifications.mark_read': { input: MarkRead; output: NotificationsChanged };

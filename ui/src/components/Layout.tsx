@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Bell, Columns3, Compass, Images, Settings, Sparkles } from 'lucide-react';
+import { Bell, Columns3, Compass, Images, MessageSquare, Settings, Sparkles } from 'lucide-react';
 import { LiveStatusContext, useLiveEvents, useMe } from '../api/hooks';
 import { useDesktop } from '../api/desktopHooks';
-import { useNotifications } from '../api/socialHooks';
+import { useConversations, useNotifications } from '../api/socialHooks';
 import { cn } from '../lib/format';
 import { adoptAccountTheme } from '../lib/theme';
 import { AccountArea } from './AccountArea';
@@ -16,19 +16,17 @@ const NAV = [
   { to: '/settings', label: 'Settings', icon: Settings, end: false, social: false },
 ];
 
-/** The bell: unread notifications, kept current by live `notification.created` events. */
-function NotificationBell() {
-  const list = useNotifications(true);
-  const unread = list.data?.unread ?? 0;
+/** A header icon with an unread badge, kept current by live events. */
+function CountLink({ to, label, unread, icon: Icon }: { to: string; label: string; unread: number; icon: typeof Bell }) {
   return (
     <NavLink
-      to="/notifications"
+      to={to}
       className={({ isActive }) =>
         cn('relative flex h-8 w-8 items-center justify-center rounded-full hover:bg-surface-2', isActive && 'bg-surface-2')
       }
-      aria-label={unread > 0 ? `Notifications: ${unread} unread` : 'Notifications'}
+      aria-label={unread > 0 ? `${label}: ${unread} unread` : label}
     >
-      <Bell className="h-4 w-4" aria-hidden />
+      <Icon className="h-4 w-4" aria-hidden />
       {unread > 0 && (
         <span className="absolute -right-0.5 -top-0.5 min-w-[18px] rounded-full bg-rose-500 px-1 text-center text-[10px] font-semibold leading-[18px] text-white tabular-nums">
           {unread > 99 ? '99+' : unread}
@@ -36,6 +34,18 @@ function NotificationBell() {
       )}
     </NavLink>
   );
+}
+
+/** The bell: unread notifications (`notification.created` events). */
+function NotificationBell() {
+  const list = useNotifications(true);
+  return <CountLink to="/notifications" label="Notifications" unread={list.data?.unread ?? 0} icon={Bell} />;
+}
+
+/** Direct messages: unread across conversations (`message.created` events). */
+function MessagesLink() {
+  const inbox = useConversations(true);
+  return <CountLink to="/messages" label="Messages" unread={inbox.data?.unread ?? 0} icon={MessageSquare} />;
 }
 
 export function Layout() {
@@ -96,6 +106,7 @@ export function Layout() {
                   {status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
                 </span>
               )}
+              {social && !!me.data && <MessagesLink />}
               {social && !!me.data && <NotificationBell />}
               <AccountArea />
             </div>

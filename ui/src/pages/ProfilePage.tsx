@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ImageOff } from 'lucide-react';
 import { useMe } from '../api/hooks';
 import { useExplore, useProfile } from '../api/socialHooks';
@@ -7,7 +7,7 @@ import { Avatar, PublicImageGrid } from '../components/social/PublicImageCard';
 import { FollowButton } from '../components/social/FollowButton';
 import { ReportButton } from '../components/social/ReportButton';
 import { useBlock } from '../api/socialHooks';
-import { Ban } from 'lucide-react';
+import { Ban, MessageSquare } from 'lucide-react';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
@@ -47,6 +47,11 @@ export function ProfilePage() {
         {!p.own && !!me.data && (
           <div className="ml-auto flex flex-wrap items-start gap-2">
             {!p.blocked && <FollowButton userId={p.user.id} following={p.followed} />}
+            {!p.blocked && (
+              <Link to={`/messages?to=${encodeURIComponent(p.user.id)}&name=${encodeURIComponent(p.user.username)}`} className="btn-secondary h-8">
+                <MessageSquare className="h-4 w-4" aria-hidden /> Message
+              </Link>
+            )}
             <BlockButton userId={p.user.id} blocked={p.blocked} />
             <ReportButton target="user" targetId={p.user.id} />
           </div>

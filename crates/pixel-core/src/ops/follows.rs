@@ -108,7 +108,7 @@ pub struct Profile {
 
 /// The account behind `user_id` if the caller may see it: a private profile is its owner's and
 /// admins' alone, and answers as a missing one to everyone else.
-async fn visible_account(app: &App, caller: &Caller, user_id: &str) -> Result<User> {
+pub(crate) async fn visible_account(app: &App, caller: &Caller, user_id: &str) -> Result<User> {
     let user = app
         .store
         .accounts()

@@ -21,6 +21,7 @@ pub mod generations;
 pub mod images;
 pub mod ledger;
 pub mod likes;
+pub mod messages;
 pub mod notifications;
 pub mod providers;
 pub mod records;
@@ -39,6 +40,7 @@ pub use generations::*;
 pub use images::*;
 pub use ledger::*;
 pub use likes::*;
+pub use messages::*;
 pub use notifications::*;
 pub use providers::*;
 pub use records::*;
@@ -65,6 +67,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     notifications::register(r);
     blocks::register(r);
     reports::register(r);
+    messages::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

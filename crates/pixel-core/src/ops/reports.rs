@@ -88,6 +88,7 @@ pub async fn reports_create(app: &App, caller: &Caller, input: NewReport) -> Res
             .id
         }
         ReportTarget::Comment => readable_comment(app, caller, &input.target_id).await?.id,
+        ReportTarget::Message => readable_message(app, caller, &input.target_id).await?.id,
         ReportTarget::User => {
             app.store
                 .accounts()

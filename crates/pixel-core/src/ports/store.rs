@@ -8,8 +8,8 @@ use crate::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use crate::domain::*;
 use crate::error::Result;
 use crate::social::{
-    CommentRemoval, CommentRow, Engagement, ExploreSort, NotificationRow, Report, ReportTarget,
-    TrendPeriod, UserSummary,
+    CommentRemoval, CommentRow, Conversation, Engagement, ExploreSort, Message, NotificationRow,
+    Report, ReportTarget, TrendPeriod, UserSummary,
 };
 
 /// The persistent store. Every method of every area is atomic; every query exists for SQLite and
@@ -31,6 +31,7 @@ pub trait Store: Send + Sync {
     fn explore(&self) -> &dyn ExploreStore;
     fn blocks(&self) -> &dyn BlockStore;
     fn reports(&self) -> &dyn ReportStore;
+    fn messages(&self) -> &dyn MessageStore;
 }
 
 /// Accounts: users, their sign-in identities, usernames, roles and settings.
@@ -338,4 +339,24 @@ pub trait ReportStore: Send + Sync {
     ) -> Result<Vec<Report>>;
     /// How many open reports name this target.
     async fn report_count(&self, target: &ReportTarget, id: &str) -> Result<i64>;
+}
+
+/// Direct messages between two accounts.
+#[async_trait]
+pub trait MessageStore: Send + Sync {
+    /// Writes a message from `message.sender_id` to `to`, creating their conversation on the first
+    /// one, moving its last message and the recipient's unread count, in one transaction. Returns the
+    /// message with its conversation id.
+    async fn send_message(&self, to: &str, message: &Message) -> Result<Message>;
+    /// The two people of a conversation, if it exists.
+    async fn participants(&self, conversation_id: &str) -> Result<Option<(String, String)>>;
+    /// The viewer's conversations, most recent first.
+    async fn conversations(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Conversation>>;
+    /// A conversation's messages, newest first.
+    async fn messages(&self, conversation_id: &str, page: &PageRequest) -> Result<Vec<Message>>;
+    async fn get_message(&self, id: &str) -> Result<Option<Message>>;
+    /// Marks the viewer's side of a conversation read.
+    async fn mark_conversation_read(&self, conversation_id: &str, user_id: &str) -> Result<()>;
+    /// Unread messages across the viewer's conversations.
+    async fn unread_messages(&self, user_id: &str) -> Result<i64>;
 }

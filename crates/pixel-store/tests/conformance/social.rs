@@ -553,3 +553,123 @@ pub(crate) async fn trending_ranks_every_candidate_by_decayed_score(db: Db) {
         2
     );
 }
+
+pub(crate) async fn conversations_keep_their_last_message_and_unread_counts(db: Db) {
+    use pixel_core::social::Message;
+    let s = &db.store;
+    for u in ["ada", "grace", "lin"] {
+        user(s, u, 0).await;
+    }
+    let msg = |id: &str, from: &str, body: &str, at: Millis| Message {
+        id: id.into(),
+        conversation_id: String::new(),
+        sender_id: from.into(),
+        body: body.into(),
+        created_at: at,
+    };
+    let m1 = s
+        .send_message("grace", &msg("m1", "ada", "hi", 10))
+        .await
+        .expect("send");
+    let m2 = s
+        .send_message("ada", &msg("m2", "grace", "hello", 11))
+        .await
+        .expect("send");
+    let m3 = s
+        .send_message("ada", &msg("m3", "grace", "there?", 12))
+        .await
+        .expect("send");
+    let m4 = s
+        .send_message("ada", &msg("m4", "lin", "psst", 13))
+        .await
+        .expect("send");
+    assert_eq!(
+        m1.conversation_id, m3.conversation_id,
+        "one per pair, whoever writes"
+    );
+    assert_eq!(m2.conversation_id, m1.conversation_id);
+    assert_ne!(m1.conversation_id, m4.conversation_id);
+    let mut pair = s
+        .participants(&m1.conversation_id)
+        .await
+        .expect("who")
+        .expect("exists");
+    if pair.0 > pair.1 {
+        pair = (pair.1, pair.0);
+    }
+    assert_eq!(pair, ("ada".to_string(), "grace".to_string()));
+    assert_eq!(s.unread_messages("ada").await.expect("unread"), 3);
+    assert_eq!(
+        s.unread_messages("grace").await.expect("unread"),
+        0,
+        "writing back reads what came before"
+    );
+
+    let inbox = s.conversations("ada", &page(1)).await.expect("inbox");
+    assert_eq!(
+        (
+            inbox[0].with.username.as_str(),
+            inbox[0].last_body.as_str(),
+            inbox[0].unread
+        ),
+        ("lin", "psst", 1),
+        "most recent first"
+    );
+    let rest = s
+        .conversations(
+            "ada",
+            &PageRequest {
+                before: Some((inbox[0].last_message_at, inbox[0].id.clone())),
+                limit: 10,
+            },
+        )
+        .await
+        .expect("page 2");
+    assert_eq!(rest.len(), 1);
+    assert_eq!(
+        (
+            rest[0].last_body.as_str(),
+            rest[0].last_from_me,
+            rest[0].unread
+        ),
+        ("there?", false, 2)
+    );
+
+    s.send_message("grace", &msg("m5", "ada", "yes!", 14))
+        .await
+        .expect("send");
+    assert_eq!(
+        s.unread_messages("ada").await.expect("unread"),
+        1,
+        "ada's reply read grace's two; lin's is left"
+    );
+    let grace_side = s.conversations("grace", &page(10)).await.expect("inbox");
+    assert_eq!(
+        (
+            grace_side[0].last_body.as_str(),
+            grace_side[0].last_from_me,
+            grace_side[0].unread
+        ),
+        ("yes!", false, 1)
+    );
+    s.mark_conversation_read(&m4.conversation_id, "ada")
+        .await
+        .expect("read");
+    assert_eq!(s.unread_messages("ada").await.expect("unread"), 0);
+    assert_eq!(
+        s.unread_messages("grace").await.expect("unread"),
+        1,
+        "grace's side untouched"
+    );
+    let thread = MessageStore::messages(&**s, &m1.conversation_id, &page(2))
+        .await
+        .expect("thread");
+    assert_eq!(
+        thread.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        vec!["m5", "m3"]
+    );
+    assert_eq!(
+        s.get_message("m4").await.expect("get").map(|m| m.body),
+        Some("psst".into())
+    );
+}

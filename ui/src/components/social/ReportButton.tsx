@@ -6,7 +6,7 @@ import { useReport } from '../../api/socialHooks';
 import { ErrorBanner } from '../ui';
 import { cn } from '../../lib/format';
 
-const WHAT: Record<ReportTarget, string> = { image: 'image', comment: 'comment', user: 'account' };
+const WHAT: Record<ReportTarget, string> = { image: 'image', comment: 'comment', user: 'account', message: 'message' };
 
 /** Reports an image, a comment or an account to the moderators, with the reporter's reason. */
 export function ReportButton({ target, targetId, compact = false }: { target: ReportTarget; targetId: string; compact?: boolean }) {
