@@ -70,28 +70,9 @@ impl BlockStore for SqlStore {
         blocker: &str,
         page: &PageRequest,
     ) -> Result<Vec<(UserSummary, Millis)>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
         let sql = "SELECT u.id, u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id \
                    WHERE b.blocker_id = $1 AND (b.created_at < $2 OR (b.created_at = $2 AND b.blocked_id < $3)) \
                    ORDER BY b.created_at DESC, b.blocked_id DESC LIMIT $4";
-        let rows = sqlx::query(sql)
-            .bind(blocker)
-            .bind(ts)
-            .bind(&id)
-            .bind(i64::from(page.limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    UserSummary {
-                        id: r.text("id")?,
-                        username: r.text("username")?,
-                    },
-                    r.int("created_at")?,
-                ))
-            })
-            .collect()
+        scoped_page!(self, sql, blocker, page, follows::user_since)
     }
 }

@@ -131,7 +131,6 @@ impl ExploreStore for SqlStore {
     }
 
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
         // Walks public images newest first and keeps the followees' until the page is full: the
         // LIMIT stops the read at one page, whatever the followees have made.
         let sql = format!(
@@ -140,17 +139,7 @@ impl ExploreStore for SqlStore {
              AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
              ORDER BY created_at DESC, id DESC LIMIT $4"
         );
-        on_read_pool!(self, pool => {
-            let rows = sqlx::query(&sql)
-                .bind(user_id)
-                .bind(ts)
-                .bind(&id)
-                .bind(i64::from(page.limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            rows.iter().map(image_from).collect()
-        })
+        scoped_page!(self, &sql, user_id, page, image_from)
     }
 
     async fn engagement(&self, ids: &[String], viewer: Option<&str>) -> Result<Vec<Engagement>> {

@@ -11,26 +11,23 @@ async fn follow_page(
     user_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<(UserSummary, Millis)>> {
-    // No cursor reads from the newest: every follow is older than i64::MAX.
-    let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
     let sql = format!(
         "SELECT u.id, u.username, f.created_at FROM follows f JOIN users u ON u.id = f.{who} \
-         WHERE f.{by} = $1 AND (f.created_at < $3 OR (f.created_at = $3 AND f.{who} < $2)) \
+         WHERE f.{by} = $1 AND (f.created_at < $2 OR (f.created_at = $2 AND f.{who} < $3)) \
          ORDER BY f.created_at DESC, f.{who} DESC LIMIT $4"
     );
-    on_read_pool!(store, pool => {
-        let rows = sqlx::query(&sql)
-            .bind(user_id)
-            .bind(&id)
-            .bind(ts)
-            .bind(i64::from(page.limit))
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| Ok((UserSummary { id: r.text("id")?, username: r.text("username")? }, r.int("created_at")?)))
-            .collect()
-    })
+    scoped_page!(store, &sql, user_id, page, user_since)
+}
+
+/// An account in a list, with when it entered the list.
+pub(crate) fn user_since(r: &impl Cols) -> Result<(UserSummary, Millis)> {
+    Ok((
+        UserSummary {
+            id: r.text("id")?,
+            username: r.text("username")?,
+        },
+        r.int("created_at")?,
+    ))
 }
 
 #[async_trait]

@@ -70,6 +70,31 @@ macro_rules! on_read_pool {
 }
 pub(crate) use on_read_pool;
 
+/// Reads one page, newest first, of rows in one scope (an owner, a follower, a conversation ...) on the
+/// concrete read pool. `$sql` binds $1 = the scope, $2 = the cursor's key, $3 = its id and
+/// $4 = the limit, and pages with `(key < $2 OR (key = $2 AND id < $3))`; no cursor starts above
+/// every key. `$map` turns a row into an item (it is expanded once for each driver's row type).
+macro_rules! scoped_page {
+    ($store:expr, $sql:expr, $scope:expr, $page:expr, $map:expr) => {{
+        let (cursor_key, cursor_id) = $page
+            .before
+            .clone()
+            .unwrap_or((Millis::MAX, String::new()));
+        on_read_pool!($store, pool => {
+            let rows = sqlx::query($sql)
+                .bind($scope)
+                .bind(cursor_key)
+                .bind(&cursor_id)
+                .bind(i64::from($page.limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            rows.iter().map($map).collect()
+        })
+    }};
+}
+pub(crate) use scoped_page;
+
 /// Reads typed columns from a row of any driver this store uses, so each row mapper is written once.
 trait Cols {
     fn text(&self, col: &str) -> Result<String>;

@@ -87,7 +87,6 @@ impl MessageStore for SqlStore {
     }
 
     async fn conversations(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Conversation>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
         // Each side reads its own index; the two halves are merged by the outer ORDER BY.
         let side = |me: &str, other: &str, unread: &str| {
             format!(
@@ -102,48 +101,29 @@ impl MessageStore for SqlStore {
             side("user_a", "user_b", "a_unread"),
             side("user_b", "user_a", "b_unread")
         );
-        on_read_pool!(self, pool => {
-            let rows = sqlx::query(&sql)
-                .bind(user_id)
-                .bind(ts)
-                .bind(&id)
-                .bind(i64::from(page.limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            rows.iter()
-                .map(|r| {
-                    Ok(Conversation {
-                        id: r.text("id")?,
-                        with: UserSummary { id: r.text("with_id")?, username: r.text("with_username")? },
-                        last_body: r.text("last_body")?,
-                        last_from_me: r.text("last_sender_id")? == user_id,
-                        last_message_at: r.int("last_message_at")?,
-                        unread: r.int("unread")?,
-                    })
-                })
-                .collect()
+        let me = user_id.to_string();
+        scoped_page!(self, &sql, user_id, page, |r| {
+            Ok(Conversation {
+                id: r.text("id")?,
+                with: UserSummary {
+                    id: r.text("with_id")?,
+                    username: r.text("with_username")?,
+                },
+                last_body: r.text("last_body")?,
+                last_from_me: r.text("last_sender_id")? == me,
+                last_message_at: r.int("last_message_at")?,
+                unread: r.int("unread")?,
+            })
         })
     }
 
     async fn messages(&self, conversation_id: &str, page: &PageRequest) -> Result<Vec<Message>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
         let sql = format!(
             "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 \
              AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
              ORDER BY created_at DESC, id DESC LIMIT $4"
         );
-        on_read_pool!(self, pool => {
-            let rows = sqlx::query(&sql)
-                .bind(conversation_id)
-                .bind(ts)
-                .bind(&id)
-                .bind(i64::from(page.limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            rows.iter().map(message_from).collect()
-        })
+        scoped_page!(self, &sql, conversation_id, page, message_from)
     }
 
     async fn get_message(&self, id: &str) -> Result<Option<Message>> {

@@ -59,8 +59,6 @@ impl NotificationStore for SqlStore {
         unread_only: bool,
         page: &PageRequest,
     ) -> Result<Vec<NotificationRow>> {
-        // No cursor reads from the newest: every notification is older than i64::MAX.
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
         let unread = if unread_only {
             " AND n.read_at IS NULL"
         } else {
@@ -73,17 +71,7 @@ impl NotificationStore for SqlStore {
              AND (n.created_at < $2 OR (n.created_at = $2 AND n.id < $3)) \
              ORDER BY n.created_at DESC, n.id DESC LIMIT $4"
         );
-        on_read_pool!(self, pool => {
-            let rows = sqlx::query(&sql)
-                .bind(user_id)
-                .bind(ts)
-                .bind(&id)
-                .bind(i64::from(page.limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            rows.iter().map(notification_from).collect()
-        })
+        scoped_page!(self, &sql, user_id, page, notification_from)
     }
 
     async fn unread_count(&self, user_id: &str) -> Result<i64> {

@@ -49,21 +49,12 @@ impl SetStore for SqlStore {
     }
 
     async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>> {
-        let (ts, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {SET_COLS} FROM generation_sets WHERE owner_id = $1 \
-             AND (created_at < $2 OR (created_at = $2 AND id < $3) OR $4 = 0) \
-             ORDER BY created_at DESC, id DESC LIMIT $5"
-        ))
-        .bind(owner_id)
-        .bind(ts)
-        .bind(id)
-        .bind(i64::from(page.before.is_some()))
-        .bind(i64::from(page.limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(set_from).collect()
+             AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+             ORDER BY created_at DESC, id DESC LIMIT $4"
+        );
+        scoped_page!(self, &sql, owner_id, page, set_from)
     }
 
     async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>> {
