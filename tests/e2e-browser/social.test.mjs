@@ -73,19 +73,23 @@ describe('follow → publish → feed → like → reply → live notifications'
   });
 
   test('A publishes an image and comments on it', async () => {
-    const made = await op(a.page, 'generations.create', { prompt: `a lighthouse at dawn ${stamp}`, model: 'local-sketch' });
-    const jobId = made.jobs[0].id;
-    const deadline = Date.now() + TIMEOUT;
-    let job = made.jobs[0];
-    while (!['succeeded', 'failed'].includes(job.state)) {
-      assert.ok(Date.now() < deadline, `job still ${job.state}`);
-      // Polls the real server's job (real I/O) until the worker finishes it.
-      await new Promise((r) => setTimeout(r, 100));
-      job = await op(a.page, 'generations.get', { job_id: jobId });
-    }
-    assert.equal(job.state, 'succeeded');
-    imageId = job.image_id;
-    await op(a.page, 'images.set_visibility', { image_ids: [imageId], visibility: 'public' });
+    // Two public images: the second is what "More from" shows on the first one's page.
+    const publish = async (prompt) => {
+      const made = await op(a.page, 'generations.create', { prompt, model: 'local-sketch' });
+      const deadline = Date.now() + TIMEOUT;
+      let job = made.jobs[0];
+      while (!['succeeded', 'failed'].includes(job.state)) {
+        assert.ok(Date.now() < deadline, `job still ${job.state}`);
+        // Polls the real server's job (real I/O) until the worker finishes it.
+        await new Promise((r) => setTimeout(r, 100));
+        job = await op(a.page, 'generations.get', { job_id: job.id });
+      }
+      assert.equal(job.state, 'succeeded');
+      await op(a.page, 'images.set_visibility', { image_ids: [job.image_id], visibility: 'public' });
+      return job.image_id;
+    };
+    await publish(`a harbour at dusk ${stamp}`);
+    imageId = await publish(`a lighthouse at dawn ${stamp}`);
     await a.page.goto(`${server.base}/images/${imageId}`);
     await a.page.getByLabel('Add a comment').fill(`First light. @${userB} what do you think?`);
     await a.page.getByRole('button', { name: 'Comment', exact: true }).click();
@@ -100,7 +104,9 @@ describe('follow → publish → feed → like → reply → live notifications'
     await pictures(b.page);
     await shot(b.page, '02-explore');
     await b.page.getByRole('tab', { name: 'Following' }).click();
-    const card = b.page.getByRole('article').filter({ has: b.page.getByRole('link', { name: userA }) });
+    const card = b.page
+      .getByRole('article')
+      .filter({ has: b.page.getByRole('link', { name: `a lighthouse at dawn ${stamp}` }) });
     await card.waitFor();
     await pictures(b.page);
     await shot(b.page, '03-feed');
@@ -113,19 +119,22 @@ describe('follow → publish → feed → like → reply → live notifications'
     await b.page.getByLabel('Your reply').fill('Beautiful — the fog is perfect.');
     await b.page.getByRole('button', { name: 'Reply', exact: true }).last().click();
     await b.page.getByRole('list', { name: 'Comments' }).getByText('the fog is perfect').waitFor();
+    await b.page.getByRole('heading', { name: `More from @${userA}` }).waitFor();
+    await b.page.getByRole('link', { name: `a harbour at dusk ${stamp}` }).waitFor();
+    await pictures(b.page);
     await shot(b.page, '04-image-page');
   });
 
   test('A\'s bell counted the like and the reply live, and the notifications page names them', async () => {
-    // A has not reloaded since the follow: the events moved the count (the follow, A's finished image,
-    // B's like and B's reply).
-    await a.page.getByLabel('Notifications: 4 unread').waitFor({ timeout: TIMEOUT });
+    // A has not reloaded since the follow: the events moved the count (the follow, A's two finished
+    // images, B's like and B's reply).
+    await a.page.getByLabel('Notifications: 5 unread').waitFor({ timeout: TIMEOUT });
     await bell(a.page).click();
     const list = a.page.getByRole('list', { name: 'Notifications' });
     await list.getByText('started following you').waitFor();
     await list.getByText('liked your image').waitFor();
     await list.getByText('commented on your image or replied to you').waitFor();
-    await list.getByText('Your image is ready').waitFor();
+    assert.equal(await list.getByText('Your image is ready').count(), 2, 'one for each finished set');
     await shot(a.page, '05-notifications');
     await a.page.getByRole('button', { name: 'Mark all read' }).click();
     await a.page.getByRole('banner').getByRole('link', { name: 'Notifications', exact: true }).waitFor();

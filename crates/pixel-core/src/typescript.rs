@@ -130,6 +130,7 @@ pub fn api_types() -> String {
         MessagesQuery,
         ConversationsOutput,
         MessagesOutput,
+        RemixesQuery,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\

@@ -1211,3 +1211,75 @@ async fn direct_messages_reach_both_people_live_and_nobody_else() {
         assert_eq!(err.code, ErrorCode::Forbidden);
     }
 }
+
+#[tokio::test]
+async fn an_image_page_lists_its_public_remixes() {
+    let (_dir, app, runner) = world().await;
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    quiet_generations(&app, &[&ada, &grace]).await;
+    let source = made_image(&app, &ada, "a paper lantern", true).await;
+    let mut made = vec![];
+    for (prompt, public) in [
+        ("a paper lantern, blue", true),
+        ("a paper lantern, secret", false),
+    ] {
+        let mut events = app.events.subscribe();
+        let out: pixel_core::ops::SubmitOutput = call(
+            &app,
+            &grace,
+            "generations.create",
+            json!({ "prompt": prompt, "model": "gpt-image-2", "quality": "low", "remix_of": source.id }),
+        )
+        .await
+        .expect("remix");
+        let job = common::job_end(&mut events, &out.jobs[0].id).await;
+        let id = job.image_id.expect("image");
+        if public {
+            let _: Value = call(
+                &app,
+                &grace,
+                "images.set_visibility",
+                json!({ "image_ids": [id], "visibility": "public" }),
+            )
+            .await
+            .expect("public");
+        }
+        made.push(id);
+    }
+    let remixes: PublicImagesOutput = call(
+        &app,
+        &Caller::Anonymous,
+        "explore.remixes",
+        json!({ "image_id": source.id }),
+    )
+    .await
+    .expect("remixes");
+    assert_eq!(
+        ids(&remixes.images),
+        vec![made[0].as_str()],
+        "the public remix only"
+    );
+    assert_eq!(
+        remixes.images[0].image.record.remix_of.as_deref(),
+        Some(source.id.as_str())
+    );
+    let _: Value = call(
+        &app,
+        &ada,
+        "images.set_visibility",
+        json!({ "image_ids": [source.id], "visibility": "private" }),
+    )
+    .await
+    .expect("private");
+    let err = call::<PublicImagesOutput>(
+        &app,
+        &grace,
+        "explore.remixes",
+        json!({ "image_id": source.id }),
+    )
+    .await
+    .expect_err("the source is private now");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}

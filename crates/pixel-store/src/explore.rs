@@ -142,6 +142,15 @@ impl ExploreStore for SqlStore {
         scoped_page!(self, &sql, user_id, page, image_from)
     }
 
+    async fn remixes(&self, image_id: &str, page: &PageRequest) -> Result<Vec<Image>> {
+        let sql = format!(
+            "SELECT {IMAGE_COLS} FROM images WHERE remix_of = $1 AND visibility = 'public' \
+             AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+             ORDER BY created_at DESC, id DESC LIMIT $4"
+        );
+        scoped_page!(self, &sql, image_id, page, image_from)
+    }
+
     async fn engagement(&self, ids: &[String], viewer: Option<&str>) -> Result<Vec<Engagement>> {
         if ids.is_empty() {
             return Ok(vec![]);

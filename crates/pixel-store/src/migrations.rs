@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 9] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 10] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -51,6 +51,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "messages",
                 include_str!("../../../migrations/sqlite/0009_messages.sql"),
             ),
+            (
+                10,
+                "remixes",
+                include_str!("../../../migrations/sqlite/0010_remixes.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -97,6 +102,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 9,
                 "messages",
                 include_str!("../../../migrations/postgres/0009_messages.sql"),
+            ),
+            (
+                10,
+                "remixes",
+                include_str!("../../../migrations/postgres/0010_remixes.sql"),
             ),
         ],
     }

@@ -32,6 +32,8 @@ export const socialKeys = {
   image: (id: string) => ['social', 'image', id] as const,
   comments: (imageId: string) => ['social', 'comments', imageId] as const,
   profile: (username: string) => ['social', 'profile', username] as const,
+  remixes: (imageId: string) => ['social', 'remixes', imageId] as const,
+  moreFrom: (creatorId: string) => ['social', 'more', creatorId] as const,
   notifications: ['notifications'] as const,
   conversations: ['messages', 'conversations'] as const,
   thread: (conversationId: string) => ['messages', 'thread', conversationId] as const,
@@ -71,6 +73,26 @@ export function usePublicImage(imageId: string | undefined, enabled = true) {
     queryKey: socialKeys.image(imageId ?? ''),
     queryFn: () => client.call('explore.image', { image_id: imageId ?? '' }),
     enabled: !!imageId && enabled,
+  });
+}
+
+/** The first public remixes of an image, for its page. */
+export function useRemixes(imageId: string | undefined) {
+  const client = useClient();
+  return useQuery({
+    queryKey: socialKeys.remixes(imageId ?? ''),
+    queryFn: () => client.call('explore.remixes', { image_id: imageId ?? '', limit: 8 }),
+    enabled: !!imageId,
+  });
+}
+
+/** A creator's newest public images, for the "more from" strip of an image page. */
+export function useMoreFrom(creatorId: string | undefined) {
+  const client = useClient();
+  return useQuery({
+    queryKey: socialKeys.moreFrom(creatorId ?? ''),
+    queryFn: () => client.call('explore.list', { creator_id: creatorId ?? '', limit: 9 }),
+    enabled: !!creatorId,
   });
 }
 

@@ -562,6 +562,8 @@ export type MessagesOutput = { messages: Array<Message>,
  */
 with: UserSummary, next?: string, };
 
+export type RemixesQuery = { image_id: string, before?: string, limit?: number, };
+
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_body: 400,
@@ -609,6 +611,7 @@ export interface Methods {
   'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
   'explore.image': { input: ImageRef; output: PublicImage };
   'explore.list': { input: ExploreQuery; output: PublicImagesOutput };
+  'explore.remixes': { input: RemixesQuery; output: PublicImagesOutput };
   'feed.list': { input: PageQuery; output: PublicImagesOutput };
   'follows.follow': { input: UserRef; output: FollowOutput };
   'follows.followers': { input: FollowListQuery; output: FollowListOutput };

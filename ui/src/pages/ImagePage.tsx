@@ -8,6 +8,7 @@ import { useDesktop, useRevealPath, useSaveImage } from '../api/desktopHooks';
 import { FullImage } from '../components/Thumb';
 import { PublishCard } from '../components/PublishCard';
 import { ImageSocial } from '../components/social/ImageSocial';
+import { ImageRelated } from '../components/social/ImageRelated';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { RadioCards } from '../components/RadioCards';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -179,9 +180,12 @@ export function ImagePage() {
         <section className="card p-4">
           <div className="mb-3 flex items-center justify-between">
             <h2 className="text-xs font-medium uppercase tracking-wider text-fg-subtle">Generation record</h2>
-            <Link to={`/sets/${rec.set_id}`} className="inline-flex items-center gap-1 text-xs font-medium text-accent hover:underline">
-              <Layers className="h-3.5 w-3.5" aria-hidden /> Open set
-            </Link>
+            {/* A set is its owner's: others see the image, not the batch it came from. */}
+            {owner && (
+              <Link to={`/sets/${rec.set_id}`} className="inline-flex items-center gap-1 text-xs font-medium text-accent hover:underline">
+                <Layers className="h-3.5 w-3.5" aria-hidden /> Open set
+              </Link>
+            )}
           </div>
           <dl className="divide-y divide-line text-sm">
             {rows
@@ -206,6 +210,7 @@ export function ImagePage() {
             </div>
           )}
         </section>
+        {!desktop && <ImageRelated key={`related-${img.id}`} imageId={img.id} />}
       </aside>
 
       <ConfirmDialog

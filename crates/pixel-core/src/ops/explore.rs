@@ -29,6 +29,12 @@ pub(crate) fn register(r: &mut Registry) {
         feed_list,
     );
     r.add(
+        "explore.remixes",
+        Read,
+        "Public remixes of an image the caller may see, newest first",
+        explore_remixes,
+    );
+    r.add(
         "explore.image",
         Read,
         "One image with its creator, likes and comments counts, as the caller may see it",
@@ -114,14 +120,51 @@ pub async fn feed_list(app: &App, caller: &Caller, input: PageQuery) -> Result<P
         limit: page_limit(input.limit),
     };
     let images = app.store.explore().feed(me, &page).await?;
-    let keyed = images
+    page_of(app, caller, by_created_at(images), page.limit).await
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemixesQuery {
+    pub image_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+pub async fn explore_remixes(
+    app: &App,
+    caller: &Caller,
+    input: RemixesQuery,
+) -> Result<PublicImagesOutput> {
+    let source = images_get(
+        app,
+        caller,
+        ImageRef {
+            image_id: input.image_id,
+        },
+    )
+    .await?;
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit: page_limit(input.limit),
+    };
+    let images = app.store.explore().remixes(&source.id, &page).await?;
+    page_of(app, caller, by_created_at(images), page.limit).await
+}
+
+/// Images keyed by their creation time, the cursor of newest-first pages.
+fn by_created_at(images: Vec<Image>) -> Vec<(Image, i64)> {
+    images
         .into_iter()
         .map(|i| {
             let at = i.created_at;
             (i, at)
         })
-        .collect();
-    page_of(app, caller, keyed, page.limit).await
+        .collect()
 }
 
 pub async fn explore_image(app: &App, caller: &Caller, input: ImageRef) -> Result<PublicImage> {

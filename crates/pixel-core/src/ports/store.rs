@@ -303,6 +303,8 @@ pub trait ExploreStore: Send + Sync {
     async fn rank_trending(&self, period: TrendPeriod, now: Millis) -> Result<u64>;
     /// Public images of the accounts `user_id` follows, newest first.
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>>;
+    /// Public remixes of an image, newest first.
+    async fn remixes(&self, image_id: &str, page: &PageRequest) -> Result<Vec<Image>>;
     /// The creator, counts and the viewer's like of each image among `ids`, in one query.
     async fn engagement(&self, ids: &[String], viewer: Option<&str>) -> Result<Vec<Engagement>>;
 }
