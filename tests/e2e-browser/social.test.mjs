@@ -61,10 +61,13 @@ describe('follow → publish → feed → like → reply → live notifications'
     await server?.stop();
   });
 
-  test('B follows A from A\'s profile, and A\'s bell counts it without a reload', async () => {
+  test('B finds A, follows A from A\'s profile, and A\'s bell counts it without a reload', async () => {
     await a.page.goto(`${server.base}/explore`);
     await bell(a.page).waitFor();
-    await b.page.goto(`${server.base}/u/${userA}`);
+    // B finds A by name on Explore's People tab.
+    await b.page.goto(`${server.base}/explore?tab=people`);
+    await b.page.getByLabel('Search people by username').fill(userA.slice(0, 6));
+    await b.page.getByRole('list', { name: 'People' }).getByRole('link', { name: userA }).click();
     await b.page.getByRole('heading', { name: `@${userA}` }).waitFor();
     await b.page.getByRole('button', { name: 'Follow' }).click();
     await b.page.getByRole('button', { name: 'Following' }).waitFor();

@@ -131,6 +131,8 @@ pub fn api_types() -> String {
         ConversationsOutput,
         MessagesOutput,
         RemixesQuery,
+        ProfileSearch,
+        ProfileSearchOutput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\

@@ -226,6 +226,29 @@ async fn the_feed_and_explore_show_followed_public_work_only() {
             .expect_err("private profile");
         assert_eq!(err.code, ErrorCode::NotFound, "{name}");
     }
+    let search = |text: &'static str| {
+        let app = app.clone();
+        let grace = grace.clone();
+        async move {
+            let out: pixel_core::ops::ProfileSearchOutput =
+                call(&app, &grace, "profiles.search", json!({ "text": text }))
+                    .await
+                    .expect("search");
+            out.users
+                .into_iter()
+                .map(|u| u.username)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search("@AD").await, vec!["ada"]);
+    assert!(
+        search("lin").await.is_empty(),
+        "a private profile is never found"
+    );
+    let err = call::<Value>(&app, &grace, "profiles.search", json!({ "text": "  " }))
+        .await
+        .expect_err("nothing to search for");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
 
     let left: FollowOutput = call(
         &app,

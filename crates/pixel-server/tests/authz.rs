@@ -247,6 +247,11 @@ async fn every_operation_checks_its_caller() {
             [404, 404, 200, 200],
         ),
         (
+            "profiles.search",
+            json!({"text": owner_name}),
+            [200, 200, 200, 200],
+        ),
+        (
             "profiles.get",
             json!({"username": owner_name}),
             [200, 200, 200, 200],

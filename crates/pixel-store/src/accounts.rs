@@ -69,6 +69,30 @@ impl AccountStore for SqlStore {
             .collect()
     }
 
+    async fn search_users(&self, prefix: &str, limit: u32) -> Result<Vec<UserSummary>> {
+        // A range on the username index: usernames are lowercase, so the prefix is too.
+        let from = prefix.to_lowercase();
+        let to = format!("{from}\u{10FFFF}");
+        let rows = sqlx::query(
+            "SELECT id, username FROM users WHERE username >= $1 AND username < $2 \
+             AND profile_private = 0 ORDER BY username LIMIT $3",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(UserSummary {
+                    id: r.text("id")?,
+                    username: r.text("username")?,
+                })
+            })
+            .collect()
+    }
+
     async fn user_by_subject(&self, subject: &str) -> Result<Option<User>> {
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE subject = $1"))
             .bind(subject)
@@ -189,9 +213,10 @@ impl AccountStore for SqlStore {
                         }
                     })?;
             }
-            if let Some(json) = &settings_json {
-                sqlx::query("UPDATE users SET settings = $1 WHERE id = $2")
+            if let (Some(json), Some(settings)) = (&settings_json, settings) {
+                sqlx::query("UPDATE users SET settings = $1, profile_private = $2 WHERE id = $3")
                     .bind(json)
+                    .bind(i64::from(settings.profile_private))
                     .bind(user_id)
                     .execute(&mut **tx)
                     .await

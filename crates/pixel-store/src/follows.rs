@@ -9,11 +9,17 @@ async fn follow_page(
     who: &str,
     by: &str,
     user_id: &str,
+    with_private: bool,
     page: &PageRequest,
 ) -> Result<Vec<(UserSummary, Millis)>> {
+    let private = if with_private {
+        ""
+    } else {
+        " AND u.profile_private = 0"
+    };
     let sql = format!(
         "SELECT u.id, u.username, f.created_at FROM follows f JOIN users u ON u.id = f.{who} \
-         WHERE f.{by} = $1 AND (f.created_at < $2 OR (f.created_at = $2 AND f.{who} < $3)) \
+         WHERE f.{by} = $1{private} AND (f.created_at < $2 OR (f.created_at = $2 AND f.{who} < $3)) \
          ORDER BY f.created_at DESC, f.{who} DESC LIMIT $4"
     );
     scoped_page!(store, &sql, user_id, page, user_since)
@@ -89,17 +95,35 @@ impl FollowStore for SqlStore {
     async fn followers(
         &self,
         user_id: &str,
+        with_private: bool,
         page: &PageRequest,
     ) -> Result<Vec<(UserSummary, Millis)>> {
-        follow_page(self, "follower_id", "followee_id", user_id, page).await
+        follow_page(
+            self,
+            "follower_id",
+            "followee_id",
+            user_id,
+            with_private,
+            page,
+        )
+        .await
     }
 
     async fn following(
         &self,
         user_id: &str,
+        with_private: bool,
         page: &PageRequest,
     ) -> Result<Vec<(UserSummary, Millis)>> {
-        follow_page(self, "followee_id", "follower_id", user_id, page).await
+        follow_page(
+            self,
+            "followee_id",
+            "follower_id",
+            user_id,
+            with_private,
+            page,
+        )
+        .await
     }
 }
 

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 10] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 11] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -56,6 +56,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "remixes",
                 include_str!("../../../migrations/sqlite/0010_remixes.sql"),
             ),
+            (
+                11,
+                "profile_privacy",
+                include_str!("../../../migrations/sqlite/0011_profile_privacy.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -107,6 +112,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 10,
                 "remixes",
                 include_str!("../../../migrations/postgres/0010_remixes.sql"),
+            ),
+            (
+                11,
+                "profile_privacy",
+                include_str!("../../../migrations/postgres/0011_profile_privacy.sql"),
             ),
         ],
     }

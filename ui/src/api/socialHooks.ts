@@ -76,6 +76,16 @@ export function usePublicImage(imageId: string | undefined, enabled = true) {
   });
 }
 
+/** Accounts whose username starts with `text` (nothing is asked for an empty box). */
+export function usePeopleSearch(text: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: ['social', 'people', text] as const,
+    queryFn: () => client.call('profiles.search', { text, limit: 30 }),
+    enabled: text.length > 0,
+  });
+}
+
 /** The first public remixes of an image, for its page. */
 export function useRemixes(imageId: string | undefined) {
   const client = useClient();

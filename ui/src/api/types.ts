@@ -564,6 +564,18 @@ with: UserSummary, next?: string, };
 
 export type RemixesQuery = { image_id: string, before?: string, limit?: number, };
 
+export type ProfileSearch = { 
+/**
+ * The start of a username, 1–30 characters (a leading @ is ignored).
+ */
+text: string, 
+/**
+ * 1–50, 20 when absent.
+ */
+limit?: number, };
+
+export type ProfileSearchOutput = { users: Array<UserSummary>, };
+
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_body: 400,
@@ -641,6 +653,7 @@ export interface Methods {
   'notifications.list': { input: NotificationsQuery; output: NotificationsOutput };
   'notifications.mark_read': { input: MarkRead; output: NotificationsChanged };
   'profiles.get': { input: ProfileQuery; output: Profile };
+  'profiles.search': { input: ProfileSearch; output: ProfileSearchOutput };
   'providers.health': { input: Empty; output: ProvidersHealthOutput };
   'providers.list': { input: Empty; output: ProvidersOutput };
   'records.import': { input: ImportRequest; output: ImportOutput };

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Compass, Users } from 'lucide-react';
+import { Compass, UserSearch, Users } from 'lucide-react';
 import { useMe } from '../api/hooks';
-import { useExplore, useFeed, type ExploreFilters } from '../api/socialHooks';
+import { useExplore, useFeed, usePeopleSearch, type ExploreFilters } from '../api/socialHooks';
+import { Avatar } from '../components/social/PublicImageCard';
 import type { ExploreSort, TrendPeriod } from '../api/types';
 import { PublicImageGrid } from '../components/social/PublicImageCard';
 import { ModelSelect, SearchField } from '../components/FilterControls';
@@ -14,8 +15,9 @@ import { useDebounced } from '../lib/useDebounced';
 /** Everyone's public work (Explore) and the work of the people you follow (Following). */
 export function ExplorePage() {
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') === 'following' ? 'following' : 'explore';
-  useTitle(tab === 'following' ? 'Following' : 'Explore');
+  const asked = params.get('tab');
+  const tab = asked === 'following' || asked === 'people' ? asked : 'explore';
+  useTitle(tab === 'following' ? 'Following' : tab === 'people' ? 'People' : 'Explore');
   const me = useMe();
   const signedIn = !!me.data;
   return (
@@ -26,6 +28,7 @@ export function ExplorePage() {
             [
               ['explore', 'Explore', Compass],
               ['following', 'Following', Users],
+              ['people', 'People', UserSearch],
             ] as const
           ).map(([id, label, Icon]) => (
             <button
@@ -37,14 +40,20 @@ export function ExplorePage() {
                 'flex h-8 items-center gap-1.5 rounded-lg px-3 text-sm font-medium',
                 tab === id ? 'bg-surface-1 text-fg shadow-sm' : 'text-fg-muted hover:text-fg',
               )}
-              onClick={() => setParams(id === 'following' ? { tab: 'following' } : {}, { replace: true })}
+              onClick={() => setParams(id === 'explore' ? {} : { tab: id }, { replace: true })}
             >
               <Icon className="h-4 w-4" aria-hidden /> {label}
             </button>
           ))}
         </div>
       </div>
-      {tab === 'explore' ? <ExploreTab signedIn={signedIn} /> : <FollowingTab signedIn={signedIn} />}
+      {tab === 'explore' ? (
+        <ExploreTab signedIn={signedIn} />
+      ) : tab === 'following' ? (
+        <FollowingTab signedIn={signedIn} />
+      ) : (
+        <PeopleTab />
+      )}
     </div>
   );
 }
@@ -157,6 +166,39 @@ function FollowingTab({ signedIn }: { signedIn: boolean }) {
       loadingMore={feed.isFetchingNextPage}
       onMore={() => void feed.fetchNextPage()}
     />
+  );
+}
+
+function PeopleTab() {
+  const [text, setText] = useState('');
+  const debounced = useDebounced(text.trim().replace(/^@/, ''), 250);
+  const people = usePeopleSearch(debounced);
+  return (
+    <>
+      <SearchField id="people-search" label="Search people by username" value={text} onChange={setText} className="mb-5 sm:w-80" />
+      {!debounced ? (
+        <EmptyState icon={<UserSearch className="h-5 w-5" aria-hidden />} title="Find people">
+          Type the start of a username.
+        </EmptyState>
+      ) : people.isPending ? (
+        <GridSkeleton />
+      ) : people.isError ? (
+        <ErrorState error={people.error} />
+      ) : people.data.users.length === 0 ? (
+        <EmptyState icon={<UserSearch className="h-5 w-5" aria-hidden />} title="Nobody by that name" />
+      ) : (
+        <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="People">
+          {people.data.users.map((u) => (
+            <li key={u.id}>
+              <Link to={`/u/${u.username}`} className="card flex items-center gap-3 px-4 py-3 hover:bg-surface-2">
+                <Avatar name={u.username} />
+                <span className="truncate text-sm font-medium">{u.username}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 

@@ -35,6 +35,12 @@ pub(crate) fn register(r: &mut Registry) {
         follows_following,
     );
     r.add(
+        "profiles.search",
+        Read,
+        "Accounts whose username starts with the given text (private profiles are never found)",
+        profiles_search,
+    );
+    r.add(
         "profiles.get",
         Read,
         "An account's public profile by username: counts and whether the caller follows it",
@@ -180,10 +186,12 @@ async fn follow_list(
         before: parse_cursor(input.before.as_deref())?,
         limit: page_limit(input.limit),
     };
+    // Private profiles stay out of other people's view of a list; its own account sees all of it.
+    let own = caller.user_id().ok() == Some(user.id.as_str()) || caller.is_admin();
     let rows = if followers {
-        app.store.follows().followers(&user.id, &page).await?
+        app.store.follows().followers(&user.id, own, &page).await?
     } else {
-        app.store.follows().following(&user.id, &page).await?
+        app.store.follows().following(&user.id, own, &page).await?
     };
     Ok(user_list(rows, page.limit))
 }
@@ -214,6 +222,50 @@ pub async fn follows_following(
     input: FollowListQuery,
 ) -> Result<FollowListOutput> {
     follow_list(app, caller, input, false).await
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSearch {
+    /// The start of a username, 1–30 characters (a leading @ is ignored).
+    pub text: String,
+    /// 1–50, 20 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ProfileSearchOutput {
+    pub users: Vec<UserSummary>,
+}
+
+pub async fn profiles_search(
+    app: &App,
+    caller: &Caller,
+    input: ProfileSearch,
+) -> Result<ProfileSearchOutput> {
+    let text = input.text.trim().trim_start_matches('@');
+    let chars = text.chars().count();
+    if chars == 0 || chars > 30 {
+        return Err(Error::invalid("search for 1–30 characters of a username"));
+    }
+    let mut users = app
+        .store
+        .accounts()
+        .search_users(text, input.limit.unwrap_or(20).clamp(1, 50))
+        .await?;
+    // Nobody is shown an account that blocks them, or that they block.
+    if let Ok(me) = caller.user_id() {
+        let mut kept = Vec::with_capacity(users.len());
+        for user in users {
+            if user.id == me || !app.store.blocks().blocked_between(me, &user.id).await? {
+                kept.push(user);
+            }
+        }
+        users = kept;
+    }
+    Ok(ProfileSearchOutput { users })
 }
 
 pub async fn profiles_get(app: &App, caller: &Caller, input: ProfileQuery) -> Result<Profile> {

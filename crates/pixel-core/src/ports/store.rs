@@ -50,6 +50,8 @@ pub trait AccountStore: Send + Sync {
         usernames: &[String],
     ) -> Result<User>;
     async fn set_role(&self, user_id: &str, role: Role) -> Result<()>;
+    /// Accounts whose username starts with `prefix`, alphabetically, leaving private profiles out.
+    async fn search_users(&self, prefix: &str, limit: u32) -> Result<Vec<UserSummary>>;
     /// The accounts with these usernames (case-insensitive), for @mentions.
     async fn users_by_usernames(&self, usernames: &[String]) -> Result<Vec<UserSummary>>;
     async fn account_settings(&self, user_id: &str) -> Result<AccountSettings>;
@@ -220,16 +222,19 @@ pub trait FollowStore: Send + Sync {
     async fn is_following(&self, follower: &str, followee: &str) -> Result<bool>;
     /// (followers, following) of an account.
     async fn follow_counts(&self, user_id: &str) -> Result<(i64, i64)>;
-    /// The accounts following `user_id`, newest follow first, with when each followed.
+    /// The accounts following `user_id`, newest follow first, with when each followed; private
+    /// profiles only with `with_private` (the list's own account reading it).
     async fn followers(
         &self,
         user_id: &str,
+        with_private: bool,
         page: &PageRequest,
     ) -> Result<Vec<(UserSummary, Millis)>>;
     /// The accounts `user_id` follows, newest follow first.
     async fn following(
         &self,
         user_id: &str,
+        with_private: bool,
         page: &PageRequest,
     ) -> Result<Vec<(UserSummary, Millis)>>;
 }

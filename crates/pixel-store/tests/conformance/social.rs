@@ -56,12 +56,13 @@ pub(crate) async fn follows_count_once_and_list_newest_first(db: Db) {
     assert!(s.is_following("lin", "ada").await.expect("is"));
     assert!(!s.is_following("ada", "lin").await.expect("is"));
 
-    let first = s.followers("ada", &page(1)).await.expect("followers");
+    let first = s.followers("ada", true, &page(1)).await.expect("followers");
     assert_eq!(first.len(), 1);
     assert_eq!((first[0].0.username.as_str(), first[0].1), ("lin", 12));
     let rest = s
         .followers(
             "ada",
+            true,
             &PageRequest {
                 before: Some((first[0].1, first[0].0.id.clone())),
                 limit: 10,
@@ -73,13 +74,54 @@ pub(crate) async fn follows_count_once_and_list_newest_first(db: Db) {
         rest.iter().map(|(u, _)| u.id.as_str()).collect::<Vec<_>>(),
         vec!["grace"]
     );
-    let following = s.following("lin", &page(10)).await.expect("following");
+    let following = s
+        .following("lin", true, &page(10))
+        .await
+        .expect("following");
     assert_eq!(
         following
             .iter()
             .map(|(u, _)| u.id.as_str())
             .collect::<Vec<_>>(),
         vec!["grace", "ada"]
+    );
+
+    // A private profile is left out of others' view of a list, and out of search.
+    let found = s.search_users("GR", 10).await.expect("search");
+    assert_eq!(
+        found.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        vec!["grace"]
+    );
+    assert_eq!(
+        s.search_users("a", 10).await.expect("search").len(),
+        1,
+        "ada"
+    );
+    let settings = pixel_core::account::AccountSettings {
+        profile_private: true,
+        ..Default::default()
+    };
+    s.update_account("lin", None, Some(&settings))
+        .await
+        .expect("private");
+    assert!(s.search_users("li", 10).await.expect("search").is_empty());
+    let others_view = s
+        .followers("ada", false, &page(10))
+        .await
+        .expect("followers");
+    assert_eq!(
+        others_view
+            .iter()
+            .map(|(u, _)| u.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["grace"]
+    );
+    assert_eq!(
+        s.followers("ada", true, &page(10))
+            .await
+            .expect("own view")
+            .len(),
+        2
     );
 
     assert!(s.unfollow("grace", "ada").await.expect("unfollow"));
