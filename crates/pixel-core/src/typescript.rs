@@ -133,6 +133,9 @@ pub fn api_types() -> String {
         RemixesQuery,
         ProfileSearch,
         ProfileSearchOutput,
+        CreatorsQuery,
+        TrendingCreator,
+        CreatorsOutput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.\n\

@@ -112,6 +112,7 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
             ],
         ),
         ("feed.list", vec![json!({})]),
+        ("explore.creators", vec![json!({ "period": "30d" })]),
         ("explore.image", vec![by_image.clone()]),
         ("explore.remixes", vec![by_image.clone()]),
         ("profiles.get", vec![json!({ "username": "ada" })]),

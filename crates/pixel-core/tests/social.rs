@@ -1028,6 +1028,18 @@ async fn explore_sorts_by_top_and_by_trending_once_ranked() {
     // likes x 3 beat a comment x 2; with no engagement, the ranking keeps a stable order.
     assert_eq!(order(&trending)[..2], [liked.id.clone(), quiet.id.clone()]);
     assert_eq!(order(&trending).len(), 3);
+    let creators: pixel_core::ops::CreatorsOutput = call(
+        &app,
+        &Caller::Anonymous,
+        "explore.creators",
+        json!({ "period": "7d" }),
+    )
+    .await
+    .expect("creators");
+    assert_eq!(creators.creators.len(), 1);
+    assert_eq!(creators.creators[0].user.username, "ada");
+    // 2 likes x 3 + 3 images x 0.5 (comments count for images, not creators).
+    assert_eq!(creators.creators[0].score, 7.5);
     assert!(order(&trending).contains(&newest.id));
     let err = call::<PublicImagesOutput>(
         &app,

@@ -241,6 +241,7 @@ async fn every_operation_checks_its_caller() {
             json!({"image_id": image_id}),
             [404, 404, 200, 200],
         ),
+        ("explore.creators", json!({}), [200, 200, 200, 200]),
         (
             "explore.remixes",
             json!({"image_id": image_id}),

@@ -124,10 +124,56 @@ impl ExploreStore for SqlStore {
             .await
             .map_err(db_err)?
             .rows_affected();
+            sqlx::query("DELETE FROM trending_creators WHERE period = $1")
+                .bind(period.as_str())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO trending_creators (period, rank, user_id, score) \
+                 SELECT $1, ROW_NUMBER() OVER (ORDER BY s.score DESC, s.id DESC), s.id, s.score FROM ( \
+                 SELECT u.id, u.follower_count * 2.0 + SUM(i.like_count) * 3.0 + COUNT(i.id) * 0.5 AS score \
+                 FROM users u JOIN images i ON i.owner_id = u.id AND i.visibility = 'public' \
+                 AND i.created_at >= $2 WHERE u.profile_private = 0 \
+                 GROUP BY u.id, u.follower_count) s",
+            )
+            .bind(period.as_str())
+            .bind(now - period.millis())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
             Ok(ranked)
         }
         .await;
         w.end(r).await
+    }
+
+    async fn trending_creators(
+        &self,
+        period: TrendPeriod,
+        limit: u32,
+    ) -> Result<Vec<(UserSummary, f64)>> {
+        // A creator who went private since the ranking is left out at once.
+        let rows = sqlx::query(
+            "SELECT u.id, u.username, t.score FROM trending_creators t JOIN users u ON u.id = t.user_id \
+             WHERE t.period = $1 AND u.profile_private = 0 ORDER BY t.rank LIMIT $2",
+        )
+        .bind(period.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    UserSummary {
+                        id: r.text("id")?,
+                        username: r.text("username")?,
+                    },
+                    r.float("score")?,
+                ))
+            })
+            .collect()
     }
 
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>> {

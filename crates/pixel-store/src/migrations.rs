@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 11] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 12] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -61,6 +61,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "profile_privacy",
                 include_str!("../../../migrations/sqlite/0011_profile_privacy.sql"),
             ),
+            (
+                12,
+                "trending_creators",
+                include_str!("../../../migrations/sqlite/0012_trending_creators.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -117,6 +122,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 11,
                 "profile_privacy",
                 include_str!("../../../migrations/postgres/0011_profile_privacy.sql"),
+            ),
+            (
+                12,
+                "trending_creators",
+                include_str!("../../../migrations/postgres/0012_trending_creators.sql"),
             ),
         ],
     }

@@ -20,6 +20,7 @@ import type {
   NotificationsOutput,
   PublicImage,
   PublicImagesOutput,
+  TrendPeriod,
 } from './types';
 
 export type ExploreFilters = Omit<ExploreQuery, 'before' | 'limit'>;
@@ -83,6 +84,16 @@ export function usePeopleSearch(text: string) {
     queryKey: ['social', 'people', text] as const,
     queryFn: () => client.call('profiles.search', { text, limit: 30 }),
     enabled: text.length > 0,
+  });
+}
+
+/** The period's trending creators (ranked every minute on the server). */
+export function useTrendingCreators(period: TrendPeriod, enabled: boolean) {
+  const client = useClient();
+  return useQuery({
+    queryKey: ['social', 'creators', period] as const,
+    queryFn: () => client.call('explore.creators', { period, limit: 12 }),
+    enabled,
   });
 }
 

@@ -576,6 +576,24 @@ limit?: number, };
 
 export type ProfileSearchOutput = { users: Array<UserSummary>, };
 
+export type CreatorsQuery = { 
+/**
+ * 48h when absent.
+ */
+period?: TrendPeriod, 
+/**
+ * 1–50, 12 when absent.
+ */
+limit?: number, };
+
+export type TrendingCreator = { user: UserSummary, 
+/**
+ * followers x 2 + likes on their public work of the period x 3 + its images x 0.5.
+ */
+score: number, };
+
+export type CreatorsOutput = { creators: Array<TrendingCreator>, };
+
 /** The HTTP status the server answers each error code with (transports without HTTP use it too). */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_body: 400,
@@ -621,6 +639,7 @@ export interface Methods {
   'comments.edit': { input: EditComment; output: Comment };
   'comments.list': { input: CommentsQuery; output: CommentsOutput };
   'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
+  'explore.creators': { input: CreatorsQuery; output: CreatorsOutput };
   'explore.image': { input: ImageRef; output: PublicImage };
   'explore.list': { input: ExploreQuery; output: PublicImagesOutput };
   'explore.remixes': { input: RemixesQuery; output: PublicImagesOutput };

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Compass, UserSearch, Users } from 'lucide-react';
 import { useMe } from '../api/hooks';
-import { useExplore, useFeed, usePeopleSearch, type ExploreFilters } from '../api/socialHooks';
+import { useExplore, useFeed, usePeopleSearch, useTrendingCreators, type ExploreFilters } from '../api/socialHooks';
 import { Avatar } from '../components/social/PublicImageCard';
 import type { ExploreSort, TrendPeriod } from '../api/types';
 import { PublicImageGrid } from '../components/social/PublicImageCard';
@@ -73,6 +73,7 @@ function ExploreTab({ signedIn }: { signedIn: boolean }) {
     return f;
   }, [debounced, model, sort, period]);
   const explore = useExplore(filters);
+  const creators = useTrendingCreators(period, sort === 'trending');
   const items = useMemo(() => explore.data?.pages.flatMap((p) => p.images) ?? [], [explore.data]);
   const filtered = !!debounced || !!model;
   return (
@@ -112,6 +113,21 @@ function ExploreTab({ signedIn }: { signedIn: boolean }) {
           </>
         )}
       </div>
+      {sort === 'trending' && (creators.data?.creators.length ?? 0) > 0 && (
+        <section className="mb-5" aria-label="Trending creators">
+          <h2 className="mb-2 text-xs font-medium uppercase tracking-wider text-fg-subtle">Trending creators</h2>
+          <ul className="flex flex-wrap gap-2">
+            {creators.data?.creators.map(({ user }) => (
+              <li key={user.id}>
+                <Link to={`/u/${user.username}`} className="chip gap-2 py-1 pl-1 pr-3 hover:bg-surface-2">
+                  <Avatar name={user.username} />
+                  {user.username}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {explore.isPending ? (
         <GridSkeleton />
       ) : explore.isError ? (

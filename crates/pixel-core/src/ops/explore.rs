@@ -29,6 +29,12 @@ pub(crate) fn register(r: &mut Registry) {
         feed_list,
     );
     r.add(
+        "explore.creators",
+        Read,
+        "Trending creators over a period (24h, 48h, 7d or 30d)",
+        explore_creators,
+    );
+    r.add(
         "explore.remixes",
         Read,
         "Public remixes of an image the caller may see, newest first",
@@ -121,6 +127,57 @@ pub async fn feed_list(app: &App, caller: &Caller, input: PageQuery) -> Result<P
     };
     let images = app.store.explore().feed(me, &page).await?;
     page_of(app, caller, by_created_at(images), page.limit).await
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatorsQuery {
+    /// 48h when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub period: Option<TrendPeriod>,
+    /// 1–50, 12 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct TrendingCreator {
+    pub user: crate::social::UserSummary,
+    /// followers x 2 + likes on their public work of the period x 3 + its images x 0.5.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CreatorsOutput {
+    pub creators: Vec<TrendingCreator>,
+}
+
+pub async fn explore_creators(
+    app: &App,
+    caller: &Caller,
+    input: CreatorsQuery,
+) -> Result<CreatorsOutput> {
+    let ranked = app
+        .store
+        .explore()
+        .trending_creators(
+            input.period.unwrap_or_default(),
+            input.limit.unwrap_or(12).clamp(1, 50),
+        )
+        .await?;
+    let mut creators = Vec::with_capacity(ranked.len());
+    for (user, score) in ranked {
+        // Nobody is shown an account on the other side of a block.
+        if let Ok(me) = caller.user_id() {
+            if me != user.id && app.store.blocks().blocked_between(me, &user.id).await? {
+                continue;
+            }
+        }
+        creators.push(TrendingCreator { user, score });
+    }
+    Ok(CreatorsOutput { creators })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]

@@ -303,9 +303,17 @@ pub trait ExploreStore: Send + Sync {
         period: TrendPeriod,
         page: &PageRequest,
     ) -> Result<Vec<(Image, i64)>>;
-    /// Ranks the period's candidates (public images made within it) by the time-decayed score, all of
-    /// them at once, replacing the period's previous ranking in one transaction.
+    /// Ranks the period's candidates (public images made within it) by the time-decayed score, and
+    /// the creators of public work within it by followers x 2 + likes on that work x 3 + its images
+    /// x 0.5 (public profiles only), all of them at once, replacing the period's previous rankings in
+    /// one transaction; returns how many images were ranked.
     async fn rank_trending(&self, period: TrendPeriod, now: Millis) -> Result<u64>;
+    /// The period's trending creators in rank order, each with their score.
+    async fn trending_creators(
+        &self,
+        period: TrendPeriod,
+        limit: u32,
+    ) -> Result<Vec<(UserSummary, f64)>>;
     /// Public images of the accounts `user_id` follows, newest first.
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>>;
     /// Public remixes of an image, newest first.

@@ -584,6 +584,37 @@ pub(crate) async fn trending_ranks_every_candidate_by_decayed_score(db: Db) {
     .await;
     assert_eq!(order(&more), vec![a.clone()], "the private one never");
 
+    // Creators: followers x 2 + likes on the period's public work x 3 + its images x 0.5.
+    let fan_work = made_image(s, "fan0", "a fan's sketch", now - 2 * hour, true).await;
+    s.follow("fan1", "fan0", now).await.expect("follow");
+    s.rank_trending(TrendPeriod::Week, now).await.expect("rank");
+    let creators = s
+        .trending_creators(TrendPeriod::Week, 10)
+        .await
+        .expect("creators");
+    let ranked: Vec<(&str, f64)> = creators
+        .iter()
+        .map(|(u, score)| (u.id.as_str(), *score))
+        .collect();
+    assert_eq!(ranked, vec![("ada", 18.0 * 3.0 + 1.5), ("fan0", 2.0 + 0.5)]);
+    let settings = pixel_core::account::AccountSettings {
+        profile_private: true,
+        ..Default::default()
+    };
+    s.update_account("fan0", None, Some(&settings))
+        .await
+        .expect("private");
+    let creators = s
+        .trending_creators(TrendPeriod::Week, 10)
+        .await
+        .expect("creators");
+    assert_eq!(
+        creators.len(),
+        1,
+        "a private profile leaves the list at once"
+    );
+    s.delete_images("fan0", &[fan_work]).await.expect("delete");
+
     // Made private, an image leaves the ranking's pages at once; the next ranking drops it.
     s.set_images_visibility("ada", std::slice::from_ref(&a), Visibility::Private)
         .await
