@@ -56,6 +56,7 @@ conformance!(
     saturated_providers_are_skipped,
     submissions_commit_all_or_none,
     an_idempotency_key_admits_one_submission,
+    sets_list_newest_first_with_their_jobs_in_order,
     follows_count_once_and_list_newest_first,
     explore_and_the_feed_read_public_work_one_page_at_a_time,
     comment_threads_keep_placeholders_and_counts,
@@ -960,4 +961,58 @@ async fn accounts_sessions_and_one_time_codes(db: Db) {
         }
     }
     assert_eq!(won, 1, "a code is used exactly once");
+}
+
+async fn sets_list_newest_first_with_their_jobs_in_order(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    user(s, "u2", 0).await;
+    let mut sets = vec![];
+    for (i, n) in [2_u32, 1, 3].into_iter().enumerate() {
+        let jobs = submit(s, "u1", "a set", n, 0, 100 + i as i64)
+            .await
+            .expect("submit");
+        sets.push(jobs[0].set_id.clone());
+    }
+    submit(s, "u2", "not theirs", 1, 0, 500)
+        .await
+        .expect("submit");
+    let first = s
+        .list_sets(
+            "u1",
+            &PageRequest {
+                before: None,
+                limit: 2,
+            },
+        )
+        .await
+        .expect("page");
+    assert_eq!(
+        first.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+        vec![sets[2].as_str(), sets[1].as_str()],
+        "newest first, the owner's only"
+    );
+    let last = first.last().expect("two");
+    let rest = s
+        .list_sets(
+            "u1",
+            &PageRequest {
+                before: Some((last.created_at, last.id.clone())),
+                limit: 2,
+            },
+        )
+        .await
+        .expect("page 2");
+    assert_eq!(
+        rest.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+        vec![sets[0].as_str()]
+    );
+    let set = s.get_set(&sets[2]).await.expect("get").expect("exists");
+    assert_eq!((set.owner_id.as_str(), set.n), ("u1", 3));
+    let jobs = s.set_jobs(&sets[2]).await.expect("jobs");
+    assert_eq!(
+        jobs.iter().map(|j| j.index).collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
+    assert!(s.get_set("missing").await.expect("get").is_none());
 }
