@@ -136,7 +136,7 @@ describe('follow → publish → feed → like → reply → live notifications'
     const list = a.page.getByRole('list', { name: 'Notifications' });
     await list.getByText('started following you').waitFor();
     await list.getByText('liked your image').waitFor();
-    await list.getByText('commented on your image or replied to you').waitFor();
+    await list.getByText('commented on your image').waitFor();
     assert.equal(await list.getByText('Your image is ready').count(), 2, 'one for each finished set');
     await shot(a.page, '05-notifications');
     await a.page.getByRole('button', { name: 'Mark all read' }).click();

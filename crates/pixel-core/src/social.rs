@@ -330,6 +330,9 @@ pub struct Notification {
     /// The image it is about, only while the recipient may see that image.
     pub image_id: Option<String>,
     pub comment_id: Option<String>,
+    /// Whether the image it names is the recipient's own (a comment on your image, not a reply to
+    /// your comment on someone else's).
+    pub on_own_image: bool,
     pub read: bool,
     #[ts(type = "number")]
     pub created_at: Millis,
@@ -395,6 +398,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         }
     }
     // Nobody is told of activity on an image they may not see (a reply on an image made private since).
+    let mut on_own_image = false;
     if let Some(image_id) = notice.image_id {
         let Some(recipient) = app.store.accounts().get_user(notice.recipient).await? else {
             return Ok(());
@@ -405,7 +409,9 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
             session: None,
         };
         match app.store.images().get_image(image_id).await? {
-            Some(image) if viewer.can_read(&image.owner_id, image.visibility) => {}
+            Some(image) if viewer.can_read(&image.owner_id, image.visibility) => {
+                on_own_image = image.owner_id == notice.recipient;
+            }
             _ => return Ok(()),
         }
     }
@@ -437,7 +443,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
     app.events.publish(Envelope {
         user_id: row.user_id.clone(),
         event: Event::NotificationCreated {
-            notification: row.into_view(),
+            notification: row.into_view(on_own_image),
         },
     });
     Ok(())
@@ -445,14 +451,15 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
 
 impl NotificationRow {
     /// The recipient's view as stored; rows read back later have their image checked again by the
-    /// operation that lists them.
-    pub fn into_view(self) -> Notification {
+    /// operation that lists them, which also says whether the image is the recipient's.
+    pub fn into_view(self, on_own_image: bool) -> Notification {
         Notification {
             id: self.id,
             kind: self.kind,
             actor: self.actor,
             image_id: self.image_id,
             comment_id: self.comment_id,
+            on_own_image,
             read: self.read_at.is_some(),
             created_at: self.created_at,
         }

@@ -417,6 +417,22 @@ async fn comments_thread_mention_and_leave_placeholders() {
         kinds(&notifications(&app, &grace).await),
         vec![NotificationKind::Comment]
     );
+    let on_own = |n: &NotificationsOutput| {
+        n.notifications
+            .iter()
+            .map(|n| n.on_own_image)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        on_own(&notifications(&app, &ada).await),
+        vec![true, true],
+        "on her image"
+    );
+    assert_eq!(
+        on_own(&notifications(&app, &grace).await),
+        vec![false],
+        "a reply to grace's comment on ada's image"
+    );
     assert_eq!(
         kinds(&notifications(&app, &lin).await),
         vec![NotificationKind::Mention]

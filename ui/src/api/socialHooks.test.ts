@@ -27,6 +27,7 @@ function notification(id: string): Notification {
     actor: { id: 'u2', username: 'grace' },
     image_id: 'img_1',
     comment_id: null,
+    on_own_image: true,
     read: false,
     created_at: 2,
   };

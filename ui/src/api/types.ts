@@ -378,7 +378,12 @@ actor: UserSummary | null,
 /**
  * The image it is about, only while the recipient may see that image.
  */
-image_id: string | null, comment_id: string | null, read: boolean, created_at: number, };
+image_id: string | null, comment_id: string | null, 
+/**
+ * Whether the image it names is the recipient's own (a comment on your image, not a reply to
+ * your comment on someone else's).
+ */
+on_own_image: boolean, read: boolean, created_at: number, };
 
 export type ExploreQuery = { 
 /**

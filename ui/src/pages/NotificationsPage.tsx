@@ -11,7 +11,7 @@ import { useTitle } from '../lib/title';
 const WORDS: Record<NotificationKind, string> = {
   new_follower: 'started following you',
   like: 'liked your image',
-  comment: 'commented on your image or replied to you',
+  comment: 'commented on your image',
   mention: 'mentioned you in a comment',
   generation_completed: 'Your image is ready',
   tip_received: 'sent you a tip',
@@ -59,10 +59,12 @@ export function NotificationsPage() {
         <ul className="card divide-y divide-line" aria-label="Notifications">
           {notifications.map((n) => {
             const to = target(n);
+            // A comment on someone else's image reaches you as a reply to yours.
+            const said = n.kind === 'comment' && !n.on_own_image ? 'replied to your comment' : WORDS[n.kind];
             const words = (
               <>
                 {n.actor && <span className="font-medium">{n.actor.username} </span>}
-                {WORDS[n.kind]}
+                {said}
               </>
             );
             return (

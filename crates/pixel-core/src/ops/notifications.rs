@@ -3,7 +3,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use ts_rs::TS;
 
 use super::*;
@@ -111,20 +111,23 @@ pub async fn notifications_list(
     let mut image_ids: Vec<String> = rows.iter().filter_map(|n| n.image_id.clone()).collect();
     image_ids.sort();
     image_ids.dedup();
-    let readable: HashSet<String> = app
+    // Each readable image with its owner.
+    let readable: HashMap<String, String> = app
         .store
         .images()
         .images_by_ids(&image_ids)
         .await?
         .into_iter()
         .filter(|i| caller.can_read(&i.owner_id, i.visibility))
-        .map(|i| i.id)
+        .map(|i| (i.id, i.owner_id))
         .collect();
     let notifications = rows
         .into_iter()
         .map(|n| {
-            let mut n = n.into_view();
-            if n.image_id.as_ref().is_some_and(|id| !readable.contains(id)) {
+            let owner = n.image_id.as_ref().and_then(|id| readable.get(id));
+            let named = n.image_id.is_some();
+            let mut n = n.into_view(owner.is_some_and(|o| o == me));
+            if named && owner.is_none() {
                 n.image_id = None;
                 n.comment_id = None;
             }
