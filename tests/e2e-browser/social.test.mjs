@@ -42,7 +42,8 @@ describe('follow → publish → feed → like → reply → live notifications'
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startSignInServer();
+    // Trending is ranked every second here, so the page shows what was just made.
+    server = await startSignInServer({ PIXEL_TRENDING_EVERY_SECS: '1' });
     browser = await launchChromium();
     a = await contextFor(browser, `${userA}@example.com`, errors);
     b = await contextFor(browser, `${userB}@example.com`, errors);
@@ -106,6 +107,8 @@ describe('follow → publish → feed → like → reply → live notifications'
     await b.page.getByRole('link', { name: `a lighthouse at dawn ${stamp}` }).waitFor();
     await pictures(b.page);
     await shot(b.page, '02-explore');
+    await b.page.getByLabel('Sort').selectOption('trending');
+    await b.page.getByRole('region', { name: 'Trending creators' }).getByRole('link', { name: userA }).waitFor();
     await b.page.getByRole('tab', { name: 'Following' }).click();
     const card = b.page
       .getByRole('article')

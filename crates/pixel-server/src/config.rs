@@ -32,6 +32,8 @@ pub struct Config {
     pub max_attempts: u32,
     /// `PIXEL_LEASE_SECS`: how long a worker holds a job between heartbeats.
     pub lease: Duration,
+    /// `PIXEL_TRENDING_EVERY_SECS`: how often trending images and creators are ranked again.
+    pub trending_every: Duration,
     /// `PIXEL_ALLOW_PUBLIC_OWNER`: serve single-owner mode on a non-loopback address (dangerous).
     pub allow_public_owner: bool,
     /// `OPENAI_API_KEY`, `OPENAI_BASE_URL`.
@@ -129,6 +131,7 @@ struct FileConfig {
     retry_base_ms: Option<u64>,
     max_attempts: Option<u32>,
     lease_secs: Option<u64>,
+    trending_every_secs: Option<u64>,
     allow_public_owner: Option<bool>,
     openai_api_key: Option<String>,
     openai_base_url: Option<String>,
@@ -210,6 +213,7 @@ impl Default for Config {
             retry_base: Duration::from_secs(2),
             max_attempts: 3,
             lease: Duration::from_secs(30),
+            trending_every: Duration::from_secs(60),
             allow_public_owner: false,
             openai_api_key: None,
             openai_base_url: None,
@@ -378,6 +382,9 @@ impl Config {
         if let Some(v) = f.lease_secs {
             self.lease = Duration::from_secs(v)
         }
+        if let Some(v) = f.trending_every_secs {
+            self.trending_every = Duration::from_secs(v.max(1))
+        }
         if let Some(v) = f.allow_public_owner {
             self.allow_public_owner = v
         }
@@ -517,6 +524,10 @@ impl Config {
         }
         if let Some(v) = get("PIXEL_MAX_ATTEMPTS") {
             self.max_attempts = parse_num("PIXEL_MAX_ATTEMPTS", &v)?
+        }
+        if let Some(v) = get("PIXEL_TRENDING_EVERY_SECS") {
+            let secs: u64 = parse_num("PIXEL_TRENDING_EVERY_SECS", &v)?;
+            self.trending_every = Duration::from_secs(secs.max(1))
         }
         if let Some(v) = get("PIXEL_LEASE_SECS") {
             self.lease = Duration::from_secs_f64(parse_num("PIXEL_LEASE_SECS", &v)?)

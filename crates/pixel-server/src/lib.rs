@@ -169,6 +169,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         provider_concurrency: config.provider_concurrency.iter().cloned().collect(),
         session_ttl: config.session_ttl,
         token_ttl: config.token_ttl,
+        trending_every: config.trending_every,
         ..AppConfig::default()
     };
     wiring.catalogue = catalogue(config)?;
