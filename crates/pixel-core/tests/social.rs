@@ -888,6 +888,16 @@ async fn a_blocked_account_cannot_follow_comment_or_notify() {
         vec!["troll"]
     );
 
+    for (who, name) in [(&troll, "ada"), (&ada, "troll")] {
+        let found: pixel_core::ops::ProfileSearchOutput =
+            call(&app, who, "profiles.search", json!({ "text": name }))
+                .await
+                .expect("search");
+        assert!(
+            found.users.is_empty(),
+            "a block hides {name} from search both ways"
+        );
+    }
     let _: Value = call(
         &app,
         &ada,

@@ -65,6 +65,28 @@ impl BlockStore for SqlStore {
         Ok(row.is_some())
     }
 
+    async fn blocked_among(
+        &self,
+        user: &str,
+        others: &[String],
+    ) -> Result<std::collections::HashSet<String>> {
+        if others.is_empty() {
+            return Ok(Default::default());
+        }
+        let list: Vec<String> = (0..others.len()).map(|i| format!("${}", i + 2)).collect();
+        let list = list.join(", ");
+        let sql = format!(
+            "SELECT blocked_id AS other FROM blocks WHERE blocker_id = $1 AND blocked_id IN ({list}) \
+             UNION SELECT blocker_id AS other FROM blocks WHERE blocked_id = $1 AND blocker_id IN ({list})"
+        );
+        let mut q = sqlx::query(&sql).bind(user);
+        for other in others {
+            q = q.bind(other);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(|r| r.text("other")).collect()
+    }
+
     async fn blocked_by(
         &self,
         blocker: &str,

@@ -135,19 +135,25 @@ pub fn mentions(body: &str) -> Vec<String> {
     out
 }
 
-/// A comment on an image the caller may see; otherwise the answer a missing comment gets.
+/// A comment as the caller reads it (whether they like it), without looking at its image: for callers
+/// that have already checked the image.
+pub(crate) async fn comment_of(app: &App, caller: &Caller, comment_id: &str) -> Result<CommentRow> {
+    app.store
+        .comments()
+        .get_comment(comment_id, caller.user_id().ok())
+        .await?
+        .ok_or_else(|| Error::not_found("comment"))
+}
+
+/// A comment on an image the caller may see, with that image; otherwise the answer a missing comment
+/// gets.
 pub(crate) async fn readable_comment(
     app: &App,
     caller: &Caller,
     comment_id: &str,
-) -> Result<CommentRow> {
-    let comment = app
-        .store
-        .comments()
-        .get_comment(comment_id, caller.user_id().ok())
-        .await?
-        .ok_or_else(|| Error::not_found("comment"))?;
-    images_get(
+) -> Result<(CommentRow, Image)> {
+    let comment = comment_of(app, caller, comment_id).await?;
+    let image = images_get(
         app,
         caller,
         ImageRef {
@@ -159,7 +165,7 @@ pub(crate) async fn readable_comment(
         ErrorCode::NotFound => Error::not_found("comment"),
         _ => e,
     })?;
-    Ok(comment)
+    Ok((comment, image))
 }
 
 pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> Result<Comment> {
@@ -175,8 +181,11 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
     .await?;
     let parent = match input.parent_id.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
-            let parent = readable_comment(app, caller, p).await?;
+            // The image is readable already; only a parent on another image needs its own check,
+            // which decides between "no such comment" and "not this image's".
+            let parent = comment_of(app, caller, p).await?;
             if parent.image_id != image.id {
+                readable_comment(app, caller, p).await?;
                 return Err(Error::invalid(
                     "a reply is on the same image as its comment",
                 ));
@@ -280,7 +289,7 @@ pub async fn comments_list(
 pub async fn comments_edit(app: &App, caller: &Caller, input: EditComment) -> Result<Comment> {
     let me = caller.user_id()?;
     let body = comment_body(&input.body)?;
-    let comment = readable_comment(app, caller, &input.comment_id).await?;
+    let (comment, _) = readable_comment(app, caller, &input.comment_id).await?;
     if comment.deleted {
         return Err(Error::not_found("comment"));
     }
@@ -298,7 +307,7 @@ pub async fn comments_edit(app: &App, caller: &Caller, input: EditComment) -> Re
     {
         return Err(Error::not_found("comment"));
     }
-    Ok(readable_comment(app, caller, &comment.id).await?.view())
+    Ok(comment_of(app, caller, &comment.id).await?.view())
 }
 
 pub async fn comments_delete(
@@ -307,18 +316,15 @@ pub async fn comments_delete(
     input: CommentRef,
 ) -> Result<CommentDeleted> {
     let me = caller.user_id()?;
-    let comment = readable_comment(app, caller, &input.comment_id).await?;
+    let (comment, image) = readable_comment(app, caller, &input.comment_id).await?;
     if comment.deleted {
         return Err(Error::not_found("comment"));
     }
-    if comment.author_id != me && !caller.is_admin() {
-        let image = app.store.images().get_image(&comment.image_id).await?;
-        if image.is_none_or(|i| i.owner_id != me) {
-            return Err(Error::new(
-                ErrorCode::Forbidden,
-                "only its author, the image's owner or an admin can delete a comment",
-            ));
-        }
+    if comment.author_id != me && image.owner_id != me && !caller.is_admin() {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "only its author, the image's owner or an admin can delete a comment",
+        ));
     }
     match app.store.comments().delete_comment(&comment.id).await? {
         Some(CommentRemoval::Placeholder) => Ok(CommentDeleted { placeholder: true }),

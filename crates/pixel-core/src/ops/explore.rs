@@ -167,16 +167,19 @@ pub async fn explore_creators(
             input.limit.unwrap_or(12).clamp(1, 50),
         )
         .await?;
-    let mut creators = Vec::with_capacity(ranked.len());
-    for (user, score) in ranked {
-        // Nobody is shown an account on the other side of a block.
-        if let Ok(me) = caller.user_id() {
-            if me != user.id && app.store.blocks().blocked_between(me, &user.id).await? {
-                continue;
-            }
+    // Nobody is shown an account on the other side of a block.
+    let blocked = match caller.user_id() {
+        Ok(me) => {
+            let ids: Vec<String> = ranked.iter().map(|(u, _)| u.id.clone()).collect();
+            app.store.blocks().blocked_among(me, &ids).await?
         }
-        creators.push(TrendingCreator { user, score });
-    }
+        Err(_) => Default::default(),
+    };
+    let creators = ranked
+        .into_iter()
+        .filter(|(user, _)| !blocked.contains(&user.id))
+        .map(|(user, score)| TrendingCreator { user, score })
+        .collect();
     Ok(CreatorsOutput { creators })
 }
 

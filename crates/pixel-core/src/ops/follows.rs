@@ -257,13 +257,9 @@ pub async fn profiles_search(
         .await?;
     // Nobody is shown an account that blocks them, or that they block.
     if let Ok(me) = caller.user_id() {
-        let mut kept = Vec::with_capacity(users.len());
-        for user in users {
-            if user.id == me || !app.store.blocks().blocked_between(me, &user.id).await? {
-                kept.push(user);
-            }
-        }
-        users = kept;
+        let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let blocked = app.store.blocks().blocked_among(me, &ids).await?;
+        users.retain(|u| !blocked.contains(&u.id));
     }
     Ok(ProfileSearchOutput { users })
 }

@@ -90,17 +90,7 @@ pub async fn likes_like_comment(
     caller: &Caller,
     input: CommentRef,
 ) -> Result<LikeOutput> {
-    let me = caller.user_id()?;
-    let comment = readable_comment(app, caller, &input.comment_id).await?;
-    app.store
-        .likes()
-        .like_comment(&comment.id, me, app.clock.now_ms())
-        .await?;
-    let after = readable_comment(app, caller, &comment.id).await?;
-    Ok(LikeOutput {
-        liked: true,
-        likes: after.likes,
-    })
+    set_comment_like(app, caller, &input.comment_id, true).await
 }
 
 pub async fn likes_unlike_comment(
@@ -108,12 +98,29 @@ pub async fn likes_unlike_comment(
     caller: &Caller,
     input: CommentRef,
 ) -> Result<LikeOutput> {
+    set_comment_like(app, caller, &input.comment_id, false).await
+}
+
+/// Adds or takes back the caller's like of a comment on an image they may see; answers the count after.
+async fn set_comment_like(
+    app: &App,
+    caller: &Caller,
+    comment_id: &str,
+    like: bool,
+) -> Result<LikeOutput> {
     let me = caller.user_id()?;
-    let comment = readable_comment(app, caller, &input.comment_id).await?;
-    app.store.likes().unlike_comment(&comment.id, me).await?;
-    let after = readable_comment(app, caller, &comment.id).await?;
+    let (comment, _) = readable_comment(app, caller, comment_id).await?;
+    if like {
+        app.store
+            .likes()
+            .like_comment(&comment.id, me, app.clock.now_ms())
+            .await?;
+    } else {
+        app.store.likes().unlike_comment(&comment.id, me).await?;
+    }
+    let after = comment_of(app, caller, &comment.id).await?;
     Ok(LikeOutput {
-        liked: false,
+        liked: like,
         likes: after.likes,
     })
 }

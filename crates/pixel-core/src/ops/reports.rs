@@ -87,7 +87,7 @@ pub async fn reports_create(app: &App, caller: &Caller, input: NewReport) -> Res
             .await?
             .id
         }
-        ReportTarget::Comment => readable_comment(app, caller, &input.target_id).await?.id,
+        ReportTarget::Comment => readable_comment(app, caller, &input.target_id).await?.0.id,
         ReportTarget::Message => readable_message(app, caller, &input.target_id).await?.id,
         ReportTarget::User => {
             app.store

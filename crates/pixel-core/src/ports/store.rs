@@ -333,6 +333,12 @@ pub trait BlockStore: Send + Sync {
     async fn is_blocking(&self, blocker: &str, blocked: &str) -> Result<bool>;
     /// Whether either of the two blocks the other.
     async fn blocked_between(&self, a: &str, b: &str) -> Result<bool>;
+    /// Those of `others` that block `user` or that `user` blocks, in one query.
+    async fn blocked_among(
+        &self,
+        user: &str,
+        others: &[String],
+    ) -> Result<std::collections::HashSet<String>>;
     /// The accounts `blocker` blocks, newest first.
     async fn blocked_by(
         &self,

@@ -465,6 +465,24 @@ pub(crate) async fn blocks_end_follows_and_reports_are_filed_once(db: Db) {
     assert!(s.is_blocking("ada", "troll").await.expect("one way"));
     assert!(!s.is_blocking("troll", "ada").await.expect("not the other"));
     assert!(!s.blocked_between("grace", "ada").await.expect("others"));
+    let among = s
+        .blocked_among("troll", &["ada".to_string(), "grace".to_string()])
+        .await
+        .expect("among");
+    assert_eq!(
+        among.into_iter().collect::<Vec<_>>(),
+        vec!["ada".to_string()],
+        "either way"
+    );
+    let among = s
+        .blocked_among("ada", &["troll".to_string(), "grace".to_string()])
+        .await
+        .expect("among");
+    assert_eq!(
+        among.into_iter().collect::<Vec<_>>(),
+        vec!["troll".to_string()]
+    );
+    assert!(s.blocked_among("ada", &[]).await.expect("none").is_empty());
     let list = s.blocked_by("ada", &page(10)).await.expect("list");
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].0.username, "troll");
