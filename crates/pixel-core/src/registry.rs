@@ -26,10 +26,43 @@ pub enum OpKind {
     Write,
 }
 
+/// Which per-caller rate limit an operation counts against (ORIGINAL.md's classes: generation, money,
+/// writes and reads). A transport that serves many people enforces them; the desktop, one person's
+/// machine, does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateClass {
+    /// Starts paid work on a provider: the tightest limit.
+    Generation,
+    /// Moves real money or credits between people.
+    Money,
+    Write,
+    Read,
+}
+
+impl RateClass {
+    pub const ALL: [RateClass; 4] = [
+        RateClass::Generation,
+        RateClass::Money,
+        RateClass::Write,
+        RateClass::Read,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateClass::Generation => "generation",
+            RateClass::Money => "money",
+            RateClass::Write => "writes",
+            RateClass::Read => "reads",
+        }
+    }
+}
+
 pub struct OpInfo {
     pub name: &'static str,
     pub summary: &'static str,
     pub kind: OpKind,
+    /// The rate limit it counts against: its kind's, unless the area says otherwise.
+    pub rate: RateClass,
     pub input_schema: schemars::schema::RootSchema,
     pub output_schema: schemars::schema::RootSchema,
     /// The TypeScript names of the input and output types, for the UI's generated method map.
@@ -97,6 +130,12 @@ impl OpInfo {
         self.max_input_bytes = bytes;
         self
     }
+
+    /// Counts the operation against another rate limit than its kind's.
+    pub fn rate(&mut self, class: RateClass) -> &mut Self {
+        self.rate = class;
+        self
+    }
 }
 
 #[derive(Default)]
@@ -146,6 +185,10 @@ impl Registry {
             name,
             summary,
             kind,
+            rate: match kind {
+                OpKind::Read => RateClass::Read,
+                OpKind::Write => RateClass::Write,
+            },
             input_schema: schemars::schema_for!(I),
             output_schema: schemars::schema_for!(O),
             input_ts: I::name(),

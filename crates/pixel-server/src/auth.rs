@@ -21,14 +21,13 @@ use pixel_core::account::{
 };
 use pixel_core::{App, Caller, Error, ErrorCode, Role, User};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::RwLock;
 
 use crate::config::Config;
 use crate::http::{ApiError, Http};
+use crate::limits::RateLimiter;
 
 mod desktop;
 mod oidc;
@@ -88,53 +87,11 @@ impl Resolved {
     }
 }
 
-/// A sliding-window limit per client address.
-pub struct RateLimiter {
-    limit: u32,
-    window: Duration,
-    hits: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
-}
-
-impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> Self {
-        Self {
-            limit,
-            window,
-            hits: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Counts one attempt; when over the limit, says how long until the next is allowed.
-    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
-        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        if hits.len() > 10_000 {
-            hits.retain(|_, q| {
-                q.back()
-                    .is_some_and(|t| now.duration_since(*t) < self.window)
-            });
-        }
-        let q = hits.entry(ip).or_default();
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= self.window)
-        {
-            q.pop_front();
-        }
-        if q.len() as u32 >= self.limit {
-            let oldest = q.front().copied().unwrap_or(now);
-            return Err(self.window.saturating_sub(now.duration_since(oldest)));
-        }
-        q.push_back(now);
-        Ok(())
-    }
-}
-
 /// The authentication of one node.
 pub struct Auth {
     pub mode: AuthMode,
     pub oidc: Option<Oidc>,
-    pub limiter: RateLimiter,
+    pub limiter: RateLimiter<IpAddr>,
     /// Origin people reach the server at, e.g. `https://pixel.example.com`.
     pub public_origin: String,
     secure_cookies: bool,
@@ -330,19 +287,12 @@ impl Auth {
 
     /// Counts a sign-in attempt; the 429 answer when the client is over its limit.
     fn rate_limited(&self, client: IpAddr) -> Option<Response> {
-        self.limiter.check(client).err().map(|wait| {
-            let mut r = ApiError(Error::new(
-                ErrorCode::RateLimited,
-                format!(
-                    "too many sign-in attempts; try again in {} minutes",
-                    wait.as_secs().div_ceil(60).max(1)
-                ),
-            ))
-            .into_response();
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-                r.headers_mut().insert(header::RETRY_AFTER, v);
+        self.limiter.check(&client).err().map(|wait| {
+            crate::limits::Limited {
+                wait,
+                what: "too many sign-in attempts".into(),
             }
-            r
+            .into_response()
         })
     }
 }
@@ -758,19 +708,5 @@ mod tests {
             assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_return_to(None), "/");
-    }
-
-    #[test]
-    fn the_rate_limit_counts_per_address() {
-        let limiter = RateLimiter::new(2, Duration::from_secs(60));
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert!(limiter.check(a).is_ok() && limiter.check(a).is_ok());
-        let wait = limiter.check(a).unwrap_err();
-        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        assert!(
-            limiter.check(b).is_ok(),
-            "another address has its own budget"
-        );
     }
 }

@@ -94,6 +94,9 @@ pub struct Config {
     pub token_ttl: Duration,
     /// `PIXEL_AUTH_RATE_LIMIT`: sign-in attempts per client address per 15 minutes.
     pub auth_rate_limit: u32,
+    /// `PIXEL_RATE_LIMITS`: operations per caller per minute where people sign in, by class
+    /// (`generation=5,money=10,writes=30,reads=60` by default; name only the ones to change), or `off`.
+    pub rate_limits: crate::limits::RateLimits,
     /// `PIXEL_DESKTOP_REDIRECT`: where desktop sign-ins end (the app's deep link).
     pub desktop_redirect: String,
     /// `PIXEL_ALLOWED_HOSTS`: more host names this server answers as, beside loopback, the bind
@@ -168,6 +171,7 @@ struct FileConfig {
     session_ttl_secs: Option<u64>,
     token_ttl_secs: Option<u64>,
     auth_rate_limit: Option<u32>,
+    rate_limits: Option<String>,
     desktop_redirect: Option<String>,
     allowed_hosts: Option<Vec<String>>,
     trusted_proxies: Option<Vec<String>>,
@@ -250,6 +254,7 @@ impl Default for Config {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             token_ttl: Duration::from_secs(365 * 24 * 3600),
             auth_rate_limit: 10,
+            rate_limits: Default::default(),
             desktop_redirect: "pixelstudio://auth/callback".into(),
             allowed_hosts: Vec::new(),
             trusted_proxies: Vec::new(),
@@ -455,6 +460,12 @@ impl Config {
         if let Some(v) = f.auth_rate_limit {
             self.auth_rate_limit = v
         }
+        if let Some(v) = f.rate_limits {
+            self.rate_limits = self
+                .rate_limits
+                .parse_over(&v)
+                .map_err(|e| ConfigError::Env("rate_limits", e))?
+        }
         if let Some(v) = f.desktop_redirect {
             self.desktop_redirect = v
         }
@@ -559,6 +570,12 @@ impl Config {
         if let Some(v) = get("PIXEL_AUTH_RATE_LIMIT") {
             self.auth_rate_limit = parse_num("PIXEL_AUTH_RATE_LIMIT", &v)?
         }
+        if let Some(v) = get("PIXEL_RATE_LIMITS") {
+            self.rate_limits = self
+                .rate_limits
+                .parse_over(&v)
+                .map_err(|e| ConfigError::Env("PIXEL_RATE_LIMITS", e))?
+        }
         if let Some(v) = get("PIXEL_DESKTOP_REDIRECT") {
             self.desktop_redirect = v
         }
@@ -656,6 +673,34 @@ impl Config {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn rate_limits_come_from_the_file_then_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("pixel.toml");
+        std::fs::write(&file, "rate_limits = \"reads=300\"\n").expect("write");
+        let c = Config::load(Some(&file), &|k| {
+            (k == "PIXEL_RATE_LIMITS").then(|| "generation=2".to_string())
+        })
+        .expect("load");
+        assert_eq!(
+            c.rate_limits,
+            crate::limits::RateLimits {
+                generation: 2,
+                reads: 300,
+                ..Default::default()
+            }
+        );
+        let off = Config::load(None, &|k| (k == "PIXEL_RATE_LIMITS").then(|| "off".into()));
+        assert_eq!(
+            off.expect("off").rate_limits,
+            crate::limits::RateLimits::OFF
+        );
+        let bad = Config::load(None, &|k| {
+            (k == "PIXEL_RATE_LIMITS").then(|| "likes=2".into())
+        });
+        assert!(bad.is_err());
+    }
 
     #[test]
     fn env_overrides_file_overrides_defaults() {

@@ -2,7 +2,7 @@
 //! the API description, health, metrics and the web UI, with graceful shutdown.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -103,16 +103,24 @@ async fn ui_missing() -> Html<&'static str> {
 async fn call_op(
     State(http): State<Http>,
     Path(method): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Body,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let resolved = http.resolve(&headers).await?;
+) -> Result<Json<serde_json::Value>, Response> {
+    let resolved = http.resolve(&headers).await.map_err(api_error)?;
     let node = &http.0;
     let op = node.registry.get(&method);
     if op.is_some_and(|op| op.kind == pixel_core::registry::OpKind::Write) {
-        resolved.check_csrf(&headers)?;
+        resolved.check_csrf(&headers).map_err(api_error)?;
     }
     let caller = resolved.caller;
+    // Counted before the body is read: a caller over the limit costs the server nothing more.
+    if let (Some(limits), Some(op)) = (&node.limits, op) {
+        let address = node.auth.client_ip(&peer, &headers);
+        limits
+            .check(op.rate, &caller, address)
+            .map_err(IntoResponse::into_response)?;
+    }
     // Large inputs (images) only for the operations that take them, and only from signed-in callers:
     // nothing is buffered in bulk for a stranger.
     let limit = match op {
@@ -120,26 +128,31 @@ async fn call_op(
         _ => pixel_core::registry::DEFAULT_MAX_INPUT_BYTES,
     };
     let body = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        Error::new(
+        api_error(Error::new(
             ErrorCode::PayloadTooLarge,
             format!("the body is over this operation's limit of {limit} bytes"),
-        )
+        ))
     })?;
     let input: serde_json::Value = if body.is_empty() {
         serde_json::Value::Null
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            Error::new(
+            api_error(Error::new(
                 ErrorCode::InvalidBody,
                 format!("the body is not valid JSON: {e}"),
-            )
+            ))
         })?
     };
     let out = node
         .registry
         .call(&node.app, &caller, &method, input)
-        .await?;
+        .await
+        .map_err(api_error)?;
     Ok(Json(out))
+}
+
+fn api_error(e: Error) -> Response {
+    ApiError(e).into_response()
 }
 
 async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {

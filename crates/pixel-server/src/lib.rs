@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod guard;
 pub mod http;
+pub mod limits;
 pub mod media;
 pub mod openapi;
 pub mod providers_check;
@@ -30,6 +31,8 @@ pub struct Node {
     pub auth: auth::Auth,
     /// The Host and Origin names requests must carry.
     pub hosts: guard::HostPolicy,
+    /// Per-caller operation limits; none in single-owner mode, which serves one person.
+    pub limits: Option<limits::OperationLimits>,
     pub config: Config,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
@@ -190,6 +193,9 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         owner,
         auth,
         hosts,
+        limits: config
+            .sign_in_enabled()
+            .then(|| limits::OperationLimits::new(config.rate_limits)),
         config: config.clone(),
         stopping: tokio::sync::watch::channel(false).0,
         _data_dir_lock: data_dir_lock,

@@ -78,11 +78,13 @@ pub fn document(registry: &Registry) -> Value {
                 "summary": op.summary,
                 "tags": [op.name.split('.').next().unwrap_or("ops")],
                 "x-pixel-kind": if op.kind == OpKind::Write { "write" } else { "read" },
+                "x-pixel-rate-class": op.rate.as_str(),
                 "requestBody": { "required": true, "content": { "application/json": { "schema": input } } },
                 "responses": {
                     "200": { "description": "OK", "content": { "application/json": { "schema": output } } },
                     "400": { "description": "The body is not what this document says (code invalid_body)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } },
                     "422": { "description": "The body is well formed but cannot be done: a rule this document cannot state (codes invalid_input, invalid_prompt, unknown_model, invalid_size, invalid_count, invalid_parameter, unsupported_parameter)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } },
+                    "429": { "description": "Over the caller's per-minute limit for this operation's x-pixel-rate-class (code rate_limited); Retry-After says how many seconds to wait", "headers": { "Retry-After": { "schema": { "type": "integer", "minimum": 1 } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } },
                     "default": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } }
                 }
             }}),

@@ -483,3 +483,89 @@ async fn internal_failures_answer_a_reference_never_the_detail() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn operations_are_limited_per_account_and_class_with_retry_after() {
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let s = TestServer::start(Opts {
+        charging: true,
+        starting_credits: 10,
+        oidc: Some(oidc),
+        config: Some(|c| {
+            c.rate_limits = pixel_server::limits::RateLimits {
+                generation: 1,
+                money: 0,
+                writes: 2,
+                reads: 3,
+            }
+        }),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let signed_in = |email: &'static str| {
+        let b = Browser::new(&s.base);
+        async move {
+            assert_eq!(b.sign_in(email).await.status().as_u16(), 303);
+            let (_, me) = b.me().await;
+            let csrf = me["csrf_token"].as_str().expect("csrf").to_string();
+            (b, csrf)
+        }
+    };
+    let (a, a_csrf) = signed_in("limits-a@example.com").await;
+    let (b, _) = signed_in("limits-b@example.com").await;
+
+    for _ in 0..3 {
+        assert_eq!(a.op("notifications.list", json!({}), None).await.0, 200);
+    }
+    let url = format!("{}/api/ops/notifications.list", s.base);
+    let refused = a
+        .request(reqwest::Method::POST, &url, &[], Some(json!({})))
+        .await;
+    assert_eq!(refused.status().as_u16(), 429);
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let body: serde_json::Value = refused.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("3 reads a minute")));
+
+    // Another account has its own budget, and A's writes are another class.
+    assert_eq!(b.op("notifications.list", json!({}), None).await.0, 200);
+    let mark = json!({});
+    for _ in 0..2 {
+        let (status, _) = a
+            .op("notifications.mark_read", mark.clone(), Some(&a_csrf))
+            .await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = a.op("notifications.mark_read", mark, Some(&a_csrf)).await;
+    assert_eq!(status, 429);
+
+    // Generation has its own, tighter class: the writes spent above do not count against it.
+    let generate = json!({"prompt": "a lighthouse", "model": "local-sketch"});
+    let (status, out) = a
+        .op("generations.create", generate.clone(), Some(&a_csrf))
+        .await;
+    assert_eq!(status, 200, "{out}");
+    let (status, out) = a.op("generations.create", generate, Some(&a_csrf)).await;
+    assert_eq!(status, 429, "{out}");
+
+    // Callers who are not signed in are counted by address.
+    let stranger = Browser::new(&s.base);
+    let explore = json!({"sort": "newest"});
+    for _ in 0..3 {
+        assert_eq!(
+            stranger.op("explore.list", explore.clone(), None).await.0,
+            200
+        );
+    }
+    assert_eq!(stranger.op("explore.list", explore, None).await.0, 429);
+}

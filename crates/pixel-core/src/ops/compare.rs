@@ -9,7 +9,7 @@ use crate::app::App;
 use crate::catalogue::GenerationRequest;
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::registry::{OpKind::*, Registry};
+use crate::registry::{OpKind::*, RateClass, Registry};
 
 /// The operations of this area.
 pub(crate) fn register(r: &mut Registry) {
@@ -18,7 +18,8 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Run one prompt on 2-4 models side by side",
         generations_compare,
-    );
+    )
+    .rate(RateClass::Generation);
     r.add(
         "comparisons.get",
         Read,

@@ -10,7 +10,7 @@ use crate::catalogue::{validate, GenerationRequest};
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ports::{LedgerMove, NewSubmission};
-use crate::registry::{OpKind::*, Registry};
+use crate::registry::{OpKind::*, RateClass, Registry};
 
 /// The operations of this area.
 pub(crate) fn register(r: &mut Registry) {
@@ -19,7 +19,8 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Validate, reserve credits and queue a set of images",
         generations_create,
-    );
+    )
+    .rate(RateClass::Generation);
     r.add(
         "generations.get",
         Read,
@@ -43,7 +44,8 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Run a failed job's request again",
         generations_retry,
-    );
+    )
+    .rate(RateClass::Generation);
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]

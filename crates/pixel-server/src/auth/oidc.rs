@@ -2,6 +2,7 @@
 //! verification against the provider's keys.
 
 use super::*;
+use std::time::Instant;
 
 /// The extra field of an OpenID Connect token response.
 #[derive(Debug, Clone, Serialize, Deserialize)]

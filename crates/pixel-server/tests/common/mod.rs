@@ -229,6 +229,8 @@ impl TestServer {
             // Fakes answer at once: poll quickly so async tests stay fast.
             poll_interval: Duration::from_millis(20),
             model_overrides: opts.models.iter().cloned().collect(),
+            // Suites call far faster than a person; the limits have their own test.
+            rate_limits: pixel_server::limits::RateLimits::OFF,
             ..Config::default()
         };
         let mut config = config;
