@@ -1,6 +1,6 @@
 //! Closed-loop HTTP load against a running server on a seeded data set: each client signs its requests
-//! with a seeded bearer token, scrolls a few pages the way a person does, and every latency is kept for
-//! exact percentiles.
+//! with a seeded bearer token (a new user after each scroll), and every latency is kept for exact
+//! percentiles.
 
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
@@ -12,17 +12,17 @@ use crate::seed::{image_id, is_public, token_secret, word, Scale, SET_SIZE};
 /// What one request asks, as the web UI's pages ask it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 pub enum Scenario {
-    /// Explore, newest first, scrolled up to 3 pages.
+    /// Explore, newest first.
     ExploreNewest,
-    /// Explore by likes, scrolled up to 3 pages.
+    /// Explore by likes.
     ExploreTop,
-    /// Trending images over 7 days, scrolled up to 3 pages.
+    /// Trending images over 7 days.
     Trending,
     /// Trending creators over 48 hours.
     TrendingCreators,
     /// Full-text search for one or two prompt words, newest first.
     Search,
-    /// The signed-in client's following feed, scrolled up to 3 pages.
+    /// The signed-in client's following feed.
     Feed,
     /// One public image's detail.
     Detail,
@@ -106,14 +106,24 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }
 
-/// Runs `clients` closed-loop clients for `duration` against `base` (after a short warm-up).
+/// How a run is driven.
+#[derive(Debug, Clone)]
+pub struct Drive {
+    pub clients: usize,
+    pub duration: Duration,
+    /// Pages each client reads of a list before starting over as another user (1: first pages only,
+    /// which is what pgbench's scripts run).
+    pub pages: u32,
+}
+
+/// Runs closed-loop clients against `base` (after a short warm-up).
 pub async fn run(
     base: &str,
     scale: &Scale,
     scenario: Scenario,
-    clients: usize,
-    duration: Duration,
+    drive: &Drive,
 ) -> Result<LoadResult> {
+    let (clients, duration, max_pages) = (drive.clients, drive.duration, drive.pages.max(1));
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients * 2)
         .build()?;
@@ -164,12 +174,14 @@ pub async fn run(
                     items += body["images"]
                         .as_array()
                         .or(body["creators"].as_array())
-                        .map_or(u64::from(body.get("id").is_some()), |a| a.len() as u64);
+                        .map_or(u64::from(body["image"]["id"].is_string()), |a| {
+                            a.len() as u64
+                        });
                 }
                 pages += 1;
                 cursor = body["next"]
                     .as_str()
-                    .filter(|_| scenario.scrolls() && pages < 3)
+                    .filter(|_| scenario.scrolls() && pages < max_pages)
                     .map(str::to_string);
             }
             latencies

@@ -68,6 +68,9 @@ enum Command {
         clients: usize,
         #[arg(long, default_value_t = 15)]
         seconds: u64,
+        /// Pages of a list each client scrolls before starting over as another user.
+        #[arg(long, default_value_t = 1)]
+        pages: u32,
     },
 }
 
@@ -89,7 +92,13 @@ async fn main() -> anyhow::Result<()> {
             scenario,
             clients,
             seconds,
+            pages,
         } => {
+            let drive = load::Drive {
+                clients,
+                duration: Duration::from_secs(seconds),
+                pages,
+            };
             let scale = Scale::from(scale);
             let scenarios = if scenario.is_empty() {
                 Scenario::ALL.to_vec()
@@ -97,7 +106,7 @@ async fn main() -> anyhow::Result<()> {
                 scenario
             };
             for s in scenarios {
-                let r = load::run(&base, &scale, s, clients, Duration::from_secs(seconds)).await?;
+                let r = load::run(&base, &scale, s, &drive).await?;
                 eprintln!(
                     "{:<18} {:>8.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.1} ms  errors {}  items/answer {:.1}",
                     format!("{:?}", r.scenario),

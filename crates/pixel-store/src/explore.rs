@@ -4,6 +4,10 @@
 use super::*;
 use pixel_core::social::{Engagement, ExploreSort, TrendPeriod};
 
+/// Feeds of accounts following at most this many are read followee by followee; above it, by walking
+/// all public work newest first (`feed`), which was 2 ms against 7.5 ms at 538 followees.
+const FEED_FANOUT_MAX: i64 = 500;
+
 #[async_trait]
 impl ExploreStore for SqlStore {
     async fn public_images(
@@ -13,6 +17,11 @@ impl ExploreStore for SqlStore {
         period: TrendPeriod,
         page: &PageRequest,
     ) -> Result<Vec<(Image, i64)>> {
+        if let (Dialect::Sqlite, ExploreSort::Newest, Some(text)) =
+            (self.dialect, sort, filter.text.as_deref())
+        {
+            return self.search_newest_sqlite(filter, text, page).await;
+        }
         // Each sort reads one keyset page in its own index order; no cursor starts at the top.
         let (from, key, keyset, order, start) = match sort {
             ExploreSort::Newest => (
@@ -177,14 +186,47 @@ impl ExploreStore for SqlStore {
     }
 
     async fn feed(&self, user_id: &str, page: &PageRequest) -> Result<Vec<Image>> {
-        // Walks public images newest first and keeps the followees' until the page is full: the
-        // LIMIT stops the read at one page, whatever the followees have made.
-        let sql = format!(
-            "SELECT {IMAGE_COLS} FROM images WHERE visibility = 'public' \
-             AND owner_id IN (SELECT followee_id FROM follows WHERE follower_id = $1) \
-             AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-             ORDER BY created_at DESC, id DESC LIMIT $4"
-        );
+        let following: Option<i64> =
+            sqlx::query_scalar("SELECT following_count FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        let sql = if following.unwrap_or(0) > FEED_FANOUT_MAX {
+            // So many followees that their work is dense among all public work: walking it newest
+            // first fills a page after a few hundred rows.
+            format!(
+                "SELECT {IMAGE_COLS} FROM images WHERE visibility = 'public' \
+                 AND owner_id IN (SELECT followee_id FROM follows WHERE follower_id = $1) \
+                 AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+                 ORDER BY created_at DESC, id DESC LIMIT $4"
+            )
+        } else {
+            // Each followee's newest page from `images_owner_public`, then the newest of those: at
+            // most followees x page rows, however rarely they post. At 1M images on PostgreSQL: 0.8 ms
+            // for 7 quiet followees, where the walk read 66,718 rows (90 ms); 7.5 ms for 538.
+            let candidates = match self.dialect {
+                Dialect::Postgres => {
+                    "SELECT x.id FROM follows f CROSS JOIN LATERAL (SELECT i.id, i.created_at FROM images i \
+                     WHERE i.owner_id = f.followee_id AND i.visibility = 'public' \
+                     AND (i.created_at < $2 OR (i.created_at = $2 AND i.id < $3)) \
+                     ORDER BY i.created_at DESC, i.id DESC LIMIT $4) x WHERE f.follower_id = $1 \
+                     ORDER BY x.created_at DESC, x.id DESC LIMIT $4"
+                }
+                // SQLite has no LATERAL; a correlated IN runs once per followee the same way.
+                Dialect::Sqlite => {
+                    "SELECT i.id FROM follows f JOIN images i ON i.id IN (SELECT j.id FROM images j \
+                     WHERE j.owner_id = f.followee_id AND j.visibility = 'public' \
+                     AND (j.created_at < $2 OR (j.created_at = $2 AND j.id < $3)) \
+                     ORDER BY j.created_at DESC, j.id DESC LIMIT $4) WHERE f.follower_id = $1 \
+                     ORDER BY i.created_at DESC, i.id DESC LIMIT $4"
+                }
+            };
+            format!(
+                "SELECT {IMAGE_COLS} FROM images WHERE id IN ({candidates}) \
+                 ORDER BY created_at DESC, id DESC"
+            )
+        };
         scoped_page!(self, &sql, user_id, page, image_from)
     }
 
@@ -229,6 +271,63 @@ impl ExploreStore for SqlStore {
                     })
                 })
                 .collect()
+        })
+    }
+}
+
+impl SqlStore {
+    /// A text search, newest first, on SQLite: the full-text index hands over its matches newest-added
+    /// first and the read stops at the page. The general query's `rowid IN (every match)` read all
+    /// matches of a common word first (4.8 s a page at 1M images; 25 ms this way, 2 ms for rarer
+    /// words). Pages follow the order images were stored, which is their `created_at` order (an image
+    /// is stamped as it is stored), so the cursor carries the row's position instead of its time.
+    async fn search_newest_sqlite(
+        &self,
+        filter: &ImageFilter,
+        text: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(Image, i64)>> {
+        let Some(query) = search_query(Dialect::Sqlite, text) else {
+            return Ok(vec![]);
+        };
+        let before = page.before.as_ref().map_or(i64::MAX, |(key, _)| *key);
+        let mut sql = format!(
+            "SELECT {IMAGE_COLS}, images.rowid AS sort_key FROM images_fts JOIN images \
+             ON images.rowid = images_fts.rowid WHERE images_fts MATCH $1 AND images_fts.rowid < $2 \
+             AND visibility = 'public'"
+        );
+        let mut texts: Vec<String> = vec![];
+        for (value, column) in [(&filter.model, "model"), (&filter.creator_id, "owner_id")] {
+            if let Some(v) = value {
+                texts.push(v.clone());
+                sql.push_str(&format!(" AND {column} = ${}", texts.len() + 2));
+            }
+        }
+        let mut ints: Vec<i64> = vec![];
+        for (bound, op) in [(filter.from, ">="), (filter.to, "<=")] {
+            if let Some(v) = bound {
+                ints.push(v);
+                sql.push_str(&format!(
+                    " AND created_at {op} ${}",
+                    2 + texts.len() + ints.len()
+                ));
+            }
+        }
+        ints.push(i64::from(page.limit));
+        sql.push_str(&format!(
+            " ORDER BY images_fts.rowid DESC LIMIT ${}",
+            2 + texts.len() + ints.len()
+        ));
+        on_read_pool!(self, pool => {
+            let mut q = sqlx::query(&sql).bind(&query).bind(before);
+            for t in &texts {
+                q = q.bind(t);
+            }
+            for i in &ints {
+                q = q.bind(i);
+            }
+            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            rows.iter().map(|r| Ok((image_from(r)?, r.int("sort_key")?))).collect()
         })
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 12] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 13] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -66,6 +66,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "trending_creators",
                 include_str!("../../../migrations/sqlite/0012_trending_creators.sql"),
             ),
+            (
+                13,
+                "feed",
+                include_str!("../../../migrations/sqlite/0013_feed.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -127,6 +132,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 12,
                 "trending_creators",
                 include_str!("../../../migrations/postgres/0012_trending_creators.sql"),
+            ),
+            (
+                13,
+                "feed",
+                include_str!("../../../migrations/postgres/0013_feed.sql"),
             ),
         ],
     }

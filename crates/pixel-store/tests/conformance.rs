@@ -59,6 +59,8 @@ conformance!(
     sets_list_newest_first_with_their_jobs_in_order,
     follows_count_once_and_list_newest_first,
     explore_and_the_feed_read_public_work_one_page_at_a_time,
+    the_feed_pages_alike_for_few_and_for_many_followees,
+    a_search_pages_newest_first_through_every_match,
     comment_threads_keep_placeholders_and_counts,
     notifications_belong_to_their_recipient,
     blocks_end_follows_and_reports_are_filed_once,

@@ -130,6 +130,88 @@ pub(crate) async fn follows_count_once_and_list_newest_first(db: Db) {
     assert_eq!(s.follow_counts("grace").await.expect("counts"), (1, 0));
 }
 
+pub(crate) async fn a_search_pages_newest_first_through_every_match(db: Db) {
+    let s = &db.store;
+    for u in ["ada", "lin"] {
+        user(s, u, 0).await;
+    }
+    let r1 = made_image(s, "ada", "red one", 1_000, true).await;
+    let _r2 = made_image(s, "ada", "red two", 2_000, false).await;
+    let r3 = made_image(s, "lin", "red three", 3_000, true).await;
+    let _blue = made_image(s, "ada", "blue", 4_000, true).await;
+    let r4 = made_image(s, "ada", "redder four", 5_000, true).await;
+    for (creator, expected) in [
+        (None, vec![r4.clone(), r3.clone(), r1.clone()]),
+        (Some("ada"), vec![r4.clone(), r1.clone()]),
+    ] {
+        let filter = ImageFilter {
+            text: Some("red".into()),
+            creator_id: creator.map(str::to_string),
+            ..ImageFilter::default()
+        };
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let got = s
+                .public_images(
+                    &filter,
+                    ExploreSort::Newest,
+                    TrendPeriod::default(),
+                    &PageRequest { before, limit: 1 },
+                )
+                .await
+                .expect("search");
+            let Some((last, key)) = got.last() else { break };
+            before = Some((*key, last.id.clone()));
+            seen.extend(got.iter().map(|(i, _)| i.id.clone()));
+        }
+        assert_eq!(seen, expected, "{creator:?}");
+    }
+}
+
+/// A follower of a few accounts and one of many (past the point where the feed walks all public
+/// work instead of reading followee by followee) page through the same feed the same way.
+pub(crate) async fn the_feed_pages_alike_for_few_and_for_many_followees(db: Db) {
+    let s = &db.store;
+    for u in ["few", "many", "ada", "lin", "quiet"] {
+        user(s, u, 0).await;
+    }
+    let a1 = made_image(s, "ada", "one", 1_000, true).await;
+    let _secret = made_image(s, "ada", "secret", 1_500, false).await;
+    let l1 = made_image(s, "lin", "two", 2_000, true).await;
+    let a2 = made_image(s, "ada", "three", 3_000, true).await;
+    let q1 = made_image(s, "quiet", "four", 500, true).await;
+    let _stranger = made_image(s, "few", "not followed", 2_500, true).await;
+    for followee in ["ada", "lin", "quiet"] {
+        s.follow("few", followee, 10).await.expect("follow");
+        s.follow("many", followee, 10).await.expect("follow");
+    }
+    for n in 0..520 {
+        let id = format!("idle{n}");
+        user(s, &id, 0).await;
+        s.follow("many", &id, 20).await.expect("follow");
+    }
+    assert_eq!(s.follow_counts("many").await.expect("counts").1, 523);
+    let expected = vec![a2.clone(), l1.clone(), a1.clone(), q1.clone()];
+    for follower in ["few", "many"] {
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let got = s
+                .feed(follower, &PageRequest { before, limit: 3 })
+                .await
+                .expect("feed");
+            let Some(last) = got.last() else { break };
+            before = Some((last.created_at, last.id.clone()));
+            seen.extend(got.iter().map(|i| i.id.clone()));
+        }
+        assert_eq!(
+            seen, expected,
+            "{follower}: newest first, public, followees only"
+        );
+    }
+}
+
 pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db: Db) {
     let s = &db.store;
     for u in ["ada", "grace", "lin"] {
