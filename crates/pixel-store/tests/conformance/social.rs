@@ -262,6 +262,19 @@ pub(crate) async fn explore_and_the_feed_read_public_work_one_page_at_a_time(db:
         vec![a1.as_str()],
         "every word, in any order"
     );
+    assert_eq!(
+        search("red fo")
+            .await
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect::<Vec<_>>(),
+        vec![a1.as_str()],
+        "the last word as it is typed"
+    );
+    assert!(
+        search("re fox").await.is_empty(),
+        "earlier words are whole words"
+    );
     let prefix = search("wha").await;
     assert_eq!(
         prefix.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
