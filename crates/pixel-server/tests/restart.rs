@@ -219,3 +219,57 @@ async fn graceful_stop_loses_no_job() {
     second.child.kill().expect("kill");
     let _ = second.child.wait();
 }
+
+/// Issue 31's ledger invariant under crashes: a burst of jobs that succeed, fail for good (refunded) and
+/// take their time, submitted at once, with the server killed mid-burst twice. Every job ends once, each
+/// charged job is settled exactly once (captured or refunded, never both, never twice) and the balance
+/// is the sum of the ledger, never below zero, at every restart.
+#[tokio::test]
+async fn kills_during_a_burst_keep_the_ledger_whole() {
+    let fake = FakeOpenAi::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let mut server = start(dir.path(), &fake, port).await;
+    let mut submitted = 0;
+    for round in 0..3 {
+        let burst = [
+            ("[slow:1500] a slow lighthouse", "gpt-image-2", 2),
+            ("[moderated] refused", "gpt-image-2", 1),
+            ("[quota] out of quota", "gpt-image-2", 1),
+            ("a quick sketch", "local-sketch", 2),
+        ];
+        let base = server.base.clone();
+        futures_util::future::join_all(burst.iter().map(|(prompt, model, n)| {
+            op(
+                &base,
+                "generations.create",
+                json!({ "prompt": format!("{prompt} {round}"), "model": model, "n": n }),
+            )
+        }))
+        .await;
+        submitted += burst.iter().map(|(_, _, n)| n).sum::<usize>();
+        if round == 2 {
+            break;
+        }
+        wait_running(&server.base, 1).await;
+        server.child.kill().expect("kill -9");
+        let _ = server.child.wait();
+        server = start(dir.path(), &fake, port).await;
+        let ledger = op(&server.base, "ledger.list", json!({ "limit": 200 })).await;
+        let sum: i64 = ledger["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["amount"].as_i64().unwrap_or(0))
+            .sum();
+        let balance = ledger["balance"].as_i64().expect("balance");
+        assert!(balance >= 0, "a negative balance after a crash: {balance}");
+        assert_eq!(
+            sum, balance,
+            "the balance is the ledger's sum after a crash"
+        );
+    }
+    assert_all_final_and_balanced(&server.base, submitted).await;
+    server.child.kill().expect("kill");
+    let _ = server.child.wait();
+}
