@@ -671,6 +671,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_admin_taken_off_the_list_is_a_user_on_the_next_request() {
+        let user = User {
+            id: "u1".into(),
+            username: "ada".into(),
+            email: Some("Ada@Example.com".into()),
+            role: Role::Admin,
+            created_at: 0,
+        };
+        let listed = Auth::from_config(&Config {
+            admin_emails: vec!["ada@example.com".into()],
+            ..Config::default()
+        });
+        assert_eq!(listed.effective_role(&user), Role::Admin);
+        // The stored role still says admin (sessions and tokens were made then); the list decides.
+        let removed = Auth::from_config(&Config::default());
+        assert_eq!(removed.effective_role(&user), Role::User);
+        let never_admin = User {
+            role: Role::User,
+            ..user
+        };
+        assert_eq!(listed.effective_role(&never_admin), Role::User);
+    }
+
+    #[test]
     fn sessions_are_labelled_by_browser_and_system() {
         let label = |ua: &str| {
             let mut h = HeaderMap::new();
