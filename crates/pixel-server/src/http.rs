@@ -106,7 +106,7 @@ async fn call_op(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Body,
-) -> Result<Json<serde_json::Value>, Response> {
+) -> Result<Response, Response> {
     let resolved = http.resolve(&headers).await.map_err(api_error)?;
     let node = &http.0;
     let op = node.registry.get(&method);
@@ -145,10 +145,10 @@ async fn call_op(
     };
     let out = node
         .registry
-        .call(&node.app, &caller, &method, input)
+        .call_json(&node.app, &caller, &method, input)
         .await
         .map_err(api_error)?;
-    Ok(Json(out))
+    Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
 }
 
 fn api_error(e: Error) -> Response {
