@@ -257,6 +257,14 @@ enum Db {
 }
 
 impl Db {
+    async fn execute(&mut self, sql: &str) -> Result<()> {
+        match self {
+            Db::Postgres(c) => c.execute(sql).await.map(drop),
+            Db::Sqlite(c) => c.execute(sql).await.map(drop),
+        }
+        .with_context(|| sql.to_string())
+    }
+
     async fn write(&mut self, table: &str, cols: &[&str], rows: &[Vec<V>]) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
@@ -677,14 +685,7 @@ pub async fn seed(
         .collect();
     let staging =
         "CREATE TEMPORARY TABLE bench_like_counts (image_id TEXT PRIMARY KEY, n BIGINT NOT NULL)";
-    match &mut db {
-        Db::Postgres(c) => {
-            c.execute(staging).await?;
-        }
-        Db::Sqlite(c) => {
-            c.execute(staging).await?;
-        }
-    }
+    db.execute(staging).await?;
     for chunk in count_rows.chunks(CHUNK) {
         db.write("bench_like_counts", &["image_id", "n"], chunk)
             .await?;
@@ -698,16 +699,8 @@ pub async fn seed(
              WHERE id IN (SELECT image_id FROM bench_like_counts)"
         }
     };
-    match &mut db {
-        Db::Postgres(c) => {
-            c.execute(update).await?;
-            c.execute("DROP TABLE bench_like_counts").await?;
-        }
-        Db::Sqlite(c) => {
-            c.execute(update).await?;
-            c.execute("DROP TABLE bench_like_counts").await?;
-        }
-    }
+    db.execute(update).await?;
+    db.execute("DROP TABLE bench_like_counts").await?;
     clock.done("like counts");
 
     let token_rows: Vec<Vec<V>> = (0..scale.tokens.min(scale.users))
@@ -744,14 +737,7 @@ pub async fn seed(
     clock.report.tokens = token_rows.len() as u64;
     clock.done("tokens");
 
-    match &mut db {
-        Db::Postgres(c) => {
-            c.execute("ANALYZE").await?;
-        }
-        Db::Sqlite(c) => {
-            c.execute("ANALYZE").await?;
-        }
-    }
+    db.execute("ANALYZE").await?;
     clock.done("analyze");
     for period in [
         TrendPeriod::Day,

@@ -51,60 +51,38 @@ impl ExploreStore for SqlStore {
             ),
         };
         let (cursor, id) = page.before.clone().unwrap_or((start, String::new()));
-        let mut sql = format!(
-            "SELECT {IMAGE_COLS}, {key} AS sort_key FROM {from} WHERE visibility = 'public' AND {keyset}"
+        let mut q = Clauses::after(
+            format!(
+                "SELECT {IMAGE_COLS}, {key} AS sort_key FROM {from} WHERE visibility = 'public' AND {keyset}"
+            ),
+            2,
         );
-        let mut texts: Vec<String> = vec![id];
-        if let Some(model) = &filter.model {
-            texts.push(model.clone());
-            sql.push_str(&format!(" AND model = ${}", texts.len() + 1));
-        }
-        if let Some(creator) = &filter.creator_id {
-            texts.push(creator.clone());
-            sql.push_str(&format!(" AND owner_id = ${}", texts.len() + 1));
-        }
+        q.filters(filter);
         if let Some(text) = &filter.text {
-            // Words, each matched as a prefix, all of them required; text with no word finds nothing.
+            // Words, all of them required; text with no word finds nothing.
             match search_query(self.dialect, text) {
-                Some(query) => {
-                    texts.push(query);
-                    let p = texts.len() + 1;
-                    sql.push_str(&match self.dialect {
+                Some(query) => q.and(
+                    |p| match self.dialect {
                         Dialect::Sqlite => format!(
-                            " AND images.rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ${p})"
+                            "images.rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ${p})"
                         ),
-                        Dialect::Postgres => {
-                            format!(" AND images.search @@ to_tsquery('simple', ${p})")
-                        }
-                    });
-                }
-                None => sql.push_str(" AND 1 = 0"),
+                        Dialect::Postgres => format!("images.search @@ to_tsquery('simple', ${p})"),
+                    },
+                    Bind::Text(query),
+                ),
+                None => q.sql.push_str(" AND 1 = 0"),
             }
         }
-        let mut ints: Vec<i64> = vec![];
-        for (bound, op) in [(filter.from, ">="), (filter.to, "<=")] {
-            if let Some(v) = bound {
-                ints.push(v);
-                sql.push_str(&format!(
-                    " AND created_at {op} ${}",
-                    1 + texts.len() + ints.len()
-                ));
-            }
-        }
-        ints.push(i64::from(page.limit));
-        sql.push_str(&format!(
-            " ORDER BY {order} LIMIT ${}",
-            1 + texts.len() + ints.len()
-        ));
+        q.order_and_limit(order, page.limit);
         on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql).bind(cursor);
-            for t in &texts {
-                q = q.bind(t);
+            let mut query = sqlx::query(&q.sql).bind(cursor).bind(&id);
+            for b in &q.binds {
+                query = match b {
+                    Bind::Text(t) => query.bind(t),
+                    Bind::Int(i) => query.bind(*i),
+                };
             }
-            for i in &ints {
-                q = q.bind(i);
-            }
-            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            let rows = query.fetch_all(pool).await.map_err(db_err)?;
             rows.iter().map(|r| Ok((image_from(r)?, r.int("sort_key")?))).collect()
         })
     }
@@ -284,48 +262,86 @@ impl SqlStore {
         text: &str,
         page: &PageRequest,
     ) -> Result<Vec<(Image, i64)>> {
-        let Some(query) = search_query(Dialect::Sqlite, text) else {
+        let Some(text_query) = search_query(Dialect::Sqlite, text) else {
             return Ok(vec![]);
         };
         let before = page.before.as_ref().map_or(i64::MAX, |(key, _)| *key);
-        let mut sql = format!(
-            "SELECT {IMAGE_COLS}, images.rowid AS sort_key FROM images_fts JOIN images \
-             ON images.rowid = images_fts.rowid WHERE images_fts MATCH $1 AND images_fts.rowid < $2 \
-             AND visibility = 'public'"
+        let mut q = Clauses::after(
+            format!(
+                "SELECT {IMAGE_COLS}, images.rowid AS sort_key FROM images_fts JOIN images \
+                 ON images.rowid = images_fts.rowid WHERE images_fts MATCH $1 AND images_fts.rowid < $2 \
+                 AND visibility = 'public'"
+            ),
+            2,
         );
-        let mut texts: Vec<String> = vec![];
-        for (value, column) in [(&filter.model, "model"), (&filter.creator_id, "owner_id")] {
-            if let Some(v) = value {
-                texts.push(v.clone());
-                sql.push_str(&format!(" AND {column} = ${}", texts.len() + 2));
-            }
-        }
-        let mut ints: Vec<i64> = vec![];
-        for (bound, op) in [(filter.from, ">="), (filter.to, "<=")] {
-            if let Some(v) = bound {
-                ints.push(v);
-                sql.push_str(&format!(
-                    " AND created_at {op} ${}",
-                    2 + texts.len() + ints.len()
-                ));
-            }
-        }
-        ints.push(i64::from(page.limit));
-        sql.push_str(&format!(
-            " ORDER BY images_fts.rowid DESC LIMIT ${}",
-            2 + texts.len() + ints.len()
-        ));
+        q.filters(filter);
+        q.order_and_limit("images_fts.rowid DESC", page.limit);
         on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql).bind(&query).bind(before);
-            for t in &texts {
-                q = q.bind(t);
+            let mut query = sqlx::query(&q.sql).bind(&text_query).bind(before);
+            for b in &q.binds {
+                query = match b {
+                    Bind::Text(t) => query.bind(t),
+                    Bind::Int(i) => query.bind(*i),
+                };
             }
-            for i in &ints {
-                q = q.bind(i);
-            }
-            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            let rows = query.fetch_all(pool).await.map_err(db_err)?;
             rows.iter().map(|r| Ok((image_from(r)?, r.int("sort_key")?))).collect()
         })
+    }
+}
+
+/// A value bound to a query.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Explore's WHERE clauses and the values they bind, numbered in the order they are added, after the
+/// `first` placeholders the caller binds itself.
+struct Clauses {
+    sql: String,
+    first: usize,
+    binds: Vec<Bind>,
+}
+
+impl Clauses {
+    fn after(sql: String, first: usize) -> Clauses {
+        Clauses {
+            sql,
+            first,
+            binds: Vec::new(),
+        }
+    }
+
+    /// Appends ` AND <clause>`, the clause written around the placeholder of `bind`.
+    fn and(&mut self, clause: impl FnOnce(usize) -> String, bind: Bind) {
+        self.binds.push(bind);
+        let placeholder = self.first + self.binds.len();
+        self.sql.push_str(" AND ");
+        self.sql.push_str(&clause(placeholder));
+    }
+
+    /// The model, creator and date filters.
+    fn filters(&mut self, filter: &ImageFilter) {
+        if let Some(model) = &filter.model {
+            self.and(|p| format!("model = ${p}"), Bind::Text(model.clone()));
+        }
+        if let Some(creator) = &filter.creator_id {
+            self.and(|p| format!("owner_id = ${p}"), Bind::Text(creator.clone()));
+        }
+        if let Some(from) = filter.from {
+            self.and(|p| format!("created_at >= ${p}"), Bind::Int(from));
+        }
+        if let Some(to) = filter.to {
+            self.and(|p| format!("created_at <= ${p}"), Bind::Int(to));
+        }
+    }
+
+    fn order_and_limit(&mut self, order: &str, limit: u32) {
+        self.binds.push(Bind::Int(i64::from(limit)));
+        let placeholder = self.first + self.binds.len();
+        self.sql
+            .push_str(&format!(" ORDER BY {order} LIMIT ${placeholder}"));
     }
 }
 
