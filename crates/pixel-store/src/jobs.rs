@@ -21,7 +21,7 @@ impl JobStore for SqlStore {
         let mut w = self.begin_write().await?;
         let r = async {
             insert_submission(&mut w.tx, sub).await?;
-            insert_image(&mut w.tx, image).await?;
+            insert_image(&mut w.tx, self.dialect, image).await?;
             sqlx::query(
                 "UPDATE jobs SET state = $1, finished_at = $2, image_id = $3, progress = 1.0 WHERE id = $4",
             )
@@ -245,7 +245,7 @@ impl JobStore for SqlStore {
                 let job = fetch_job(tx, job_id).await?.ok_or_else(|| Error::not_found("job"))?;
                 match outcome {
                     JobOutcome::Succeeded { image } => {
-                        insert_image(tx, image).await?;
+                        insert_image(tx, self.dialect, image).await?;
                         if job.cost > 0 {
                             let mv = LedgerMove {
                                 kind: LedgerKind::Capture,

@@ -14,10 +14,12 @@ mod messages;
 mod migrations;
 mod notifications;
 mod reports;
+mod search;
 mod sessions;
 mod sets;
 mod tx;
 use migrations::migrator;
+use search::add_prompt_terms;
 use tx::{apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job_tx};
 
 use async_trait::async_trait;

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 13] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 14] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -71,6 +71,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "feed",
                 include_str!("../../../migrations/sqlite/0013_feed.sql"),
             ),
+            (
+                14,
+                "search_terms",
+                include_str!("../../../migrations/sqlite/0014_search_terms.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -137,6 +142,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 13,
                 "feed",
                 include_str!("../../../migrations/postgres/0013_feed.sql"),
+            ),
+            (
+                14,
+                "search_terms",
+                include_str!("../../../migrations/postgres/0014_search_terms.sql"),
             ),
         ],
     }

@@ -167,7 +167,7 @@ pub(crate) async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Resul
     Ok(())
 }
 
-pub(crate) async fn insert_image(tx: &mut Tx, image: &Image) -> Result<()> {
+pub(crate) async fn insert_image(tx: &mut Tx, dialect: Dialect, image: &Image) -> Result<()> {
     sqlx::query(&format!(
         "INSERT INTO images ({IMAGE_COLS}, model, prompt, remix_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ))
@@ -191,5 +191,5 @@ pub(crate) async fn insert_image(tx: &mut Tx, image: &Image) -> Result<()> {
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
-    Ok(())
+    add_prompt_terms(tx, dialect, &image.record.params.prompt).await
 }

@@ -61,6 +61,7 @@ conformance!(
     explore_and_the_feed_read_public_work_one_page_at_a_time,
     the_feed_pages_alike_for_few_and_for_many_followees,
     a_search_pages_newest_first_through_every_match,
+    a_search_prefix_finds_every_word_it_starts,
     comment_threads_keep_placeholders_and_counts,
     notifications_belong_to_their_recipient,
     blocks_end_follows_and_reports_are_filed_once,
