@@ -80,7 +80,7 @@ cmd_start() {
   local port; port="$(pick_port "${PG_PORT:-56432}")"
   # Durability off: the data is throwaway, and DDL-heavy test suites run much faster.
   as_pg "$b/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t "$START_TIMEOUT" \
-    -o "-c listen_addresses=$HOST -p $port -k $STATE -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=$HOST -p $port -k $STATE -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=${PG_SHARED_BUFFERS:-128MB}" \
     start >&2 || { tail -n 30 "$LOGFILE" >&2; die "pg_ctl start failed"; }
   pg_pid > "$PIDFILE"
   "$b/pg_isready" -q -h "$HOST" -p "$port" -t "$START_TIMEOUT" || die "the server does not answer (pg_isready)"
