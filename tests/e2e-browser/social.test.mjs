@@ -1,7 +1,8 @@
 // Browser end-to-end, two people in two browser contexts on a server with sign-in: B follows A from A's
 // profile, A publishes an image and comments on it, B finds it in the Following feed, likes it and
 // replies to A's comment; A's bell counts each notification the moment it is written (no reload) and the
-// notifications page names them; B messages A and each sees the other's message arrive; a signed-out visitor opens the image's share link. Screenshots of explore, the
+// notifications page names them; B messages A and each sees the other's message arrive; a signed-out visitor opens the image's share link,
+// and A's whole set once A makes it public from the set page. Screenshots of explore, the
 // feed, the image page, a profile and the notifications go to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,6 +178,38 @@ describe('follow → publish → feed → like → reply → live notifications'
     await page.getByText('Sign in to comment.').waitFor();
     await shot(page, '07-signed-out-image');
     await ctx.close();
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  });
+
+  test('A makes a whole set public from its page; a signed-out visitor opens the set link', async () => {
+    const made = await op(a.page, 'generations.create', { prompt: `three kites ${stamp}`, model: 'local-sketch', n: 3 });
+    const setId = made.set.id;
+    await a.page.goto(`${server.base}/sets/${setId}`);
+    const panel = a.page.getByRole('region', { name: 'Whole set' });
+    await panel.getByText('Only you can see this set and its images.').waitFor({ timeout: TIMEOUT });
+    await panel.getByRole('radio', { name: 'Public' }).click();
+    await panel.getByRole('button', { name: 'Copy set link' }).waitFor({ timeout: TIMEOUT });
+    await a.page.getByRole('link', { name: 'Details' }).nth(2).waitFor({ timeout: TIMEOUT });
+    await pictures(a.page);
+    await shot(a.page, '08-set-public');
+
+    const { ctx, page } = await contextFor(browser, 'nobody@example.com', errors);
+    const response = await page.goto(`${server.base}/sets/${setId}`);
+    assert.equal(response?.status(), 200);
+    await page.getByRole('heading', { name: `three kites ${stamp}` }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('link', { name: 'Details' }).nth(2).waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.getByRole('region', { name: 'Whole set' }).count(), 0, 'no owner controls');
+    await pictures(page);
+    await shot(page, '09-signed-out-set');
+    await ctx.close();
+
+    await op(a.page, 'sets.set_visibility', { set_id: setId, visibility: 'private' });
+    const gone = await (await fetch(`${server.base}/api/ops/sets.get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ set_id: setId }),
+    })).json();
+    assert.equal(gone.code ?? gone.error?.code, 'not_found', 'a private set is the same answer as a missing one');
     assert.deepEqual(errors, [], 'no uncaught page errors');
   });
 });

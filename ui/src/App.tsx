@@ -89,7 +89,8 @@ export function AppRoutes() {
         <Route index element={<RequireAccount><CreatePage /></RequireAccount>} />
         <Route path="compare" element={<Private><ComparePage /></Private>} />
         <Route path="compare/:id" element={<Private><ComparisonPage /></Private>} />
-        <Route path="sets/:id" element={<Private><SetPage /></Private>} />
+        {/* A set made public is open to everyone; any other is the owner's (the same 404 as a missing one). */}
+        <Route path="sets/:id" element={<Page><SetPage /></Page>} />
         <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />
         {/* A share link: the server adds the link-preview tags; the page is the image's own. */}

@@ -193,6 +193,11 @@ pub struct GenerationSet {
     pub comparison_id: Option<String>,
     #[ts(type = "number")]
     pub created_at: Millis,
+    /// Chosen for the set as a whole (`sets.set_visibility`): its images take it, those still being
+    /// made included. Absent until chosen: each image takes the account's default as it is made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub visibility: Option<Visibility>,
 }
 
 /// One generation job: one output image of a set.

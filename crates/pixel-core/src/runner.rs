@@ -649,12 +649,20 @@ async fn store_output(
         index: job.index,
     };
     let (url, thumb_url) = crate::media_urls(&id);
-    let visibility = app
-        .store
-        .accounts()
-        .account_settings(&job.owner_id)
-        .await?
-        .default_visibility;
+    // The set's own choice, else the account's default (the store holds to the set's at insert).
+    let visibility = match app.store.sets().get_set(&job.set_id).await? {
+        Some(GenerationSet {
+            visibility: Some(chosen),
+            ..
+        }) => chosen,
+        _ => {
+            app.store
+                .accounts()
+                .account_settings(&job.owner_id)
+                .await?
+                .default_visibility
+        }
+    };
     Ok(Image {
         url,
         thumb_url,

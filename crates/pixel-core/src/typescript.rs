@@ -68,6 +68,7 @@ pub fn api_types() -> String {
         JobsQuery,
         JobsOutput,
         SetRef,
+        SetVisibilityChoice,
         SetDetail,
         PageQuery,
         SetsOutput,

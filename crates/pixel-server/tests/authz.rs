@@ -209,7 +209,13 @@ async fn every_operation_checks_its_caller() {
             json!({"comparison_id": comparison_id}),
             [401, 404, 200, 200],
         ),
-        ("sets.get", json!({"set_id": set_id}), [401, 404, 200, 200]),
+        // A set nobody made public is the same answer as a missing one, signed in or not.
+        ("sets.get", json!({"set_id": set_id}), [404, 404, 200, 200]),
+        (
+            "sets.set_visibility",
+            json!({"set_id": set_id, "visibility": "private"}),
+            [401, 404, 200, 404],
+        ),
         ("sets.list", json!({}), [401, 200, 200, 200]),
         (
             "images.get",

@@ -162,7 +162,8 @@ const JOB_COLS: &str = "id, set_id, owner_id, idx, state, provider, params, seed
 const IMAGE_COLS: &str =
     "id, owner_id, set_id, job_id, visibility, mime, width, height, bytes, sha256, \
     thumb_sha256, placeholder, record, created_at";
-const SET_COLS: &str = "id, owner_id, params, n, cost, remix_of, created_at, comparison_id";
+const SET_COLS: &str =
+    "id, owner_id, params, n, cost, remix_of, created_at, comparison_id, visibility";
 const LEDGER_COLS: &str =
     "id, user_id, kind, amount, balance_after, idempotency_key, job_id, memo, created_at";
 
@@ -238,6 +239,10 @@ fn set_from(row: &impl Cols) -> Result<GenerationSet> {
         remix_of: row.opt_text("remix_of")?,
         comparison_id: row.opt_text("comparison_id")?,
         created_at: row.int("created_at")?,
+        visibility: row
+            .opt_text("visibility")?
+            .as_deref()
+            .map(Visibility::parse),
     })
 }
 

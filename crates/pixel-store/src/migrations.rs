@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 14] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 15] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -76,6 +76,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "search_terms",
                 include_str!("../../../migrations/sqlite/0014_search_terms.sql"),
             ),
+            (
+                15,
+                "set_visibility",
+                include_str!("../../../migrations/sqlite/0015_set_visibility.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -147,6 +152,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 14,
                 "search_terms",
                 include_str!("../../../migrations/postgres/0014_search_terms.sql"),
+            ),
+            (
+                15,
+                "set_visibility",
+                include_str!("../../../migrations/postgres/0015_set_visibility.sql"),
             ),
         ],
     }

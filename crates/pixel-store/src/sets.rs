@@ -67,4 +67,40 @@ impl SetStore for SqlStore {
         .map_err(db_err)?;
         rows.iter().map(job_from).collect()
     }
+
+    async fn set_visibility_of_set(
+        &self,
+        owner_id: &str,
+        set_id: &str,
+        visibility: Visibility,
+    ) -> Result<Option<Vec<String>>> {
+        let mut w = self.begin_write().await?;
+        let tx = &mut w.tx;
+        let r = async {
+            let set = sqlx::query(
+                "UPDATE generation_sets SET visibility = $1 WHERE id = $2 AND owner_id = $3",
+            )
+            .bind(visibility.as_str())
+            .bind(set_id)
+            .bind(owner_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            if set.rows_affected() == 0 {
+                return Ok(None);
+            }
+            let ids = sqlx::query_scalar::<_, String>(
+                "UPDATE images SET visibility = $1 WHERE set_id = $2 AND owner_id = $3 RETURNING id",
+            )
+            .bind(visibility.as_str())
+            .bind(set_id)
+            .bind(owner_id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            Ok(Some(ids))
+        }
+        .await;
+        w.end(r).await
+    }
 }

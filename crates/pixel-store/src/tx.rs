@@ -120,7 +120,7 @@ pub(crate) async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Resul
     if let Some(mv) = &sub.reserve {
         apply_ledger_tx(tx, &set.owner_id, mv, None, set.created_at).await?;
     }
-    sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+    sqlx::query(&format!("INSERT INTO generation_sets ({SET_COLS}, model, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
                     .bind(&set.id)
                     .bind(&set.owner_id)
                     .bind(to_json(&set.params)?)
@@ -129,6 +129,7 @@ pub(crate) async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Resul
                     .bind(set.remix_of.clone())
                     .bind(set.created_at)
                     .bind(set.comparison_id.clone())
+                    .bind(set.visibility.map(Visibility::as_str))
                     .bind(&set.params.model)
                     .bind(sub.idempotency_key.clone())
                     .execute(&mut **tx)
@@ -168,6 +169,21 @@ pub(crate) async fn insert_submission(tx: &mut Tx, sub: &NewSubmission) -> Resul
 }
 
 pub(crate) async fn insert_image(tx: &mut Tx, dialect: Dialect, image: &Image) -> Result<()> {
+    // A set made public or private as a whole decides its images' visibility. On PostgreSQL the
+    // set's row is held until this commits, so `set_visibility_of_set` either waits for this image
+    // and changes it too, or has committed and is read here: never a private set with a public image.
+    let set_choice: Option<String> = sqlx::query_scalar(match dialect {
+        Dialect::Postgres => "SELECT visibility FROM generation_sets WHERE id = $1 FOR SHARE",
+        Dialect::Sqlite => "SELECT visibility FROM generation_sets WHERE id = $1",
+    })
+    .bind(&image.set_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?
+    .flatten();
+    let visibility = set_choice
+        .as_deref()
+        .map_or(image.visibility, Visibility::parse);
     sqlx::query(&format!(
         "INSERT INTO images ({IMAGE_COLS}, model, prompt, remix_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ))
@@ -175,7 +191,7 @@ pub(crate) async fn insert_image(tx: &mut Tx, dialect: Dialect, image: &Image) -
     .bind(&image.owner_id)
     .bind(&image.set_id)
     .bind(&image.job_id)
-    .bind(image.visibility.as_str())
+    .bind(visibility.as_str())
     .bind(&image.mime)
     .bind(i64::from(image.width))
     .bind(i64::from(image.height))

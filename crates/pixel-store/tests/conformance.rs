@@ -57,6 +57,7 @@ conformance!(
     submissions_commit_all_or_none,
     an_idempotency_key_admits_one_submission,
     sets_list_newest_first_with_their_jobs_in_order,
+    a_set_is_made_public_or_private_as_a_whole,
     follows_count_once_and_list_newest_first,
     explore_and_the_feed_read_public_work_one_page_at_a_time,
     the_feed_pages_alike_for_few_and_for_many_followees,
@@ -129,6 +130,7 @@ async fn submit(
         remix_of: None,
         comparison_id: None,
         created_at: at,
+        visibility: None,
     };
     let jobs: Vec<Job> = (0..n)
         .map(|i| Job {
@@ -168,6 +170,38 @@ async fn submit(
         }])
         .await?;
     Ok(jobs)
+}
+
+/// Claims the next queued job (it must be `expected` when given) and finishes it at `at` with an image
+/// `edit` shapes; returns the image's id.
+async fn finish_next(
+    s: &SqlStore,
+    at: Millis,
+    expected: Option<&str>,
+    edit: impl FnOnce(&mut Image),
+) -> String {
+    let job = s
+        .claim_job("w", at, at + 60_000, &[])
+        .await
+        .expect("claim")
+        .expect("a queued job");
+    if let Some(expected) = expected {
+        assert_eq!(job.id, expected);
+    }
+    let mut image = image_for(&job, at);
+    edit(&mut image);
+    let id = image.id.clone();
+    s.finish_job(
+        &job.id,
+        Some("w"),
+        &JobOutcome::Succeeded {
+            image: Box::new(image),
+        },
+        at,
+    )
+    .await
+    .expect("finish");
+    id
 }
 
 fn image_for(job: &Job, at: Millis) -> Image {
@@ -484,25 +518,12 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
     for (i, p) in prompts.iter().enumerate() {
         let at = 1000 + i as i64;
         let jobs = submit(s, "u1", p, 1, 0, at).await.expect("submit");
-        let job = s
-            .claim_job("w", at + 10_000, at + 20_000, &[])
-            .await
-            .expect("claim")
-            .expect("job");
-        assert_eq!(job.id, jobs[0].id);
-        let mut image = image_for(&job, at);
-        image.record.params.prompt = p.to_string();
-        ids.push(image.id.clone());
-        s.finish_job(
-            &job.id,
-            Some("w"),
-            &JobOutcome::Succeeded {
-                image: Box::new(image),
-            },
-            at,
-        )
-        .await
-        .expect("finish");
+        ids.push(
+            finish_next(s, at, Some(&jobs[0].id), |image| {
+                image.record.params.prompt = p.to_string()
+            })
+            .await,
+        );
     }
     let theirs = submit(s, "u2", "red balloon", 1, 0, 2000)
         .await
@@ -718,6 +739,7 @@ async fn submissions_commit_all_or_none(db: Db) {
             remix_of: None,
             comparison_id: Some(comparison.into()),
             created_at: 10,
+            visibility: None,
         };
         let reserve = (cost > 0).then(|| LedgerMove {
             kind: LedgerKind::Reserve,
@@ -781,6 +803,7 @@ async fn an_idempotency_key_admits_one_submission(db: Db) {
             remix_of: None,
             comparison_id: None,
             created_at: 10,
+            visibility: None,
         };
         NewSubmission {
             reserve: Some(LedgerMove {
@@ -1018,4 +1041,71 @@ async fn sets_list_newest_first_with_their_jobs_in_order(db: Db) {
         vec![0, 1, 2]
     );
     assert!(s.get_set("missing").await.expect("get").is_none());
+}
+
+/// A set made public or private as a whole: its images change in one write, an image finished later
+/// takes the set's choice whatever it was made with, and only the owner can choose.
+async fn a_set_is_made_public_or_private_as_a_whole(db: Db) {
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    user(s, "u2", 0).await;
+    let jobs = submit(s, "u1", "three of a kind", 3, 0, 100)
+        .await
+        .expect("submit");
+    let set_id = jobs[0].set_id.clone();
+    let finish = |at: Millis, visibility: Visibility| {
+        finish_next(s, at, None, move |image| image.visibility = visibility)
+    };
+    let first = finish(200, Visibility::Private).await;
+    assert_eq!(
+        s.set_visibility_of_set("u2", &set_id, Visibility::Public)
+            .await
+            .expect("not theirs"),
+        None
+    );
+    assert_eq!(
+        s.set_visibility_of_set("u1", "no-such-set", Visibility::Public)
+            .await
+            .expect("missing"),
+        None
+    );
+    let changed = s
+        .set_visibility_of_set("u1", &set_id, Visibility::Public)
+        .await
+        .expect("public")
+        .expect("the owner's set");
+    assert_eq!(changed, vec![first.clone()]);
+    let later = finish(300, Visibility::Private).await;
+    let visibility = |id: String| async move {
+        s.get_image(&id)
+            .await
+            .expect("get")
+            .expect("image")
+            .visibility
+    };
+    assert_eq!(visibility(first.clone()).await, Visibility::Public);
+    assert_eq!(
+        visibility(later.clone()).await,
+        Visibility::Public,
+        "made after the choice, it takes the set's"
+    );
+    let set = s.get_set(&set_id).await.expect("get").expect("set");
+    assert_eq!(set.visibility, Some(Visibility::Public));
+
+    let mut changed = s
+        .set_visibility_of_set("u1", &set_id, Visibility::Private)
+        .await
+        .expect("private")
+        .expect("the owner's set");
+    changed.sort();
+    let mut both = vec![first.clone(), later.clone()];
+    both.sort();
+    assert_eq!(changed, both);
+    let last = finish(400, Visibility::Public).await;
+    assert_eq!(
+        visibility(last).await,
+        Visibility::Private,
+        "a private set's late image is private, whatever it was made with"
+    );
+    assert_eq!(visibility(first).await, Visibility::Private);
 }

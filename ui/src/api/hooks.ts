@@ -111,6 +111,19 @@ export function useSetVisibility() {
   });
 }
 
+/** Makes a whole set public or private; its images follow, those still being made included. */
+export function useSetSetVisibility(setId: string) {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (visibility: Visibility) => client.call('sets.set_visibility', { set_id: setId, visibility }),
+    onSuccess: (out, visibility) => {
+      qc.setQueryData<SetDetail>(keys.set(setId), (old) => (old ? { ...old, set: { ...old.set, visibility } } : old));
+      applyVisibility(qc, out.changed, visibility);
+    },
+  });
+}
+
 /** The live event stream's state, provided by the layout; queries poll while it is down. */
 export const LiveStatusContext = createContext<ConnectionStatus>('open');
 

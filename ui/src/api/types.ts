@@ -23,7 +23,12 @@ cost: number, remix_of?: string,
 /**
  * The comparison this set belongs to, when one prompt ran on several models.
  */
-comparison_id?: string, created_at: number, };
+comparison_id?: string, created_at: number, 
+/**
+ * Chosen for the set as a whole (`sets.set_visibility`): its images take it, those still being
+ * made included. Absent until chosen: each image takes the account's default as it is made.
+ */
+visibility?: Visibility, };
 
 export type Job = { id: string, set_id: string, owner_id: string, 
 /**
@@ -253,6 +258,8 @@ export type JobsQuery = { states?: Array<JobState>, limit?: number, };
 export type JobsOutput = { jobs: Array<Job>, };
 
 export type SetRef = { set_id: string, };
+
+export type SetVisibilityChoice = { set_id: string, visibility: Visibility, };
 
 export type SetDetail = { set: GenerationSet, jobs: Array<Job>, images: Array<Image>, };
 
@@ -688,5 +695,6 @@ export interface Methods {
   'sessions.revoke_all': { input: Empty; output: RevokeOutput };
   'sets.get': { input: SetRef; output: SetDetail };
   'sets.list': { input: PageQuery; output: SetsOutput };
+  'sets.set_visibility': { input: SetVisibilityChoice; output: SetVisibilityOutput };
   'tokens.create': { input: NewToken; output: TokenOutput };
 }

@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Check, Copy, ExternalLink, Globe, Lock, UploadCloud } from 'lucide-react';
+import { Check, Copy, ExternalLink, UploadCloud } from 'lucide-react';
 import { usePublishImage, useServerStatus } from '../api/desktopHooks';
 import type { Visibility } from '../api/types';
-import { RadioCards } from './RadioCards';
+import { VisibilitySwitch } from './VisibilitySwitch';
 import { ProblemLine, serverHost } from './TeamServerSection';
 import { ErrorBanner } from './ui';
-import { cn } from '../lib/format';
 
-const CHOICES: Record<Visibility, { label: string; detail: string; icon: typeof Lock }> = {
-  private: { label: 'Private', detail: 'Only your server account can see it.', icon: Lock },
-  public: { label: 'Public', detail: 'Anyone on the server with the link can see it.', icon: Globe },
+const DETAIL: Record<Visibility, string> = {
+  private: 'Only your server account can see it.',
+  public: 'Anyone on the server with the link can see it.',
 };
 
 /** Desktop only, signed in to a team server: publishes this image (the original and its generation record)
@@ -82,32 +81,15 @@ export function PublishCard({ imageId }: { imageId: string }) {
         </div>
       ) : (
         <>
-          <RadioCards
+          <VisibilitySwitch
             label="Visibility on the server"
-            className="mt-3 grid grid-cols-2 gap-1 rounded-xl bg-surface-2 p-1"
+            className="mt-3"
             value={visibility}
             onChange={(v) => {
-              if (!publish.isPending) setChoice(v as Visibility);
+              if (!publish.isPending) setChoice(v);
             }}
-            options={(['private', 'public'] as const).map((v) => {
-              const { label, icon: Icon } = CHOICES[v];
-              return {
-                value: v,
-                label: (
-                  <>
-                    <Icon className="h-4 w-4" aria-hidden /> {label}
-                  </>
-                ),
-              };
-            })}
-            itemClassName={(checked) =>
-              cn(
-                'flex h-8 items-center justify-center gap-1.5 rounded-lg text-sm font-medium transition-colors',
-                checked ? 'bg-surface-1 text-fg shadow-sm ring-1 ring-accent/50' : 'text-fg-muted hover:text-fg',
-              )
-            }
           />
-          <p className="mt-2 text-xs text-fg-muted">{CHOICES[visibility].detail}</p>
+          <p className="mt-2 text-xs text-fg-muted">{DETAIL[visibility]}</p>
           <button
             type="button"
             className="btn-secondary mt-3 w-full"

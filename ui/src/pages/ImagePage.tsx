@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, Check, Copy, Download, FolderOpen, Globe, Layers, Link2, Lock, Shuffle, Trash2 } from 'lucide-react';
+import { ArrowLeft, Check, Copy, Download, FolderOpen, Layers, Link2, Shuffle, Trash2 } from 'lucide-react';
 import { useCatalogue, useDeleteImages, useImage, useMe, useSetVisibility } from '../api/hooks';
 import { errorWords } from '../api/errors';
 import { useMediaUrl } from '../api/context';
@@ -10,7 +10,7 @@ import { PublishCard } from '../components/PublishCard';
 import { ImageSocial } from '../components/social/ImageSocial';
 import { ImageRelated } from '../components/social/ImageRelated';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { RadioCards } from '../components/RadioCards';
+import { VisibilitySwitch } from '../components/VisibilitySwitch';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
 import { cn, formatBytes, formatCredits, formatDate, formatDuration, modelName, providerName } from '../lib/format';
@@ -232,9 +232,9 @@ export function ImagePage() {
   );
 }
 
-const VISIBILITY: Record<Visibility, { label: string; detail: string; icon: typeof Lock }> = {
-  private: { label: 'Private', detail: 'Only you can see this image.', icon: Lock },
-  public: { label: 'Public', detail: 'Anyone with the link can see this image.', icon: Globe },
+const VISIBILITY_DETAIL: Record<Visibility, string> = {
+  private: 'Only you can see this image.',
+  public: 'Anyone with the link can see this image.',
 };
 
 /** The owner's switch between Private and Public, showing the current state. */
@@ -248,33 +248,14 @@ function VisibilityCard({ image }: { image: Image }) {
       <h2 id="visibility-title" className="mb-3 text-xs font-medium uppercase tracking-wider text-fg-subtle">
         Visibility
       </h2>
-      <RadioCards
-        label="Visibility"
-        className="grid grid-cols-2 gap-1 rounded-xl bg-surface-2 p-1"
+      <VisibilitySwitch
         value={shown}
         onChange={(v) => {
-          if (v !== image.visibility && !set.isPending) set.mutate({ ids: [image.id], visibility: v as Visibility });
+          if (v !== image.visibility && !set.isPending) set.mutate({ ids: [image.id], visibility: v });
         }}
-        options={(['private', 'public'] as const).map((v) => {
-          const { label, icon: Icon } = VISIBILITY[v];
-          return {
-            value: v,
-            label: (
-              <>
-                <Icon className="h-4 w-4" aria-hidden /> {label}
-              </>
-            ),
-          };
-        })}
-        itemClassName={(checked) =>
-          cn(
-            'flex h-8 items-center justify-center gap-1.5 rounded-lg text-sm font-medium transition-colors',
-            checked ? 'bg-surface-1 text-fg shadow-sm ring-1 ring-accent/50' : 'text-fg-muted hover:text-fg',
-          )
-        }
       />
       <p className="mt-2 text-xs text-fg-muted" aria-live="polite">
-        {set.isPending ? 'Saving…' : VISIBILITY[shown].detail}
+        {set.isPending ? 'Saving…' : VISIBILITY_DETAIL[shown]}
       </p>
       {set.error && <ErrorBanner className="mt-3" error={set.error} />}
     </section>

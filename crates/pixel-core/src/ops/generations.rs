@@ -185,6 +185,7 @@ pub(super) async fn prepare_submission(
         remix_of: input.remix_of.clone(),
         comparison_id: comparison_id.map(str::to_string),
         created_at: now,
+        visibility: None,
     };
     let jobs: Vec<Job> = (0..valid.n)
         .map(|i| Job {

@@ -247,6 +247,7 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
         remix_of: None,
         comparison_id: None,
         created_at: now,
+        visibility: None,
     };
     let job = Job {
         id: crate::new_id(),

@@ -8,6 +8,7 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, Result};
+use crate::ops::images::SetVisibilityOutput;
 use crate::ports::{ImageFilter, PageRequest};
 use crate::registry::{OpKind::*, Registry};
 
@@ -20,6 +21,19 @@ pub(crate) fn register(r: &mut Registry) {
         "The caller's sets, newest first",
         sets_list,
     );
+    r.add(
+        "sets.set_visibility",
+        Write,
+        "Make one of the caller's sets public or private as a whole, images still being made included",
+        sets_set_visibility,
+    );
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetVisibilityChoice {
+    pub set_id: String,
+    pub visibility: Visibility,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
@@ -54,18 +68,21 @@ pub struct SetsOutput {
     pub next: Option<String>,
 }
 
+/// A set: all of it to its owner and admins; to anyone else, signed in or not, a set made public shows
+/// its public images and their jobs (an image made private on its own stays out), and any other set
+/// is the same answer as a missing one.
 pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDetail> {
-    caller.user_id()?;
     let set = app
         .store
         .sets()
         .get_set(&input.set_id)
         .await?
         .ok_or_else(|| Error::not_found("set"))?;
-    if !caller.can_read(&set.owner_id, Visibility::Private) {
+    let whole = caller.can_read(&set.owner_id, Visibility::Private);
+    if !whole && set.visibility != Some(Visibility::Public) {
         return Err(Error::not_found("set"));
     }
-    let jobs = app.store.sets().set_jobs(&set.id).await?;
+    let mut jobs = app.store.sets().set_jobs(&set.id).await?;
     let filter = ImageFilter {
         set_id: Some(set.id.clone()),
         ..Default::default()
@@ -83,7 +100,26 @@ pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDe
         )
         .await?;
     images.sort_by_key(|i| i.record.index);
+    if !whole {
+        images.retain(|i| i.visibility == Visibility::Public);
+        jobs.retain(|j| images.iter().any(|i| i.job_id == j.id));
+    }
     Ok(SetDetail { set, jobs, images })
+}
+
+pub async fn sets_set_visibility(
+    app: &App,
+    caller: &Caller,
+    input: SetVisibilityChoice,
+) -> Result<SetVisibilityOutput> {
+    let owner = caller.user_id()?;
+    let changed = app
+        .store
+        .sets()
+        .set_visibility_of_set(owner, &input.set_id, input.visibility)
+        .await?
+        .ok_or_else(|| Error::not_found("set"))?;
+    Ok(SetVisibilityOutput { changed })
 }
 
 pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<SetsOutput> {

@@ -187,6 +187,14 @@ pub trait SetStore: Send + Sync {
     async fn get_set(&self, id: &str) -> Result<Option<GenerationSet>>;
     async fn list_sets(&self, owner_id: &str, page: &PageRequest) -> Result<Vec<GenerationSet>>;
     async fn set_jobs(&self, set_id: &str) -> Result<Vec<Job>>;
+    /// Makes the owner's set and every image of it public or private, in one transaction; the ids of
+    /// its images, or None when the owner has no such set.
+    async fn set_visibility_of_set(
+        &self,
+        owner_id: &str,
+        set_id: &str,
+        visibility: Visibility,
+    ) -> Result<Option<Vec<String>>>;
 }
 
 /// Images: the library's queries, visibility and deletion.

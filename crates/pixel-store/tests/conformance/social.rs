@@ -10,29 +10,13 @@ use pixel_core::social::{
 /// A finished image of `owner`'s made at `at`, public or private; returns its id.
 async fn made_image(s: &SqlStore, owner: &str, prompt: &str, at: Millis, public: bool) -> String {
     let jobs = submit(s, owner, prompt, 1, 0, at).await.expect("submit");
-    let job = s
-        .claim_job("w", at, at + 60_000, &[])
-        .await
-        .expect("claim")
-        .expect("job");
-    assert_eq!(job.id, jobs[0].id);
-    let mut image = image_for(&job, at);
-    image.record.params.prompt = prompt.to_string();
-    if public {
-        image.visibility = Visibility::Public;
-    }
-    let id = image.id.clone();
-    s.finish_job(
-        &job.id,
-        Some("w"),
-        &JobOutcome::Succeeded {
-            image: Box::new(image),
-        },
-        at,
-    )
+    finish_next(s, at, Some(&jobs[0].id), |image| {
+        image.record.params.prompt = prompt.to_string();
+        if public {
+            image.visibility = Visibility::Public;
+        }
+    })
     .await
-    .expect("finish");
-    id
 }
 
 fn page(limit: u32) -> PageRequest {
