@@ -181,6 +181,24 @@ describe('follow → publish → feed → like → reply → live notifications'
     assert.deepEqual(errors, [], 'no uncaught page errors');
   });
 
+  test('A picks a profile picture from A\'s public work and writes a bio; B sees both on A\'s profile', async () => {
+    await a.page.goto(`${server.base}/images/${imageId}`);
+    await a.page.getByRole('button', { name: 'Use as profile picture' }).click();
+    await a.page.getByRole('button', { name: 'Your profile picture' }).waitFor({ timeout: TIMEOUT });
+    await a.page.goto(`${server.base}/u/${userA}`);
+    await a.page.getByRole('button', { name: 'Edit profile' }).click();
+    await a.page.getByLabel('Bio').fill('Lighthouses at every hour.\nMostly fog.');
+    await a.page.getByRole('button', { name: 'Save' }).click();
+    await a.page.getByText('Lighthouses at every hour.').waitFor({ timeout: TIMEOUT });
+
+    await b.page.goto(`${server.base}/u/${userA}`);
+    await b.page.getByText('Lighthouses at every hour.').waitFor({ timeout: TIMEOUT });
+    const picture = b.page.locator(`main section img[src$="/media/${imageId}/thumb"]`).first();
+    await picture.waitFor({ timeout: TIMEOUT });
+    await pictures(b.page);
+    await shot(b.page, '10-profile-picture-bio');
+  });
+
   test('A makes a whole set public from its page; a signed-out visitor opens the set link', async () => {
     const made = await op(a.page, 'generations.create', { prompt: `three kites ${stamp}`, model: 'local-sketch', n: 3 });
     const setId = made.set.id;

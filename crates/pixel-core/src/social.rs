@@ -17,6 +17,15 @@ pub struct UserSummary {
     pub username: String,
 }
 
+/// What a person says of themselves on their profile: a bio and a picture chosen from their own work.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ProfileDetails {
+    pub bio: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub avatar_image_id: Option<String>,
+}
+
 /// A public image with its creator and engagement, as explore, the feed and the detail page show it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 pub struct PublicImage {

@@ -258,6 +258,12 @@ async fn every_operation_checks_its_caller() {
             json!({"text": owner_name}),
             [200, 200, 200, 200],
         ),
+        // Each signed-in person changes their own profile only: there is no one else's to name.
+        (
+            "profiles.update",
+            json!({"bio": "hello"}),
+            [401, 200, 200, 200],
+        ),
         (
             "profiles.get",
             json!({"username": owner_name}),

@@ -186,6 +186,33 @@ impl AccountStore for SqlStore {
             .map_err(|e| Error::internal(format!("stored account settings are unreadable: {e}")))
     }
 
+    async fn profile_details(&self, user_id: &str) -> Result<ProfileDetails> {
+        let row = sqlx::query("SELECT bio, avatar_image_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map_or(Ok(ProfileDetails::default()), |r| {
+            Ok(ProfileDetails {
+                bio: r.text("bio")?,
+                avatar_image_id: r.opt_text("avatar_image_id")?,
+            })
+        })
+    }
+
+    async fn set_profile_details(&self, user_id: &str, details: &ProfileDetails) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let r = sqlx::query("UPDATE users SET bio = $1, avatar_image_id = $2 WHERE id = $3")
+            .bind(&details.bio)
+            .bind(details.avatar_image_id.clone())
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await
+            .map(|_| ())
+            .map_err(db_err);
+        w.end(r).await
+    }
+
     async fn update_account(
         &self,
         user_id: &str,

@@ -25,7 +25,7 @@ use tx::{apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job
 use async_trait::async_trait;
 use pixel_core::account::{AccountSettings, AuthRequest, DesktopCode, Session};
 use pixel_core::ports::*;
-use pixel_core::social::UserSummary;
+use pixel_core::social::{ProfileDetails, UserSummary};
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_core::{
     GenerationParams, GenerationRecord, GenerationSet, Image, Job, JobState, LedgerEntry,

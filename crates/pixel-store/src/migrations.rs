@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 15] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 16] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -81,6 +81,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "set_visibility",
                 include_str!("../../../migrations/sqlite/0015_set_visibility.sql"),
             ),
+            (
+                16,
+                "profile_details",
+                include_str!("../../../migrations/sqlite/0016_profile_details.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -157,6 +162,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 15,
                 "set_visibility",
                 include_str!("../../../migrations/postgres/0015_set_visibility.sql"),
+            ),
+            (
+                16,
+                "profile_details",
+                include_str!("../../../migrations/postgres/0016_profile_details.sql"),
             ),
         ],
     }

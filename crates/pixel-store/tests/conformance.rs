@@ -58,6 +58,7 @@ conformance!(
     an_idempotency_key_admits_one_submission,
     sets_list_newest_first_with_their_jobs_in_order,
     a_set_is_made_public_or_private_as_a_whole,
+    profile_details_are_kept_per_account,
     follows_count_once_and_list_newest_first,
     explore_and_the_feed_read_public_work_one_page_at_a_time,
     the_feed_pages_alike_for_few_and_for_many_followees,
@@ -1108,4 +1109,37 @@ async fn a_set_is_made_public_or_private_as_a_whole(db: Db) {
         "a private set's late image is private, whatever it was made with"
     );
     assert_eq!(visibility(first).await, Visibility::Private);
+}
+
+/// A profile's bio and picture are kept per account, read back as written, and empty for a missing one.
+async fn profile_details_are_kept_per_account(db: Db) {
+    use pixel_core::social::ProfileDetails;
+    let s = &db.store;
+    user(s, "u1", 0).await;
+    user(s, "u2", 0).await;
+    assert_eq!(
+        s.profile_details("u1").await.expect("read"),
+        ProfileDetails::default()
+    );
+    let details = ProfileDetails {
+        bio: "Koi, fog and 'quotes'.\nSecond line".into(),
+        avatar_image_id: Some("img-1".into()),
+    };
+    s.set_profile_details("u1", &details).await.expect("write");
+    assert_eq!(s.profile_details("u1").await.expect("read"), details);
+    assert_eq!(
+        s.profile_details("u2").await.expect("read"),
+        ProfileDetails::default(),
+        "the other account is untouched"
+    );
+    assert_eq!(
+        s.profile_details("nobody").await.expect("read"),
+        ProfileDetails::default()
+    );
+    let cleared = ProfileDetails {
+        bio: String::new(),
+        avatar_image_id: None,
+    };
+    s.set_profile_details("u1", &cleared).await.expect("clear");
+    assert_eq!(s.profile_details("u1").await.expect("read"), cleared);
 }

@@ -19,8 +19,10 @@ import type {
   Notification,
   NotificationsOutput,
   PublicImage,
+  Profile,
   PublicImagesOutput,
   TrendPeriod,
+  UpdateProfile,
 } from './types';
 
 export type ExploreFilters = Omit<ExploreQuery, 'before' | 'limit'>;
@@ -198,6 +200,21 @@ export function useProfile(username: string | undefined) {
     queryKey: socialKeys.profile(username ?? ''),
     queryFn: () => client.call('profiles.get', { username: username ?? '' }),
     enabled: !!username,
+  });
+}
+
+/** Changes the caller's bio or picture; their own profile page shows the answer at once. */
+export function useUpdateProfile(username: string | undefined) {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UpdateProfile) => client.call('profiles.update', input),
+    onSuccess: (shown) => {
+      if (!username) return;
+      qc.setQueryData<Profile>(socialKeys.profile(username), (old) =>
+        old ? { ...old, bio: shown.bio, avatar_url: shown.avatar_url } : old,
+      );
+    },
   });
 }
 

@@ -259,6 +259,24 @@ export type JobsOutput = { jobs: Array<Job>, };
 
 export type SetRef = { set_id: string, };
 
+export type AvatarChoice = { "kind": "image", image_id: string, } | { "kind": "none" };
+
+export type UpdateProfile = { 
+/**
+ * At most 280 characters; leading and trailing space is dropped. Absent: unchanged.
+ */
+bio?: string, 
+/**
+ * Absent: unchanged.
+ */
+avatar?: AvatarChoice, };
+
+export type ProfileShown = { bio: string, 
+/**
+ * The picture's thumbnail, while its image is still the owner's and public.
+ */
+avatar_url?: string, };
+
 export type SetVisibilityChoice = { set_id: string, visibility: Visibility, };
 
 export type SetDetail = { set: GenerationSet, jobs: Array<Job>, images: Array<Image>, };
@@ -452,7 +470,11 @@ own: boolean,
 /**
  * Whether the caller blocks this account.
  */
-blocked: boolean, joined_at: number, };
+blocked: boolean, joined_at: number, bio: string, 
+/**
+ * The picture's thumbnail, while its image is still the owner's and public.
+ */
+avatar_url?: string, };
 
 export type LikeOutput = { liked: boolean, 
 /**
@@ -685,6 +707,7 @@ export interface Methods {
   'notifications.mark_read': { input: MarkRead; output: NotificationsChanged };
   'profiles.get': { input: ProfileQuery; output: Profile };
   'profiles.search': { input: ProfileSearch; output: ProfileSearchOutput };
+  'profiles.update': { input: UpdateProfile; output: ProfileShown };
   'providers.health': { input: Empty; output: ProvidersHealthOutput };
   'providers.list': { input: Empty; output: ProvidersOutput };
   'records.import': { input: ImportRequest; output: ImportOutput };

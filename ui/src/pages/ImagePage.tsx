@@ -9,6 +9,7 @@ import { FullImage } from '../components/Thumb';
 import { PublishCard } from '../components/PublishCard';
 import { ImageSocial } from '../components/social/ImageSocial';
 import { ImageRelated } from '../components/social/ImageRelated';
+import { ProfilePictureButton } from '../components/social/ProfilePictureButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { VisibilitySwitch } from '../components/VisibilitySwitch';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -171,7 +172,7 @@ export function ImagePage() {
           {del.error && <ErrorBanner className="mt-3" error={del.error} />}
         </section>
 
-        {owner && <VisibilityCard image={img} />}
+        {owner && <VisibilityCard image={img} profilePicture={!desktop} />}
 
         {desktop && <PublishCard key={img.id} imageId={img.id} />}
 
@@ -238,7 +239,7 @@ const VISIBILITY_DETAIL: Record<Visibility, string> = {
 };
 
 /** The owner's switch between Private and Public, showing the current state. */
-function VisibilityCard({ image }: { image: Image }) {
+function VisibilityCard({ image, profilePicture }: { image: Image; profilePicture: boolean }) {
   const set = useSetVisibility();
   const pending = set.isPending ? set.variables.visibility : null;
   // While the change is on its way show where it is going; the cache takes the server's answer.
@@ -257,6 +258,7 @@ function VisibilityCard({ image }: { image: Image }) {
       <p className="mt-2 text-xs text-fg-muted" aria-live="polite">
         {set.isPending ? 'Saving…' : VISIBILITY_DETAIL[shown]}
       </p>
+      {profilePicture && image.visibility === 'public' && !set.isPending && <ProfilePictureButton imageId={image.id} />}
       {set.error && <ErrorBanner className="mt-3" error={set.error} />}
     </section>
   );

@@ -110,6 +110,9 @@ pub struct Profile {
     pub blocked: bool,
     #[ts(type = "number")]
     pub joined_at: Millis,
+    /// The bio and picture.
+    #[serde(flatten)]
+    pub shown: super::profiles::ProfileShown,
 }
 
 /// The account behind `user_id` if the caller may see it: a private profile is its owner's and
@@ -291,7 +294,9 @@ pub async fn profiles_get(app: &App, caller: &Caller, input: ProfileQuery) -> Re
         ),
         _ => (false, false),
     };
+    let shown = super::profiles::shown(app, &user.id).await?;
     Ok(Profile {
+        shown,
         own: me == Some(user.id.as_str()),
         user: UserSummary {
             id: user.id,

@@ -9,7 +9,7 @@ use crate::domain::*;
 use crate::error::Result;
 use crate::social::{
     CommentRemoval, CommentRow, Conversation, Engagement, ExploreSort, Message, NotificationRow,
-    Report, ReportTarget, TrendPeriod, UserSummary,
+    ProfileDetails, Report, ReportTarget, TrendPeriod, UserSummary,
 };
 
 /// The persistent store. Every method of every area is atomic; every query exists for SQLite and
@@ -55,6 +55,9 @@ pub trait AccountStore: Send + Sync {
     /// The accounts with these usernames (case-insensitive), for @mentions.
     async fn users_by_usernames(&self, usernames: &[String]) -> Result<Vec<UserSummary>>;
     async fn account_settings(&self, user_id: &str) -> Result<AccountSettings>;
+    /// The bio and picture of an account (empty for a missing one).
+    async fn profile_details(&self, user_id: &str) -> Result<ProfileDetails>;
+    async fn set_profile_details(&self, user_id: &str, details: &ProfileDetails) -> Result<()>;
     /// Changes the username and/or settings; `Conflict` when the username belongs to someone else.
     async fn update_account(
         &self,

@@ -3,6 +3,7 @@ import { Heart, MessageCircle } from 'lucide-react';
 import type { PublicImage } from '../../api/types';
 import { useLikeImage } from '../../api/socialHooks';
 import { Thumb } from '../Thumb';
+import { useMediaUrl } from '../../api/context';
 import { cn } from '../../lib/format';
 
 /** One public image in explore, the feed or a profile: the picture, who made it, likes and comments. */
@@ -41,7 +42,16 @@ export function PublicImageCard({ item, signedIn }: { item: PublicImage; signedI
 }
 
 /** A person's initial on a colour drawn from their name, so the same person looks the same everywhere. */
-export function Avatar({ name, size = 'sm' }: { name: string; size?: 'sm' | 'lg' }) {
+export function Avatar({ name, size = 'sm', url }: { name: string; size?: 'sm' | 'lg'; url?: string }) {
+  const media = useMediaUrl();
+  if (url)
+    return (
+      <img
+        src={media(url)}
+        alt=""
+        className={cn('shrink-0 rounded-full bg-surface-2 object-cover', size === 'sm' ? 'h-6 w-6' : 'h-16 w-16')}
+      />
+    );
   let hash = 0;
   for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   const hue = hash % 360;
