@@ -52,6 +52,9 @@ pub struct SqlStore {
     dialect: Dialect,
     /// SQLite allows one writer: queueing writers here is fairer and faster than SQLite's busy sleeps.
     write_lock: tokio::sync::Mutex<()>,
+    /// PostgreSQL: a search expected to match fewer public images than this is read by a bitmap of
+    /// its matches and a sort instead of a walk in time order (`explore::search_newest`).
+    search_bitmap_below: std::sync::atomic::AtomicU64,
 }
 
 /// The concrete pool of the store's database.
@@ -366,6 +369,7 @@ impl SqlStore {
             read,
             dialect,
             write_lock: tokio::sync::Mutex::new(()),
+            search_bitmap_below: std::sync::atomic::AtomicU64::new(explore::SEARCH_BITMAP_BELOW),
         };
         store.migrate().await?;
         Ok(store)
@@ -376,6 +380,13 @@ impl SqlStore {
             .run(&self.pool)
             .await
             .map_err(|e| Error::internal(format!("migration failed: {e}")))
+    }
+
+    /// Sets below how many expected matches a PostgreSQL search reads its matches by bitmap (0: never,
+    /// `u64::MAX`: always); both ways give the same pages, so tests run each.
+    pub fn tune_search_bitmap_below(&self, matches: u64) {
+        self.search_bitmap_below
+            .store(matches, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn pool(&self) -> &AnyPool {
