@@ -65,6 +65,11 @@ async fn a_public_set_shows_its_public_images_to_everyone() {
         .await
         .expect("a public set");
     assert_eq!(detail.set.visibility, Some(Visibility::Public));
+    assert_eq!(
+        detail.owner.map(|o| o.id).as_deref(),
+        ada.user_id().ok(),
+        "a public set names its creator"
+    );
     assert_eq!(detail.images.len(), 2);
     assert!(detail
         .images

@@ -16,6 +16,15 @@ const FEED_FANOUT_MAX: i64 = 500;
 /// prices the word test like a comparison.
 pub(crate) const SEARCH_BITMAP_BELOW: u64 = 2_000;
 
+/// How many searches' estimates are kept, and for how long: estimates follow the words' frequencies,
+/// which move slowly; popular searches repeat.
+const SEARCH_ESTIMATES_MAX: usize = 10_000;
+const SEARCH_ESTIMATE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Expected matches by full-text query, each with when it was asked.
+#[derive(Default)]
+pub(crate) struct SearchEstimates(std::collections::HashMap<String, (u64, std::time::Instant)>);
+
 #[async_trait]
 impl ExploreStore for SqlStore {
     async fn public_images(
@@ -354,17 +363,34 @@ impl SqlStore {
         if below == 0 || below == u64::MAX {
             return Ok(below == u64::MAX);
         }
-        let plan: Vec<String> = sqlx::query_scalar(
-            "EXPLAIN SELECT 1 FROM public_search WHERE words @@ CAST($1 AS tsquery)",
-        )
-        .bind(text_query)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-        Ok(plan
-            .first()
-            .and_then(|line| plan_rows(line))
-            .is_some_and(|n| n < below))
+        let now = std::time::Instant::now();
+        let cached = self
+            .search_estimates
+            .lock()
+            .ok()
+            .and_then(|c| c.0.get(text_query).copied())
+            .filter(|(_, at)| now.duration_since(*at) < SEARCH_ESTIMATE_TTL);
+        let expected = match cached {
+            Some((n, _)) => Some(n),
+            None => {
+                let plan: Vec<String> = sqlx::query_scalar(
+                    "EXPLAIN SELECT 1 FROM public_search WHERE words @@ CAST($1 AS tsquery)",
+                )
+                .bind(text_query)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+                let expected = plan.first().and_then(|line| plan_rows(line));
+                if let (Some(n), Ok(mut cache)) = (expected, self.search_estimates.lock()) {
+                    if cache.0.len() >= SEARCH_ESTIMATES_MAX {
+                        cache.0.clear();
+                    }
+                    cache.0.insert(text_query.to_string(), (n, now));
+                }
+                expected
+            }
+        };
+        Ok(expected.is_some_and(|n| n < below))
     }
 }
 

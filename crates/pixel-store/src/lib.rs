@@ -55,6 +55,9 @@ pub struct SqlStore {
     /// PostgreSQL: a search expected to match fewer public images than this is read by a bitmap of
     /// its matches and a sort instead of a walk in time order (`explore::search_newest`).
     search_bitmap_below: std::sync::atomic::AtomicU64,
+    /// PostgreSQL's expected matches of recent searches, so a repeated search skips the planning
+    /// round trip (`explore::search_is_rare`).
+    search_estimates: std::sync::Mutex<explore::SearchEstimates>,
 }
 
 /// The concrete pool of the store's database.
@@ -370,6 +373,7 @@ impl SqlStore {
             dialect,
             write_lock: tokio::sync::Mutex::new(()),
             search_bitmap_below: std::sync::atomic::AtomicU64::new(explore::SEARCH_BITMAP_BELOW),
+            search_estimates: Default::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -279,7 +279,11 @@ avatar_url?: string, };
 
 export type SetVisibilityChoice = { set_id: string, visibility: Visibility, };
 
-export type SetDetail = { set: GenerationSet, jobs: Array<Job>, images: Array<Image>, };
+export type SetDetail = { set: GenerationSet, 
+/**
+ * Who made it (a public set's page names its creator); always there in `sets.get`'s answer.
+ */
+owner?: UserSummary, jobs: Array<Job>, images: Array<Image>, };
 
 export type PageQuery = { before?: string, limit?: number, };
 

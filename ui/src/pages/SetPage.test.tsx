@@ -21,6 +21,7 @@ function detail(visibility: Visibility[], chosen?: Visibility): SetDetail {
       created_at: 1000,
       ...(chosen ? { visibility: chosen } : {}),
     },
+    owner: { id: 'u1', username: 'ada' },
     jobs: visibility.map((_, i) => job({ id: `job_${i}`, index: i, state: 'succeeded', image_id: `img_${i}` })),
     images: visibility.map((v, i) => image({ id: `img_${i}`, job_id: `job_${i}`, visibility: v })),
   };
@@ -65,6 +66,7 @@ describe('Set page visibility', () => {
     transport.handlers['sets.get'] = () => detail(['public'], 'public');
     renderSet(transport);
     expect(await screen.findByRole('heading', { name: 'two koi' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '@ada' })).toHaveAttribute('href', '/u/ada');
     await screen.findByRole('button', { name: 'Account menu: grace' });
     expect(screen.queryByRole('radiogroup', { name: 'Set visibility' })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: /Back to Create/ })).not.toBeInTheDocument();

@@ -41,7 +41,17 @@ export function SetPage() {
       )}
       <header className="mb-6 flex flex-col gap-4 lg:flex-row lg:items-start lg:justify-between">
         <div className="min-w-0">
-        <p className="text-xs font-medium uppercase tracking-wider text-fg-subtle">Set</p>
+        <p className="text-xs font-medium uppercase tracking-wider text-fg-subtle">
+          Set
+          {set.data.owner && !owner && (
+            <>
+              {' · by '}
+              <Link to={`/u/${set.data.owner.username}`} className="normal-case tracking-normal text-accent hover:underline">
+                @{set.data.owner.username}
+              </Link>
+            </>
+          )}
+        </p>
         <h1 className="mt-1 max-w-4xl text-lg font-semibold leading-snug">{p.prompt}</h1>
         {s.remix_of && (
           <p className="mt-1 text-xs text-fg-muted">

@@ -45,6 +45,10 @@ pub struct SetRef {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 pub struct SetDetail {
     pub set: GenerationSet,
+    /// Who made it (a public set's page names its creator); always there in `sets.get`'s answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub owner: Option<crate::social::UserSummary>,
     pub jobs: Vec<Job>,
     pub images: Vec<Image>,
 }
@@ -104,7 +108,21 @@ pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDe
         images.retain(|i| i.visibility == Visibility::Public);
         jobs.retain(|j| images.iter().any(|i| i.job_id == j.id));
     }
-    Ok(SetDetail { set, jobs, images })
+    let owner = app
+        .store
+        .accounts()
+        .get_user(&set.owner_id)
+        .await?
+        .map(|u| crate::social::UserSummary {
+            id: u.id,
+            username: u.username,
+        });
+    Ok(SetDetail {
+        set,
+        owner,
+        jobs,
+        images,
+    })
 }
 
 pub async fn sets_set_visibility(
