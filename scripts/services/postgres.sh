@@ -4,7 +4,8 @@
 #   bash scripts/services/postgres.sh install | start | env | status | stop | smoke | clean
 # Knobs: PG_PORT (default 56432; a free port is picked when it is busy), PG_DB (default pixel),
 #        PG_VERSION (the server version to install and run; default: the newest installed, else
-#        Debian's default `postgresql` package), PG_BINDIR (use the server binaries in that folder).
+#        Debian's default `postgresql` package), PG_BINDIR (use the server binaries in that folder),
+#        PG_SHARED_BUFFERS (default 128MB; tests/bench/social.sh restarts the server with 2GB).
 # start prints: DATABASE_URL PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
 # (trust authentication: any password works; postgres/postgres is printed.)
 # Run as root, the server runs as the `postgres` user (PostgreSQL refuses root), so the state folder
