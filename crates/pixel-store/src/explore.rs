@@ -66,11 +66,11 @@ impl ExploreStore for SqlStore {
             ),
         };
         let (cursor, id) = page.before.clone().unwrap_or((start, String::new()));
-        let mut q = Clauses::after(
+        let mut q = Clauses::new(
             format!(
                 "SELECT {IMAGE_COLS}, {key} AS sort_key FROM {from} WHERE visibility = 'public' AND {keyset}"
             ),
-            2,
+            vec![Bind::Int(cursor), Bind::Text(id)],
         );
         q.filters(filter);
         if let Some(text) = &filter.text {
@@ -91,17 +91,7 @@ impl ExploreStore for SqlStore {
             }
         }
         q.order_and_limit(order, page.limit);
-        on_read_pool!(self, pool => {
-            let mut query = sqlx::query(&q.sql).bind(cursor).bind(&id);
-            for b in &q.binds {
-                query = match b {
-                    Bind::Text(t) => query.bind(t),
-                    Bind::Int(i) => query.bind(*i),
-                };
-            }
-            let rows = query.fetch_all(pool).await.map_err(db_err)?;
-            rows.iter().map(|r| Ok((image_from(r)?, r.int("sort_key")?))).collect()
-        })
+        self.public_page(&q).await
     }
 
     async fn rank_trending(&self, period: TrendPeriod, now: Millis) -> Result<u64> {
@@ -292,13 +282,13 @@ impl SqlStore {
         let (key, id) = page.before.clone().unwrap_or((i64::MAX, String::new()));
         let q = match self.dialect {
             Dialect::Sqlite => {
-                let mut q = Clauses::after(
+                let mut q = Clauses::new(
                     format!(
                         "SELECT {IMAGE_COLS}, images.rowid AS sort_key FROM images_fts JOIN images \
                          ON images.rowid = images_fts.rowid WHERE images_fts MATCH $1 \
                          AND images_fts.rowid < $2 AND visibility = 'public'"
                     ),
-                    2,
+                    vec![Bind::Text(text_query), Bind::Int(key)],
                 );
                 q.filters(filter);
                 q.order_and_limit("images_fts.rowid DESC", page.limit);
@@ -310,7 +300,13 @@ impl SqlStore {
                     || filter.creator_id.is_some()
                     || filter.from.is_some()
                     || filter.to.is_some();
-                let mut q = Clauses::after(
+                // Ordering by an expression keeps PostgreSQL off the time index.
+                let order = if self.search_is_rare(&text_query).await? {
+                    "s.made_at + 0 DESC, s.image_id DESC"
+                } else {
+                    "s.made_at DESC, s.image_id DESC"
+                };
+                let mut q = Clauses::new(
                     format!(
                         "SELECT {IMAGE_COLS}, created_at AS sort_key FROM images WHERE visibility = 'public' \
                          AND id IN (SELECT s.image_id FROM public_search s {} \
@@ -318,25 +314,21 @@ impl SqlStore {
                          AND (s.made_at < $2 OR (s.made_at = $2 AND s.image_id < $3))",
                         if filtered { "JOIN images ON images.id = s.image_id" } else { "" }
                     ),
-                    3,
+                    vec![Bind::Text(text_query), Bind::Int(key), Bind::Text(id)],
                 );
                 q.filters(filter);
-                // Ordering by an expression keeps PostgreSQL off the time index.
-                let order = if self.search_is_rare(&text_query).await? {
-                    "s.made_at + 0 DESC, s.image_id DESC"
-                } else {
-                    "s.made_at DESC, s.image_id DESC"
-                };
                 q.order_and_limit(order, page.limit);
                 q.sql.push_str(") ORDER BY created_at DESC, id DESC");
                 q
             }
         };
+        self.public_page(&q).await
+    }
+
+    /// Runs an explore query (images with their `sort_key`) on the concrete read pool.
+    async fn public_page(&self, q: &Clauses) -> Result<Vec<(Image, i64)>> {
         on_read_pool!(self, pool => {
-            let mut query = sqlx::query(&q.sql).bind(&text_query).bind(key);
-            if self.dialect == Dialect::Postgres {
-                query = query.bind(&id);
-            }
+            let mut query = sqlx::query(&q.sql);
             for b in &q.binds {
                 query = match b {
                     Bind::Text(t) => query.bind(t),
@@ -409,27 +401,23 @@ enum Bind {
     Int(i64),
 }
 
-/// Explore's WHERE clauses and the values they bind, numbered in the order they are added, after the
-/// `first` placeholders the caller binds itself.
+/// An explore query and the values it binds, numbered in order: the query's own `$1..$n` first, then
+/// each clause added after it.
 struct Clauses {
     sql: String,
-    first: usize,
     binds: Vec<Bind>,
 }
 
 impl Clauses {
-    fn after(sql: String, first: usize) -> Clauses {
-        Clauses {
-            sql,
-            first,
-            binds: Vec::new(),
-        }
+    /// `sql`, whose placeholders `$1..` are `binds` in order.
+    fn new(sql: String, binds: Vec<Bind>) -> Clauses {
+        Clauses { sql, binds }
     }
 
     /// Appends ` AND <clause>`, the clause written around the placeholder of `bind`.
     fn and(&mut self, clause: impl FnOnce(usize) -> String, bind: Bind) {
         self.binds.push(bind);
-        let placeholder = self.first + self.binds.len();
+        let placeholder = self.binds.len();
         self.sql.push_str(" AND ");
         self.sql.push_str(&clause(placeholder));
     }
@@ -452,7 +440,7 @@ impl Clauses {
 
     fn order_and_limit(&mut self, order: &str, limit: u32) {
         self.binds.push(Bind::Int(i64::from(limit)));
-        let placeholder = self.first + self.binds.len();
+        let placeholder = self.binds.len();
         self.sql
             .push_str(&format!(" ORDER BY {order} LIMIT ${placeholder}"));
     }

@@ -12,11 +12,16 @@ const PREFIX_TERMS_MAX: usize = 16;
 /// At most this many words of a search are used.
 const SEARCH_WORDS_MAX: usize = 10;
 
+/// The runs of letters and digits in `text`, which is all of it a search or the vocabulary uses.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
 /// The words of a search: letters and digits only, lower case, so nothing of the query syntax
 /// (quotes, operators, column filters) reaches the database from user text.
 fn search_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    words_of(text)
         .take(SEARCH_WORDS_MAX)
         .map(str::to_lowercase)
         .collect()
@@ -50,11 +55,7 @@ pub(crate) async fn add_prompt_terms(tx: &mut Tx, dialect: Dialect, prompt: &str
     if dialect != Dialect::Sqlite {
         return Ok(());
     }
-    let mut terms: Vec<String> = prompt
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(fold_sqlite)
-        .collect();
+    let mut terms: Vec<String> = words_of(prompt).map(fold_sqlite).collect();
     terms.sort_unstable();
     terms.dedup();
     if terms.is_empty() {

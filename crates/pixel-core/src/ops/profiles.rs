@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::registry::{OpKind::*, Registry};
+use crate::social::ProfileDetails;
 
 /// The longest bio, in characters.
 pub const BIO_MAX_CHARS: usize = 280;
@@ -77,13 +78,7 @@ pub async fn profiles_update(
     }
     match input.avatar {
         Some(AvatarChoice::Image { image_id }) => {
-            let usable = app
-                .store
-                .images()
-                .get_image(&image_id)
-                .await?
-                .is_some_and(|i| i.owner_id == me && i.visibility == Visibility::Public);
-            if !usable {
+            if picture_url(app, me, &image_id).await?.is_none() {
                 return Err(Error::invalid(
                     "a profile picture is one of your own public images",
                 ));
@@ -97,25 +92,35 @@ pub async fn profiles_update(
         .accounts()
         .set_profile_details(me, &details)
         .await?;
-    shown(app, me).await
+    shown_of(app, me, details).await
 }
 
-/// The bio and picture of `user_id` as anyone may see them: a picture whose image has since gone
-/// private, been deleted or changed hands is not shown.
+/// The bio and picture of `user_id` as anyone may see them.
 pub(crate) async fn shown(app: &App, user_id: &str) -> Result<ProfileShown> {
     let details = app.store.accounts().profile_details(user_id).await?;
+    shown_of(app, user_id, details).await
+}
+
+async fn shown_of(app: &App, user_id: &str, details: ProfileDetails) -> Result<ProfileShown> {
     let avatar_url = match &details.avatar_image_id {
-        Some(id) => app
-            .store
-            .images()
-            .get_image(id)
-            .await?
-            .filter(|i| i.owner_id == user_id && i.visibility == Visibility::Public)
-            .map(|i| crate::media_urls(&i.id).1),
+        Some(id) => picture_url(app, user_id, id).await?,
         None => None,
     };
     Ok(ProfileShown {
         bio: details.bio,
         avatar_url,
     })
+}
+
+/// The thumbnail of `image_id` if it can be `user_id`'s picture: their own image, and public. Checked
+/// on every read, so a picture whose image has since gone private, been deleted or changed hands is
+/// not shown.
+async fn picture_url(app: &App, user_id: &str, image_id: &str) -> Result<Option<String>> {
+    Ok(app
+        .store
+        .images()
+        .get_image(image_id)
+        .await?
+        .filter(|i| i.owner_id == user_id && i.visibility == Visibility::Public)
+        .map(|i| crate::media_urls(&i.id).1))
 }
