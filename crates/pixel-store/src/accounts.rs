@@ -162,15 +162,13 @@ impl AccountStore for SqlStore {
     }
 
     async fn set_role(&self, user_id: &str, role: Role) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-            .bind(role.as_str())
-            .bind(user_id)
-            .execute(&mut *w.tx)
-            .await
-            .map(|_| ())
-            .map_err(db_err);
-        w.end(r).await
+        self.write_statement(
+            sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+                .bind(role.as_str())
+                .bind(user_id),
+        )
+        .await
+        .map(drop)
     }
 
     async fn account_settings(&self, user_id: &str) -> Result<AccountSettings> {
@@ -201,16 +199,14 @@ impl AccountStore for SqlStore {
     }
 
     async fn set_profile_details(&self, user_id: &str, details: &ProfileDetails) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query("UPDATE users SET bio = $1, avatar_image_id = $2 WHERE id = $3")
-            .bind(&details.bio)
-            .bind(details.avatar_image_id.clone())
-            .bind(user_id)
-            .execute(&mut *w.tx)
-            .await
-            .map(|_| ())
-            .map_err(db_err);
-        w.end(r).await
+        self.write_statement(
+            sqlx::query("UPDATE users SET bio = $1, avatar_image_id = $2 WHERE id = $3")
+                .bind(&details.bio)
+                .bind(details.avatar_image_id.clone())
+                .bind(user_id),
+        )
+        .await
+        .map(drop)
     }
 
     async fn update_account(

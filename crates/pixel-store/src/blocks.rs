@@ -30,15 +30,13 @@ impl BlockStore for SqlStore {
     }
 
     async fn unblock(&self, blocker: &str, blocked: &str) -> Result<bool> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
-            .bind(blocker)
-            .bind(blocked)
-            .execute(&mut *w.tx)
-            .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(db_err);
-        w.end(r).await
+        self.write_statement(
+            sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
+                .bind(blocker)
+                .bind(blocked),
+        )
+        .await
+        .map(|n| n == 1)
     }
 
     async fn is_blocking(&self, blocker: &str, blocked: &str) -> Result<bool> {

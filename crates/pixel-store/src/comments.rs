@@ -107,18 +107,16 @@ impl CommentStore for SqlStore {
     }
 
     async fn edit_comment(&self, id: &str, body: &str, now: Millis) -> Result<bool> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(
-            "UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3 AND deleted = 0",
+        self.write_statement(
+            sqlx::query(
+                "UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3 AND deleted = 0",
+            )
+            .bind(body)
+            .bind(now)
+            .bind(id),
         )
-        .bind(body)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *w.tx)
         .await
-        .map(|r| r.rows_affected() == 1)
-        .map_err(db_err);
-        w.end(r).await
+        .map(|n| n == 1)
     }
 
     async fn delete_comment(&self, id: &str) -> Result<Option<CommentRemoval>> {

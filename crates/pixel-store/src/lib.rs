@@ -397,6 +397,20 @@ impl SqlStore {
         &self.pool
     }
 
+    /// Runs one statement as a write transaction of its own; the rows it changed.
+    async fn write_statement<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let r = statement
+            .execute(&mut *w.tx)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(db_err);
+        w.end(r).await
+    }
+
     /// Opens a write transaction; on SQLite writers queue in-process and take the lock up front,
     /// so a transaction that reads before it writes never fails on a stale snapshot.
     async fn begin_write(&self) -> Result<WriteTx<'_>> {

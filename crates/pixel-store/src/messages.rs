@@ -138,20 +138,18 @@ impl MessageStore for SqlStore {
     }
 
     async fn mark_conversation_read(&self, conversation_id: &str, user_id: &str) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(
-            "UPDATE conversations SET \
+        self.write_statement(
+            sqlx::query(
+                "UPDATE conversations SET \
              a_unread = CASE WHEN user_a = $2 THEN 0 ELSE a_unread END, \
              b_unread = CASE WHEN user_b = $2 THEN 0 ELSE b_unread END \
              WHERE id = $1",
+            )
+            .bind(conversation_id)
+            .bind(user_id),
         )
-        .bind(conversation_id)
-        .bind(user_id)
-        .execute(&mut *w.tx)
         .await
-        .map(|_| ())
-        .map_err(db_err);
-        w.end(r).await
+        .map(drop)
     }
 
     async fn unread_messages(&self, user_id: &str) -> Result<i64> {

@@ -33,8 +33,7 @@ fn placeholders(first: usize, n: usize) -> String {
 #[async_trait]
 impl NotificationStore for SqlStore {
     async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, read_at, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         )
@@ -45,12 +44,10 @@ impl NotificationStore for SqlStore {
         .bind(n.image_id.clone())
         .bind(n.comment_id.clone())
         .bind(n.read_at)
-        .bind(n.created_at)
-        .execute(&mut *w.tx)
-        .await
-        .map(|r| r.rows_affected() == 1)
-        .map_err(db_err);
-        w.end(r).await
+        .bind(n.created_at);
+        self.write_statement(insert)
+            .await
+            .map(|inserted| inserted == 1)
     }
 
     async fn list_notifications(

@@ -23,23 +23,21 @@ fn report_from(r: &impl Cols) -> Result<Report> {
 #[async_trait]
 impl ReportStore for SqlStore {
     async fn file_report(&self, report: &Report) -> Result<bool> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(&format!(
-            "INSERT INTO reports ({REPORT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+        self.write_statement(
+            sqlx::query(&format!(
+                "INSERT INTO reports ({REPORT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (reporter_id, target_kind, target_id) DO NOTHING"
-        ))
-        .bind(&report.id)
-        .bind(&report.reporter_id)
-        .bind(report.target.as_str())
-        .bind(&report.target_id)
-        .bind(&report.reason)
-        .bind(report.created_at)
-        .bind(report.resolved_at)
-        .execute(&mut *w.tx)
+            ))
+            .bind(&report.id)
+            .bind(&report.reporter_id)
+            .bind(report.target.as_str())
+            .bind(&report.target_id)
+            .bind(&report.reason)
+            .bind(report.created_at)
+            .bind(report.resolved_at),
+        )
         .await
-        .map(|r| r.rows_affected() == 1)
-        .map_err(db_err);
-        w.end(r).await
+        .map(|n| n == 1)
     }
 
     async fn open_reports(

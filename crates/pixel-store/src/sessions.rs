@@ -37,8 +37,7 @@ fn auth_request_from(r: &AnyRow) -> Result<AuthRequest> {
 #[async_trait]
 impl SessionStore for SqlStore {
     async fn create_session(&self, s: &Session, secret_hash: &str) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO sessions (id, secret_hash, user_id, kind, label, csrf_token, created_at, last_used_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -50,12 +49,8 @@ impl SessionStore for SqlStore {
         .bind(&s.csrf_token)
         .bind(s.created_at)
         .bind(s.last_used_at)
-        .bind(s.expires_at)
-        .execute(&mut *w.tx)
-        .await
-        .map(|_| ())
-        .map_err(db_err);
-        w.end(r).await
+        .bind(s.expires_at);
+        self.write_statement(statement).await.map(drop)
     }
 
     async fn session_by_secret(
@@ -90,15 +85,13 @@ impl SessionStore for SqlStore {
     }
 
     async fn touch_session(&self, session_id: &str, now: Millis) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query("UPDATE sessions SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(session_id)
-            .execute(&mut *w.tx)
-            .await
-            .map(|_| ())
-            .map_err(db_err);
-        w.end(r).await
+        self.write_statement(
+            sqlx::query("UPDATE sessions SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(session_id),
+        )
+        .await
+        .map(drop)
     }
 
     async fn list_sessions(&self, user_id: &str, now: Millis) -> Result<Vec<Session>> {
@@ -115,32 +108,22 @@ impl SessionStore for SqlStore {
     }
 
     async fn revoke_session(&self, user_id: &str, session_id: &str, now: Millis) -> Result<bool> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1",
         )
         .bind(now)
         .bind(session_id)
-        .bind(user_id)
-        .execute(&mut *w.tx)
-        .await
-        .map(|done| done.rows_affected() == 1)
-        .map_err(db_err);
-        w.end(r).await
+        .bind(user_id);
+        self.write_statement(statement).await.map(|n| n == 1)
     }
 
     async fn revoke_sessions(&self, user_id: &str, now: Millis) -> Result<u64> {
-        let mut w = self.begin_write().await?;
-        let r = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1",
         )
         .bind(now)
-        .bind(user_id)
-        .execute(&mut *w.tx)
-        .await
-        .map(|done| done.rows_affected())
-        .map_err(db_err);
-        w.end(r).await
+        .bind(user_id);
+        self.write_statement(statement).await
     }
 
     async fn put_auth_request(&self, a: &AuthRequest) -> Result<()> {
