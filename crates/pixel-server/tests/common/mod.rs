@@ -377,21 +377,7 @@ impl TestServer {
     /// The ledger invariant: the balance is the sum of the entries, and never negative.
     pub async fn assert_ledger_balances(&self) -> Value {
         let ledger = self.ok("ledger.list", json!({ "limit": 200 })).await;
-        let sum: i64 = ledger["entries"]
-            .as_array()
-            .expect("entries")
-            .iter()
-            .map(|e| e["amount"].as_i64().unwrap_or(0))
-            .sum();
-        let balance = ledger["balance"].as_i64().expect("balance");
-        assert_eq!(sum, balance, "entries must sum to the balance: {ledger}");
-        assert!(balance >= 0);
-        for e in ledger["entries"].as_array().expect("entries") {
-            assert!(
-                e["balance_after"].as_i64().unwrap_or(-1) >= 0,
-                "negative balance_after: {e}"
-            );
-        }
+        assert_ledger_whole(&ledger);
         ledger
     }
 
@@ -454,4 +440,24 @@ pub fn published_record(provider: &str, provider_model: Option<&str>, params: Va
         record["provider_model"] = json!(m);
     }
     record
+}
+
+/// The ledger invariant on a `ledger.list` answer: the balance is the sum of the entries, and neither
+/// it nor any entry's balance after it is negative.
+pub fn assert_ledger_whole(ledger: &Value) {
+    let sum: i64 = ledger["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["amount"].as_i64().unwrap_or(0))
+        .sum();
+    let balance = ledger["balance"].as_i64().expect("balance");
+    assert_eq!(sum, balance, "entries must sum to the balance: {ledger}");
+    assert!(balance >= 0, "a negative balance: {balance}");
+    for e in ledger["entries"].as_array().expect("entries") {
+        assert!(
+            e["balance_after"].as_i64().unwrap_or(-1) >= 0,
+            "negative balance_after: {e}"
+        );
+    }
 }
