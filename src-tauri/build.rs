@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "server_sign_in",
     "server_sign_out",
     "server_publish",
+    "server_call",
 ];
 
 fn main() {

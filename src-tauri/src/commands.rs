@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "server_sign_in",
     "server_sign_out",
     "server_publish",
+    "server_call",
 ];
 
 /// One operation of the core's registry, as the local owner.
@@ -180,4 +181,14 @@ pub async fn server_publish(
 ) -> Result<Published, Error> {
     let core = shell.core().await?;
     remote.publish(&core, &image_id, visibility).await
+}
+
+/// One operation of the team server, as the signed-in account (the social pages on the desktop).
+#[tauri::command]
+pub async fn server_call(
+    remote: State<'_, RemoteAccount>,
+    method: String,
+    input: Option<Value>,
+) -> Result<Value, Error> {
+    remote.call(&method, input.unwrap_or(Value::Null)).await
 }

@@ -1,8 +1,10 @@
 //! Pixel Studio desktop: the Tauri 2 shell that runs the core in-process on a local library and
 //! hosts the web UI. Commands -> core (`commands`, `core`), media over the `pixel` scheme (`media`),
-//! `pixelstudio://` links (`deeplink`), provider keys in the OS keychain (`keys`), the app menu.
+//! `pixelstudio://` links (`deeplink`), provider keys in the OS keychain (`keys`), the app menu, and
+//! a team server signed in to (`remote`, its social side in `community`).
 
 pub mod commands;
+pub mod community;
 pub mod core;
 pub mod deeplink;
 pub mod keys;
@@ -14,6 +16,8 @@ pub mod types;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_community;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,6 +105,27 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         core_setter.set(opened);
     });
 
+    // The team server's live events, relayed to the window while signed in.
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        let remote = handle.state::<RemoteAccount>();
+        remote
+            .relay_forever(|update| {
+                let sent = match update {
+                    community::RelayUpdate::Event(text) => {
+                        handle.emit_to(MAIN_WINDOW, "server-event", text)
+                    }
+                    community::RelayUpdate::Connected(open) => {
+                        handle.emit_to(MAIN_WINDOW, "server-events-open", open)
+                    }
+                };
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "cannot send a server event to the window");
+                }
+            })
+            .await;
+    });
+
     let handle = app.handle().clone();
     app.deep_link().on_open_url(move |event| {
         for url in event.urls() {
@@ -141,9 +166,22 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
             let app = ctx.app_handle().clone();
             tauri::async_runtime::spawn(async move {
-                let response = match app.state::<Shell>().core().await {
-                    Ok(core) => media::respond(&core, &request).await,
-                    Err(e) => media::error_response(&e),
+                let path = request.uri().path();
+                let response = if path.starts_with(community::SERVER_MEDIA_PREFIX) {
+                    let head = request.method() == tauri::http::Method::HEAD;
+                    let tag = request
+                        .headers()
+                        .get(tauri::http::header::IF_NONE_MATCH)
+                        .and_then(|v| v.to_str().ok());
+                    match app.state::<RemoteAccount>().media(path, head, tag).await {
+                        Ok(response) => response,
+                        Err(e) => media::error_response(&e),
+                    }
+                } else {
+                    match app.state::<Shell>().core().await {
+                        Ok(core) => media::respond(&core, &request).await,
+                        Err(e) => media::error_response(&e),
+                    }
                 };
                 responder.respond(response);
             });
@@ -171,6 +209,7 @@ pub fn run() {
             commands::server_sign_in,
             commands::server_sign_out,
             commands::server_publish,
+            commands::server_call,
         ])
         .setup(setup)
         .build(tauri::generate_context!("../tauri.conf.json"));

@@ -55,19 +55,21 @@ struct ServerFile {
 }
 
 pub struct RemoteAccount {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     secrets: Arc<dyn SecretStore>,
     data_dir: PathBuf,
     pending: Mutex<Option<Pending>>,
     /// Why the last sign-in failed, shown until the next sign-in or sign-out.
     last_problem: Mutex<Option<String>>,
+    /// Woken on every sign-in and sign-out, so the event relay (one task) follows the account at once.
+    pub(crate) changed: tokio::sync::Notify,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn unreachable(server: &str, e: reqwest::Error) -> Error {
+pub(crate) fn unreachable(server: &str, e: reqwest::Error) -> Error {
     Error::new(
         ErrorCode::Unavailable,
         format!("could not reach {server}: {e}"),
@@ -120,10 +122,11 @@ impl RemoteAccount {
             data_dir,
             pending: Mutex::new(None),
             last_problem: Mutex::new(None),
+            changed: tokio::sync::Notify::new(),
         }
     }
 
-    fn server(&self) -> Option<String> {
+    pub(crate) fn server(&self) -> Option<String> {
         let text = std::fs::read_to_string(self.data_dir.join(SERVER_FILE)).ok()?;
         serde_json::from_str::<ServerFile>(&text)
             .ok()
@@ -137,7 +140,7 @@ impl RemoteAccount {
             .map_err(|e| Error::internal(format!("cannot remember the server: {e}")))
     }
 
-    async fn token(&self) -> Result<Option<String>, Error> {
+    pub(crate) async fn token(&self) -> Result<Option<String>, Error> {
         let secrets = self.secrets.clone();
         Ok(
             tokio::task::spawn_blocking(move || secrets.get(TOKEN_ENTRY))
@@ -154,6 +157,7 @@ impl RemoteAccount {
         })
         .await
         .map_err(Error::internal)??;
+        self.changed.notify_one();
         Ok(())
     }
 
@@ -229,8 +233,9 @@ impl RemoteAccount {
                 format!("the server's answer is unreadable: {e}"),
             )
         })?;
-        self.set_token(Some(body.token)).await?;
+        // The server first: the event relay, woken by the token, reads both.
         self.remember_server(&pending.server)?;
+        self.set_token(Some(body.token)).await?;
         tracing::info!(server = %pending.server, "signed in to a server");
         Ok(self.status().await)
     }
@@ -333,6 +338,33 @@ impl RemoteAccount {
         Ok(self.status().await)
     }
 
+    /// One operation of the server as the account of `token`: its output, or the server's own error.
+    pub(crate) async fn post_op<T: serde::de::DeserializeOwned>(
+        &self,
+        server: &str,
+        token: &str,
+        method: &str,
+        input: &serde_json::Value,
+    ) -> Result<T, Error> {
+        let resp = self
+            .http
+            .post(format!("{server}/api/ops/{method}"))
+            .bearer_auth(token)
+            .json(input)
+            .send()
+            .await
+            .map_err(|e| unreachable(server, e))?;
+        if !resp.status().is_success() {
+            return Err(server_error(resp).await);
+        }
+        resp.json().await.map_err(|e| {
+            Error::new(
+                ErrorCode::Unavailable,
+                format!("the server's answer is unreadable: {e}"),
+            )
+        })
+    }
+
     /// Publishes one image of the local library, with its generation record, to the server.
     pub async fn publish(
         &self,
@@ -353,25 +385,11 @@ impl RemoteAccount {
             "record": image.record,
             "visibility": visibility,
         });
-        let resp = self
-            .http
-            .post(format!("{url}/api/ops/images.publish"))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| unreachable(&url, e))?;
-        if !resp.status().is_success() {
-            return Err(server_error(resp).await);
-        }
-        let published: pixel_core::Image = resp.json().await.map_err(|e| {
-            Error::new(
-                ErrorCode::Unavailable,
-                format!("the server's answer is unreadable: {e}"),
-            )
-        })?;
+        let published: pixel_core::Image =
+            self.post_op(&url, &token, "images.publish", &body).await?;
         Ok(Published {
-            url: format!("{url}/image/{}", published.id),
+            // The share link: the page itself for whoever may see the image, with a preview when public.
+            url: format!("{url}/p/{}", published.id),
             server_image_id: published.id,
         })
     }

@@ -11,13 +11,13 @@ use tauri::http::{header, Request, StatusCode};
 use crate::core::DesktopCore;
 use crate::keys::MemoryStore;
 
-struct Fixture {
-    core: Arc<DesktopCore>,
-    secrets: Arc<MemoryStore>,
+pub(crate) struct Fixture {
+    pub core: Arc<DesktopCore>,
+    pub secrets: Arc<MemoryStore>,
     _dir: tempfile::TempDir,
 }
 
-async fn fixture() -> Fixture {
+pub(crate) async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let secrets = Arc::new(MemoryStore::default());
     let core = DesktopCore::open(&dir.path().join("data"), secrets.clone())
@@ -31,7 +31,7 @@ async fn fixture() -> Fixture {
 }
 
 /// Generates one offline image through `op` and returns it (as JSON) once its event arrived.
-async fn generate(core: &Arc<DesktopCore>, prompt: &str) -> Value {
+pub(crate) async fn generate(core: &Arc<DesktopCore>, prompt: &str) -> Value {
     core.start_runner().await.expect("runner");
     let rx = core.subscribe();
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
@@ -466,73 +466,16 @@ async fn server_addresses_are_checked_and_sign_in_needs_a_start() {
 #[tokio::test]
 async fn signs_in_to_a_server_publishes_and_signs_out() {
     use crate::remote::{RemoteAccount, TOKEN_ENTRY};
-    let Ok(issuer) = std::env::var("OIDC_ISSUER") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run scripts/services/oidc.sh"
-        );
-        eprintln!("skipping: no OIDC_ISSUER");
+    let Some(issuer) = oidc_issuer() else {
         return;
     };
-    let server_dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = pixel_server::Config {
-        data_dir: server_dir.path().into(),
-        database_url: Some(pixel_store::testing::sqlite_url(server_dir.path())),
-        public_url: Some(base.clone()),
-        google_client_id: Some("pixel-studio-test".into()),
-        google_client_secret: Some("pixel-studio-test-secret".into()),
-        oidc_issuer: issuer,
-        charging: true,
-        starting_credits: 9,
-        ..pixel_server::Config::default()
-    };
-    let node = Arc::new(pixel_server::build_node(&config).await.unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(pixel_server::http::serve(node, listener, async move {
-        let _ = stopped.await;
-    }));
+    let server = TestServer::start(issuer).await;
+    let base = server.base.clone();
 
     let f = fixture().await;
     let local = generate(&f.core, "a paper boat").await;
     let remote = RemoteAccount::new(f.secrets.clone(), f.core.data_dir().to_path_buf());
-    let start = remote.begin(&base).unwrap();
-
-    // The system browser's part: our server, the provider (auto-approves), our callback.
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let resp = browser.get(&start).send().await.unwrap();
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let authorize = resp.headers()["location"].to_str().unwrap().to_string();
-    let authorize = format!("{authorize}&login_hint=desk@example.com");
-    let resp = browser.get(&authorize).send().await.unwrap();
-    let callback = resp.headers()["location"].to_str().unwrap().to_string();
-    let resp = browser
-        .get(&callback)
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    let link = resp.headers()["location"].to_str().unwrap().to_string();
-    assert!(
-        link.starts_with("pixelstudio://auth/callback?code="),
-        "{link}"
-    );
-    let url = tauri::Url::parse(&link).unwrap();
-    let crate::deeplink::LinkAction::AuthCallback { code } =
-        crate::deeplink::parse_link(&url).unwrap()
-    else {
-        panic!("not a sign-in link");
-    };
+    let code = browser_sign_in(&remote, &base, "desk@example.com").await;
 
     let status = remote.finish_sign_in(&code).await;
     assert!(status.signed_in, "{status:?}");
@@ -578,6 +521,110 @@ async fn signs_in_to_a_server_publishes_and_signs_out() {
         .op("images.get", json!({"image_id": image_id}))
         .await
         .is_ok());
-    let _ = stop.send(());
-    let _ = served.await;
+    server.stop().await;
+}
+
+/// The system browser's part of a desktop sign-in: our server, the provider (auto-approves as
+/// `email`), our callback; returns the code of the `pixelstudio://auth/callback` link.
+pub(crate) async fn browser_sign_in(
+    remote: &crate::remote::RemoteAccount,
+    base: &str,
+    email: &str,
+) -> String {
+    let start = remote.begin(base).unwrap();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = browser.get(&start).send().await.unwrap();
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let authorize = resp.headers()["location"].to_str().unwrap().to_string();
+    let authorize = format!("{authorize}&login_hint={email}");
+    let resp = browser.get(&authorize).send().await.unwrap();
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    let resp = browser
+        .get(&callback)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let link = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        link.starts_with("pixelstudio://auth/callback?code="),
+        "{link}"
+    );
+    let url = tauri::Url::parse(&link).unwrap();
+    let crate::deeplink::LinkAction::AuthCallback { code } =
+        crate::deeplink::parse_link(&url).unwrap()
+    else {
+        panic!("not a sign-in link");
+    };
+    code
+}
+
+/// The OpenID Connect provider of scripts/services/oidc.sh; None (the test skips) outside CI.
+pub(crate) fn oidc_issuer() -> Option<String> {
+    let issuer = std::env::var("OIDC_ISSUER").ok();
+    if issuer.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run scripts/services/oidc.sh"
+        );
+        eprintln!("skipping: no OIDC_ISSUER");
+    }
+    issuer
+}
+
+/// A real Pixel Studio server on loopback (SQLite in a temporary folder), signing in through `issuer`.
+pub(crate) struct TestServer {
+    pub base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start(issuer: String) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = pixel_server::Config {
+            data_dir: dir.path().into(),
+            database_url: Some(pixel_store::testing::sqlite_url(dir.path())),
+            public_url: Some(base.clone()),
+            google_client_id: Some("pixel-studio-test".into()),
+            google_client_secret: Some("pixel-studio-test-secret".into()),
+            oidc_issuer: issuer,
+            charging: true,
+            starting_credits: 9,
+            ..pixel_server::Config::default()
+        };
+        let node = Arc::new(pixel_server::build_node(&config).await.unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.await;
+            };
+            if let Err(e) = pixel_server::http::serve(node, listener, shutdown).await {
+                panic!("the test server failed: {e}");
+            }
+        });
+        TestServer {
+            base,
+            stop,
+            served,
+            _dir: dir,
+        }
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.served.await;
+    }
 }

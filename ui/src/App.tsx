@@ -12,6 +12,8 @@ import { PageSpinner } from './components/ui';
 import { usePrefetchLibrary } from './api/hooks';
 import { keys } from './api/keys';
 import { RequireAccount } from './components/SignIn';
+import { CommunityScope } from './components/CommunityScope';
+import { CommunityContext, type Community } from './api/community';
 
 // The create page is in the main chunk; the other pages load on first visit.
 const SetPage = lazy(() => import('./pages/SetPage').then((m) => ({ default: m.SetPage })));
@@ -93,13 +95,14 @@ export function AppRoutes() {
         <Route path="sets/:id" element={<Page><SetPage /></Page>} />
         <Route path="library" element={<Library />} />
         <Route path="images/:id" element={<Page><ImagePage /></Page>} />
-        {/* A share link: the server adds the link-preview tags; the page is the image's own. */}
-        <Route path="p/:id" element={<Page><ImagePage /></Page>} />
-        <Route path="explore" element={<Page><ExplorePage /></Page>} />
-        <Route path="u/:username" element={<Page><ProfilePage /></Page>} />
-        <Route path="notifications" element={<Private><NotificationsPage /></Private>} />
-        <Route path="messages" element={<Private><MessagesPage /></Private>} />
-        <Route path="messages/:id" element={<Private><MessagesPage /></Private>} />
+        {/* The server's pages. A share link: the server adds the link-preview tags; the page is the image's
+            own. On the desktop they are the team server's, and `/p/<id>` is how its images open. */}
+        <Route path="p/:id" element={<CommunityScope><Page><ImagePage /></Page></CommunityScope>} />
+        <Route path="explore" element={<CommunityScope><Page><ExplorePage /></Page></CommunityScope>} />
+        <Route path="u/:username" element={<CommunityScope><Page><ProfilePage /></Page></CommunityScope>} />
+        <Route path="notifications" element={<CommunityScope><Private><NotificationsPage /></Private></CommunityScope>} />
+        <Route path="messages" element={<CommunityScope><Private><MessagesPage /></Private></CommunityScope>} />
+        <Route path="messages/:id" element={<CommunityScope><Private><MessagesPage /></Private></CommunityScope>} />
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />
@@ -108,14 +111,25 @@ export function AppRoutes() {
   );
 }
 
-export function App({ client, queryClient }: { client: ApiClient; queryClient: QueryClient }) {
+export function App({
+  client,
+  queryClient,
+  community = null,
+}: {
+  client: ApiClient;
+  queryClient: QueryClient;
+  /** The desktop's team server; none on the web, where `client` is the server. */
+  community?: Community | null;
+}) {
   return (
     <ClientProvider client={client}>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <DesktopNavigation />
-          <AppRoutes />
-        </BrowserRouter>
+        <CommunityContext.Provider value={community}>
+          <BrowserRouter>
+            <DesktopNavigation />
+            <AppRoutes />
+          </BrowserRouter>
+        </CommunityContext.Provider>
       </QueryClientProvider>
     </ClientProvider>
   );

@@ -1,42 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, HttpTransport, type ConnectionStatus } from './client';
-import { TauriTransport, connectTauri, loadDesktopInfo, type ChannelFactory, type InvokeFn, type ListenFn } from './tauri';
+import { TauriTransport, connectTauri, loadDesktopInfo } from './tauri';
 import type { DesktopInfo } from './desktop-types';
 import type { Event } from './types';
 import { account, job, me } from '../test/fixtures';
+import { fakeTauri } from '../test/fakeTauri';
 
 const INFO: DesktopInfo = { media_base: 'pixel://localhost', version: '0.1.0', data_dir: '/data' };
-
-type Handler = (args: Record<string, unknown> | undefined) => unknown;
-
-/** Stands in for Tauri: commands answer from `handlers` (a thrown value is the command's rejection),
- * channels are kept so tests can send on them, and `emit` fires Tauri events. */
-function fakeTauri(handlers: Record<string, Handler> = {}) {
-  const calls: Array<[string, Record<string, unknown> | undefined]> = [];
-  const invoke: InvokeFn = async (cmd, args) => {
-    calls.push([cmd, args]);
-    const h = handlers[cmd];
-    if (!h) throw `command ${cmd} not found`;
-    return h(args);
-  };
-  const channels: Array<(message: unknown) => void> = [];
-  const channel: ChannelFactory = (onMessage) => {
-    channels.push(onMessage);
-    return { id: channels.length };
-  };
-  const tauriListeners = new Map<string, Set<(e: { payload: unknown }) => void>>();
-  const listen: ListenFn = async (event, handler) => {
-    const set = tauriListeners.get(event) ?? new Set();
-    tauriListeners.set(event, set);
-    set.add(handler);
-    return () => set.delete(handler);
-  };
-  const emit = (event: string, payload: unknown) => {
-    for (const h of tauriListeners.get(event) ?? []) h({ payload });
-  };
-  const listening = (event: string) => tauriListeners.get(event)?.size ?? 0;
-  return { calls, invoke, channel, listen, channels, emit, listening, handlers };
-}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -264,13 +234,13 @@ describe('desktop bridge', () => {
       server_status: () => signedIn,
       server_sign_in: () => null,
       server_sign_out: () => ({ server: 'https://pixel.example.com', signed_in: false, account: null, problem: null, pending: false }),
-      server_publish: () => ({ server_image_id: 'simg_1', url: 'https://pixel.example.com/image/simg_1' }),
+      server_publish: () => ({ server_image_id: 'simg_1', url: 'https://pixel.example.com/p/simg_1' }),
     });
     const d = new TauriTransport(INFO, t).desktop;
     expect(await d.serverStatus()).toEqual(signedIn);
     await d.serverSignIn('https://pixel.example.com');
     expect(await d.serverSignOut()).toMatchObject({ signed_in: false, server: 'https://pixel.example.com' });
-    expect(await d.publish('img_1', 'public')).toEqual({ server_image_id: 'simg_1', url: 'https://pixel.example.com/image/simg_1' });
+    expect(await d.publish('img_1', 'public')).toEqual({ server_image_id: 'simg_1', url: 'https://pixel.example.com/p/simg_1' });
     await d.publish('img_2', null);
     expect(t.calls).toEqual([
       ['server_status', undefined],

@@ -35,7 +35,7 @@ export interface TauriTransportOptions extends Partial<TauriDeps> {
   maxBackoffMs?: number;
 }
 
-const defaultDeps: TauriDeps = {
+export const defaultDeps: TauriDeps = {
   invoke: (cmd, args) => tauriInvoke(cmd, args),
   channel: (onMessage) => new Channel<unknown>(onMessage),
   listen: (event, handler) => tauriListen(event, handler),
@@ -131,6 +131,27 @@ export async function loadDesktopInfo(invoke: InvokeFn = defaultDeps.invoke): Pr
   return { media_base: windows ? 'http://pixel.localhost' : 'pixel://localhost', version: '', data_dir: '' };
 }
 
+/** Listens to Tauri events; the returned function stops every one of them. */
+export function listenAll(listen: ListenFn, handlers: Record<string, (payload: unknown) => void>): () => void {
+  let stopped = false;
+  const unlisten: Array<() => void> = [];
+  for (const [event, handle] of Object.entries(handlers)) {
+    listen(event, ({ payload }) => {
+      if (!stopped) handle(payload);
+    })
+      .then((off) => {
+        // Unsubscribed before Tauri finished registering: drop the listener at once.
+        if (stopped) off();
+        else unlisten.push(off);
+      })
+      .catch((err: unknown) => console.error(`listen(${event}) failed`, err));
+  }
+  return () => {
+    stopped = true;
+    for (const off of unlisten.splice(0)) off();
+  };
+}
+
 class TauriDesktop implements DesktopBridge {
   private pending: Promise<DeepLink | null> | null = null;
 
@@ -173,26 +194,8 @@ class TauriDesktop implements DesktopBridge {
     await this.run('reveal_path', { path });
   }
 
-  /** Listens to Tauri events; the returned function stops every one of them. */
   private listenTo(handlers: Record<string, (payload: unknown) => void>): () => void {
-    let stopped = false;
-    const unlisten: Array<() => void> = [];
-    for (const [event, handle] of Object.entries(handlers)) {
-      this.deps
-        .listen(event, ({ payload }) => {
-          if (!stopped) handle(payload);
-        })
-        .then((off) => {
-          // Unsubscribed before Tauri finished registering: drop the listener at once.
-          if (stopped) off();
-          else unlisten.push(off);
-        })
-        .catch((err: unknown) => console.error(`listen(${event}) failed`, err));
-    }
-    return () => {
-      stopped = true;
-      for (const off of unlisten.splice(0)) off();
-    };
+    return listenAll(this.deps.listen, handlers);
   }
 
   onNavigate(listener: (route: string) => void): () => void {

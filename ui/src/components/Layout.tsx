@@ -7,13 +7,14 @@ import { useConversations, useNotifications } from '../api/socialHooks';
 import { cn } from '../lib/format';
 import { adoptAccountTheme } from '../lib/theme';
 import { AccountArea } from './AccountArea';
+import { CommunityScope, ServerLive } from './CommunityScope';
 
 const NAV = [
-  { to: '/', label: 'Create', icon: Sparkles, end: true, social: false },
-  { to: '/compare', label: 'Compare', icon: Columns3, end: false, social: false },
-  { to: '/library', label: 'Library', icon: Images, end: false, social: false },
-  { to: '/explore', label: 'Explore', icon: Compass, end: false, social: true },
-  { to: '/settings', label: 'Settings', icon: Settings, end: false, social: false },
+  { to: '/', label: 'Create', icon: Sparkles, end: true },
+  { to: '/compare', label: 'Compare', icon: Columns3, end: false },
+  { to: '/library', label: 'Library', icon: Images, end: false },
+  { to: '/explore', label: 'Explore', icon: Compass, end: false },
+  { to: '/settings', label: 'Settings', icon: Settings, end: false },
 ];
 
 /** A header icon with an unread badge, kept current by live events. */
@@ -54,8 +55,8 @@ export function Layout() {
   // If /api/me itself failed, try anyway: the stream's own state then tells whether the server is there.
   const live = !!me.data || me.isError;
   const status = useLiveEvents(live);
-  // Social pages are the server's: a desktop's own library has nobody to share with.
-  const social = !useDesktop();
+  // Social pages are the server's: on the desktop, the team server's while signed in to one.
+  const desktop = !!useDesktop();
   const accountTheme = me.data?.settings.theme;
   useEffect(() => {
     if (accountTheme) adoptAccountTheme(accountTheme);
@@ -81,7 +82,7 @@ export function Layout() {
               <span className="hidden sm:inline">Pixel Studio</span>
             </NavLink>
             <nav aria-label="Main" className="flex items-center gap-1">
-              {NAV.filter((n) => social || !n.social).map(({ to, label, icon: Icon, end }) => (
+              {NAV.map(({ to, label, icon: Icon, end }) => (
                 <NavLink
                   key={to}
                   to={to}
@@ -106,8 +107,20 @@ export function Layout() {
                   {status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
                 </span>
               )}
-              {social && !!me.data && <MessagesLink />}
-              {social && !!me.data && <NotificationBell />}
+              {desktop ? (
+                <CommunityScope fallback={null}>
+                  <ServerLive />
+                  <MessagesLink />
+                  <NotificationBell />
+                </CommunityScope>
+              ) : (
+                !!me.data && (
+                  <>
+                    <MessagesLink />
+                    <NotificationBell />
+                  </>
+                )
+              )}
               <AccountArea />
             </div>
           </div>

@@ -70,10 +70,11 @@ describe('Publish to server', () => {
 
     expect(desktop.publish).toHaveBeenCalledWith('img_1', 'private');
     expect(await within(c).findByText('Published')).toBeInTheDocument();
-    const link = within(c).getByRole('link', { name: /pixel\.example\.com\/image\/simg_1/ });
-    expect(link).toHaveAttribute('href', 'https://pixel.example.com/image/simg_1');
+    const link = within(c).getByRole('link', { name: /pixel\.example\.com\/p\/simg_1/ });
+    expect(link).toHaveAttribute('href', 'https://pixel.example.com/p/simg_1');
     expect(link).toHaveAttribute('target', '_blank');
     expect(within(c).getByRole('button', { name: 'Copy link' })).toBeInTheDocument();
+    expect(within(c).getByRole('link', { name: 'Open in the app' })).toHaveAttribute('href', '/p/simg_1');
     expect(within(c).queryByRole('button', { name: 'Publish to server' })).not.toBeInTheDocument();
   });
 

@@ -74,10 +74,16 @@ export function PublishCard({ imageId }: { imageId: string }) {
             {done.url}
             <ExternalLink className="mt-1 h-3.5 w-3.5 shrink-0" aria-hidden />
           </a>
-          <button type="button" className="btn-ghost -ml-3 mt-1 h-8" onClick={() => void copy(done.url)}>
-            {copied ? <Check className="h-4 w-4" aria-hidden /> : <Copy className="h-4 w-4" aria-hidden />}
-            {copied ? 'Copied' : 'Copy link'}
-          </button>
+          <div className="mt-1 flex flex-wrap items-center gap-x-3">
+            <button type="button" className="btn-ghost -ml-3 h-8" onClick={() => void copy(done.url)}>
+              {copied ? <Check className="h-4 w-4" aria-hidden /> : <Copy className="h-4 w-4" aria-hidden />}
+              {copied ? 'Copied' : 'Copy link'}
+            </button>
+            {/* The server's page inside the app, with its likes and comments. */}
+            <Link to={`/p/${done.server_image_id}`} className="text-sm font-medium text-accent hover:underline">
+              Open in the app
+            </Link>
+          </div>
         </div>
       ) : (
         <>

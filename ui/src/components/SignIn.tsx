@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useInRouterContext, useLocation } from 'react-router';
 import { LogIn } from 'lucide-react';
 import { useMe } from '../api/hooks';
@@ -37,22 +37,46 @@ export function HeaderSignIn() {
   return <SignInButton className="h-8 px-3" compact returnTo={useRoutedReturnTo()} />;
 }
 
-function SignInCardView({ returnTo, title, children }: { returnTo: string; title?: string; children?: ReactNode }) {
+/** A centred card standing in for a page that needs an account first: what is missing, and the way to it. */
+export function GateCard({
+  icon: Icon,
+  title,
+  children,
+  action,
+  wide = false,
+}: {
+  icon: typeof LogIn;
+  title: string;
+  children: ReactNode;
+  action: ReactNode;
+  wide?: boolean;
+}) {
+  const id = useId();
   return (
     <div className="flex justify-center px-4 py-16">
-      <section className="card w-full max-w-sm p-8 text-center" aria-labelledby="sign-in-title">
+      <section className={cn('card w-full p-8 text-center', wide ? 'max-w-md' : 'max-w-sm')} aria-labelledby={id}>
         <div className="mx-auto mb-4 flex h-12 w-12 items-center justify-center rounded-2xl bg-accent/10 text-accent">
-          <LogIn className="h-5 w-5" aria-hidden />
+          <Icon className="h-5 w-5" aria-hidden />
         </div>
-        <h2 id="sign-in-title" className="text-base font-semibold">
-          {title ?? 'Sign in to continue'}
+        <h2 id={id} className="text-base font-semibold">
+          {title}
         </h2>
-        <p className="mt-1.5 text-sm text-fg-muted">
-          {children ?? 'Your images, sets and credits are kept with your account.'}
-        </p>
-        <SignInButton className="mt-6 w-full" returnTo={returnTo} />
+        <div className="mt-1.5 text-sm text-fg-muted">{children}</div>
+        {action}
       </section>
     </div>
+  );
+}
+
+function SignInCardView({ returnTo, title, children }: { returnTo: string; title?: string; children?: ReactNode }) {
+  return (
+    <GateCard
+      icon={LogIn}
+      title={title ?? 'Sign in to continue'}
+      action={<SignInButton className="mt-6 w-full" returnTo={returnTo} />}
+    >
+      {children ?? 'Your images, sets and credits are kept with your account.'}
+    </GateCard>
   );
 }
 

@@ -5,6 +5,7 @@ import { useCatalogue, useDeleteImages, useImage, useMe, useSetVisibility } from
 import { errorWords } from '../api/errors';
 import { useMediaUrl } from '../api/context';
 import { useDesktop, useRevealPath, useSaveImage } from '../api/desktopHooks';
+import { useImageHref, useServerScope } from '../api/community';
 import { FullImage } from '../components/Thumb';
 import { PublishCard } from '../components/PublishCard';
 import { ImageSocial } from '../components/social/ImageSocial';
@@ -29,6 +30,10 @@ export function ImagePage() {
   const media = useMediaUrl();
   // On the desktop a download link would go nowhere (webviews do not download): Rust shows a save dialog.
   const desktop = useDesktop();
+  // The team server's image on the desktop: its links stay on the server's pages, and what only the local
+  // library can do (remix here, download to disk, its sets) is not offered.
+  const server = useServerScope();
+  const imageHref = useImageHref();
   const save = useSaveImage();
   const me = useMe();
 
@@ -64,7 +69,8 @@ export function ImagePage() {
   };
 
   // A public image on a server has a share link whose preview shows the picture and its prompt.
-  const shareUrl = !desktop && img.visibility === 'public' ? `${window.location.origin}/p/${img.id}` : null;
+  const origin = server ? server.server : desktop ? null : window.location.origin;
+  const shareUrl = origin && img.visibility === 'public' ? `${origin}/p/${img.id}` : null;
   const copyLink = async () => {
     if (!shareUrl) return;
     try {
@@ -131,16 +137,18 @@ export function ImagePage() {
           {rec.remix_of && (
             <p className="mt-3 flex items-center gap-1 text-xs text-fg-muted">
               <Shuffle className="h-3.5 w-3.5" aria-hidden /> Remix of{' '}
-              <Link to={`/images/${rec.remix_of}`} className="font-medium text-accent hover:underline">
+              <Link to={imageHref(rec.remix_of)} className="font-medium text-accent hover:underline">
                 {rec.remix_of.slice(0, 12)}…
               </Link>
             </p>
           )}
           <div className="mt-4 grid grid-cols-2 gap-2">
-            <Link to={`/?remix=${img.id}`} className="btn-primary col-span-2">
-              <Shuffle className="h-4 w-4" aria-hidden /> Remix
-            </Link>
-            {desktop ? (
+            {!server && (
+              <Link to={`/?remix=${img.id}`} className="btn-primary col-span-2">
+                <Shuffle className="h-4 w-4" aria-hidden /> Remix
+              </Link>
+            )}
+            {server ? null : desktop ? (
               <button
                 type="button"
                 className={cn('btn-secondary', !owner && 'col-span-2')}
@@ -182,7 +190,7 @@ export function ImagePage() {
           <div className="mb-3 flex items-center justify-between">
             <h2 className="text-xs font-medium uppercase tracking-wider text-fg-subtle">Generation record</h2>
             {/* A set is its owner's: others see the image, not the batch it came from. */}
-            {owner && (
+            {owner && !server && (
               <Link to={`/sets/${rec.set_id}`} className="inline-flex items-center gap-1 text-xs font-medium text-accent hover:underline">
                 <Layers className="h-3.5 w-3.5" aria-hidden /> Open set
               </Link>

@@ -6,6 +6,7 @@ import { Avatar } from '../components/social/PublicImageCard';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatRelative } from '../lib/format';
 import { useTitle } from '../lib/title';
+import { useImageHref } from '../api/community';
 
 /** What each kind says after the actor's name (or on its own when the system tells it). */
 const WORDS: Record<NotificationKind, string> = {
@@ -22,14 +23,15 @@ const WORDS: Record<NotificationKind, string> = {
   payout_completed: 'Your payout was sent',
 };
 
-function target(n: Notification): string | undefined {
-  if (n.image_id) return `/images/${n.image_id}${n.comment_id ? `#comment-${n.comment_id}` : ''}`;
+function target(n: Notification, imageHref: (id: string) => string): string | undefined {
+  if (n.image_id) return `${imageHref(n.image_id)}${n.comment_id ? `#comment-${n.comment_id}` : ''}`;
   if (n.kind === 'new_follower' && n.actor) return `/u/${n.actor.username}`;
   return undefined;
 }
 
 export function NotificationsPage() {
   useTitle('Notifications');
+  const imageHref = useImageHref();
   const list = useNotifications(true);
   const mark = useMarkNotificationsRead();
   const del = useDeleteNotifications();
@@ -58,7 +60,7 @@ export function NotificationsPage() {
       ) : (
         <ul className="card divide-y divide-line" aria-label="Notifications">
           {notifications.map((n) => {
-            const to = target(n);
+            const to = target(n, imageHref);
             // A comment on someone else's image reaches you as a reply to yours.
             const said = n.kind === 'comment' && !n.on_own_image ? 'replied to your comment' : WORDS[n.kind];
             const words = (

@@ -62,7 +62,7 @@ export class FakeDesktop implements DesktopBridge {
   /** What `serverStatus` answers; `serverSignIn` marks it pending, `serverSignOut` signs out. */
   server: ServerStatus = serverStatus();
   /** What `publish` answers. */
-  published: Published = { server_image_id: 'simg_1', url: 'https://pixel.example.com/image/simg_1' };
+  published: Published = { server_image_id: 'simg_1', url: 'https://pixel.example.com/p/simg_1' };
   statusListeners = new Set<(status: ServerStatus) => void>();
 
   serverStatus = vi.fn(async () => {

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { PublicImage } from '../../api/types';
 import { useMoreFrom, usePublicImage, useRemixes } from '../../api/socialHooks';
 import { Thumb } from '../Thumb';
+import { useImageHref } from '../../api/community';
 
 /** Under an image's record: its public remixes and more public work from its creator. */
 export function ImageRelated({ imageId }: { imageId: string }) {
@@ -34,13 +35,14 @@ export function ImageRelated({ imageId }: { imageId: string }) {
 }
 
 function Strip({ title, items }: { title: ReactNode; items: PublicImage[] }) {
+  const href = useImageHref();
   return (
     <section className="card p-4">
       <h2 className="mb-3 text-xs font-medium uppercase tracking-wider text-fg-subtle">{title}</h2>
       <ul className="grid grid-cols-4 gap-2">
         {items.map(({ image }) => (
           <li key={image.id}>
-            <Link to={`/images/${image.id}`} aria-label={image.record.params.prompt} className="block overflow-hidden rounded-lg">
+            <Link to={href(image.id)} aria-label={image.record.params.prompt} className="block overflow-hidden rounded-lg">
               <Thumb image={image} className="aspect-square" />
             </Link>
           </li>

@@ -5,14 +5,16 @@ import { useLikeImage } from '../../api/socialHooks';
 import { Thumb } from '../Thumb';
 import { useMediaUrl } from '../../api/context';
 import { cn } from '../../lib/format';
+import { useImageHref } from '../../api/community';
 
 /** One public image in explore, the feed or a profile: the picture, who made it, likes and comments. */
 export function PublicImageCard({ item, signedIn }: { item: PublicImage; signedIn: boolean }) {
   const like = useLikeImage();
+  const href = useImageHref();
   const { image, creator } = item;
   return (
     <article className="group overflow-hidden rounded-xl border border-line bg-surface-1">
-      <Link to={`/images/${image.id}`} className="block" aria-label={image.record.params.prompt}>
+      <Link to={href(image.id)} className="block" aria-label={image.record.params.prompt}>
         <Thumb image={image} className="aspect-square" imgClassName="transition-transform duration-300 group-hover:scale-[1.03]" />
       </Link>
       <div className="flex items-center gap-2 px-3 py-2">
