@@ -22,7 +22,7 @@ suite() {
   driver_pid=$!
   for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break; sleep 0.05; done
   PIXEL_DESKTOP_DRIVER="http://127.0.0.1:$port" PIXEL_DESKTOP_APP="$app" \
-    PIXEL_DESKTOP_DATA_DIR="$XDG_DATA_HOME/app.pixelstudio.desktop" node --test "$@" || status=$?
+    PIXEL_DESKTOP_DATA_DIR="$XDG_DATA_HOME/app.pixelstudio.desktop" node --test --test-concurrency=1 "$@" || status=$?
   kill "$driver_pid" 2>/dev/null || true
   wait "$driver_pid" 2>/dev/null || true
   if ((status)); then
@@ -37,7 +37,9 @@ if [[ "${PIXEL_E2E_KEYCHAIN_PASS:-}" == 1 ]]; then
   # login keyring answers as the Secret Service.
   tmp="$PIXEL_E2E_TMP"
   echo -n "pixel-e2e" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  PIXEL_DESKTOP_KEYCHAIN=1 suite "$root/tests/e2e-desktop/keychain.test.mjs"
+  # The team server suite needs the keychain too (the desktop's server token lives there).
+  PIXEL_DESKTOP_KEYCHAIN=1 PIXEL_SERVER_BIN="${PIXEL_SERVER_BIN:-$(dirname "$app")/pixel-studio-server}" \
+    suite "$root/tests/e2e-desktop/keychain.test.mjs" "$root/tests/e2e-desktop/community.test.mjs"
   exit
 fi
 
