@@ -89,6 +89,15 @@ cmd_start() {
     "$b/psql" -h "$HOST" -p "$port" -U postgres -d postgres -qc "create database \"$PG_DB\"" >&2 \
       || die "could not create database $PG_DB"
   fi
+  # Every test makes a database of its own (pixel_store::testing); a server that was just started has
+  # nobody using them, so the ones earlier runs left behind go (each is ~8 MB; thousands fill a disk).
+  local leftovers
+  leftovers="$("$b/psql" -h "$HOST" -p "$port" -U postgres -d postgres -Atqc "select datname from pg_database where datname like 'pixel\_test\_%'")"
+  if [ -n "$leftovers" ]; then
+    log "dropping $(printf '%s\n' "$leftovers" | wc -l) test databases left by earlier runs"
+    printf 'drop database if exists "%s";\n' $leftovers | "$b/psql" -h "$HOST" -p "$port" -U postgres -d postgres -q >&2 \
+      || log "some test databases could not be dropped"
+  fi
   log "ready on $HOST:$port in $(elapsed_since "$t0")s (pid $(cat "$PIDFILE"))"
   write_env \
     "DATABASE_URL=postgres://postgres:postgres@$HOST:$port/$PG_DB?sslmode=disable" \
