@@ -10,11 +10,13 @@ const FEED_FANOUT_MAX: i64 = 500;
 
 /// A PostgreSQL search expected to match fewer public images than this reads a bitmap of its matches
 /// and sorts them; more, and it walks public work newest first, testing each row's words. Measured at
-/// 850,000 public images (150 searches as the benchmark draws them): the two cross at 1,800-2,000
-/// matches; a 285-match search took 75 ms walking and 1.8 ms by bitmap, a 20,000-match one 0.5 ms
-/// walking and 22 ms by bitmap. PostgreSQL's own choice walked down to ~300 matches: its cost model
-/// prices the word test like a comparison.
-pub(crate) const SEARCH_BITMAP_BELOW: u64 = 2_000;
+/// 850,000 public images with the data set in shared buffers (400 searches as the benchmark draws them,
+/// each plan three times, medians): bitmap 3.1 ms against walking 6.9 ms at 2,000-3,000 expected
+/// matches, 3.7 against 5.1 at 3,000-4,000, then walking wins (3.7 against 4.6 at 4,000-6,000, 1.3
+/// against 15 past 16,000). Over every search the benchmark draws, this threshold cut the mean from
+/// 1.85 to 1.67 ms and the 99th percentile from 8.3 to 4.9 ms against 2,000. PostgreSQL's own choice
+/// walked down to ~300 matches: its cost model prices the word test like a comparison.
+pub(crate) const SEARCH_BITMAP_BELOW: u64 = 4_000;
 
 /// How many searches' estimates are kept, and for how long: estimates follow the words' frequencies,
 /// which move slowly; popular searches repeat.
