@@ -15,6 +15,27 @@ use crate::error::Result;
 pub struct UserSummary {
     pub id: String,
     pub username: String,
+    /// Their profile picture's thumbnail, while that image is still theirs and public (the rule of
+    /// `profiles.get`); absent otherwise, and wherever the list does not carry pictures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub avatar_url: Option<String>,
+}
+
+impl UserSummary {
+    pub fn new(id: impl Into<String>, username: impl Into<String>) -> Self {
+        UserSummary {
+            id: id.into(),
+            username: username.into(),
+            avatar_url: None,
+        }
+    }
+
+    /// With the picture the store found: the id of an image that is still the person's and public.
+    pub fn with_picture(mut self, image_id: Option<String>) -> Self {
+        self.avatar_url = image_id.map(|id| crate::media_urls(&id).1);
+        self
+    }
 }
 
 /// What a person says of themselves on their profile: a bio and a picture chosen from their own work.
@@ -83,6 +104,8 @@ pub struct CommentRow {
     pub parent_id: Option<String>,
     pub author_id: String,
     pub author_username: String,
+    /// The author's profile picture (an image id), only while it is theirs and public.
+    pub author_picture: Option<String>,
     pub body: String,
     pub deleted: bool,
     pub likes: i64,
@@ -94,9 +117,8 @@ pub struct CommentRow {
 
 impl CommentRow {
     pub fn view(self) -> Comment {
-        let author = (!self.deleted).then_some(UserSummary {
-            id: self.author_id,
-            username: self.author_username,
+        let author = (!self.deleted).then(|| {
+            UserSummary::new(self.author_id, self.author_username).with_picture(self.author_picture)
         });
         Comment {
             id: self.id,
@@ -425,15 +447,14 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         }
     }
     let actor = match notice.actor {
-        Some(id) => app
-            .store
-            .accounts()
-            .get_user(id)
-            .await?
-            .map(|u| UserSummary {
-                id: u.id,
-                username: u.username,
-            }),
+        Some(id) => match app.store.accounts().get_user(id).await? {
+            // The live event shows the picture the list would.
+            Some(u) => {
+                let picture = crate::ops::profiles::picture_id(app, &u.id).await?;
+                Some(UserSummary::new(u.id, u.username).with_picture(picture))
+            }
+            None => None,
+        },
         None => None,
     };
     let row = NotificationRow {

@@ -128,3 +128,110 @@ async fn a_bio_and_a_picture_from_ones_own_public_work() {
     assert_eq!(shown.avatar_url, None);
     runner.shutdown(std::time::Duration::from_secs(5)).await;
 }
+
+/// The picture beside the name wherever people are listed: explore's creators, comments, follow lists,
+/// conversations, notifications and people search; and gone from all of them once its image is private.
+#[tokio::test]
+async fn the_picture_shows_beside_the_name_in_every_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let runner = Runner::start(&app).await.expect("runner");
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let ada_profile = profile(&app, &ada, "ada").await;
+    let grace_id = profile(&app, &grace, "grace").await.user.id;
+    let picture = made_image(&app, &ada, "a koi", true).await;
+    let _other_public = made_image(&app, &ada, "a heron", true).await;
+    let graces = made_image(&app, &grace, "a kite", true).await;
+    let _: ProfileShown = call(
+        &app,
+        &ada,
+        "profiles.update",
+        json!({ "avatar": { "kind": "image", "image_id": picture.id } }),
+    )
+    .await
+    .expect("picture");
+    let thumb = format!("/media/{}/thumb", picture.id);
+
+    let _: Value = call(
+        &app,
+        &grace,
+        "follows.follow",
+        json!({ "user_id": ada_profile.user.id }),
+    )
+    .await
+    .expect("follow");
+    let created: Value = call(
+        &app,
+        &ada,
+        "comments.create",
+        json!({ "image_id": graces.id, "body": "Lovely kite" }),
+    )
+    .await
+    .expect("comment");
+    assert_eq!(created["author"]["avatar_url"], thumb.as_str(), "{created}");
+    let _: Value = call(
+        &app,
+        &ada,
+        "likes.like_image",
+        json!({ "image_id": graces.id }),
+    )
+    .await
+    .expect("like");
+    let _: Value = call(
+        &app,
+        &ada,
+        "messages.send",
+        json!({ "to_user_id": grace_id, "body": "Hello" }),
+    )
+    .await
+    .expect("message");
+
+    let views = [
+        ("explore.list", Caller::Anonymous, json!({})),
+        (
+            "comments.list",
+            grace.clone(),
+            json!({ "image_id": graces.id }),
+        ),
+        (
+            "follows.following",
+            grace.clone(),
+            json!({ "user_id": grace_id }),
+        ),
+        (
+            "follows.followers",
+            ada.clone(),
+            json!({ "user_id": ada_profile.user.id }),
+        ),
+        ("messages.conversations", grace.clone(), json!({})),
+        ("notifications.list", grace.clone(), json!({})),
+        ("profiles.search", grace.clone(), json!({ "text": "ad" })),
+    ];
+    for (method, who, input) in &views {
+        let out: Value = call(&app, who, method, input.clone()).await.expect(method);
+        let text = out.to_string();
+        let expected = if *method == "follows.followers" {
+            // Grace follows Ada: Grace has no picture, so none is listed.
+            !text.contains("avatar_url")
+        } else {
+            text.contains(&format!("\"avatar_url\":\"{thumb}\""))
+        };
+        assert!(expected, "{method}: {text}");
+    }
+
+    // Made private, the picture leaves every list at once (no list shows what the profile would not).
+    let _: Value = call(
+        &app,
+        &ada,
+        "images.set_visibility",
+        json!({ "image_ids": [picture.id], "visibility": "private" }),
+    )
+    .await
+    .expect("private");
+    for (method, who, input) in &views {
+        let out: Value = call(&app, who, method, input.clone()).await.expect(method);
+        assert!(!out.to_string().contains(&picture.id), "{method}: {out}");
+    }
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}

@@ -60,12 +60,7 @@ impl AccountStore for SqlStore {
         }
         let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
         rows.iter()
-            .map(|r| {
-                Ok(UserSummary {
-                    id: r.text("id")?,
-                    username: r.text("username")?,
-                })
-            })
+            .map(|r| Ok(UserSummary::new(r.text("id")?, r.text("username")?)))
             .collect()
     }
 
@@ -73,10 +68,12 @@ impl AccountStore for SqlStore {
         // A range on the username index: usernames are lowercase, so the prefix is too.
         let from = prefix.to_lowercase();
         let to = format!("{from}\u{10FFFF}");
-        let rows = sqlx::query(
-            "SELECT id, username FROM users WHERE username >= $1 AND username < $2 \
-             AND profile_private = 0 ORDER BY username LIMIT $3",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT u.id, u.username, ",
+            picture_of_u!(),
+            " AS picture FROM users u WHERE u.username >= $1 AND u.username < $2 \
+                 AND u.profile_private = 0 ORDER BY u.username LIMIT $3"
+        ))
         .bind(&from)
         .bind(&to)
         .bind(i64::from(limit))
@@ -85,10 +82,8 @@ impl AccountStore for SqlStore {
         .map_err(db_err)?;
         rows.iter()
             .map(|r| {
-                Ok(UserSummary {
-                    id: r.text("id")?,
-                    username: r.text("username")?,
-                })
+                Ok(UserSummary::new(r.text("id")?, r.text("username")?)
+                    .with_picture(r.opt_text("picture")?))
             })
             .collect()
     }

@@ -90,9 +90,13 @@ impl BlockStore for SqlStore {
         blocker: &str,
         page: &PageRequest,
     ) -> Result<Vec<(UserSummary, Millis)>> {
-        let sql = "SELECT u.id, u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id \
-                   WHERE b.blocker_id = $1 AND (b.created_at < $2 OR (b.created_at = $2 AND b.blocked_id < $3)) \
-                   ORDER BY b.created_at DESC, b.blocked_id DESC LIMIT $4";
+        let sql = concat!(
+            "SELECT u.id, u.username, ",
+            picture_of_u!(),
+            " AS picture, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id \
+             WHERE b.blocker_id = $1 AND (b.created_at < $2 OR (b.created_at = $2 AND b.blocked_id < $3)) \
+             ORDER BY b.created_at DESC, b.blocked_id DESC LIMIT $4"
+        );
         scoped_page!(self, sql, blocker, page, follows::user_since)
     }
 }

@@ -5,11 +5,15 @@ use super::*;
 use pixel_core::social::{CommentRemoval, CommentRow};
 
 /// The columns of a comment as a viewer ($2) reads it.
-const COMMENT_SELECT: &str = "SELECT c.id, c.image_id, c.parent_id, c.author_id, \
-    u.username AS author_username, c.body, c.deleted, c.like_count, c.reply_count, c.created_at, \
+const COMMENT_SELECT: &str = concat!(
+    "SELECT c.id, c.image_id, c.parent_id, c.author_id, \
+    u.username AS author_username, ",
+    picture_of_u!(),
+    " AS author_picture, c.body, c.deleted, c.like_count, c.reply_count, c.created_at, \
     c.edited_at, CAST(CASE WHEN EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id \
     AND l.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS liked \
-    FROM comments c JOIN users u ON u.id = c.author_id";
+    FROM comments c JOIN users u ON u.id = c.author_id"
+);
 
 fn comment_from(r: &impl Cols) -> Result<CommentRow> {
     Ok(CommentRow {
@@ -18,6 +22,7 @@ fn comment_from(r: &impl Cols) -> Result<CommentRow> {
         parent_id: r.opt_text("parent_id")?,
         author_id: r.text("author_id")?,
         author_username: r.text("author_username")?,
+        author_picture: r.opt_text("author_picture")?,
         body: r.text("body")?,
         deleted: r.int("deleted")? != 0,
         likes: r.int("like_count")?,

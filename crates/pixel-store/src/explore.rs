@@ -150,10 +150,11 @@ impl ExploreStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<(UserSummary, f64)>> {
         // A creator who went private since the ranking is left out at once.
-        let rows = sqlx::query(
-            "SELECT u.id, u.username, t.score FROM trending_creators t JOIN users u ON u.id = t.user_id \
-             WHERE t.period = $1 AND u.profile_private = 0 ORDER BY t.rank LIMIT $2",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT u.id, u.username, {PICTURE_OF_U} AS picture, t.score FROM trending_creators t \
+                 JOIN users u ON u.id = t.user_id WHERE t.period = $1 AND u.profile_private = 0 \
+                 ORDER BY t.rank LIMIT $2"
+        ))
         .bind(period.as_str())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -162,10 +163,8 @@ impl ExploreStore for SqlStore {
         rows.iter()
             .map(|r| {
                 Ok((
-                    UserSummary {
-                        id: r.text("id")?,
-                        username: r.text("username")?,
-                    },
+                    UserSummary::new(r.text("id")?, r.text("username")?)
+                        .with_picture(r.opt_text("picture")?),
                     r.float("score")?,
                 ))
             })
@@ -229,7 +228,8 @@ impl ExploreStore for SqlStore {
         }
         let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "SELECT i.id AS image_id, u.id AS user_id, u.username, i.like_count, i.comment_count, \
+            "SELECT i.id AS image_id, u.id AS user_id, u.username, {PICTURE_OF_U} AS picture, \
+             i.like_count, i.comment_count, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM image_likes l WHERE l.image_id = i.id \
              AND l.user_id = $1) THEN 1 ELSE 0 END AS BIGINT) AS liked, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 \
@@ -247,7 +247,8 @@ impl ExploreStore for SqlStore {
                 .map(|r| {
                     Ok(Engagement {
                         image_id: r.text("image_id")?,
-                        creator: UserSummary { id: r.text("user_id")?, username: r.text("username")? },
+                        creator: UserSummary::new(r.text("user_id")?, r.text("username")?)
+                            .with_picture(r.opt_text("picture")?),
                         likes: r.int("like_count")?,
                         comments: r.int("comment_count")?,
                         liked: r.int("liked")? != 0,

@@ -18,20 +18,18 @@ async fn follow_page(
         " AND u.profile_private = 0"
     };
     let sql = format!(
-        "SELECT u.id, u.username, f.created_at FROM follows f JOIN users u ON u.id = f.{who} \
+        "SELECT u.id, u.username, {PICTURE_OF_U} AS picture, f.created_at FROM follows f \
+         JOIN users u ON u.id = f.{who} \
          WHERE f.{by} = $1{private} AND (f.created_at < $2 OR (f.created_at = $2 AND f.{who} < $3)) \
          ORDER BY f.created_at DESC, f.{who} DESC LIMIT $4"
     );
     scoped_page!(store, &sql, user_id, page, user_since)
 }
 
-/// An account in a list, with when it entered the list.
+/// An account in a list (`id`, `username`, `picture`), with when it entered the list.
 pub(crate) fn user_since(r: &impl Cols) -> Result<(UserSummary, Millis)> {
     Ok((
-        UserSummary {
-            id: r.text("id")?,
-            username: r.text("username")?,
-        },
+        UserSummary::new(r.text("id")?, r.text("username")?).with_picture(r.opt_text("picture")?),
         r.int("created_at")?,
     ))
 }

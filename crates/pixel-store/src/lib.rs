@@ -137,6 +137,19 @@ impl_cols!(AnyRow, sqlx::sqlite::SqliteRow, sqlx::postgres::PgRow);
 
 const USER_COLS: &str = "id, username, email, role, created_at";
 
+/// The profile picture (an image id) of the user a query calls `u`: only while that image is still
+/// theirs and public, the rule `profiles.get` applies, so no list shows a picture the profile would not.
+/// A literal, so constant queries can `concat!` it.
+macro_rules! picture_of_u {
+    () => {
+        "(SELECT a.id FROM images a WHERE a.id = u.avatar_image_id AND a.owner_id = u.id \
+         AND a.visibility = 'public')"
+    };
+}
+pub(crate) use picture_of_u;
+/// [`picture_of_u!`] for `format!` queries.
+const PICTURE_OF_U: &str = picture_of_u!();
+
 fn user_from(r: &AnyRow) -> Result<User> {
     let role: String = r.try_get("role").map_err(db_err)?;
     Ok(User {

@@ -91,7 +91,8 @@ impl MessageStore for SqlStore {
         let side = |me: &str, other: &str, unread: &str| {
             format!(
                 "SELECT c.id, c.last_body, c.last_sender_id, c.last_message_at, c.{unread} AS unread, \
-                 u.id AS with_id, u.username AS with_username FROM conversations c \
+                 u.id AS with_id, u.username AS with_username, {PICTURE_OF_U} AS with_picture \
+                 FROM conversations c \
                  JOIN users u ON u.id = c.{other} WHERE c.{me} = $1 \
                  AND (c.last_message_at < $2 OR (c.last_message_at = $2 AND c.id < $3))"
             )
@@ -105,10 +106,8 @@ impl MessageStore for SqlStore {
         scoped_page!(self, &sql, user_id, page, |r| {
             Ok(Conversation {
                 id: r.text("id")?,
-                with: UserSummary {
-                    id: r.text("with_id")?,
-                    username: r.text("with_username")?,
-                },
+                with: UserSummary::new(r.text("with_id")?, r.text("with_username")?)
+                    .with_picture(r.opt_text("with_picture")?),
                 last_body: r.text("last_body")?,
                 last_from_me: r.text("last_sender_id")? == me,
                 last_message_at: r.int("last_message_at")?,

@@ -6,7 +6,9 @@ use pixel_core::social::{NotificationKind, NotificationRow};
 fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
     let kind = r.text("kind")?;
     let actor = match (r.opt_text("actor_id")?, r.opt_text("actor_username")?) {
-        (Some(id), Some(username)) => Some(UserSummary { id, username }),
+        (Some(id), Some(username)) => {
+            Some(UserSummary::new(id, username).with_picture(r.opt_text("actor_picture")?))
+        }
         _ => None,
     };
     Ok(NotificationRow {
@@ -62,7 +64,8 @@ impl NotificationStore for SqlStore {
             ""
         };
         let sql = format!(
-            "SELECT n.id, n.user_id, n.kind, n.actor_id, u.username AS actor_username, n.image_id, \
+            "SELECT n.id, n.user_id, n.kind, n.actor_id, u.username AS actor_username, \
+             {PICTURE_OF_U} AS actor_picture, n.image_id, \
              n.comment_id, n.read_at, n.created_at FROM notifications n \
              LEFT JOIN users u ON u.id = n.actor_id WHERE n.user_id = $1{unread} \
              AND (n.created_at < $2 OR (n.created_at = $2 AND n.id < $3)) \

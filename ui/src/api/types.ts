@@ -375,7 +375,12 @@ dropped: Array<string>, };
 
 export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
 
-export type UserSummary = { id: string, username: string, };
+export type UserSummary = { id: string, username: string, 
+/**
+ * Their profile picture's thumbnail, while that image is still theirs and public (the rule of
+ * `profiles.get`); absent otherwise, and wherever the list does not carry pictures.
+ */
+avatar_url?: string, };
 
 export type PublicImage = { image: Image, creator: UserSummary, likes: number, comments: number, 
 /**

@@ -120,7 +120,7 @@ function ExploreTab({ signedIn }: { signedIn: boolean }) {
             {creators.data?.creators.map(({ user }) => (
               <li key={user.id}>
                 <Link to={`/u/${user.username}`} className="chip gap-2 py-1 pl-1 pr-3 hover:bg-surface-2">
-                  <Avatar name={user.username} />
+                  <Avatar name={user.username} url={user.avatar_url} />
                   {user.username}
                 </Link>
               </li>
@@ -207,7 +207,7 @@ function PeopleTab() {
           {people.data.users.map((u) => (
             <li key={u.id}>
               <Link to={`/u/${u.username}`} className="card flex items-center gap-3 px-4 py-3 hover:bg-surface-2">
-                <Avatar name={u.username} />
+                <Avatar name={u.username} url={u.avatar_url} />
                 <span className="truncate text-sm font-medium">{u.username}</span>
               </Link>
             </li>

@@ -36,7 +36,7 @@ export function MessagesPage() {
                   to={`/messages/${c.id}`}
                   className={cn('flex items-center gap-3 px-4 py-3 hover:bg-surface-2', c.id === id && 'bg-surface-2')}
                 >
-                  <Avatar name={c.with.username} />
+                  <Avatar name={c.with.username} url={c.with.avatar_url} />
                   <span className="min-w-0 flex-1">
                     <span className="flex items-baseline gap-2">
                       <span className={cn('truncate text-sm', c.unread > 0 ? 'font-semibold' : 'font-medium')}>{c.with.username}</span>
@@ -90,7 +90,7 @@ function Thread({ conversationId }: { conversationId: string }) {
   return (
     <>
       <header className="flex items-center gap-2 border-b border-line px-4 py-3">
-        <Avatar name={other.username} />
+        <Avatar name={other.username} url={other.avatar_url} />
         <Link to={`/u/${other.username}`} className="text-sm font-semibold hover:underline">
           {other.username}
         </Link>

@@ -71,7 +71,7 @@ export function NotificationsPage() {
             );
             return (
               <li key={n.id} className={cn('flex items-center gap-3 px-4 py-3', !n.read && 'bg-accent/5')}>
-                {n.actor ? <Avatar name={n.actor.username} /> : <Bell className="h-5 w-5 text-fg-subtle" aria-hidden />}
+                {n.actor ? <Avatar name={n.actor.username} url={n.actor.avatar_url} /> : <Bell className="h-5 w-5 text-fg-subtle" aria-hidden />}
                 <div className="min-w-0 flex-1 text-sm">
                   {to ? (
                     <Link to={to} className="hover:underline" onClick={() => !n.read && mark.mutate([n.id])}>

@@ -213,6 +213,7 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
         parent_id: parent.as_ref().map(|p| p.id.clone()),
         author_id: author.id.clone(),
         author_username: author.username.clone(),
+        author_picture: super::profiles::picture_id(app, me).await?,
         body,
         deleted: false,
         likes: 0,

@@ -298,10 +298,7 @@ pub async fn profiles_get(app: &App, caller: &Caller, input: ProfileQuery) -> Re
     Ok(Profile {
         shown,
         own: me == Some(user.id.as_str()),
-        user: UserSummary {
-            id: user.id,
-            username: user.username,
-        },
+        user: UserSummary::new(user.id, user.username),
         followers,
         following,
         followed,

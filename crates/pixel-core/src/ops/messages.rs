@@ -182,11 +182,9 @@ pub async fn messages_list(
         .accounts()
         .get_user(&other)
         .await?
-        .map(|u| crate::social::UserSummary {
-            id: u.id,
-            username: u.username,
-        })
-        .ok_or_else(|| Error::not_found("conversation"))?;
+        .map(|u| crate::social::UserSummary::new(u.id, u.username))
+        .ok_or_else(|| Error::not_found("conversation"))?
+        .with_picture(super::profiles::picture_id(app, &other).await?);
     Ok(MessagesOutput {
         messages,
         with,

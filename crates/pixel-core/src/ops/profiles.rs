@@ -112,6 +112,15 @@ async fn shown_of(app: &App, user_id: &str, details: ProfileDetails) -> Result<P
     })
 }
 
+/// The image id of `user_id`'s picture while it can be shown (the rule of [`picture_url`]).
+pub(crate) async fn picture_id(app: &App, user_id: &str) -> Result<Option<String>> {
+    let details = app.store.accounts().profile_details(user_id).await?;
+    Ok(match details.avatar_image_id {
+        Some(id) => picture_url(app, user_id, &id).await?.map(|_| id),
+        None => None,
+    })
+}
+
 /// The thumbnail of `image_id` if it can be `user_id`'s picture: their own image, and public. Checked
 /// on every read, so a picture whose image has since gone private, been deleted or changed hands is
 /// not shown.

@@ -108,15 +108,13 @@ pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDe
         images.retain(|i| i.visibility == Visibility::Public);
         jobs.retain(|j| images.iter().any(|i| i.job_id == j.id));
     }
-    let owner = app
-        .store
-        .accounts()
-        .get_user(&set.owner_id)
-        .await?
-        .map(|u| crate::social::UserSummary {
-            id: u.id,
-            username: u.username,
-        });
+    let owner = match app.store.accounts().get_user(&set.owner_id).await? {
+        Some(u) => {
+            let picture = super::profiles::picture_id(app, &u.id).await?;
+            Some(crate::social::UserSummary::new(u.id, u.username).with_picture(picture))
+        }
+        None => None,
+    };
     Ok(SetDetail {
         set,
         owner,

@@ -31,7 +31,7 @@ export function ImageSocial({ imageId, me, ownerId }: { imageId: string; me: Me 
       {p && (
         <div className="mb-3 flex items-center gap-3">
           <Link to={`/u/${p.creator.username}`} className="flex min-w-0 items-center gap-2 text-sm font-medium hover:underline">
-            <Avatar name={p.creator.username} />
+            <Avatar name={p.creator.username} url={p.creator.avatar_url} />
             <span className="truncate">{p.creator.username}</span>
           </Link>
           {signedIn && me.id !== p.creator.id && <FollowButton userId={p.creator.id} following={p.following} />}
@@ -147,7 +147,8 @@ function CommentRow({
       <div className="flex items-center gap-2 text-xs text-fg-subtle">
         {depth > 0 && <CornerDownRight className="h-3 w-3" aria-hidden />}
         {author ? (
-          <Link to={`/u/${author.username}`} className="font-medium text-fg hover:underline">
+          <Link to={`/u/${author.username}`} className="flex items-center gap-1.5 font-medium text-fg hover:underline">
+            <Avatar name={author.username} url={author.avatar_url} />
             {author.username}
           </Link>
         ) : (

@@ -19,7 +19,7 @@ export function PublicImageCard({ item, signedIn }: { item: PublicImage; signedI
       </Link>
       <div className="flex items-center gap-2 px-3 py-2">
         <Link to={`/u/${creator.username}`} className="flex min-w-0 items-center gap-2 text-sm font-medium hover:underline">
-          <Avatar name={creator.username} />
+          <Avatar name={creator.username} url={creator.avatar_url} />
           <span className="truncate">{creator.username}</span>
         </Link>
         <span className="ml-auto flex items-center gap-3 text-xs tabular-nums text-fg-muted">
