@@ -197,6 +197,13 @@ describe('follow → publish → feed → like → reply → live notifications'
     await picture.waitFor({ timeout: TIMEOUT });
     await pictures(b.page);
     await shot(b.page, '10-profile-picture-bio');
+
+    // The picture stands beside A's name in lists too: the image page's creator and comments.
+    await b.page.goto(`${server.base}/images/${imageId}`);
+    const beside = b.page.locator(`main a[href="/u/${userA}"] img[src$="/media/${imageId}/thumb"]`);
+    await beside.first().waitFor({ timeout: TIMEOUT });
+    await pictures(b.page);
+    await shot(b.page, '11-pictures-beside-names');
   });
 
   test('A makes a whole set public from its page; a signed-out visitor opens the set link', async () => {
