@@ -42,6 +42,8 @@ pub struct AppConfig {
     pub token_ttl: Duration,
     /// How often trending is ranked again.
     pub trending_every: Duration,
+    /// The credit packs for sale (when charging, with a payment provider).
+    pub credit_packs: Vec<crate::credits::CreditPack>,
 }
 
 impl Default for AppConfig {
@@ -60,6 +62,7 @@ impl Default for AppConfig {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             token_ttl: Duration::from_secs(365 * 24 * 3600),
             trending_every: Duration::from_secs(60),
+            credit_packs: crate::credits::default_packs(),
         }
     }
 }
@@ -84,6 +87,8 @@ pub struct Inner {
     /// Full image decodes at once on this node: each may hold up to the pipeline's pixel cap in
     /// memory, so one per core, however many uploads and results arrive together.
     pub decodes: Semaphore,
+    /// The payment provider, on a server that sells credits; set once at start.
+    payments: std::sync::OnceLock<Arc<dyn crate::credits::Payments>>,
 }
 
 /// The parts an [`App`] is made of.
@@ -149,7 +154,23 @@ impl App {
                     .map(std::num::NonZeroUsize::get)
                     .unwrap_or(2),
             ),
+            payments: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Sets the payment provider (once, at start): credits are for sale when charging is on too.
+    pub fn set_payments(&self, payments: Arc<dyn crate::credits::Payments>) {
+        if self.payments.set(payments).is_err() {
+            tracing::warn!("the payment provider was set twice; the first one stays");
+        }
+    }
+
+    /// The payment provider, when this node sells credits (charging on, a provider set).
+    pub fn payments(&self) -> Option<&Arc<dyn crate::credits::Payments>> {
+        match self.config.charging {
+            ChargePolicy::Charge => self.payments.get(),
+            ChargePolicy::Free => None,
+        }
     }
 
     pub fn provider(&self, id: &str) -> Option<Arc<dyn Provider>> {

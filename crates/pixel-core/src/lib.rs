@@ -4,6 +4,7 @@
 pub mod account;
 pub mod app;
 pub mod catalogue;
+pub mod credits;
 pub mod domain;
 pub mod error;
 pub mod ops;

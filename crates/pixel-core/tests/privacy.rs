@@ -100,6 +100,7 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
         ("images.get", vec![by_image.clone()]),
         ("images.list", vec![json!({}), json!({ "text": marker })]),
         ("ledger.list", vec![json!({})]),
+        ("credits.packs", vec![json!({})]),
         (
             "explore.list",
             vec![

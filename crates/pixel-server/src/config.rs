@@ -115,6 +115,14 @@ pub struct Config {
     /// `PIXEL_DISABLED_MODELS=id,id` and
     /// `PIXEL_MODEL_CREDITS=id=3,id=5` in the environment.
     pub model_overrides: std::collections::BTreeMap<String, pixel_core::catalogue::ModelOverride>,
+    /// `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` (both, or neither), and `STRIPE_API_BASE`
+    /// (Stripe's own by default): with them and charging on, the server sells credit packs through
+    /// Stripe Checkout; its webhook is `POST /api/payments/stripe`.
+    pub stripe_secret_key: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
+    pub stripe_api_base: Option<String>,
+    /// `PIXEL_CREDIT_PACKS`: the packs for sale, `credits:cents` pairs (default `50:299,150:699,400:1499`).
+    pub credit_packs: Vec<pixel_core::credits::CreditPack>,
 }
 
 /// The `pixel.toml` file: the same keys in lower case, all optional.
@@ -261,6 +269,10 @@ impl Default for Config {
             metrics_token: None,
             allowed_emails: Vec::new(),
             model_overrides: Default::default(),
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: None,
+            credit_packs: pixel_core::credits::default_packs(),
         }
     }
 }
@@ -343,6 +355,21 @@ impl Config {
                 return Err(ConfigError::Env(
                     "GOOGLE_CLIENT_ID",
                     "(missing: GOOGLE_CLIENT_SECRET is set)".into(),
+                ))
+            }
+            _ => {}
+        }
+        match (&c.stripe_secret_key, &c.stripe_webhook_secret) {
+            (Some(_), None) => {
+                return Err(ConfigError::Env(
+                    "STRIPE_WEBHOOK_SECRET",
+                    "(missing: STRIPE_SECRET_KEY is set, and payments are credited only from verified webhooks)".into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Env(
+                    "STRIPE_SECRET_KEY",
+                    "(missing: STRIPE_WEBHOOK_SECRET is set)".into(),
                 ))
             }
             _ => {}
@@ -590,6 +617,19 @@ impl Config {
         }
         if let Some(v) = get("PIXEL_ALLOWED_EMAILS") {
             self.allowed_emails = email_list(&v)
+        }
+        for (key, slot) in [
+            ("STRIPE_SECRET_KEY", &mut self.stripe_secret_key),
+            ("STRIPE_WEBHOOK_SECRET", &mut self.stripe_webhook_secret),
+            ("STRIPE_API_BASE", &mut self.stripe_api_base),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = Some(v)
+            }
+        }
+        if let Some(v) = get("PIXEL_CREDIT_PACKS") {
+            self.credit_packs = pixel_core::credits::parse_packs(&v)
+                .map_err(|e| ConfigError::Env("PIXEL_CREDIT_PACKS", e.message))?
         }
         if let Some(v) = get("PIXEL_DISABLED_MODELS") {
             for id in v.split(',').map(str::trim).filter(|id| !id.is_empty()) {

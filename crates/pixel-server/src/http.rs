@@ -65,6 +65,12 @@ pub fn router(node: Arc<Node>) -> Router {
             post(call_op).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/api/me", get(crate::auth::get_me))
+        .route(
+            "/api/payments/stripe",
+            post(crate::payments::stripe_webhook).layer(axum::extract::DefaultBodyLimit::max(
+                crate::payments::MAX_WEBHOOK_BYTES,
+            )),
+        )
         .route("/auth/google", get(crate::auth::start))
         .route("/auth/google/callback", get(crate::auth::callback))
         .route("/auth/desktop", get(crate::auth::desktop_start))

@@ -8,6 +8,7 @@ pub mod http;
 pub mod limits;
 pub mod media;
 pub mod openapi;
+pub mod payments;
 pub mod providers_check;
 pub mod share;
 
@@ -34,6 +35,8 @@ pub struct Node {
     /// Per-caller operation limits; none in single-owner mode, which serves one person.
     pub limits: Option<limits::OperationLimits>,
     pub config: Config,
+    /// Stripe Checkout and its webhook, when the server sells credits.
+    pub stripe: Option<Arc<payments::StripePayments>>,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
     pub stopping: tokio::sync::watch::Sender<bool>,
@@ -173,6 +176,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         session_ttl: config.session_ttl,
         token_ttl: config.token_ttl,
         trending_every: config.trending_every,
+        credit_packs: config.credit_packs.clone(),
         ..AppConfig::default()
     };
     wiring.catalogue = catalogue(config)?;
@@ -180,6 +184,10 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
     wiring.clock = clock;
     let Wired { app, blobs } = wire(wiring).await?;
     let auth = auth::Auth::from_config(config);
+    let stripe = payments::stripe(config, &auth.public_origin)?;
+    if let Some(stripe) = &stripe {
+        app.set_payments(stripe.clone());
+    }
     let hosts = guard::HostPolicy::new(&auth.public_origin, &config.bind, &config.allowed_hosts);
     let owner = if config.sign_in_enabled() {
         pixel_core::Caller::Anonymous
@@ -197,6 +205,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
             .sign_in_enabled()
             .then(|| limits::OperationLimits::new(config.rate_limits)),
         config: config.clone(),
+        stripe,
         stopping: tokio::sync::watch::channel(false).0,
         _data_dir_lock: data_dir_lock,
     })

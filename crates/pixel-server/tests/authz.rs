@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::browser::Browser;
-use common::{Db, OidcOpts, Opts, TestServer};
+use common::{call_as, token_for, Db, OidcOpts, Opts, TestServer};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -14,18 +13,6 @@ use std::time::Duration;
 struct Who {
     name: &'static str,
     token: Option<String>,
-}
-
-async fn token_for(s: &TestServer, email: &str) -> String {
-    let b = Browser::new(&s.base);
-    assert_eq!(b.sign_in(email).await.status().as_u16(), 303);
-    let (_, me) = b.me().await;
-    let csrf = me["csrf_token"].as_str().expect("csrf").to_string();
-    let (status, out) = b
-        .op("tokens.create", json!({"label": "matrix"}), Some(&csrf))
-        .await;
-    assert_eq!(status, 200, "{out}");
-    out["token"].as_str().expect("token").to_string()
 }
 
 fn small_png() -> String {
@@ -38,16 +25,7 @@ fn small_png() -> String {
 }
 
 async fn call(s: &TestServer, who: &Who, method: &str, input: &Value) -> (u16, Value) {
-    let mut req = s
-        .client
-        .post(format!("{}/api/ops/{method}", s.base))
-        .json(input);
-    if let Some(t) = &who.token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    call_as(s, who.token.as_deref(), method, input).await
 }
 
 async fn wait_done(s: &TestServer, owner: &Who, job_id: &str) -> Value {
@@ -235,6 +213,13 @@ async fn every_operation_checks_its_caller() {
             [401, 200, 200, 200],
         ),
         ("ledger.list", json!({}), [401, 200, 200, 200]),
+        ("credits.packs", json!({}), [200, 200, 200, 200]),
+        // This server sells nothing (no Stripe): signed in or not, nobody can begin a purchase.
+        (
+            "credits.buy",
+            json!({"pack_id": "pack_50"}),
+            [401, 403, 403, 403],
+        ),
         (
             "records.import",
             json!({"png_base64": png}),

@@ -13,6 +13,7 @@ mod likes;
 mod messages;
 mod migrations;
 mod notifications;
+mod purchases;
 mod reports;
 mod search;
 mod sessions;
@@ -512,6 +513,10 @@ impl Store for SqlStore {
     }
 
     fn messages(&self) -> &dyn MessageStore {
+        self
+    }
+
+    fn purchases(&self) -> &dyn PurchaseStore {
         self
     }
 }

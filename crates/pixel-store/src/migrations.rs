@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 16] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 17] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -86,6 +86,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "profile_details",
                 include_str!("../../../migrations/sqlite/0016_profile_details.sql"),
             ),
+            (
+                17,
+                "credit_purchases",
+                include_str!("../../../migrations/sqlite/0017_credit_purchases.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -167,6 +172,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 16,
                 "profile_details",
                 include_str!("../../../migrations/postgres/0016_profile_details.sql"),
+            ),
+            (
+                17,
+                "credit_purchases",
+                include_str!("../../../migrations/postgres/0017_credit_purchases.sql"),
             ),
         ],
     }

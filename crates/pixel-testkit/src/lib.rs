@@ -12,6 +12,7 @@ pub mod openai_fake;
 pub mod replicate_fake;
 pub mod scenario;
 pub mod stability_fake;
+pub mod stripe_fake;
 pub mod together_fake;
 
 pub use a1111_fake::FakeA1111;

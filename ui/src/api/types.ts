@@ -375,6 +375,34 @@ dropped: Array<string>, };
 
 export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
 
+export type CreditPack = { id: string, credits: number, 
+/**
+ * The price in the currency's smallest unit (299 is $2.99).
+ */
+amount: number, 
+/**
+ * ISO 4217, lower case (`usd`).
+ */
+currency: string, };
+
+export type PacksOutput = { packs: Array<CreditPack>, 
+/**
+ * Whether credits can be bought here (charging on, payments set up).
+ */
+for_sale: boolean, };
+
+export type BuyCredits = { 
+/**
+ * One of `credits.packs`' ids. The credits and the price are the server's, never the client's.
+ */
+pack_id: string, };
+
+export type BuyOutput = { purchase_id: string, 
+/**
+ * The payment page to send the buyer to.
+ */
+checkout_url: string, };
+
 export type UserSummary = { id: string, username: string, 
 /**
  * Their profile picture's thumbnail, while that image is still theirs and public (the rule of
@@ -682,6 +710,8 @@ export interface Methods {
   'comments.edit': { input: EditComment; output: Comment };
   'comments.list': { input: CommentsQuery; output: CommentsOutput };
   'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
+  'credits.buy': { input: BuyCredits; output: BuyOutput };
+  'credits.packs': { input: Empty; output: PacksOutput };
   'explore.creators': { input: CreatorsQuery; output: CreatorsOutput };
   'explore.image': { input: ImageRef; output: PublicImage };
   'explore.list': { input: ExploreQuery; output: PublicImagesOutput };

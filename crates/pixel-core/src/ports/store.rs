@@ -32,6 +32,22 @@ pub trait Store: Send + Sync {
     fn blocks(&self) -> &dyn BlockStore;
     fn reports(&self) -> &dyn ReportStore;
     fn messages(&self) -> &dyn MessageStore;
+    fn purchases(&self) -> &dyn PurchaseStore;
+}
+
+/// Credit purchases, and the payment events applied to them.
+#[async_trait]
+pub trait PurchaseStore: Send + Sync {
+    async fn insert_purchase(&self, purchase: &crate::credits::Purchase) -> Result<()>;
+    async fn set_purchase_session(&self, purchase_id: &str, session_id: &str) -> Result<()>;
+    async fn get_purchase(&self, purchase_id: &str) -> Result<Option<crate::credits::Purchase>>;
+    /// Records the event and, when it pays an open purchase of ours at the price we set, marks it
+    /// paid and grants its credits: all in one transaction, once per event and once per purchase.
+    async fn complete_purchase(
+        &self,
+        done: &crate::credits::CompletedPayment,
+        now: Millis,
+    ) -> Result<crate::credits::PaymentOutcome>;
 }
 
 /// Accounts: users, their sign-in identities, usernames, roles and settings.

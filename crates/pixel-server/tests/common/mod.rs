@@ -47,6 +47,8 @@ pub struct Opts {
     pub config: Option<fn(&mut Config)>,
     /// The clock the server runs on; tests that wait for an expiry move it instead of sleeping.
     pub clock: Option<Arc<OffsetClock>>,
+    /// The Stripe fake's URL: the server sells credit packs through it (with the fake's keys).
+    pub stripe_api_base: Option<String>,
 }
 
 #[derive(Clone)]
@@ -114,6 +116,7 @@ impl Default for Opts {
             models: Vec::new(),
             config: None,
             clock: None,
+            stripe_api_base: None,
         }
     }
 }
@@ -231,6 +234,15 @@ impl TestServer {
             model_overrides: opts.models.iter().cloned().collect(),
             // Suites call far faster than a person; the limits have their own test.
             rate_limits: pixel_server::limits::RateLimits::OFF,
+            stripe_secret_key: opts
+                .stripe_api_base
+                .as_ref()
+                .map(|_| pixel_testkit::stripe_fake::FAKE_SECRET_KEY.to_string()),
+            stripe_webhook_secret: opts
+                .stripe_api_base
+                .as_ref()
+                .map(|_| pixel_testkit::stripe_fake::FAKE_WEBHOOK_SECRET.to_string()),
+            stripe_api_base: opts.stripe_api_base,
             ..Config::default()
         };
         let mut config = config;
@@ -460,4 +472,36 @@ pub fn assert_ledger_whole(ledger: &Value) {
             "negative balance_after: {e}"
         );
     }
+}
+
+/// An API token of `email`, signed in through the test provider (a bearer caller: no cookie, no CSRF).
+pub async fn token_for(s: &TestServer, email: &str) -> String {
+    let b = browser::Browser::new(&s.base);
+    assert_eq!(b.sign_in(email).await.status().as_u16(), 303);
+    let (_, me) = b.me().await;
+    let csrf = me["csrf_token"].as_str().expect("csrf").to_string();
+    let (status, out) = b
+        .op("tokens.create", json!({"label": "test"}), Some(&csrf))
+        .await;
+    assert_eq!(status, 200, "{out}");
+    out["token"].as_str().expect("token").to_string()
+}
+
+/// Calls an operation as the holder of `token` (anonymous without one); returns (status, body).
+pub async fn call_as(
+    s: &TestServer,
+    token: Option<&str>,
+    method: &str,
+    input: &Value,
+) -> (u16, Value) {
+    let mut req = s
+        .client
+        .post(format!("{}/api/ops/{method}", s.base))
+        .json(input);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
 }

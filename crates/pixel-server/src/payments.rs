@@ -1,0 +1,163 @@
+//! Credit packs sold through Stripe Checkout: the payment port's Stripe side (a session per purchase,
+//! back to this server's own pages), and the webhook (`POST /api/payments/stripe`) that credits a
+//! purchase once Stripe's signed event says it is paid. A refused delivery is answered 400 with the
+//! reason logged; one acted on, or knowingly ignored, 200 (Stripe stops retrying it).
+
+use async_trait::async_trait;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pixel_core::credits::{
+    apply_completed_payment, CompletedPayment, Payments, Purchase, StartedCheckout,
+};
+use pixel_core::{Error, ErrorCode, Result};
+use pixel_stripe::{CheckoutRequest, StripeConfig, StripeGateway, WebhookEvent};
+use std::sync::Arc;
+
+use crate::http::Http;
+use crate::Config;
+
+/// The largest webhook body taken (Stripe's events are a few kB).
+pub const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
+
+/// Stripe Checkout as the core's payment port.
+pub struct StripePayments {
+    gateway: StripeGateway,
+    /// Where Stripe sends the buyer back: this server's account page.
+    origin: String,
+}
+
+/// The Stripe side of a server with `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET`; None without them.
+pub fn stripe(config: &Config, public_origin: &str) -> anyhow::Result<Option<Arc<StripePayments>>> {
+    let (Some(secret_key), Some(webhook_secret)) =
+        (&config.stripe_secret_key, &config.stripe_webhook_secret)
+    else {
+        return Ok(None);
+    };
+    let gateway = StripeGateway::new(&StripeConfig {
+        secret_key: secret_key.clone(),
+        api_base: config
+            .stripe_api_base
+            .clone()
+            .unwrap_or_else(|| pixel_stripe::STRIPE_API_BASE.into()),
+        webhook_secret: webhook_secret.clone(),
+    })
+    .map_err(|e| anyhow::anyhow!("STRIPE_API_BASE: {e}"))?;
+    Ok(Some(Arc::new(StripePayments {
+        gateway,
+        origin: public_origin.trim_end_matches('/').to_string(),
+    })))
+}
+
+#[async_trait]
+impl Payments for StripePayments {
+    async fn start_checkout(&self, purchase: &Purchase) -> Result<StartedCheckout> {
+        let success = format!("{}/settings/account?purchase={}", self.origin, purchase.id);
+        let cancel = format!("{}/settings/account", self.origin);
+        let name = format!("{} Pixel Studio credits", purchase.pack.credits);
+        let created = self
+            .gateway
+            .create_checkout(&CheckoutRequest {
+                checkout_id: &purchase.id,
+                user_id: &purchase.user_id,
+                pack_id: &purchase.pack.id,
+                name: &name,
+                amount: purchase.pack.amount,
+                success_url: &success,
+                cancel_url: &cancel,
+            })
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, purchase = %purchase.id, "Stripe Checkout failed");
+                Error::new(
+                    ErrorCode::Unavailable,
+                    format!("the payment page could not be opened: {e}"),
+                )
+            })?;
+        Ok(StartedCheckout {
+            session_id: created.session_id,
+            url: created.url,
+        })
+    }
+}
+
+impl StripePayments {
+    fn verify(
+        &self,
+        payload: &str,
+        signature: Option<&str>,
+    ) -> std::result::Result<WebhookEvent, String> {
+        self.gateway
+            .verify(payload, signature)
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn answer(status: StatusCode, body: serde_json::Value) -> Response {
+    (status, Json(body)).into_response()
+}
+
+/// `POST /api/payments/stripe`: one webhook delivery.
+pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    let node = &http.0;
+    let Some(stripe) = &node.stripe else {
+        return answer(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({"error": {"code": "not_found", "message": "this server takes no payments"}}),
+        );
+    };
+    let refuse = |reason: String| {
+        tracing::warn!(%reason, "refused a Stripe webhook delivery");
+        answer(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({"error": {"code": "invalid_input", "message": reason}}),
+        )
+    };
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return refuse("the body is not UTF-8".into());
+    };
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    let event = match stripe.verify(payload, signature) {
+        Ok(event) => event,
+        Err(reason) => return refuse(reason),
+    };
+    match event {
+        WebhookEvent::CheckoutCompleted {
+            event_id,
+            kind,
+            session_id,
+            checkout_id,
+            paid,
+            amount_total,
+            ..
+        } => {
+            let done = CompletedPayment {
+                event_id,
+                kind,
+                session_id,
+                purchase_id: checkout_id,
+                paid,
+                amount_total,
+            };
+            match apply_completed_payment(&node.app, &done).await {
+                Ok(outcome) => answer(
+                    StatusCode::OK,
+                    serde_json::json!({"received": true, "outcome": outcome.as_str()}),
+                ),
+                // The database failed: 500, so Stripe delivers it again later.
+                Err(e) => crate::http::ApiError(e).into_response(),
+            }
+        }
+        WebhookEvent::Other { event_id, kind } => {
+            tracing::debug!(event = %event_id, %kind, "a Stripe event this server does not act on");
+            answer(
+                StatusCode::OK,
+                serde_json::json!({"received": true, "outcome": "ignored"}),
+            )
+        }
+    }
+}
