@@ -52,6 +52,12 @@ export async function waitForHealth(base, server, log) {
   throw new Error(`the server did not become healthy:\n${log()}`);
 }
 
+/** The environment without the Stripe settings that the test command's Stripe service exports: a suite's
+ * server sells credits only when the suite says so (its `extraEnv`). */
+export function withoutStripe(env) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('STRIPE_')));
+}
+
 /** Starts a server with sign-in on a fresh data dir; `stop()` ends it and removes the data. */
 export async function startSignInServer(extraEnv = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixel-e2e-'));
@@ -59,7 +65,7 @@ export async function startSignInServer(extraEnv = {}) {
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(SERVER_BIN, [], {
     env: {
-      ...process.env,
+      ...withoutStripe(process.env),
       PIXEL_DATA_DIR: path.join(dataDir, 'server'),
       PIXEL_BIND: `127.0.0.1:${port}`,
       PIXEL_PUBLIC_URL: base,

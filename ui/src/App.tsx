@@ -26,6 +26,7 @@ const ExplorePage = lazy(() => import('./pages/ExplorePage').then((m) => ({ defa
 const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const MessagesPage = lazy(() => import('./pages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
+const CreditsPage = lazy(() => import('./pages/CreditsPage').then((m) => ({ default: m.CreditsPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -105,6 +106,7 @@ export function AppRoutes() {
         <Route path="messages/:id" element={<CommunityScope><Private><MessagesPage /></Private></CommunityScope>} />
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
+        <Route path="credits" element={<Private><CreditsPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

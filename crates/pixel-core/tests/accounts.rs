@@ -46,7 +46,13 @@ async fn a_first_sign_in_creates_the_account_once_with_its_starting_credits() {
     let entries = app
         .store
         .ledger()
-        .ledger_entries(&user.id, 10)
+        .ledger_entries(
+            &user.id,
+            &pixel_core::ports::PageRequest {
+                before: None,
+                limit: 10,
+            },
+        )
         .await
         .expect("ledger");
     assert_eq!(entries.len(), 1);

@@ -25,7 +25,7 @@ pub const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
 /// Stripe Checkout as the core's payment port.
 pub struct StripePayments {
     gateway: StripeGateway,
-    /// Where Stripe sends the buyer back: this server's account page.
+    /// Where Stripe sends the buyer back: this server's Credits page.
     origin: String,
 }
 
@@ -54,8 +54,8 @@ pub fn stripe(config: &Config, public_origin: &str) -> anyhow::Result<Option<Arc
 #[async_trait]
 impl Payments for StripePayments {
     async fn start_checkout(&self, purchase: &Purchase) -> Result<StartedCheckout> {
-        let success = format!("{}/settings/account?purchase={}", self.origin, purchase.id);
-        let cancel = format!("{}/settings/account", self.origin);
+        let success = format!("{}/credits?purchase={}", self.origin, purchase.id);
+        let cancel = format!("{}/credits", self.origin);
         let name = format!("{} Pixel Studio credits", purchase.pack.credits);
         let created = self
             .gateway

@@ -32,7 +32,11 @@ async fn deliver(s: &TestServer, payload: &str, signature: Option<String>) -> (u
 }
 
 fn signed(payload: &str) -> Option<String> {
-    Some(pixel_stripe::sign(payload, FAKE_WEBHOOK_SECRET, now()))
+    Some(pixel_testkit::stripe_fake::sign(
+        payload,
+        FAKE_WEBHOOK_SECRET,
+        now(),
+    ))
 }
 
 async fn balance(s: &TestServer, token: &str) -> i64 {
@@ -130,9 +134,9 @@ async fn packs_are_bought_and_credited_once(db: Db) {
     let paid = stripe.event("evt_paid_1", "checkout.session.completed", &session, true);
     let (status, _) = deliver(&s, &paid, None).await;
     assert_eq!(status, 400);
-    let forged = pixel_stripe::sign(&paid, "whsec_not_ours", now());
+    let forged = pixel_testkit::stripe_fake::sign(&paid, "whsec_not_ours", now());
     assert_eq!(deliver(&s, &paid, Some(forged)).await.0, 400);
-    let stale = pixel_stripe::sign(&paid, FAKE_WEBHOOK_SECRET, now() - 400);
+    let stale = pixel_testkit::stripe_fake::sign(&paid, FAKE_WEBHOOK_SECRET, now() - 400);
     assert_eq!(deliver(&s, &paid, Some(stale)).await.0, 400);
     assert_eq!(balance(&s, &ada).await, 5);
 
@@ -221,6 +225,18 @@ async fn packs_are_bought_and_credited_once(db: Db) {
         .filter_map(|e| e["amount"].as_i64())
         .collect();
     assert_eq!(bought, [50, 150]);
+    // The history a page at a time, newest first: each page follows the last.
+    let (_, first) = call_as(&s, Some(&ada), "ledger.list", &json!({"limit": 1})).await;
+    let next = first["next"].as_str().expect("a next page");
+    let (_, second) = call_as(
+        &s,
+        Some(&ada),
+        "ledger.list",
+        &json!({"limit": 1, "before": next}),
+    )
+    .await;
+    assert_eq!(first["entries"][0]["amount"], 50, "the newest first");
+    assert_eq!(second["entries"][0]["amount"], 150);
     s.shutdown().await;
 }
 

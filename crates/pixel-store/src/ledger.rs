@@ -40,16 +40,13 @@ impl LedgerStore for SqlStore {
         }
     }
 
-    async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {LEDGER_COLS} FROM ledger_entries WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-        ))
-        .bind(user_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(ledger_from).collect()
+    async fn ledger_entries(&self, user_id: &str, page: &PageRequest) -> Result<Vec<LedgerEntry>> {
+        let sql = format!(
+            "SELECT {LEDGER_COLS} FROM ledger_entries WHERE user_id = $1 \
+             AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+             ORDER BY created_at DESC, id DESC LIMIT $4"
+        );
+        scoped_page!(self, &sql, user_id, page, ledger_from)
     }
 }
 

@@ -246,7 +246,13 @@ fn image_for(job: &Job, at: Millis) -> Image {
 
 async fn sum_entries(store: &SqlStore, user: &str) -> i64 {
     store
-        .ledger_entries(user, 1000)
+        .ledger_entries(
+            user,
+            &PageRequest {
+                before: None,
+                limit: 1000,
+            },
+        )
         .await
         .expect("entries")
         .iter()
@@ -451,7 +457,16 @@ async fn a_job_ends_once_and_is_refunded_once(db: Db) {
     assert!(done.image_id.is_some());
     assert_eq!(s.balance("u1").await.expect("balance"), 7);
     assert_eq!(sum_entries(s, "u1").await, 7);
-    let entries = s.ledger_entries("u1", 100).await.expect("entries");
+    let entries = s
+        .ledger_entries(
+            "u1",
+            &PageRequest {
+                before: None,
+                limit: 100,
+            },
+        )
+        .await
+        .expect("entries");
     let kinds: Vec<LedgerKind> = entries
         .iter()
         .filter(|e| e.job_id.is_some())

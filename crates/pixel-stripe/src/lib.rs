@@ -244,15 +244,3 @@ pub fn verify_at(
         _ => WebhookEvent::Other { event_id, kind },
     })
 }
-
-/// The `Stripe-Signature` header Stripe sends with `payload` at `t`: for the loopback fakes and tests.
-pub fn sign(payload: &str, secret: &str, t: i64) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(mac) => mac,
-        // HMAC takes a key of any length.
-        Err(_) => return String::new(),
-    };
-    mac.update(format!("{t}.{payload}").as_bytes());
-    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
-}

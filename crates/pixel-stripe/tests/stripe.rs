@@ -2,64 +2,13 @@
 //! documents it (form-encoded parameters, a Checkout Session object back), and webhook deliveries
 //! signed as Stripe signs them: accepted when right, refused when forged, stale or unreadable.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use pixel_stripe::{
-    sign, verify_at, CheckoutRequest, StripeConfig, StripeGateway, WebhookEvent, WebhookRefusal,
+    verify_at, CheckoutRequest, StripeConfig, StripeGateway, WebhookEvent, WebhookRefusal,
 };
+use pixel_testkit::stripe_fake::{event_json as event, sign, FakeStripe, FAKE_SECRET_KEY};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
 const SECRET: &str = "whsec_test_pixel";
-
-#[derive(Default)]
-struct Seen {
-    form: Vec<(String, String)>,
-    auth: String,
-    idempotency_key: String,
-}
-
-async fn create_session(
-    State(seen): State<Arc<Mutex<Seen>>>,
-    headers: HeaderMap,
-    body: String,
-) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let form: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let field = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
-    if field("mode").as_deref() != Some("payment") {
-        // Stripe's answer to a request it cannot take.
-        return Err((
-            StatusCode::BAD_REQUEST,
-            Json(
-                json!({"error": {"type": "invalid_request_error", "message": "Missing required param: mode."}}),
-            ),
-        ));
-    }
-    let reference = field("client_reference_id");
-    let mut s = seen.lock().unwrap();
-    s.auth = header("authorization");
-    s.idempotency_key = header("idempotency-key");
-    s.form = form;
-    Ok(Json(checkout_session(
-        "cs_test_1",
-        reference.as_deref(),
-        "unpaid",
-        Some(299),
-    )))
-}
 
 /// A Checkout Session object as Stripe's API reference shows it.
 fn checkout_session(
@@ -92,74 +41,47 @@ fn checkout_session(
     })
 }
 
-fn event(id: &str, kind: &str, object: Value) -> String {
-    json!({
-        "id": id,
-        "object": "event",
-        "api_version": "2024-06-20",
-        "created": 1_796_000_100,
-        "data": {"object": object},
-        "livemode": false,
-        "pending_webhooks": 1,
-        "request": {"id": null, "idempotency_key": null},
-        "type": kind
-    })
-    .to_string()
-}
-
 #[tokio::test]
 async fn a_checkout_session_is_created_with_the_servers_price_and_reference() {
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let app = Router::new()
-        .route("/v1/checkout/sessions", post(create_session))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
+    let stripe = FakeStripe::start().await;
     let gateway = StripeGateway::new(&StripeConfig {
-        secret_key: "sk_test_pixel".into(),
-        api_base: base,
+        secret_key: FAKE_SECRET_KEY.into(),
+        api_base: stripe.base_url.clone(),
         webhook_secret: SECRET.into(),
     })
     .unwrap();
-    let created = gateway
-        .create_checkout(&CheckoutRequest {
-            checkout_id: "chk_1",
-            user_id: "u_1",
-            pack_id: "pack_50",
-            name: "50 credits",
-            amount: 299,
-            success_url: "http://127.0.0.1/credits?paid=1",
-            cancel_url: "http://127.0.0.1/credits",
-        })
-        .await
-        .unwrap();
-    assert_eq!(created.session_id, "cs_test_1");
-    assert_eq!(created.url, "https://checkout.stripe.com/c/pay/cs_test_1");
-
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.auth, "Bearer sk_test_pixel");
-    assert_eq!(
-        seen.idempotency_key, "checkout-chk_1",
-        "a retry gets the same session"
-    );
-    let field = |k: &str| {
-        seen.form
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
+    let request = CheckoutRequest {
+        checkout_id: "chk_1",
+        user_id: "u_1",
+        pack_id: "pack_50",
+        name: "50 credits",
+        amount: 299,
+        success_url: "http://127.0.0.1/credits?paid=1",
+        cancel_url: "http://127.0.0.1/credits",
     };
-    assert_eq!(field("client_reference_id"), Some("chk_1"));
-    assert_eq!(field("line_items[0][price_data][unit_amount]"), Some("299"));
-    assert_eq!(field("line_items[0][price_data][currency]"), Some("usd"));
-    assert_eq!(
-        field("line_items[0][price_data][product_data][name]"),
-        Some("50 credits")
-    );
-    assert_eq!(field("line_items[0][quantity]"), Some("1"));
-    assert_eq!(field("metadata[pack_id]"), Some("pack_50"));
-    assert_eq!(field("metadata[user_id]"), Some("u_1"));
+    let created = gateway.create_checkout(&request).await.unwrap();
+    let session = stripe.session(&created.session_id).expect("the session");
+    assert_eq!(session["url"], created.url.as_str());
+    assert_eq!(session["client_reference_id"], "chk_1");
+    assert_eq!(session["amount_total"], 299);
+    assert_eq!(session["currency"], "usd");
+    assert_eq!(session["metadata"]["pack_id"], "pack_50");
+    assert_eq!(session["metadata"]["user_id"], "u_1");
+    assert_eq!(session["success_url"], "http://127.0.0.1/credits?paid=1");
+    // A retry of the same purchase (the idempotency key is the purchase's) is the same session.
+    let again = gateway.create_checkout(&request).await.unwrap();
+    assert_eq!(again, created);
+    assert_eq!(stripe.sessions(), 1);
+
+    // Stripe's refusal (a wrong key) is an error with Stripe's message, not a panic or a session.
+    let wrong_key = StripeGateway::new(&StripeConfig {
+        secret_key: "sk_test_wrong".into(),
+        api_base: stripe.base_url.clone(),
+        webhook_secret: SECRET.into(),
+    })
+    .unwrap();
+    let err = wrong_key.create_checkout(&request).await.unwrap_err();
+    assert!(err.to_string().contains("Invalid API Key"), "{err}");
 
     // A Stripe API address that is not one is refused up front, not a panic inside async-stripe.
     assert!(StripeGateway::new(&StripeConfig {

@@ -1,8 +1,10 @@
 //! A loopback fake of Stripe's Checkout Sessions API as its reference documents it: `POST
 //! /v1/checkout/sessions` with form-encoded parameters (bearer secret key, `Idempotency-Key` honoured:
 //! the same key answers the same session), `GET /v1/checkout/sessions/{id}`, Stripe's error object for
-//! a request it cannot take; and the `checkout.session.*` events Stripe would send once the buyer pays
-//! (signing them is the caller's: `pixel_stripe::sign`, exactly as Stripe signs).
+//! a request it cannot take; the hosted payment page (`/c/pay/{id}`: Pay marks the session paid, sends
+//! the signed `checkout.session.completed` event to the webhook set with `POST /_fake/webhook`, and
+//! returns the buyer to the session's success URL, as Stripe does); and the events themselves for tests
+//! that deliver them (`event`, signed with `sign` exactly as Stripe signs).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,6 +23,26 @@ struct Shared {
     sessions: HashMap<String, Value>,
     by_idempotency_key: HashMap<String, String>,
     next: u32,
+    base: String,
+    /// Where paid sessions' events go (the server's webhook), if set.
+    webhook: Option<String>,
+}
+
+/// The `Stripe-Signature` header Stripe sends with `payload` at `t` (seconds): HMAC-SHA256 of
+/// `<t>.<payload>` with the endpoint's secret, hex, as `t=<t>,v1=<hex>`.
+pub fn sign(payload: &str, secret: &str, t: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(format!("{t}.{payload}").as_bytes());
+    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 #[derive(Clone)]
@@ -131,7 +153,7 @@ async fn create(
         "shipping_options": [],
         "status": "open",
         "success_url": success,
-        "url": format!("https://checkout.stripe.com/c/pay/{id}"),
+        "url": format!("{}c/pay/{id}", s.base),
     });
     s.sessions.insert(id.clone(), session.clone());
     if let Some(k) = key {
@@ -149,6 +171,111 @@ async fn retrieve(State(shared): State<Arc<Mutex<Shared>>>, Path(id): Path<Strin
             &format!("No such checkout.session: '{id}'"),
         ),
     }
+}
+
+/// The event Stripe sends about `object` (a session as it now stands), as JSON text to sign.
+pub fn event_json(event_id: &str, kind: &str, object: Value) -> String {
+    json!({
+        "id": event_id,
+        "object": "event",
+        "api_version": "2024-06-20",
+        "created": 1_796_000_100,
+        "data": {"object": object},
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": {"id": null, "idempotency_key": null},
+        "type": kind
+    })
+    .to_string()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}
+
+/// Stripe's hosted payment page, reduced to what a buyer does: see the amount, pay.
+async fn pay_page(State(shared): State<Arc<Mutex<Shared>>>, Path(id): Path<String>) -> Response {
+    let Some(session) = lock(&shared).sessions.get(&id).cloned() else {
+        return (StatusCode::NOT_FOUND, "No such checkout session").into_response();
+    };
+    let amount = session["amount_total"].as_i64().unwrap_or(0);
+    let html = format!(
+        "<!doctype html><html><head><title>Checkout (test)</title><meta name=viewport content='width=device-width'>\
+         <style>body{{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:90vh}}\
+         main{{background:#fff;padding:32px 40px;border-radius:12px;box-shadow:0 4px 24px #0001;min-width:320px}}\
+         button{{width:100%;padding:12px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:16px}}</style></head>\
+         <body><main><p>Stripe test mode</p><h1>${}.{:02}</h1><p>{}</p>\
+         <form method=post action='/c/pay/{}'><button type=submit>Pay</button></form></main></body></html>",
+        amount / 100,
+        amount % 100,
+        escape(session["metadata"]["pack_id"].as_str().unwrap_or("")),
+        escape(&id),
+    );
+    axum::response::Html(html).into_response()
+}
+
+/// The buyer paid: the session is complete and paid, its event goes to the webhook (signed, as Stripe
+/// sends it, after the buyer is on the way back), and the buyer returns to the success URL.
+async fn pay(State(shared): State<Arc<Mutex<Shared>>>, Path(id): Path<String>) -> Response {
+    let (session, webhook, event_id) = {
+        let mut s = lock(&shared);
+        s.next += 1;
+        let event_id = format!("evt_fake{:04}", s.next);
+        let webhook = s.webhook.clone();
+        let Some(session) = s.sessions.get_mut(&id) else {
+            return (StatusCode::NOT_FOUND, "No such checkout session").into_response();
+        };
+        session["status"] = json!("complete");
+        session["payment_status"] = json!("paid");
+        (session.clone(), webhook, event_id)
+    };
+    if let Some(url) = webhook {
+        let payload = event_json(&event_id, "checkout.session.completed", session.clone());
+        tokio::spawn(async move {
+            let signature = sign(&payload, FAKE_WEBHOOK_SECRET, now_seconds());
+            let sent = post_json(&url, &payload, &signature).await;
+            if let Err(e) = sent {
+                eprintln!("fake Stripe: the webhook to {url} failed: {e}");
+            }
+        });
+    }
+    let back = session["success_url"].as_str().unwrap_or("/").to_string();
+    axum::response::Redirect::to(&back).into_response()
+}
+
+/// POSTs a JSON body with the signature header over plain HTTP/1.1 (loopback only).
+async fn post_json(url: &str, body: &str, signature: &str) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| std::io::Error::other("only http:// webhooks"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut stream = tokio::net::TcpStream::connect(host).await?;
+    let request = format!(
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Stripe-Signature: {signature}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct WebhookTarget {
+    url: String,
+}
+
+/// Test control: where paid sessions' events go.
+async fn set_webhook(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    Json(target): Json<WebhookTarget>,
+) -> StatusCode {
+    lock(&shared).webhook = Some(target.url);
+    StatusCode::NO_CONTENT
 }
 
 /// `a=1&b%5Bc%5D=2` -> pairs, percent- and plus-decoded.
@@ -191,11 +318,14 @@ impl FakeStripe {
         let app = Router::new()
             .route("/v1/checkout/sessions", post(create))
             .route("/v1/checkout/sessions/{id}", get(retrieve))
+            .route("/c/pay/{id}", get(pay_page).post(pay))
+            .route("/_fake/webhook", post(set_webhook))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the Stripe fake");
         let base_url = format!("http://{}/", listener.local_addr().expect("addr"));
+        lock(&shared).base = base_url.clone();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -225,17 +355,6 @@ impl FakeStripe {
             session["payment_status"] = json!(if paid { "paid" } else { "unpaid" });
             session.clone()
         });
-        json!({
-            "id": event_id,
-            "object": "event",
-            "api_version": "2024-06-20",
-            "created": 1_796_000_100,
-            "data": {"object": session.unwrap_or(Value::Null)},
-            "livemode": false,
-            "pending_webhooks": 1,
-            "request": {"id": null, "idempotency_key": null},
-            "type": kind
-        })
-        .to_string()
+        event_json(event_id, kind, session.unwrap_or(Value::Null))
     }
 }

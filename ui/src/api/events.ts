@@ -158,6 +158,8 @@ export function applyEvent(qc: QueryClient, event: Event): void {
     case 'balance.changed':
       qc.setQueryData<AccountOutput>(keys.account, (old) => (old ? { ...old, balance: event.balance } : old));
       qc.setQueryData<Me | null>(keys.me, (old) => (old ? { ...old, credits: event.balance } : old));
+      // The entry behind the change belongs in the history and its chart.
+      void qc.invalidateQueries({ queryKey: keys.ledger });
       return;
     case 'sessions.revoked':
       // The server closes a revoked session's stream right after this event; asking who we are again

@@ -299,7 +299,11 @@ export type DeleteImages = { image_ids: Array<string>, };
 
 export type DeleteOutput = { deleted: Array<string>, };
 
-export type LedgerQuery = { limit?: number, };
+export type LedgerQuery = { limit?: number, 
+/**
+ * The `next` of the previous page.
+ */
+before?: string, };
 
 export type ImportRequest = { 
 /**
@@ -373,7 +377,11 @@ request: GenerationRequest,
  */
 dropped: Array<string>, };
 
-export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, };
+export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, 
+/**
+ * The cursor of the next (older) page; absent on the last.
+ */
+next?: string, };
 
 export type CreditPack = { id: string, credits: number, 
 /**

@@ -24,7 +24,7 @@ export function AccountArea() {
     <>
       {charging && (
         <NavLink
-          to="/settings#credits"
+          to="/credits"
           className="flex h-8 items-center gap-1.5 rounded-full border border-line bg-surface-1 px-3 text-sm font-medium tabular-nums"
           aria-label={`Balance: ${balance} credits`}
         >

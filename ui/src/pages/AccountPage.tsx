@@ -7,7 +7,6 @@ import { ApiError } from '../api/client';
 import { useDesktop } from '../api/desktopHooks';
 import type { AccountOutput, AccountSettings, NotificationPrefs, SessionInfo, UpdateAccount, Visibility } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { BuyCredits } from '../components/credits/BuyCredits';
 import { RadioCards } from '../components/RadioCards';
 import { Switch } from '../components/Switch';
 import { ThemePicker } from '../components/ThemePicker';
@@ -67,8 +66,6 @@ export function AccountPage() {
       </div>
 
       <ProfileForm account={account.data} />
-
-      <BuyCredits />
 
       <section className="card p-5" aria-labelledby="appearance">
         <h2 id="appearance" className="text-sm font-semibold">

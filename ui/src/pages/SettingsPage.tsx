@@ -122,7 +122,12 @@ export function SettingsPage() {
           </Link>
           {charging ? (
             <>
-              <p className="mt-4 text-2xl font-semibold tabular-nums">{formatCredits(account.data.balance)}</p>
+              <p className="mt-4 flex items-baseline justify-between gap-3">
+                <span className="text-2xl font-semibold tabular-nums">{formatCredits(account.data.balance)}</span>
+                <Link to="/credits" className="text-sm font-medium text-accent hover:underline">
+                  History and buying credits
+                </Link>
+              </p>
               <h3 className="mt-5 text-xs font-medium uppercase tracking-wider text-fg-subtle">Recent activity</h3>
               {ledger.data && ledger.data.entries.length > 0 ? (
                 <ul className="mt-2 divide-y divide-line text-sm">

@@ -8,6 +8,7 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Result;
+use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -26,6 +27,10 @@ pub struct LedgerQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub limit: Option<u32>,
+    /// The `next` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
@@ -33,15 +38,25 @@ pub struct LedgerOutput {
     pub entries: Vec<LedgerEntry>,
     #[ts(type = "number")]
     pub balance: i64,
+    /// The cursor of the next (older) page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub next: Option<String>,
 }
 
 pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Result<LedgerOutput> {
     let owner = caller.user_id()?;
-    let entries = app
-        .store
-        .ledger()
-        .ledger_entries(owner, page_limit(input.limit))
-        .await?;
+    let limit = page_limit(input.limit);
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit,
+    };
+    let entries = app.store.ledger().ledger_entries(owner, &page).await?;
+    let next = next_cursor(&entries, limit, |e| (e.created_at, &e.id));
     let balance = app.store.ledger().balance(owner).await?;
-    Ok(LedgerOutput { entries, balance })
+    Ok(LedgerOutput {
+        entries,
+        balance,
+        next,
+    })
 }

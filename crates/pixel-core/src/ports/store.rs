@@ -120,7 +120,8 @@ pub trait LedgerStore: Send + Sync {
         mv: &LedgerMove,
         job_id: Option<&str>,
     ) -> Result<LedgerEntry>;
-    async fn ledger_entries(&self, user_id: &str, limit: u32) -> Result<Vec<LedgerEntry>>;
+    /// An account's entries, newest first, a page at a time.
+    async fn ledger_entries(&self, user_id: &str, page: &PageRequest) -> Result<Vec<LedgerEntry>>;
 }
 
 /// Generations and their jobs: submitting, the durable queue with leases, settling each job once.

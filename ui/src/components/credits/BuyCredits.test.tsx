@@ -18,6 +18,7 @@ function server(packs: PacksOutput): FakeTransport {
   t.me = async () => me({ auth_mode: 'oidc' });
   t.handlers['credits.packs'] = () => packs;
   t.handlers['sessions.list'] = () => ({ sessions: [] });
+  t.handlers['ledger.list'] = () => ({ entries: [], balance: 50 });
   t.handlers['credits.buy'] = () => ({ purchase_id: 'p1', checkout_url: 'https://checkout.stripe.com/c/pay/cs_1' });
   return t;
 }
@@ -29,7 +30,7 @@ describe('Buying credits', () => {
     const assign = vi.fn();
     vi.stubGlobal('location', { ...window.location, assign });
     const t = server(PACKS);
-    const { user } = renderApp(t, '/settings/account');
+    const { user } = renderApp(t, '/credits');
     const buy = await screen.findByRole('button', { name: 'Buy 150 credits for $6.99' });
     expect(screen.getByText('Best value')).toBeInTheDocument();
     await user.click(buy);
@@ -39,8 +40,8 @@ describe('Buying credits', () => {
 
   it('is absent where the server sells no credits', async () => {
     const t = server({ ...PACKS, for_sale: false });
-    renderApp(t, '/settings/account');
-    await screen.findByRole('heading', { name: 'Account settings' });
+    renderApp(t, '/credits');
+    await screen.findByRole('heading', { name: 'Credits' });
     await vi.waitFor(() => expect(t.calls.map(([m]) => m)).toContain('credits.packs'));
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByRole('list', { name: 'Credit packs' })).not.toBeInTheDocument();

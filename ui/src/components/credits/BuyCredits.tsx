@@ -1,11 +1,10 @@
-// The account page's credit packs: each with its price, bought on the payment provider's page. Shown
-// only where the server sells credits; after paying, the buyer lands back here and the balance moves
-// by itself (the server's `balance.changed` event) once the payment is confirmed.
+// The credit packs of the Credits page: each with its price, bought on the payment provider's page.
+// Shown only where the server sells credits; after paying, the buyer lands back here and the balance
+// moves by itself (the server's `balance.changed` event) once the payment is confirmed.
 
 import { useSearchParams } from 'react-router';
-import { Coins, CreditCard } from 'lucide-react';
+import { CreditCard } from 'lucide-react';
 import { useBuyCredits, useCreditPacks } from '../../api/creditsHooks';
-import { useAccount } from '../../api/hooks';
 import { ErrorBanner } from '../ui';
 import type { CreditPack } from '../../api/types';
 
@@ -17,7 +16,6 @@ function price(pack: CreditPack): string {
 
 export function BuyCredits() {
   const packs = useCreditPacks();
-  const account = useAccount();
   const buy = useBuyCredits();
   const [params] = useSearchParams();
   if (!packs.data?.for_sale) return null;
@@ -25,14 +23,9 @@ export function BuyCredits() {
   const cheapest = Math.min(...packs.data.packs.map((p) => p.amount / p.credits));
   return (
     <section className="card p-5" aria-labelledby="buy-credits">
-      <div className="flex items-center justify-between gap-3">
-        <h2 id="buy-credits" className="text-sm font-semibold">
-          Credits
-        </h2>
-        <span className="chip" aria-label={`Balance: ${account.data?.balance ?? 0} credits`}>
-          <Coins className="h-3.5 w-3.5" aria-hidden /> {account.data?.balance ?? '…'}
-        </span>
-      </div>
+      <h2 id="buy-credits" className="text-sm font-semibold">
+        Buy credits
+      </h2>
       {returned && (
         <p role="status" className="mt-3 rounded-lg border border-emerald-500/30 bg-emerald-500/10 px-3 py-2 text-sm">
           Thank you. Your credits arrive as soon as the payment is confirmed; this balance updates by itself.

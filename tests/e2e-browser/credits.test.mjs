@@ -1,0 +1,102 @@
+// Browser end-to-end, buying credits: a server that sells packs through Stripe Checkout (the loopback
+// fake of Stripe's API and hosted page, `fake-stripe`), a signed-in buyer who picks a pack on the account
+// page, pays on the payment page, comes back, and sees the credits arrive without a reload (the fake
+// sends the signed webhook as Stripe does; the server credits it and pushes the new balance).
+// Screenshots of the packs, the payment page and the credited balance go to tests/artifacts/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ARTIFACTS,
+  SERVER_BIN,
+  TIMEOUT,
+  contextFor,
+  launchChromium,
+  missingForSignIn,
+  startSignInServer,
+} from './oidc-server.mjs';
+
+// Built beside the server (pixel-testkit's bin).
+const fakeBin = path.join(path.dirname(SERVER_BIN), 'fake-stripe');
+
+const missing = missingForSignIn() ?? (fs.existsSync(fakeBin) ? null : `no fake-stripe binary at ${fakeBin}`);
+if (missing && process.env.CI) {
+  test('credits end-to-end', () => assert.fail(`CI is set but the credits suite cannot run: ${missing}`));
+} else if (missing) {
+  test('credits end-to-end', { skip: missing }, () => {});
+}
+
+/** Starts the Stripe fake; resolves to its base URL (ends with /). */
+function startFakeStripe() {
+  const child = spawn(fakeBin, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve({ child, base: chunk.toString().trim() }));
+    child.once('exit', (code) => reject(new Error(`fake-stripe exited (${code})`)));
+  });
+}
+
+describe('buy a credit pack through Stripe Checkout', { skip: !!missing }, () => {
+  let server;
+  let stripe;
+  let browser;
+  const errors = [];
+  const user = `buyer${Date.now().toString(36)}`;
+  const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `e2e-credits-${name}.png`) });
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    stripe = await startFakeStripe();
+    server = await startSignInServer({
+      STRIPE_SECRET_KEY: 'sk_test_pixel_fake',
+      STRIPE_WEBHOOK_SECRET: 'whsec_pixel_fake',
+      STRIPE_API_BASE: stripe.base,
+    });
+    const set = await fetch(`${stripe.base}_fake/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${server.base}/api/payments/stripe` }),
+    });
+    assert.equal(set.status, 204);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    stripe?.child.kill();
+  });
+
+  test('the buyer picks a pack, pays on the payment page, and the credits arrive live', async () => {
+    const { ctx, page } = await contextFor(browser, `${user}@example.com`, errors);
+    await page.goto(`${server.base}/credits`);
+    await page.getByRole('link', { name: 'Sign in with Google' }).first().click();
+    await page.getByRole('button', { name: `Account menu: ${user}` }).waitFor();
+    // The header's balance leads to the Credits page.
+    await page.getByRole('banner').getByRole('link', { name: /^Balance:/ }).click();
+    await page.waitForURL(/\/credits$/);
+    const packs = page.getByRole('list', { name: 'Credit packs' });
+    await packs.waitFor({ timeout: TIMEOUT });
+    const balance = page.getByRole('main').getByLabel(/^Balance:/);
+    const before = Number((await balance.getAttribute('aria-label'))?.match(/\d+/)?.[0]);
+    assert.ok(before > 0, 'the starting credits');
+    await shot(page, '01-packs');
+
+    await page.getByRole('button', { name: /^Buy 150 credits for/ }).click();
+    await page.waitForURL(/\/c\/pay\//);
+    await page.getByRole('heading', { name: '$6.99' }).waitFor();
+    await shot(page, '02-payment-page');
+    await page.getByRole('button', { name: 'Pay' }).click();
+
+    await page.waitForURL(/\/credits\?purchase=/);
+    await page.getByText('Your credits arrive as soon as the payment is confirmed').waitFor();
+    await page.getByRole('main').getByLabel(`Balance: ${before + 150} credits`).waitFor({ timeout: TIMEOUT });
+    // The purchase is in the history, and in the chart of the balance.
+    await page.getByRole('table', { name: 'Ledger entries' }).getByText('Bought 150 credits').waitFor({ timeout: TIMEOUT });
+    await page.getByRole('img', { name: new RegExp(`to ${before + 150} credits`) }).waitFor();
+    await shot(page, '03-credited');
+    await ctx.close();
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  });
+});
