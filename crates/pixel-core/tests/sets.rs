@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{call, job_end, sign_in, test_app, ScriptedProvider, PAID_MODEL};
+use common::{call, jobs_end, sign_in, test_app, ScriptedProvider, PAID_MODEL};
 use pixel_core::ops::{PublicImagesOutput, SetDetail, SubmitOutput};
 use pixel_core::runner::Runner;
 use pixel_core::{Caller, ErrorCode, Visibility};
@@ -56,11 +56,12 @@ async fn a_public_set_shows_its_public_images_to_everyone() {
 
     let mut events = app.events.subscribe();
     let runner = Runner::start(&app).await.expect("runner");
-    let mut images = Vec::new();
-    for job in &submitted.jobs {
-        let ended = job_end(&mut events, &job.id).await;
-        images.push(ended.image_id.expect("an image"));
-    }
+    let ids: Vec<String> = submitted.jobs.iter().map(|j| j.id.clone()).collect();
+    let images: Vec<String> = jobs_end(&mut events, &ids)
+        .await
+        .into_iter()
+        .map(|job| job.image_id.expect("an image"))
+        .collect();
     let detail: SetDetail = call(&app, &anyone, "sets.get", set_ref.clone())
         .await
         .expect("a public set");

@@ -169,6 +169,31 @@ pub async fn job_end(events: &mut tokio::sync::broadcast::Receiver<Envelope>, jo
     .expect("the job ends")
 }
 
+/// Waits for every job of `job_ids` to end, in whatever order they finish; returns them in the order
+/// asked. (Waiting for one after another would drop an earlier-finishing job's event.)
+pub async fn jobs_end(
+    events: &mut tokio::sync::broadcast::Receiver<Envelope>,
+    job_ids: &[String],
+) -> Vec<Job> {
+    let mut ended: std::collections::HashMap<String, Job> = std::collections::HashMap::new();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while ended.len() < job_ids.len() {
+            if let Envelope {
+                event: Event::GenerationCompleted { job, .. } | Event::GenerationFailed { job },
+                ..
+            } = events.recv().await.expect("event bus open")
+            {
+                if job_ids.contains(&job.id) {
+                    ended.insert(job.id.clone(), job);
+                }
+            }
+        }
+    })
+    .await
+    .expect("the jobs end");
+    job_ids.iter().filter_map(|id| ended.remove(id)).collect()
+}
+
 /// Makes one image for `caller` through a real job, public or private.
 pub async fn made_image(
     app: &App,
