@@ -373,12 +373,9 @@ impl RemoteAccount {
         visibility: Option<Visibility>,
     ) -> Result<Published, Error> {
         use base64::Engine;
-        let (Some(url), Some(token)) = (self.server(), self.token().await?) else {
-            return Err(Error::new(
-                ErrorCode::Unauthenticated,
-                "sign in to a server to publish",
-            ));
-        };
+        let (url, token) = self.credentials().await?.ok_or_else(|| {
+            Error::new(ErrorCode::Unauthenticated, "sign in to a server to publish")
+        })?;
         let (image, bytes) = core.original(image_id).await?;
         let body = serde_json::json!({
             "image_base64": base64::engine::general_purpose::STANDARD.encode(&bytes),

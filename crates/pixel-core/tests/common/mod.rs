@@ -153,20 +153,8 @@ pub async fn call<T: DeserializeOwned>(
 
 /// Waits for the job's end as its owner's clients learn it: the completed or failed event.
 pub async fn job_end(events: &mut tokio::sync::broadcast::Receiver<Envelope>, job_id: &str) -> Job {
-    // Real work on worker threads (decode, thumbnail, SQLite): bounded so a lost event fails the test.
-    tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            match events.recv().await.expect("event bus open") {
-                Envelope {
-                    event: Event::GenerationCompleted { job, .. } | Event::GenerationFailed { job },
-                    ..
-                } if job.id == job_id => return job,
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("the job ends")
+    let mut ended = jobs_end(events, &[job_id.to_string()]).await;
+    ended.pop().expect("the job ends")
 }
 
 /// Waits for every job of `job_ids` to end, in whatever order they finish; returns them in the order
@@ -176,6 +164,7 @@ pub async fn jobs_end(
     job_ids: &[String],
 ) -> Vec<Job> {
     let mut ended: std::collections::HashMap<String, Job> = std::collections::HashMap::new();
+    // Real work on worker threads (decode, thumbnail, SQLite): bounded so a lost event fails the test.
     tokio::time::timeout(Duration::from_secs(30), async {
         while ended.len() < job_ids.len() {
             if let Envelope {
