@@ -1,6 +1,7 @@
 //! Buying credits: the packs a server sells, a purchase priced by the server when it begins, the
 //! payment port (Stripe Checkout on a server; nothing on the desktop), and a completed payment credited
-//! through the ledger exactly once, however often and in whatever order Stripe reports it.
+//! through the ledger exactly once, however often and in whatever order Stripe reports it; refunds and
+//! disputes take the credits back, and what the balance no longer holds is owed.
 
 use async_trait::async_trait;
 use schemars::JsonSchema;
@@ -140,6 +141,8 @@ pub struct CompletedPayment {
     /// The provider says the money arrived (a delayed method completes unpaid and pays later).
     pub paid: bool,
     pub amount_total: Option<i64>,
+    /// Stripe's PaymentIntent of the session: how its refunds and disputes name it later.
+    pub payment_intent: Option<String>,
 }
 
 /// What a completed payment did.
@@ -193,6 +196,102 @@ pub async fn apply_completed_payment(app: &App, done: &CompletedPayment) -> Resu
     Ok(outcome)
 }
 
+/// What happened to a paid purchase's money after it was credited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoneyBack {
+    /// Refunded, in part or whole: Stripe's running total refunded so far (cents).
+    Refunded { amount_refunded: i64 },
+    /// A dispute was opened for `amount` cents: the funds are withdrawn while it lasts.
+    DisputeOpened { amount: i64 },
+    /// A dispute ended: `won` gives the funds back; lost keeps them withdrawn.
+    DisputeClosed { amount: i64, won: bool },
+}
+
+/// A verified refund or dispute event for one payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReversal {
+    pub event_id: String,
+    pub kind: String,
+    /// The PaymentIntent the refund or dispute is about.
+    pub payment_intent: String,
+    pub change: MoneyBack,
+}
+
+/// What a refund or dispute event did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReversalOutcome {
+    /// The purchase's credits were taken back (or given back when a dispute was won): the balance
+    /// and what is still owed after.
+    Applied {
+        user_id: String,
+        balance: i64,
+        owed: i64,
+    },
+    /// This event was applied before, or it changes nothing (a smaller running total arriving late).
+    AlreadyApplied,
+    /// No paid purchase has this payment yet (its completion has not arrived): Stripe is asked to
+    /// deliver it again later, and nothing was recorded.
+    NotYetKnown,
+}
+
+impl ReversalOutcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ReversalOutcome::Applied { .. } => "reversed",
+            ReversalOutcome::AlreadyApplied => "already_applied",
+            ReversalOutcome::NotYetKnown => "not_yet_known",
+        }
+    }
+}
+
+/// Credits to take back for a purchase of `credits` paid `amount` cents, of which `reversed` cents
+/// are refunded or disputed: in proportion, rounded up (so many small refunds cannot keep a
+/// fraction each), never more than the pack.
+pub fn credits_to_reverse(credits: i64, amount: i64, reversed: i64) -> i64 {
+    if amount <= 0 {
+        return 0;
+    }
+    let reversed = reversed.clamp(0, amount);
+    // i128: credits x cents of a large pack would not overflow i64, but nothing here needs to care.
+    let owed =
+        (i128::from(credits) * i128::from(reversed) + i128::from(amount) - 1) / i128::from(amount);
+    i64::try_from(owed).unwrap_or(credits).min(credits)
+}
+
+/// Applies one verified refund or dispute event: the purchase's credits are taken back through the
+/// ledger (what the balance lacks is owed, and spending waits until it is paid), once per event,
+/// and in proportion to Stripe's running totals so events in any order end in the same place.
+pub async fn apply_payment_reversal(
+    app: &App,
+    change: &PaymentReversal,
+) -> Result<ReversalOutcome> {
+    let outcome = app
+        .store
+        .purchases()
+        .reverse_payment(change, app.clock.now_ms())
+        .await?;
+    match &outcome {
+        ReversalOutcome::Applied {
+            user_id,
+            balance,
+            owed,
+        } => {
+            tracing::info!(event = %change.event_id, user = %user_id, owed, "a refund or dispute changed a balance");
+            app.events.publish(Envelope {
+                user_id: user_id.clone(),
+                event: Event::BalanceChanged { balance: *balance },
+            });
+        }
+        ReversalOutcome::NotYetKnown => {
+            tracing::warn!(event = %change.event_id, payment = %change.payment_intent, "a refund or dispute for a payment not credited yet: Stripe will deliver it again");
+        }
+        ReversalOutcome::AlreadyApplied => {
+            tracing::info!(event = %change.event_id, "a refund or dispute already applied");
+        }
+    }
+    Ok(outcome)
+}
+
 /// The refusal when this node sells nothing.
 pub fn not_for_sale() -> Error {
     Error::new(
@@ -220,5 +319,17 @@ mod tests {
         ] {
             assert!(parse_packs(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn reversals_take_back_in_proportion_rounded_up() {
+        assert_eq!(credits_to_reverse(50, 299, 299), 50);
+        assert_eq!(credits_to_reverse(50, 299, 0), 0);
+        // $1 of $2.99 is 16.7 credits: 17 go back.
+        assert_eq!(credits_to_reverse(50, 299, 100), 17);
+        assert_eq!(credits_to_reverse(50, 299, 1), 1);
+        // More than was paid (a refund and a dispute of the same charge) takes the pack, no more.
+        assert_eq!(credits_to_reverse(50, 299, 598), 50);
+        assert_eq!(credits_to_reverse(50, 0, 100), 0);
     }
 }

@@ -326,6 +326,9 @@ pub enum LedgerKind {
     Capture,
     /// A reservation returned because the generation failed, was cancelled or moderated.
     Refund,
+    /// Bought credits taken back because their payment was refunded or disputed, or credits that
+    /// arrived later paying what such a reversal left owed.
+    Reversal,
 }
 
 impl LedgerKind {
@@ -335,6 +338,7 @@ impl LedgerKind {
             LedgerKind::Reserve => "reserve",
             LedgerKind::Capture => "capture",
             LedgerKind::Refund => "refund",
+            LedgerKind::Reversal => "reversal",
         }
     }
     pub fn parse(s: &str) -> Option<LedgerKind> {
@@ -343,6 +347,7 @@ impl LedgerKind {
             LedgerKind::Reserve,
             LedgerKind::Capture,
             LedgerKind::Refund,
+            LedgerKind::Reversal,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

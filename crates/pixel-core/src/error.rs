@@ -20,6 +20,8 @@ pub enum ErrorCode {
     InvalidParameter,
     UnsupportedParameter,
     InsufficientCredits,
+    /// A refunded or disputed purchase left credits owed: spending waits until they are paid.
+    CreditsOwed,
     NotFound,
     Forbidden,
     /// A state-changing request made with the session cookie lacked its CSRF token (or had a stale one).
@@ -49,7 +51,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code (the generated TypeScript map of statuses fails to type-check when one is missing).
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::InvalidBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidPrompt,
@@ -60,6 +62,7 @@ impl ErrorCode {
         ErrorCode::InvalidParameter,
         ErrorCode::UnsupportedParameter,
         ErrorCode::InsufficientCredits,
+        ErrorCode::CreditsOwed,
         ErrorCode::NotFound,
         ErrorCode::Forbidden,
         ErrorCode::CsrfFailed,
@@ -92,6 +95,7 @@ impl ErrorCode {
             ErrorCode::InvalidParameter => "invalid_parameter",
             ErrorCode::UnsupportedParameter => "unsupported_parameter",
             ErrorCode::InsufficientCredits => "insufficient_credits",
+            ErrorCode::CreditsOwed => "credits_owed",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::CsrfFailed => "csrf_failed",
@@ -127,7 +131,7 @@ impl ErrorCode {
             | ErrorCode::InvalidParameter
             | ErrorCode::UnsupportedParameter => 422,
             ErrorCode::Unauthenticated => 401,
-            ErrorCode::InsufficientCredits => 402,
+            ErrorCode::InsufficientCredits | ErrorCode::CreditsOwed => 402,
             ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,
             ErrorCode::NotFound | ErrorCode::UnknownOperation => 404,
             ErrorCode::Conflict => 409,

@@ -1,7 +1,9 @@
 //! Credit packs sold through Stripe Checkout: the payment port's Stripe side (a session per purchase,
 //! back to this server's own pages), and the webhook (`POST /api/payments/stripe`) that credits a
-//! purchase once Stripe's signed event says it is paid. A refused delivery is answered 400 with the
-//! reason logged; one acted on, or knowingly ignored, 200 (Stripe stops retrying it).
+//! purchase once Stripe's signed event says it is paid, and takes the credits back when the payment is
+//! refunded or disputed. A refused delivery is answered 400 with the reason logged; one acted on, or
+//! knowingly ignored, 200 (Stripe stops retrying it); a refund that arrives before the payment it
+//! refunds, 409 (Stripe delivers it again later, by when the payment has arrived).
 
 use async_trait::async_trait;
 use axum::body::Bytes;
@@ -10,7 +12,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pixel_core::credits::{
-    apply_completed_payment, CompletedPayment, Payments, Purchase, StartedCheckout,
+    apply_completed_payment, apply_payment_reversal, CompletedPayment, MoneyBack, PaymentReversal,
+    Payments, Purchase, ReversalOutcome, StartedCheckout,
 };
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_stripe::{CheckoutRequest, StripeConfig, StripeGateway, WebhookEvent};
@@ -133,6 +136,7 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
             checkout_id,
             paid,
             amount_total,
+            payment_intent,
             ..
         } => {
             let done = CompletedPayment {
@@ -142,6 +146,7 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
                 purchase_id: checkout_id,
                 paid,
                 amount_total,
+                payment_intent,
             };
             match apply_completed_payment(&node.app, &done).await {
                 Ok(outcome) => answer(
@@ -152,6 +157,45 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
                 Err(e) => crate::http::ApiError(e).into_response(),
             }
         }
+        WebhookEvent::Refunded {
+            event_id,
+            kind,
+            payment_intent,
+            amount_refunded,
+        } => {
+            reverse(
+                node,
+                PaymentReversal {
+                    event_id,
+                    kind,
+                    payment_intent,
+                    change: MoneyBack::Refunded { amount_refunded },
+                },
+            )
+            .await
+        }
+        WebhookEvent::Disputed {
+            event_id,
+            kind,
+            payment_intent,
+            amount,
+            closed,
+        } => {
+            let change = match closed {
+                None => MoneyBack::DisputeOpened { amount },
+                Some(won) => MoneyBack::DisputeClosed { amount, won },
+            };
+            reverse(
+                node,
+                PaymentReversal {
+                    event_id,
+                    kind,
+                    payment_intent,
+                    change,
+                },
+            )
+            .await
+        }
         WebhookEvent::Other { event_id, kind } => {
             tracing::debug!(event = %event_id, %kind, "a Stripe event this server does not act on");
             answer(
@@ -159,5 +203,20 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
                 serde_json::json!({"received": true, "outcome": "ignored"}),
             )
         }
+    }
+}
+
+async fn reverse(node: &crate::Node, change: PaymentReversal) -> Response {
+    match apply_payment_reversal(&node.app, &change).await {
+        Ok(ReversalOutcome::NotYetKnown) => answer(
+            StatusCode::CONFLICT,
+            serde_json::json!({"error": {"code": "conflict",
+                "message": "no paid purchase has this payment yet: deliver it again later"}}),
+        ),
+        Ok(outcome) => answer(
+            StatusCode::OK,
+            serde_json::json!({"received": true, "outcome": outcome.as_str()}),
+        ),
+        Err(e) => crate::http::ApiError(e).into_response(),
     }
 }

@@ -63,12 +63,12 @@ async fn buy(s: &TestServer, token: &str, pack_id: &str) -> (String, String) {
     )
 }
 
-async fn packs_are_bought_and_credited_once(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
+/// A server that charges and sells packs through the Stripe fake, with sign-in; None where the OIDC
+/// provider (or PostgreSQL) is not running.
+async fn selling_server(db: Db) -> Option<(FakeStripe, TestServer)> {
+    let oidc = OidcOpts::from_env()?;
     let stripe = FakeStripe::start().await;
-    let Some(s) = TestServer::start(Opts {
+    let s = TestServer::start(Opts {
         db,
         charging: true,
         starting_credits: 5,
@@ -76,8 +76,12 @@ async fn packs_are_bought_and_credited_once(db: Db) {
         stripe_api_base: Some(stripe.base_url.clone()),
         ..Default::default()
     })
-    .await
-    else {
+    .await?;
+    Some((stripe, s))
+}
+
+async fn packs_are_bought_and_credited_once(db: Db) {
+    let Some((stripe, s)) = selling_server(db).await else {
         return;
     };
     let ada = token_for(&s, "ada@example.com").await;
@@ -248,4 +252,109 @@ async fn packs_are_bought_and_credited_once_on_sqlite() {
 #[tokio::test]
 async fn packs_are_bought_and_credited_once_on_postgres() {
     packs_are_bought_and_credited_once(Db::Postgres).await;
+}
+
+async fn ledger_of(s: &TestServer, token: &str) -> Value {
+    let (status, ledger) = call_as(s, Some(token), "ledger.list", &json!({})).await;
+    assert_eq!(status, 200, "{ledger}");
+    common::assert_ledger_whole(&ledger);
+    ledger
+}
+
+/// Refunds and disputes reach the server as Stripe's signed `charge.refunded` and
+/// `charge.dispute.*` events, naming the payment by its PaymentIntent.
+async fn refunds_and_disputes_take_bought_credits_back(db: Db) {
+    let Some((stripe, s)) = selling_server(db).await else {
+        return;
+    };
+    let ada = token_for(&s, "ada@example.com").await;
+    let deliver_signed = |payload: String| {
+        let s = &s;
+        async move { deliver(s, &payload, signed(&payload)).await }
+    };
+
+    // The refund arrives before the payment it refunds: refused for now (Stripe delivers it again),
+    // and applied once the payment has been credited.
+    let (_, early) = buy(&s, &ada, "pack_50").await;
+    let paid = stripe.event("evt_p50", "checkout.session.completed", &early, true);
+    let refund = stripe.refund_event("evt_refund_50", &early, 299);
+    let (status, body) = deliver_signed(refund.clone()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("conflict")),
+        "{body}"
+    );
+    assert_eq!(deliver_signed(paid).await.1["outcome"], "credited");
+    assert_eq!(balance(&s, &ada).await, 55);
+    let (status, body) = deliver_signed(refund.clone()).await;
+    assert_eq!((status, body["outcome"].as_str()), (200, Some("reversed")));
+    assert_eq!(
+        balance(&s, &ada).await,
+        5,
+        "the 50 bought credits taken back"
+    );
+    // The same refund delivered again, many times at once: taken back once.
+    let sig = signed(&refund);
+    let answers =
+        futures_util::future::join_all((0..20).map(|_| deliver(&s, &refund, sig.clone()))).await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == 200),
+        "{answers:?}"
+    );
+    assert_eq!(balance(&s, &ada).await, 5);
+
+    // A partial refund takes back its share, rounded up; the next refund only the difference.
+    let (_, pack) = buy(&s, &ada, "pack_150").await;
+    let paid = stripe.event("evt_p150", "checkout.session.completed", &pack, true);
+    assert_eq!(deliver_signed(paid).await.1["outcome"], "credited");
+    assert_eq!(balance(&s, &ada).await, 155);
+    deliver_signed(stripe.refund_event("evt_part_1", &pack, 100)).await;
+    assert_eq!(balance(&s, &ada).await, 133, "22 of 150 for $1 of $6.99");
+    deliver_signed(stripe.refund_event("evt_part_2", &pack, 200)).await;
+    assert_eq!(balance(&s, &ada).await, 112, "43 in all for $2");
+
+    // A dispute withdraws the rest while it is open; won, the credits come back.
+    let (_, body) = deliver_signed(stripe.dispute_event(
+        "evt_dispute_open",
+        "charge.dispute.created",
+        &pack,
+        "needs_response",
+    ))
+    .await;
+    assert_eq!(body["outcome"], "reversed");
+    assert_eq!(balance(&s, &ada).await, 5);
+    deliver_signed(stripe.dispute_event("evt_dispute_won", "charge.dispute.closed", &pack, "won"))
+        .await;
+    assert_eq!(balance(&s, &ada).await, 112);
+
+    // A forged refund changes nothing.
+    let forged_refund = stripe.refund_event("evt_forged", &pack, 699);
+    let forged = pixel_testkit::stripe_fake::sign(&forged_refund, "whsec_not_ours", now());
+    assert_eq!(deliver(&s, &forged_refund, Some(forged)).await.0, 400);
+    assert_eq!(balance(&s, &ada).await, 112);
+
+    let ledger = ledger_of(&s, &ada).await;
+    assert_eq!(ledger["owed"], 0);
+    let kinds: Vec<&str> = ledger["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "reversal").count(),
+        4,
+        "{kinds:?}"
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn refunds_and_disputes_take_bought_credits_back_on_sqlite() {
+    refunds_and_disputes_take_bought_credits_back(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn refunds_and_disputes_take_bought_credits_back_on_postgres() {
+    refunds_and_disputes_take_bought_credits_back(Db::Postgres).await;
 }

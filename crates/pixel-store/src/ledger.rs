@@ -16,6 +16,18 @@ impl LedgerStore for SqlStore {
         }
     }
 
+    async fn owed(&self, user_id: &str) -> Result<i64> {
+        let row = sqlx::query("SELECT debt FROM balances WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        match row {
+            Some(r) => r.try_get("debt").map_err(db_err),
+            None => Ok(0),
+        }
+    }
+
     async fn apply_ledger(
         &self,
         user_id: &str,

@@ -21,7 +21,9 @@ mod sets;
 mod tx;
 use migrations::migrator;
 use search::add_prompt_terms;
-use tx::{apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job_tx};
+use tx::{
+    apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job_tx, take_back_tx,
+};
 
 use async_trait::async_trait;
 use pixel_core::account::{AccountSettings, AuthRequest, DesktopCode, Session};

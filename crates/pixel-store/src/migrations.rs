@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 17] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 18] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -91,6 +91,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "credit_purchases",
                 include_str!("../../../migrations/sqlite/0017_credit_purchases.sql"),
             ),
+            (
+                18,
+                "payment_reversals",
+                include_str!("../../../migrations/sqlite/0018_payment_reversals.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -177,6 +182,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 17,
                 "credit_purchases",
                 include_str!("../../../migrations/postgres/0017_credit_purchases.sql"),
+            ),
+            (
+                18,
+                "payment_reversals",
+                include_str!("../../../migrations/postgres/0018_payment_reversals.sql"),
             ),
         ],
     }

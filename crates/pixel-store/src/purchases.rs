@@ -1,8 +1,12 @@
 //! The credit purchase queries: a purchase stored as the server priced it, and a completed payment
-//! applied once per event and once per purchase, its credits granted in the same transaction.
+//! applied once per event and once per purchase, its credits granted in the same transaction; a
+//! refund or dispute taking them back (or owed), once per event.
 
 use super::*;
-use pixel_core::credits::{CompletedPayment, CreditPack, PaymentOutcome, Purchase, PurchaseStatus};
+use pixel_core::credits::{
+    credits_to_reverse, CompletedPayment, CreditPack, MoneyBack, PaymentOutcome, PaymentReversal,
+    Purchase, PurchaseStatus, ReversalOutcome,
+};
 
 const PURCHASE_COLS: &str =
     "id, user_id, pack_id, credits, amount, currency, session_id, status, created_at, paid_at";
@@ -78,32 +82,156 @@ impl PurchaseStore for SqlStore {
         let r = complete_tx(&mut w.tx, done, now).await;
         w.end(r).await
     }
+
+    async fn reverse_payment(
+        &self,
+        change: &PaymentReversal,
+        now: Millis,
+    ) -> Result<ReversalOutcome> {
+        let mut w = self.begin_write().await?;
+        let r = reverse_tx(&mut w.tx, change, now).await;
+        w.end(r).await
+    }
 }
 
-async fn complete_tx(tx: &mut Tx, done: &CompletedPayment, now: Millis) -> Result<PaymentOutcome> {
-    // Concurrent deliveries of one event queue on its key here; all but the first find it taken.
-    let first = sqlx::query(
+/// Records the event once; false when it was recorded before (a redelivery, or its concurrent twin,
+/// which waits on the key here).
+async fn first_delivery(tx: &mut Tx, event_id: &str, kind: &str, now: Millis) -> Result<bool> {
+    Ok(sqlx::query(
         "INSERT INTO payment_events (id, kind, outcome, received_at) VALUES ($1, $2, 'pending', $3) \
          ON CONFLICT (id) DO NOTHING",
     )
-    .bind(&done.event_id)
-    .bind(&done.kind)
+    .bind(event_id)
+    .bind(kind)
     .bind(now)
     .execute(&mut **tx)
     .await
     .map_err(db_err)?
     .rows_affected()
-        == 1;
-    if !first {
+        == 1)
+}
+
+async fn record_outcome(tx: &mut Tx, event_id: &str, outcome: &str) -> Result<()> {
+    sqlx::query("UPDATE payment_events SET outcome = $1 WHERE id = $2")
+        .bind(outcome)
+        .bind(event_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)
+        .map(|_| ())
+}
+
+async fn reverse_tx(tx: &mut Tx, change: &PaymentReversal, now: Millis) -> Result<ReversalOutcome> {
+    // An update that changes nothing holds the purchase: two refunds of one payment apply in turn.
+    let row = sqlx::query(
+        "UPDATE credit_purchases SET status = status WHERE payment_intent = $1 AND status = 'paid' \
+         RETURNING id, user_id, credits, amount, refunded_amount, disputed_amount, dispute_status, credits_reversed",
+    )
+    .bind(&change.payment_intent)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let Some(row) = row else {
+        // Nothing is recorded, so the redelivery Stripe makes later applies it.
+        return Ok(ReversalOutcome::NotYetKnown);
+    };
+    if !first_delivery(tx, &change.event_id, &change.kind, now).await? {
+        return Ok(ReversalOutcome::AlreadyApplied);
+    }
+    let purchase_id = row.text("id")?;
+    let user_id = row.text("user_id")?;
+    let credits = row.int("credits")?;
+    let amount = row.int("amount")?;
+    let was = (
+        row.int("refunded_amount")?,
+        row.int("disputed_amount")?,
+        row.opt_text("dispute_status")?,
+    );
+    let reversed_before = row.int("credits_reversed")?;
+    let (mut refunded, mut disputed, mut dispute) = was.clone();
+    match &change.change {
+        // Stripe's running total: a late, smaller one changes nothing.
+        MoneyBack::Refunded { amount_refunded } => refunded = refunded.max(*amount_refunded),
+        // A dispute already closed (its closing event came first) is not reopened by a late opening.
+        MoneyBack::DisputeOpened { amount } => {
+            if dispute.is_none() {
+                dispute = Some("open".into());
+                disputed = *amount;
+            }
+        }
+        MoneyBack::DisputeClosed { amount, won } => {
+            dispute = Some(if *won { "won" } else { "lost" }.into());
+            disputed = if *won { 0 } else { *amount };
+        }
+    }
+    let target = credits_to_reverse(credits, amount, refunded + disputed);
+    let delta = target - reversed_before;
+    if (refunded, disputed, dispute.clone()) == was && delta == 0 {
+        record_outcome(tx, &change.event_id, "already_applied").await?;
+        return Ok(ReversalOutcome::AlreadyApplied);
+    }
+    let why = match &change.change {
+        MoneyBack::Refunded { .. } => "refunded",
+        MoneyBack::DisputeOpened { .. } => "disputed",
+        MoneyBack::DisputeClosed { won: true, .. } => "won back in a dispute",
+        MoneyBack::DisputeClosed { won: false, .. } => "lost in a dispute",
+    };
+    if delta > 0 {
+        take_back_tx(
+            tx,
+            &user_id,
+            delta,
+            &format!("reversal:{}", change.event_id),
+            &format!("{delta} bought credits taken back: the payment was {why}"),
+            now,
+        )
+        .await?;
+    } else if delta < 0 {
+        apply_ledger_tx(
+            tx,
+            &user_id,
+            &LedgerMove {
+                kind: LedgerKind::Grant,
+                amount: -delta,
+                idempotency_key: format!("reinstated:{}", change.event_id),
+                memo: format!("{} credits given back: the payment was {why}", -delta),
+            },
+            None,
+            now,
+        )
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE credit_purchases SET refunded_amount = $1, disputed_amount = $2, dispute_status = $3, \
+         credits_reversed = $4 WHERE id = $5",
+    )
+    .bind(refunded)
+    .bind(disputed)
+    .bind(&dispute)
+    .bind(target)
+    .bind(&purchase_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    record_outcome(tx, &change.event_id, "reversed").await?;
+    let row = sqlx::query("SELECT credits, debt FROM balances WHERE user_id = $1")
+        .bind(&user_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(ReversalOutcome::Applied {
+        user_id,
+        balance: row.int("credits")?,
+        owed: row.int("debt")?,
+    })
+}
+
+async fn complete_tx(tx: &mut Tx, done: &CompletedPayment, now: Millis) -> Result<PaymentOutcome> {
+    if !first_delivery(tx, &done.event_id, &done.kind, now).await? {
         return Ok(PaymentOutcome::AlreadyApplied);
     }
     let outcome = decide(tx, done, now).await?;
-    sqlx::query("UPDATE payment_events SET outcome = $1 WHERE id = $2")
-        .bind(outcome.as_str())
-        .bind(&done.event_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    record_outcome(tx, &done.event_id, outcome.as_str()).await?;
     Ok(outcome)
 }
 
@@ -144,9 +272,11 @@ async fn decide(tx: &mut Tx, done: &CompletedPayment, now: Millis) -> Result<Pay
     // Open -> paid once: a second event for the same purchase (completed, then async success) finds
     // nothing to change.
     let changed = sqlx::query(
-        "UPDATE credit_purchases SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'open'",
+        "UPDATE credit_purchases SET status = 'paid', paid_at = $1, payment_intent = $2 \
+         WHERE id = $3 AND status = 'open'",
     )
     .bind(now)
+    .bind(&done.payment_intent)
     .bind(&purchase.id)
     .execute(&mut **tx)
     .await
@@ -168,8 +298,16 @@ async fn decide(tx: &mut Tx, done: &CompletedPayment, now: Millis) -> Result<Pay
         now,
     )
     .await?;
+    // The balance as it now stands: credits that arrive while some are owed pay those first.
+    let balance = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
+        .bind(&purchase.user_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?
+        .int("credits")?;
+    debug_assert!(balance <= entry.balance_after);
     Ok(PaymentOutcome::Credited {
         user_id: purchase.user_id,
-        balance: entry.balance_after,
+        balance,
     })
 }

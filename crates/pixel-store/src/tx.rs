@@ -21,30 +21,99 @@ pub(crate) async fn apply_ledger_tx(
     if let Some(row) = existing {
         return ledger_from(&row);
     }
-    let updated = sqlx::query("UPDATE balances SET credits = credits + $1 WHERE user_id = $2 AND credits + $1 >= 0 RETURNING credits")
-        .bind(mv.amount)
+    // Spending waits while credits are owed; a reversal is what takes owed credits, so it may not.
+    let spending = mv.amount < 0 && mv.kind != LedgerKind::Reversal;
+    let updated = sqlx::query(
+        "UPDATE balances SET credits = credits + $1 WHERE user_id = $2 AND credits + $1 >= 0 \
+         AND (debt = 0 OR NOT $3) RETURNING credits, debt",
+    )
+    .bind(mv.amount)
+    .bind(user_id)
+    .bind(spending)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let Some(row) = updated else {
+        return Err(refusal(tx, user_id, mv).await);
+    };
+    let balance_after: i64 = row.try_get("credits").map_err(db_err)?;
+    let debt: i64 = row.try_get("debt").map_err(db_err)?;
+    let entry = insert_entry(tx, user_id, mv, job_id, balance_after, now).await?;
+    if mv.amount > 0 && debt > 0 {
+        settle_debt(tx, user_id, &entry, debt, now).await?;
+    }
+    Ok(entry)
+}
+
+/// Why a move could not be applied: no account, credits owed, or too few credits.
+async fn refusal(tx: &mut Tx, user_id: &str, mv: &LedgerMove) -> Error {
+    let row = match sqlx::query("SELECT credits, debt FROM balances WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut **tx)
         .await
-        .map_err(db_err)?;
-    let Some(row) = updated else {
-        let has_account = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?;
-        return Err(match has_account {
-            None => Error::not_found("account"),
-            Some(r) => {
-                let have: i64 = r.try_get("credits").map_err(db_err)?;
-                Error::new(
-                    ErrorCode::InsufficientCredits,
-                    format!("this needs {} credits; you have {have}", -mv.amount),
-                )
-            }
-        });
+    {
+        Ok(row) => row,
+        Err(e) => return db_err(e),
     };
-    let balance_after: i64 = row.try_get("credits").map_err(db_err)?;
+    let Some(row) = row else {
+        return Error::not_found("account");
+    };
+    let (have, owed): (i64, i64) = match (row.try_get("credits"), row.try_get("debt")) {
+        (Ok(have), Ok(owed)) => (have, owed),
+        (Err(e), _) | (_, Err(e)) => return db_err(e),
+    };
+    if owed > 0 {
+        return Error::new(
+            ErrorCode::CreditsOwed,
+            format!(
+                "{owed} credits are owed from a refunded or disputed purchase: buy credits to pay them before spending"
+            ),
+        );
+    }
+    Error::new(
+        ErrorCode::InsufficientCredits,
+        format!("this needs {} credits; you have {have}", -mv.amount),
+    )
+}
+
+/// Credits that arrive while some are owed pay the debt first, as their own entry, so the ledger
+/// still sums to the balance and shows where the credits went.
+async fn settle_debt(
+    tx: &mut Tx,
+    user_id: &str,
+    arrived: &LedgerEntry,
+    debt: i64,
+    now: Millis,
+) -> Result<()> {
+    let pay = debt.min(arrived.balance_after);
+    if pay <= 0 {
+        return Ok(());
+    }
+    sqlx::query("UPDATE balances SET credits = credits - $1, debt = debt - $1 WHERE user_id = $2")
+        .bind(pay)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    let mv = LedgerMove {
+        kind: LedgerKind::Reversal,
+        amount: -pay,
+        idempotency_key: format!("settle:{}", arrived.id),
+        memo: format!("Paid {pay} credits owed from a refunded or disputed purchase"),
+    };
+    insert_entry(tx, user_id, &mv, None, arrived.balance_after - pay, now)
+        .await
+        .map(|_| ())
+}
+
+async fn insert_entry(
+    tx: &mut Tx,
+    user_id: &str,
+    mv: &LedgerMove,
+    job_id: Option<&str>,
+    balance_after: i64,
+    now: Millis,
+) -> Result<LedgerEntry> {
     let entry = LedgerEntry {
         id: pixel_core::new_id(),
         user_id: user_id.to_string(),
@@ -81,6 +150,55 @@ pub(crate) async fn apply_ledger_tx(
         }
     })?;
     Ok(entry)
+}
+
+/// Takes `credits` back from an account after its payment was refunded or disputed: what the
+/// balance holds is taken as a reversal entry, the rest is owed. Returns (balance, owed) after.
+pub(crate) async fn take_back_tx(
+    tx: &mut Tx,
+    user_id: &str,
+    credits: i64,
+    key: &str,
+    memo: &str,
+    now: Millis,
+) -> Result<(i64, i64)> {
+    // An update that changes nothing, to hold the row: a spend racing this one waits for it.
+    let row =
+        sqlx::query("UPDATE balances SET credits = credits WHERE user_id = $1 RETURNING credits")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| Error::not_found("account"))?;
+    let have: i64 = row.try_get("credits").map_err(db_err)?;
+    let taken = credits.min(have);
+    if taken > 0 {
+        apply_ledger_tx(
+            tx,
+            user_id,
+            &LedgerMove {
+                kind: LedgerKind::Reversal,
+                amount: -taken,
+                idempotency_key: key.to_string(),
+                memo: memo.to_string(),
+            },
+            None,
+            now,
+        )
+        .await?;
+    }
+    let row = sqlx::query(
+        "UPDATE balances SET debt = debt + $1 WHERE user_id = $2 RETURNING credits, debt",
+    )
+    .bind(credits - taken)
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok((
+        row.try_get("credits").map_err(db_err)?,
+        row.try_get("debt").map_err(db_err)?,
+    ))
 }
 
 pub(crate) async fn fetch_job(tx: &mut Tx, id: &str) -> Result<Option<Job>> {

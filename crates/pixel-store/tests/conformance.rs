@@ -10,6 +10,10 @@ use std::sync::Arc;
 mod social;
 use social::*;
 
+#[path = "conformance/money.rs"]
+mod money;
+use money::*;
+
 struct Db {
     store: Arc<SqlStore>,
     _dir: Option<tempfile::TempDir>,
@@ -69,6 +73,9 @@ conformance!(
     blocks_end_follows_and_reports_are_filed_once,
     trending_ranks_every_candidate_by_decayed_score,
     conversations_keep_their_last_message_and_unread_counts,
+    refunds_take_credits_back_and_leave_the_rest_owed,
+    partial_refunds_and_disputes_reverse_in_any_order,
+    spends_racing_a_refund_never_go_negative,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {

@@ -92,8 +92,28 @@ pub enum WebhookEvent {
         /// Stripe's `payment_status` is `paid` (a delayed method completes unpaid and pays later).
         paid: bool,
         amount_total: Option<i64>,
+        /// The session's PaymentIntent, by which refunds and disputes name the payment later.
+        payment_intent: Option<String>,
         /// When Stripe created the event (seconds), to tell a late duplicate from news.
         created: i64,
+    },
+    /// `charge.refunded`: Stripe's running total refunded of one payment.
+    Refunded {
+        event_id: String,
+        kind: String,
+        payment_intent: String,
+        /// Cents refunded so far, all refunds of the charge together.
+        amount_refunded: i64,
+    },
+    /// `charge.dispute.created` (`closed: None`) or `charge.dispute.closed` (`Some(won)`).
+    Disputed {
+        event_id: String,
+        kind: String,
+        payment_intent: String,
+        /// The disputed cents.
+        amount: i64,
+        /// None while the dispute is open; whether it was won once closed.
+        closed: Option<bool>,
     },
     /// Anything else Stripe sends: acknowledged and ignored.
     Other { event_id: String, kind: String },
@@ -224,23 +244,58 @@ pub fn verify_at(
             "not an event object".to_string(),
         ));
     }
-    let session = &event["data"]["object"];
-    let completed = matches!(
-        kind.as_str(),
-        "checkout.session.completed" | "checkout.session.async_payment_succeeded"
-    );
-    Ok(match text(&session["id"]) {
-        Some(session_id) if completed && session["object"] == "checkout.session" => {
-            WebhookEvent::CheckoutCompleted {
+    let object = &event["data"]["object"];
+    // A PaymentIntent is named by its id, or expanded into the object itself.
+    let payment_intent =
+        text(&object["payment_intent"]).or_else(|| text(&object["payment_intent"]["id"]));
+    Ok(
+        match (
+            kind.as_str(),
+            object["object"].as_str(),
+            text(&object["id"]),
+        ) {
+            (
+                "checkout.session.completed" | "checkout.session.async_payment_succeeded",
+                Some("checkout.session"),
+                Some(session_id),
+            ) => WebhookEvent::CheckoutCompleted {
+                checkout_id: text(&object["client_reference_id"]),
+                paid: object["payment_status"] == "paid",
+                amount_total: object["amount_total"].as_i64(),
+                payment_intent,
+                created: event["created"].as_i64().unwrap_or(0),
                 event_id,
                 kind,
                 session_id,
-                checkout_id: text(&session["client_reference_id"]),
-                paid: session["payment_status"] == "paid",
-                amount_total: session["amount_total"].as_i64(),
-                created: event["created"].as_i64().unwrap_or(0),
+            },
+            ("charge.refunded", Some("charge"), _) => {
+                match (payment_intent, object["amount_refunded"].as_i64()) {
+                    (Some(payment_intent), Some(amount_refunded)) => WebhookEvent::Refunded {
+                        event_id,
+                        kind,
+                        payment_intent,
+                        amount_refunded,
+                    },
+                    // A charge made without a PaymentIntent was not made by this server's Checkout.
+                    _ => WebhookEvent::Other { event_id, kind },
+                }
             }
-        }
-        _ => WebhookEvent::Other { event_id, kind },
-    })
+            ("charge.dispute.created" | "charge.dispute.closed", Some("dispute"), _) => {
+                let status = object["status"].as_str().unwrap_or_default();
+                // An inquiry (`warning_*`) withdraws no funds until it becomes a dispute.
+                let inquiry = status.starts_with("warning_");
+                match (payment_intent, object["amount"].as_i64()) {
+                    (Some(payment_intent), Some(amount)) if !inquiry => WebhookEvent::Disputed {
+                        closed: (kind == "charge.dispute.closed").then_some(status == "won"),
+                        event_id,
+                        kind,
+                        payment_intent,
+                        amount,
+                    },
+                    _ => WebhookEvent::Other { event_id, kind },
+                }
+            }
+            _ => WebhookEvent::Other { event_id, kind },
+        },
+    )
 }

@@ -33,6 +33,7 @@ fn checkout_session(
         "metadata": {},
         "mode": "payment",
         "payment_method_types": ["card"],
+        "payment_intent": format!("pi_{}", id.trim_start_matches("cs_")),
         "payment_status": payment_status,
         "shipping_options": [],
         "status": if payment_status == "paid" { "complete" } else { "open" },
@@ -110,6 +111,7 @@ fn webhook_deliveries_are_taken_only_when_signed_recently_with_our_secret() {
             checkout_id: Some("chk_1".into()),
             paid: true,
             amount_total: Some(299),
+            payment_intent: Some("pi_test_1".into()),
             created: 1_796_000_100,
         })
     );
@@ -166,4 +168,119 @@ fn webhook_deliveries_are_taken_only_when_signed_recently_with_our_secret() {
         verify_at(&other, Some(&sign(&other, SECRET, now)), SECRET, now),
         Ok(WebhookEvent::Other { ref kind, .. }) if kind == "customer.created"
     ));
+}
+
+/// A Charge as Stripe sends it in `charge.refunded` (API 2024+: no embedded refunds list).
+fn refunded_charge(payment_intent: Value, amount: i64, amount_refunded: i64) -> Value {
+    json!({
+        "id": "ch_test_1",
+        "object": "charge",
+        "amount": amount,
+        "amount_captured": amount,
+        "amount_refunded": amount_refunded,
+        "captured": true,
+        "currency": "usd",
+        "livemode": false,
+        "paid": true,
+        "payment_intent": payment_intent,
+        "refunded": amount_refunded == amount,
+        "status": "succeeded"
+    })
+}
+
+fn dispute(status: &str, amount: i64) -> Value {
+    json!({
+        "id": "dp_test_1",
+        "object": "dispute",
+        "amount": amount,
+        "charge": "ch_test_1",
+        "created": 1_796_000_000,
+        "currency": "usd",
+        "is_charge_refundable": false,
+        "livemode": false,
+        "metadata": {},
+        "payment_intent": "pi_test_1",
+        "reason": "fraudulent",
+        "status": status
+    })
+}
+
+#[test]
+fn refunds_and_disputes_name_the_payment_and_the_amounts() {
+    let now = 1_796_000_200;
+    let verify = |payload: &str| verify_at(payload, Some(&sign(payload, SECRET, now)), SECRET, now);
+    let partial = event(
+        "evt_r1",
+        "charge.refunded",
+        refunded_charge(json!("pi_test_1"), 299, 100),
+    );
+    assert_eq!(
+        verify(&partial),
+        Ok(WebhookEvent::Refunded {
+            event_id: "evt_r1".into(),
+            kind: "charge.refunded".into(),
+            payment_intent: "pi_test_1".into(),
+            amount_refunded: 100,
+        })
+    );
+    // An expanded PaymentIntent names the same payment.
+    let expanded = event(
+        "evt_r2",
+        "charge.refunded",
+        refunded_charge(
+            json!({"id": "pi_test_1", "object": "payment_intent"}),
+            299,
+            299,
+        ),
+    );
+    assert!(matches!(
+        verify(&expanded),
+        Ok(WebhookEvent::Refunded { ref payment_intent, amount_refunded: 299, .. }) if payment_intent == "pi_test_1"
+    ));
+    // A charge made without a PaymentIntent was not made by Checkout: acknowledged, not acted on.
+    let legacy = event(
+        "evt_r3",
+        "charge.refunded",
+        refunded_charge(Value::Null, 299, 299),
+    );
+    assert!(matches!(verify(&legacy), Ok(WebhookEvent::Other { .. })));
+
+    let opened = event(
+        "evt_d1",
+        "charge.dispute.created",
+        dispute("needs_response", 299),
+    );
+    assert_eq!(
+        verify(&opened),
+        Ok(WebhookEvent::Disputed {
+            event_id: "evt_d1".into(),
+            kind: "charge.dispute.created".into(),
+            payment_intent: "pi_test_1".into(),
+            amount: 299,
+            closed: None,
+        })
+    );
+    let won = event("evt_d2", "charge.dispute.closed", dispute("won", 299));
+    assert!(matches!(
+        verify(&won),
+        Ok(WebhookEvent::Disputed {
+            closed: Some(true),
+            ..
+        })
+    ));
+    let lost = event("evt_d3", "charge.dispute.closed", dispute("lost", 299));
+    assert!(matches!(
+        verify(&lost),
+        Ok(WebhookEvent::Disputed {
+            closed: Some(false),
+            ..
+        })
+    ));
+    // An inquiry withdraws no funds: nothing to take back.
+    let inquiry = event(
+        "evt_d4",
+        "charge.dispute.created",
+        dispute("warning_needs_response", 299),
+    );
+    assert!(matches!(verify(&inquiry), Ok(WebhookEvent::Other { .. })));
 }

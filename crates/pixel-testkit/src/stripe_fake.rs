@@ -148,6 +148,7 @@ async fn create(
         "livemode": false,
         "metadata": metadata,
         "mode": "payment",
+        "payment_intent": null,
         "payment_method_types": ["card"],
         "payment_status": "unpaid",
         "shipping_options": [],
@@ -227,8 +228,7 @@ async fn pay(State(shared): State<Arc<Mutex<Shared>>>, Path(id): Path<String>) -
         let Some(session) = s.sessions.get_mut(&id) else {
             return (StatusCode::NOT_FOUND, "No such checkout session").into_response();
         };
-        session["status"] = json!("complete");
-        session["payment_status"] = json!("paid");
+        complete(session, true);
         (session.clone(), webhook, event_id)
     };
     if let Some(url) = webhook {
@@ -243,6 +243,19 @@ async fn pay(State(shared): State<Arc<Mutex<Shared>>>, Path(id): Path<String>) -
     }
     let back = session["success_url"].as_str().unwrap_or("/").to_string();
     axum::response::Redirect::to(&back).into_response()
+}
+
+/// The buyer confirmed on the payment page: the session is complete and has its PaymentIntent
+/// (paid now, or pending for a delayed method).
+fn complete(session: &mut Value, paid: bool) {
+    let id = session["id"]
+        .as_str()
+        .unwrap_or_default()
+        .trim_start_matches("cs_")
+        .to_string();
+    session["status"] = json!("complete");
+    session["payment_status"] = json!(if paid { "paid" } else { "unpaid" });
+    session["payment_intent"] = json!(format!("pi_{id}"));
 }
 
 /// POSTs a JSON body with the signature header over plain HTTP/1.1 (loopback only).
@@ -351,10 +364,66 @@ impl FakeStripe {
     pub fn event(&self, event_id: &str, kind: &str, session_id: &str, paid: bool) -> String {
         let mut s = lock(&self.shared);
         let session = s.sessions.get_mut(session_id).map(|session| {
-            session["status"] = json!("complete");
-            session["payment_status"] = json!(if paid { "paid" } else { "unpaid" });
+            complete(session, paid);
             session.clone()
         });
         event_json(event_id, kind, session.unwrap_or(Value::Null))
+    }
+
+    /// `charge.refunded` for a completed session's payment: a Charge whose `amount_refunded` is
+    /// Stripe's running total (the first partial refund of 100, then a second of 50, sends 100
+    /// then 150).
+    pub fn refund_event(&self, event_id: &str, session_id: &str, amount_refunded: i64) -> String {
+        let s = lock(&self.shared);
+        let session = s.sessions.get(session_id).cloned().unwrap_or(Value::Null);
+        let amount = session["amount_total"].as_i64().unwrap_or(0);
+        let charge = json!({
+            "id": format!("ch_{}", session_id.trim_start_matches("cs_")),
+            "object": "charge",
+            "amount": amount,
+            "amount_captured": amount,
+            "amount_refunded": amount_refunded,
+            "balance_transaction": null,
+            "captured": true,
+            "created": 1_796_000_000,
+            "currency": session["currency"],
+            "disputed": false,
+            "livemode": false,
+            "metadata": {},
+            "paid": true,
+            "payment_intent": session["payment_intent"],
+            "refunded": amount_refunded >= amount,
+            "status": "succeeded"
+        });
+        event_json(event_id, "charge.refunded", charge)
+    }
+
+    /// `charge.dispute.created` (status `needs_response`) or `charge.dispute.closed` (`won` or
+    /// `lost`) for the whole of a completed session's payment.
+    pub fn dispute_event(
+        &self,
+        event_id: &str,
+        kind: &str,
+        session_id: &str,
+        status: &str,
+    ) -> String {
+        let s = lock(&self.shared);
+        let session = s.sessions.get(session_id).cloned().unwrap_or(Value::Null);
+        let dispute = json!({
+            "id": format!("dp_{}", session_id.trim_start_matches("cs_")),
+            "object": "dispute",
+            "amount": session["amount_total"],
+            "balance_transactions": [],
+            "charge": format!("ch_{}", session_id.trim_start_matches("cs_")),
+            "created": 1_796_000_000,
+            "currency": session["currency"],
+            "is_charge_refundable": false,
+            "livemode": false,
+            "metadata": {},
+            "payment_intent": session["payment_intent"],
+            "reason": "fraudulent",
+            "status": status
+        });
+        event_json(event_id, kind, dispute)
     }
 }

@@ -14,6 +14,7 @@ const WORDS: Record<string, string> = {
   invalid_parameter: 'A setting is out of range',
   unsupported_parameter: "This model doesn't support that setting",
   insufficient_credits: 'Not enough credits',
+  credits_owed: 'Credits are owed from a refunded purchase',
   not_found: 'Not found',
   forbidden: "You don't have access to this",
   unauthenticated: 'Sign in to do this',

@@ -1,7 +1,7 @@
 // Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid_body" | "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
+export type ErrorCode = "invalid_body" | "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "credits_owed" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -82,7 +82,7 @@ url: string,
  */
 thumb_url: string, record: GenerationRecord, created_at: number, };
 
-export type LedgerKind = "grant" | "reserve" | "capture" | "refund";
+export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal";
 
 export type LedgerEntry = { id: string, user_id: string, kind: LedgerKind, 
 /**
@@ -378,6 +378,10 @@ request: GenerationRequest,
 dropped: Array<string>, };
 
 export type LedgerOutput = { entries: Array<LedgerEntry>, balance: number, 
+/**
+ * Credits a refunded or disputed purchase left owed: spending waits until they are paid.
+ */
+owed: number, 
 /**
  * The cursor of the next (older) page; absent on the last.
  */
@@ -685,6 +689,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_parameter: 422,
   unsupported_parameter: 422,
   insufficient_credits: 402,
+  credits_owed: 402,
   not_found: 404,
   forbidden: 403,
   csrf_failed: 403,

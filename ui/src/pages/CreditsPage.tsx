@@ -1,5 +1,5 @@
 // Credits: the balance (the ledger's, live), packs to buy where the server sells them, a chart of the
-// balance over time, and every ledger entry with its reason and the balance after it, a page at a time.
+// balance over time, what a refunded or disputed purchase left owed, and every ledger entry with its reason and the balance after it, a page at a time.
 
 import { useMemo } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -30,6 +30,7 @@ const KIND_WORDS: Record<LedgerEntry['kind'], string> = {
   reserve: 'Spent',
   capture: 'Kept',
   refund: 'Refunded',
+  reversal: 'Taken back',
 };
 
 export function CreditsPage() {
@@ -37,6 +38,7 @@ export function CreditsPage() {
   const account = useAccount();
   const history = useLedgerHistory();
   const entries = useMemo(() => history.data?.pages.flatMap((p) => p.entries) ?? [], [history.data]);
+  const owed = history.data?.pages[0]?.owed ?? 0;
 
   if (history.isPending || account.isPending) return <PageSpinner />;
   if (history.isError) return <ErrorState className="min-h-[50vh]" error={history.error} onRetry={() => void history.refetch()} />;
@@ -49,6 +51,16 @@ export function CreditsPage() {
           {formatCredits(account.data?.balance ?? 0)}
         </p>
       </div>
+
+      {owed > 0 && (
+        <div role="alert" className="rounded-lg border border-amber-500/40 bg-amber-500/10 p-4 text-sm">
+          <p className="font-medium">{formatCredits(owed)} owed</p>
+          <p className="mt-1 text-fg-muted">
+            A purchase was refunded or disputed after its credits were spent. Credits you buy or receive pay this
+            first; until it is paid, generations that cost credits wait.
+          </p>
+        </div>
+      )}
 
       <BuyCredits />
 

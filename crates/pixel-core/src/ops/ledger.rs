@@ -38,6 +38,9 @@ pub struct LedgerOutput {
     pub entries: Vec<LedgerEntry>,
     #[ts(type = "number")]
     pub balance: i64,
+    /// Credits a refunded or disputed purchase left owed: spending waits until they are paid.
+    #[ts(type = "number")]
+    pub owed: i64,
     /// The cursor of the next (older) page; absent on the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -54,9 +57,11 @@ pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Resu
     let entries = app.store.ledger().ledger_entries(owner, &page).await?;
     let next = next_cursor(&entries, limit, |e| (e.created_at, &e.id));
     let balance = app.store.ledger().balance(owner).await?;
+    let owed = app.store.ledger().owed(owner).await?;
     Ok(LedgerOutput {
         entries,
         balance,
+        owed,
         next,
     })
 }

@@ -48,6 +48,14 @@ pub trait PurchaseStore: Send + Sync {
         done: &crate::credits::CompletedPayment,
         now: Millis,
     ) -> Result<crate::credits::PaymentOutcome>;
+    /// Records a refund or dispute event and takes the purchase's credits back (or gives them back
+    /// when a dispute is won) in one transaction, once per event. A payment no purchase has yet
+    /// records nothing.
+    async fn reverse_payment(
+        &self,
+        change: &crate::credits::PaymentReversal,
+        now: Millis,
+    ) -> Result<crate::credits::ReversalOutcome>;
 }
 
 /// Accounts: users, their sign-in identities, usernames, roles and settings.
@@ -112,6 +120,8 @@ pub trait SessionStore: Send + Sync {
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
     async fn balance(&self, user_id: &str) -> Result<i64>;
+    /// Credits owed after a refund or dispute took back more than the balance held.
+    async fn owed(&self, user_id: &str) -> Result<i64>;
     /// Applies one ledger move; a repeated idempotency key is a no-op returning the original entry.
     /// Fails with `insufficient_credits` if the balance would go negative.
     async fn apply_ledger(
