@@ -2,7 +2,9 @@
 // fake of Stripe's API and hosted page, `fake-stripe`), a signed-in buyer who picks a pack on the account
 // page, pays on the payment page, comes back, and sees the credits arrive without a reload (the fake
 // sends the signed webhook as Stripe does; the server credits it and pushes the new balance).
-// Screenshots of the packs, the payment page and the credited balance go to tests/artifacts/.
+// Then the buyer tips another creator from their profile, and the creator is told live with the
+// message. Screenshots of the packs, the payment page, the credited balance and the tip go to
+// tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -97,6 +99,47 @@ describe('buy a credit pack through Stripe Checkout', { skip: !!missing }, () =>
     await page.getByRole('img', { name: new RegExp(`to ${before + 150} credits`) }).waitFor();
     await shot(page, '03-credited');
     await ctx.close();
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  });
+
+  test('a tip reaches the creator with its message, and both balances move', async () => {
+    const fan = `fan${Date.now().toString(36)}`;
+    // The creator signs in first and waits on the notifications page.
+    const creator = await contextFor(browser, `${fan}@example.com`, errors);
+    await creator.page.goto(`${server.base}/notifications`);
+    await creator.page.getByRole('link', { name: 'Sign in with Google' }).first().click();
+    await creator.page.getByRole('button', { name: `Account menu: ${fan}` }).waitFor();
+    await creator.page.goto(`${server.base}/notifications`);
+    await creator.page.getByText('Nothing new').waitFor({ timeout: TIMEOUT });
+
+    const { ctx, page } = await contextFor(browser, `${user}@example.com`, errors);
+    await page.goto(`${server.base}/u/${fan}`);
+    await page.getByRole('link', { name: 'Sign in with Google' }).first().click();
+    await page.getByRole('button', { name: `Account menu: ${user}` }).waitFor();
+    await page.goto(`${server.base}/u/${fan}`);
+    await page.getByRole('button', { name: 'Tip' }).click();
+    const dialog = page.getByRole('dialog', { name: `Tip @${fan}` });
+    await dialog.getByRole('button', { name: '25', exact: true }).click();
+    await dialog.getByLabel('Message (optional)').fill('Your harbour series made my week');
+    await shot(page, '04-tip-dialog');
+    await dialog.getByRole('button', { name: 'Send 25 credits' }).click();
+    await dialog.getByText(`You sent 25 credits to @${fan}`).waitFor({ timeout: TIMEOUT });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    // The creator hears of it live: who, how much, and the message.
+    const note = creator.page.getByRole('list', { name: 'Notifications' }).getByRole('listitem').first();
+    await note.getByText(`${user} sent you a tip of 25 credits`).waitFor({ timeout: TIMEOUT });
+    await note.getByText('Your harbour series made my week').waitFor();
+    await shot(creator.page, '05-tip-notification');
+    await creator.page.goto(`${server.base}/credits`);
+    await creator.page.getByRole('list', { name: 'Tips received' }).getByText('Your harbour series made my week').waitFor({ timeout: TIMEOUT });
+    await creator.page.getByRole('table', { name: 'Ledger entries' }).getByText(`Tip from @${user}`).waitFor();
+    await shot(creator.page, '06-tips-received');
+
+    await page.goto(`${server.base}/credits`);
+    await page.getByRole('table', { name: 'Ledger entries' }).getByText(`Tip to @${fan}`).waitFor({ timeout: TIMEOUT });
+    await ctx.close();
+    await creator.ctx.close();
     assert.deepEqual(errors, [], 'no uncaught page errors');
   });
 });

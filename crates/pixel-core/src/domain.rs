@@ -329,6 +329,9 @@ pub enum LedgerKind {
     /// Bought credits taken back because their payment was refunded or disputed, or credits that
     /// arrived later paying what such a reversal left owed.
     Reversal,
+    /// Credits moved from one account to another (a tip): the giver's debit and the receiver's
+    /// credit are written together.
+    Transfer,
 }
 
 impl LedgerKind {
@@ -339,6 +342,7 @@ impl LedgerKind {
             LedgerKind::Capture => "capture",
             LedgerKind::Refund => "refund",
             LedgerKind::Reversal => "reversal",
+            LedgerKind::Transfer => "transfer",
         }
     }
     pub fn parse(s: &str) -> Option<LedgerKind> {
@@ -348,6 +352,7 @@ impl LedgerKind {
             LedgerKind::Capture,
             LedgerKind::Refund,
             LedgerKind::Reversal,
+            LedgerKind::Transfer,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -279,6 +279,7 @@ async fn tell_set_finished(app: &App, job: &Job) {
             actor: None,
             image_id: Some(first),
             comment_id: None,
+            tip: None,
             key: Some(format!("generation-completed-{}", job.set_id)),
         },
     )

@@ -364,6 +364,10 @@ pub struct Notification {
     /// Whether the image it names is the recipient's own (a comment on your image, not a reply to
     /// your comment on someone else's).
     pub on_own_image: bool,
+    /// The tip a `tip_received` notification is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tip: Option<crate::ops::tips::TipNote>,
     pub read: bool,
     #[ts(type = "number")]
     pub created_at: Millis,
@@ -378,6 +382,7 @@ pub struct NotificationRow {
     pub actor: Option<UserSummary>,
     pub image_id: Option<String>,
     pub comment_id: Option<String>,
+    pub tip: Option<crate::ops::tips::TipNote>,
     pub read_at: Option<Millis>,
     pub created_at: Millis,
 }
@@ -390,6 +395,7 @@ pub struct Notice<'a> {
     pub actor: Option<&'a str>,
     pub image_id: Option<&'a str>,
     pub comment_id: Option<&'a str>,
+    pub tip: Option<crate::ops::tips::TipNote>,
     /// Makes the notice idempotent: a second notice with the same key is dropped (a set told
     /// finished once, a purchase told once however often its webhook arrives).
     pub key: Option<String>,
@@ -464,6 +470,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         actor,
         image_id: notice.image_id.map(str::to_string),
         comment_id: notice.comment_id.map(str::to_string),
+        tip: notice.tip.clone(),
         read_at: None,
         created_at: app.clock.now_ms(),
     };
@@ -490,6 +497,7 @@ impl NotificationRow {
             image_id: self.image_id,
             comment_id: self.comment_id,
             on_own_image,
+            tip: self.tip,
             read: self.read_at.is_some(),
             created_at: self.created_at,
         }

@@ -66,6 +66,16 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
     )
     .await
     .expect("message");
+    // A tip from ada to someone else, its message naming the marker: theirs alone to read.
+    let carol = sign_in(&app, "carol").await;
+    let _: Value = call(
+        &app,
+        &ada,
+        "tips.send",
+        json!({ "user_id": carol.user_id().expect("carol"), "amount": 2, "message": format!("for the {marker}") }),
+    )
+    .await
+    .expect("tip");
     pixel_core::social::refresh_trending(&app)
         .await
         .expect("ranked");
@@ -101,6 +111,13 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
         ("images.list", vec![json!({}), json!({ "text": marker })]),
         ("ledger.list", vec![json!({})]),
         ("credits.packs", vec![json!({})]),
+        (
+            "tips.list",
+            vec![
+                json!({ "direction": "received" }),
+                json!({ "direction": "sent" }),
+            ],
+        ),
         (
             "explore.list",
             vec![

@@ -349,6 +349,16 @@ async fn every_operation_checks_its_caller() {
             json!({"ids": ["not-anyones"]}),
             [401, 200, 200, 200],
         ),
+        (
+            "tips.send",
+            json!({"user_id": owner_id, "amount": 1, "message": "thanks"}),
+            [401, 200, 422, 200],
+        ),
+        (
+            "tips.list",
+            json!({"direction": "received"}),
+            [401, 200, 200, 200],
+        ),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

@@ -18,6 +18,7 @@ mod reports;
 mod search;
 mod sessions;
 mod sets;
+mod tips;
 mod tx;
 use migrations::migrator;
 use search::add_prompt_terms;
@@ -519,6 +520,10 @@ impl Store for SqlStore {
     }
 
     fn purchases(&self) -> &dyn PurchaseStore {
+        self
+    }
+
+    fn tips(&self) -> &dyn TipStore {
         self
     }
 }

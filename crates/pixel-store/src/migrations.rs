@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 18] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 19] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -96,6 +96,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "payment_reversals",
                 include_str!("../../../migrations/sqlite/0018_payment_reversals.sql"),
             ),
+            (
+                19,
+                "tips",
+                include_str!("../../../migrations/sqlite/0019_tips.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -187,6 +192,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 18,
                 "payment_reversals",
                 include_str!("../../../migrations/postgres/0018_payment_reversals.sql"),
+            ),
+            (
+                19,
+                "tips",
+                include_str!("../../../migrations/postgres/0019_tips.sql"),
             ),
         ],
     }

@@ -1,6 +1,7 @@
 //! The notification queries: each recipient's own, newest first, unread counts, read marks, deletion.
 
 use super::*;
+use pixel_core::ops::tips::TipNote;
 use pixel_core::social::{NotificationKind, NotificationRow};
 
 fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
@@ -19,6 +20,14 @@ fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
         actor,
         image_id: r.opt_text("image_id")?,
         comment_id: r.opt_text("comment_id")?,
+        tip: match (r.opt_text("tip_id")?, r.opt_int("tip_amount")?) {
+            (Some(tip_id), Some(amount)) => Some(TipNote {
+                tip_id,
+                amount,
+                message: r.opt_text("tip_message")?,
+            }),
+            _ => None,
+        },
         read_at: r.opt_int("read_at")?,
         created_at: r.int("created_at")?,
     })
@@ -36,8 +45,8 @@ fn placeholders(first: usize, n: usize) -> String {
 impl NotificationStore for SqlStore {
     async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {
         let insert = sqlx::query(
-            "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, read_at, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, tip_id, \
+             read_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&n.id)
         .bind(&n.user_id)
@@ -45,6 +54,7 @@ impl NotificationStore for SqlStore {
         .bind(n.actor.as_ref().map(|a| a.id.clone()))
         .bind(n.image_id.clone())
         .bind(n.comment_id.clone())
+        .bind(n.tip.as_ref().map(|t| t.tip_id.clone()))
         .bind(n.read_at)
         .bind(n.created_at);
         self.write_statement(insert)
@@ -66,8 +76,10 @@ impl NotificationStore for SqlStore {
         let sql = format!(
             "SELECT n.id, n.user_id, n.kind, n.actor_id, u.username AS actor_username, \
              {PICTURE_OF_U} AS actor_picture, n.image_id, \
-             n.comment_id, n.read_at, n.created_at FROM notifications n \
-             LEFT JOIN users u ON u.id = n.actor_id WHERE n.user_id = $1{unread} \
+             n.comment_id, n.tip_id, t.amount AS tip_amount, t.message AS tip_message, \
+             n.read_at, n.created_at FROM notifications n \
+             LEFT JOIN users u ON u.id = n.actor_id LEFT JOIN tips t ON t.id = n.tip_id \
+             WHERE n.user_id = $1{unread} \
              AND (n.created_at < $2 OR (n.created_at = $2 AND n.id < $3)) \
              ORDER BY n.created_at DESC, n.id DESC LIMIT $4"
         );

@@ -82,7 +82,7 @@ url: string,
  */
 thumb_url: string, record: GenerationRecord, created_at: number, };
 
-export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal";
+export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal" | "transfer";
 
 export type LedgerEntry = { id: string, user_id: string, kind: LedgerKind, 
 /**
@@ -415,6 +415,48 @@ export type BuyOutput = { purchase_id: string,
  */
 checkout_url: string, };
 
+export type TipNote = { tip_id: string, amount: number, message?: string, };
+
+export type Tip = { id: string, 
+/**
+ * The other side: the giver of a received tip, the receiver of a sent one.
+ */
+other: UserSummary, amount: number, message?: string, image_id?: string, created_at: number, };
+
+export type SendTip = { 
+/**
+ * The account to tip.
+ */
+user_id: string, 
+/**
+ * Credits, 1 to 1,000.
+ */
+amount: number, 
+/**
+ * Up to 500 characters, shown to the receiver alone.
+ */
+message?: string, 
+/**
+ * The receiver's image the tip is for (one the caller may see).
+ */
+image_id?: string, 
+/**
+ * A key the client makes once per tip (a UUID): a retry with the same key gives nothing twice.
+ */
+request_key?: string, };
+
+export type SendTipOutput = { tip_id: string, 
+/**
+ * The caller's balance after the tip.
+ */
+balance: number, };
+
+export type TipDirection = "received" | "sent";
+
+export type TipsQuery = { direction: TipDirection, before?: string, limit?: number, };
+
+export type TipsOutput = { tips: Array<Tip>, next?: string, };
+
 export type UserSummary = { id: string, username: string, 
 /**
  * Their profile picture's thumbnail, while that image is still theirs and public (the rule of
@@ -457,7 +499,11 @@ image_id: string | null, comment_id: string | null,
  * Whether the image it names is the recipient's own (a comment on your image, not a reply to
  * your comment on someone else's).
  */
-on_own_image: boolean, read: boolean, created_at: number, };
+on_own_image: boolean, 
+/**
+ * The tip a `tip_received` notification is about.
+ */
+tip?: TipNote, read: boolean, created_at: number, };
 
 export type ExploreQuery = { 
 /**
@@ -771,5 +817,7 @@ export interface Methods {
   'sets.get': { input: SetRef; output: SetDetail };
   'sets.list': { input: PageQuery; output: SetsOutput };
   'sets.set_visibility': { input: SetVisibilityChoice; output: SetVisibilityOutput };
+  'tips.list': { input: TipsQuery; output: TipsOutput };
+  'tips.send': { input: SendTip; output: SendTipOutput };
   'tokens.create': { input: NewToken; output: TokenOutput };
 }

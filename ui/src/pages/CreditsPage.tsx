@@ -9,6 +9,7 @@ import { keys } from '../api/keys';
 import type { LedgerEntry } from '../api/types';
 import { BuyCredits } from '../components/credits/BuyCredits';
 import { BalanceChart } from '../components/credits/BalanceChart';
+import { TipsReceived } from '../components/credits/TipsReceived';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatCredits, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
@@ -31,6 +32,7 @@ const KIND_WORDS: Record<LedgerEntry['kind'], string> = {
   capture: 'Kept',
   refund: 'Refunded',
   reversal: 'Taken back',
+  transfer: 'Tip',
 };
 
 export function CreditsPage() {
@@ -63,6 +65,8 @@ export function CreditsPage() {
       )}
 
       <BuyCredits />
+
+      <TipsReceived />
 
       {entries.length === 0 ? (
         <EmptyState title="No credit activity yet">Credits you receive, spend and get back are listed here.</EmptyState>

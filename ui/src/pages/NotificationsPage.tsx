@@ -4,7 +4,7 @@ import type { Notification, NotificationKind } from '../api/types';
 import { useDeleteNotifications, useMarkNotificationsRead, useNotifications } from '../api/socialHooks';
 import { Avatar } from '../components/social/PublicImageCard';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
-import { cn, formatRelative } from '../lib/format';
+import { cn, formatCredits, formatRelative } from '../lib/format';
 import { useTitle } from '../lib/title';
 import { useImageHref } from '../api/community';
 
@@ -67,6 +67,7 @@ export function NotificationsPage() {
               <>
                 {n.actor && <span className="font-medium">{n.actor.username} </span>}
                 {said}
+                {n.tip && <span className="font-medium tabular-nums"> of {formatCredits(n.tip.amount)}</span>}
               </>
             );
             return (
@@ -80,6 +81,7 @@ export function NotificationsPage() {
                   ) : (
                     <span>{words}</span>
                   )}
+                  {n.tip?.message && <p className="mt-0.5 whitespace-pre-line text-fg-muted">“{n.tip.message}”</p>}
                   <div className="text-xs text-fg-subtle">{formatRelative(n.created_at)}</div>
                 </div>
                 {!n.read && <span className="h-2 w-2 rounded-full bg-accent" aria-label="Unread" />}

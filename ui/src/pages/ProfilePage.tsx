@@ -6,6 +6,7 @@ import { useExplore, useProfile } from '../api/socialHooks';
 import { Avatar, PublicImageGrid } from '../components/social/PublicImageCard';
 import { FollowButton } from '../components/social/FollowButton';
 import { ReportButton } from '../components/social/ReportButton';
+import { TipButton } from '../components/credits/TipButton';
 import { useBlock, useUpdateProfile } from '../api/socialHooks';
 import { Ban, MessageSquare, Pencil } from 'lucide-react';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -55,6 +56,7 @@ export function ProfilePage() {
                 <MessageSquare className="h-4 w-4" aria-hidden /> Message
               </Link>
             )}
+            {!p.blocked && <TipButton userId={p.user.id} username={p.user.username} />}
             <BlockButton userId={p.user.id} blocked={p.blocked} />
             <ReportButton target="user" targetId={p.user.id} />
           </div>

@@ -252,6 +252,7 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
                 actor: Some(me),
                 image_id: Some(&image.id),
                 comment_id: Some(&row.id),
+                tip: None,
                 key: None,
             },
         )

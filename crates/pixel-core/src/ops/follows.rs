@@ -155,6 +155,7 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
                 actor: Some(me),
                 image_id: None,
                 comment_id: None,
+                tip: None,
                 key: None,
             },
         )

@@ -59,6 +59,7 @@ pub async fn likes_like_image(app: &App, caller: &Caller, input: ImageRef) -> Re
                 actor: Some(me),
                 image_id: Some(&image.id),
                 comment_id: None,
+                tip: None,
                 key: None,
             },
         )

@@ -30,6 +30,7 @@ pub mod records;
 pub mod reports;
 pub mod sessions;
 pub mod sets;
+pub mod tips;
 
 pub use account::*;
 pub use blocks::*;
@@ -61,6 +62,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     generations::register(r);
     compare::register(r);
     credits::register(r);
+    tips::register(r);
     sets::register(r);
     images::register(r);
     records::register(r);

@@ -33,6 +33,23 @@ pub trait Store: Send + Sync {
     fn reports(&self) -> &dyn ReportStore;
     fn messages(&self) -> &dyn MessageStore;
     fn purchases(&self) -> &dyn PurchaseStore;
+    fn tips(&self) -> &dyn TipStore;
+}
+
+/// Tips between accounts.
+#[async_trait]
+pub trait TipStore: Send + Sync {
+    /// In one transaction: the tip, the giver's debit and the receiver's credit (never below zero,
+    /// never while the giver owes credits). A request key the giver used before answers with that
+    /// tip and moves nothing; used for a different tip, it is a conflict.
+    async fn send_tip(&self, tip: &crate::ops::tips::NewTip) -> Result<crate::ops::tips::TipSent>;
+    /// The tips `user_id` received (or sent), newest first, with the other side.
+    async fn list_tips(
+        &self,
+        user_id: &str,
+        received: bool,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::tips::Tip>>;
 }
 
 /// Credit purchases, and the payment events applied to them.

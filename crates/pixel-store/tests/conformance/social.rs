@@ -591,6 +591,7 @@ fn notice(id: &str, to: &str, at: Millis) -> NotificationRow {
         actor: Some(pixel_core::social::UserSummary::new("grace", "grace")),
         image_id: None,
         comment_id: None,
+        tip: None,
         read_at: None,
         created_at: at,
     }

@@ -15,6 +15,7 @@ import {
 import { Avatar } from './PublicImageCard';
 import { FollowButton } from './FollowButton';
 import { ReportButton } from './ReportButton';
+import { TipButton } from '../credits/TipButton';
 import { ErrorBanner, Spinner } from '../ui';
 import { cn, formatRelative } from '../../lib/format';
 
@@ -35,6 +36,9 @@ export function ImageSocial({ imageId, me, ownerId }: { imageId: string; me: Me 
             <span className="truncate">{p.creator.username}</span>
           </Link>
           {signedIn && me.id !== p.creator.id && <FollowButton userId={p.creator.id} following={p.following} />}
+          {signedIn && me.id !== p.creator.id && (
+            <TipButton userId={p.creator.id} username={p.creator.username} imageId={imageId} />
+          )}
           <button
             type="button"
             className={cn('btn-ghost ml-auto h-8 px-2 tabular-nums', p.liked && 'text-rose-500')}
