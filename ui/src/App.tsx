@@ -27,6 +27,9 @@ const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ defa
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const MessagesPage = lazy(() => import('./pages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
 const CreditsPage = lazy(() => import('./pages/CreditsPage').then((m) => ({ default: m.CreditsPage })));
+const MarketPage = lazy(() => import('./pages/MarketPage').then((m) => ({ default: m.MarketPage })));
+const ListingPage = lazy(() => import('./pages/ListingPage').then((m) => ({ default: m.ListingPage })));
+const SellPromptPage = lazy(() => import('./pages/SellPromptPage').then((m) => ({ default: m.SellPromptPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -107,6 +110,9 @@ export function AppRoutes() {
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="credits" element={<Private><CreditsPage /></Private>} />
+        <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />
+        <Route path="market/new" element={<CommunityScope><Private><SellPromptPage /></Private></CommunityScope>} />
+        <Route path="market/:id" element={<CommunityScope><Page><ListingPage /></Page></CommunityScope>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

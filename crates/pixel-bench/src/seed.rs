@@ -382,17 +382,15 @@ pub async fn seed(
         c.execute("PRAGMA cache_size = -2000000").await?;
         Db::Sqlite(c)
     };
+    // The platform's fee account comes with the schema; any other account means the data set is not
+    // the seed's alone.
+    let others = format!(
+        "SELECT COUNT(*) FROM users WHERE id <> '{}'",
+        pixel_core::ops::market::PLATFORM_ACCOUNT
+    );
     let existing: i64 = match &mut db {
-        Db::Postgres(c) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM users")
-                .fetch_one(c)
-                .await?
-        }
-        Db::Sqlite(c) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM users")
-                .fetch_one(c)
-                .await?
-        }
+        Db::Postgres(c) => sqlx::query_scalar(&others).fetch_one(c).await?,
+        Db::Sqlite(c) => sqlx::query_scalar(&others).fetch_one(c).await?,
     };
     if existing > 0 {
         bail!("{url} already has {existing} users: seed an empty database");

@@ -76,6 +76,15 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
     )
     .await
     .expect("tip");
+    // A prompt for sale whose text names the marker: its seller's (and buyers') alone to read.
+    let listing: Value = call(
+        &app,
+        &ada,
+        "market.publish",
+        json!({ "title": "Harbour light", "prompt": format!("a {marker} at dawn"), "price": 3, "tags": ["harbour"], "sample_image_ids": [public.id] }),
+    )
+    .await
+    .expect("listing");
     pixel_core::social::refresh_trending(&app)
         .await
         .expect("ranked");
@@ -111,6 +120,21 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
         ("images.list", vec![json!({}), json!({ "text": marker })]),
         ("ledger.list", vec![json!({})]),
         ("credits.packs", vec![json!({})]),
+        (
+            "market.list",
+            vec![
+                json!({}),
+                json!({ "text": "harbour" }),
+                json!({ "text": marker }),
+                json!({ "tag": "harbour" }),
+                json!({ "seller_id": ada_id, "sort": "price_asc" }),
+            ],
+        ),
+        ("market.get", vec![json!({ "listing_id": listing["id"] })]),
+        (
+            "market.reviews",
+            vec![json!({ "listing_id": listing["id"] })],
+        ),
         (
             "tips.list",
             vec![

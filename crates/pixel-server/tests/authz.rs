@@ -359,6 +359,38 @@ async fn every_operation_checks_its_caller() {
             json!({"direction": "received"}),
             [401, 200, 200, 200],
         ),
+        // The owner's image is private: no listing may show it, even to its owner.
+        (
+            "market.publish",
+            json!({"title": "Harbour", "prompt": "a quiet harbour", "price": 5, "sample_image_ids": [image_id]}),
+            [401, 404, 422, 422],
+        ),
+        ("market.list", json!({}), [200, 200, 200, 200]),
+        (
+            "market.get",
+            json!({"listing_id": "not-a-listing"}),
+            [404, 404, 404, 404],
+        ),
+        (
+            "market.buy",
+            json!({"listing_id": "not-a-listing"}),
+            [401, 404, 404, 404],
+        ),
+        (
+            "market.unpublish",
+            json!({"listing_id": "not-a-listing"}),
+            [401, 404, 404, 404],
+        ),
+        (
+            "market.review",
+            json!({"listing_id": "not-a-listing", "stars": 5}),
+            [401, 404, 404, 404],
+        ),
+        (
+            "market.reviews",
+            json!({"listing_id": "not-a-listing"}),
+            [404, 404, 404, 404],
+        ),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

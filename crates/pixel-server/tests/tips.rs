@@ -25,18 +25,7 @@ async fn user_id(s: &TestServer, token: &str) -> String {
 }
 
 async fn tips_move_credits_once_and_tell_the_receiver(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
-    let Some(s) = TestServer::start(Opts {
-        db,
-        charging: true,
-        starting_credits: 20,
-        oidc: Some(oidc),
-        ..Default::default()
-    })
-    .await
-    else {
+    let Some(s) = common::charging_server(db, 20).await else {
         return;
     };
     let ada = token_for(&s, "ada@example.com").await;

@@ -399,26 +399,26 @@ fn plan_rows(line: &str) -> Option<u64> {
 }
 
 /// A value bound to a query.
-enum Bind {
+pub(crate) enum Bind {
     Text(String),
     Int(i64),
 }
 
 /// An explore query and the values it binds, numbered in order: the query's own `$1..$n` first, then
 /// each clause added after it.
-struct Clauses {
-    sql: String,
-    binds: Vec<Bind>,
+pub(crate) struct Clauses {
+    pub(crate) sql: String,
+    pub(crate) binds: Vec<Bind>,
 }
 
 impl Clauses {
     /// `sql`, whose placeholders `$1..` are `binds` in order.
-    fn new(sql: String, binds: Vec<Bind>) -> Clauses {
+    pub(crate) fn new(sql: String, binds: Vec<Bind>) -> Clauses {
         Clauses { sql, binds }
     }
 
     /// Appends ` AND <clause>`, the clause written around the placeholder of `bind`.
-    fn and(&mut self, clause: impl FnOnce(usize) -> String, bind: Bind) {
+    pub(crate) fn and(&mut self, clause: impl FnOnce(usize) -> String, bind: Bind) {
         self.binds.push(bind);
         let placeholder = self.binds.len();
         self.sql.push_str(" AND ");
@@ -441,7 +441,7 @@ impl Clauses {
         }
     }
 
-    fn order_and_limit(&mut self, order: &str, limit: u32) {
+    pub(crate) fn order_and_limit(&mut self, order: &str, limit: u32) {
         self.binds.push(Bind::Int(i64::from(limit)));
         let placeholder = self.binds.len();
         self.sql

@@ -10,6 +10,7 @@ mod images;
 mod jobs;
 mod ledger;
 mod likes;
+mod market;
 mod messages;
 mod migrations;
 mod notifications;
@@ -524,6 +525,10 @@ impl Store for SqlStore {
     }
 
     fn tips(&self) -> &dyn TipStore {
+        self
+    }
+
+    fn market(&self) -> &dyn MarketStore {
         self
     }
 }

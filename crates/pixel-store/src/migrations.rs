@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 19] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 20] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -101,6 +101,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "tips",
                 include_str!("../../../migrations/sqlite/0019_tips.sql"),
             ),
+            (
+                20,
+                "marketplace",
+                include_str!("../../../migrations/sqlite/0020_marketplace.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -197,6 +202,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 19,
                 "tips",
                 include_str!("../../../migrations/postgres/0019_tips.sql"),
+            ),
+            (
+                20,
+                "marketplace",
+                include_str!("../../../migrations/postgres/0020_marketplace.sql"),
             ),
         ],
     }

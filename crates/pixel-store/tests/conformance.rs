@@ -76,6 +76,7 @@ conformance!(
     refunds_take_credits_back_and_leave_the_rest_owed,
     partial_refunds_and_disputes_reverse_in_any_order,
     spends_racing_a_refund_never_go_negative,
+    a_thousand_purchases_tips_and_sales_keep_every_credit,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {

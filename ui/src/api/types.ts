@@ -457,6 +457,92 @@ export type TipsQuery = { direction: TipDirection, before?: string, limit?: numb
 
 export type TipsOutput = { tips: Array<Tip>, next?: string, };
 
+export type MarketSort = "newest" | "popular" | "top_rated" | "price_asc" | "price_desc";
+
+export type Review = { buyer: UserSummary, stars: number, body?: string, created_at: number, updated_at: number, };
+
+export type Listing = { id: string, seller: UserSummary, title: string, description: string, price: number, tags: Array<string>, 
+/**
+ * Sample images, public ones only (a sample made private since is no longer shown).
+ */
+samples: Array<string>, model?: string, sales: number, 
+/**
+ * The average of its reviews, none before the first.
+ */
+rating?: number, reviews: number, 
+/**
+ * Still for sale.
+ */
+listed: boolean, 
+/**
+ * The viewer bought it.
+ */
+owned: boolean, 
+/**
+ * The viewer sells it.
+ */
+mine: boolean, 
+/**
+ * The prompt itself: for its buyers, its seller and admins, and only on `market.get`.
+ */
+prompt?: string, negative_prompt?: string, created_at: number, };
+
+export type PublishListing = { 
+/**
+ * 1 to 100 characters.
+ */
+title: string, 
+/**
+ * Up to 1,000 characters.
+ */
+description: string, 
+/**
+ * The prompt for sale, 1 to 4,000 characters.
+ */
+prompt: string, negative_prompt?: string, 
+/**
+ * The catalogue model the prompt is for.
+ */
+model?: string, 
+/**
+ * 1 to 1,000 credits.
+ */
+price: number, 
+/**
+ * Up to 10, each 1 to 30 letters, digits or dashes.
+ */
+tags: Array<string>, 
+/**
+ * 1 to 8 of the seller's own public images.
+ */
+sample_image_ids: Array<string>, };
+
+export type MarketQuery = { text?: string, tag?: string, seller_id?: string, sort?: MarketSort, before?: string, limit?: number, };
+
+export type ListingsOutput = { listings: Array<Listing>, next?: string, };
+
+export type ListingRef = { listing_id: string, };
+
+export type BuyListingOutput = { listing: Listing, 
+/**
+ * The buyer's balance after.
+ */
+balance: number, };
+
+export type ReviewListing = { listing_id: string, 
+/**
+ * 1 to 5.
+ */
+stars: number, 
+/**
+ * Up to 1,000 characters.
+ */
+body?: string, };
+
+export type ReviewsQuery = { listing_id: string, before?: string, limit?: number, };
+
+export type ReviewsOutput = { reviews: Array<Review>, next?: string, };
+
 export type UserSummary = { id: string, username: string, 
 /**
  * Their profile picture's thumbnail, while that image is still theirs and public (the rule of
@@ -796,6 +882,13 @@ export interface Methods {
   'likes.like_image': { input: ImageRef; output: LikeOutput };
   'likes.unlike_comment': { input: CommentRef; output: LikeOutput };
   'likes.unlike_image': { input: ImageRef; output: LikeOutput };
+  'market.buy': { input: ListingRef; output: BuyListingOutput };
+  'market.get': { input: ListingRef; output: Listing };
+  'market.list': { input: MarketQuery; output: ListingsOutput };
+  'market.publish': { input: PublishListing; output: Listing };
+  'market.review': { input: ReviewListing; output: Review };
+  'market.reviews': { input: ReviewsQuery; output: ReviewsOutput };
+  'market.unpublish': { input: ListingRef; output: Listing };
   'messages.conversations': { input: PageQuery; output: ConversationsOutput };
   'messages.list': { input: MessagesQuery; output: MessagesOutput };
   'messages.mark_read': { input: ConversationRef; output: ConversationsOutput };

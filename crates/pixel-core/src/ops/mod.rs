@@ -22,6 +22,7 @@ pub mod generations;
 pub mod images;
 pub mod ledger;
 pub mod likes;
+pub mod market;
 pub mod messages;
 pub mod notifications;
 pub mod profiles;
@@ -63,6 +64,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     compare::register(r);
     credits::register(r);
     tips::register(r);
+    market::register(r);
     sets::register(r);
     images::register(r);
     records::register(r);

@@ -34,6 +34,49 @@ pub trait Store: Send + Sync {
     fn messages(&self) -> &dyn MessageStore;
     fn purchases(&self) -> &dyn PurchaseStore;
     fn tips(&self) -> &dyn TipStore;
+    fn market(&self) -> &dyn MarketStore;
+}
+
+/// The prompt marketplace: listings, sales and reviews.
+#[async_trait]
+pub trait MarketStore: Send + Sync {
+    /// The listing with its tags and samples, in one transaction.
+    async fn insert_listing(&self, listing: &crate::ops::market::NewListing) -> Result<()>;
+    /// One page of listings in `sort` order: listed ones, and the viewer's own unpublished ones.
+    async fn listings(
+        &self,
+        filter: &crate::ops::market::MarketFilter,
+        sort: crate::ops::market::MarketSort,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::market::ListingRow>>;
+    async fn listing(&self, id: &str) -> Result<Option<crate::ops::market::ListingRow>>;
+    /// (listing id, image id) of the listings' samples that are public, in the seller's order.
+    async fn listing_samples(&self, listing_ids: &[String]) -> Result<Vec<(String, String)>>;
+    /// Which of `listing_ids` `buyer_id` bought.
+    async fn bought(&self, buyer_id: &str, listing_ids: &[String]) -> Result<Vec<String>>;
+    /// In one transaction: the sale (once per buyer and listing), the buyer's debit, the seller's
+    /// credit less the fee and the platform's fee; the three entries sum to zero. Refused for a
+    /// listing no longer listed.
+    async fn buy_listing(
+        &self,
+        sale: &crate::ops::market::PromptSale,
+    ) -> Result<crate::ops::market::SaleOutcome>;
+    async fn set_listed(&self, id: &str, listed: bool) -> Result<()>;
+    /// Writes (or rewrites) a buyer's review and keeps the listing's rating totals with it.
+    async fn upsert_review(
+        &self,
+        listing_id: &str,
+        buyer_id: &str,
+        stars: u8,
+        body: Option<&str>,
+        now: Millis,
+    ) -> Result<crate::ops::market::Review>;
+    /// A listing's reviews, last changed first.
+    async fn reviews(
+        &self,
+        listing_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::market::Review>>;
 }
 
 /// Tips between accounts.

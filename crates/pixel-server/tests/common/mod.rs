@@ -475,6 +475,20 @@ pub fn assert_ledger_whole(ledger: &Value) {
 }
 
 /// An API token of `email`, signed in through the test provider (a bearer caller: no cookie, no CSRF).
+/// A multi-user server that charges in credits, each new account starting with `starting_credits`;
+/// None where the OIDC provider (or PostgreSQL) is not running.
+pub async fn charging_server(db: Db, starting_credits: i64) -> Option<TestServer> {
+    let oidc = OidcOpts::from_env()?;
+    TestServer::start(Opts {
+        db,
+        charging: true,
+        starting_credits,
+        oidc: Some(oidc),
+        ..Default::default()
+    })
+    .await
+}
+
 pub async fn token_for(s: &TestServer, email: &str) -> String {
     let b = browser::Browser::new(&s.base);
     assert_eq!(b.sign_in(email).await.status().as_u16(), 303);

@@ -7,6 +7,7 @@ use pixel_core::credits::{
     CompletedPayment, CreditPack, MoneyBack, PaymentOutcome, PaymentReversal, Purchase,
     PurchaseStatus, ReversalOutcome,
 };
+use std::collections::HashMap;
 
 /// A paid purchase of `credits` for `amount` cents, its payment named `pi_<id>`.
 async fn paid_purchase(s: &SqlStore, user: &str, id: &str, credits: i64, amount: i64) {
@@ -296,4 +297,188 @@ pub(crate) async fn spends_racing_a_refund_never_go_negative(db: Db) {
     assert_eq!(balance, 0);
     assert_eq!(owed, spent, "spent {spent}, owed {owed}");
     assert_whole(s, "r").await;
+}
+
+/// Every ledger entry of `user`.
+async fn entries_of(s: &SqlStore, user: &str) -> Vec<LedgerEntry> {
+    s.ledger_entries(
+        user,
+        &PageRequest {
+            before: None,
+            limit: 100_000,
+        },
+    )
+    .await
+    .expect("entries")
+}
+
+pub(crate) async fn a_thousand_purchases_tips_and_sales_keep_every_credit(db: Db) {
+    use pixel_core::ops::market::{NewListing, PromptSale, SaleOutcome, PLATFORM_ACCOUNT};
+    use pixel_core::ops::tips::NewTip;
+    let s = &db.store;
+    let people: Vec<String> = (0..5).map(|i| format!("p{i}")).collect();
+    for p in &people {
+        user(s, p, 100).await;
+    }
+    // Ten prompts each, at 7 credits (a fee of 1).
+    for (i, seller) in people.iter().enumerate() {
+        for j in 0..10 {
+            s.insert_listing(&NewListing {
+                id: format!("l{i}-{j}"),
+                seller_id: seller.clone(),
+                title: format!("prompt {i}-{j}"),
+                description: String::new(),
+                prompt: "secret".into(),
+                negative_prompt: None,
+                model: None,
+                price: 7,
+                tags: vec![],
+                sample_ids: vec![],
+                created_at: 1,
+            })
+            .await
+            .expect("listing");
+        }
+    }
+    for i in 0..200 {
+        s.insert_purchase(&Purchase {
+            id: format!("buy{i}"),
+            user_id: people[i % 5].clone(),
+            pack: CreditPack {
+                id: "pack_50".into(),
+                credits: 50,
+                amount: 299,
+                currency: "usd".into(),
+            },
+            session_id: Some(format!("cs_buy{i}")),
+            status: PurchaseStatus::Open,
+            created_at: 1,
+            paid_at: None,
+        })
+        .await
+        .expect("purchase");
+    }
+    // 1000 at once: 200 purchases paid, 400 tips, 400 sales (each pair of buyer and prompt tried twice).
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..1000usize {
+        let s = s.clone();
+        let people = people.clone();
+        tasks.spawn(async move {
+            match i % 5 {
+                0 => {
+                    let n = i / 5;
+                    let out = s
+                        .complete_purchase(
+                            &CompletedPayment {
+                                event_id: format!("evt_buy{n}"),
+                                kind: "checkout.session.completed".into(),
+                                session_id: format!("cs_buy{n}"),
+                                purchase_id: Some(format!("buy{n}")),
+                                paid: true,
+                                amount_total: Some(299),
+                                payment_intent: Some(format!("pi_buy{n}")),
+                            },
+                            2,
+                        )
+                        .await
+                        .expect("paid");
+                    ("purchase", matches!(out, PaymentOutcome::Credited { .. }))
+                }
+                1 | 2 => {
+                    let from = &people[i % 5];
+                    let to = &people[(i / 5 + 1 + i % 5) % 5];
+                    if from == to {
+                        return ("tip", false);
+                    }
+                    let sent = s
+                        .send_tip(&NewTip {
+                            id: format!("tip{i}"),
+                            from_user: from.clone(),
+                            from_username: from.clone(),
+                            to_user: to.clone(),
+                            to_username: to.clone(),
+                            amount: 1 + (i as i64 % 30),
+                            message: None,
+                            image_id: None,
+                            request_key: format!("tip{i}"),
+                            created_at: 3,
+                        })
+                        .await;
+                    match sent {
+                        Ok(_) => ("tip", true),
+                        Err(e) if e.code == ErrorCode::InsufficientCredits => ("tip", false),
+                        Err(e) => panic!("tip {i}: {}", e.message),
+                    }
+                }
+                _ => {
+                    // 400 sales over 200 (buyer, prompt) pairs: each pair twice.
+                    let n = (i / 5) * 2 + (i % 5) - 3;
+                    let pair = n % 200;
+                    let buyer = &people[pair % 5];
+                    let seller = (pair % 5 + 1 + (pair / 5) % 4) % 5;
+                    let listing = format!("l{seller}-{}", (pair / 20) % 10);
+                    let sold = s
+                        .buy_listing(&PromptSale {
+                            id: format!("sale{i}"),
+                            listing_id: listing,
+                            buyer_id: buyer.clone(),
+                            buyer_username: buyer.clone(),
+                            created_at: 4,
+                        })
+                        .await;
+                    match sold {
+                        Ok(SaleOutcome::Sold { .. }) => ("sale", true),
+                        Ok(SaleOutcome::AlreadyOwned) => ("sale", false),
+                        Err(e) if e.code == ErrorCode::InsufficientCredits => ("sale", false),
+                        Err(e) => panic!("sale {i}: {}", e.message),
+                    }
+                }
+            }
+        });
+    }
+    let mut done: HashMap<&str, usize> = HashMap::new();
+    while let Some(r) = tasks.join_next().await {
+        let (what, happened) = r.expect("task");
+        if happened {
+            *done.entry(what).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        done.get("purchase"),
+        Some(&200),
+        "every purchase credited once"
+    );
+    assert!(done.get("tip").copied().unwrap_or(0) > 0, "{done:?}");
+    assert!(done.get("sale").copied().unwrap_or(0) > 0, "{done:?}");
+
+    // Every balance is its entries' sum and never negative; no credit was made or lost.
+    let mut accounts = people.clone();
+    accounts.push(PLATFORM_ACCOUNT.to_string());
+    let mut total = 0;
+    let mut entries = Vec::new();
+    for a in &accounts {
+        assert_whole(s, a).await;
+        total += s.balance(a).await.expect("balance");
+        entries.extend(entries_of(s, a).await);
+    }
+    assert_eq!(total, 5 * 100 + 200 * 50, "credits in = credits held");
+    // Each sale: the buyer's 7 out, 6 to the seller and 1 to the platform, summing to zero.
+    let mut sales: HashMap<String, Vec<i64>> = HashMap::new();
+    for e in &entries {
+        if let Some(rest) = e.idempotency_key.strip_prefix("sale:") {
+            let (sale, _) = rest.rsplit_once(':').expect("side");
+            sales.entry(sale.to_string()).or_default().push(e.amount);
+        }
+    }
+    assert_eq!(sales.len(), done["sale"]);
+    for (sale, mut amounts) in sales {
+        amounts.sort_unstable();
+        assert_eq!(amounts, [-7, 1, 6], "{sale}");
+    }
+    let fees: i64 = entries_of(s, PLATFORM_ACCOUNT)
+        .await
+        .iter()
+        .map(|e| e.amount)
+        .sum();
+    assert_eq!(fees, done["sale"] as i64, "a fee of 1 on each sale");
 }
