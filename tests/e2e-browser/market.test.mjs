@@ -1,7 +1,7 @@
 // Browser end-to-end, the prompt marketplace: a seller publishes a prompt with a sample from their public
 // work on the Sell page; a buyer finds it on the market, sees it locked, buys it and reads the prompt,
 // and reviews it; the seller's balance moves by the price less the 10% fee. Screenshots of the market,
-// the locked listing, the bought listing and the sell form go to tests/artifacts/.
+// the locked listing, the bought listing, the sell form and the seller's earnings go to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -101,6 +101,11 @@ describe('sell and buy a prompt', { skip: !!missing }, () => {
     assert.equal(ledger.balance, 40 + 13);
     const mine = await op(b.page, 'ledger.list', {});
     assert.equal(mine.balance, 40 - 15);
+    // The seller's earnings page counts the sale, after the fee, on today's bar.
+    await s.page.goto(`${server.base}/earnings`);
+    await s.page.getByText('15 paid, 2 in fees').waitFor({ timeout: TIMEOUT });
+    await s.page.getByRole('img', { name: /^13 credits earned from/ }).waitFor();
+    await shot(s.page, '05-earnings');
     await s.ctx.close();
     await b.ctx.close();
     assert.deepEqual(errors, [], 'no uncaught page errors');

@@ -28,6 +28,7 @@ const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m
 const MessagesPage = lazy(() => import('./pages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
 const CreditsPage = lazy(() => import('./pages/CreditsPage').then((m) => ({ default: m.CreditsPage })));
 const MarketPage = lazy(() => import('./pages/MarketPage').then((m) => ({ default: m.MarketPage })));
+const EarningsPage = lazy(() => import('./pages/EarningsPage').then((m) => ({ default: m.EarningsPage })));
 const ListingPage = lazy(() => import('./pages/ListingPage').then((m) => ({ default: m.ListingPage })));
 const SellPromptPage = lazy(() => import('./pages/SellPromptPage').then((m) => ({ default: m.SellPromptPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
@@ -110,6 +111,7 @@ export function AppRoutes() {
         <Route path="settings" element={<Page><SettingsPage /></Page>} />
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="credits" element={<Private><CreditsPage /></Private>} />
+        <Route path="earnings" element={<Private><EarningsPage /></Private>} />
         <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />
         <Route path="market/new" element={<CommunityScope><Private><SellPromptPage /></Private></CommunityScope>} />
         <Route path="market/:id" element={<CommunityScope><Page><ListingPage /></Page></CommunityScope>} />

@@ -377,6 +377,20 @@ pub struct LedgerEntry {
     pub memo: String,
     #[ts(type = "number")]
     pub created_at: Millis,
+    /// What the entry paid for, or came from, where it has a page (filled in when history is listed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub link: Option<LedgerLink>,
+}
+
+/// The page of what a ledger entry paid for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum LedgerLink {
+    /// A generation's set (its reservation, refund or capture).
+    Set { set_id: String },
+    /// A prompt bought or sold.
+    Listing { listing_id: String },
 }
 
 /// Live events pushed to the owner's clients (WebSocket on the server, channels on the desktop).

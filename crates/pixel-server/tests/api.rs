@@ -380,7 +380,17 @@ async fn cancel_a_queued_job_refunds_it_once() {
         .await;
     assert_eq!(middle["state"], "succeeded");
     assert_eq!(server.balance().await, 14, "two refunds of 6, one capture");
-    server.assert_ledger_balances().await;
+    // Every entry, the reservation and each job's refund or capture, links to the set it paid for.
+    let ledger = server.assert_ledger_balances().await;
+    let set_link = json!({"to": "set", "set_id": created["set"]["id"]});
+    let entries = ledger["entries"].as_array().expect("entries");
+    let paid_for: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e["kind"] != "grant")
+        .map(|e| &e["link"])
+        .collect();
+    assert!(paid_for.len() >= 3, "{ledger}");
+    assert!(paid_for.iter().all(|l| **l == set_link), "{ledger}");
     server.shutdown().await;
 }
 

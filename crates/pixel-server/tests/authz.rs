@@ -366,6 +366,7 @@ async fn every_operation_checks_its_caller() {
             [401, 404, 422, 422],
         ),
         ("market.list", json!({}), [200, 200, 200, 200]),
+        ("earnings.summary", json!({}), [401, 200, 200, 200]),
         (
             "market.get",
             json!({"listing_id": "not-a-listing"}),

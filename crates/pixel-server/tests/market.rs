@@ -179,6 +179,15 @@ async fn prompts_sell_once_and_stay_secret_until_bought(db: Db) {
     assert_eq!(bought["listing"]["owned"], true);
     assert_eq!(bought["listing"]["sales"], 1);
     assert_eq!(balance(&s, &ada).await, 72);
+    // Both sides' history links the sale to the prompt.
+    for token in [&ada, &grace] {
+        let (_, ledger) = call_as(&s, Some(token), "ledger.list", &json!({})).await;
+        assert_eq!(
+            ledger["entries"][0]["link"],
+            json!({"to": "listing", "listing_id": id}),
+            "{ledger}"
+        );
+    }
     // Bought already: nothing moves again.
     let (status, again) = call_as(&s, Some(&grace), "market.buy", &json!({"listing_id": id})).await;
     assert_eq!((status, again["balance"].as_i64()), (200, Some(25)));
@@ -291,6 +300,29 @@ async fn prompts_sell_once_and_stay_secret_until_bought(db: Db) {
     assert_eq!(balance(&s, &ada).await, 72 + 8 * 2);
     let (_, cheap_now) = call_as(&s, None, "market.get", &json!({"listing_id": cheap_id})).await;
     assert_eq!(cheap_now["sales"], 8);
+
+    // The seller's earnings: 9 sales, 49 paid, 11 in fees, 38 earned, all of it today.
+    let (status, earned) = call_as(&s, Some(&ada), "earnings.summary", &json!({"days": 7})).await;
+    assert_eq!(status, 200, "{earned}");
+    assert_eq!(
+        [
+            &earned["sales"],
+            &earned["gross"],
+            &earned["fees"],
+            &earned["net"]
+        ],
+        [&json!(9), &json!(49), &json!(11), &json!(38)]
+    );
+    let days = earned["days"].as_array().expect("days");
+    assert_eq!(days.len(), 7);
+    assert_eq!(days[6]["sales"], 38, "today is last");
+    let (_, none) = call_as(&s, Some(&carol), "earnings.summary", &json!({})).await;
+    assert_eq!(
+        (none["net"].as_i64(), none["days"].as_array().map(Vec::len)),
+        (Some(0), Some(30))
+    );
+    let (status, _) = call_as(&s, Some(&ada), "earnings.summary", &json!({"days": 400})).await;
+    assert_eq!(status, 422);
     s.shutdown().await;
 }
 

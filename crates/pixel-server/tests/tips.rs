@@ -185,6 +185,10 @@ async fn tips_move_credits_once_and_tell_the_receiver(db: Db) {
         (balance(&s, &ada).await, balance(&s, &grace).await),
         (15, 25)
     );
+    // Grace's tips received: the first 5 and 30 of 1 each, all today.
+    let (_, earned) = call_as(&s, Some(&grace), "earnings.summary", &json!({})).await;
+    assert_eq!(earned["tips"], 35, "{earned}");
+    assert_eq!(earned["days"][29]["tips"], 35);
 
     // One who blocks the other can be tipped by them no more.
     let (status, _) = call_as(

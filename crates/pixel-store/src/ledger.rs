@@ -53,13 +53,40 @@ impl LedgerStore for SqlStore {
     }
 
     async fn ledger_entries(&self, user_id: &str, page: &PageRequest) -> Result<Vec<LedgerEntry>> {
+        let cols = LEDGER_COLS
+            .split(", ")
+            .map(|c| format!("e.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT {LEDGER_COLS} FROM ledger_entries WHERE user_id = $1 \
-             AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-             ORDER BY created_at DESC, id DESC LIMIT $4"
+            "SELECT {cols}, j.set_id AS job_set_id FROM ledger_entries e \
+             LEFT JOIN jobs j ON j.id = e.job_id WHERE e.user_id = $1 \
+             AND (e.created_at < $2 OR (e.created_at = $2 AND e.id < $3)) \
+             ORDER BY e.created_at DESC, e.id DESC LIMIT $4"
         );
-        scoped_page!(self, &sql, user_id, page, ledger_from)
+        scoped_page!(self, &sql, user_id, page, |r| -> Result<LedgerEntry> {
+            let mut entry = ledger_from(r)?;
+            entry.link = link_of(&entry.idempotency_key, r.opt_text("job_set_id")?);
+            Ok(entry)
+        })
     }
+}
+
+/// The page an entry paid for: its job's set, the set a reservation held credits for, or the
+/// prompt of a sale (whose key names the listing).
+fn link_of(key: &str, job_set: Option<String>) -> Option<LedgerLink> {
+    if let Some(set_id) = job_set {
+        return Some(LedgerLink::Set { set_id });
+    }
+    if let Some(set_id) = key.strip_prefix("reserve:") {
+        return Some(LedgerLink::Set {
+            set_id: set_id.to_string(),
+        });
+    }
+    let listing = key.strip_prefix("sale:")?.split(':').next()?;
+    Some(LedgerLink::Listing {
+        listing_id: listing.to_string(),
+    })
 }
 
 impl SqlStore {

@@ -4,6 +4,7 @@
 mod accounts;
 mod blocks;
 mod comments;
+mod earnings;
 mod explore;
 mod follows;
 mod images;
@@ -34,7 +35,7 @@ use pixel_core::social::{ProfileDetails, UserSummary};
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_core::{
     GenerationParams, GenerationRecord, GenerationSet, Image, Job, JobState, LedgerEntry,
-    LedgerKind, Millis, Role, User, Visibility,
+    LedgerKind, LedgerLink, Millis, Role, User, Visibility,
 };
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -283,11 +284,20 @@ fn ledger_from(row: &impl Cols) -> Result<LedgerEntry> {
         job_id: row.opt_text("job_id")?,
         memo: row.text("memo")?,
         created_at: row.int("created_at")?,
+        link: None,
     })
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(Error::internal)
+}
+
+/// `$first, $first+1, ...` for a list of `n` binds.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `%` and `_` in user text match literally.
@@ -529,6 +539,10 @@ impl Store for SqlStore {
     }
 
     fn market(&self) -> &dyn MarketStore {
+        self
+    }
+
+    fn earnings(&self) -> &dyn EarningsStore {
         self
     }
 }

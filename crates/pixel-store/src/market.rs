@@ -50,15 +50,6 @@ fn listing_from(r: &impl Cols, tags: Vec<String>) -> Result<ListingRow> {
     })
 }
 
-/// `LIKE` text with its wildcards taken literally.
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 impl SqlStore {
     /// The tags of each listing, in one query.
     async fn tags_of(&self, ids: &[String]) -> Result<HashMap<String, Vec<String>>> {
@@ -66,10 +57,9 @@ impl SqlStore {
         if ids.is_empty() {
             return Ok(out);
         }
-        let sql =
-            format!(
+        let sql = format!(
             "SELECT listing_id, tag FROM prompt_listing_tags WHERE listing_id IN ({}) ORDER BY tag",
-            (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+            placeholders(1, ids.len())
         );
         on_read_pool!(self, pool => {
             let mut q = sqlx::query(&sql);
@@ -107,14 +97,6 @@ impl SqlStore {
             })
             .collect())
     }
-}
-
-/// `$first, $first+1, ...` for `n` binds.
-fn list_of(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[async_trait]
@@ -250,7 +232,7 @@ impl MarketStore for SqlStore {
             "SELECT s.listing_id, s.image_id FROM prompt_listing_samples s \
              JOIN images i ON i.id = s.image_id AND i.visibility = 'public' \
              WHERE s.listing_id IN ({}) ORDER BY s.listing_id, s.position",
-            list_of(1, listing_ids.len())
+            placeholders(1, listing_ids.len())
         );
         on_read_pool!(self, pool => {
             let mut q = sqlx::query(&sql);
@@ -272,7 +254,7 @@ impl MarketStore for SqlStore {
         }
         let sql = format!(
             "SELECT listing_id FROM prompt_sales WHERE buyer_id = $1 AND listing_id IN ({})",
-            list_of(2, listing_ids.len())
+            placeholders(2, listing_ids.len())
         );
         on_read_pool!(self, pool => {
             let mut q = sqlx::query(&sql).bind(buyer_id);
@@ -490,7 +472,8 @@ async fn buy_tx(tx: &mut Tx, sale: &PromptSale) -> Result<SaleOutcome> {
             &LedgerMove {
                 kind: LedgerKind::Transfer,
                 amount,
-                idempotency_key: format!("sale:{}:{side}", sale.id),
+                // One sale per buyer and listing, so the key names both: the history links it.
+                idempotency_key: format!("sale:{}:{}:{side}", sale.listing_id, sale.buyer_id),
                 memo,
             },
             None,

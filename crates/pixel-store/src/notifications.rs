@@ -33,14 +33,6 @@ fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
     })
 }
 
-/// `$first, $first+1, ...` for a list of `n` binds.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[async_trait]
 impl NotificationStore for SqlStore {
     async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {

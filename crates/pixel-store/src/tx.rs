@@ -98,7 +98,7 @@ async fn settle_debt(
     let mv = LedgerMove {
         kind: LedgerKind::Reversal,
         amount: -pay,
-        idempotency_key: format!("settle:{}", arrived.id),
+        idempotency_key: format!("debt-paid:{}", arrived.id),
         memo: format!("Paid {pay} credits owed from a refunded or disputed purchase"),
     };
     insert_entry(tx, user_id, &mv, None, arrived.balance_after - pay, now)
@@ -124,6 +124,7 @@ async fn insert_entry(
         job_id: job_id.map(str::to_string),
         memo: mv.memo.clone(),
         created_at: now,
+        link: None,
     };
     sqlx::query(&format!(
         "INSERT INTO ledger_entries ({LEDGER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"

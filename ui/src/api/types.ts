@@ -88,7 +88,13 @@ export type LedgerEntry = { id: string, user_id: string, kind: LedgerKind,
 /**
  * Signed credits: negative for reservations, positive for grants and refunds.
  */
-amount: number, balance_after: number, idempotency_key: string, job_id?: string, memo: string, created_at: number, };
+amount: number, balance_after: number, idempotency_key: string, job_id?: string, memo: string, created_at: number, 
+/**
+ * What the entry paid for, or came from, where it has a page (filled in when history is listed).
+ */
+link?: LedgerLink, };
+
+export type LedgerLink = { "to": "set", set_id: string, } | { "to": "listing", listing_id: string, };
 
 export type Event = { "type": "generation.queued", job: Job, } | { "type": "generation.started", job: Job, } | { "type": "generation.progress", job_id: string, set_id: string, progress: number, 
 /**
@@ -543,6 +549,48 @@ export type ReviewsQuery = { listing_id: string, before?: string, limit?: number
 
 export type ReviewsOutput = { reviews: Array<Review>, next?: string, };
 
+export type EarningsQuery = { 
+/**
+ * How many days the series covers, 7 to 365 (30 when left out).
+ */
+days?: number, };
+
+export type EarningsDay = { 
+/**
+ * The start of the UTC day.
+ */
+day: number, 
+/**
+ * Credits from sales that day, after the fee.
+ */
+sales: number, tips: number, };
+
+export type EarningsOutput = { 
+/**
+ * Prompts sold, all time.
+ */
+sales: number, 
+/**
+ * What buyers paid.
+ */
+gross: number, 
+/**
+ * The platform's share of that.
+ */
+fees: number, 
+/**
+ * What the sales earned: gross less fees.
+ */
+net: number, 
+/**
+ * Tips received, all time (no fee).
+ */
+tips: number, 
+/**
+ * One entry per day, oldest first, days with nothing included.
+ */
+days: Array<EarningsDay>, };
+
 export type UserSummary = { id: string, username: string, 
 /**
  * Their profile picture's thumbnail, while that image is still theirs and public (the rule of
@@ -857,6 +905,7 @@ export interface Methods {
   'comparisons.get': { input: ComparisonRef; output: ComparisonDetail };
   'credits.buy': { input: BuyCredits; output: BuyOutput };
   'credits.packs': { input: Empty; output: PacksOutput };
+  'earnings.summary': { input: EarningsQuery; output: EarningsOutput };
   'explore.creators': { input: CreatorsQuery; output: CreatorsOutput };
   'explore.image': { input: ImageRef; output: PublicImage };
   'explore.list': { input: ExploreQuery; output: PublicImagesOutput };

@@ -6,6 +6,11 @@ export function formatCredits(n: number): string {
   return `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
 }
 
+/** A count of credits held, owed or earned: "0 credits", "1 credit", "12 credits". */
+export function formatBalance(n: number): string {
+  return `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
+}
+
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, {
     year: 'numeric',

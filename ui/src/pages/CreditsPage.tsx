@@ -6,12 +6,13 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useClient } from '../api/context';
 import { useAccount } from '../api/hooks';
 import { keys } from '../api/keys';
-import type { LedgerEntry } from '../api/types';
+import type { LedgerEntry, LedgerLink } from '../api/types';
+import { Link } from 'react-router';
 import { BuyCredits } from '../components/credits/BuyCredits';
 import { BalanceChart } from '../components/credits/BalanceChart';
 import { TipsReceived } from '../components/credits/TipsReceived';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
-import { cn, formatCredits, formatDate } from '../lib/format';
+import { cn, formatBalance, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
 
 const PAGE = 100;
@@ -24,6 +25,11 @@ function useLedgerHistory() {
     initialPageParam: '',
     getNextPageParam: (last) => last.next ?? undefined,
   });
+}
+
+/** The page of what an entry paid for. */
+function linkTo(link: LedgerLink): string {
+  return link.to === 'set' ? `/sets/${link.set_id}` : `/market/${link.listing_id}`;
 }
 
 const KIND_WORDS: Record<LedgerEntry['kind'], string> = {
@@ -48,15 +54,20 @@ export function CreditsPage() {
   return (
     <div className="mx-auto max-w-3xl space-y-6 px-4 pb-28 pt-6 sm:px-6">
       <div>
-        <h1 className="text-lg font-semibold">Credits</h1>
+        <div className="flex items-center gap-3">
+          <h1 className="text-lg font-semibold">Credits</h1>
+          <Link to="/earnings" className="ml-auto text-sm text-accent hover:underline">
+            Earnings
+          </Link>
+        </div>
         <p className="mt-1 text-3xl font-semibold tabular-nums" aria-label={`Balance: ${account.data?.balance ?? 0} credits`}>
-          {formatCredits(account.data?.balance ?? 0)}
+          {formatBalance(account.data?.balance ?? 0)}
         </p>
       </div>
 
       {owed > 0 && (
         <div role="alert" className="rounded-lg border border-amber-500/40 bg-amber-500/10 p-4 text-sm">
-          <p className="font-medium">{formatCredits(owed)} owed</p>
+          <p className="font-medium">{formatBalance(owed)} owed</p>
           <p className="mt-1 text-fg-muted">
             A purchase was refunded or disputed after its credits were spent. Credits you buy or receive pay this
             first; until it is paid, generations that cost credits wait.
@@ -98,7 +109,13 @@ export function CreditsPage() {
                     <td className="whitespace-nowrap py-2 pr-3 text-xs text-fg-subtle">{formatDate(e.created_at)}</td>
                     <td className="py-2 pr-3">
                       <span className="mr-2 text-xs text-fg-subtle">{KIND_WORDS[e.kind]}</span>
-                      <span className="text-fg-muted">{e.memo}</span>
+                      {e.link ? (
+                        <Link to={linkTo(e.link)} className="text-fg-muted hover:text-fg hover:underline">
+                          {e.memo}
+                        </Link>
+                      ) : (
+                        <span className="text-fg-muted">{e.memo}</span>
+                      )}
                     </td>
                     <td className={cn('py-2 text-right tabular-nums', e.amount > 0 ? 'text-emerald-500' : 'text-fg')}>
                       {e.amount > 0 ? '+' : ''}

@@ -14,7 +14,7 @@ import { Avatar } from '../components/social/PublicImageCard';
 import { Stars } from '../components/market/ListingCard';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
-import { cn, formatCredits, formatRelative } from '../lib/format';
+import { cn, formatBalance, formatCredits, formatRelative } from '../lib/format';
 import { useTitle } from '../lib/title';
 
 export function ListingPage() {
@@ -144,7 +144,7 @@ function PromptBox({ listing }: { listing: Listing }) {
             <ShoppingCart className="h-4 w-4" aria-hidden /> {buy.isPending ? 'Buying…' : `Buy for ${formatCredits(listing.price)}`}
           </button>
           <p className="text-xs text-fg-subtle">
-            You have {formatCredits(balance)}.{' '}
+            You have {formatBalance(balance)}.{' '}
             {balance < listing.price && (
               <Link to="/credits" className="text-accent hover:underline">
                 Buy credits

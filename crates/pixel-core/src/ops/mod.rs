@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod comments;
 pub mod compare;
 pub mod credits;
+pub mod earnings;
 pub mod explore;
 pub mod follows;
 pub mod generations;
@@ -65,6 +66,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     credits::register(r);
     tips::register(r);
     market::register(r);
+    earnings::register(r);
     sets::register(r);
     images::register(r);
     records::register(r);

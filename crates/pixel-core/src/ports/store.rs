@@ -35,6 +35,18 @@ pub trait Store: Send + Sync {
     fn purchases(&self) -> &dyn PurchaseStore;
     fn tips(&self) -> &dyn TipStore;
     fn market(&self) -> &dyn MarketStore;
+    fn earnings(&self) -> &dyn EarningsStore;
+}
+
+/// A creator's earnings, read from sales and tips.
+#[async_trait]
+pub trait EarningsStore: Send + Sync {
+    /// All-time totals, and per-day sums from `since` on.
+    async fn earnings(
+        &self,
+        user_id: &str,
+        since: Millis,
+    ) -> Result<crate::ops::earnings::EarningsRows>;
 }
 
 /// The prompt marketplace: listings, sales and reviews.

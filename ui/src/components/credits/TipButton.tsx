@@ -8,7 +8,7 @@ import { Coins } from 'lucide-react';
 import { useSendTip } from '../../api/creditsHooks';
 import { useAccount } from '../../api/hooks';
 import { ErrorBanner } from '../ui';
-import { cn, formatCredits } from '../../lib/format';
+import { cn, formatBalance, formatCredits } from '../../lib/format';
 
 const PRESETS = [5, 10, 25, 50];
 const MAX_MESSAGE = 500;
@@ -70,7 +70,7 @@ export function TipButton({ userId, username, imageId }: { userId: string; usern
               }}
             >
               <Dialog.Description className="mt-1 text-sm text-fg-muted">
-                Credits go straight to them, with no fee. You have {formatCredits(balance)}.
+                Credits go straight to them, with no fee. You have {formatBalance(balance)}.
               </Dialog.Description>
               <fieldset className="mt-4">
                 <legend className="text-xs font-medium text-fg-muted">Amount</legend>
