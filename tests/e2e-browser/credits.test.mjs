@@ -54,6 +54,8 @@ describe('buy a credit pack through Stripe Checkout', { skip: !!missing }, () =>
       STRIPE_SECRET_KEY: 'sk_test_pixel_fake',
       STRIPE_WEBHOOK_SECRET: 'whsec_pixel_fake',
       STRIPE_API_BASE: stripe.base,
+      // Small enough that one tip can be paid out.
+      PIXEL_PAYOUT_MINIMUM_CREDITS: '20',
     });
     const set = await fetch(`${stripe.base}_fake/webhook`, {
       method: 'POST',
@@ -139,6 +141,18 @@ describe('buy a credit pack through Stripe Checkout', { skip: !!missing }, () =>
     await page.goto(`${server.base}/credits`);
     await page.getByRole('table', { name: 'Ledger entries' }).getByText(`Tip to @${fan}`).waitFor({ timeout: TIMEOUT });
     await ctx.close();
+
+    // The creator is paid the tip: sets up payouts on Stripe's page, comes back, pays out 25 x 3 cents.
+    await creator.page.goto(`${server.base}/earnings`);
+    await creator.page.getByLabel('Payable: 25 credits').waitFor({ timeout: TIMEOUT });
+    await creator.page.getByRole('button', { name: 'Set up payouts' }).click();
+    await creator.page.waitForURL(/\/connect\/onboard\//);
+    await creator.page.getByRole('button', { name: 'Agree and submit' }).click();
+    await creator.page.waitForURL(/\/earnings\?payouts=done/);
+    await creator.page.getByRole('button', { name: 'Pay out $0.75' }).click();
+    await creator.page.getByRole('list', { name: 'Payouts made' }).getByText('On its way').waitFor({ timeout: TIMEOUT });
+    await creator.page.getByLabel('Payable: 0 credits').waitFor();
+    await shot(creator.page, '07-payout');
     await creator.ctx.close();
     assert.deepEqual(errors, [], 'no uncaught page errors');
   });

@@ -44,6 +44,8 @@ pub struct AppConfig {
     pub trending_every: Duration,
     /// The credit packs for sale (when charging, with a payment provider).
     pub credit_packs: Vec<crate::credits::CreditPack>,
+    /// What earned credits are paid out at, and from how many.
+    pub payout_terms: crate::payouts::PayoutTerms,
 }
 
 impl Default for AppConfig {
@@ -63,6 +65,7 @@ impl Default for AppConfig {
             token_ttl: Duration::from_secs(365 * 24 * 3600),
             trending_every: Duration::from_secs(60),
             credit_packs: crate::credits::default_packs(),
+            payout_terms: crate::payouts::PayoutTerms::default(),
         }
     }
 }

@@ -127,6 +127,17 @@ pub struct StartedCheckout {
 pub trait Payments: Send + Sync {
     /// Opens the provider's payment page for one purchase; idempotent by the purchase's id.
     async fn start_checkout(&self, purchase: &Purchase) -> Result<StartedCheckout>;
+    /// Creates the account a creator is paid into (Stripe Connect); idempotent by the user.
+    async fn create_payout_account(&self, user_id: &str) -> Result<String>;
+    /// The provider's page where the creator finishes setting up that account.
+    async fn payout_onboarding_link(&self, account_id: &str) -> Result<String>;
+    /// Sends a payout's amount to the creator's account; idempotent by the payout's id. Returns the
+    /// provider's transfer id.
+    async fn transfer_payout(
+        &self,
+        payout: &crate::payouts::Payout,
+        account_id: &str,
+    ) -> Result<String>;
 }
 
 /// A payment the provider reports complete, verified by the caller (the webhook's signature).

@@ -332,6 +332,8 @@ pub enum LedgerKind {
     /// Credits moved from one account to another (a tip): the giver's debit and the receiver's
     /// credit are written together.
     Transfer,
+    /// Earned credits paid out as money to the creator's account (returned if the payout fails).
+    Payout,
 }
 
 impl LedgerKind {
@@ -343,6 +345,7 @@ impl LedgerKind {
             LedgerKind::Refund => "refund",
             LedgerKind::Reversal => "reversal",
             LedgerKind::Transfer => "transfer",
+            LedgerKind::Payout => "payout",
         }
     }
     pub fn parse(s: &str) -> Option<LedgerKind> {
@@ -353,6 +356,7 @@ impl LedgerKind {
             LedgerKind::Refund,
             LedgerKind::Reversal,
             LedgerKind::Transfer,
+            LedgerKind::Payout,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

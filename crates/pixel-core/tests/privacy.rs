@@ -132,6 +132,7 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
         ),
         ("market.get", vec![json!({ "listing_id": listing["id"] })]),
         ("earnings.summary", vec![json!({})]),
+        ("payouts.status", vec![json!({})]),
         (
             "market.reviews",
             vec![json!({ "listing_id": listing["id"] })],

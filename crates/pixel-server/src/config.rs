@@ -123,6 +123,9 @@ pub struct Config {
     pub stripe_api_base: Option<String>,
     /// `PIXEL_CREDIT_PACKS`: the packs for sale, `credits:cents` pairs (default `50:299,150:699,400:1499`).
     pub credit_packs: Vec<pixel_core::credits::CreditPack>,
+    /// `PIXEL_PAYOUT_CENTS_PER_CREDIT` (default 3) and `PIXEL_PAYOUT_MINIMUM_CREDITS` (default 500):
+    /// what creators are paid for earned credits through Stripe Connect, and from how many.
+    pub payout_terms: pixel_core::payouts::PayoutTerms,
 }
 
 /// The `pixel.toml` file: the same keys in lower case, all optional.
@@ -273,6 +276,7 @@ impl Default for Config {
             stripe_webhook_secret: None,
             stripe_api_base: None,
             credit_packs: pixel_core::credits::default_packs(),
+            payout_terms: pixel_core::payouts::PayoutTerms::default(),
         }
     }
 }
@@ -625,6 +629,27 @@ impl Config {
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v)
+            }
+        }
+        for (key, slot, least) in [
+            (
+                "PIXEL_PAYOUT_CENTS_PER_CREDIT",
+                &mut self.payout_terms.cents_per_credit,
+                1,
+            ),
+            (
+                "PIXEL_PAYOUT_MINIMUM_CREDITS",
+                &mut self.payout_terms.minimum_credits,
+                1,
+            ),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (least..=1_000_000).contains(n))
+                    .ok_or_else(|| ConfigError::Env(key, v.clone()))?;
             }
         }
         if let Some(v) = get("PIXEL_CREDIT_PACKS") {

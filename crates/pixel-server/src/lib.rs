@@ -177,6 +177,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         token_ttl: config.token_ttl,
         trending_every: config.trending_every,
         credit_packs: config.credit_packs.clone(),
+        payout_terms: config.payout_terms,
         ..AppConfig::default()
     };
     wiring.catalogue = catalogue(config)?;

@@ -15,6 +15,7 @@ use pixel_core::credits::{
     apply_completed_payment, apply_payment_reversal, CompletedPayment, MoneyBack, PaymentReversal,
     Payments, Purchase, ReversalOutcome, StartedCheckout,
 };
+use pixel_core::payouts::{self, Payout};
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_stripe::{CheckoutRequest, StripeConfig, StripeGateway, WebhookEvent};
 use std::sync::Arc;
@@ -84,9 +85,37 @@ impl Payments for StripePayments {
             url: created.url,
         })
     }
+
+    async fn create_payout_account(&self, user_id: &str) -> Result<String> {
+        self.gateway
+            .create_connected_account(user_id)
+            .await
+            .map_err(|e| Self::failed("setting up payouts", e))
+    }
+
+    async fn payout_onboarding_link(&self, account_id: &str) -> Result<String> {
+        let back = format!("{}/earnings", self.origin);
+        self.gateway
+            .onboarding_link(account_id, &back, &format!("{back}?payouts=done"))
+            .await
+            .map_err(|e| Self::failed("opening the payout set-up page", e))
+    }
+
+    async fn transfer_payout(&self, payout: &Payout, account_id: &str) -> Result<String> {
+        self.gateway
+            .transfer(&payout.id, account_id, payout.amount)
+            .await
+            .map_err(|e| Self::failed("the transfer", e))
+    }
 }
 
 impl StripePayments {
+    /// A Stripe failure as the core's error: logged, and named to the person who asked.
+    fn failed(what: &str, e: pixel_stripe::StripeFailure) -> Error {
+        tracing::warn!(error = %e, "Stripe: {what} failed");
+        Error::new(ErrorCode::Unavailable, format!("{what} failed: {e}"))
+    }
+
     fn verify(
         &self,
         payload: &str,
@@ -196,6 +225,28 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
             )
             .await
         }
+        WebhookEvent::AccountUpdated {
+            event_id,
+            account_id,
+            payouts_enabled,
+        } => {
+            tracing::info!(event = %event_id, account = %account_id, payouts_enabled, "a payout account changed");
+            acted(payouts::account_updated(&node.app, &account_id, payouts_enabled).await)
+        }
+        WebhookEvent::TransferReversed {
+            event_id,
+            transfer_id,
+        } => {
+            tracing::info!(event = %event_id, transfer = %transfer_id, "a payout's transfer was reversed");
+            acted(payouts::transfer_reversed(&node.app, &transfer_id).await)
+        }
+        WebhookEvent::ConnectedPayoutPaid {
+            event_id,
+            account_id,
+        } => {
+            tracing::info!(event = %event_id, account = %account_id, "a creator's payout reached their bank");
+            acted(payouts::connected_payout_paid(&node.app, &account_id).await)
+        }
         WebhookEvent::Other { event_id, kind } => {
             tracing::debug!(event = %event_id, %kind, "a Stripe event this server does not act on");
             answer(
@@ -216,6 +267,17 @@ async fn reverse(node: &crate::Node, change: PaymentReversal) -> Response {
         Ok(outcome) => answer(
             StatusCode::OK,
             serde_json::json!({"received": true, "outcome": outcome.as_str()}),
+        ),
+        Err(e) => crate::http::ApiError(e).into_response(),
+    }
+}
+
+/// The answer to an event acted on: 200, or 500 when the database failed (Stripe delivers it again).
+fn acted(result: Result<()>) -> Response {
+    match result {
+        Ok(()) => answer(
+            StatusCode::OK,
+            serde_json::json!({"received": true, "outcome": "applied"}),
         ),
         Err(e) => crate::http::ApiError(e).into_response(),
     }

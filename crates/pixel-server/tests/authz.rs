@@ -367,6 +367,10 @@ async fn every_operation_checks_its_caller() {
         ),
         ("market.list", json!({}), [200, 200, 200, 200]),
         ("earnings.summary", json!({}), [401, 200, 200, 200]),
+        ("payouts.status", json!({}), [401, 200, 200, 200]),
+        // This server has no Stripe: nobody is paid out.
+        ("payouts.onboard", json!({}), [401, 403, 403, 403]),
+        ("payouts.request", json!({}), [401, 403, 403, 403]),
         (
             "market.get",
             json!({"listing_id": "not-a-listing"}),

@@ -15,6 +15,7 @@ mod market;
 mod messages;
 mod migrations;
 mod notifications;
+mod payouts;
 mod purchases;
 mod reports;
 mod search;
@@ -543,6 +544,10 @@ impl Store for SqlStore {
     }
 
     fn earnings(&self) -> &dyn EarningsStore {
+        self
+    }
+
+    fn payouts(&self) -> &dyn PayoutStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 20] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 21] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -106,6 +106,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "marketplace",
                 include_str!("../../../migrations/sqlite/0020_marketplace.sql"),
             ),
+            (
+                21,
+                "payouts",
+                include_str!("../../../migrations/sqlite/0021_payouts.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -207,6 +212,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 20,
                 "marketplace",
                 include_str!("../../../migrations/postgres/0020_marketplace.sql"),
+            ),
+            (
+                21,
+                "payouts",
+                include_str!("../../../migrations/postgres/0021_payouts.sql"),
             ),
         ],
     }

@@ -2,6 +2,8 @@
 //! verified exactly as Stripe signs them (HMAC-SHA256 over `<t>.<payload>`, five minutes of clock
 //! tolerance). async-stripe lives here alone; the rest of the tree sees plain types.
 
+mod connect;
+
 use std::collections::HashMap;
 
 use stripe::{
@@ -115,6 +117,22 @@ pub enum WebhookEvent {
         /// None while the dispute is open; whether it was won once closed.
         closed: Option<bool>,
     },
+    /// `account.updated`: whether a creator's connected account can now be paid.
+    AccountUpdated {
+        event_id: String,
+        account_id: String,
+        payouts_enabled: bool,
+    },
+    /// `transfer.reversed`: a payout's transfer was taken back.
+    TransferReversed {
+        event_id: String,
+        transfer_id: String,
+    },
+    /// `payout.paid` from a connected account: its balance reached the creator's bank.
+    ConnectedPayoutPaid {
+        event_id: String,
+        account_id: String,
+    },
     /// Anything else Stripe sends: acknowledged and ignored.
     Other { event_id: String, kind: String },
 }
@@ -122,7 +140,7 @@ pub enum WebhookEvent {
 /// Stripe's Checkout Sessions through async-stripe.
 #[derive(Clone)]
 pub struct StripeGateway {
-    client: Client,
+    pub(crate) client: Client,
     webhook_secret: String,
 }
 
@@ -201,7 +219,7 @@ fn now_seconds() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn failure(e: stripe::StripeError) -> StripeFailure {
+pub(crate) fn failure(e: stripe::StripeError) -> StripeFailure {
     match e {
         stripe::StripeError::Stripe(r) => StripeFailure::Refused(
             r.message
@@ -295,6 +313,27 @@ pub fn verify_at(
                     _ => WebhookEvent::Other { event_id, kind },
                 }
             }
+            ("account.updated", Some("account"), Some(account_id)) => {
+                WebhookEvent::AccountUpdated {
+                    payouts_enabled: object["payouts_enabled"] == true,
+                    event_id,
+                    account_id,
+                }
+            }
+            ("transfer.reversed", Some("transfer"), Some(transfer_id)) => {
+                WebhookEvent::TransferReversed {
+                    event_id,
+                    transfer_id,
+                }
+            }
+            // A connected account's own events name it at the top of the event.
+            ("payout.paid", Some("payout"), _) => match text(&event["account"]) {
+                Some(account_id) => WebhookEvent::ConnectedPayoutPaid {
+                    event_id,
+                    account_id,
+                },
+                None => WebhookEvent::Other { event_id, kind },
+            },
             _ => WebhookEvent::Other { event_id, kind },
         },
     )

@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+#[path = "stripe_connect_fake.rs"]
+mod connect;
+
 pub const FAKE_SECRET_KEY: &str = "sk_test_pixel_fake";
 pub const FAKE_WEBHOOK_SECRET: &str = "whsec_pixel_fake";
 
@@ -26,6 +29,11 @@ struct Shared {
     base: String,
     /// Where paid sessions' events go (the server's webhook), if set.
     webhook: Option<String>,
+    /// Connect: accounts and transfers by id, where each account's onboarding returns to.
+    accounts: HashMap<String, Value>,
+    transfers: HashMap<String, Value>,
+    onboarding_returns: HashMap<String, String>,
+    fail_transfers: bool,
 }
 
 /// The `Stripe-Signature` header Stripe sends with `payload` at `t` (seconds): HMAC-SHA256 of
@@ -333,6 +341,13 @@ impl FakeStripe {
             .route("/v1/checkout/sessions/{id}", get(retrieve))
             .route("/c/pay/{id}", get(pay_page).post(pay))
             .route("/_fake/webhook", post(set_webhook))
+            .route("/v1/accounts", post(connect::create_account))
+            .route("/v1/account_links", post(connect::create_account_link))
+            .route("/v1/transfers", post(connect::create_transfer))
+            .route(
+                "/connect/onboard/{id}",
+                get(connect::onboard_page).post(connect::onboard),
+            )
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

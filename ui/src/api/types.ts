@@ -82,7 +82,7 @@ url: string,
  */
 thumb_url: string, record: GenerationRecord, created_at: number, };
 
-export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal" | "transfer";
+export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal" | "transfer" | "payout";
 
 export type LedgerEntry = { id: string, user_id: string, kind: LedgerKind, 
 /**
@@ -591,6 +591,42 @@ tips: number,
  */
 days: Array<EarningsDay>, };
 
+export type PayoutStatus = "requested" | "in_transit" | "paid" | "failed";
+
+export type Payout = { id: string, user_id: string, credits: number, 
+/**
+ * Cents sent.
+ */
+amount: number, currency: string, status: PayoutStatus, failure?: string, created_at: number, updated_at: number, };
+
+export type PayoutsOutput = { 
+/**
+ * This server pays creators out.
+ */
+available: boolean, 
+/**
+ * The caller has begun setting up their payout account.
+ */
+connected: boolean, 
+/**
+ * The payment provider can pay that account.
+ */
+ready: boolean, 
+/**
+ * Earned credits not yet paid out that the balance still holds.
+ */
+payable_credits: number, 
+/**
+ * What they would be paid, in cents.
+ */
+payable_amount: number, cents_per_credit: number, minimum_credits: number, payouts: Array<Payout>, };
+
+export type OnboardOutput = { 
+/**
+ * Send the creator here; they come back to the Earnings page.
+ */
+url: string, };
+
 export type UserSummary = { id: string, username: string, 
 /**
  * Their profile picture's thumbnail, while that image is still theirs and public (the rule of
@@ -945,6 +981,9 @@ export interface Methods {
   'notifications.delete': { input: NotificationIds; output: NotificationsChanged };
   'notifications.list': { input: NotificationsQuery; output: NotificationsOutput };
   'notifications.mark_read': { input: MarkRead; output: NotificationsChanged };
+  'payouts.onboard': { input: Empty; output: OnboardOutput };
+  'payouts.request': { input: Empty; output: Payout };
+  'payouts.status': { input: Empty; output: PayoutsOutput };
   'profiles.get': { input: ProfileQuery; output: Profile };
   'profiles.search': { input: ProfileSearch; output: ProfileSearchOutput };
   'profiles.update': { input: UpdateProfile; output: ProfileShown };

@@ -38,7 +38,8 @@ const KIND_WORDS: Record<LedgerEntry['kind'], string> = {
   capture: 'Kept',
   refund: 'Refunded',
   reversal: 'Taken back',
-  transfer: 'Tip',
+  transfer: 'Transfer',
+  payout: 'Payout',
 };
 
 export function CreditsPage() {

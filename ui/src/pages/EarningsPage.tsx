@@ -1,11 +1,12 @@
 // A creator's earnings: what prompt sales brought in after the platform's 10% fee, tips received, and
-// both per day on a chart over the chosen period.
+// both per day on a chart over the chosen period; payouts of what was earned.
 
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../api/context';
 import { EarningsChart } from '../components/credits/EarningsChart';
+import { Payouts } from '../components/credits/Payouts';
 import { ErrorState, PageSpinner } from '../components/ui';
 import { formatBalance } from '../lib/format';
 import { useTitle } from '../lib/title';
@@ -67,6 +68,7 @@ export function EarningsPage() {
         </div>
         <EarningsChart days={e.days} />
       </section>
+      <Payouts />
     </div>
   );
 }

@@ -26,6 +26,7 @@ pub mod likes;
 pub mod market;
 pub mod messages;
 pub mod notifications;
+pub mod payouts;
 pub mod profiles;
 pub mod providers;
 pub mod records;
@@ -67,6 +68,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     tips::register(r);
     market::register(r);
     earnings::register(r);
+    payouts::register(r);
     sets::register(r);
     images::register(r);
     records::register(r);

@@ -36,6 +36,42 @@ pub trait Store: Send + Sync {
     fn tips(&self) -> &dyn TipStore;
     fn market(&self) -> &dyn MarketStore;
     fn earnings(&self) -> &dyn EarningsStore;
+    fn payouts(&self) -> &dyn PayoutStore;
+}
+
+/// Creator payouts and the accounts they are paid into.
+#[async_trait]
+pub trait PayoutStore: Send + Sync {
+    async fn payout_account(&self, user_id: &str) -> Result<Option<crate::payouts::PayoutAccount>>;
+    /// Keeps the first account saved for a user (two set-ups at once end with one).
+    async fn save_payout_account(
+        &self,
+        user_id: &str,
+        account_id: &str,
+        now: Millis,
+    ) -> Result<crate::payouts::PayoutAccount>;
+    async fn set_payouts_enabled(&self, account_id: &str, enabled: bool) -> Result<()>;
+    /// (credits earned all time, credits in payouts that did not fail).
+    async fn payable(&self, user_id: &str) -> Result<(i64, i64)>;
+    /// In one transaction: what is payable (earned, less paid out, at most the balance), at least
+    /// the minimum, becomes a requested payout and leaves the ledger.
+    async fn request_payout(
+        &self,
+        user_id: &str,
+        payout_id: &str,
+        terms: &crate::payouts::PayoutTerms,
+        now: Millis,
+    ) -> Result<crate::payouts::Payout>;
+    /// The payout after the change, or None when it was not in one of `from` (changed before).
+    async fn change_payout(
+        &self,
+        change: &crate::payouts::PayoutChange<'_>,
+    ) -> Result<Option<crate::payouts::Payout>>;
+    async fn payout_by_transfer(&self, transfer_id: &str)
+        -> Result<Option<crate::payouts::Payout>>;
+    async fn in_transit_of_account(&self, account_id: &str) -> Result<Vec<crate::payouts::Payout>>;
+    /// A user's payouts, newest first.
+    async fn payouts_of(&self, user_id: &str, limit: u32) -> Result<Vec<crate::payouts::Payout>>;
 }
 
 /// A creator's earnings, read from sales and tips.
