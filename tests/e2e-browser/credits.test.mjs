@@ -56,6 +56,7 @@ describe('buy a credit pack through Stripe Checkout', { skip: !!missing }, () =>
       STRIPE_API_BASE: stripe.base,
       // Small enough that one tip can be paid out.
       PIXEL_PAYOUT_MINIMUM_CREDITS: '20',
+      PIXEL_PAYOUT_HOLD_DAYS: '0',
     });
     const set = await fetch(`${stripe.base}_fake/webhook`, {
       method: 'POST',

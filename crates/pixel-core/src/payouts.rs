@@ -19,14 +19,36 @@ pub struct PayoutTerms {
     pub cents_per_credit: i64,
     /// The fewest credits a payout moves.
     pub minimum_credits: i64,
+    /// Days earned credits wait before they can be paid out: a card payment behind a tip or a sale
+    /// can still be disputed, and money paid out cannot be taken back.
+    pub hold_days: i64,
+}
+
+impl PayoutTerms {
+    /// Earnings made before this moment are past the hold.
+    pub fn held_after(&self, now: Millis) -> Millis {
+        now - self.hold_days * 86_400_000
+    }
+}
+
+/// A creator's earned credits against their payouts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Earned {
+    /// Earned before the hold began: may be paid out.
+    pub cleared: i64,
+    /// Earned within the hold.
+    pub held: i64,
+    /// In payouts that did not fail.
+    pub committed: i64,
 }
 
 impl Default for PayoutTerms {
-    /// 3 cents a credit (packs sell at 3.7-6 cents), from 500 credits ($15).
+    /// 3 cents a credit (packs sell at 3.7-6 cents), from 500 credits ($15), after 14 days.
     fn default() -> Self {
         PayoutTerms {
             cents_per_credit: 3,
             minimum_credits: 500,
+            hold_days: 14,
         }
     }
 }

@@ -123,8 +123,9 @@ pub struct Config {
     pub stripe_api_base: Option<String>,
     /// `PIXEL_CREDIT_PACKS`: the packs for sale, `credits:cents` pairs (default `50:299,150:699,400:1499`).
     pub credit_packs: Vec<pixel_core::credits::CreditPack>,
-    /// `PIXEL_PAYOUT_CENTS_PER_CREDIT` (default 3) and `PIXEL_PAYOUT_MINIMUM_CREDITS` (default 500):
-    /// what creators are paid for earned credits through Stripe Connect, and from how many.
+    /// `PIXEL_PAYOUT_CENTS_PER_CREDIT` (default 3), `PIXEL_PAYOUT_MINIMUM_CREDITS` (default 500) and
+    /// `PIXEL_PAYOUT_HOLD_DAYS` (default 14): what creators are paid for earned credits through Stripe
+    /// Connect, from how many, and how long earnings wait first.
     pub payout_terms: pixel_core::payouts::PayoutTerms,
 }
 
@@ -641,6 +642,11 @@ impl Config {
                 "PIXEL_PAYOUT_MINIMUM_CREDITS",
                 &mut self.payout_terms.minimum_credits,
                 1,
+            ),
+            (
+                "PIXEL_PAYOUT_HOLD_DAYS",
+                &mut self.payout_terms.hold_days,
+                0,
             ),
         ] {
             if let Some(v) = get(key) {

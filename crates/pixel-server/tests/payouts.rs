@@ -6,8 +6,11 @@
 mod common;
 
 use common::{call_as, token_for, Db, OidcOpts, Opts, TestServer};
+use pixel_core::ports::OffsetClock;
 use pixel_testkit::stripe_fake::{FakeStripe, FAKE_WEBHOOK_SECRET};
 use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -36,6 +39,7 @@ fn small_payouts(c: &mut pixel_server::Config) {
     c.payout_terms = pixel_core::payouts::PayoutTerms {
         cents_per_credit: 3,
         minimum_credits: 20,
+        hold_days: 14,
     };
 }
 
@@ -56,6 +60,7 @@ async fn earned_credits_are_paid_out_once(db: Db) {
         return;
     };
     let stripe = FakeStripe::start().await;
+    let clock = Arc::new(OffsetClock::default());
     let Some(s) = TestServer::start(Opts {
         db,
         charging: true,
@@ -63,6 +68,7 @@ async fn earned_credits_are_paid_out_once(db: Db) {
         oidc: Some(oidc),
         stripe_api_base: Some(stripe.base_url.clone()),
         config: Some(small_payouts),
+        clock: Some(clock.clone()),
         ..Default::default()
     })
     .await
@@ -90,8 +96,16 @@ async fn earned_credits_are_paid_out_once(db: Db) {
     };
     tip(100).await;
 
-    // Earned: 100 in tips, payable at 3 cents; the starting credits are not earnings.
+    // Earned: 100 in tips, held for 14 days (the card behind them can still be disputed), then payable
+    // at 3 cents; the starting credits are not earnings.
     let st = status(&s, &ada).await;
+    assert_eq!(
+        (st["payable_credits"].as_i64(), st["held_credits"].as_i64()),
+        (Some(0), Some(100))
+    );
+    clock.advance(Duration::from_secs(15 * 86_400));
+    let st = status(&s, &ada).await;
+    assert_eq!(st["held_credits"], 0);
     assert_eq!(
         (st["available"].as_bool(), st["connected"].as_bool()),
         (Some(true), Some(false))
@@ -163,6 +177,13 @@ async fn earned_credits_are_paid_out_once(db: Db) {
 
     // A transfer Stripe refuses: the payout fails and its credits are back at once.
     tip(30).await;
+    let (code, err) = call_as(&s, Some(&ada), "payouts.request", &json!({})).await;
+    assert_eq!(
+        (code, err["error"]["code"].as_str()),
+        (422, Some("invalid_input")),
+        "still held"
+    );
+    clock.advance(Duration::from_secs(15 * 86_400));
     stripe.fail_transfers(true);
     let (code, err) = call_as(&s, Some(&ada), "payouts.request", &json!({})).await;
     assert_eq!(

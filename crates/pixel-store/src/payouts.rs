@@ -3,7 +3,7 @@
 //! credits with it).
 
 use super::*;
-use pixel_core::payouts::{Payout, PayoutAccount, PayoutChange, PayoutStatus, PayoutTerms};
+use pixel_core::payouts::{Earned, Payout, PayoutAccount, PayoutChange, PayoutStatus, PayoutTerms};
 
 const PAYOUT_COLS: &str =
     "id, user_id, credits, amount, currency, status, failure, created_at, updated_at";
@@ -32,19 +32,32 @@ fn account_from(r: &impl Cols) -> Result<PayoutAccount> {
     })
 }
 
-/// (earned, committed) inside `tx`: sales after fees and tips received; payouts that did not fail.
-async fn payable_in(tx: &mut Tx, user_id: &str) -> Result<(i64, i64)> {
-    let row = sqlx::query(
-        "SELECT CAST((SELECT COALESCE(SUM(price - fee), 0) FROM prompt_sales WHERE seller_id = $1) \
-         + (SELECT COALESCE(SUM(amount), 0) FROM tips WHERE to_user = $1) AS BIGINT) AS earned, \
+/// Earned inside `tx` (sales after fees and tips received, before `cleared_before` and since) and
+/// committed (payouts that did not fail).
+async fn earned_in(tx: &mut Tx, user_id: &str, cleared_before: Millis) -> Result<Earned> {
+    let earned = |when: &str| {
+        format!(
+            "CAST((SELECT COALESCE(SUM(price - fee), 0) FROM prompt_sales WHERE seller_id = $1 AND created_at {when} $2) \
+             + (SELECT COALESCE(SUM(amount), 0) FROM tips WHERE to_user = $1 AND created_at {when} $2) AS BIGINT)"
+        )
+    };
+    let row = sqlx::query(&format!(
+        "SELECT {} AS cleared, {} AS held, \
          CAST((SELECT COALESCE(SUM(credits), 0) FROM payouts WHERE user_id = $1 AND status <> 'failed') \
          AS BIGINT) AS committed",
-    )
+        earned("<"),
+        earned(">=")
+    ))
     .bind(user_id)
+    .bind(cleared_before)
     .fetch_one(&mut **tx)
     .await
     .map_err(db_err)?;
-    Ok((row.int("earned")?, row.int("committed")?))
+    Ok(Earned {
+        cleared: row.int("cleared")?,
+        held: row.int("held")?,
+        committed: row.int("committed")?,
+    })
 }
 
 #[async_trait]
@@ -93,10 +106,10 @@ impl PayoutStore for SqlStore {
         .map(|_| ())
     }
 
-    async fn payable(&self, user_id: &str) -> Result<(i64, i64)> {
+    async fn earned(&self, user_id: &str, cleared_before: Millis) -> Result<Earned> {
         // A read: no write lock, nothing to commit.
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let r = payable_in(&mut tx, user_id).await;
+        let r = earned_in(&mut tx, user_id, cleared_before).await;
         let _ = tx.rollback().await;
         r
     }
@@ -120,8 +133,8 @@ impl PayoutStore for SqlStore {
             .map_err(db_err)?
             .ok_or_else(|| Error::not_found("account"))?;
             let balance = held.int("credits")?;
-            let (earned, committed) = payable_in(&mut w.tx, user_id).await?;
-            let credits = (earned - committed).min(balance).max(0);
+            let earned = earned_in(&mut w.tx, user_id, terms.held_after(now)).await?;
+            let credits = (earned.cleared - earned.committed).min(balance).max(0);
             if credits < terms.minimum_credits {
                 return Err(Error::invalid(format!(
                     "{credits} earned credits are payable; payouts start at {}",

@@ -7,38 +7,6 @@
 
 use super::*;
 
-/// The `Authorization` header is the fake's secret key, or Stripe's 401.
-fn unauthorized(headers: &HeaderMap) -> Option<Response> {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    (auth != format!("Bearer {FAKE_SECRET_KEY}")).then(|| {
-        stripe_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_request_error",
-            "Invalid API Key provided",
-        )
-    })
-}
-
-fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-fn metadata(form: &HashMap<String, String>) -> serde_json::Map<String, Value> {
-    form.iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix("metadata[")
-                .and_then(|k| k.strip_suffix(']'))
-                .map(|k| (k.to_string(), json!(v)))
-        })
-        .collect()
-}
-
 pub(super) async fn create_account(
     State(shared): State<Arc<Mutex<Shared>>>,
     headers: HeaderMap,

@@ -81,27 +81,48 @@ fn lock(shared: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// The `Authorization` header is the fake's secret key, or Stripe's 401.
+fn unauthorized(headers: &HeaderMap) -> Option<Response> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    (auth != format!("Bearer {FAKE_SECRET_KEY}")).then(|| {
+        stripe_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            "Invalid API Key provided",
+        )
+    })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn metadata(form: &HashMap<String, String>) -> serde_json::Map<String, Value> {
+    form.iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("metadata[")
+                .and_then(|k| k.strip_suffix(']'))
+                .map(|k| (k.to_string(), json!(v)))
+        })
+        .collect()
+}
+
 async fn create(
     State(shared): State<Arc<Mutex<Shared>>>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if auth != format!("Bearer {FAKE_SECRET_KEY}") {
-        return stripe_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_request_error",
-            "Invalid API Key provided",
-        );
+    if let Some(refused) = unauthorized(&headers) {
+        return refused;
     }
     let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let key = idempotency_key(&headers);
     let mut s = lock(&shared);
     if let Some(id) = key.as_ref().and_then(|k| s.by_idempotency_key.get(k)) {
         if let Some(session) = s.sessions.get(id) {
@@ -132,14 +153,7 @@ async fn create(
         .unwrap_or(1);
     s.next += 1;
     let id = format!("cs_test_fake{:04}", s.next);
-    let metadata: serde_json::Map<String, Value> = form
-        .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix("metadata[")
-                .and_then(|k| k.strip_suffix(']'))
-                .map(|k| (k.to_string(), json!(v)))
-        })
-        .collect();
+    let metadata = metadata(&form);
     let session = json!({
         "id": id,
         "object": "checkout.session",

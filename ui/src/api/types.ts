@@ -613,9 +613,13 @@ connected: boolean,
  */
 ready: boolean, 
 /**
- * Earned credits not yet paid out that the balance still holds.
+ * Earned credits past the hold, not yet paid out, that the balance still holds.
  */
 payable_credits: number, 
+/**
+ * Credits earned within the hold: payable once it passes.
+ */
+held_credits: number, hold_days: number, 
 /**
  * What they would be paid, in cents.
  */

@@ -44,9 +44,14 @@ pub struct PayoutsOutput {
     pub connected: bool,
     /// The payment provider can pay that account.
     pub ready: bool,
-    /// Earned credits not yet paid out that the balance still holds.
+    /// Earned credits past the hold, not yet paid out, that the balance still holds.
     #[ts(type = "number")]
     pub payable_credits: i64,
+    /// Credits earned within the hold: payable once it passes.
+    #[ts(type = "number")]
+    pub held_credits: i64,
+    #[ts(type = "number")]
+    pub hold_days: i64,
     /// What they would be paid, in cents.
     #[ts(type = "number")]
     pub payable_amount: i64,
@@ -67,15 +72,21 @@ pub async fn payouts_status(app: &App, caller: &Caller, _input: Empty) -> Result
     let me = caller.user_id()?;
     let terms = app.config.payout_terms;
     let account = app.store.payouts().payout_account(me).await?;
-    let (earned, committed) = app.store.payouts().payable(me).await?;
+    let earned = app
+        .store
+        .payouts()
+        .earned(me, terms.held_after(app.clock.now_ms()))
+        .await?;
     let balance = app.store.ledger().balance(me).await?;
-    let payable_credits = (earned - committed).min(balance).max(0);
+    let payable_credits = (earned.cleared - earned.committed).min(balance).max(0);
     Ok(PayoutsOutput {
         available: app.payments().is_some(),
         connected: account.is_some(),
         ready: account.as_ref().is_some_and(|a| a.payouts_enabled),
         payable_credits,
         payable_amount: payable_credits * terms.cents_per_credit,
+        held_credits: earned.held,
+        hold_days: terms.hold_days,
         cents_per_credit: terms.cents_per_credit,
         minimum_credits: terms.minimum_credits,
         payouts: app.store.payouts().payouts_of(me, 50).await?,

@@ -51,10 +51,11 @@ pub trait PayoutStore: Send + Sync {
         now: Millis,
     ) -> Result<crate::payouts::PayoutAccount>;
     async fn set_payouts_enabled(&self, account_id: &str, enabled: bool) -> Result<()>;
-    /// (credits earned all time, credits in payouts that did not fail).
-    async fn payable(&self, user_id: &str) -> Result<(i64, i64)>;
-    /// In one transaction: what is payable (earned, less paid out, at most the balance), at least
-    /// the minimum, becomes a requested payout and leaves the ledger.
+    /// Credits earned before `cleared_before` and since, and those in payouts that did not fail.
+    async fn earned(&self, user_id: &str, cleared_before: Millis)
+        -> Result<crate::payouts::Earned>;
+    /// In one transaction: what is payable (earned before the hold, less paid out, at most the
+    /// balance), at least the minimum, becomes a requested payout and leaves the ledger.
     async fn request_payout(
         &self,
         user_id: &str,

@@ -11,6 +11,8 @@ const READY: PayoutsOutput = {
   ready: true,
   payable_credits: 600,
   payable_amount: 1800,
+  held_credits: 0,
+  hold_days: 14,
   cents_per_credit: 3,
   minimum_credits: 500,
   payouts: [],

@@ -73,6 +73,11 @@ export function Payouts() {
       <p className="text-2xl font-semibold tabular-nums" aria-label={`Payable: ${s.payable_credits} credits`}>
         {dollars(s.payable_amount)} <span className="text-sm font-normal text-fg-subtle">from {formatBalance(s.payable_credits)}</span>
       </p>
+      {s.held_credits > 0 && (
+        <p className="text-xs text-fg-subtle">
+          {formatBalance(s.held_credits)} more become payable {s.hold_days} days after they were earned.
+        </p>
+      )}
       {!s.ready ? (
         <button type="button" className="btn-primary" disabled={onboard.isPending} onClick={() => onboard.mutate()}>
           <Banknote className="h-4 w-4" aria-hidden /> {s.connected ? 'Finish setting up payouts' : 'Set up payouts'}
