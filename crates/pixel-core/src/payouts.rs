@@ -42,6 +42,13 @@ pub struct Earned {
     pub committed: i64,
 }
 
+impl Earned {
+    /// What may be paid out: cleared earnings not yet paid out, as far as the balance still holds them.
+    pub fn payable(&self, balance: i64) -> i64 {
+        (self.cleared - self.committed).min(balance).max(0)
+    }
+}
+
 impl Default for PayoutTerms {
     /// 3 cents a credit (packs sell at 3.7-6 cents), from 500 credits ($15), after 14 days.
     fn default() -> Self {

@@ -26,7 +26,8 @@ mod tx;
 use migrations::migrator;
 use search::add_prompt_terms;
 use tx::{
-    apply_ledger_tx, fetch_job, insert_image, insert_submission, refund_job_tx, take_back_tx,
+    apply_ledger_tx, balance_in, fetch_job, hold_balance, hold_balances, insert_image,
+    insert_submission, refund_job_tx, take_back_tx,
 };
 
 use async_trait::async_trait;

@@ -399,17 +399,8 @@ async fn buy_tx(tx: &mut Tx, sale: &PromptSale) -> Result<SaleOutcome> {
     let seller_id = listing.text("seller_id")?;
     let title = listing.text("title")?;
     let price = listing.int("price")?;
-    // The three balances are held in one order before any moves: sales between the same people in
-    // both directions at once queue instead of deadlocking.
-    let mut held = [sale.buyer_id.as_str(), seller_id.as_str(), PLATFORM_ACCOUNT];
-    held.sort_unstable();
-    for user_id in held {
-        sqlx::query("UPDATE balances SET credits = credits WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-    }
+    // Sales between the same people in both directions at once queue instead of deadlocking.
+    hold_balances(tx, &[&sale.buyer_id, &seller_id, PLATFORM_ACCOUNT]).await?;
     let fee = platform_fee(price);
     let inserted = sqlx::query(
         "INSERT INTO prompt_sales (id, listing_id, buyer_id, seller_id, price, fee, created_at) \
@@ -481,21 +472,8 @@ async fn buy_tx(tx: &mut Tx, sale: &PromptSale) -> Result<SaleOutcome> {
         )
         .await?;
     }
-    let balance = |row: sqlx::any::AnyRow| row.int("credits");
-    let buyer_balance = balance(
-        sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-            .bind(&sale.buyer_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_err)?,
-    )?;
-    let seller_balance = balance(
-        sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-            .bind(&seller_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_err)?,
-    )?;
+    let buyer_balance = balance_in(tx, &sale.buyer_id).await?;
+    let seller_balance = balance_in(tx, &seller_id).await?;
     Ok(SaleOutcome::Sold {
         seller_id,
         price,

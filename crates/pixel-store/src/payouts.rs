@@ -124,17 +124,9 @@ impl PayoutStore for SqlStore {
         let mut w = self.begin_write().await?;
         let r = async {
             // Held first: two requests at once pay out once.
-            let held = sqlx::query(
-                "UPDATE balances SET credits = credits WHERE user_id = $1 RETURNING credits",
-            )
-            .bind(user_id)
-            .fetch_optional(&mut *w.tx)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| Error::not_found("account"))?;
-            let balance = held.int("credits")?;
+            let balance = hold_balance(&mut w.tx, user_id).await?;
             let earned = earned_in(&mut w.tx, user_id, terms.held_after(now)).await?;
-            let credits = (earned.cleared - earned.committed).min(balance).max(0);
+            let credits = earned.payable(balance);
             if credits < terms.minimum_credits {
                 return Err(Error::invalid(format!(
                     "{credits} earned credits are payable; payouts start at {}",

@@ -299,12 +299,7 @@ async fn decide(tx: &mut Tx, done: &CompletedPayment, now: Millis) -> Result<Pay
     )
     .await?;
     // The balance as it now stands: credits that arrive while some are owed pay those first.
-    let balance = sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-        .bind(&purchase.user_id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(db_err)?
-        .int("credits")?;
+    let balance = balance_in(tx, &purchase.user_id).await?;
     debug_assert!(balance <= entry.balance_after);
     Ok(PaymentOutcome::Credited {
         user_id: purchase.user_id,

@@ -46,31 +46,9 @@ impl TipStore for SqlStore {
     }
 }
 
-async fn balance_in(tx: &mut Tx, user_id: &str) -> Result<i64> {
-    sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(db_err)?
-        .int("credits")
-}
-
 async fn send_tip_tx(tx: &mut Tx, tip: &NewTip) -> Result<TipSent> {
-    // Both balances are held in one order (by id) before either moves: two people tipping each other
-    // at once queue instead of deadlocking.
-    let mut pair = [tip.from_user.as_str(), tip.to_user.as_str()];
-    pair.sort_unstable();
-    for user_id in pair {
-        let held = sqlx::query("UPDATE balances SET credits = credits WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-        if held == 0 {
-            return Err(Error::not_found("account"));
-        }
-    }
+    // Two people tipping each other at once queue instead of deadlocking.
+    hold_balances(tx, &[&tip.from_user, &tip.to_user]).await?;
     let inserted = sqlx::query(
         "INSERT INTO tips (id, from_user, to_user, amount, message, image_id, request_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (from_user, request_key) DO NOTHING",

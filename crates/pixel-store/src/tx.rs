@@ -153,6 +153,40 @@ async fn insert_entry(
     Ok(entry)
 }
 
+/// Holds an account's balance row for the rest of `tx` with an update that changes nothing (a move
+/// racing this transaction waits for it); the balance as held.
+pub(crate) async fn hold_balance(tx: &mut Tx, user_id: &str) -> Result<i64> {
+    sqlx::query("UPDATE balances SET credits = credits WHERE user_id = $1 RETURNING credits")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| Error::not_found("account"))?
+        .int("credits")
+}
+
+/// Holds several accounts' balance rows in one order (by id) before any moves: transactions moving
+/// credits between the same accounts in opposite directions queue instead of deadlocking.
+pub(crate) async fn hold_balances(tx: &mut Tx, user_ids: &[&str]) -> Result<()> {
+    let mut ordered = user_ids.to_vec();
+    ordered.sort_unstable();
+    ordered.dedup();
+    for user_id in ordered {
+        hold_balance(tx, user_id).await?;
+    }
+    Ok(())
+}
+
+/// An account's balance as `tx` sees it.
+pub(crate) async fn balance_in(tx: &mut Tx, user_id: &str) -> Result<i64> {
+    sqlx::query("SELECT credits FROM balances WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)?
+        .int("credits")
+}
+
 /// Takes `credits` back from an account after its payment was refunded or disputed: what the
 /// balance holds is taken as a reversal entry, the rest is owed. Returns (balance, owed) after.
 pub(crate) async fn take_back_tx(
@@ -163,15 +197,8 @@ pub(crate) async fn take_back_tx(
     memo: &str,
     now: Millis,
 ) -> Result<(i64, i64)> {
-    // An update that changes nothing, to hold the row: a spend racing this one waits for it.
-    let row =
-        sqlx::query("UPDATE balances SET credits = credits WHERE user_id = $1 RETURNING credits")
-            .bind(user_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| Error::not_found("account"))?;
-    let have: i64 = row.try_get("credits").map_err(db_err)?;
+    // Held: a spend racing this one waits for it.
+    let have = hold_balance(tx, user_id).await?;
     let taken = credits.min(have);
     if taken > 0 {
         apply_ledger_tx(

@@ -78,7 +78,7 @@ pub async fn payouts_status(app: &App, caller: &Caller, _input: Empty) -> Result
         .earned(me, terms.held_after(app.clock.now_ms()))
         .await?;
     let balance = app.store.ledger().balance(me).await?;
-    let payable_credits = (earned.cleared - earned.committed).min(balance).max(0);
+    let payable_credits = earned.payable(balance);
     Ok(PayoutsOutput {
         available: app.payments().is_some(),
         connected: account.is_some(),
