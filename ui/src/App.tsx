@@ -28,6 +28,8 @@ const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m
 const MessagesPage = lazy(() => import('./pages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
 const CreditsPage = lazy(() => import('./pages/CreditsPage').then((m) => ({ default: m.CreditsPage })));
 const MarketPage = lazy(() => import('./pages/MarketPage').then((m) => ({ default: m.MarketPage })));
+const CollectionsPage = lazy(() => import('./pages/CollectionsPage').then((m) => ({ default: m.CollectionsPage })));
+const CollectionPage = lazy(() => import('./pages/CollectionPage').then((m) => ({ default: m.CollectionPage })));
 const EarningsPage = lazy(() => import('./pages/EarningsPage').then((m) => ({ default: m.EarningsPage })));
 const ListingPage = lazy(() => import('./pages/ListingPage').then((m) => ({ default: m.ListingPage })));
 const SellPromptPage = lazy(() => import('./pages/SellPromptPage').then((m) => ({ default: m.SellPromptPage })));
@@ -112,6 +114,8 @@ export function AppRoutes() {
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="credits" element={<Private><CreditsPage /></Private>} />
         <Route path="earnings" element={<Private><EarningsPage /></Private>} />
+        <Route path="collections" element={<Private><CollectionsPage /></Private>} />
+        <Route path="collections/:id" element={<Page><CollectionPage /></Page>} />
         <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />
         <Route path="market/new" element={<CommunityScope><Private><SellPromptPage /></Private></CommunityScope>} />
         <Route path="market/:id" element={<CommunityScope><Page><ListingPage /></Page></CommunityScope>} />

@@ -313,6 +313,44 @@ pub struct Image {
     pub record: GenerationRecord,
     #[ts(type = "number")]
     pub created_at: Millis,
+    /// Set when the image is in a premium collection the viewer has not bought: then its original,
+    /// its prompt and seed are withheld, and its thumbnail is the blurred placeholder (the cover's
+    /// excepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub locked: Option<PremiumLock>,
+}
+
+/// The premium collection that withholds an image from a viewer, and what unlocking it costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PremiumLock {
+    pub collection_id: String,
+    pub title: String,
+    #[ts(type = "number")]
+    pub price: i64,
+    /// The collection's cover: its thumbnail is shown, its original still withheld.
+    pub cover: bool,
+}
+
+impl Image {
+    /// What a viewer who has not bought `lock`'s collection may know of this image: its size, model
+    /// and placeholder; not the original's hash or address, nor what would remake it (prompt,
+    /// negative prompt, revised prompt, seed).
+    pub fn withheld(mut self, lock: PremiumLock) -> Image {
+        self.sha256 = String::new();
+        self.url = String::new();
+        if !lock.cover {
+            self.thumb_sha256 = String::new();
+        }
+        let record = &mut self.record;
+        record.params.prompt = String::new();
+        record.params.negative_prompt = None;
+        record.revised_prompt = None;
+        record.provider_request_id = None;
+        record.seed = 0;
+        self.locked = Some(lock);
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
@@ -395,6 +433,8 @@ pub enum LedgerLink {
     Set { set_id: String },
     /// A prompt bought or sold.
     Listing { listing_id: String },
+    /// A premium collection unlocked or sold.
+    Collection { collection_id: String },
 }
 
 /// Live events pushed to the owner's clients (WebSocket on the server, channels on the desktop).

@@ -22,6 +22,8 @@ pub enum ErrorCode {
     InsufficientCredits,
     /// A refunded or disputed purchase left credits owed: spending waits until they are paid.
     CreditsOwed,
+    /// The image is in a premium collection the caller has not bought: its original is not served.
+    PremiumLocked,
     NotFound,
     Forbidden,
     /// A state-changing request made with the session cookie lacked its CSRF token (or had a stale one).
@@ -51,7 +53,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code (the generated TypeScript map of statuses fails to type-check when one is missing).
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::InvalidBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidPrompt,
@@ -63,6 +65,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedParameter,
         ErrorCode::InsufficientCredits,
         ErrorCode::CreditsOwed,
+        ErrorCode::PremiumLocked,
         ErrorCode::NotFound,
         ErrorCode::Forbidden,
         ErrorCode::CsrfFailed,
@@ -96,6 +99,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedParameter => "unsupported_parameter",
             ErrorCode::InsufficientCredits => "insufficient_credits",
             ErrorCode::CreditsOwed => "credits_owed",
+            ErrorCode::PremiumLocked => "premium_locked",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::CsrfFailed => "csrf_failed",
@@ -131,7 +135,9 @@ impl ErrorCode {
             | ErrorCode::InvalidParameter
             | ErrorCode::UnsupportedParameter => 422,
             ErrorCode::Unauthenticated => 401,
-            ErrorCode::InsufficientCredits | ErrorCode::CreditsOwed => 402,
+            ErrorCode::InsufficientCredits | ErrorCode::CreditsOwed | ErrorCode::PremiumLocked => {
+                402
+            }
             ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,
             ErrorCode::NotFound | ErrorCode::UnknownOperation => 404,
             ErrorCode::Conflict => 409,

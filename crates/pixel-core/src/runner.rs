@@ -681,5 +681,6 @@ async fn store_output(
         placeholder: processed.placeholder,
         record,
         created_at: now,
+        locked: None,
     })
 }

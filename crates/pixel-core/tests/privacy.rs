@@ -93,131 +93,54 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
         .expect("inbox");
     let conversation_id = conversations["conversations"][0]["id"].clone();
 
+    // A private collection named for the marker, and a public one holding both images.
+    let secret_collection: Value = call(
+        &app,
+        &ada,
+        "collections.create",
+        json!({ "title": format!("{marker} things"), "image_ids": [private.id] }),
+    )
+    .await
+    .expect("private collection");
+    let secret_collection = secret_collection["id"].as_str().expect("id").to_string();
+    let shown_collection: Value = call(
+        &app,
+        &ada,
+        "collections.create",
+        json!({ "title": "Harbours", "visibility": "public", "image_ids": [public.id, private.id] }),
+    )
+    .await
+    .expect("public collection");
+    let shown_collection = shown_collection["id"].as_str().expect("id").to_string();
+
     let secrets = [
+        secret_collection.clone(),
         private.id.clone(),
         marker.to_string(),
         comment["id"].as_str().expect("comment id").to_string(),
         remix_job.image_id.clone().expect("remix image"),
         private.set_id.clone(),
     ];
-    let by_image = json!({ "image_id": private.id });
-    // Every read operation, with the inputs that could reach the private image.
-    let reads: Vec<(&str, Vec<Value>)> = vec![
-        ("catalogue.list", vec![json!({})]),
-        ("providers.list", vec![json!({})]),
-        ("providers.health", vec![json!({})]),
-        ("account.get", vec![json!({})]),
-        ("sessions.list", vec![json!({})]),
-        ("generations.get", vec![json!({ "job_id": remix_job.id })]),
-        ("generations.list", vec![json!({})]),
-        (
-            "comparisons.get",
-            vec![json!({ "comparison_id": private.set_id })],
-        ),
-        ("sets.get", vec![json!({ "set_id": private.set_id })]),
-        ("sets.list", vec![json!({})]),
-        ("images.get", vec![by_image.clone()]),
-        ("images.list", vec![json!({}), json!({ "text": marker })]),
-        ("ledger.list", vec![json!({})]),
-        ("credits.packs", vec![json!({})]),
-        (
-            "market.list",
-            vec![
-                json!({}),
-                json!({ "text": "harbour" }),
-                json!({ "text": marker }),
-                json!({ "tag": "harbour" }),
-                json!({ "seller_id": ada_id, "sort": "price_asc" }),
-            ],
-        ),
-        ("market.get", vec![json!({ "listing_id": listing["id"] })]),
-        ("earnings.summary", vec![json!({})]),
-        ("payouts.status", vec![json!({})]),
-        (
-            "market.reviews",
-            vec![json!({ "listing_id": listing["id"] })],
-        ),
-        (
-            "tips.list",
-            vec![
-                json!({ "direction": "received" }),
-                json!({ "direction": "sent" }),
-            ],
-        ),
-        (
-            "explore.list",
-            vec![
-                json!({}),
-                json!({ "text": marker }),
-                json!({ "creator_id": ada_id }),
-                json!({ "sort": "top" }),
-                json!({ "sort": "trending", "period": "24h" }),
-                json!({ "sort": "trending", "period": "30d" }),
-            ],
-        ),
-        ("feed.list", vec![json!({})]),
-        ("explore.creators", vec![json!({ "period": "30d" })]),
-        ("explore.image", vec![by_image.clone()]),
-        ("explore.remixes", vec![by_image.clone()]),
-        ("profiles.get", vec![json!({ "username": "ada" })]),
-        ("profiles.search", vec![json!({ "text": "a" })]),
-        ("follows.followers", vec![json!({ "user_id": ada_id })]),
-        ("follows.following", vec![json!({ "user_id": grace_id })]),
-        (
-            "comments.list",
-            vec![by_image.clone(), json!({ "image_id": public.id })],
-        ),
-        ("notifications.list", vec![json!({})]),
-        ("blocks.list", vec![json!({})]),
-        ("reports.list", vec![json!({})]),
-        ("messages.conversations", vec![json!({})]),
-        (
-            "messages.list",
-            vec![json!({ "conversation_id": conversation_id })],
-        ),
-    ];
-    let swept: BTreeSet<&str> = reads.iter().map(|(name, _)| *name).collect();
-    let registry = Registry::standard();
-    let every_read: BTreeSet<&str> = registry
-        .ops()
-        .filter(|op| op.kind == OpKind::Read)
-        .map(|op| op.name)
-        .collect();
-    assert_eq!(swept, every_read, "every read operation is swept");
-
-    // The control: its owner finds every secret through these very inputs, so the sweep below looks
-    // where each secret lives.
-    let mut owner_saw = String::new();
-    for (name, inputs) in &reads {
-        for input in inputs {
-            if let Ok(out) = registry.call(&app, &ada, name, input.clone()).await {
-                owner_saw.push_str(&out.to_string());
-            }
-        }
-    }
-    for secret in &secrets {
-        assert!(
-            owner_saw.contains(secret.as_str()),
-            "the owner never saw {secret}"
-        );
-    }
-
-    for who in [&grace, &Caller::Anonymous] {
-        for (name, inputs) in &reads {
-            for input in inputs {
-                let answer = match registry.call(&app, who, name, input.clone()).await {
-                    Ok(out) => out.to_string(),
-                    Err(e) => serde_json::to_string(&e).expect("error"),
-                };
-                for secret in &secrets {
-                    assert!(
-                        !answer.contains(secret.as_str()),
-                        "{name} {input} as {who:?} showed {secret}: {answer}"
-                    );
-                }
-            }
-        }
-    }
+    let inputs = Inputs {
+        image_id: private.id.clone(),
+        set_id: private.set_id.clone(),
+        job_id: remix_job.id.clone(),
+        listing_id: listing["id"].clone(),
+        owner_id: ada_id.clone(),
+        viewer_id: grace_id.clone(),
+        other_image_id: public.id.clone(),
+        conversation_id,
+        text: marker.to_string(),
+        collection_ids: vec![secret_collection.clone(), shown_collection.clone()],
+    };
+    sweep(
+        &app,
+        &reads(&inputs),
+        &secrets,
+        &[&ada],
+        &[&grace, &Caller::Anonymous],
+    )
+    .await;
     // Nor was grace told anything of it.
     while let Ok(Envelope { user_id, event }) = heard.try_recv() {
         if user_id == grace_id {
@@ -230,5 +153,275 @@ async fn a_private_image_is_in_nothing_anyone_else_reads_or_hears() {
             }
         }
     }
+    runner.shutdown(std::time::Duration::from_secs(5)).await;
+}
+
+/// What the reads are asked about: the content under test and what surrounds it.
+struct Inputs {
+    image_id: String,
+    set_id: String,
+    job_id: String,
+    listing_id: Value,
+    owner_id: String,
+    viewer_id: String,
+    other_image_id: String,
+    conversation_id: Value,
+    text: String,
+    collection_ids: Vec<String>,
+}
+
+/// Every read operation, with the inputs that could reach the content under test.
+fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
+    let by_image = json!({ "image_id": i.image_id });
+    // Every read operation, with the inputs that could reach the private image.
+    vec![
+        ("catalogue.list", vec![json!({})]),
+        ("providers.list", vec![json!({})]),
+        ("providers.health", vec![json!({})]),
+        ("account.get", vec![json!({})]),
+        ("sessions.list", vec![json!({})]),
+        ("generations.get", vec![json!({ "job_id": i.job_id })]),
+        ("generations.list", vec![json!({})]),
+        (
+            "comparisons.get",
+            vec![json!({ "comparison_id": i.set_id })],
+        ),
+        ("sets.get", vec![json!({ "set_id": i.set_id })]),
+        ("sets.list", vec![json!({})]),
+        ("images.get", vec![by_image.clone()]),
+        ("images.list", vec![json!({}), json!({ "text": i.text })]),
+        ("ledger.list", vec![json!({})]),
+        ("credits.packs", vec![json!({})]),
+        (
+            "market.list",
+            vec![
+                json!({}),
+                json!({ "text": "harbour" }),
+                json!({ "text": i.text }),
+                json!({ "tag": "harbour" }),
+                json!({ "seller_id": i.owner_id, "sort": "price_asc" }),
+            ],
+        ),
+        ("market.get", vec![json!({ "listing_id": i.listing_id })]),
+        ("earnings.summary", vec![json!({})]),
+        ("payouts.status", vec![json!({})]),
+        (
+            "market.reviews",
+            vec![json!({ "listing_id": i.listing_id })],
+        ),
+        (
+            "tips.list",
+            vec![
+                json!({ "direction": "received" }),
+                json!({ "direction": "sent" }),
+            ],
+        ),
+        (
+            "explore.list",
+            vec![
+                json!({}),
+                json!({ "text": i.text }),
+                json!({ "creator_id": i.owner_id }),
+                json!({ "sort": "top" }),
+                json!({ "sort": "trending", "period": "24h" }),
+                json!({ "sort": "trending", "period": "30d" }),
+            ],
+        ),
+        ("feed.list", vec![json!({})]),
+        ("explore.creators", vec![json!({ "period": "30d" })]),
+        ("explore.image", vec![by_image.clone()]),
+        ("explore.remixes", vec![by_image.clone()]),
+        ("profiles.get", vec![json!({ "username": "ada" })]),
+        ("profiles.search", vec![json!({ "text": "a" })]),
+        ("follows.followers", vec![json!({ "user_id": i.owner_id })]),
+        ("follows.following", vec![json!({ "user_id": i.viewer_id })]),
+        (
+            "comments.list",
+            vec![by_image.clone(), json!({ "image_id": i.other_image_id })],
+        ),
+        ("notifications.list", vec![json!({})]),
+        ("blocks.list", vec![json!({})]),
+        ("reports.list", vec![json!({})]),
+        ("messages.conversations", vec![json!({})]),
+        (
+            "collections.list",
+            vec![json!({}), json!({ "user_id": i.owner_id })],
+        ),
+        (
+            "collections.get",
+            i.collection_ids
+                .iter()
+                .map(|c| json!({ "collection_id": c }))
+                .collect(),
+        ),
+        (
+            "messages.list",
+            vec![json!({ "conversation_id": i.conversation_id })],
+        ),
+    ]
+}
+
+/// Checks the sweep covers every read of the registry, that `sees` finds every secret through these
+/// inputs (so the sweep looks where each one lives), and that none of `strangers` does.
+async fn sweep(
+    app: &pixel_core::App,
+    reads: &[(&'static str, Vec<Value>)],
+    secrets: &[String],
+    sees: &[&Caller],
+    strangers: &[&Caller],
+) {
+    let swept: BTreeSet<&str> = reads.iter().map(|(name, _)| *name).collect();
+    let registry = Registry::standard();
+    let every_read: BTreeSet<&str> = registry
+        .ops()
+        .filter(|op| op.kind == OpKind::Read)
+        .map(|op| op.name)
+        .collect();
+    assert_eq!(swept, every_read, "every read operation is swept");
+    for who in sees {
+        let mut saw = String::new();
+        for (name, inputs) in reads {
+            for input in inputs {
+                if let Ok(out) = registry.call(app, who, name, input.clone()).await {
+                    saw.push_str(&out.to_string());
+                }
+            }
+        }
+        for secret in secrets {
+            assert!(saw.contains(secret.as_str()), "{who:?} never saw {secret}");
+        }
+    }
+    for who in strangers {
+        for (name, inputs) in reads {
+            for input in inputs {
+                let answer = match registry.call(app, who, name, input.clone()).await {
+                    Ok(out) => out.to_string(),
+                    Err(e) => serde_json::to_string(&e).expect("error"),
+                };
+                for secret in secrets {
+                    assert!(
+                        !answer.contains(secret.as_str()),
+                        "{name} {input} as {who:?} showed {secret}: {answer}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_premium_image_is_withheld_from_everyone_who_did_not_buy_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = test_app(dir.path(), 50, ScriptedProvider::new()).await;
+    let runner = Runner::start(&app).await.expect("runner");
+    let ada = sign_in(&app, "ada").await;
+    let grace = sign_in(&app, "grace").await;
+    let bob = sign_in(&app, "bob").await;
+    let ada_id = ada.user_id().expect("ada").to_string();
+    let marker = "quokka-premium";
+    let _: Value = call(&app, &bob, "follows.follow", json!({ "user_id": ada_id }))
+        .await
+        .expect("follow");
+
+    let mut images = Vec::new();
+    for k in 0..3 {
+        images.push(made_image(&app, &ada, &format!("a {marker} number {k}"), true).await);
+    }
+    // A prompt for sale whose sample is one of them.
+    let listing: Value = call(
+        &app,
+        &ada,
+        "market.publish",
+        json!({ "title": "Plain words", "prompt": "plain words", "price": 3, "tags": [], "sample_image_ids": [images[1].id] }),
+    )
+    .await
+    .expect("listing");
+    let collection: Value = call(
+        &app,
+        &ada,
+        "collections.create",
+        json!({ "title": "Quokkas", "visibility": "public", "image_ids": images.iter().map(|i| i.id.clone()).collect::<Vec<_>>() }),
+    )
+    .await
+    .expect("collection");
+    let collection_id = collection["id"].as_str().expect("id").to_string();
+    let priced: Value = call(
+        &app,
+        &ada,
+        "collections.set_price",
+        json!({ "collection_id": collection_id, "price": 5 }),
+    )
+    .await
+    .expect("priced");
+    assert_eq!(priced["price"], 5);
+    pixel_core::social::refresh_trending(&app)
+        .await
+        .expect("ranked");
+    let bought: Value = call(
+        &app,
+        &grace,
+        "collections.buy",
+        json!({ "collection_id": collection_id }),
+    )
+    .await
+    .expect("bought");
+    assert_eq!(bought["collection"]["unlocked"], true);
+    assert_eq!(bought["balance"], 45);
+
+    // The originals' hashes and the prompt: what would fetch or remake each image.
+    let mut secrets: Vec<String> = images.iter().map(|i| i.sha256.clone()).collect();
+    secrets.push(marker.to_string());
+    let inputs = Inputs {
+        image_id: images[1].id.clone(),
+        set_id: images[1].set_id.clone(),
+        job_id: images[1].job_id.clone(),
+        listing_id: listing["id"].clone(),
+        owner_id: ada_id.clone(),
+        viewer_id: bob.user_id().expect("bob").to_string(),
+        other_image_id: images[2].id.clone(),
+        conversation_id: json!("none"),
+        text: marker.to_string(),
+        collection_ids: vec![collection_id.clone()],
+    };
+    sweep(
+        &app,
+        &reads(&inputs),
+        &secrets,
+        &[&ada, &grace],
+        &[&bob, &Caller::Anonymous],
+    )
+    .await;
+
+    // Others see it locked: the cover's thumbnail, the rest blurred, and nothing to remix.
+    let seen: pixel_core::ops::collections::CollectionDetail = call(
+        &app,
+        &bob,
+        "collections.get",
+        json!({ "collection_id": collection_id }),
+    )
+    .await
+    .expect("visible");
+    assert!(!seen.collection.unlocked);
+    assert_eq!(seen.images.len(), 3);
+    assert!(seen
+        .images
+        .iter()
+        .all(|i| i.locked.is_some() && i.url.is_empty()));
+    let covers: Vec<&str> = seen
+        .images
+        .iter()
+        .filter(|i| !i.thumb_sha256.is_empty())
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(covers, [images[0].id.as_str()]);
+    let remix = call::<Value>(
+        &app,
+        &bob,
+        "generations.create",
+        json!({ "prompt": "mine now", "model": "gpt-image-2", "quality": "low", "remix_of": images[1].id }),
+    )
+    .await
+    .expect_err("locked");
+    assert_eq!(remix.code, pixel_core::ErrorCode::PremiumLocked);
     runner.shutdown(std::time::Duration::from_secs(5)).await;
 }

@@ -3,6 +3,7 @@
 //! an ETag and 304, immutable private caching, and single byte ranges.
 
 use http::{header, HeaderMap, Response, StatusCode};
+use pixel_core::ops::premium::locked_error;
 use pixel_core::ops::{images_get, ImageRef};
 use pixel_core::{App, Caller, Error, ErrorCode};
 
@@ -44,6 +45,15 @@ pub async fn media_response(
         },
     )
     .await?;
+    if let Some(lock) = &image.locked {
+        match variant {
+            Variant::Original => return Err(locked_error(lock)),
+            Variant::Thumb if image.thumb_sha256.is_empty() => {
+                return placeholder_response(&image.id, &image.placeholder, head);
+            }
+            Variant::Thumb => {}
+        }
+    }
     let (key, mime) = match variant {
         Variant::Original => (image.sha256, image.mime),
         Variant::Thumb => (image.thumb_sha256, "image/webp".to_string()),
@@ -97,5 +107,31 @@ pub async fn media_response(
     base.status(status)
         .header(header::CONTENT_LENGTH, body.len())
         .body(if head { Vec::new() } else { body })
+        .map_err(Error::internal)
+}
+
+/// A withheld image's thumbnail: its blurred placeholder, never cached as the real one (the
+/// thumbnail shows once the viewer unlocks it).
+fn placeholder_response(
+    image_id: &str,
+    placeholder: &str,
+    head: bool,
+) -> Result<Response<Vec<u8>>, Error> {
+    use base64::Engine as _;
+    let (mime, data) = placeholder
+        .strip_prefix("data:")
+        .and_then(|p| p.split_once(";base64,"))
+        .ok_or_else(|| Error::internal("an image's placeholder is not a base64 data URI"))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(Error::internal)?;
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::ETAG, format!("\"withheld-{image_id}\""))
+        .header(header::CACHE_CONTROL, "private, no-cache")
+        .header(header::CONTENT_TYPE, mime)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CONTENT_LENGTH, bytes.len())
+        .body(if head { Vec::new() } else { bytes })
         .map_err(Error::internal)
 }

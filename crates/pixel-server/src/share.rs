@@ -50,7 +50,11 @@ pub async fn share_page(
             format!("http://{host}")
         }
     };
-    let prompt = image.record.params.prompt.trim();
+    // A premium image's prompt is withheld: its page names its collection instead.
+    let prompt = match &image.locked {
+        Some(lock) => lock.title.as_str(),
+        None => image.record.params.prompt.trim(),
+    };
     let title = truncate(prompt, TITLE_CHARS);
     let by = creator.map(|c| format!(" by @{c}")).unwrap_or_default();
     let description = format!("{}{by} · made with Pixel Studio", truncate(prompt, 300));
@@ -60,7 +64,17 @@ pub async fn share_page(
         ("og:title", title.clone()),
         ("og:description", description.clone()),
         ("og:url", format!("{base}/p/{}", image.id)),
-        ("og:image", format!("{base}{}", image.url)),
+        (
+            "og:image",
+            format!(
+                "{base}{}",
+                if image.locked.is_some() {
+                    &image.thumb_url
+                } else {
+                    &image.url
+                }
+            ),
+        ),
         ("og:image:width", image.width.to_string()),
         ("og:image:height", image.height.to_string()),
         ("og:image:alt", title.clone()),

@@ -126,6 +126,19 @@ async fn every_operation_checks_its_caller() {
         comment_ids.push(c["id"].as_str().expect("comment id").to_string());
     }
     let (comment_id, doomed_comment) = (comment_ids[0].clone(), comment_ids[1].clone());
+    // A private collection of the owner's, holding the private image.
+    let (status, collection) = call(
+        &s,
+        &owner,
+        "collections.create",
+        &json!({"title": "Harbours", "image_ids": [image_id]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{collection}");
+    let collection_id = collection["id"]
+        .as_str()
+        .expect("collection id")
+        .to_string();
 
     let png = {
         use base64::Engine;
@@ -395,6 +408,55 @@ async fn every_operation_checks_its_caller() {
             "market.reviews",
             json!({"listing_id": "not-a-listing"}),
             [404, 404, 404, 404],
+        ),
+        // Only its owner changes a collection; a private one is nobody else's to see, admins aside.
+        (
+            "collections.create",
+            json!({"title": "Mine", "image_ids": [image_id]}),
+            [401, 404, 200, 404],
+        ),
+        (
+            "collections.update",
+            json!({"collection_id": collection_id, "title": "Quiet harbours"}),
+            [401, 404, 200, 403],
+        ),
+        (
+            "collections.add_images",
+            json!({"collection_id": collection_id, "image_ids": [image_id]}),
+            [401, 404, 200, 403],
+        ),
+        (
+            "collections.move_image",
+            json!({"collection_id": collection_id, "image_id": image_id, "to_index": 0}),
+            [401, 404, 200, 403],
+        ),
+        ("collections.list", json!({}), [401, 200, 200, 200]),
+        (
+            "collections.get",
+            json!({"collection_id": collection_id}),
+            [404, 404, 200, 200],
+        ),
+        // Its only image is private: not enough to sell.
+        (
+            "collections.set_price",
+            json!({"collection_id": collection_id, "price": 5}),
+            [401, 404, 422, 403],
+        ),
+        // Free, and the owner's own: nothing to buy.
+        (
+            "collections.buy",
+            json!({"collection_id": collection_id}),
+            [401, 404, 422, 422],
+        ),
+        (
+            "collections.remove_images",
+            json!({"collection_id": collection_id, "image_ids": [image_id]}),
+            [401, 404, 200, 403],
+        ),
+        (
+            "collections.delete",
+            json!({"collection_id": collection_id}),
+            [401, 404, 200, 404],
         ),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (

@@ -5,53 +5,14 @@
 
 mod common;
 
-use common::{call_as, token_for, Db, TestServer};
+use common::{call_as, public_image, token_for, Db, TestServer};
 use serde_json::{json, Value};
-use std::time::Duration;
 
 async fn balance(s: &TestServer, token: &str) -> i64 {
     let (status, ledger) = call_as(s, Some(token), "ledger.list", &json!({"limit": 200})).await;
     assert_eq!(status, 200, "{ledger}");
     common::assert_ledger_whole(&ledger);
     ledger["balance"].as_i64().expect("balance")
-}
-
-/// A finished offline image of the caller's, made public; returns its id.
-async fn public_image(s: &TestServer, token: &str, prompt: &str) -> String {
-    let (status, created) = call_as(
-        s,
-        Some(token),
-        "generations.create",
-        &json!({"prompt": prompt, "model": "local-sketch"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{created}");
-    let job_id = created["jobs"][0]["id"].as_str().expect("job").to_string();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let image_id = loop {
-        let (_, job) = call_as(
-            s,
-            Some(token),
-            "generations.get",
-            &json!({"job_id": job_id}),
-        )
-        .await;
-        if let Some(id) = job["image_id"].as_str() {
-            break id.to_string();
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{job}");
-        // Polls the job over HTTP until the worker ends it.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let (status, out) = call_as(
-        s,
-        Some(token),
-        "images.set_visibility",
-        &json!({"image_ids": [image_id], "visibility": "public"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{out}");
-    image_id
 }
 
 fn ids(listings: &Value) -> Vec<String> {

@@ -1,7 +1,12 @@
-//! The earnings queries: a seller's sales and tips received, in total and summed per UTC day.
+//! The earnings queries: a creator's sales (prompts and premium collections) and tips received, in total and summed per UTC day.
 
 use super::*;
 use pixel_core::ops::earnings::EarningsRows;
+
+/// Every sale of a creator's work, prompts and premium collections, as one table of (seller_id,
+/// price, fee, created_at): what earnings and payouts both count.
+pub(crate) const SALES: &str = "(SELECT seller_id, price, fee, created_at FROM prompt_sales \
+     UNION ALL SELECT seller_id, price, fee, created_at FROM collection_sales) AS sales";
 
 impl SqlStore {
     /// (day, sum) pairs of one per-day query binding $1 = the user, $2 = since.
@@ -24,10 +29,10 @@ impl SqlStore {
 impl EarningsStore for SqlStore {
     async fn earnings(&self, user_id: &str, since: Millis) -> Result<EarningsRows> {
         // PostgreSQL sums BIGINTs as NUMERIC: cast back so both dialects answer integers.
-        let totals = sqlx::query(
+        let totals = sqlx::query(&format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS sales, CAST(COALESCE(SUM(price), 0) AS BIGINT) AS gross, \
-             CAST(COALESCE(SUM(fee), 0) AS BIGINT) AS fees FROM prompt_sales WHERE seller_id = $1",
-        )
+             CAST(COALESCE(SUM(fee), 0) AS BIGINT) AS fees FROM {SALES} WHERE seller_id = $1"
+        ))
         .bind(user_id)
         .fetch_one(&self.pool)
         .await
@@ -41,8 +46,10 @@ impl EarningsStore for SqlStore {
         .map_err(db_err)?;
         let sales_by_day = self
             .per_day(
-                "SELECT created_at / 86400000 AS day, CAST(SUM(price - fee) AS BIGINT) AS total \
-                 FROM prompt_sales WHERE seller_id = $1 AND created_at >= $2 GROUP BY created_at / 86400000",
+                &format!(
+                    "SELECT created_at / 86400000 AS day, CAST(SUM(price - fee) AS BIGINT) AS total \
+                     FROM {SALES} WHERE seller_id = $1 AND created_at >= $2 GROUP BY created_at / 86400000"
+                ),
                 user_id,
                 since,
             )

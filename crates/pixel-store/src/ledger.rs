@@ -73,7 +73,7 @@ impl LedgerStore for SqlStore {
 }
 
 /// The page an entry paid for: its job's set, the set a reservation held credits for, or the
-/// prompt of a sale (whose key names the listing).
+/// prompt or the collection of a sale (whose key names it).
 fn link_of(key: &str, job_set: Option<String>) -> Option<LedgerLink> {
     if let Some(set_id) = job_set {
         return Some(LedgerLink::Set { set_id });
@@ -81,6 +81,11 @@ fn link_of(key: &str, job_set: Option<String>) -> Option<LedgerLink> {
     if let Some(set_id) = key.strip_prefix("reserve:") {
         return Some(LedgerLink::Set {
             set_id: set_id.to_string(),
+        });
+    }
+    if let Some(sale) = key.strip_prefix("collection_sale:") {
+        return Some(LedgerLink::Collection {
+            collection_id: sale.split(':').next()?.to_string(),
         });
     }
     let listing = key.strip_prefix("sale:")?.split(':').next()?;

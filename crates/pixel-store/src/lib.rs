@@ -3,6 +3,7 @@
 
 mod accounts;
 mod blocks;
+mod collections;
 mod comments;
 mod earnings;
 mod explore;
@@ -250,6 +251,7 @@ fn image_from(row: &impl Cols) -> Result<Image> {
         placeholder: row.text("placeholder")?,
         record: json_col::<GenerationRecord>(row, "record")?,
         created_at: row.int("created_at")?,
+        locked: None,
         url,
         thumb_url,
         id,
@@ -549,6 +551,10 @@ impl Store for SqlStore {
     }
 
     fn payouts(&self) -> &dyn PayoutStore {
+        self
+    }
+
+    fn collections(&self) -> &dyn CollectionStore {
         self
     }
 }

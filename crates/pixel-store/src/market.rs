@@ -249,25 +249,8 @@ impl MarketStore for SqlStore {
     }
 
     async fn bought(&self, buyer_id: &str, listing_ids: &[String]) -> Result<Vec<String>> {
-        if listing_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT listing_id FROM prompt_sales WHERE buyer_id = $1 AND listing_id IN ({})",
-            placeholders(2, listing_ids.len())
-        );
-        on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql).bind(buyer_id);
-            for id in listing_ids {
-                q = q.bind(id);
-            }
-            q.fetch_all(pool)
-                .await
-                .map_err(db_err)?
-                .iter()
-                .map(|r| r.text("listing_id"))
-                .collect()
-        })
+        self.bought_of("prompt_sales", "listing_id", buyer_id, listing_ids)
+            .await
     }
 
     async fn buy_listing(&self, sale: &PromptSale) -> Result<SaleOutcome> {
@@ -433,25 +416,52 @@ async fn buy_tx(tx: &mut Tx, sale: &PromptSale) -> Result<SaleOutcome> {
     if !listed {
         return Err(Error::not_found("listing"));
     }
+    let (buyer_balance, seller_balance) = pay_for_sale(
+        tx,
+        &SalePayment {
+            // One sale per buyer and listing, so the key names both: the history links it.
+            key: &format!("sale:{}:{}", sale.listing_id, sale.buyer_id),
+            buyer_id: &sale.buyer_id,
+            seller_id: &seller_id,
+            price,
+            memos: [
+                format!("Bought the prompt “{title}”"),
+                format!("Sold the prompt “{title}” to @{}", sale.buyer_username),
+                format!("Fee on the prompt “{title}”"),
+            ],
+            now: sale.created_at,
+        },
+    )
+    .await?;
+    Ok(SaleOutcome::Sold {
+        seller_id,
+        price,
+        buyer_balance,
+        seller_balance,
+    })
+}
+
+/// One sale's money, inside the sale's transaction (whose caller already holds the three
+/// balances): the buyer's debit, the seller's credit less the fee and the platform's fee, which sum
+/// to zero; keyed `<key>:buyer|seller|fee`.
+pub(crate) struct SalePayment<'a> {
+    pub key: &'a str,
+    pub buyer_id: &'a str,
+    pub seller_id: &'a str,
+    pub price: i64,
+    /// What the buyer's, the seller's and the platform's entries say.
+    pub memos: [String; 3],
+    pub now: Millis,
+}
+
+/// Writes a [`SalePayment`]; answers the buyer's and the seller's balances afterwards.
+pub(crate) async fn pay_for_sale(tx: &mut Tx, sale: &SalePayment<'_>) -> Result<(i64, i64)> {
+    let fee = platform_fee(sale.price);
+    let [buyer_memo, seller_memo, fee_memo] = sale.memos.clone();
     let moves = [
-        (
-            sale.buyer_id.as_str(),
-            -price,
-            "buyer",
-            format!("Bought the prompt “{title}”"),
-        ),
-        (
-            seller_id.as_str(),
-            price - fee,
-            "seller",
-            format!("Sold the prompt “{title}” to @{}", sale.buyer_username),
-        ),
-        (
-            PLATFORM_ACCOUNT,
-            fee,
-            "fee",
-            format!("Fee on the prompt “{title}”"),
-        ),
+        (sale.buyer_id, -sale.price, "buyer", buyer_memo),
+        (sale.seller_id, sale.price - fee, "seller", seller_memo),
+        (PLATFORM_ACCOUNT, fee, "fee", fee_memo),
     ];
     for (user_id, amount, side, memo) in moves {
         if amount == 0 {
@@ -463,21 +473,47 @@ async fn buy_tx(tx: &mut Tx, sale: &PromptSale) -> Result<SaleOutcome> {
             &LedgerMove {
                 kind: LedgerKind::Transfer,
                 amount,
-                // One sale per buyer and listing, so the key names both: the history links it.
-                idempotency_key: format!("sale:{}:{}:{side}", sale.listing_id, sale.buyer_id),
+                idempotency_key: format!("{}:{side}", sale.key),
                 memo,
             },
             None,
-            sale.created_at,
+            sale.now,
         )
         .await?;
     }
-    let buyer_balance = balance_in(tx, &sale.buyer_id).await?;
-    let seller_balance = balance_in(tx, &seller_id).await?;
-    Ok(SaleOutcome::Sold {
-        seller_id,
-        price,
-        buyer_balance,
-        seller_balance,
-    })
+    Ok((
+        balance_in(tx, sale.buyer_id).await?,
+        balance_in(tx, sale.seller_id).await?,
+    ))
+}
+
+impl SqlStore {
+    /// Which of `ids` (the `item` column of the sales `table`) `buyer_id` bought.
+    pub(crate) async fn bought_of(
+        &self,
+        table: &str,
+        item: &str,
+        buyer_id: &str,
+        ids: &[String],
+    ) -> Result<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {item} FROM {table} WHERE buyer_id = $1 AND {item} IN ({})",
+            placeholders(2, ids.len())
+        );
+        on_read_pool!(self, pool => {
+            let mut q = sqlx::query(&sql).bind(buyer_id);
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| r.text(item))
+                .collect()
+        })
+    }
 }

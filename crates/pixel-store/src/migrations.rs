@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 21] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 22] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -111,6 +111,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "payouts",
                 include_str!("../../../migrations/sqlite/0021_payouts.sql"),
             ),
+            (
+                22,
+                "collections",
+                include_str!("../../../migrations/sqlite/0022_collections.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -217,6 +222,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 21,
                 "payouts",
                 include_str!("../../../migrations/postgres/0021_payouts.sql"),
+            ),
+            (
+                22,
+                "collections",
+                include_str!("../../../migrations/postgres/0022_collections.sql"),
             ),
         ],
     }

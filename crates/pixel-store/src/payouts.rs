@@ -3,6 +3,7 @@
 //! credits with it).
 
 use super::*;
+use crate::earnings::SALES;
 use pixel_core::payouts::{Earned, Payout, PayoutAccount, PayoutChange, PayoutStatus, PayoutTerms};
 
 const PAYOUT_COLS: &str =
@@ -37,7 +38,7 @@ fn account_from(r: &impl Cols) -> Result<PayoutAccount> {
 async fn earned_in(tx: &mut Tx, user_id: &str, cleared_before: Millis) -> Result<Earned> {
     let earned = |when: &str| {
         format!(
-            "CAST((SELECT COALESCE(SUM(price - fee), 0) FROM prompt_sales WHERE seller_id = $1 AND created_at {when} $2) \
+            "CAST((SELECT COALESCE(SUM(price - fee), 0) FROM {SALES} WHERE seller_id = $1 AND created_at {when} $2) \
              + (SELECT COALESCE(SUM(amount), 0) FROM tips WHERE to_user = $1 AND created_at {when} $2) AS BIGINT)"
         )
     };

@@ -14,6 +14,10 @@ use social::*;
 mod money;
 use money::*;
 
+#[path = "conformance/collections.rs"]
+mod collections;
+use collections::*;
+
 struct Db {
     store: Arc<SqlStore>,
     _dir: Option<tempfile::TempDir>,
@@ -77,6 +81,8 @@ conformance!(
     partial_refunds_and_disputes_reverse_in_any_order,
     spends_racing_a_refund_never_go_negative,
     a_thousand_purchases_tips_and_sales_keep_every_credit,
+    collections_keep_their_order_cover_and_counts,
+    a_premium_collection_sells_once_and_withholds_until_bought,
 );
 
 async fn user(store: &SqlStore, id: &str, credits: i64) {
@@ -249,6 +255,7 @@ fn image_for(job: &Job, at: Millis) -> Image {
             index: job.index,
         },
         created_at: at,
+        locked: None,
     }
 }
 

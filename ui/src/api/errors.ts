@@ -15,6 +15,7 @@ const WORDS: Record<string, string> = {
   unsupported_parameter: "This model doesn't support that setting",
   insufficient_credits: 'Not enough credits',
   credits_owed: 'Credits are owed from a refunded purchase',
+  premium_locked: 'This image is in a premium collection you have not unlocked',
   not_found: 'Not found',
   forbidden: "You don't have access to this",
   unauthenticated: 'Sign in to do this',

@@ -1,7 +1,7 @@
 // Generated from the Rust types in crates/pixel-core by `UPDATE_TYPES=1 cargo test -p pixel-core`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid_body" | "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "credits_owed" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
+export type ErrorCode = "invalid_body" | "invalid_input" | "invalid_prompt" | "unknown_model" | "model_unavailable" | "invalid_size" | "invalid_count" | "invalid_parameter" | "unsupported_parameter" | "insufficient_credits" | "credits_owed" | "premium_locked" | "not_found" | "forbidden" | "csrf_failed" | "unauthenticated" | "conflict" | "payload_too_large" | "unsupported_media_type" | "image_too_large" | "rate_limited" | "sign_in_failed" | "unavailable" | "unknown_operation" | "provider_error" | "provider_rejected" | "moderated" | "timeout" | "cancelled" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -80,7 +80,13 @@ url: string,
 /**
  * URL of the WebP thumbnail.
  */
-thumb_url: string, record: GenerationRecord, created_at: number, };
+thumb_url: string, record: GenerationRecord, created_at: number, 
+/**
+ * Set when the image is in a premium collection the viewer has not bought: then its original,
+ * its prompt and seed are withheld, and its thumbnail is the blurred placeholder (the cover's
+ * excepted).
+ */
+locked?: PremiumLock, };
 
 export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal" | "transfer" | "payout";
 
@@ -94,7 +100,7 @@ amount: number, balance_after: number, idempotency_key: string, job_id?: string,
  */
 link?: LedgerLink, };
 
-export type LedgerLink = { "to": "set", set_id: string, } | { "to": "listing", listing_id: string, };
+export type LedgerLink = { "to": "set", set_id: string, } | { "to": "listing", listing_id: string, } | { "to": "collection", collection_id: string, };
 
 export type Event = { "type": "generation.queued", job: Job, } | { "type": "generation.started", job: Job, } | { "type": "generation.progress", job_id: string, set_id: string, progress: number, 
 /**
@@ -549,6 +555,86 @@ export type ReviewsQuery = { listing_id: string, before?: string, limit?: number
 
 export type ReviewsOutput = { reviews: Array<Review>, next?: string, };
 
+export type PremiumLock = { collection_id: string, title: string, price: number, 
+/**
+ * The collection's cover: its thumbnail is shown, its original still withheld.
+ */
+cover: boolean, };
+
+export type Collection = { id: string, owner: UserSummary, title: string, description: string, visibility: Visibility, 
+/**
+ * The image shown for it: the chosen cover while the viewer may see it, else the first image
+ * the viewer may see; absent for an empty collection.
+ */
+cover_image_id?: string, 
+/**
+ * The images the viewer may see (all of them for its owner, its public ones for others).
+ */
+image_count: number, 
+/**
+ * Credits to unlock it; 0 for a free collection.
+ */
+price: number, sales: number, mine: boolean, 
+/**
+ * Whether the viewer sees its images whole: free, or theirs, bought, or an admin's view.
+ */
+unlocked: boolean, created_at: number, updated_at: number, };
+
+export type CreateCollection = { title: string, description?: string, 
+/**
+ * Private unless chosen.
+ */
+visibility?: Visibility, image_ids?: Array<string>, };
+
+export type UpdateCollection = { collection_id: string, title?: string, description?: string, visibility?: Visibility, 
+/**
+ * An image of the collection to show for it; an empty string goes back to the first image.
+ */
+cover_image_id?: string, };
+
+export type CollectionRef = { collection_id: string, };
+
+export type CollectionImages = { collection_id: string, image_ids: Array<string>, };
+
+export type MoveCollectionImage = { collection_id: string, image_id: string, 
+/**
+ * Its place afterwards, counted from 0; past the end means last.
+ */
+to_index: number, };
+
+export type CollectionsQuery = { 
+/**
+ * Whose collections: the caller's own when absent.
+ */
+user_id?: string, before?: string, limit?: number, };
+
+export type CollectionsOutput = { collections: Array<Collection>, next?: string, };
+
+export type CollectionQuery = { collection_id: string, 
+/**
+ * The cursor `next` of the page before.
+ */
+after?: string, limit?: number, };
+
+export type CollectionDetail = { collection: Collection, 
+/**
+ * A page of its images in the owner's order; for a viewer who has not bought a premium one,
+ * withheld (see `Image::locked`).
+ */
+images: Array<Image>, next?: string, };
+
+export type CollectionPrice = { collection_id: string, 
+/**
+ * Credits, 1 to 500; 0 stops selling it.
+ */
+price: number, };
+
+export type BuyCollectionOutput = { collection: Collection, 
+/**
+ * The buyer's balance afterwards.
+ */
+balance: number, };
+
 export type EarningsQuery = { 
 /**
  * How many days the series covers, 7 to 365 (30 when left out).
@@ -910,6 +996,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   unsupported_parameter: 422,
   insufficient_credits: 402,
   credits_owed: 402,
+  premium_locked: 402,
   not_found: 404,
   forbidden: 403,
   csrf_failed: 403,
@@ -938,6 +1025,16 @@ export interface Methods {
   'blocks.list': { input: PageQuery; output: FollowListOutput };
   'blocks.unblock': { input: UserRef; output: BlockOutput };
   'catalogue.list': { input: Empty; output: CatalogueOutput };
+  'collections.add_images': { input: CollectionImages; output: Collection };
+  'collections.buy': { input: CollectionRef; output: BuyCollectionOutput };
+  'collections.create': { input: CreateCollection; output: Collection };
+  'collections.delete': { input: CollectionRef; output: Empty };
+  'collections.get': { input: CollectionQuery; output: CollectionDetail };
+  'collections.list': { input: CollectionsQuery; output: CollectionsOutput };
+  'collections.move_image': { input: MoveCollectionImage; output: Collection };
+  'collections.remove_images': { input: CollectionImages; output: Collection };
+  'collections.set_price': { input: CollectionPrice; output: Collection };
+  'collections.update': { input: UpdateCollection; output: Collection };
   'comments.create': { input: NewComment; output: Comment };
   'comments.delete': { input: CommentRef; output: CommentDeleted };
   'comments.edit': { input: EditComment; output: Comment };

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Bell, Columns3, Compass, Images, MessageSquare, Settings, Sparkles, Store } from 'lucide-react';
+import { Bell, Columns3, Compass, FolderHeart, Images, MessageSquare, Settings, Sparkles, Store } from 'lucide-react';
 import { LiveStatusContext, useLiveEvents, useMe } from '../api/hooks';
 import { useDesktop } from '../api/desktopHooks';
 import { useConversations, useNotifications } from '../api/socialHooks';
@@ -13,6 +13,7 @@ const NAV = [
   { to: '/', label: 'Create', icon: Sparkles, end: true },
   { to: '/compare', label: 'Compare', icon: Columns3, end: false },
   { to: '/library', label: 'Library', icon: Images, end: false },
+  { to: '/collections', label: 'Collections', icon: FolderHeart, end: false },
   { to: '/explore', label: 'Explore', icon: Compass, end: false },
   { to: '/market', label: 'Market', icon: Store, end: false },
   { to: '/settings', label: 'Settings', icon: Settings, end: false },

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import { Lock } from 'lucide-react';
 import { cn } from '../lib/format';
 import type { Image } from '../api/types';
 import { useMediaUrl } from '../api/context';
@@ -45,8 +46,8 @@ export function Thumb({
       )}
       <img
         ref={ref}
-        src={media(full ? image.url : image.thumb_url)}
-        alt={alt ?? image.record.params.prompt}
+        src={media(full && !image.locked ? image.url : image.thumb_url)}
+        alt={alt ?? (image.locked ? `In the premium collection ${image.locked.title}` : image.record.params.prompt)}
         loading="lazy"
         decoding="async"
         draggable={false}
@@ -59,7 +60,17 @@ export function Thumb({
           imgClassName,
         )}
       />
+      {image.locked && <LockBadge />}
     </div>
+  );
+}
+
+/** Marks an image withheld by a premium collection the viewer has not unlocked. */
+function LockBadge() {
+  return (
+    <span className="pointer-events-none absolute left-2 top-2 inline-flex items-center gap-1 rounded-full bg-black/60 px-2 py-0.5 text-[11px] font-medium text-white">
+      <Lock className="h-3 w-3" aria-hidden /> Premium
+    </span>
   );
 }
 
@@ -74,8 +85,8 @@ export function FullImage({ image, className }: { image: Image; className?: stri
       )}
       <img
         ref={ref}
-        src={media(image.url)}
-        alt={image.record.params.prompt}
+        src={media(image.locked ? image.thumb_url : image.url)}
+        alt={image.locked ? `In the premium collection ${image.locked.title}` : image.record.params.prompt}
         width={image.width}
         height={image.height}
         onLoad={onLoad}
@@ -85,6 +96,7 @@ export function FullImage({ image, className }: { image: Image; className?: stri
           loaded ? 'opacity-100' : 'opacity-0',
         )}
       />
+      {image.locked && <LockBadge />}
     </div>
   );
 }

@@ -29,7 +29,14 @@ function useLedgerHistory() {
 
 /** The page of what an entry paid for. */
 function linkTo(link: LedgerLink): string {
-  return link.to === 'set' ? `/sets/${link.set_id}` : `/market/${link.listing_id}`;
+  switch (link.to) {
+    case 'set':
+      return `/sets/${link.set_id}`;
+    case 'listing':
+      return `/market/${link.listing_id}`;
+    case 'collection':
+      return `/collections/${link.collection_id}`;
+  }
 }
 
 const KIND_WORDS: Record<LedgerEntry['kind'], string> = {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, Check, Copy, Download, FolderOpen, Layers, Link2, Shuffle, Trash2 } from 'lucide-react';
+import { ArrowLeft, Check, Copy, Download, FolderOpen, Layers, Link2, Lock, Shuffle, Trash2 } from 'lucide-react';
 import { useCatalogue, useDeleteImages, useImage, useMe, useSetVisibility } from '../api/hooks';
 import { errorWords } from '../api/errors';
 import { useMediaUrl } from '../api/context';
@@ -13,10 +13,11 @@ import { ImageRelated } from '../components/social/ImageRelated';
 import { ProfilePictureButton } from '../components/social/ProfilePictureButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { VisibilitySwitch } from '../components/VisibilitySwitch';
+import { AddToCollection } from '../components/collections/AddToCollection';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
 import { cn, formatBytes, formatCredits, formatDate, formatDuration, modelName, providerName } from '../lib/format';
-import type { Image, Visibility } from '../api/types';
+import type { Image, PremiumLock, Visibility } from '../api/types';
 
 export function ImagePage() {
   const { id } = useParams();
@@ -37,7 +38,7 @@ export function ImagePage() {
   const save = useSaveImage();
   const me = useMe();
 
-  useTitle(image.data ? image.data.record.params.prompt : 'Image');
+  useTitle(image.data ? (image.data.locked ? image.data.locked.title : image.data.record.params.prompt) : 'Image');
   // Go back within the app when there is history; otherwise to the library.
   const goBack = () => {
     const idx: unknown = (window.history.state as { idx?: unknown } | null)?.idx;
@@ -88,7 +89,7 @@ export function ImagePage() {
     ['Provider', providerName(rec.provider)],
     ['Provider model', rec.provider_model],
     ['Size', `${img.width}×${img.height}`],
-    ['Seed', String(rec.seed)],
+    ['Seed', img.locked ? undefined : String(rec.seed)],
     ['Negative prompt', p.negative_prompt],
     ['Steps', p.steps?.toString()],
     ['CFG scale', p.cfg?.toString()],
@@ -104,7 +105,7 @@ export function ImagePage() {
     ['File', `${img.mime} · ${formatBytes(img.bytes)}`],
     ['Visibility', owner ? undefined : img.visibility === 'public' ? 'Public' : 'Private'],
     ['Request id', rec.provider_request_id],
-    ['SHA-256', img.sha256],
+    ['SHA-256', img.sha256 || undefined],
   ];
 
   return (
@@ -119,7 +120,8 @@ export function ImagePage() {
       </div>
 
       <aside className="space-y-4 lg:pt-11" aria-label="Generation record">
-        <section className="card p-4">
+        {img.locked && <LockedCard lock={img.locked} />}
+        <section className={cn('card p-4', img.locked && 'hidden')}>
           <div className="mb-2 flex items-center justify-between">
             <h1 className="text-xs font-medium uppercase tracking-wider text-fg-subtle">Prompt</h1>
             <button type="button" className="btn-ghost h-7 px-2 text-xs" onClick={() => void copyPrompt()}>
@@ -181,6 +183,8 @@ export function ImagePage() {
         </section>
 
         {owner && <VisibilityCard image={img} profilePicture={!desktop} />}
+
+        {owner && !server && <AddToCollection imageId={img.id} />}
 
         {desktop && <PublishCard key={img.id} imageId={img.id} />}
 
@@ -285,5 +289,20 @@ function SavedNotice({ path }: { path: string }) {
       </button>
       {reveal.error && <ErrorBanner className="mt-2" error={reveal.error} />}
     </div>
+  );
+}
+
+/** A premium image the viewer has not unlocked: what it is part of, and where to unlock it. */
+function LockedCard({ lock }: { lock: PremiumLock }) {
+  return (
+    <section className="card space-y-3 p-4" aria-label="Premium image">
+      <p className="flex items-center gap-2 text-sm font-medium">
+        <Lock className="h-4 w-4 text-amber-500" aria-hidden /> Part of the premium collection “{lock.title}”
+      </p>
+      <p className="text-sm text-fg-muted">Unlock the collection to see this image whole, with its prompt and seed.</p>
+      <Link to={`/collections/${lock.collection_id}`} className="btn-primary w-full">
+        Unlock for {formatCredits(lock.price)}
+      </Link>
+    </section>
   );
 }

@@ -6,15 +6,15 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Check, Copy, Lock, ShoppingCart, Star } from 'lucide-react';
 import { useBuyListing, useListing, useReviewListing, useReviews, useUnpublishListing } from '../api/marketHooks';
-import { useAccount, useMe } from '../api/hooks';
 import { useMediaUrl } from '../api/context';
 import { useImageHref } from '../api/community';
 import type { Listing } from '../api/types';
 import { Avatar } from '../components/social/PublicImageCard';
 import { Stars } from '../components/market/ListingCard';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { PayWithCredits } from '../components/credits/PayWithCredits';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
-import { cn, formatBalance, formatCredits, formatRelative } from '../lib/format';
+import { cn, formatCredits, formatRelative } from '../lib/format';
 import { useTitle } from '../lib/title';
 
 export function ListingPage() {
@@ -70,8 +70,6 @@ function ListingView({ listing }: { listing: Listing }) {
 }
 
 function PromptBox({ listing }: { listing: Listing }) {
-  const me = useMe();
-  const account = useAccount(!!me.data);
   const buy = useBuyListing();
   const unpublish = useUnpublishListing();
   const [confirm, setConfirm] = useState(false);
@@ -122,37 +120,22 @@ function PromptBox({ listing }: { listing: Listing }) {
       </section>
     );
   }
-  const balance = account.data?.balance ?? 0;
   return (
     <section className="card space-y-3 p-5" aria-label="Buy this prompt">
       <p className="flex items-center gap-2 text-sm text-fg-muted">
         <Lock className="h-4 w-4" aria-hidden /> The prompt is shown once you buy it.
       </p>
       <p className="text-2xl font-semibold tabular-nums">{formatCredits(listing.price)}</p>
-      {!me.data ? (
-        <Link to="/settings/account" className="btn-primary w-full">
-          Sign in to buy
-        </Link>
-      ) : (
-        <>
-          <button
-            type="button"
-            className="btn-primary w-full"
-            disabled={buy.isPending || !listing.listed || balance < listing.price}
-            onClick={() => buy.mutate(listing.id)}
-          >
-            <ShoppingCart className="h-4 w-4" aria-hidden /> {buy.isPending ? 'Buying…' : `Buy for ${formatCredits(listing.price)}`}
-          </button>
-          <p className="text-xs text-fg-subtle">
-            You have {formatBalance(balance)}.{' '}
-            {balance < listing.price && (
-              <Link to="/credits" className="text-accent hover:underline">
-                Buy credits
-              </Link>
-            )}
-          </p>
-        </>
-      )}
+      <PayWithCredits
+        price={listing.price}
+        label={`Buy for ${formatCredits(listing.price)}`}
+        busyLabel="Buying…"
+        signInLabel="Sign in to buy"
+        icon={<ShoppingCart className="h-4 w-4" aria-hidden />}
+        busy={buy.isPending}
+        disabled={!listing.listed}
+        onPay={() => buy.mutate(listing.id)}
+      />
       {buy.error && <ErrorBanner error={buy.error} />}
     </section>
   );

@@ -7,6 +7,8 @@ import { Avatar, PublicImageGrid } from '../components/social/PublicImageCard';
 import { FollowButton } from '../components/social/FollowButton';
 import { ReportButton } from '../components/social/ReportButton';
 import { TipButton } from '../components/credits/TipButton';
+import { CollectionCard } from '../components/collections/CollectionCard';
+import { useCollections } from '../api/collectionHooks';
 import { useBlock, useUpdateProfile } from '../api/socialHooks';
 import { Ban, MessageSquare, Pencil } from 'lucide-react';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -68,6 +70,7 @@ export function ProfilePage() {
         )}
       </section>
       {p.own && editing && <ProfileEditor profile={p} onDone={() => setEditing(false)} />}
+      <ProfileCollections userId={p.user.id} />
       <h2 className="mb-3 text-sm font-medium text-fg-muted">Public work</h2>
       {work.isPending ? (
         <PageSpinner />
@@ -158,5 +161,22 @@ function ProfileEditor({ profile, onDone }: { profile: Profile; onDone: () => vo
         </button>
       </div>
     </form>
+  );
+}
+
+/** A creator's public collections (their own page shows their private ones too), when there are any. */
+function ProfileCollections({ userId }: { userId: string }) {
+  const list = useCollections(userId);
+  const items = list.data?.pages.flatMap((p) => p.collections) ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section className="mb-8" aria-label="Collections">
+      <h2 className="mb-3 text-sm font-medium text-fg-muted">Collections</h2>
+      <div className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-5 xl:grid-cols-6">
+        {items.slice(0, 12).map((c) => (
+          <CollectionCard key={c.id} collection={c} />
+        ))}
+      </div>
+    </section>
   );
 }

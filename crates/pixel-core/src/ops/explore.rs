@@ -256,8 +256,9 @@ async fn page_of(
 pub(crate) async fn with_engagement(
     app: &App,
     caller: &Caller,
-    images: Vec<Image>,
+    mut images: Vec<Image>,
 ) -> Result<Vec<PublicImage>> {
+    super::premium::withhold_premium(app, caller, &mut images).await?;
     let ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
     let mut by_id: HashMap<String, crate::social::Engagement> = app
         .store

@@ -170,6 +170,12 @@ pub(super) async fn prepare_submission(
         if !caller.can_read(&image.owner_id, image.visibility) {
             return Err(Error::not_found("remixed image"));
         }
+        if let Some(lock) = super::premium::withhold_one(app, caller, image)
+            .await?
+            .locked
+        {
+            return Err(super::premium::locked_error(&lock));
+        }
     }
     let now = app.clock.now_ms();
     let charged = app.config.charging == ChargePolicy::Charge;

@@ -134,7 +134,7 @@ pub async fn images_get(app: &App, caller: &Caller, input: ImageRef) -> Result<I
     if !caller.can_read(&image.owner_id, image.visibility) {
         return Err(Error::not_found("image"));
     }
-    Ok(image)
+    super::premium::withhold_one(app, caller, image).await
 }
 
 pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Result<ImagesOutput> {
@@ -296,6 +296,7 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
             ..record
         },
         created_at: now,
+        locked: None,
     };
     app.store
         .jobs()

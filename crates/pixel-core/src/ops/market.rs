@@ -322,7 +322,12 @@ pub struct ReviewsOutput {
 }
 
 /// Text trimmed and within `1..=max` characters (`0..=max` when `may_be_empty`).
-fn text_within(what: &str, text: &str, max: usize, may_be_empty: bool) -> Result<String> {
+pub(crate) fn text_within(
+    what: &str,
+    text: &str,
+    max: usize,
+    may_be_empty: bool,
+) -> Result<String> {
     let text = text.trim().to_string();
     let n = text.chars().count();
     if (n == 0 && !may_be_empty) || n > max {
@@ -356,7 +361,7 @@ pub fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn credits_in_use(app: &App) -> Result<()> {
+pub(crate) fn credits_in_use(app: &App) -> Result<()> {
     if app.config.charging != ChargePolicy::Charge {
         return Err(Error::new(
             ErrorCode::Forbidden,
@@ -588,34 +593,17 @@ pub async fn market_buy(app: &App, caller: &Caller, input: ListingRef) -> Result
         created_at: app.clock.now_ms(),
     };
     let outcome = app.store.market().buy_listing(&sale).await?;
-    if let SaleOutcome::Sold {
-        seller_id,
-        price,
-        buyer_balance,
-        seller_balance,
-    } = &outcome
-    {
+    if let SaleOutcome::Sold { price, .. } = &outcome {
         tracing::info!(listing = %row.id, price, "a prompt was sold");
-        for (user_id, balance) in [(me, *buyer_balance), (seller_id.as_str(), *seller_balance)] {
-            app.events.publish(Envelope {
-                user_id: user_id.to_string(),
-                event: Event::BalanceChanged { balance },
-            });
-        }
-        notify(
-            app,
-            Notice {
-                recipient: seller_id,
-                kind: NotificationKind::PromptPurchased,
-                actor: Some(me),
-                image_id: None,
-                comment_id: None,
-                tip: None,
-                key: Some(format!("sale:{}", sale.id)),
-            },
-        )
-        .await;
     }
+    announce_sale(
+        app,
+        me,
+        &outcome,
+        NotificationKind::PromptPurchased,
+        format!("sale:{}", sale.id),
+    )
+    .await;
     let balance = app.store.ledger().balance(me).await?;
     // Read again: the sale counts, and the buyer now may read the prompt.
     let row = visible_listing(app, caller, &row.id).await?;
@@ -623,6 +611,48 @@ pub async fn market_buy(app: &App, caller: &Caller, input: ListingRef) -> Result
         listing: one_shown(app, caller, row).await?,
         balance,
     })
+}
+
+/// Tells both sides of a sale that happened: each their new balance, and the seller a notification
+/// of `kind` (once, by `key`). A purchase that moved nothing tells nobody.
+pub(crate) async fn announce_sale(
+    app: &App,
+    buyer_id: &str,
+    outcome: &SaleOutcome,
+    kind: NotificationKind,
+    key: String,
+) {
+    let SaleOutcome::Sold {
+        seller_id,
+        buyer_balance,
+        seller_balance,
+        ..
+    } = outcome
+    else {
+        return;
+    };
+    for (user_id, balance) in [
+        (buyer_id, *buyer_balance),
+        (seller_id.as_str(), *seller_balance),
+    ] {
+        app.events.publish(Envelope {
+            user_id: user_id.to_string(),
+            event: Event::BalanceChanged { balance },
+        });
+    }
+    notify(
+        app,
+        Notice {
+            recipient: seller_id,
+            kind,
+            actor: Some(buyer_id),
+            image_id: None,
+            comment_id: None,
+            tip: None,
+            key: Some(key),
+        },
+    )
+    .await;
 }
 
 pub async fn market_unpublish(app: &App, caller: &Caller, input: ListingRef) -> Result<Listing> {

@@ -104,9 +104,20 @@ pub async fn sets_get(app: &App, caller: &Caller, input: SetRef) -> Result<SetDe
         )
         .await?;
     images.sort_by_key(|i| i.record.index);
+    let mut set = set;
     if !whole {
         images.retain(|i| i.visibility == Visibility::Public);
-        jobs.retain(|j| images.iter().any(|i| i.job_id == j.id));
+        super::premium::withhold_premium(app, caller, &mut images).await?;
+        // A job names its prompt and seed: only those of images the caller sees whole stay.
+        jobs.retain(|j| {
+            images
+                .iter()
+                .any(|i| i.job_id == j.id && i.locked.is_none())
+        });
+        if images.iter().any(|i| i.locked.is_some()) {
+            set.params.prompt = String::new();
+            set.params.negative_prompt = None;
+        }
     }
     let owner = match app.store.accounts().get_user(&set.owner_id).await? {
         Some(u) => {

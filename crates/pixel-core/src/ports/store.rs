@@ -37,6 +37,85 @@ pub trait Store: Send + Sync {
     fn market(&self) -> &dyn MarketStore;
     fn earnings(&self) -> &dyn EarningsStore;
     fn payouts(&self) -> &dyn PayoutStore;
+    fn collections(&self) -> &dyn CollectionStore;
+}
+
+/// Collections of a person's images, and the sales of premium ones.
+#[async_trait]
+pub trait CollectionStore: Send + Sync {
+    /// The collection with its first images, in one transaction.
+    async fn insert_collection(&self, c: &crate::ops::collections::NewCollection) -> Result<()>;
+    async fn collection(&self, id: &str) -> Result<Option<crate::ops::collections::CollectionRow>>;
+    /// A person's collections, newest first; private ones only `with_private`.
+    async fn collections_of(
+        &self,
+        owner_id: &str,
+        with_private: bool,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::collections::CollectionRow>>;
+    /// Changes what `change` names; a chosen cover must be one of its images.
+    async fn update_collection(
+        &self,
+        id: &str,
+        change: &crate::ops::collections::CollectionChange,
+    ) -> Result<()>;
+    /// Deletes a collection nobody bought; false (and nothing deleted) when someone did.
+    async fn delete_collection(&self, id: &str) -> Result<bool>;
+    /// Appends the images not in it yet, in the order given; refused past `max_images`.
+    async fn add_to_collection(
+        &self,
+        id: &str,
+        image_ids: &[String],
+        max_images: i64,
+        now: Millis,
+    ) -> Result<()>;
+    /// Takes images out; refused for a collection someone bought, and for a premium one it would
+    /// leave with fewer public images than it needs to stay on sale.
+    async fn remove_from_collection(
+        &self,
+        id: &str,
+        image_ids: &[String],
+        now: Millis,
+    ) -> Result<()>;
+    /// Moves an image to `to_index` in the order; false when it is not in the collection.
+    async fn move_in_collection(
+        &self,
+        id: &str,
+        image_id: &str,
+        to_index: u32,
+        now: Millis,
+    ) -> Result<bool>;
+    /// A page of its images in order (public ones only with `public_only`), each with its
+    /// position, the page's cursor key.
+    async fn collection_images(
+        &self,
+        id: &str,
+        public_only: bool,
+        page: &PageRequest,
+    ) -> Result<Vec<(Image, i64)>>;
+    /// Sets the price; a price above 0 needs at least `min_public_images` public images.
+    async fn set_collection_price(
+        &self,
+        id: &str,
+        price: i64,
+        min_public_images: i64,
+        now: Millis,
+    ) -> Result<()>;
+    /// Which of `ids` `buyer_id` bought.
+    async fn bought_collections(&self, buyer_id: &str, ids: &[String]) -> Result<Vec<String>>;
+    /// In one transaction: the sale (once per buyer), the buyer's debit, the owner's credit less the
+    /// fee and the platform's fee. Refused unless the collection is public and still at the price.
+    async fn buy_collection(
+        &self,
+        sale: &crate::ops::premium::CollectionSale,
+    ) -> Result<crate::ops::market::SaleOutcome>;
+    /// For each of `image_ids` in a public premium collection `viewer` did not buy (and did not buy
+    /// through any other collection that holds it), the lock that withholds it.
+    async fn premium_locks(
+        &self,
+        image_ids: &[String],
+        viewer: Option<&str>,
+    ) -> Result<Vec<crate::ops::premium::PremiumLockRow>>;
 }
 
 /// Creator payouts and the accounts they are paid into.

@@ -519,3 +519,41 @@ pub async fn call_as(
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
 }
+
+/// A finished offline image of the caller's, made public; returns its id.
+pub async fn public_image(s: &TestServer, token: &str, prompt: &str) -> String {
+    let (status, created) = call_as(
+        s,
+        Some(token),
+        "generations.create",
+        &json!({"prompt": prompt, "model": "local-sketch"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let job_id = created["jobs"][0]["id"].as_str().expect("job").to_string();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let image_id = loop {
+        let (_, job) = call_as(
+            s,
+            Some(token),
+            "generations.get",
+            &json!({"job_id": job_id}),
+        )
+        .await;
+        if let Some(id) = job["image_id"].as_str() {
+            break id.to_string();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{job}");
+        // Polls the job over HTTP until the worker ends it.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let (status, out) = call_as(
+        s,
+        Some(token),
+        "images.set_visibility",
+        &json!({"image_ids": [image_id], "visibility": "public"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{out}");
+    image_id
+}
