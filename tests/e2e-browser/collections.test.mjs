@@ -11,10 +11,10 @@ import path from 'node:path';
 import {
   ARTIFACTS,
   TIMEOUT,
-  contextFor,
   launchChromium,
   missingForSignIn,
   op,
+  signedIn,
   startSignInServer,
 } from './oidc-server.mjs';
 
@@ -23,14 +23,6 @@ if (missing && process.env.CI) {
   test('collections end-to-end', () => assert.fail(`CI is set but the collections suite cannot run: ${missing}`));
 } else if (missing) {
   test('collections end-to-end', { skip: missing }, () => {});
-}
-
-async function signIn(browser, name, base, errors) {
-  const { ctx, page } = await contextFor(browser, `${name}@example.com`, errors);
-  await page.goto(`${base}/explore`);
-  await page.getByRole('link', { name: 'Sign in with Google' }).first().click();
-  await page.getByRole('button', { name: `Account menu: ${name}` }).waitFor();
-  return { ctx, page };
 }
 
 /** A finished offline image of the page's account, made public; its id. */
@@ -75,7 +67,7 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
   });
 
   test('the owner makes and sells a collection, another person unlocks it', async () => {
-    const o = await signIn(browser, owner, server.base, errors);
+    const o = await signedIn(browser, owner, server.base, errors);
     const images = [];
     for (const subject of ['tide pools', 'salt marsh', 'dune grass']) {
       images.push(await publicImage(o.page, `${subject} at dusk, tidewrack ${stamp}`));
@@ -121,7 +113,7 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
     await o.page.getByRole('link', { name: 'Collection Coastal evenings' }).waitFor();
     await shot(o.page, '02-list');
 
-    const b = await signIn(browser, buyer, server.base, errors);
+    const b = await signedIn(browser, buyer, server.base, errors);
     await b.page.goto(`${server.base}/collections/${collectionId}`);
     await b.page.getByRole('button', { name: 'Unlock for 10 credits' }).waitFor();
     const badges = b.page.getByRole('list', { name: 'Images' }).getByText('Premium', { exact: true });

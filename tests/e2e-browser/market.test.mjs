@@ -9,10 +9,10 @@ import path from 'node:path';
 import {
   ARTIFACTS,
   TIMEOUT,
-  contextFor,
   launchChromium,
   missingForSignIn,
   op,
+  signedIn,
   startSignInServer,
 } from './oidc-server.mjs';
 
@@ -21,14 +21,6 @@ if (missing && process.env.CI) {
   test('market end-to-end', () => assert.fail(`CI is set but the market suite cannot run: ${missing}`));
 } else if (missing) {
   test('market end-to-end', { skip: missing }, () => {});
-}
-
-async function signIn(browser, name, base, errors) {
-  const { ctx, page } = await contextFor(browser, `${name}@example.com`, errors);
-  await page.goto(`${base}/market`);
-  await page.getByRole('link', { name: 'Sign in with Google' }).first().click();
-  await page.getByRole('button', { name: `Account menu: ${name}` }).waitFor();
-  return { ctx, page };
 }
 
 describe('sell and buy a prompt', { skip: !!missing }, () => {
@@ -53,7 +45,7 @@ describe('sell and buy a prompt', { skip: !!missing }, () => {
   });
 
   test('the seller lists a prompt, the buyer buys it, reads it and reviews it', async () => {
-    const s = await signIn(browser, seller, server.base, errors);
+    const s = await signedIn(browser, seller, server.base, errors, '/market');
     const made = await op(s.page, 'generations.create', { prompt: `harbour study ${stamp}`, model: 'local-sketch' });
     let job = made.jobs[0];
     const deadline = Date.now() + TIMEOUT;
@@ -78,7 +70,7 @@ describe('sell and buy a prompt', { skip: !!missing }, () => {
     await s.page.getByRole('heading', { name: 'Copper lighthouse' }).waitFor({ timeout: TIMEOUT });
     await s.page.getByLabel('Prompt text').getByText(secret).waitFor();
 
-    const b = await signIn(browser, buyer, server.base, errors);
+    const b = await signedIn(browser, buyer, server.base, errors, '/market');
     await b.page.goto(`${server.base}/market`);
     const card = b.page.getByRole('list', { name: 'Prompts for sale' }).getByRole('article', { name: 'Copper lighthouse' });
     await card.waitFor({ timeout: TIMEOUT });

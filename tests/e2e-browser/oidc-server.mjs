@@ -140,3 +140,12 @@ export function op(page, method, input) {
     { method, input },
   );
 }
+
+/** A new browser context signed in as `name` (signing in from `where`, a page with the sign-in link). */
+export async function signedIn(browser, name, base, errors, where = '/explore') {
+  const { ctx, page } = await contextFor(browser, `${name}@example.com`, errors);
+  await page.goto(`${base}${where}`);
+  await page.getByRole('link', { name: 'Sign in with Google' }).first().click();
+  await page.getByRole('button', { name: `Account menu: ${name}` }).waitFor();
+  return { ctx, page };
+}

@@ -30,6 +30,7 @@ const CreditsPage = lazy(() => import('./pages/CreditsPage').then((m) => ({ defa
 const MarketPage = lazy(() => import('./pages/MarketPage').then((m) => ({ default: m.MarketPage })));
 const CollectionsPage = lazy(() => import('./pages/CollectionsPage').then((m) => ({ default: m.CollectionsPage })));
 const CollectionPage = lazy(() => import('./pages/CollectionPage').then((m) => ({ default: m.CollectionPage })));
+const PrintsPage = lazy(() => import('./pages/PrintsPage').then((m) => ({ default: m.PrintsPage })));
 const EarningsPage = lazy(() => import('./pages/EarningsPage').then((m) => ({ default: m.EarningsPage })));
 const ListingPage = lazy(() => import('./pages/ListingPage').then((m) => ({ default: m.ListingPage })));
 const SellPromptPage = lazy(() => import('./pages/SellPromptPage').then((m) => ({ default: m.SellPromptPage })));
@@ -114,6 +115,7 @@ export function AppRoutes() {
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="credits" element={<Private><CreditsPage /></Private>} />
         <Route path="earnings" element={<Private><EarningsPage /></Private>} />
+        <Route path="prints" element={<Private><PrintsPage /></Private>} />
         <Route path="collections" element={<Private><CollectionsPage /></Private>} />
         <Route path="collections/:id" element={<Page><CollectionPage /></Page>} />
         <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />

@@ -92,6 +92,8 @@ pub struct Inner {
     pub decodes: Semaphore,
     /// The payment provider, on a server that sells credits; set once at start.
     payments: std::sync::OnceLock<Arc<dyn crate::credits::Payments>>,
+    /// The print lab, on a server that sells prints; set once at start.
+    print_lab: std::sync::OnceLock<Arc<dyn crate::prints::PrintLab>>,
 }
 
 /// The parts an [`App`] is made of.
@@ -158,6 +160,7 @@ impl App {
                     .unwrap_or(2),
             ),
             payments: std::sync::OnceLock::new(),
+            print_lab: std::sync::OnceLock::new(),
         }))
     }
 
@@ -172,6 +175,21 @@ impl App {
     pub fn payments(&self) -> Option<&Arc<dyn crate::credits::Payments>> {
         match self.config.charging {
             ChargePolicy::Charge => self.payments.get(),
+            ChargePolicy::Free => None,
+        }
+    }
+
+    /// Sets the print lab (once, at start).
+    pub fn set_print_lab(&self, lab: Arc<dyn crate::prints::PrintLab>) {
+        if self.print_lab.set(lab).is_err() {
+            tracing::warn!("the print lab was set twice; the first one stays");
+        }
+    }
+
+    /// The print lab, when this node sells prints (charging on, a lab set).
+    pub fn print_lab(&self) -> Option<&Arc<dyn crate::prints::PrintLab>> {
+        match self.config.charging {
+            ChargePolicy::Charge => self.print_lab.get(),
             ChargePolicy::Free => None,
         }
     }

@@ -127,6 +127,11 @@ pub struct StartedCheckout {
 pub trait Payments: Send + Sync {
     /// Opens the provider's payment page for one purchase; idempotent by the purchase's id.
     async fn start_checkout(&self, purchase: &Purchase) -> Result<StartedCheckout>;
+    /// Opens the provider's payment page for one print order; idempotent by the order's id.
+    async fn start_print_checkout(
+        &self,
+        order: &crate::prints::PrintOrder,
+    ) -> Result<StartedCheckout>;
     /// Creates the account a creator is paid into (Stripe Connect); idempotent by the user.
     async fn create_payout_account(&self, user_id: &str) -> Result<String>;
     /// The provider's page where the creator finishes setting up that account.

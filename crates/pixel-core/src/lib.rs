@@ -10,6 +10,7 @@ pub mod error;
 pub mod ops;
 pub mod payouts;
 pub mod ports;
+pub mod prints;
 pub mod provider_check;
 pub mod registry;
 pub mod runner;

@@ -243,6 +243,14 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ("blocks.list", vec![json!({})]),
         ("reports.list", vec![json!({})]),
         ("messages.conversations", vec![json!({})]),
+        ("prints.products", vec![json!({})]),
+        (
+            "prints.quote",
+            vec![
+                json!({ "image_id": i.image_id, "product": "poster", "size": "12x18", "quantity": 1 }),
+            ],
+        ),
+        ("prints.list", vec![json!({})]),
         (
             "collections.list",
             vec![json!({}), json!({ "user_id": i.owner_id })],

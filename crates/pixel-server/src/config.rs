@@ -121,6 +121,12 @@ pub struct Config {
     pub stripe_secret_key: Option<String>,
     pub stripe_webhook_secret: Option<String>,
     pub stripe_api_base: Option<String>,
+    /// `PRINTFUL_API_KEY` (a private token), `PRINTFUL_BASE_URL` (Printful's own by default) and
+    /// `PRINTFUL_WEBHOOK_SECRET`: with them, Stripe and charging on, the server sells prints made by
+    /// Printful; its webhook is `POST /api/prints/printful?token=<PRINTFUL_WEBHOOK_SECRET>`.
+    pub printful_api_key: Option<String>,
+    pub printful_base_url: Option<String>,
+    pub printful_webhook_secret: Option<String>,
     /// `PIXEL_CREDIT_PACKS`: the packs for sale, `credits:cents` pairs (default `50:299,150:699,400:1499`).
     pub credit_packs: Vec<pixel_core::credits::CreditPack>,
     /// `PIXEL_PAYOUT_CENTS_PER_CREDIT` (default 3), `PIXEL_PAYOUT_MINIMUM_CREDITS` (default 500) and
@@ -274,6 +280,9 @@ impl Default for Config {
             allowed_emails: Vec::new(),
             model_overrides: Default::default(),
             stripe_secret_key: None,
+            printful_api_key: None,
+            printful_base_url: None,
+            printful_webhook_secret: None,
             stripe_webhook_secret: None,
             stripe_api_base: None,
             credit_packs: pixel_core::credits::default_packs(),
@@ -627,6 +636,9 @@ impl Config {
             ("STRIPE_SECRET_KEY", &mut self.stripe_secret_key),
             ("STRIPE_WEBHOOK_SECRET", &mut self.stripe_webhook_secret),
             ("STRIPE_API_BASE", &mut self.stripe_api_base),
+            ("PRINTFUL_API_KEY", &mut self.printful_api_key),
+            ("PRINTFUL_BASE_URL", &mut self.printful_base_url),
+            ("PRINTFUL_WEBHOOK_SECRET", &mut self.printful_webhook_secret),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v)

@@ -71,6 +71,16 @@ pub fn router(node: Arc<Node>) -> Router {
                 crate::payments::MAX_WEBHOOK_BYTES,
             )),
         )
+        .route(
+            "/api/prints/printful",
+            post(crate::printful::printful_webhook).layer(axum::extract::DefaultBodyLimit::max(
+                crate::printful::MAX_WEBHOOK_BYTES,
+            )),
+        )
+        .route(
+            "/api/prints/{order_id}/file",
+            get(crate::printful::print_file),
+        )
         .route("/auth/google", get(crate::auth::start))
         .route("/auth/google/callback", get(crate::auth::callback))
         .route("/auth/desktop", get(crate::auth::desktop_start))

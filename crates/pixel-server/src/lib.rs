@@ -9,6 +9,7 @@ pub mod limits;
 pub mod media;
 pub mod openapi;
 pub mod payments;
+pub mod printful;
 pub mod providers_check;
 pub mod share;
 
@@ -37,6 +38,8 @@ pub struct Node {
     pub config: Config,
     /// Stripe Checkout and its webhook, when the server sells credits.
     pub stripe: Option<Arc<payments::StripePayments>>,
+    /// Printful and its webhook, when the server sells prints.
+    pub printful: Option<Arc<printful::Printful>>,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
     pub stopping: tokio::sync::watch::Sender<bool>,
@@ -189,6 +192,22 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
     if let Some(stripe) = &stripe {
         app.set_payments(stripe.clone());
     }
+    let printful = match &config.printful_api_key {
+        Some(key) => {
+            let base = config
+                .printful_base_url
+                .as_deref()
+                .unwrap_or(printful::PRINTFUL_API_BASE);
+            let lab = Arc::new(printful::Printful::new(
+                base,
+                key,
+                config.printful_webhook_secret.clone(),
+            )?);
+            app.set_print_lab(lab.clone());
+            Some(lab)
+        }
+        None => None,
+    };
     let hosts = guard::HostPolicy::new(&auth.public_origin, &config.bind, &config.allowed_hosts);
     let owner = if config.sign_in_enabled() {
         pixel_core::Caller::Anonymous
@@ -207,6 +226,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
             .then(|| limits::OperationLimits::new(config.rate_limits)),
         config: config.clone(),
         stripe,
+        printful,
         stopping: tokio::sync::watch::channel(false).0,
         _data_dir_lock: data_dir_lock,
     })

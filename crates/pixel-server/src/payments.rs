@@ -16,6 +16,7 @@ use pixel_core::credits::{
     Payments, Purchase, ReversalOutcome, StartedCheckout,
 };
 use pixel_core::payouts::{self, Payout};
+use pixel_core::prints::{PrintOrder, PrintPayment};
 use pixel_core::{Error, ErrorCode, Result};
 use pixel_stripe::{CheckoutRequest, StripeConfig, StripeGateway, WebhookEvent};
 use std::sync::Arc;
@@ -66,7 +67,7 @@ impl Payments for StripePayments {
             .create_checkout(&CheckoutRequest {
                 checkout_id: &purchase.id,
                 user_id: &purchase.user_id,
-                pack_id: &purchase.pack.id,
+                item: &purchase.pack.id,
                 name: &name,
                 amount: purchase.pack.amount,
                 success_url: &success,
@@ -80,6 +81,34 @@ impl Payments for StripePayments {
                     format!("the payment page could not be opened: {e}"),
                 )
             })?;
+        Ok(StartedCheckout {
+            session_id: created.session_id,
+            url: created.url,
+        })
+    }
+
+    async fn start_print_checkout(&self, order: &PrintOrder) -> Result<StartedCheckout> {
+        let back = format!("{}/prints?order={}", self.origin, order.id);
+        let q = &order.quote;
+        let name = format!(
+            "{} × {} {} print, shipping included",
+            q.quantity,
+            q.product.name(),
+            q.size
+        );
+        let created = self
+            .gateway
+            .create_checkout(&CheckoutRequest {
+                checkout_id: &order.id,
+                user_id: &order.buyer_id,
+                item: "print",
+                name: &name,
+                amount: q.total,
+                success_url: &back,
+                cancel_url: &format!("{}/images/{}", self.origin, order.image_id),
+            })
+            .await
+            .map_err(|e| Self::failed("opening the payment page", e))?;
         Ok(StartedCheckout {
             session_id: created.session_id,
             url: created.url,
@@ -168,6 +197,16 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
             payment_intent,
             ..
         } => {
+            if let Some(order_id) = checkout_id.as_deref().filter(|id| id.starts_with("print_")) {
+                let paid = PrintPayment {
+                    order_id: order_id.to_string(),
+                    session_id,
+                    paid,
+                    amount_total,
+                    payment_intent,
+                };
+                return crate::printful::print_paid(node, &event_id, &paid).await;
+            }
             let done = CompletedPayment {
                 event_id,
                 kind,

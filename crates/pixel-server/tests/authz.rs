@@ -458,6 +458,20 @@ async fn every_operation_checks_its_caller() {
             json!({"collection_id": collection_id}),
             [401, 404, 200, 404],
         ),
+        ("prints.products", json!({}), [200, 200, 200, 200]),
+        (
+            "prints.quote",
+            json!({"image_id": image_id, "product": "poster", "size": "12x18", "quantity": 1}),
+            [404, 404, 200, 200],
+        ),
+        // This server has no Stripe and no print lab: nothing is ordered.
+        (
+            "prints.order",
+            json!({"image_id": image_id, "product": "poster", "size": "12x18", "quantity": 1,
+                "recipient": {"name": "A", "address1": "1 Main St", "city": "Berlin", "country_code": "DE", "zip": "10115"}}),
+            [401, 403, 403, 403],
+        ),
+        ("prints.list", json!({}), [401, 200, 200, 200]),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

@@ -124,7 +124,7 @@ async fn packs_are_bought_and_credited_once(db: Db) {
     let created = stripe.session(&session).expect("the session Stripe made");
     assert_eq!(created["amount_total"], 699, "the server's price");
     assert_eq!(created["client_reference_id"], purchase.as_str());
-    assert_eq!(created["metadata"]["pack_id"], "pack_150");
+    assert_eq!(created["metadata"]["item"], "pack_150");
     assert!(created["success_url"]
         .as_str()
         .is_some_and(|u| u.starts_with(&s.base)));

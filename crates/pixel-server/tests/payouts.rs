@@ -7,33 +7,10 @@ mod common;
 
 use common::{call_as, token_for, Db, OidcOpts, Opts, TestServer};
 use pixel_core::ports::OffsetClock;
-use pixel_testkit::stripe_fake::{FakeStripe, FAKE_WEBHOOK_SECRET};
+use pixel_testkit::stripe_fake::FakeStripe;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Delivers one event as Stripe does, signed; returns (status, body).
-async fn deliver(s: &TestServer, payload: &str) -> (u16, Value) {
-    let signature = pixel_testkit::stripe_fake::sign(payload, FAKE_WEBHOOK_SECRET, now());
-    let resp = s
-        .client
-        .post(format!("{}/api/payments/stripe", s.base))
-        .header("content-type", "application/json")
-        .header("stripe-signature", signature)
-        .body(payload.to_string())
-        .send()
-        .await
-        .expect("webhook");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 fn small_payouts(c: &mut pixel_server::Config) {
     c.payout_terms = pixel_core::payouts::PayoutTerms {
@@ -133,7 +110,7 @@ async fn earned_credits_are_paid_out_once(db: Db) {
     );
     assert_eq!(status(&s, &ada).await["ready"], false);
     let updated = stripe.finish_onboarding("evt_acct_1", &account);
-    assert_eq!(deliver(&s, &updated).await.0, 200);
+    assert_eq!(common::deliver_stripe(&s, &updated).await.0, 200);
     assert_eq!(status(&s, &ada).await["ready"], true);
 
     // The payout: 100 credits leave the ledger, $3.00 goes to the account, once.
@@ -162,8 +139,8 @@ async fn earned_credits_are_paid_out_once(db: Db) {
 
     // The money reaches the bank: paid, told once however often Stripe says so.
     let paid = stripe.payout_paid_event("evt_po_1", &account, 300);
-    assert_eq!(deliver(&s, &paid).await.0, 200);
-    assert_eq!(deliver(&s, &paid).await.0, 200);
+    assert_eq!(common::deliver_stripe(&s, &paid).await.0, 200);
+    assert_eq!(common::deliver_stripe(&s, &paid).await.0, 200);
     let st = status(&s, &ada).await;
     assert_eq!(st["payouts"][0]["status"], "paid");
     let (_, notes) = call_as(&s, Some(&ada), "notifications.list", &json!({})).await;
@@ -200,8 +177,8 @@ async fn earned_credits_are_paid_out_once(db: Db) {
     // A reversed transfer: the paid payout fails after all, and its 100 credits come back, once.
     let reversed =
         stripe.transfer_reversed_event("evt_rev_1", transfers[0]["id"].as_str().expect("id"));
-    assert_eq!(deliver(&s, &reversed).await.0, 200);
-    assert_eq!(deliver(&s, &reversed).await.0, 200);
+    assert_eq!(common::deliver_stripe(&s, &reversed).await.0, 200);
+    assert_eq!(common::deliver_stripe(&s, &reversed).await.0, 200);
     assert_eq!(balance(&s, &ada).await, 330);
     assert_eq!(status(&s, &ada).await["payable_credits"], 130);
     s.shutdown().await;

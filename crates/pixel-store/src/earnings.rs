@@ -3,10 +3,12 @@
 use super::*;
 use pixel_core::ops::earnings::EarningsRows;
 
-/// Every sale of a creator's work, prompts and premium collections, as one table of (seller_id,
-/// price, fee, created_at): what earnings and payouts both count.
+/// Every sale of a creator's work — prompts, premium collections, and royalties on shipped prints
+/// (no fee) — as one table of (seller_id, price, fee, created_at): what earnings and payouts count.
 pub(crate) const SALES: &str = "(SELECT seller_id, price, fee, created_at FROM prompt_sales \
-     UNION ALL SELECT seller_id, price, fee, created_at FROM collection_sales) AS sales";
+     UNION ALL SELECT seller_id, price, fee, created_at FROM collection_sales \
+     UNION ALL SELECT creator_id, royalty, 0, shipped_at FROM print_orders \
+     WHERE status = 'shipped' AND royalty > 0) AS sales";
 
 impl SqlStore {
     /// (day, sum) pairs of one per-day query binding $1 = the user, $2 = since.

@@ -17,6 +17,7 @@ mod messages;
 mod migrations;
 mod notifications;
 mod payouts;
+mod prints;
 mod purchases;
 mod reports;
 mod search;
@@ -555,6 +556,10 @@ impl Store for SqlStore {
     }
 
     fn collections(&self) -> &dyn CollectionStore {
+        self
+    }
+
+    fn prints(&self) -> &dyn PrintStore {
         self
     }
 }

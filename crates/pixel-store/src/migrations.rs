@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 22] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 23] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -116,6 +116,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "collections",
                 include_str!("../../../migrations/sqlite/0022_collections.sql"),
             ),
+            (
+                23,
+                "print_orders",
+                include_str!("../../../migrations/sqlite/0023_print_orders.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -227,6 +232,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 22,
                 "collections",
                 include_str!("../../../migrations/postgres/0022_collections.sql"),
+            ),
+            (
+                23,
+                "print_orders",
+                include_str!("../../../migrations/postgres/0023_print_orders.sql"),
             ),
         ],
     }

@@ -58,13 +58,15 @@ pub enum WebhookRefusal {
     Unreadable(String),
 }
 
-/// One credit pack's sale, as this server priced it: nothing here comes from the buyer's browser.
+/// One sale (a credit pack, a print order), as this server priced it: nothing here comes from the
+/// buyer's browser.
 #[derive(Debug, Clone)]
 pub struct CheckoutRequest<'a> {
     /// This server's id of the purchase, sent as the session's `client_reference_id` and metadata.
     pub checkout_id: &'a str,
     pub user_id: &'a str,
-    pub pack_id: &'a str,
+    /// What is sold, as this server names it (a pack's id, `print`), in the session's metadata.
+    pub item: &'a str,
     /// What the buyer sees on Stripe's page ("150 credits").
     pub name: &'a str,
     /// In the currency's smallest unit (cents).
@@ -166,7 +168,7 @@ impl StripeGateway {
         let metadata = HashMap::from([
             ("checkout_id".to_string(), req.checkout_id.to_string()),
             ("user_id".to_string(), req.user_id.to_string()),
-            ("pack_id".to_string(), req.pack_id.to_string()),
+            ("item".to_string(), req.item.to_string()),
         ]);
         let mut params = CreateCheckoutSession::new();
         params.mode = Some(CheckoutSessionMode::Payment);

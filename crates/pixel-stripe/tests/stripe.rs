@@ -54,7 +54,7 @@ async fn a_checkout_session_is_created_with_the_servers_price_and_reference() {
     let request = CheckoutRequest {
         checkout_id: "chk_1",
         user_id: "u_1",
-        pack_id: "pack_50",
+        item: "pack_50",
         name: "50 credits",
         amount: 299,
         success_url: "http://127.0.0.1/credits?paid=1",
@@ -66,7 +66,7 @@ async fn a_checkout_session_is_created_with_the_servers_price_and_reference() {
     assert_eq!(session["client_reference_id"], "chk_1");
     assert_eq!(session["amount_total"], 299);
     assert_eq!(session["currency"], "usd");
-    assert_eq!(session["metadata"]["pack_id"], "pack_50");
+    assert_eq!(session["metadata"]["item"], "pack_50");
     assert_eq!(session["metadata"]["user_id"], "u_1");
     assert_eq!(session["success_url"], "http://127.0.0.1/credits?paid=1");
     // A retry of the same purchase (the idempotency key is the purchase's) is the same session.

@@ -9,6 +9,7 @@ pub mod huggingface_fake;
 pub mod ideogram_fake;
 pub mod openai_compat_fake;
 pub mod openai_fake;
+pub mod printful_fake;
 pub mod replicate_fake;
 pub mod scenario;
 pub mod stability_fake;

@@ -233,7 +233,7 @@ async fn pay_page(State(shared): State<Arc<Mutex<Shared>>>, Path(id): Path<Strin
          <form method=post action='/c/pay/{}'><button type=submit>Pay</button></form></main></body></html>",
         amount / 100,
         amount % 100,
-        escape(session["metadata"]["pack_id"].as_str().unwrap_or("")),
+        escape(session["metadata"]["item"].as_str().unwrap_or("")),
         escape(&id),
     );
     axum::response::Html(html).into_response()

@@ -635,6 +635,72 @@ export type BuyCollectionOutput = { collection: Collection,
  */
 balance: number, };
 
+export type PrintProduct = "poster" | "canvas" | "framed" | "metal";
+
+export type PrintSize = { 
+/**
+ * Inches, width x height ("12x16").
+ */
+size: string, price: number, 
+/**
+ * The lab's variant id (Printful's catalogue `variant_id`).
+ */
+variant_id: number, };
+
+export type PrintOffer = { product: PrintProduct, name: string, 
+/**
+ * Cents for the first item; each further one adds `extra_item_shipping`.
+ */
+shipping: number, extra_item_shipping: number, sizes: Array<PrintSize>, };
+
+export type PrintQuote = { product: PrintProduct, size: string, quantity: number, unit_price: number, items: number, shipping: number, total: number, currency: string, variant_id: number, };
+
+export type Recipient = { name: string, address1: string, address2?: string, city: string, 
+/**
+ * Required for the US, Canada and Australia (two letters).
+ */
+state_code?: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+country_code: string, zip: string, email?: string, };
+
+export type PrintStatus = "awaiting_payment" | "paid" | "in_production" | "shipped" | "canceled" | "failed";
+
+export type Tracking = { carrier: string, number: string, url: string, };
+
+export type PrintOrder = { id: string, buyer_id: string, image_id: string, 
+/**
+ * Whose image it is: paid the royalty when it ships.
+ */
+creator_id: string, quote: PrintQuote, recipient: Recipient, status: PrintStatus, tracking?: Tracking, 
+/**
+ * Credits the creator is paid when it ships (0 for a print of one's own image).
+ */
+royalty: number, 
+/**
+ * Why it failed, in the lab's words.
+ */
+failure?: string, created_at: number, updated_at: number, };
+
+export type PrintProductsOutput = { products: Array<PrintOffer>, 
+/**
+ * Whether this server takes print orders (it needs a payment provider and a print lab).
+ */
+available: boolean, };
+
+export type PrintChoice = { image_id: string, product: PrintProduct, size: string, quantity: number, };
+
+export type OrderPrint = { image_id: string, product: PrintProduct, size: string, quantity: number, recipient: Recipient, };
+
+export type OrderPrintOutput = { order: PrintOrder, 
+/**
+ * The payment page: the order goes to the lab once it is paid there.
+ */
+checkout_url: string, };
+
+export type PrintOrdersOutput = { orders: Array<PrintOrder>, next?: string, };
+
 export type EarningsQuery = { 
 /**
  * How many days the series covers, 7 to 365 (30 when left out).
@@ -1085,6 +1151,10 @@ export interface Methods {
   'payouts.onboard': { input: Empty; output: OnboardOutput };
   'payouts.request': { input: Empty; output: Payout };
   'payouts.status': { input: Empty; output: PayoutsOutput };
+  'prints.list': { input: PageQuery; output: PrintOrdersOutput };
+  'prints.order': { input: OrderPrint; output: OrderPrintOutput };
+  'prints.products': { input: Empty; output: PrintProductsOutput };
+  'prints.quote': { input: PrintChoice; output: PrintQuote };
   'profiles.get': { input: ProfileQuery; output: Profile };
   'profiles.search': { input: ProfileSearch; output: ProfileSearchOutput };
   'profiles.update': { input: UpdateProfile; output: ProfileShown };

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import * as Menu from '@radix-ui/react-dropdown-menu';
-import { ChevronDown, LogOut, UserCog } from 'lucide-react';
+import { ChevronDown, LogOut, Package, UserCog } from 'lucide-react';
 import { useSignOut } from '../api/hooks';
 import { describeError } from '../api/errors';
 import type { Me } from '../api/types';
@@ -42,6 +42,11 @@ export function AccountMenu({ me }: { me: Me }) {
             <Menu.Item asChild>
               <Link to="/settings/account" className={ITEM}>
                 <UserCog className="h-4 w-4" aria-hidden /> Account settings
+              </Link>
+            </Menu.Item>
+            <Menu.Item asChild>
+              <Link to="/prints" className={ITEM}>
+                <Package className="h-4 w-4" aria-hidden /> Print orders
               </Link>
             </Menu.Item>
             <Menu.Item className={ITEM} disabled={signOut.isPending} onSelect={() => signOut.mutate()}>

@@ -11,6 +11,11 @@ export function formatBalance(n: number): string {
   return `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? 'credit' : 'credits'}`;
 }
 
+/** An amount of money in its smallest unit (cents), in its currency: "$29.99". */
+export function formatMoney(cents: number, currency = 'usd'): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
+}
+
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, {
     year: 'numeric',

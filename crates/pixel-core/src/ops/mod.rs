@@ -29,6 +29,7 @@ pub mod messages;
 pub mod notifications;
 pub mod payouts;
 pub mod premium;
+pub mod prints;
 pub mod profiles;
 pub mod providers;
 pub mod records;
@@ -74,6 +75,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     sets::register(r);
     collections::register(r);
     premium::register(r);
+    prints::register(r);
     images::register(r);
     records::register(r);
     ledger::register(r);

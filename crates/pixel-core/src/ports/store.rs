@@ -38,6 +38,39 @@ pub trait Store: Send + Sync {
     fn earnings(&self) -> &dyn EarningsStore;
     fn payouts(&self) -> &dyn PayoutStore;
     fn collections(&self) -> &dyn CollectionStore;
+    fn prints(&self) -> &dyn PrintStore;
+}
+
+/// Print orders: made, paid, and moved along as the lab reports them.
+#[async_trait]
+pub trait PrintStore: Send + Sync {
+    async fn insert_print_order(&self, order: &crate::prints::PrintOrder) -> Result<()>;
+    async fn print_order(&self, id: &str) -> Result<Option<crate::prints::PrintOrder>>;
+    /// A buyer's orders, newest first.
+    async fn print_orders_of(
+        &self,
+        buyer_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::prints::PrintOrder>>;
+    /// An order awaiting payment becomes paid; false when it was not awaiting payment.
+    async fn mark_print_paid(
+        &self,
+        id: &str,
+        session_id: &str,
+        payment_intent: Option<&str>,
+        now: Millis,
+    ) -> Result<bool>;
+    /// Moves a paid order forward to `to` (never back, never out of shipped, failed or
+    /// cancelled); shipping records the tracking and credits the creator's royalty in the same
+    /// transaction. False when nothing changed.
+    async fn advance_print_order(
+        &self,
+        id: &str,
+        lab_order_id: &str,
+        to: crate::prints::PrintStatus,
+        tracking: Option<&crate::prints::Tracking>,
+        now: Millis,
+    ) -> Result<bool>;
 }
 
 /// Collections of a person's images, and the sales of premium ones.

@@ -49,6 +49,8 @@ pub struct Opts {
     pub clock: Option<Arc<OffsetClock>>,
     /// The Stripe fake's URL: the server sells credit packs through it (with the fake's keys).
     pub stripe_api_base: Option<String>,
+    /// The Printful fake's URL: the server sells prints made through it (with the fake's token).
+    pub printful_base_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -117,9 +119,13 @@ impl Default for Opts {
             config: None,
             clock: None,
             stripe_api_base: None,
+            printful_base_url: None,
         }
     }
 }
+
+/// The token in the Printful webhook address of a test server that sells prints.
+pub const PRINTFUL_WEBHOOK_TOKEN: &str = "pf-webhook-test-token";
 
 pub struct TestServer {
     pub base: String,
@@ -243,6 +249,15 @@ impl TestServer {
                 .as_ref()
                 .map(|_| pixel_testkit::stripe_fake::FAKE_WEBHOOK_SECRET.to_string()),
             stripe_api_base: opts.stripe_api_base,
+            printful_api_key: opts
+                .printful_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::printful_fake::FAKE_PRINTFUL_KEY.to_string()),
+            printful_webhook_secret: opts
+                .printful_base_url
+                .as_ref()
+                .map(|_| PRINTFUL_WEBHOOK_TOKEN.to_string()),
+            printful_base_url: opts.printful_base_url,
             ..Config::default()
         };
         let mut config = config;
@@ -556,4 +571,32 @@ pub async fn public_image(s: &TestServer, token: &str, prompt: &str) -> String {
     .await;
     assert_eq!(status, 200, "{out}");
     image_id
+}
+
+/// Now, in seconds (webhook signatures carry it).
+pub fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Delivers one event to the Stripe webhook, signed as Stripe signs it now; returns (status, body).
+pub async fn deliver_stripe(s: &TestServer, payload: &str) -> (u16, Value) {
+    let signature = pixel_testkit::stripe_fake::sign(
+        payload,
+        pixel_testkit::stripe_fake::FAKE_WEBHOOK_SECRET,
+        now_seconds(),
+    );
+    let resp = s
+        .client
+        .post(format!("{}/api/payments/stripe", s.base))
+        .header("content-type", "application/json")
+        .header("stripe-signature", signature)
+        .body(payload.to_string())
+        .send()
+        .await
+        .expect("webhook");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
 }

@@ -6,12 +6,11 @@ import { useSearchParams } from 'react-router';
 import { CreditCard } from 'lucide-react';
 import { useBuyCredits, useCreditPacks } from '../../api/creditsHooks';
 import { ErrorBanner } from '../ui';
+import { formatMoney } from '../../lib/format';
 import type { CreditPack } from '../../api/types';
 
 function price(pack: CreditPack): string {
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: pack.currency.toUpperCase() }).format(
-    pack.amount / 100,
-  );
+  return formatMoney(pack.amount, pack.currency);
 }
 
 export function BuyCredits() {

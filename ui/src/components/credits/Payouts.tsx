@@ -7,12 +7,12 @@ import { useClient } from '../../api/context';
 import { keys } from '../../api/keys';
 import type { Payout, PayoutStatus } from '../../api/types';
 import { ErrorBanner } from '../ui';
-import { cn, formatBalance, formatDate } from '../../lib/format';
+import { cn, formatBalance, formatDate, formatMoney } from '../../lib/format';
 
 const payoutKeys = { status: ['payouts'] as const };
 
 function dollars(cents: number): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
+  return formatMoney(cents);
 }
 
 const STATUS_WORDS: Record<PayoutStatus, string> = {

@@ -1,0 +1,226 @@
+//! Prints through the API, Stripe's and Printful's loopback fakes, on SQLite and PostgreSQL: a quote,
+//! an order paid on Stripe's page (at the quoted price only), sent to Printful once however often the
+//! payment is delivered, Printful downloading the original through the order's secret address, and
+//! Printful's reports (read back from its API, never trusted alone) moving the order to production and
+//! to shipped with tracking, when the creator's royalty is paid once.
+
+mod common;
+
+use common::{
+    call_as, public_image, token_for, Db, OidcOpts, Opts, TestServer, PRINTFUL_WEBHOOK_TOKEN,
+};
+use pixel_testkit::printful_fake::FakePrintful;
+use pixel_testkit::stripe_fake::FakeStripe;
+use serde_json::{json, Value};
+
+/// Delivers one Printful webhook with `token`; returns the status.
+async fn deliver_printful(s: &TestServer, token: &str, event: &Value) -> u16 {
+    s.client
+        .post(format!("{}/api/prints/printful?token={token}", s.base))
+        .json(event)
+        .send()
+        .await
+        .expect("webhook")
+        .status()
+        .as_u16()
+}
+
+async fn balance(s: &TestServer, token: &str) -> i64 {
+    let (_, ledger) = call_as(s, Some(token), "ledger.list", &json!({"limit": 200})).await;
+    common::assert_ledger_whole(&ledger);
+    ledger["balance"].as_i64().expect("balance")
+}
+
+fn address() -> Value {
+    json!({"name": "Grace Hopper", "address1": "1 Navy Way", "city": "Arlington", "state_code": "va",
+        "country_code": "us", "zip": "22202", "email": "grace@example.com"})
+}
+
+async fn a_print_is_paid_made_and_shipped_once(db: Db) {
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let stripe = FakeStripe::start().await;
+    let printful = FakePrintful::start().await;
+    let Some(s) = TestServer::start(Opts {
+        db,
+        charging: true,
+        starting_credits: 10,
+        oidc: Some(oidc),
+        stripe_api_base: Some(stripe.base_url.clone()),
+        printful_base_url: Some(printful.base_url.clone()),
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = token_for(&s, "ada@example.com").await;
+    let grace = token_for(&s, "grace@example.com").await;
+    let image = public_image(&s, &ada, "a lighthouse for the wall").await;
+
+    let (status, products) = call_as(&s, None, "prints.products", &json!({})).await;
+    assert_eq!(status, 200, "{products}");
+    assert_eq!(products["available"], true);
+    assert_eq!(products["products"].as_array().map(Vec::len), Some(4));
+    let (status, quote) = call_as(
+        &s,
+        Some(&grace),
+        "prints.quote",
+        &json!({"image_id": image, "product": "canvas", "size": "12x16", "quantity": 2}),
+    )
+    .await;
+    assert_eq!(status, 200, "{quote}");
+    assert_eq!(
+        (&quote["items"], &quote["shipping"], &quote["total"]),
+        (&json!(5998), &json!(999), &json!(6997))
+    );
+    for (bad, want) in [
+        (
+            json!({"image_id": image, "product": "canvas", "size": "1x1", "quantity": 1}),
+            422,
+        ),
+        (
+            json!({"image_id": image, "product": "canvas", "size": "12x16", "quantity": 11}),
+            422,
+        ),
+        (
+            json!({"image_id": "nope", "product": "canvas", "size": "12x16", "quantity": 1}),
+            404,
+        ),
+    ] {
+        let (status, out) = call_as(&s, Some(&grace), "prints.quote", &bad).await;
+        assert_eq!(status, want, "{bad}: {out}");
+    }
+    let (status, out) = call_as(
+        &s,
+        Some(&grace),
+        "prints.order",
+        &json!({"image_id": image, "product": "canvas", "size": "12x16", "quantity": 2,
+            "recipient": {"name": "Grace", "address1": "1 Navy Way", "city": "Arlington", "country_code": "US", "zip": "22202"}}),
+    )
+    .await;
+    assert_eq!(status, 422, "a US address needs its state: {out}");
+
+    let (status, ordered) = call_as(
+        &s,
+        Some(&grace),
+        "prints.order",
+        &json!({"image_id": image, "product": "canvas", "size": "12x16", "quantity": 2, "recipient": address()}),
+    )
+    .await;
+    assert_eq!(status, 200, "{ordered}");
+    let order_id = ordered["order"]["id"].as_str().expect("id").to_string();
+    assert_eq!(ordered["order"]["status"], "awaiting_payment");
+    assert_eq!(ordered["order"]["recipient"]["state_code"], "VA");
+    // 10% of $59.98 at 3 cents a credit.
+    assert_eq!(ordered["order"]["royalty"], 199);
+    assert!(
+        ordered["order"].get("file_token").is_none(),
+        "the file secret stays on the server"
+    );
+    let session = ordered["checkout_url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("a payment page")
+        .to_string();
+
+    // Before paying, the file is nobody's to fetch.
+    let order_row = s
+        .node
+        .app
+        .store
+        .prints()
+        .print_order(&order_id)
+        .await
+        .expect("read")
+        .expect("stored");
+    let file = format!(
+        "{}/api/prints/{order_id}/file?token={}",
+        s.base, order_row.file_token
+    );
+    assert_eq!(
+        s.client.get(&file).send().await.expect("file").status(),
+        404
+    );
+
+    // Paid, delivered three times: one Printful order, confirmed, with the original as its file.
+    let paid = stripe.event(
+        "evt_print_paid",
+        "checkout.session.completed",
+        &session,
+        true,
+    );
+    for _ in 0..3 {
+        let (status, out) = common::deliver_stripe(&s, &paid).await;
+        assert_eq!(status, 200, "{out}");
+    }
+    let made = printful.orders();
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(made[0]["status"], "pending");
+    assert_eq!(made[0]["items"][0]["variant_id"], 823);
+    assert_eq!(made[0]["items"][0]["quantity"], 2);
+    assert_eq!(made[0]["recipient"]["state_code"], "VA");
+    assert_eq!(made[0]["retail_costs"]["total"], "69.97");
+    let external = made[0]["external_id"]
+        .as_str()
+        .expect("external id")
+        .to_string();
+    assert!(external.len() <= 32);
+    let (_, mine) = call_as(&s, Some(&grace), "prints.list", &json!({})).await;
+    assert_eq!(mine["orders"][0]["status"], "in_production", "{mine}");
+    let fetched = s.client.get(&file).send().await.expect("file");
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.headers()["content-type"], "image/png");
+    let wrong = format!("{}/api/prints/{order_id}/file?token=guess", s.base);
+    assert_eq!(
+        s.client.get(&wrong).send().await.expect("file").status(),
+        404
+    );
+
+    // Printful's webhook: refused without the token; with it, read back from Printful's API.
+    let shipped = printful.ship(&external);
+    assert_eq!(deliver_printful(&s, "wrong", &shipped).await, 401);
+    let (_, still) = call_as(&s, Some(&grace), "prints.list", &json!({})).await;
+    assert_eq!(still["orders"][0]["status"], "in_production");
+    let ada_before = balance(&s, &ada).await;
+    for _ in 0..3 {
+        assert_eq!(
+            deliver_printful(&s, PRINTFUL_WEBHOOK_TOKEN, &shipped).await,
+            200
+        );
+    }
+    let (_, mine) = call_as(&s, Some(&grace), "prints.list", &json!({})).await;
+    let order = &mine["orders"][0];
+    assert_eq!(order["status"], "shipped", "{mine}");
+    assert_eq!(order["tracking"]["carrier"], "USPS");
+    assert!(order["tracking"]["url"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("https://")));
+    assert_eq!(
+        balance(&s, &ada).await,
+        ada_before + 199,
+        "the royalty, once"
+    );
+    let (_, earned) = call_as(&s, Some(&ada), "earnings.summary", &json!({})).await;
+    assert_eq!(earned["net"], 199, "{earned}");
+    // Shipped: the file is no longer served.
+    assert_eq!(
+        s.client.get(&file).send().await.expect("file").status(),
+        404
+    );
+    // Another person's orders are theirs alone.
+    let (_, adas) = call_as(&s, Some(&ada), "prints.list", &json!({})).await;
+    assert_eq!(adas["orders"].as_array().map(Vec::len), Some(0));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_print_is_paid_made_and_shipped_once_on_sqlite() {
+    a_print_is_paid_made_and_shipped_once(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_print_is_paid_made_and_shipped_once_on_postgres() {
+    a_print_is_paid_made_and_shipped_once(Db::Postgres).await;
+}
