@@ -136,6 +136,18 @@ describe('order a print', { skip: !!missing }, () => {
     await b.page.getByRole('link', { name: /^Track with USPS/ }).waitFor({ timeout: TIMEOUT });
     await shot(b.page, '04-shipped');
 
+    // A second order, left unpaid, is cancelled from the orders page.
+    await op(b.page, 'prints.order', {
+      image_id: job.image_id, product: 'poster', size: '12x18', quantity: 1,
+      recipient: { name: 'Ada Patron', address1: '221B Baker Street', city: 'London', zip: 'NW1 6XE', country_code: 'GB' },
+    });
+    await b.page.reload();
+    const unpaid = orders.getByRole('listitem', { name: 'Order of 1 poster 12x18' });
+    await unpaid.getByRole('button', { name: 'Cancel order' }).click();
+    await b.page.getByRole('dialog').getByRole('button', { name: 'Cancel order' }).click();
+    await unpaid.getByText('Cancelled').waitFor({ timeout: TIMEOUT });
+    await shot(b.page, '05-cancelled');
+
     // 10% of $29.99 at 3 cents a credit.
     assert.equal((await op(c.page, 'ledger.list', {})).balance, creatorBefore + 99);
     await c.ctx.close();

@@ -132,6 +132,14 @@ pub trait Payments: Send + Sync {
         &self,
         order: &crate::prints::PrintOrder,
     ) -> Result<StartedCheckout>;
+    /// Gives back `amount` cents of the payment `payment_intent`, for `for_id` (our id of what is
+    /// refunded; a retry refunds nothing twice). Returns the provider's refund id.
+    async fn refund_payment(
+        &self,
+        for_id: &str,
+        payment_intent: &str,
+        amount: i64,
+    ) -> Result<String>;
     /// Creates the account a creator is paid into (Stripe Connect); idempotent by the user.
     async fn create_payout_account(&self, user_id: &str) -> Result<String>;
     /// The provider's page where the creator finishes setting up that account.

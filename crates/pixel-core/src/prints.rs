@@ -341,6 +341,10 @@ pub struct PrintOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub failure: Option<String>,
+    /// When its payment was given back (a cancelled or failed order that was paid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub refunded_at: Option<Millis>,
     #[ts(type = "number")]
     pub created_at: Millis,
     #[ts(type = "number")]
@@ -364,6 +368,11 @@ pub struct PrintOrder {
     #[ts(skip)]
     #[schemars(skip)]
     pub file_mime: String,
+    /// The payment (Stripe's PaymentIntent), by which a refund names it.
+    #[serde(skip)]
+    #[ts(skip)]
+    #[schemars(skip)]
+    pub payment_intent: Option<String>,
 }
 
 /// The lab's view of an order.
@@ -384,6 +393,8 @@ pub trait PrintLab: Send + Sync {
     async fn submit(&self, order: &PrintOrder, file_url: &str) -> Result<LabOrder>;
     /// The order as the lab has it now.
     async fn order(&self, order_id: &str) -> Result<LabOrder>;
+    /// Stops an order the lab has not started making; a conflict once it has.
+    async fn cancel(&self, order_id: &str) -> Result<LabOrder>;
 }
 
 /// A paid checkout of a print order, as the payment provider reported it.
@@ -394,6 +405,15 @@ pub struct PrintPayment {
     pub paid: bool,
     pub amount_total: Option<i64>,
     pub payment_intent: Option<String>,
+}
+
+/// An order by id, or `not_found`.
+async fn stored_order(app: &App, id: &str) -> Result<PrintOrder> {
+    app.store
+        .prints()
+        .print_order(id)
+        .await?
+        .ok_or_else(|| Error::not_found("print order"))
 }
 
 /// The address the lab downloads an order's original from.
@@ -417,12 +437,7 @@ pub async fn apply_print_payment(
     if !paid.paid {
         return Ok("not_paid_yet");
     }
-    let order = app
-        .store
-        .prints()
-        .print_order(&paid.order_id)
-        .await?
-        .ok_or_else(|| Error::not_found("print order"))?;
+    let order = stored_order(app, &paid.order_id).await?;
     if paid.amount_total != Some(order.quote.total) {
         tracing::warn!(order = %order.id, paid = ?paid.amount_total, "a print order was paid at another price");
         return Ok("refused");
@@ -446,12 +461,7 @@ pub async fn submit_paid(
     origin: &str,
     order_id: &str,
 ) -> Result<&'static str> {
-    let order = app
-        .store
-        .prints()
-        .print_order(order_id)
-        .await?
-        .ok_or_else(|| Error::not_found("print order"))?;
+    let order = stored_order(app, order_id).await?;
     if order.status != PrintStatus::Paid {
         return Ok("already_applied");
     }
@@ -476,6 +486,9 @@ pub async fn apply_lab_order(app: &App, order: &PrintOrder, lab: &LabOrder) -> R
         .prints()
         .advance_print_order(&order.id, &lab.lab_order_id, to, lab.tracking.as_ref(), now)
         .await?;
+    if matches!(to, PrintStatus::Failed | PrintStatus::Canceled) {
+        refund_if_owed(app, &order.id).await?;
+    }
     if changed && to == PrintStatus::Shipped && order.royalty > 0 {
         tracing::info!(order = %order.id, credits = order.royalty, "a print shipped: royalty paid");
         let balance = app.store.ledger().balance(&order.creator_id).await?;
@@ -485,6 +498,80 @@ pub async fn apply_lab_order(app: &App, order: &PrintOrder, lab: &LabOrder) -> R
         });
     }
     Ok(())
+}
+
+/// Gives back the payment of an order that ended without being made (cancelled or failed), once: a
+/// retry after a failure refunds what is still owed, and Stripe's idempotency keeps it to one refund.
+pub async fn refund_if_owed(app: &App, order_id: &str) -> Result<()> {
+    let order = stored_order(app, order_id).await?;
+    let ended = matches!(order.status, PrintStatus::Canceled | PrintStatus::Failed);
+    let (true, None, Some(intent)) = (ended, order.refunded_at, order.payment_intent.as_deref())
+    else {
+        return Ok(());
+    };
+    let payments = app.payments().ok_or_else(|| {
+        Error::new(
+            ErrorCode::Unavailable,
+            "no payment provider to refund through",
+        )
+    })?;
+    let refund_id = payments
+        .refund_payment(&order.id, intent, order.quote.total)
+        .await?;
+    if app
+        .store
+        .prints()
+        .mark_print_refunded(&order.id, &refund_id, app.clock.now_ms())
+        .await?
+    {
+        tracing::info!(order = %order.id, refund = %refund_id, total = order.quote.total, "a print order was refunded");
+    }
+    Ok(())
+}
+
+/// Cancels one of the buyer's orders: one not paid yet at once; a paid one if the lab has not started
+/// making it, then its payment is refunded.
+pub async fn cancel_order(app: &App, buyer_id: &str, order_id: &str) -> Result<PrintOrder> {
+    let order = app
+        .store
+        .prints()
+        .print_order(order_id)
+        .await?
+        .filter(|o| o.buyer_id == buyer_id)
+        .ok_or_else(|| Error::not_found("print order"))?;
+    let now = app.clock.now_ms();
+    match order.status {
+        PrintStatus::AwaitingPayment => {
+            app.store
+                .prints()
+                .advance_print_order(&order.id, "", PrintStatus::Canceled, None, now)
+                .await?;
+        }
+        PrintStatus::Paid | PrintStatus::InProduction => {
+            let lab_id = match (&order.lab_order_id, app.print_lab()) {
+                (Some(_), Some(lab)) => lab.cancel(&order.id).await?.lab_order_id,
+                (Some(id), None) => {
+                    return Err(Error::new(
+                        ErrorCode::Unavailable,
+                        format!("the print lab cannot be reached to stop order {id}"),
+                    ))
+                }
+                (None, _) => String::new(),
+            };
+            app.store
+                .prints()
+                .advance_print_order(&order.id, &lab_id, PrintStatus::Canceled, None, now)
+                .await?;
+            refund_if_owed(app, &order.id).await?;
+        }
+        PrintStatus::Shipped | PrintStatus::Canceled | PrintStatus::Failed => {
+            return Err(Error::new(
+                ErrorCode::Conflict,
+                "this order can no longer be cancelled",
+            ))
+        }
+    }
+    stored_order(app, &order.id).await
 }
 
 /// The refusal for ordering where prints are not sold.

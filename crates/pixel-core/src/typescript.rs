@@ -141,6 +141,7 @@ pub fn api_types() -> String {
         crate::ops::prints::OrderPrint,
         crate::ops::prints::OrderPrintOutput,
         crate::ops::prints::PrintOrdersOutput,
+        crate::ops::prints::PrintOrderRef,
         crate::ops::earnings::EarningsQuery,
         crate::ops::earnings::EarningsDay,
         crate::ops::earnings::EarningsOutput,

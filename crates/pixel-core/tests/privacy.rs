@@ -400,6 +400,18 @@ async fn a_premium_image_is_withheld_from_everyone_who_did_not_buy_it() {
     )
     .await;
 
+    // Its prompt's words find it for those who may read them only.
+    for (who, found) in [(&bob, 0), (&grace, 3)] {
+        let searched: Value = call(&app, who, "explore.list", json!({ "text": marker }))
+            .await
+            .expect("search");
+        assert_eq!(
+            searched["images"].as_array().map(Vec::len),
+            Some(found),
+            "{searched}"
+        );
+    }
+
     // Others see it locked: the cover's thumbnail, the rest blurred, and nothing to remix.
     let seen: pixel_core::ops::collections::CollectionDetail = call(
         &app,

@@ -115,6 +115,18 @@ impl Payments for StripePayments {
         })
     }
 
+    async fn refund_payment(
+        &self,
+        for_id: &str,
+        payment_intent: &str,
+        amount: i64,
+    ) -> Result<String> {
+        self.gateway
+            .refund(for_id, payment_intent, amount)
+            .await
+            .map_err(|e| Self::failed("the refund", e))
+    }
+
     async fn create_payout_account(&self, user_id: &str) -> Result<String> {
         self.gateway
             .create_connected_account(user_id)

@@ -183,6 +183,24 @@ impl PrintLab for Printful {
             .map_err(|e| Self::failed("reading the order", e))?;
         lab_order(&result)
     }
+
+    async fn cancel(&self, order_id: &str) -> Result<LabOrder> {
+        let result = self
+            .call(self.http.delete(format!(
+                "{}/orders/@{}",
+                self.base,
+                external_id(order_id)
+            )))
+            .await
+            .map_err(|e| match e {
+                (400, message) => Error::new(
+                    ErrorCode::Conflict,
+                    format!("the print lab has started making this order, so it can no longer be cancelled ({message})"),
+                ),
+                other => Self::failed("cancelling the order", other),
+            })?;
+        lab_order(&result)
+    }
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {

@@ -472,6 +472,11 @@ async fn every_operation_checks_its_caller() {
             [401, 403, 403, 403],
         ),
         ("prints.list", json!({}), [401, 200, 200, 200]),
+        (
+            "prints.cancel",
+            json!({"order_id": "print_not-anyones"}),
+            [401, 404, 404, 404],
+        ),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

@@ -2,7 +2,8 @@
 //! an order paid on Stripe's page (at the quoted price only), sent to Printful once however often the
 //! payment is delivered, Printful downloading the original through the order's secret address, and
 //! Printful's reports (read back from its API, never trusted alone) moving the order to production and
-//! to shipped with tracking, when the creator's royalty is paid once.
+//! to shipped with tracking, when the creator's royalty is paid once; a cancelled order (before the lab
+//! starts it) or a failed one refunded once.
 
 mod common;
 
@@ -31,18 +32,12 @@ async fn balance(s: &TestServer, token: &str) -> i64 {
     ledger["balance"].as_i64().expect("balance")
 }
 
-fn address() -> Value {
-    json!({"name": "Grace Hopper", "address1": "1 Navy Way", "city": "Arlington", "state_code": "va",
-        "country_code": "us", "zip": "22202", "email": "grace@example.com"})
-}
-
-async fn a_print_is_paid_made_and_shipped_once(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
+/// A server that sells prints through the Stripe and Printful fakes (None without a sign-in provider).
+async fn print_server(db: Db) -> Option<(TestServer, FakeStripe, FakePrintful)> {
+    let oidc = OidcOpts::from_env()?;
     let stripe = FakeStripe::start().await;
     let printful = FakePrintful::start().await;
-    let Some(s) = TestServer::start(Opts {
+    let s = TestServer::start(Opts {
         db,
         charging: true,
         starting_credits: 10,
@@ -51,8 +46,17 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
         printful_base_url: Some(printful.base_url.clone()),
         ..Default::default()
     })
-    .await
-    else {
+    .await?;
+    Some((s, stripe, printful))
+}
+
+fn address() -> Value {
+    json!({"name": "Grace Hopper", "address1": "1 Navy Way", "city": "Arlington", "state_code": "va",
+        "country_code": "us", "zip": "22202", "email": "grace@example.com"})
+}
+
+async fn a_print_is_paid_made_and_shipped_once(db: Db) {
+    let Some((s, stripe, printful)) = print_server(db).await else {
         return;
     };
     let ada = token_for(&s, "ada@example.com").await;
@@ -213,6 +217,166 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
     let (_, adas) = call_as(&s, Some(&ada), "prints.list", &json!({})).await;
     assert_eq!(adas["orders"].as_array().map(Vec::len), Some(0));
     s.shutdown().await;
+}
+
+/// Orders one poster of `image` for `token` and pays it (with `event` as the event id); returns the
+/// order id and the id Printful knows it by (None when `pay` is false).
+async fn paid_poster(
+    s: &TestServer,
+    stripe: &FakeStripe,
+    printful: &FakePrintful,
+    token: &str,
+    image: &str,
+    pay: bool,
+) -> (String, Option<String>) {
+    let (status, ordered) = call_as(
+        s,
+        Some(token),
+        "prints.order",
+        &json!({"image_id": image, "product": "poster", "size": "12x18", "quantity": 1, "recipient": address()}),
+    )
+    .await;
+    assert_eq!(status, 200, "{ordered}");
+    let order_id = ordered["order"]["id"].as_str().expect("id").to_string();
+    if !pay {
+        return (order_id, None);
+    }
+    let session = ordered["checkout_url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("a payment page")
+        .to_string();
+    let paid = stripe.event(
+        &format!("evt_{order_id}"),
+        "checkout.session.completed",
+        &session,
+        true,
+    );
+    let (status, out) = common::deliver_stripe(s, &paid).await;
+    assert_eq!(status, 200, "{out}");
+    let external = order_id.trim_start_matches("print_").to_string();
+    assert!(printful
+        .orders()
+        .iter()
+        .any(|o| o["external_id"] == json!(external)));
+    (order_id, Some(external))
+}
+
+async fn order_of(s: &TestServer, token: &str, id: &str) -> Value {
+    let (_, mine) = call_as(s, Some(token), "prints.list", &json!({})).await;
+    mine["orders"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["id"] == json!(id)))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+async fn a_print_cancelled_or_failed_is_refunded_once(db: Db) {
+    let Some((s, stripe, printful)) = print_server(db).await else {
+        return;
+    };
+    let ada = token_for(&s, "ada@example.com").await;
+    let grace = token_for(&s, "grace@example.com").await;
+    let image = public_image(&s, &ada, "a harbour for the hall").await;
+    let ada_before = balance(&s, &ada).await;
+
+    // Not paid yet: cancelled at once, nothing to refund.
+    let (unpaid, _) = paid_poster(&s, &stripe, &printful, &grace, &image, false).await;
+    let (status, out) = call_as(
+        &s,
+        Some(&grace),
+        "prints.cancel",
+        &json!({"order_id": unpaid}),
+    )
+    .await;
+    assert_eq!(
+        (status, out["status"].as_str()),
+        (200, Some("canceled")),
+        "{out}"
+    );
+    assert!(out.get("refunded_at").is_none());
+
+    // Paid and waiting at Printful: Printful cancels it and the whole payment comes back, once.
+    let (pending, external) = paid_poster(&s, &stripe, &printful, &grace, &image, true).await;
+    let (status, out) = call_as(
+        &s,
+        Some(&ada),
+        "prints.cancel",
+        &json!({"order_id": pending}),
+    )
+    .await;
+    assert_eq!(status, 404, "another person's order: {out}");
+    let (status, out) = call_as(
+        &s,
+        Some(&grace),
+        "prints.cancel",
+        &json!({"order_id": pending}),
+    )
+    .await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["status"], "canceled");
+    assert!(out["refunded_at"].is_i64(), "{out}");
+    let external = external.expect("sent to Printful");
+    let at_printful = printful.orders();
+    assert!(at_printful
+        .iter()
+        .any(|o| o["external_id"] == json!(external) && o["status"] == "canceled"));
+    let (status, _) = call_as(
+        &s,
+        Some(&grace),
+        "prints.cancel",
+        &json!({"order_id": pending}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let refunds = stripe.refunds();
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert_eq!(refunds[0]["amount"], 1499 + 499);
+
+    // In production: too late to cancel; when Printful fails it, the payment comes back once.
+    let (making, external) = paid_poster(&s, &stripe, &printful, &grace, &image, true).await;
+    let external = external.expect("sent to Printful");
+    let started = printful.start_production(&external);
+    assert_eq!(
+        deliver_printful(&s, PRINTFUL_WEBHOOK_TOKEN, &started).await,
+        200
+    );
+    assert_eq!(
+        order_of(&s, &grace, &making).await["status"],
+        "in_production"
+    );
+    let (status, out) = call_as(
+        &s,
+        Some(&grace),
+        "prints.cancel",
+        &json!({"order_id": making}),
+    )
+    .await;
+    assert_eq!(status, 409, "{out}");
+    let failed = printful.fail(&external);
+    for _ in 0..3 {
+        assert_eq!(
+            deliver_printful(&s, PRINTFUL_WEBHOOK_TOKEN, &failed).await,
+            200
+        );
+    }
+    let order = order_of(&s, &grace, &making).await;
+    assert_eq!(order["status"], "failed", "{order}");
+    assert!(order["refunded_at"].is_i64());
+    assert_eq!(stripe.refunds().len(), 2, "one refund per order");
+    // Nothing shipped: no royalty.
+    assert_eq!(balance(&s, &ada).await, ada_before);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_print_cancelled_or_failed_is_refunded_once_on_sqlite() {
+    a_print_cancelled_or_failed_is_refunded_once(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_print_cancelled_or_failed_is_refunded_once_on_postgres() {
+    a_print_cancelled_or_failed_is_refunded_once(Db::Postgres).await;
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 23] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 24] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -121,6 +121,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "print_orders",
                 include_str!("../../../migrations/sqlite/0023_print_orders.sql"),
             ),
+            (
+                24,
+                "print_refunds",
+                include_str!("../../../migrations/sqlite/0024_print_refunds.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -237,6 +242,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 23,
                 "print_orders",
                 include_str!("../../../migrations/postgres/0023_print_orders.sql"),
+            ),
+            (
+                24,
+                "print_refunds",
+                include_str!("../../../migrations/postgres/0024_print_refunds.sql"),
             ),
         ],
     }

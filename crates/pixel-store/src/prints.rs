@@ -6,7 +6,7 @@ use pixel_core::prints::{PrintOrder, PrintProduct, PrintQuote, PrintStatus, Trac
 
 const ORDER_COLS: &str = "id, buyer_id, image_id, creator_id, product, size, quantity, unit_price, \
      items, shipping, total, currency, variant_id, recipient, status, lab_order_id, tracking, royalty, \
-     failure, file_token, file_sha256, file_mime, created_at, updated_at";
+     failure, file_token, file_sha256, file_mime, payment_intent, refunded_at, created_at, updated_at";
 
 fn order_from(r: &impl Cols) -> Result<PrintOrder> {
     let product = r.text("product")?;
@@ -44,16 +44,17 @@ fn order_from(r: &impl Cols) -> Result<PrintOrder> {
         lab_order_id: r.opt_text("lab_order_id")?,
         file_sha256: r.text("file_sha256")?,
         file_mime: r.text("file_mime")?,
+        payment_intent: r.opt_text("payment_intent")?,
+        refunded_at: r.opt_int("refunded_at")?,
     })
 }
 
-/// The states an order may move to `to` from (the lab's reports only ever move it forward).
+/// The states an order may move to `to` from (it only ever moves forward).
 fn from_states(to: PrintStatus) -> &'static [&'static str] {
     match to {
         PrintStatus::InProduction => &["paid"],
-        PrintStatus::Shipped | PrintStatus::Failed | PrintStatus::Canceled => {
-            &["paid", "in_production"]
-        }
+        PrintStatus::Shipped | PrintStatus::Failed => &["paid", "in_production"],
+        PrintStatus::Canceled => &["awaiting_payment", "paid", "in_production"],
         PrintStatus::AwaitingPayment | PrintStatus::Paid => &[],
     }
 }
@@ -138,6 +139,20 @@ impl PrintStore for SqlStore {
         .map(|n| n == 1)
     }
 
+    async fn mark_print_refunded(&self, id: &str, refund_id: &str, now: Millis) -> Result<bool> {
+        self.write_statement(
+            sqlx::query(
+                "UPDATE print_orders SET refund_id = $1, refunded_at = $2, updated_at = $2 \
+                 WHERE id = $3 AND refunded_at IS NULL",
+            )
+            .bind(refund_id)
+            .bind(now)
+            .bind(id),
+        )
+        .await
+        .map(|n| n == 1)
+    }
+
     async fn advance_print_order(
         &self,
         id: &str,
@@ -159,7 +174,7 @@ impl PrintStore for SqlStore {
             let list: Vec<String> = from.iter().map(|s| format!("'{s}'")).collect();
             let shipped_at = (to == PrintStatus::Shipped).then_some(now);
             let row = sqlx::query(&format!(
-                "UPDATE print_orders SET status = $1, lab_order_id = $2, \
+                "UPDATE print_orders SET status = $1, lab_order_id = COALESCE(NULLIF($2, ''), lab_order_id), \
                  tracking = COALESCE($3, tracking), shipped_at = COALESCE($4, shipped_at), updated_at = $5 \
                  WHERE id = $6 AND status IN ({}) RETURNING creator_id, buyer_id, royalty, product, size",
                 list.join(", ")

@@ -3,6 +3,7 @@
 //! tolerance). async-stripe lives here alone; the rest of the tree sees plain types.
 
 mod connect;
+mod refunds;
 
 use std::collections::HashMap;
 

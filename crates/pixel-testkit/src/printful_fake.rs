@@ -2,6 +2,7 @@
 //! `?confirm=true` (bearer private token; the recipient's required fields, the state code where
 //! Printful needs one, a known variant, each print file downloaded from its `url` and checked to be an
 //! image; an `external_id` used before refused), `GET /orders/{id}` and `/orders/@{external_id}`,
+//! `DELETE` of the same (only before production starts),
 //! answers wrapped as `{code, result}` and errors as `{code, result, error: {reason, message}}`. Tests
 //! move an order on (`ship`, `fail`) and get the webhook body Printful would send; a browser test sets
 //! the webhook (`POST /_fake/webhook`) and ships every order in the making (`POST /_fake/ship_all`),
@@ -253,6 +254,31 @@ fn ship(shared: &Mutex<Shared>, external_id: &str) -> Value {
     )
 }
 
+/// `DELETE /orders/{id}`: cancels an order Printful has not started making (draft, pending, failed
+/// or on hold), as Printful does; anything further along is refused.
+async fn cancel(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(refused) = unauthorized(&headers) {
+        return refused;
+    }
+    let mut s = lock(&shared);
+    let Some(order) = find(&s, &id).and_then(|id| s.orders.get_mut(&id)) else {
+        return refuse(StatusCode::NOT_FOUND, "NotFound", "Not found");
+    };
+    if !["draft", "pending", "failed", "onhold"].contains(&order["status"].as_str().unwrap_or("")) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "This order can not be canceled as it is already being fulfilled",
+        );
+    }
+    order["status"] = json!("canceled");
+    ok(order.clone())
+}
+
 /// `POST /_fake/webhook {"url": ...}`: where Printful's events go from now on.
 async fn set_webhook(
     State(shared): State<Arc<Mutex<Shared>>>,
@@ -291,7 +317,7 @@ impl FakePrintful {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let app = Router::new()
             .route("/orders", post(create))
-            .route("/orders/{id}", get(retrieve))
+            .route("/orders/{id}", get(retrieve).delete(cancel))
             .route("/_fake/webhook", post(set_webhook))
             .route("/_fake/ship_all", post(ship_all))
             .with_state(shared.clone());

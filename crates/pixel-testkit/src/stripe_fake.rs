@@ -4,7 +4,8 @@
 //! a request it cannot take; the hosted payment page (`/c/pay/{id}`: Pay marks the session paid, sends
 //! the signed `checkout.session.completed` event to the webhook set with `POST /_fake/webhook`, and
 //! returns the buyer to the session's success URL, as Stripe does); and the events themselves for tests
-//! that deliver them (`event`, signed with `sign` exactly as Stripe signs).
+//! that deliver them (`event`, signed with `sign` exactly as Stripe signs); Connect and refunds are in
+//! their own modules.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,6 +18,8 @@ use std::sync::{Arc, Mutex};
 
 #[path = "stripe_connect_fake.rs"]
 mod connect;
+#[path = "stripe_refunds_fake.rs"]
+mod refunds;
 
 pub const FAKE_SECRET_KEY: &str = "sk_test_pixel_fake";
 pub const FAKE_WEBHOOK_SECRET: &str = "whsec_pixel_fake";
@@ -34,6 +37,8 @@ struct Shared {
     transfers: HashMap<String, Value>,
     onboarding_returns: HashMap<String, String>,
     fail_transfers: bool,
+    /// Refunds by id.
+    refunds: HashMap<String, Value>,
 }
 
 /// The `Stripe-Signature` header Stripe sends with `payload` at `t` (seconds): HMAC-SHA256 of
@@ -358,6 +363,7 @@ impl FakeStripe {
             .route("/v1/accounts", post(connect::create_account))
             .route("/v1/account_links", post(connect::create_account_link))
             .route("/v1/transfers", post(connect::create_transfer))
+            .route("/v1/refunds", post(refunds::create_refund))
             .route(
                 "/connect/onboard/{id}",
                 get(connect::onboard_page).post(connect::onboard),
@@ -381,6 +387,11 @@ impl FakeStripe {
     /// The session as created.
     pub fn session(&self, id: &str) -> Option<Value> {
         lock(&self.shared).sessions.get(id).cloned()
+    }
+
+    /// Every refund made, in no particular order.
+    pub fn refunds(&self) -> Vec<Value> {
+        lock(&self.shared).refunds.values().cloned().collect()
     }
 
     /// How many sessions were created.

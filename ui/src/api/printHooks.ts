@@ -34,6 +34,15 @@ export function useOrderPrint() {
   });
 }
 
+export function useCancelPrint() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (orderId: string) => client.call('prints.cancel', { order_id: orderId }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: printKeys.orders }),
+  });
+}
+
 export function usePrintOrders() {
   const client = useClient();
   return useInfiniteQuery({

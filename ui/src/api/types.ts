@@ -681,7 +681,11 @@ royalty: number,
 /**
  * Why it failed, in the lab's words.
  */
-failure?: string, created_at: number, updated_at: number, };
+failure?: string, 
+/**
+ * When its payment was given back (a cancelled or failed order that was paid).
+ */
+refunded_at?: number, created_at: number, updated_at: number, };
 
 export type PrintProductsOutput = { products: Array<PrintOffer>, 
 /**
@@ -700,6 +704,8 @@ export type OrderPrintOutput = { order: PrintOrder,
 checkout_url: string, };
 
 export type PrintOrdersOutput = { orders: Array<PrintOrder>, next?: string, };
+
+export type PrintOrderRef = { order_id: string, };
 
 export type EarningsQuery = { 
 /**
@@ -1151,6 +1157,7 @@ export interface Methods {
   'payouts.onboard': { input: Empty; output: OnboardOutput };
   'payouts.request': { input: Empty; output: Payout };
   'payouts.status': { input: Empty; output: PayoutsOutput };
+  'prints.cancel': { input: PrintOrderRef; output: PrintOrder };
   'prints.list': { input: PageQuery; output: PrintOrdersOutput };
   'prints.order': { input: OrderPrint; output: OrderPrintOutput };
   'prints.products': { input: Empty; output: PrintProductsOutput };

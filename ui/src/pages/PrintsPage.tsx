@@ -1,14 +1,15 @@
 // The buyer's print orders: what, where to, what it cost, where it is (a progress line from paid to
 // shipped), and the carrier's tracking once it ships.
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CheckCircle2, Package, Truck } from 'lucide-react';
-import { usePrintOrders } from '../api/printHooks';
+import { useCancelPrint, usePrintOrders } from '../api/printHooks';
 import { useImageHref } from '../api/community';
 import { useMediaUrl } from '../api/context';
 import type { PrintOrder, PrintStatus } from '../api/types';
-import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatDate, formatMoney } from '../lib/format';
 import { useTitle } from '../lib/title';
 
@@ -18,6 +19,9 @@ const STEPS: Array<[PrintStatus, string]> = [
   ['in_production', 'Being made'],
   ['shipped', 'Shipped'],
 ];
+
+/** Before the lab starts making it (the lab has the last word for a paid one). */
+const CANCELLABLE: PrintStatus[] = ['awaiting_payment', 'paid', 'in_production'];
 
 const ENDED: Partial<Record<PrintStatus, string>> = {
   canceled: 'Cancelled',
@@ -94,6 +98,10 @@ function OrderRow({ order }: { order: PrintOrder }) {
             ))}
           </ol>
         )}
+        {order.refunded_at && (
+          <p className="text-sm text-fg-muted">Refunded {formatMoney(q.total, q.currency)} on {formatDate(order.refunded_at)}.</p>
+        )}
+        {CANCELLABLE.includes(order.status) && <CancelButton order={order} />}
         {order.tracking && (
           <a href={order.tracking.url} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1 text-sm text-accent hover:underline">
             <Truck className="h-4 w-4" aria-hidden /> Track with {order.tracking.carrier} ({order.tracking.number})
@@ -101,5 +109,31 @@ function OrderRow({ order }: { order: PrintOrder }) {
         )}
       </div>
     </li>
+  );
+}
+
+function CancelButton({ order }: { order: PrintOrder }) {
+  const cancel = useCancelPrint();
+  const [confirm, setConfirm] = useState(false);
+  const paid = order.status !== 'awaiting_payment';
+  return (
+    <>
+      <button type="button" className="btn-ghost -ml-3 h-8 text-sm text-red-600 dark:text-red-400" onClick={() => setConfirm(true)}>
+        Cancel order
+      </button>
+      {cancel.error && <ErrorBanner error={cancel.error} />}
+      <ConfirmDialog
+        open={confirm}
+        onOpenChange={setConfirm}
+        title="Cancel this print order?"
+        confirmLabel="Cancel order"
+        busy={cancel.isPending}
+        onConfirm={() => cancel.mutate(order.id, { onSettled: () => setConfirm(false) })}
+      >
+        {paid
+          ? `If the print lab has not started making it, it stops and ${formatMoney(order.quote.total, order.quote.currency)} goes back to your card.`
+          : 'It has not been paid, so nothing is charged.'}
+      </ConfirmDialog>
+    </>
   );
 }

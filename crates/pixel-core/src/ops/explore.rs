@@ -116,7 +116,13 @@ pub async fn explore_list(
             &page,
         )
         .await?;
-    page_of(app, caller, images, page.limit).await
+    let searched = filter.text.is_some();
+    let mut out = page_of(app, caller, images, page.limit).await?;
+    if searched {
+        // A withheld prompt is not found by its words either (the page's cursor stays the store's).
+        out.images.retain(|p| p.image.locked.is_none());
+    }
+    Ok(out)
 }
 
 pub async fn feed_list(app: &App, caller: &Caller, input: PageQuery) -> Result<PublicImagesOutput> {

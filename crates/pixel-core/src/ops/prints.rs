@@ -39,6 +39,13 @@ pub(crate) fn register(r: &mut Registry) {
     )
     .rate(RateClass::Money);
     r.add(
+        "prints.cancel",
+        Write,
+        "Cancel one of your print orders before the lab starts making it (a paid one is refunded)",
+        prints_cancel,
+    )
+    .rate(RateClass::Money);
+    r.add(
         "prints.list",
         Read,
         "Your print orders, newest first, with status and tracking",
@@ -160,6 +167,8 @@ pub async fn prints_order(
         lab_order_id: None,
         file_sha256: image.sha256.clone(),
         file_mime: image.mime.clone(),
+        payment_intent: None,
+        refunded_at: None,
     };
     app.store.prints().insert_print_order(&order).await?;
     let started = payments.start_print_checkout(&order).await?;
@@ -168,6 +177,17 @@ pub async fn prints_order(
         order,
         checkout_url: started.url,
     })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrintOrderRef {
+    pub order_id: String,
+}
+
+pub async fn prints_cancel(app: &App, caller: &Caller, input: PrintOrderRef) -> Result<PrintOrder> {
+    let me = caller.user_id()?;
+    crate::prints::cancel_order(app, me, &input.order_id).await
 }
 
 pub async fn prints_list(

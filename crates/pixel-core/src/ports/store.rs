@@ -60,6 +60,8 @@ pub trait PrintStore: Send + Sync {
         payment_intent: Option<&str>,
         now: Millis,
     ) -> Result<bool>;
+    /// Records the refund of an ended order; false when it was refunded before.
+    async fn mark_print_refunded(&self, id: &str, refund_id: &str, now: Millis) -> Result<bool>;
     /// Moves a paid order forward to `to` (never back, never out of shipped, failed or
     /// cancelled); shipping records the tracking and credits the creator's royalty in the same
     /// transaction. False when nothing changed.
