@@ -256,6 +256,9 @@ pub enum ReversalOutcome {
     /// No paid purchase has this payment yet (its completion has not arrived): Stripe is asked to
     /// deliver it again later, and nothing was recorded.
     NotYetKnown,
+    /// The payment is a print order's, not credits: nothing to take back (its refunds are this
+    /// server's own; a dispute is the operator's to answer in Stripe).
+    PrintPayment,
 }
 
 impl ReversalOutcome {
@@ -264,6 +267,7 @@ impl ReversalOutcome {
             ReversalOutcome::Applied { .. } => "reversed",
             ReversalOutcome::AlreadyApplied => "already_applied",
             ReversalOutcome::NotYetKnown => "not_yet_known",
+            ReversalOutcome::PrintPayment => "print_payment",
         }
     }
 }
@@ -289,11 +293,21 @@ pub async fn apply_payment_reversal(
     app: &App,
     change: &PaymentReversal,
 ) -> Result<ReversalOutcome> {
-    let outcome = app
+    let mut outcome = app
         .store
         .purchases()
         .reverse_payment(change, app.clock.now_ms())
         .await?;
+    if outcome == ReversalOutcome::NotYetKnown
+        && app
+            .store
+            .prints()
+            .print_order_by_payment(&change.payment_intent)
+            .await?
+            .is_some()
+    {
+        outcome = ReversalOutcome::PrintPayment;
+    }
     match &outcome {
         ReversalOutcome::Applied {
             user_id,
@@ -311,6 +325,9 @@ pub async fn apply_payment_reversal(
         }
         ReversalOutcome::AlreadyApplied => {
             tracing::info!(event = %change.event_id, "a refund or dispute already applied");
+        }
+        ReversalOutcome::PrintPayment => {
+            tracing::info!(event = %change.event_id, kind = %change.kind, "a refund or dispute of a print order's payment");
         }
     }
     Ok(outcome)

@@ -442,7 +442,8 @@ pub async fn apply_print_payment(
         tracing::warn!(order = %order.id, paid = ?paid.amount_total, "a print order was paid at another price");
         return Ok("refused");
     }
-    app.store
+    let first = app
+        .store
         .prints()
         .mark_print_paid(
             &order.id,
@@ -451,6 +452,21 @@ pub async fn apply_print_payment(
             app.clock.now_ms(),
         )
         .await?;
+    if first && order.creator_id != order.buyer_id {
+        crate::social::notify(
+            app,
+            crate::social::Notice {
+                recipient: &order.creator_id,
+                kind: crate::social::NotificationKind::PrintOrdered,
+                actor: Some(&order.buyer_id),
+                image_id: Some(&order.image_id),
+                comment_id: None,
+                tip: None,
+                key: Some(format!("print:{}", order.id)),
+            },
+        )
+        .await;
+    }
     submit_paid(app, lab, origin, &order.id).await
 }
 

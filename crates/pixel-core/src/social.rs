@@ -293,13 +293,15 @@ pub enum NotificationKind {
     TipReceived,
     PromptPurchased,
     CollectionPurchased,
+    /// Someone ordered a print of the recipient's image (and paid for it).
+    PrintOrdered,
     AchievementUnlocked,
     StreakMilestone,
     PayoutCompleted,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 11] = [
+    pub const ALL: [NotificationKind; 12] = [
         NotificationKind::NewFollower,
         NotificationKind::Like,
         NotificationKind::Comment,
@@ -308,6 +310,7 @@ impl NotificationKind {
         NotificationKind::TipReceived,
         NotificationKind::PromptPurchased,
         NotificationKind::CollectionPurchased,
+        NotificationKind::PrintOrdered,
         NotificationKind::AchievementUnlocked,
         NotificationKind::StreakMilestone,
         NotificationKind::PayoutCompleted,
@@ -323,6 +326,7 @@ impl NotificationKind {
             NotificationKind::TipReceived => "tip_received",
             NotificationKind::PromptPurchased => "prompt_purchased",
             NotificationKind::CollectionPurchased => "collection_purchased",
+            NotificationKind::PrintOrdered => "print_ordered",
             NotificationKind::AchievementUnlocked => "achievement_unlocked",
             NotificationKind::StreakMilestone => "streak_milestone",
             NotificationKind::PayoutCompleted => "payout_completed",
@@ -344,6 +348,7 @@ impl NotificationKind {
             NotificationKind::TipReceived => prefs.tip_received,
             NotificationKind::PromptPurchased => prefs.prompt_purchased,
             NotificationKind::CollectionPurchased => prefs.collection_purchased,
+            NotificationKind::PrintOrdered => prefs.print_ordered,
             NotificationKind::AchievementUnlocked => prefs.achievement_unlocked,
             NotificationKind::StreakMilestone => prefs.streak_milestone,
             NotificationKind::PayoutCompleted => prefs.payout_completed,

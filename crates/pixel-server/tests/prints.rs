@@ -173,6 +173,13 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
     assert!(external.len() <= 32);
     let (_, mine) = call_as(&s, Some(&grace), "prints.list", &json!({})).await;
     assert_eq!(mine["orders"][0]["status"], "in_production", "{mine}");
+    let (_, notes) = call_as(&s, Some(&ada), "notifications.list", &json!({})).await;
+    let told: Vec<&Value> = notes["notifications"]
+        .as_array()
+        .map(|n| n.iter().filter(|n| n["kind"] == "print_ordered").collect())
+        .unwrap_or_default();
+    assert_eq!(told.len(), 1, "the creator is told once: {notes}");
+    assert_eq!(told[0]["image_id"], image.as_str());
     let fetched = s.client.get(&file).send().await.expect("file");
     assert_eq!(fetched.status(), 200);
     assert_eq!(fetched.headers()["content-type"], "image/png");
@@ -219,8 +226,8 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
     s.shutdown().await;
 }
 
-/// Orders one poster of `image` for `token` and pays it (with `event` as the event id); returns the
-/// order id and the id Printful knows it by (None when `pay` is false).
+/// Orders one poster of `image` for `token` and pays it when `pay`; returns the order id, the id
+/// Printful knows it by (None when not paid) and its Checkout Session.
 async fn paid_poster(
     s: &TestServer,
     stripe: &FakeStripe,
@@ -228,7 +235,7 @@ async fn paid_poster(
     token: &str,
     image: &str,
     pay: bool,
-) -> (String, Option<String>) {
+) -> (String, Option<String>, String) {
     let (status, ordered) = call_as(
         s,
         Some(token),
@@ -238,14 +245,14 @@ async fn paid_poster(
     .await;
     assert_eq!(status, 200, "{ordered}");
     let order_id = ordered["order"]["id"].as_str().expect("id").to_string();
-    if !pay {
-        return (order_id, None);
-    }
     let session = ordered["checkout_url"]
         .as_str()
         .and_then(|u| u.rsplit('/').next())
         .expect("a payment page")
         .to_string();
+    if !pay {
+        return (order_id, None, session);
+    }
     let paid = stripe.event(
         &format!("evt_{order_id}"),
         "checkout.session.completed",
@@ -259,7 +266,7 @@ async fn paid_poster(
         .orders()
         .iter()
         .any(|o| o["external_id"] == json!(external)));
-    (order_id, Some(external))
+    (order_id, Some(external), session)
 }
 
 async fn order_of(s: &TestServer, token: &str, id: &str) -> Value {
@@ -281,7 +288,7 @@ async fn a_print_cancelled_or_failed_is_refunded_once(db: Db) {
     let ada_before = balance(&s, &ada).await;
 
     // Not paid yet: cancelled at once, nothing to refund.
-    let (unpaid, _) = paid_poster(&s, &stripe, &printful, &grace, &image, false).await;
+    let (unpaid, _, _) = paid_poster(&s, &stripe, &printful, &grace, &image, false).await;
     let (status, out) = call_as(
         &s,
         Some(&grace),
@@ -297,7 +304,8 @@ async fn a_print_cancelled_or_failed_is_refunded_once(db: Db) {
     assert!(out.get("refunded_at").is_none());
 
     // Paid and waiting at Printful: Printful cancels it and the whole payment comes back, once.
-    let (pending, external) = paid_poster(&s, &stripe, &printful, &grace, &image, true).await;
+    let (pending, external, session) =
+        paid_poster(&s, &stripe, &printful, &grace, &image, true).await;
     let (status, out) = call_as(
         &s,
         Some(&ada),
@@ -332,9 +340,17 @@ async fn a_print_cancelled_or_failed_is_refunded_once(db: Db) {
     let refunds = stripe.refunds();
     assert_eq!(refunds.len(), 1, "{refunds:?}");
     assert_eq!(refunds[0]["amount"], 1499 + 499);
+    // Stripe then tells of the refund: a print's payment, acknowledged, no credits touched.
+    let told = stripe.refund_event("evt_print_refunded", &session, 1499 + 499);
+    let (status, out) = common::deliver_stripe(&s, &told).await;
+    assert_eq!(
+        (status, out["outcome"].as_str()),
+        (200, Some("print_payment")),
+        "{out}"
+    );
 
     // In production: too late to cancel; when Printful fails it, the payment comes back once.
-    let (making, external) = paid_poster(&s, &stripe, &printful, &grace, &image, true).await;
+    let (making, external, _) = paid_poster(&s, &stripe, &printful, &grace, &image, true).await;
     let external = external.expect("sent to Printful");
     let started = printful.start_production(&external);
     assert_eq!(

@@ -59,6 +59,23 @@ fn from_states(to: PrintStatus) -> &'static [&'static str] {
     }
 }
 
+impl SqlStore {
+    /// The order whose `column` (a unique one) is `value`.
+    async fn order_where(&self, column: &str, value: &str) -> Result<Option<PrintOrder>> {
+        let sql = format!("SELECT {ORDER_COLS} FROM print_orders WHERE {column} = $1");
+        on_read_pool!(self, pool => {
+            sqlx::query(&sql)
+                .bind(value)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+                .as_ref()
+                .map(order_from)
+                .transpose()
+        })
+    }
+}
+
 #[async_trait]
 impl PrintStore for SqlStore {
     async fn insert_print_order(&self, o: &PrintOrder) -> Result<()> {
@@ -96,17 +113,11 @@ impl PrintStore for SqlStore {
     }
 
     async fn print_order(&self, id: &str) -> Result<Option<PrintOrder>> {
-        let sql = format!("SELECT {ORDER_COLS} FROM print_orders WHERE id = $1");
-        on_read_pool!(self, pool => {
-            sqlx::query(&sql)
-                .bind(id)
-                .fetch_optional(pool)
-                .await
-                .map_err(db_err)?
-                .as_ref()
-                .map(order_from)
-                .transpose()
-        })
+        self.order_where("id", id).await
+    }
+
+    async fn print_order_by_payment(&self, payment_intent: &str) -> Result<Option<PrintOrder>> {
+        self.order_where("payment_intent", payment_intent).await
     }
 
     async fn print_orders_of(&self, buyer_id: &str, page: &PageRequest) -> Result<Vec<PrintOrder>> {

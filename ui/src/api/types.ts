@@ -189,7 +189,7 @@ export type ProvidersOutput = { providers: Array<ProviderStatus>, };
 
 export type AccountOutput = { user: User, balance: number, charging: boolean, settings: AccountSettings, };
 
-export type NotificationPrefs = { new_follower: boolean, like: boolean, comment: boolean, mention: boolean, generation_completed: boolean, tip_received: boolean, prompt_purchased: boolean, collection_purchased: boolean, achievement_unlocked: boolean, streak_milestone: boolean, payout_completed: boolean, };
+export type NotificationPrefs = { new_follower: boolean, like: boolean, comment: boolean, mention: boolean, generation_completed: boolean, tip_received: boolean, prompt_purchased: boolean, collection_purchased: boolean, print_ordered: boolean, achievement_unlocked: boolean, streak_milestone: boolean, payout_completed: boolean, };
 
 export type Theme = "system" | "light" | "dark";
 
@@ -816,7 +816,7 @@ parent_id: string | null, author: UserSummary | null, body: string, deleted: boo
  */
 liked: boolean, created_at: number, edited_at: number | null, };
 
-export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "achievement_unlocked" | "streak_milestone" | "payout_completed";
+export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed";
 
 export type Notification = { id: string, kind: NotificationKind, 
 /**

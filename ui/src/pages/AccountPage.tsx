@@ -35,6 +35,7 @@ const NOTIFICATIONS: Record<keyof NotificationPrefs, { group: Group; label: stri
   tip_received: { group: 'earnings', label: 'Tips', hint: 'Someone sends you a tip.' },
   prompt_purchased: { group: 'earnings', label: 'Prompt sales', hint: 'Someone buys one of your prompts.' },
   collection_purchased: { group: 'earnings', label: 'Collection sales', hint: 'Someone buys one of your collections.' },
+  print_ordered: { group: 'earnings', label: 'Print orders', hint: 'Someone orders a print of one of your images.' },
   payout_completed: { group: 'earnings', label: 'Payouts', hint: 'A payout reaches your bank.' },
   achievement_unlocked: { group: 'activity', label: 'Achievements', hint: 'You unlock an achievement.' },
   streak_milestone: { group: 'activity', label: 'Streaks', hint: 'Your creation streak reaches a milestone.' },

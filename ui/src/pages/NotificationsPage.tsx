@@ -18,6 +18,7 @@ const WORDS: Record<NotificationKind, string> = {
   tip_received: 'sent you a tip',
   prompt_purchased: 'bought your prompt',
   collection_purchased: 'bought your collection',
+  print_ordered: 'ordered a print of your image',
   achievement_unlocked: 'You unlocked an achievement',
   streak_milestone: 'You reached a streak milestone',
   payout_completed: 'Your payout was sent',

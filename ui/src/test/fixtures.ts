@@ -156,6 +156,7 @@ export function settings(over: Partial<AccountSettings> = {}): AccountSettings {
       tip_received: true,
       prompt_purchased: true,
       collection_purchased: true,
+      print_ordered: true,
       achievement_unlocked: true,
       streak_milestone: true,
       payout_completed: true,

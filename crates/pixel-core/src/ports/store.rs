@@ -46,6 +46,11 @@ pub trait Store: Send + Sync {
 pub trait PrintStore: Send + Sync {
     async fn insert_print_order(&self, order: &crate::prints::PrintOrder) -> Result<()>;
     async fn print_order(&self, id: &str) -> Result<Option<crate::prints::PrintOrder>>;
+    /// The order paid with this payment (Stripe's PaymentIntent), if any.
+    async fn print_order_by_payment(
+        &self,
+        payment_intent: &str,
+    ) -> Result<Option<crate::prints::PrintOrder>>;
     /// A buyer's orders, newest first.
     async fn print_orders_of(
         &self,
