@@ -7,7 +7,7 @@ use pixel_core::ops::collections::{CollectionChange, NewCollection};
 use pixel_core::ops::market::{SaleOutcome, PLATFORM_ACCOUNT};
 use pixel_core::ops::premium::CollectionSale;
 
-async fn image_of(s: &SqlStore, owner: &str, at: Millis, public: bool) -> String {
+pub(crate) async fn image_of(s: &SqlStore, owner: &str, at: Millis, public: bool) -> String {
     let jobs = submit(s, owner, "a lighthouse", 1, 0, at)
         .await
         .expect("submit");

@@ -313,7 +313,9 @@ async fn entries_of(s: &SqlStore, user: &str) -> Vec<LedgerEntry> {
 }
 
 pub(crate) async fn a_thousand_purchases_tips_and_sales_keep_every_credit(db: Db) {
+    use pixel_core::ops::collections::NewCollection;
     use pixel_core::ops::market::{NewListing, PromptSale, SaleOutcome, PLATFORM_ACCOUNT};
+    use pixel_core::ops::premium::CollectionSale;
     use pixel_core::ops::tips::NewTip;
     let s = &db.store;
     let people: Vec<String> = (0..5).map(|i| format!("p{i}")).collect();
@@ -340,6 +342,27 @@ pub(crate) async fn a_thousand_purchases_tips_and_sales_keep_every_credit(db: Db
             .expect("listing");
         }
     }
+    // And a premium collection each, of three public images, also at 7.
+    for (i, seller) in people.iter().enumerate() {
+        let mut images = Vec::new();
+        for k in 0..3 {
+            images.push(super::collections::image_of(s, seller, 1 + k, true).await);
+        }
+        s.insert_collection(&NewCollection {
+            id: format!("c{i}"),
+            owner_id: seller.clone(),
+            title: format!("collection {i}"),
+            description: String::new(),
+            visibility: Visibility::Public,
+            image_ids: images,
+            created_at: 1,
+        })
+        .await
+        .expect("collection");
+        s.set_collection_price(&format!("c{i}"), 7, 3, 1)
+            .await
+            .expect("priced");
+    }
     for i in 0..200 {
         s.insert_purchase(&Purchase {
             id: format!("buy{i}"),
@@ -358,7 +381,8 @@ pub(crate) async fn a_thousand_purchases_tips_and_sales_keep_every_credit(db: Db
         .await
         .expect("purchase");
     }
-    // 1000 at once: 200 purchases paid, 400 tips, 400 sales (each pair of buyer and prompt tried twice).
+    // 1000 at once: 200 purchases paid, 400 tips, 400 sales of prompts and collections (each pair of
+    // buyer and item tried twice).
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..1000usize {
         let s = s.clone();
@@ -416,16 +440,27 @@ pub(crate) async fn a_thousand_purchases_tips_and_sales_keep_every_credit(db: Db
                     let pair = n % 200;
                     let buyer = &people[pair % 5];
                     let seller = (pair % 5 + 1 + (pair / 5) % 4) % 5;
-                    let listing = format!("l{seller}-{}", (pair / 20) % 10);
-                    let sold = s
-                        .buy_listing(&PromptSale {
+                    // Every tenth pair buys the seller's premium collection instead of a prompt.
+                    let sold = if pair % 10 == 0 {
+                        s.buy_collection(&CollectionSale {
                             id: format!("sale{i}"),
-                            listing_id: listing,
+                            collection_id: format!("c{seller}"),
+                            buyer_id: buyer.clone(),
+                            buyer_username: buyer.clone(),
+                            price: 7,
+                            created_at: 4,
+                        })
+                        .await
+                    } else {
+                        s.buy_listing(&PromptSale {
+                            id: format!("sale{i}"),
+                            listing_id: format!("l{seller}-{}", (pair / 20) % 10),
                             buyer_id: buyer.clone(),
                             buyer_username: buyer.clone(),
                             created_at: 4,
                         })
-                        .await;
+                        .await
+                    };
                     match sold {
                         Ok(SaleOutcome::Sold { .. }) => ("sale", true),
                         Ok(SaleOutcome::AlreadyOwned) => ("sale", false),
@@ -465,12 +500,31 @@ pub(crate) async fn a_thousand_purchases_tips_and_sales_keep_every_credit(db: Db
     // Each sale: the buyer's 7 out, 6 to the seller and 1 to the platform, summing to zero.
     let mut sales: HashMap<String, Vec<i64>> = HashMap::new();
     for e in &entries {
-        if let Some(rest) = e.idempotency_key.strip_prefix("sale:") {
+        let sale = e
+            .idempotency_key
+            .strip_prefix("sale:")
+            .or_else(|| e.idempotency_key.strip_prefix("collection_sale:"));
+        if let Some(rest) = sale {
             let (sale, _) = rest.rsplit_once(':').expect("side");
             sales.entry(sale.to_string()).or_default().push(e.amount);
         }
     }
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.idempotency_key.starts_with("collection_sale:")),
+        "collections sold too"
+    );
     assert_eq!(sales.len(), done["sale"]);
+    // Earnings plus fees are what buyers paid, prompts and collections alike.
+    let (mut gross, mut fees_earned) = (0, 0);
+    for p in &people {
+        let e = EarningsStore::earnings(&**s, p, 0).await.expect("earnings");
+        gross += e.gross;
+        fees_earned += e.fees;
+    }
+    assert_eq!(gross, 7 * done["sale"] as i64);
+    assert_eq!(fees_earned, done["sale"] as i64);
     for (sale, mut amounts) in sales {
         amounts.sort_unstable();
         assert_eq!(amounts, [-7, 1, 6], "{sale}");
