@@ -5,9 +5,10 @@ import type { ReactNode } from 'react';
 import { ApiClient } from './client';
 import { ClientProvider } from './context';
 import { makeQueryClient } from '../App';
-import { NEXT_PAGE_SIZE, PAGE_SIZE, useImage, useImages } from './hooks';
+import { NEXT_PAGE_SIZE, PAGE_SIZE, useImage, useImages, useLiveEvents, useSet } from './hooks';
 import { image } from '../test/fixtures';
 import { FakeTransport } from '../test/fakeTransport';
+import type { StatusListener } from './client';
 
 class LibraryTransport extends FakeTransport {
   override async call(method: string, input: unknown): Promise<unknown> {
@@ -48,5 +49,46 @@ describe('library hooks', () => {
     const { result } = renderHook(() => useImage('img_1'), { wrapper });
     expect(result.current.data?.id).toBe('img_1');
     expect(transport.calls.filter(([m]) => m === 'images.get')).toHaveLength(0);
+  });
+});
+
+/** A set whose images finish while the event stream is still opening. */
+class LateStreamTransport extends FakeTransport {
+  setReads = 0;
+  opened: StatusListener | undefined;
+  override async call(method: string, input: unknown): Promise<unknown> {
+    if (method === 'sets.get') {
+      this.setReads += 1;
+      const done = this.setReads === 1 ? 2 : 3;
+      return { set: { id: 'set_1' }, jobs: [], images: Array.from({ length: done }, (_, i) => image({ id: `img_${i}` })) };
+    }
+    return super.call(method, input);
+  }
+  override subscribe(_listener: Parameters<FakeTransport['subscribe']>[0], onStatus?: StatusListener): () => void {
+    this.opened = onStatus;
+    onStatus?.('connecting');
+    return () => undefined;
+  }
+}
+
+describe('live events', () => {
+  it('reads a page again when the stream opens after it was read, so what finished between shows', async () => {
+    const transport = new LateStreamTransport([]);
+    const qc = makeQueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <ClientProvider client={new ApiClient(transport)}>
+        <QueryClientProvider client={qc}>{children}</QueryClientProvider>
+      </ClientProvider>
+    );
+    const { result } = renderHook(
+      () => {
+        useLiveEvents(true);
+        return useSet('set_1');
+      },
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.data?.images).toHaveLength(2));
+    transport.opened?.('open');
+    await waitFor(() => expect(result.current.data?.images).toHaveLength(3));
   });
 });

@@ -342,9 +342,11 @@ export function useLiveEvents(enabled = true): ConnectionStatus {
           // Events before the stream opened (or while it was down) were missed: catch up.
           if (lostAfterOpen) void qc.invalidateQueries();
           else {
-            void qc.invalidateQueries({ queryKey: keys.jobs });
-            void qc.invalidateQueries({ queryKey: keys.account });
-            void qc.invalidateQueries({ queryKey: keys.me });
+            // A page read before the stream opened (a set being made, say) misses what finished in
+            // between: everything events keep current is read again, the shown queries at once.
+            for (const queryKey of [keys.jobs, keys.account, keys.me, ['set'], keys.comparisonsAll, keys.imagesAll, keys.ledger]) {
+              void qc.invalidateQueries({ queryKey });
+            }
           }
           wasOpen = true;
           lostAfterOpen = false;
