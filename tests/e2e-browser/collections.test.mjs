@@ -2,7 +2,8 @@
 // Collections page, adds an image to it from the image's page and the rest through the API, reorders it
 // and sells it for 10 credits; another person opens it and sees its cover and blurred, badged images
 // (the original is refused), unlocks it and sees every image whole; the owner is paid 10 less the fee.
-// Screenshots of the collections list, the owner's collection, the locked and the unlocked views go to
+// Screenshots of the collections list, the owner's collection, the market's premium shelf, the locked
+// and the unlocked views go to
 // tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,7 +115,13 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
     await shot(o.page, '02-list');
 
     const b = await signedIn(browser, buyer, server.base, errors);
-    await b.page.goto(`${server.base}/collections/${collectionId}`);
+    // Found on the market's premium shelf.
+    await b.page.goto(`${server.base}/market`);
+    await b.page.getByRole('navigation', { name: 'Market' }).getByRole('link', { name: 'Premium collections' }).click();
+    const shelf = b.page.getByRole('list', { name: 'Premium collections' });
+    await shelf.getByRole('link', { name: 'Collection Coastal evenings' }).waitFor({ timeout: TIMEOUT });
+    await shot(b.page, '03a-market-shelf');
+    await shelf.getByRole('link', { name: 'Collection Coastal evenings' }).click();
     await b.page.getByRole('button', { name: 'Unlock for 10 credits' }).waitFor();
     const badges = b.page.getByRole('list', { name: 'Images' }).getByText('Premium', { exact: true });
     assert.equal(await badges.count(), 3, 'every image is badged');

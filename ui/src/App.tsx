@@ -31,6 +31,7 @@ const MarketPage = lazy(() => import('./pages/MarketPage').then((m) => ({ defaul
 const CollectionsPage = lazy(() => import('./pages/CollectionsPage').then((m) => ({ default: m.CollectionsPage })));
 const CollectionPage = lazy(() => import('./pages/CollectionPage').then((m) => ({ default: m.CollectionPage })));
 const PrintsPage = lazy(() => import('./pages/PrintsPage').then((m) => ({ default: m.PrintsPage })));
+const MarketCollectionsPage = lazy(() => import('./pages/MarketCollectionsPage').then((m) => ({ default: m.MarketCollectionsPage })));
 const EarningsPage = lazy(() => import('./pages/EarningsPage').then((m) => ({ default: m.EarningsPage })));
 const ListingPage = lazy(() => import('./pages/ListingPage').then((m) => ({ default: m.ListingPage })));
 const SellPromptPage = lazy(() => import('./pages/SellPromptPage').then((m) => ({ default: m.SellPromptPage })));
@@ -119,6 +120,7 @@ export function AppRoutes() {
         <Route path="collections" element={<Private><CollectionsPage /></Private>} />
         <Route path="collections/:id" element={<Page><CollectionPage /></Page>} />
         <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />
+        <Route path="market/collections" element={<CommunityScope><Page><MarketCollectionsPage /></Page></CommunityScope>} />
         <Route path="market/new" element={<CommunityScope><Private><SellPromptPage /></Private></CommunityScope>} />
         <Route path="market/:id" element={<CommunityScope><Page><ListingPage /></Page></CommunityScope>} />
         <Route path="*" element={<NotFoundPage />} />

@@ -124,6 +124,7 @@ pub fn api_types() -> String {
         crate::ops::collections::MoveCollectionImage,
         crate::ops::collections::CollectionsQuery,
         crate::ops::collections::CollectionsOutput,
+        crate::ops::collections::ExploreCollections,
         crate::ops::collections::CollectionQuery,
         crate::ops::collections::CollectionDetail,
         crate::ops::premium::CollectionPrice,

@@ -256,6 +256,10 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
             vec![json!({}), json!({ "user_id": i.owner_id })],
         ),
         (
+            "collections.explore",
+            vec![json!({}), json!({ "premium": true })],
+        ),
+        (
             "collections.get",
             i.collection_ids
                 .iter()

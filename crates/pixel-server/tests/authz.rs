@@ -431,6 +431,7 @@ async fn every_operation_checks_its_caller() {
             [401, 404, 200, 403],
         ),
         ("collections.list", json!({}), [401, 200, 200, 200]),
+        ("collections.explore", json!({}), [200, 200, 200, 200]),
         (
             "collections.get",
             json!({"collection_id": collection_id}),

@@ -201,6 +201,23 @@ impl CollectionStore for SqlStore {
         scoped_page!(self, &sql, owner_id, page, collection_from)
     }
 
+    async fn public_collections(
+        &self,
+        min_price: i64,
+        page: &PageRequest,
+    ) -> Result<Vec<CollectionRow>> {
+        let sql = format!(
+            "SELECT {} FROM collections c JOIN users u ON u.id = c.owner_id \
+             WHERE c.price >= $1 AND c.visibility = 'public' AND u.profile_private = 0 \
+             AND EXISTS (SELECT 1 FROM collection_images ci JOIN images i ON i.id = ci.image_id \
+                         WHERE ci.collection_id = c.id AND i.visibility = 'public') \
+             AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3)) \
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $4",
+            collection_cols()
+        );
+        scoped_page!(self, &sql, min_price, page, collection_from)
+    }
+
     async fn update_collection(&self, id: &str, change: &CollectionChange) -> Result<()> {
         let mut w = self.begin_write().await?;
         let r = async {

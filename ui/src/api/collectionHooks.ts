@@ -17,6 +17,7 @@ export const collectionKeys = {
   all: ['collections'] as const,
   list: (userId: string | undefined) => ['collections', 'list', userId ?? 'mine'] as const,
   one: (id: string) => ['collections', 'one', id] as const,
+  explore: (premium: boolean) => ['collections', 'explore', premium] as const,
 };
 
 const PAGE = 60;
@@ -31,6 +32,18 @@ export function useCollections(userId?: string, enabled = true) {
     initialPageParam: '',
     getNextPageParam: (last: CollectionsOutput) => last.next ?? undefined,
     enabled,
+  });
+}
+
+/** Everyone's public collections (premium ones only with `premium`), newest first. */
+export function useExploreCollections(premium: boolean) {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: collectionKeys.explore(premium),
+    queryFn: ({ pageParam }) =>
+      client.call('collections.explore', { premium, limit: 48, ...(pageParam ? { before: pageParam } : {}) }),
+    initialPageParam: '',
+    getNextPageParam: (last: CollectionsOutput) => last.next ?? undefined,
   });
 }
 

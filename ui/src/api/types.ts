@@ -610,6 +610,12 @@ user_id?: string, before?: string, limit?: number, };
 
 export type CollectionsOutput = { collections: Array<Collection>, next?: string, };
 
+export type ExploreCollections = { 
+/**
+ * Only collections for sale.
+ */
+premium?: boolean, before?: string, limit?: number, };
+
 export type CollectionQuery = { collection_id: string, 
 /**
  * The cursor `next` of the page before.
@@ -1101,6 +1107,7 @@ export interface Methods {
   'collections.buy': { input: CollectionRef; output: BuyCollectionOutput };
   'collections.create': { input: CreateCollection; output: Collection };
   'collections.delete': { input: CollectionRef; output: Empty };
+  'collections.explore': { input: ExploreCollections; output: CollectionsOutput };
   'collections.get': { input: CollectionQuery; output: CollectionDetail };
   'collections.list': { input: CollectionsQuery; output: CollectionsOutput };
   'collections.move_image': { input: MoveCollectionImage; output: Collection };

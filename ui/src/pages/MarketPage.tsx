@@ -8,6 +8,7 @@ import { useListings } from '../api/marketHooks';
 import { useAccount, useMe } from '../api/hooks';
 import type { MarketSort } from '../api/types';
 import { ListingCard } from '../components/market/ListingCard';
+import { MarketTabs } from '../components/market/MarketTabs';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
 
@@ -48,6 +49,7 @@ export function MarketPage() {
           </Link>
         )}
       </div>
+      <MarketTabs />
       <form
         className="mb-5 flex flex-wrap items-center gap-2"
         role="search"

@@ -61,6 +61,12 @@ pub(crate) fn register(r: &mut Registry) {
         collections_list,
     );
     r.add(
+        "collections.explore",
+        Read,
+        "Everyone's public collections (premium ones only, if asked), newest first",
+        collections_explore,
+    );
+    r.add(
         "collections.get",
         Read,
         "A collection and a page of its images in order, as the caller may see them",
@@ -213,6 +219,21 @@ pub struct CollectionsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExploreCollections {
+    /// Only collections for sale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub premium: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub before: Option<String>,
@@ -552,6 +573,35 @@ pub async fn collections_list(
         .collections_of(&owner, with_private, &page)
         .await?;
     let next = next_cursor(&rows, limit, |r| (r.created_at, &r.id));
+    Ok(CollectionsOutput {
+        collections: shown(app, caller, rows).await?,
+        next,
+    })
+}
+
+pub async fn collections_explore(
+    app: &App,
+    caller: &Caller,
+    input: ExploreCollections,
+) -> Result<CollectionsOutput> {
+    let limit = page_limit(input.limit);
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit,
+    };
+    let min_price = if input.premium.unwrap_or(false) { 1 } else { 0 };
+    let mut rows = app
+        .store
+        .collections()
+        .public_collections(min_price, &page)
+        .await?;
+    let next = next_cursor(&rows, limit, |r| (r.created_at, &r.id));
+    // Nobody is shown the work of an account on the other side of a block.
+    if let Ok(me) = caller.user_id() {
+        let owners: Vec<String> = rows.iter().map(|r| r.owner.id.clone()).collect();
+        let blocked = app.store.blocks().blocked_among(me, &owners).await?;
+        rows.retain(|r| !blocked.contains(&r.owner.id));
+    }
     Ok(CollectionsOutput {
         collections: shown(app, caller, rows).await?,
         next,

@@ -93,6 +93,13 @@ pub trait CollectionStore: Send + Sync {
         with_private: bool,
         page: &PageRequest,
     ) -> Result<Vec<crate::ops::collections::CollectionRow>>;
+    /// Everyone's public collections that show at least one public image, newest first; of
+    /// accounts with public profiles only, and priced at least `min_price`.
+    async fn public_collections(
+        &self,
+        min_price: i64,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::collections::CollectionRow>>;
     /// Changes what `change` names; a chosen cover must be one of its images.
     async fn update_collection(
         &self,

@@ -258,6 +258,22 @@ pub(crate) async fn a_premium_collection_sells_once_and_withholds_until_bought(d
         .await
         .expect("add");
     s.set_collection_price("p1", 9, 3, 7).await.expect("priced");
+    // Discovery: public collections with something public in them, premium ones on their own.
+    s.insert_collection(&new_collection("empty", "bob", &[], true))
+        .await
+        .expect("insert");
+    let listed = |rows: Vec<pixel_core::ops::collections::CollectionRow>| -> Vec<String> {
+        rows.into_iter().map(|c| c.id).collect()
+    };
+    assert_eq!(
+        listed(s.public_collections(1, &first(10)).await.expect("premium")),
+        ["p1"]
+    );
+    assert_eq!(
+        listed(s.public_collections(0, &first(10)).await.expect("all")),
+        ["p1"],
+        "an empty collection is not shown"
+    );
 
     let locks = s.premium_locks(&img, Some("grace")).await.expect("locks");
     let mut locked: Vec<&str> = locks.iter().map(|l| l.image_id.as_str()).collect();
@@ -373,6 +389,11 @@ pub(crate) async fn a_premium_collection_sells_once_and_withholds_until_bought(d
         .premium_locks(&img, Some("bob"))
         .await
         .expect("locks")
+        .is_empty());
+    assert!(s
+        .public_collections(0, &first(10))
+        .await
+        .expect("all")
         .is_empty());
     let err = s
         .buy_collection(&sale("late", "bob", 9))
