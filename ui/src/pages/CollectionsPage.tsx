@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { FolderHeart, Plus } from 'lucide-react';
 import { useCollections, useCreateCollection } from '../api/collectionHooks';
-import { CollectionCard } from '../components/collections/CollectionCard';
+import { CollectionGrid } from '../components/collections/CollectionGrid';
 import { VisibilitySwitch } from '../components/VisibilitySwitch';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
@@ -36,20 +36,13 @@ export function CollectionsPage() {
           Gather images under a title: make a collection here, or add an image to one from its page.
         </EmptyState>
       ) : (
-        <>
-          <div className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-5">
-            {items.map((c) => (
-              <CollectionCard key={c.id} collection={c} />
-            ))}
-          </div>
-          {list.hasNextPage && (
-            <div className="mt-6 flex justify-center">
-              <button type="button" className="btn-secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
-              </button>
-            </div>
-          )}
-        </>
+        <CollectionGrid
+          items={items}
+          label="Your collections"
+          hasMore={!!list.hasNextPage}
+          loadingMore={list.isFetchingNextPage}
+          onMore={() => void list.fetchNextPage()}
+        />
       )}
     </div>
   );

@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { FolderHeart } from 'lucide-react';
 import { useExploreCollections } from '../api/collectionHooks';
-import { CollectionCard } from '../components/collections/CollectionCard';
+import { CollectionGrid } from '../components/collections/CollectionGrid';
 import { MarketTabs } from '../components/market/MarketTabs';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
@@ -26,22 +26,13 @@ export function MarketCollectionsPage() {
           Creators sell a collection by giving it a price on its page.
         </EmptyState>
       ) : (
-        <>
-          <div className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-5" role="list" aria-label="Premium collections">
-            {items.map((c) => (
-              <div role="listitem" key={c.id}>
-                <CollectionCard collection={c} />
-              </div>
-            ))}
-          </div>
-          {list.hasNextPage && (
-            <div className="mt-6 flex justify-center">
-              <button type="button" className="btn-secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
-              </button>
-            </div>
-          )}
-        </>
+        <CollectionGrid
+          items={items}
+          label="Premium collections"
+          hasMore={!!list.hasNextPage}
+          loadingMore={list.isFetchingNextPage}
+          onMore={() => void list.fetchNextPage()}
+        />
       )}
     </div>
   );
