@@ -69,7 +69,9 @@ describe('A premium collection', () => {
     expect(await screen.findByRole('form', { name: 'Edit collection' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Unlock/ })).not.toBeInTheDocument();
     expect(screen.getByLabelText('Price in credits')).toHaveValue('10');
-    await user.click(screen.getAllByRole('button', { name: 'Move later' })[0]);
+    const [first] = screen.getAllByRole('button', { name: 'Move later' });
+    if (!first) throw new Error('no Move later button');
+    await user.click(first);
     expect(t.calls).toContainEqual(['collections.move_image', { collection_id: 'c1', image_id: 'img_0', to_index: 1 }]);
   });
 });
