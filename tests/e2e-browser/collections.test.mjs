@@ -137,6 +137,8 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
     const served = await b.page.request.get(`${server.base}/media/${images[1]}/original`);
     assert.equal(served.status(), 200);
     await shot(b.page, '04-unlocked');
+    await b.page.goto(`${server.base}/collections`);
+    await b.page.getByRole('list', { name: 'Unlocked collections' }).getByRole('link', { name: 'Collection Coastal evenings' }).waitFor({ timeout: TIMEOUT });
 
     // The offline model is free. 10 paid: 9 to the owner, 1 (10% rounded up) to the platform.
     assert.equal((await op(o.page, 'ledger.list', {})).balance, 40 + 9);

@@ -255,6 +255,7 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
             "collections.list",
             vec![json!({}), json!({ "user_id": i.owner_id })],
         ),
+        ("collections.unlocked", vec![json!({})]),
         (
             "collections.explore",
             vec![json!({}), json!({ "premium": true })],
@@ -379,6 +380,14 @@ async fn a_premium_image_is_withheld_from_everyone_who_did_not_buy_it() {
     .expect("bought");
     assert_eq!(bought["collection"]["unlocked"], true);
     assert_eq!(bought["balance"], 45);
+    let unlocked: Value = call(&app, &grace, "collections.unlocked", json!({}))
+        .await
+        .expect("unlocked");
+    assert_eq!(unlocked["collections"][0]["id"], collection_id.as_str());
+    let none: Value = call(&app, &bob, "collections.unlocked", json!({}))
+        .await
+        .expect("none");
+    assert_eq!(none["collections"].as_array().map(Vec::len), Some(0));
 
     // The originals' hashes and the prompt: what would fetch or remake each image.
     let mut secrets: Vec<String> = images.iter().map(|i| i.sha256.clone()).collect();

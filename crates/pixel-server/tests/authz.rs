@@ -432,6 +432,7 @@ async fn every_operation_checks_its_caller() {
         ),
         ("collections.list", json!({}), [401, 200, 200, 200]),
         ("collections.explore", json!({}), [200, 200, 200, 200]),
+        ("collections.unlocked", json!({}), [401, 200, 200, 200]),
         (
             "collections.get",
             json!({"collection_id": collection_id}),

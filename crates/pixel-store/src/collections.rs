@@ -218,6 +218,25 @@ impl CollectionStore for SqlStore {
         scoped_page!(self, &sql, min_price, page, collection_from)
     }
 
+    async fn unlocked_collections(
+        &self,
+        buyer_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(CollectionRow, Millis)>> {
+        let sql = format!(
+            "SELECT {}, s.created_at AS bought_at FROM collection_sales s \
+             JOIN collections c ON c.id = s.collection_id JOIN users u ON u.id = c.owner_id \
+             WHERE s.buyer_id = $1 \
+             AND (s.created_at < $2 OR (s.created_at = $2 AND c.id < $3)) \
+             ORDER BY s.created_at DESC, c.id DESC LIMIT $4",
+            collection_cols()
+        );
+        scoped_page!(self, &sql, buyer_id, page, |r| Ok((
+            collection_from(r)?,
+            r.int("bought_at")?
+        )))
+    }
+
     async fn update_collection(&self, id: &str, change: &CollectionChange) -> Result<()> {
         let mut w = self.begin_write().await?;
         let r = async {

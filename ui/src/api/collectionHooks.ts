@@ -18,6 +18,7 @@ export const collectionKeys = {
   list: (userId: string | undefined) => ['collections', 'list', userId ?? 'mine'] as const,
   one: (id: string) => ['collections', 'one', id] as const,
   explore: (premium: boolean) => ['collections', 'explore', premium] as const,
+  unlocked: ['collections', 'unlocked'] as const,
 };
 
 const PAGE = 60;
@@ -32,6 +33,17 @@ export function useCollections(userId?: string, enabled = true) {
     initialPageParam: '',
     getNextPageParam: (last: CollectionsOutput) => last.next ?? undefined,
     enabled,
+  });
+}
+
+/** The premium collections the caller bought, the latest first. */
+export function useUnlockedCollections() {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: collectionKeys.unlocked,
+    queryFn: ({ pageParam }) => client.call('collections.unlocked', { limit: 48, ...(pageParam ? { before: pageParam } : {}) }),
+    initialPageParam: '',
+    getNextPageParam: (last: CollectionsOutput) => last.next ?? undefined,
   });
 }
 

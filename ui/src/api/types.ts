@@ -1113,6 +1113,7 @@ export interface Methods {
   'collections.move_image': { input: MoveCollectionImage; output: Collection };
   'collections.remove_images': { input: CollectionImages; output: Collection };
   'collections.set_price': { input: CollectionPrice; output: Collection };
+  'collections.unlocked': { input: PageQuery; output: CollectionsOutput };
   'collections.update': { input: UpdateCollection; output: Collection };
   'comments.create': { input: NewComment; output: Comment };
   'comments.delete': { input: CommentRef; output: CommentDeleted };

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { FolderHeart, Plus } from 'lucide-react';
-import { useCollections, useCreateCollection } from '../api/collectionHooks';
+import { useCollections, useCreateCollection, useUnlockedCollections } from '../api/collectionHooks';
 import { CollectionGrid } from '../components/collections/CollectionGrid';
 import { VisibilitySwitch } from '../components/VisibilitySwitch';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -44,7 +44,29 @@ export function CollectionsPage() {
           onMore={() => void list.fetchNextPage()}
         />
       )}
+      <UnlockedCollections />
     </div>
+  );
+}
+
+/** The premium collections the person bought, when there are any. */
+function UnlockedCollections() {
+  const list = useUnlockedCollections();
+  const items = useMemo(() => list.data?.pages.flatMap((p) => p.collections) ?? [], [list.data]);
+  if (items.length === 0) return null;
+  return (
+    <section className="mt-10" aria-labelledby="unlocked-title">
+      <h2 id="unlocked-title" className="mb-3 text-sm font-medium text-fg-muted">
+        Unlocked by you
+      </h2>
+      <CollectionGrid
+        items={items}
+        label="Unlocked collections"
+        hasMore={!!list.hasNextPage}
+        loadingMore={list.isFetchingNextPage}
+        onMore={() => void list.fetchNextPage()}
+      />
+    </section>
   );
 }
 

@@ -61,6 +61,12 @@ pub(crate) fn register(r: &mut Registry) {
         collections_list,
     );
     r.add(
+        "collections.unlocked",
+        Read,
+        "The premium collections you bought, the latest first",
+        collections_unlocked,
+    );
+    r.add(
         "collections.explore",
         Read,
         "Everyone's public collections (premium ones only, if asked), newest first",
@@ -573,6 +579,30 @@ pub async fn collections_list(
         .collections_of(&owner, with_private, &page)
         .await?;
     let next = next_cursor(&rows, limit, |r| (r.created_at, &r.id));
+    Ok(CollectionsOutput {
+        collections: shown(app, caller, rows).await?,
+        next,
+    })
+}
+
+pub async fn collections_unlocked(
+    app: &App,
+    caller: &Caller,
+    input: PageQuery,
+) -> Result<CollectionsOutput> {
+    let me = caller.user_id()?;
+    let limit = page_limit(input.limit);
+    let page = PageRequest {
+        before: parse_cursor(input.before.as_deref())?,
+        limit,
+    };
+    let rows = app
+        .store
+        .collections()
+        .unlocked_collections(me, &page)
+        .await?;
+    let next = next_cursor(&rows, limit, |(r, bought_at)| (*bought_at, &r.id));
+    let rows = rows.into_iter().map(|(r, _)| r).collect();
     Ok(CollectionsOutput {
         collections: shown(app, caller, rows).await?,
         next,

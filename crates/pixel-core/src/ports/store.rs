@@ -100,6 +100,13 @@ pub trait CollectionStore: Send + Sync {
         min_price: i64,
         page: &PageRequest,
     ) -> Result<Vec<crate::ops::collections::CollectionRow>>;
+    /// The collections `buyer_id` bought, the latest purchase first (the page's key is the
+    /// purchase's time).
+    async fn unlocked_collections(
+        &self,
+        buyer_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<(crate::ops::collections::CollectionRow, Millis)>>;
     /// Changes what `change` names; a chosen cover must be one of its images.
     async fn update_collection(
         &self,

@@ -349,6 +349,22 @@ pub(crate) async fn a_premium_collection_sells_once_and_withholds_until_bought(d
             .is_empty(),
         "the buyer sees it whole"
     );
+    let unlocked = s
+        .unlocked_collections("grace", &first(10))
+        .await
+        .expect("unlocked");
+    assert_eq!(
+        unlocked
+            .iter()
+            .map(|(c, _)| c.id.as_str())
+            .collect::<Vec<_>>(),
+        ["p1"]
+    );
+    assert!(s
+        .unlocked_collections("bob", &first(10))
+        .await
+        .expect("none")
+        .is_empty());
     assert_eq!(
         s.premium_locks(&img, Some("bob"))
             .await
