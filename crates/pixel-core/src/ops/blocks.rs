@@ -9,7 +9,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -61,10 +60,7 @@ pub async fn blocks_unblock(app: &App, caller: &Caller, input: UserRef) -> Resul
 
 pub async fn blocks_list(app: &App, caller: &Caller, input: PageQuery) -> Result<FollowListOutput> {
     let me = caller.user_id()?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let rows = app.store.blocks().blocked_by(me, &page).await?;
     Ok(user_list(rows, page.limit))
 }

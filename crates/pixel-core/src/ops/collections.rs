@@ -12,7 +12,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 use crate::social::UserSummary;
 
@@ -568,11 +567,8 @@ pub async fn collections_list(
         // A person hidden from the caller (blocked, say) has no collections to show them.
         super::follows::visible_account(app, caller, &owner).await?;
     }
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let rows = app
         .store
         .collections()
@@ -591,11 +587,8 @@ pub async fn collections_unlocked(
     input: PageQuery,
 ) -> Result<CollectionsOutput> {
     let me = caller.user_id()?;
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let rows = app
         .store
         .collections()
@@ -614,11 +607,8 @@ pub async fn collections_explore(
     caller: &Caller,
     input: ExploreCollections,
 ) -> Result<CollectionsOutput> {
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let min_price = if input.premium.unwrap_or(false) { 1 } else { 0 };
     let mut rows = app
         .store
@@ -645,11 +635,8 @@ pub async fn collections_get(
 ) -> Result<CollectionDetail> {
     let row = visible_collection(app, caller, &input.collection_id).await?;
     let owner_view = caller.can_read(&row.owner.id, Visibility::Private);
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.after.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.after.as_deref(), input.limit)?;
+    let limit = page.limit;
     let rows = app
         .store
         .collections()

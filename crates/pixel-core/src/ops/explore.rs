@@ -10,7 +10,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 use crate::social::{ExploreSort, PublicImage, TrendPeriod};
 
@@ -100,10 +99,7 @@ pub async fn explore_list(
     caller: &Caller,
     input: ExploreQuery,
 ) -> Result<PublicImagesOutput> {
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let mut filter = image_filter(input.text, input.model, input.from, input.to, None)?;
     filter.creator_id = input.creator_id.filter(|c| !c.is_empty());
     let images = app
@@ -127,10 +123,7 @@ pub async fn explore_list(
 
 pub async fn feed_list(app: &App, caller: &Caller, input: PageQuery) -> Result<PublicImagesOutput> {
     let me = caller.user_id()?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let images = app.store.explore().feed(me, &page).await?;
     page_of(app, caller, by_created_at(images), page.limit).await
 }
@@ -214,10 +207,7 @@ pub async fn explore_remixes(
         },
     )
     .await?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let images = app.store.explore().remixes(&source.id, &page).await?;
     page_of(app, caller, by_created_at(images), page.limit).await
 }

@@ -9,7 +9,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 use crate::social::{notify, Notice, NotificationKind, UserSummary};
 
@@ -186,10 +185,7 @@ async fn follow_list(
     followers: bool,
 ) -> Result<FollowListOutput> {
     let user = visible_account(app, caller, &input.user_id).await?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     // Private profiles stay out of other people's view of a list; its own account sees all of it.
     let own = caller.user_id().ok() == Some(user.id.as_str()) || caller.is_admin();
     let rows = if followers {

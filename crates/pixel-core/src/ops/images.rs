@@ -8,7 +8,7 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::{NewSubmission, PageRequest};
+use crate::ports::NewSubmission;
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -139,11 +139,8 @@ pub async fn images_get(app: &App, caller: &Caller, input: ImageRef) -> Result<I
 
 pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Result<ImagesOutput> {
     let owner = caller.user_id()?;
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let filter = image_filter(input.text, input.model, input.from, input.to, input.set_id)?;
     let images = app
         .store

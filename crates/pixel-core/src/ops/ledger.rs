@@ -8,7 +8,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Result;
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -49,11 +48,8 @@ pub struct LedgerOutput {
 
 pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Result<LedgerOutput> {
     let owner = caller.user_id()?;
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let entries = app.store.ledger().ledger_entries(owner, &page).await?;
     let next = next_cursor(&entries, limit, |e| (e.created_at, &e.id));
     let balance = app.store.ledger().balance(owner).await?;

@@ -15,7 +15,6 @@ use super::*;
 use crate::app::{App, ChargePolicy};
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, RateClass, Registry};
 use crate::social::{notify, Notice, NotificationKind, UserSummary};
 
@@ -555,10 +554,7 @@ pub async fn market_list(app: &App, caller: &Caller, input: MarketQuery) -> Resu
         seller_id: input.seller_id,
         viewer: caller.user_id().ok().map(str::to_string),
     };
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let rows = app
         .store
         .market()
@@ -709,10 +705,7 @@ pub async fn market_reviews(
     input: ReviewsQuery,
 ) -> Result<ReviewsOutput> {
     let row = visible_listing(app, caller, &input.listing_id).await?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let reviews = app.store.market().reviews(&row.id, &page).await?;
     let next = next_cursor(&reviews, page.limit, |r| (r.updated_at, &r.buyer.id));
     Ok(ReviewsOutput { reviews, next })

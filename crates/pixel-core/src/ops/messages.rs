@@ -10,7 +10,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 use crate::social::{Conversation, Message};
 
@@ -137,10 +136,7 @@ pub async fn messages_conversations(
     input: PageQuery,
 ) -> Result<ConversationsOutput> {
     let me = caller.user_id()?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let conversations = app.store.messages().conversations(me, &page).await?;
     let next = next_cursor(&conversations, page.limit, |c| (c.last_message_at, &c.id));
     let unread = app.store.messages().unread_messages(me).await?;
@@ -167,10 +163,7 @@ pub async fn messages_list(
 ) -> Result<MessagesOutput> {
     let me = caller.user_id()?;
     let other = other_party(app, me, &input.conversation_id).await?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let messages = app
         .store
         .messages()

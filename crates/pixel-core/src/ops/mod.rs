@@ -100,6 +100,17 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
 }
 
+/// The page a list operation's `before` cursor and `limit` ask for (the limit clamped).
+pub(crate) fn page_request(
+    before: Option<&str>,
+    limit: Option<u32>,
+) -> Result<crate::ports::PageRequest> {
+    Ok(crate::ports::PageRequest {
+        before: parse_cursor(before)?,
+        limit: page_limit(limit),
+    })
+}
+
 /// Cursors are `<created_at>.<id>`: stable under inserts, no deep offsets.
 pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<(Millis, String)>> {
     let Some(c) = cursor.filter(|c| !c.is_empty()) else {

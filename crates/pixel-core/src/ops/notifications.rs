@@ -10,7 +10,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, Registry};
 use crate::social::Notification;
 
@@ -97,10 +96,7 @@ pub async fn notifications_list(
     input: NotificationsQuery,
 ) -> Result<NotificationsOutput> {
     let me = caller.user_id()?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let rows = app
         .store
         .notifications()

@@ -10,7 +10,6 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Result;
-use crate::ports::PageRequest;
 use crate::prints::{
     offers, prints_not_sold, quote, royalty_credits, PrintOffer, PrintOrder, PrintProduct,
     PrintQuote, PrintStatus, Recipient,
@@ -196,11 +195,8 @@ pub async fn prints_list(
     input: PageQuery,
 ) -> Result<PrintOrdersOutput> {
     let me = caller.user_id()?;
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let orders = app.store.prints().print_orders_of(me, &page).await?;
     let next = next_cursor(&orders, limit, |o| (o.created_at, &o.id));
     Ok(PrintOrdersOutput { orders, next })

@@ -151,11 +151,8 @@ pub async fn sets_set_visibility(
 
 pub async fn sets_list(app: &App, caller: &Caller, input: PageQuery) -> Result<SetsOutput> {
     let owner = caller.user_id()?;
-    let limit = page_limit(input.limit);
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit,
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
+    let limit = page.limit;
     let sets = app.store.sets().list_sets(owner, &page).await?;
     let next = next_cursor(&sets, limit, |s| (s.created_at, &s.id));
     Ok(SetsOutput { sets, next })

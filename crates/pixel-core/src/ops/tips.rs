@@ -13,7 +13,6 @@ use super::*;
 use crate::app::{App, ChargePolicy};
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::PageRequest;
 use crate::registry::{OpKind::*, RateClass, Registry};
 use crate::social::{notify, Notice, NotificationKind, UserSummary};
 
@@ -261,10 +260,7 @@ pub async fn tips_send(app: &App, caller: &Caller, input: SendTip) -> Result<Sen
 
 pub async fn tips_list(app: &App, caller: &Caller, input: TipsQuery) -> Result<TipsOutput> {
     let me = caller.user_id()?;
-    let page = PageRequest {
-        before: parse_cursor(input.before.as_deref())?,
-        limit: page_limit(input.limit),
-    };
+    let page = page_request(input.before.as_deref(), input.limit)?;
     let tips = app
         .store
         .tips()
