@@ -63,16 +63,13 @@ impl PrintProduct {
     }
 }
 
-/// One size of a product: its price in cents and the print lab's catalogue variant it is made as.
+/// One size of a product and its price in cents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct PrintSize {
     /// Inches, width x height ("12x16").
     pub size: String,
     #[ts(type = "number")]
     pub price: i64,
-    /// The lab's variant id (Printful's catalogue `variant_id`).
-    #[ts(type = "number")]
-    pub variant_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
@@ -93,32 +90,22 @@ pub const MAX_QUANTITY: u32 = 10;
 pub const ROYALTY_PERCENT: i64 = 10;
 pub const CURRENCY: &str = "usd";
 
-/// The sizes of a product: (inches, cents, lab variant).
-fn sizes(product: PrintProduct) -> [(&'static str, i64, i64); 3] {
+/// The sizes of a product: (inches, cents). Which of the lab's catalogue variants makes each is the
+/// lab's to say (`PrintLab::variant`): catalogues change, prices here do not.
+fn sizes(product: PrintProduct) -> [(&'static str, i64); 3] {
     match product {
-        PrintProduct::Poster => [("12x18", 1499, 1), ("18x24", 2499, 2), ("24x36", 3499, 3)],
-        PrintProduct::Canvas => [
-            ("12x16", 2999, 823),
-            ("18x24", 5999, 824),
-            ("24x36", 9999, 825),
-        ],
-        PrintProduct::Framed => [
-            ("12x16", 3999, 4651),
-            ("18x24", 5999, 4652),
-            ("24x36", 8999, 4653),
-        ],
-        PrintProduct::Metal => [
-            ("12x12", 4999, 7533),
-            ("16x20", 8999, 7534),
-            ("24x36", 14999, 7535),
-        ],
+        PrintProduct::Poster => [("12x18", 1499), ("18x24", 2499), ("24x36", 3499)],
+        PrintProduct::Canvas => [("12x16", 2999), ("18x24", 5999), ("24x36", 9999)],
+        PrintProduct::Framed => [("12x16", 3999), ("18x24", 5999), ("24x36", 8999)],
+        PrintProduct::Metal => [("12x12", 4999), ("16x20", 8999), ("24x36", 14999)],
     }
 }
 
-/// Everything for sale, in the order the UI shows it.
-pub fn offers() -> Vec<PrintOffer> {
+/// Everything for sale that `made` says the lab makes, in the order the UI shows it.
+pub fn offers(made: impl Fn(PrintProduct) -> bool) -> Vec<PrintOffer> {
     PrintProduct::ALL
         .into_iter()
+        .filter(|p| made(*p))
         .map(|product| PrintOffer {
             product,
             name: product.name().to_string(),
@@ -126,10 +113,9 @@ pub fn offers() -> Vec<PrintOffer> {
             extra_item_shipping: EXTRA_ITEM_SHIPPING,
             sizes: sizes(product)
                 .into_iter()
-                .map(|(size, price, variant_id)| PrintSize {
+                .map(|(size, price)| PrintSize {
                     size: size.to_string(),
                     price,
-                    variant_id,
                 })
                 .collect(),
         })
@@ -151,7 +137,10 @@ pub struct PrintQuote {
     #[ts(type = "number")]
     pub total: i64,
     pub currency: String,
-    #[ts(type = "number")]
+    /// The lab's catalogue variant that makes it: 0 in a quote, the lab's answer once ordered.
+    #[serde(skip)]
+    #[ts(skip)]
+    #[schemars(skip)]
     pub variant_id: i64,
 }
 
@@ -162,11 +151,11 @@ pub fn quote(product: PrintProduct, size: &str, quantity: u32) -> Result<PrintQu
             "order 1 to {MAX_QUANTITY} prints at a time"
         )));
     }
-    let (size, unit_price, variant_id) = sizes(product)
+    let (size, unit_price) = sizes(product)
         .into_iter()
-        .find(|(s, _, _)| *s == size)
+        .find(|(s, _)| *s == size)
         .ok_or_else(|| {
-            let known: Vec<&str> = sizes(product).iter().map(|(s, _, _)| *s).collect();
+            let known: Vec<&str> = sizes(product).iter().map(|(s, _)| *s).collect();
             Error::invalid(format!(
                 "a {} comes in {}",
                 product.name().to_lowercase(),
@@ -184,7 +173,7 @@ pub fn quote(product: PrintProduct, size: &str, quantity: u32) -> Result<PrintQu
         shipping,
         total: items + shipping,
         currency: CURRENCY.to_string(),
-        variant_id,
+        variant_id: 0,
     })
 }
 
@@ -388,6 +377,11 @@ pub struct LabOrder {
 /// The print lab (Printful on a server); every call names the order by our id.
 #[async_trait]
 pub trait PrintLab: Send + Sync {
+    /// Whether the lab is set up to make this product at all.
+    fn makes(&self, product: PrintProduct) -> bool;
+    /// The lab's catalogue variant that makes `product` at `size` (inches, "18x24"); None when the
+    /// lab does not make that size.
+    async fn variant(&self, product: PrintProduct, size: &str) -> Result<Option<i64>>;
     /// Sends a paid order to be made, its original fetched from `file_url`; a second call for the
     /// same order answers the order the first one made.
     async fn submit(&self, order: &PrintOrder, file_url: &str) -> Result<LabOrder>;
@@ -481,10 +475,56 @@ pub async fn submit_paid(
     if order.status != PrintStatus::Paid {
         return Ok("already_applied");
     }
-    let made = lab.submit(&order, &file_url(origin, &order)).await?;
+    let made = match lab.submit(&order, &file_url(origin, &order)).await {
+        Ok(made) => made,
+        // The lab will never take this order as it stands (its address, its file): the buyer is told
+        // why and paid back, rather than the order waiting on a retry that cannot succeed.
+        Err(e) if e.code == ErrorCode::ProviderRejected => {
+            tracing::warn!(order = %order.id, reason = %e.message, "the print lab refused a paid order");
+            app.store
+                .prints()
+                .advance_print_order(
+                    &order.id,
+                    "",
+                    PrintStatus::Failed,
+                    None,
+                    Some(&e.message),
+                    app.clock.now_ms(),
+                )
+                .await?;
+            refund_if_owed(app, &order.id).await?;
+            return Ok("refused_by_lab");
+        }
+        Err(e) => return Err(e),
+    };
     tracing::info!(order = %order.id, lab = %made.lab_order_id, "a print order went to the lab");
     apply_lab_order(app, &order, &made).await?;
     Ok("submitted")
+}
+
+/// Sends again the paid orders the lab has not taken whose last change was before `before` (their
+/// submission failed: the lab was down, or answered too late for the payment's webhook). Answers how
+/// many the lab has now; one that fails again waits for the next round.
+pub async fn resubmit_stalled(
+    app: &App,
+    lab: &dyn PrintLab,
+    origin: &str,
+    before: Millis,
+) -> Result<usize> {
+    let stalled = app.store.prints().stalled_print_orders(before, 100).await?;
+    let mut sent = 0;
+    for order in stalled {
+        match submit_paid(app, lab, origin, &order.id).await {
+            Ok(outcome) => {
+                tracing::info!(order = %order.id, outcome, "a stalled print order was sent again");
+                sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(order = %order.id, error = %e.message, "a paid print order still cannot reach the lab")
+            }
+        }
+    }
+    Ok(sent)
 }
 
 /// Brings an order to where the lab says it is: in production, shipped (tracking, and the creator's
@@ -500,7 +540,14 @@ pub async fn apply_lab_order(app: &App, order: &PrintOrder, lab: &LabOrder) -> R
     let changed = app
         .store
         .prints()
-        .advance_print_order(&order.id, &lab.lab_order_id, to, lab.tracking.as_ref(), now)
+        .advance_print_order(
+            &order.id,
+            &lab.lab_order_id,
+            to,
+            lab.tracking.as_ref(),
+            None,
+            now,
+        )
         .await?;
     if matches!(to, PrintStatus::Failed | PrintStatus::Canceled) {
         refund_if_owed(app, &order.id).await?;
@@ -560,7 +607,7 @@ pub async fn cancel_order(app: &App, buyer_id: &str, order_id: &str) -> Result<P
         PrintStatus::AwaitingPayment => {
             app.store
                 .prints()
-                .advance_print_order(&order.id, "", PrintStatus::Canceled, None, now)
+                .advance_print_order(&order.id, "", PrintStatus::Canceled, None, None, now)
                 .await?;
         }
         PrintStatus::Paid | PrintStatus::InProduction => {
@@ -576,7 +623,7 @@ pub async fn cancel_order(app: &App, buyer_id: &str, order_id: &str) -> Result<P
             };
             app.store
                 .prints()
-                .advance_print_order(&order.id, &lab_id, PrintStatus::Canceled, None, now)
+                .advance_print_order(&order.id, &lab_id, PrintStatus::Canceled, None, None, now)
                 .await?;
             refund_if_owed(app, &order.id).await?;
         }

@@ -127,6 +127,13 @@ pub struct Config {
     pub printful_api_key: Option<String>,
     pub printful_base_url: Option<String>,
     pub printful_webhook_secret: Option<String>,
+    /// `PRINTFUL_PRODUCTS`: which of Printful's catalogue products makes each print, `kind=id` pairs
+    /// (default `poster=1,framed=2,canvas=3`: Enhanced Matte Paper Poster, its Framed Poster and
+    /// Canvas, in inches). A kind left out is not sold; the size's variant is read from the catalogue.
+    pub printful_products: Vec<(pixel_core::prints::PrintProduct, i64)>,
+    /// `PIXEL_PRINT_RETRY_SECS` (default 300): how often paid print orders the lab has not taken yet
+    /// (it was down, or answered too late) are sent again.
+    pub print_retry_every: Duration,
     /// `PIXEL_CREDIT_PACKS`: the packs for sale, `credits:cents` pairs (default `50:299,150:699,400:1499`).
     pub credit_packs: Vec<pixel_core::credits::CreditPack>,
     /// `PIXEL_PAYOUT_CENTS_PER_CREDIT` (default 3), `PIXEL_PAYOUT_MINIMUM_CREDITS` (default 500) and
@@ -283,6 +290,8 @@ impl Default for Config {
             printful_api_key: None,
             printful_base_url: None,
             printful_webhook_secret: None,
+            printful_products: crate::printful::default_catalog(),
+            print_retry_every: Duration::from_secs(300),
             stripe_webhook_secret: None,
             stripe_api_base: None,
             credit_packs: pixel_core::credits::default_packs(),
@@ -669,6 +678,14 @@ impl Config {
                     .filter(|n| (least..=1_000_000).contains(n))
                     .ok_or_else(|| ConfigError::Env(key, v.clone()))?;
             }
+        }
+        if let Some(v) = get("PRINTFUL_PRODUCTS") {
+            self.printful_products = crate::printful::parse_catalog(&v)
+                .ok_or_else(|| ConfigError::Env("PRINTFUL_PRODUCTS", v.clone()))?
+        }
+        if let Some(v) = get("PIXEL_PRINT_RETRY_SECS") {
+            let secs: u64 = parse_num("PIXEL_PRINT_RETRY_SECS", &v)?;
+            self.print_retry_every = Duration::from_secs(secs.max(1))
         }
         if let Some(v) = get("PIXEL_CREDIT_PACKS") {
             self.credit_packs = pixel_core::credits::parse_packs(&v)

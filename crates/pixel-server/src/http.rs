@@ -353,6 +353,7 @@ pub async fn serve(
         );
     }
     let runner = pixel_core::runner::Runner::start(&node.app).await?;
+    let print_retries = tokio::spawn(crate::printful::retry_loop(node.clone()));
     tracing::info!(%addr, database = node.app.store.dialect(), sign_in = !single_owner, "Pixel Studio is listening on http://{addr}");
     let stopping = node.stopping.clone();
     let shutdown = async move {
@@ -365,6 +366,7 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await?;
+    print_retries.abort();
     tracing::info!("stopping: finishing running jobs");
     runner.shutdown(Duration::from_secs(20)).await;
     Ok(())

@@ -202,6 +202,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
                 base,
                 key,
                 config.printful_webhook_secret.clone(),
+                config.printful_products.clone(),
             )?);
             app.set_print_lab(lab.clone());
             Some(lab)

@@ -1,5 +1,6 @@
 //! Prints made by Printful: the print lab port over Printful's orders API (`POST /orders?confirm=true`
-//! named by our order id as `external_id`, `GET /orders/@<id>`), the file address Printful downloads
+//! named by our order id as `external_id`, `GET /orders/@<id>`) and its catalogue (`GET /products/<id>`:
+//! the variant that makes each size, read rather than hard-coded), the file address Printful downloads
 //! an order's original from (`GET /api/prints/<order>/file?token=…`, while the order is being made),
 //! a paid checkout sent on to Printful, and Printful's webhook (`POST /api/prints/printful?token=…`).
 //! Printful does not sign its webhooks, so a delivery is only a hint: the order's state is read back
@@ -13,18 +14,80 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pixel_core::prints::{
     apply_lab_order, apply_print_payment, LabOrder, PrintLab, PrintOrder, PrintPayment,
-    PrintStatus, Tracking,
+    PrintProduct, PrintStatus, Tracking,
 };
 use pixel_core::{Error, ErrorCode, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::http::Http;
 
 pub const PRINTFUL_API_BASE: &str = "https://api.printful.com";
 /// The largest webhook body taken (Printful's events are a few kB).
 pub const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
+
+/// How long a product's catalogue variants are trusted before they are read again.
+const CATALOG_TTL: Duration = Duration::from_secs(6 * 3600);
+
+/// Printful's catalogue products that make each print by default (in inches): Enhanced Matte Paper
+/// Poster (1), Enhanced Matte Paper Framed Poster (2) and Canvas (3). Metal prints are sold once
+/// `PRINTFUL_PRODUCTS` names the product that makes them.
+pub fn default_catalog() -> Vec<(PrintProduct, i64)> {
+    vec![
+        (PrintProduct::Poster, 1),
+        (PrintProduct::Framed, 2),
+        (PrintProduct::Canvas, 3),
+    ]
+}
+
+/// `poster=1,framed=2,canvas=3`: None for an unknown kind, a repeated one or an id that is not a
+/// positive number.
+pub fn parse_catalog(v: &str) -> Option<Vec<(PrintProduct, i64)>> {
+    let mut catalog: Vec<(PrintProduct, i64)> = Vec::new();
+    for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (kind, id) = pair.split_once('=')?;
+        let kind = PrintProduct::parse(kind.trim())?;
+        let id = id.trim().parse::<i64>().ok().filter(|id| *id > 0)?;
+        if catalog.iter().any(|(k, _)| *k == kind) {
+            return None;
+        }
+        catalog.push((kind, id));
+    }
+    Some(catalog)
+}
+
+/// A catalogue variant as the lab port needs it.
+#[derive(Debug, Clone)]
+struct CatalogVariant {
+    id: i64,
+    /// Inches as the prices name them ("18x24").
+    size: String,
+    color: Option<String>,
+    in_stock: bool,
+}
+
+/// Printful's size ("18″×24″", "18x24") as the prices name it ("18x24").
+fn plain_size(size: &str) -> String {
+    size.chars()
+        .filter_map(|c| match c {
+            '0'..='9' | '.' => Some(c),
+            'x' | 'X' | '×' => Some('x'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The variant that makes `size`: one in stock first, and of a framed poster's frames, black.
+fn pick_variant(variants: &[CatalogVariant], size: &str) -> Option<i64> {
+    variants
+        .iter()
+        .filter(|v| v.size == size)
+        .max_by_key(|v| (v.in_stock, v.color.as_deref() == Some("Black")))
+        .map(|v| v.id)
+}
 
 /// Printful's API with a private token.
 pub struct Printful {
@@ -33,10 +96,19 @@ pub struct Printful {
     api_key: String,
     /// The secret Printful's webhook address carries (`?token=`): without it, no webhook is taken.
     webhook_secret: Option<String>,
+    /// The catalogue product that makes each kind of print.
+    catalog: Vec<(PrintProduct, i64)>,
+    /// Catalogue variants by product, as last read.
+    variants: Mutex<HashMap<i64, (Instant, Vec<CatalogVariant>)>>,
 }
 
 impl Printful {
-    pub fn new(base: &str, api_key: &str, webhook_secret: Option<String>) -> anyhow::Result<Self> {
+    pub fn new(
+        base: &str,
+        api_key: &str,
+        webhook_secret: Option<String>,
+        catalog: Vec<(PrintProduct, i64)>,
+    ) -> anyhow::Result<Self> {
         Ok(Printful {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
@@ -44,7 +116,53 @@ impl Printful {
             base: base.trim_end_matches('/').to_string(),
             api_key: api_key.to_string(),
             webhook_secret,
+            catalog,
+            variants: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// A catalogue product's variants, from the cache while it is fresh.
+    async fn catalog_variants(&self, product_id: i64) -> Result<Vec<CatalogVariant>> {
+        let cached = {
+            let cache = self.variants.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .get(&product_id)
+                .filter(|(read, _)| read.elapsed() < CATALOG_TTL)
+                .map(|(_, v)| v.clone())
+        };
+        if let Some(variants) = cached {
+            return Ok(variants);
+        }
+        let result = self
+            .call(
+                self.http
+                    .get(format!("{}/products/{product_id}", self.base)),
+            )
+            .await
+            .map_err(|e| Self::failed("reading its catalogue", e))?;
+        let variants: Vec<CatalogVariant> = result["variants"]
+            .as_array()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::ProviderError,
+                    "Printful's catalogue product has no variants",
+                )
+            })?
+            .iter()
+            .filter_map(|v| {
+                Some(CatalogVariant {
+                    id: v["id"].as_i64()?,
+                    size: plain_size(v["size"].as_str()?),
+                    color: v["color"].as_str().map(str::to_string),
+                    in_stock: v["in_stock"].as_bool().unwrap_or(true),
+                })
+            })
+            .collect();
+        self.variants
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(product_id, (Instant::now(), variants.clone()));
+        Ok(variants)
     }
 
     /// One call: Printful's `result` on success, its message as the error otherwise.
@@ -126,6 +244,18 @@ fn money(cents: i64) -> String {
 
 #[async_trait]
 impl PrintLab for Printful {
+    fn makes(&self, product: PrintProduct) -> bool {
+        self.catalog.iter().any(|(kind, _)| *kind == product)
+    }
+
+    async fn variant(&self, product: PrintProduct, size: &str) -> Result<Option<i64>> {
+        let Some((_, product_id)) = self.catalog.iter().find(|(kind, _)| *kind == product) else {
+            return Ok(None);
+        };
+        let variants = self.catalog_variants(*product_id).await?;
+        Ok(pick_variant(&variants, size))
+    }
+
     async fn submit(&self, order: &PrintOrder, file_url: &str) -> Result<LabOrder> {
         let q = &order.quote;
         let r = &order.recipient;
@@ -200,6 +330,29 @@ impl PrintLab for Printful {
                 other => Self::failed("cancelling the order", other),
             })?;
         lab_order(&result)
+    }
+}
+
+/// Every `print_retry_every`, sends the paid orders Printful has not taken yet to it again; an order
+/// paid within the last round is left to its own webhook.
+pub async fn retry_loop(node: std::sync::Arc<crate::Node>) {
+    let Some(lab) = node.printful.clone() else {
+        return;
+    };
+    let every = node.config.print_retry_every;
+    let mut stopping = node.stopping.subscribe();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stopping.changed() => return,
+        }
+        let before = node.app.clock.now_ms() - every.as_millis() as i64;
+        let origin = &node.auth.public_origin;
+        if let Err(e) =
+            pixel_core::prints::resubmit_stalled(&node.app, lab.as_ref(), origin, before).await
+        {
+            tracing::warn!(error = %e.message, "could not look for stalled print orders");
+        }
     }
 }
 
@@ -332,5 +485,53 @@ pub async fn printful_webhook(
             json!({"received": true, "outcome": "applied"}),
         ),
         Err(e) => crate::http::ApiError(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_settings_name_each_kind_once() {
+        assert_eq!(
+            parse_catalog(" poster=1, canvas=3 ,metal=588"),
+            Some(vec![
+                (PrintProduct::Poster, 1),
+                (PrintProduct::Canvas, 3),
+                (PrintProduct::Metal, 588)
+            ])
+        );
+        for bad in [
+            "poster",
+            "poster=0",
+            "mug=5",
+            "poster=1,poster=2",
+            "canvas=x",
+        ] {
+            assert_eq!(parse_catalog(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_size_is_made_by_a_variant_in_stock_in_a_black_frame() {
+        assert_eq!(plain_size("18″×24″"), "18x24");
+        assert_eq!(plain_size("12x16"), "12x16");
+        let v = |id, size: &str, color: Option<&str>, in_stock| CatalogVariant {
+            id,
+            size: plain_size(size),
+            color: color.map(str::to_string),
+            in_stock,
+        };
+        let framed = [
+            v(10, "18″×24″", Some("White"), true),
+            v(11, "18″×24″", Some("Black"), false),
+            v(12, "18″×24″", Some("Red Oak"), true),
+            v(13, "24″×36″", Some("Black"), true),
+        ];
+        assert_eq!(pick_variant(&framed, "24x36"), Some(13));
+        // The black frame is out of stock: another in stock rather than an order that waits.
+        assert!(matches!(pick_variant(&framed, "18x24"), Some(10 | 12)));
+        assert_eq!(pick_variant(&framed, "12x12"), None);
     }
 }

@@ -3,7 +3,8 @@
 //! payment is delivered, Printful downloading the original through the order's secret address, and
 //! Printful's reports (read back from its API, never trusted alone) moving the order to production and
 //! to shipped with tracking, when the creator's royalty is paid once; a cancelled order (before the lab
-//! starts it) or a failed one refunded once.
+//! starts it) or a failed one refunded once. The variant made is read from Printful's catalogue, a
+//! paid order Printful missed while down is sent again, and one Printful refuses is failed and refunded.
 
 mod common;
 
@@ -66,7 +67,12 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
     let (status, products) = call_as(&s, None, "prints.products", &json!({})).await;
     assert_eq!(status, 200, "{products}");
     assert_eq!(products["available"], true);
-    assert_eq!(products["products"].as_array().map(Vec::len), Some(4));
+    // Metal prints are not sold until PRINTFUL_PRODUCTS names the catalogue product that makes them.
+    let kinds: Vec<&str> = products["products"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p["product"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["poster", "canvas", "framed"], "{products}");
     let (status, quote) = call_as(
         &s,
         Some(&grace),
@@ -96,15 +102,21 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
         let (status, out) = call_as(&s, Some(&grace), "prints.quote", &bad).await;
         assert_eq!(status, want, "{bad}: {out}");
     }
-    let (status, out) = call_as(
-        &s,
-        Some(&grace),
-        "prints.order",
-        &json!({"image_id": image, "product": "canvas", "size": "12x16", "quantity": 2,
-            "recipient": {"name": "Grace", "address1": "1 Navy Way", "city": "Arlington", "country_code": "US", "zip": "22202"}}),
-    )
-    .await;
-    assert_eq!(status, 422, "a US address needs its state: {out}");
+    for (why, bad) in [
+        (
+            "a US address needs its state",
+            json!({"image_id": image, "product": "canvas", "size": "12x16", "quantity": 2,
+                "recipient": {"name": "Grace", "address1": "1 Navy Way", "city": "Arlington", "country_code": "US", "zip": "22202"}}),
+        ),
+        (
+            "no lab product makes metal prints here",
+            json!({"image_id": image, "product": "metal", "size": "12x12", "quantity": 1, "recipient": address()}),
+        ),
+    ] {
+        let (status, out) = call_as(&s, Some(&grace), "prints.order", &bad).await;
+        assert_eq!(status, 422, "{why}: {out}");
+    }
+    assert!(printful.orders().is_empty());
 
     let (status, ordered) = call_as(
         &s,
@@ -162,7 +174,10 @@ async fn a_print_is_paid_made_and_shipped_once(db: Db) {
     let made = printful.orders();
     assert_eq!(made.len(), 1, "{made:?}");
     assert_eq!(made[0]["status"], "pending");
-    assert_eq!(made[0]["items"][0]["variant_id"], 823);
+    assert_eq!(
+        made[0]["items"][0]["variant_id"], 821,
+        "the catalogue's 12″×16″ canvas"
+    );
     assert_eq!(made[0]["items"][0]["quantity"], 2);
     assert_eq!(made[0]["recipient"]["state_code"], "VA");
     assert_eq!(made[0]["retail_costs"]["total"], "69.97");
@@ -234,33 +249,18 @@ async fn paid_poster(
     printful: &FakePrintful,
     token: &str,
     image: &str,
-    pay: bool,
+    and_pay: bool,
 ) -> (String, Option<String>, String) {
-    let (status, ordered) = call_as(
+    let (order_id, session) = order_print(
         s,
-        Some(token),
-        "prints.order",
-        &json!({"image_id": image, "product": "poster", "size": "12x18", "quantity": 1, "recipient": address()}),
+        token,
+        json!({"image_id": image, "product": "poster", "size": "12x18", "quantity": 1, "recipient": address()}),
     )
     .await;
-    assert_eq!(status, 200, "{ordered}");
-    let order_id = ordered["order"]["id"].as_str().expect("id").to_string();
-    let session = ordered["checkout_url"]
-        .as_str()
-        .and_then(|u| u.rsplit('/').next())
-        .expect("a payment page")
-        .to_string();
-    if !pay {
+    if !and_pay {
         return (order_id, None, session);
     }
-    let paid = stripe.event(
-        &format!("evt_{order_id}"),
-        "checkout.session.completed",
-        &session,
-        true,
-    );
-    let (status, out) = common::deliver_stripe(s, &paid).await;
-    assert_eq!(status, 200, "{out}");
+    assert_eq!(paid(s, stripe, &order_id, &session).await, 200);
     let external = order_id.trim_start_matches("print_").to_string();
     assert!(printful
         .orders()
@@ -383,6 +383,125 @@ async fn a_print_cancelled_or_failed_is_refunded_once(db: Db) {
     // Nothing shipped: no royalty.
     assert_eq!(balance(&s, &ada).await, ada_before);
     s.shutdown().await;
+}
+
+/// Pays `order_id`'s Checkout Session `session`; returns the webhook's status.
+async fn paid(s: &TestServer, stripe: &FakeStripe, order_id: &str, session: &str) -> u16 {
+    let paid = stripe.event(
+        &format!("evt_{order_id}"),
+        "checkout.session.completed",
+        session,
+        true,
+    );
+    common::deliver_stripe(s, &paid).await.0
+}
+
+/// Orders one print for `token`; returns the order id and its Checkout Session.
+async fn order_print(s: &TestServer, token: &str, choice: Value) -> (String, String) {
+    let (status, ordered) = call_as(s, Some(token), "prints.order", &choice).await;
+    assert_eq!(status, 200, "{ordered}");
+    let session = ordered["checkout_url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("a payment page")
+        .to_string();
+    (
+        ordered["order"]["id"].as_str().expect("id").to_string(),
+        session,
+    )
+}
+
+async fn a_paid_print_reaches_the_lab_or_is_refunded(db: Db) {
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let stripe = FakeStripe::start().await;
+    let printful = FakePrintful::start().await;
+    let Some(s) = TestServer::start(Opts {
+        db,
+        charging: true,
+        starting_credits: 10,
+        oidc: Some(oidc),
+        stripe_api_base: Some(stripe.base_url.clone()),
+        printful_base_url: Some(printful.base_url.clone()),
+        config: Some(|c| c.print_retry_every = std::time::Duration::from_millis(300)),
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = token_for(&s, "ada@example.com").await;
+    let grace = token_for(&s, "grace@example.com").await;
+    let image = public_image(&s, &ada, "a lantern for the study").await;
+
+    // A framed print is made in the black frame of the size ordered.
+    let (framed, session) = order_print(
+        &s,
+        &grace,
+        json!({"image_id": image, "product": "framed", "size": "18x24", "quantity": 1, "recipient": address()}),
+    )
+    .await;
+    // Printful is down when the payment arrives: the webhook asks Stripe to deliver it again...
+    printful.set_down(true);
+    assert_eq!(paid(&s, &stripe, &framed, &session).await, 503);
+    assert_eq!(order_of(&s, &grace, &framed).await["status"], "paid");
+    // ...but Stripe may give up: once Printful is back, the server sends the order itself.
+    printful.set_down(false);
+    let mut waited = 0;
+    while order_of(&s, &grace, &framed).await["status"] == "paid" && waited < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert_eq!(
+        order_of(&s, &grace, &framed).await["status"],
+        "in_production"
+    );
+    let made = printful.orders();
+    assert_eq!(made.len(), 1, "sent once: {made:?}");
+    assert_eq!(
+        made[0]["items"][0]["variant_id"], 4660,
+        "the catalogue's black 18″×24″ frame"
+    );
+    // The late delivery Stripe still makes changes nothing.
+    assert_eq!(paid(&s, &stripe, &framed, &session).await, 200);
+    assert_eq!(printful.orders().len(), 1);
+
+    // Printful refuses an order it will never make: failed with its reason, the payment refunded once.
+    let (refused, session) = order_print(
+        &s,
+        &grace,
+        json!({"image_id": image, "product": "poster", "size": "18x24", "quantity": 1,
+            "recipient": {"name": "Grace", "address1": "1 Vali Asr", "city": "Tehran", "country_code": "IR", "zip": "1234567890"}}),
+    )
+    .await;
+    for _ in 0..2 {
+        assert_eq!(paid(&s, &stripe, &refused, &session).await, 200);
+    }
+    let order = order_of(&s, &grace, &refused).await;
+    assert_eq!(order["status"], "failed", "{order}");
+    assert!(
+        order["failure"]
+            .as_str()
+            .is_some_and(|f| f.contains("not available")),
+        "the lab's reason: {order}"
+    );
+    assert!(order["refunded_at"].is_i64());
+    let refunds = stripe.refunds();
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert_eq!(refunds[0]["amount"], 2499 + 499);
+    assert_eq!(printful.orders().len(), 1);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_paid_print_reaches_the_lab_or_is_refunded_on_sqlite() {
+    a_paid_print_reaches_the_lab_or_is_refunded(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_paid_print_reaches_the_lab_or_is_refunded_on_postgres() {
+    a_paid_print_reaches_the_lab_or_is_refunded(Db::Postgres).await;
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 24] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 25] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -126,6 +126,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "print_refunds",
                 include_str!("../../../migrations/sqlite/0024_print_refunds.sql"),
             ),
+            (
+                25,
+                "print_retries",
+                include_str!("../../../migrations/sqlite/0025_print_retries.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -247,6 +252,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 24,
                 "print_refunds",
                 include_str!("../../../migrations/postgres/0024_print_refunds.sql"),
+            ),
+            (
+                25,
+                "print_retries",
+                include_str!("../../../migrations/postgres/0025_print_retries.sql"),
             ),
         ],
     }

@@ -129,6 +129,24 @@ impl PrintStore for SqlStore {
         scoped_page!(self, &sql, buyer_id, page, order_from)
     }
 
+    async fn stalled_print_orders(&self, before: Millis, limit: u32) -> Result<Vec<PrintOrder>> {
+        let sql = format!(
+            "SELECT {ORDER_COLS} FROM print_orders WHERE status = 'paid' AND lab_order_id IS NULL \
+             AND updated_at < $1 ORDER BY updated_at, id LIMIT $2"
+        );
+        on_read_pool!(self, pool => {
+            sqlx::query(&sql)
+                .bind(before)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(order_from)
+                .collect()
+        })
+    }
+
     async fn mark_print_paid(
         &self,
         id: &str,
@@ -170,6 +188,7 @@ impl PrintStore for SqlStore {
         lab_order_id: &str,
         to: PrintStatus,
         tracking: Option<&Tracking>,
+        failure: Option<&str>,
         now: Millis,
     ) -> Result<bool> {
         let from = from_states(to);
@@ -186,7 +205,7 @@ impl PrintStore for SqlStore {
             let shipped_at = (to == PrintStatus::Shipped).then_some(now);
             let row = sqlx::query(&format!(
                 "UPDATE print_orders SET status = $1, lab_order_id = COALESCE(NULLIF($2, ''), lab_order_id), \
-                 tracking = COALESCE($3, tracking), shipped_at = COALESCE($4, shipped_at), updated_at = $5 \
+                 tracking = COALESCE($3, tracking), shipped_at = COALESCE($4, shipped_at), updated_at = $5, failure = COALESCE($7, failure) \
                  WHERE id = $6 AND status IN ({}) RETURNING creator_id, buyer_id, royalty, product, size",
                 list.join(", ")
             ))
@@ -196,6 +215,7 @@ impl PrintStore for SqlStore {
             .bind(shipped_at)
             .bind(now)
             .bind(id)
+            .bind(failure)
             .fetch_optional(&mut *w.tx)
             .await
             .map_err(db_err)?;

@@ -2,9 +2,11 @@
 //! `?confirm=true` (bearer private token; the recipient's required fields, the state code where
 //! Printful needs one, a known variant, each print file downloaded from its `url` and checked to be an
 //! image; an `external_id` used before refused), `GET /orders/{id}` and `/orders/@{external_id}`,
-//! `DELETE` of the same (only before production starts),
+//! `DELETE` of the same (only before production starts), the catalogue's `GET /products/{id}` (its
+//! variants with Printful's size spelling, "18″×24″", and a framed poster's frame colours),
 //! answers wrapped as `{code, result}` and errors as `{code, result, error: {reason, message}}`. Tests
-//! move an order on (`ship`, `fail`) and get the webhook body Printful would send; a browser test sets
+//! move an order on (`ship`, `fail`) and get the webhook body Printful would send, or take the fake
+//! down (every call 503) and up again; a browser test sets
 //! the webhook (`POST /_fake/webhook`) and ships every order in the making (`POST /_fake/ship_all`),
 //! each event sent as Printful sends it.
 
@@ -26,6 +28,121 @@ struct Shared {
     next: i64,
     /// Where events go (the server's webhook address, token included), if set.
     webhook: Option<String>,
+    /// Every call answers 503 while true (Printful down).
+    down: bool,
+}
+
+/// One catalogue variant: (variant id, size, frame colour).
+type FakeVariant = (i64, &'static str, Option<&'static str>);
+
+/// The catalogue products the fake has: (product id, title, variants). Variant ids 1 and 2 (the
+/// 18″×24″ and 24″×36″ matte posters) are Printful's own; the rest are the fake's.
+fn catalog() -> Vec<(i64, &'static str, Vec<FakeVariant>)> {
+    let sized = |first: i64, sizes: &[&'static str]| -> Vec<FakeVariant> {
+        sizes
+            .iter()
+            .enumerate()
+            .map(|(n, size)| (first + n as i64, *size, None))
+            .collect()
+    };
+    let mut poster = vec![(1, "18″×24″", None), (2, "24″×36″", None)];
+    poster.extend(sized(
+        3874,
+        &[
+            "8″×10″",
+            "10″×10″",
+            "12″×12″",
+            "12″×16″",
+            "12″×18″",
+            "16″×20″",
+        ],
+    ));
+    let mut framed = Vec::new();
+    for (n, size) in ["12″×16″", "12″×18″", "16″×20″", "18″×24″", "24″×36″"]
+        .into_iter()
+        .enumerate()
+    {
+        for (c, colour) in ["White", "Black", "Red Oak"].into_iter().enumerate() {
+            framed.push((4650 + 3 * n as i64 + c as i64, size, Some(colour)));
+        }
+    }
+    vec![
+        (1, "Enhanced Matte Paper Poster (in)", poster),
+        (2, "Enhanced Matte Paper Framed Poster (in)", framed),
+        (
+            3,
+            "Canvas (in)",
+            sized(
+                820,
+                &[
+                    "12″×12″",
+                    "12″×16″",
+                    "16″×16″",
+                    "16″×20″",
+                    "18″×24″",
+                    "24″×36″",
+                ],
+            ),
+        ),
+    ]
+}
+
+fn known_variant(id: i64) -> bool {
+    catalog()
+        .iter()
+        .any(|(_, _, variants)| variants.iter().any(|(v, _, _)| *v == id))
+}
+
+/// `GET /products/{id}`: a catalogue product and its variants.
+async fn product(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Some(refused) = unauthorized(&headers).or_else(|| is_down(&shared)) {
+        return refused;
+    }
+    let Some((id, title, variants)) = catalog().into_iter().find(|(p, _, _)| *p == id) else {
+        return refuse(StatusCode::NOT_FOUND, "NotFound", "Not found");
+    };
+    let short = title.replace(" (in)", "");
+    let variants: Vec<Value> = variants
+        .into_iter()
+        .map(|(variant, size, colour)| {
+            let name = match colour {
+                Some(c) => format!("{short} ({c} / {size})"),
+                None => format!("{short} {size}"),
+            };
+            json!({
+                "id": variant, "product_id": id, "name": name, "size": size, "color": colour,
+                "color_code": colour.map(|_| "#000000"), "color_code2": null,
+                "image": format!("https://files.cdn.printful.com/products/{id}/{variant}.jpg"),
+                "price": "12.50", "in_stock": true,
+                "availability_regions": {"US": "United States", "EU": "Europe"},
+                "availability_status": [{"region": "US", "status": "in_stock"}],
+            })
+        })
+        .collect();
+    ok(json!({
+        "product": {
+            "id": id, "type": "POSTER", "type_name": title, "title": title, "brand": null,
+            "model": title, "variant_count": variants.len(), "currency": "USD",
+            "files": [{"id": "default", "type": "default", "title": "Print file"}],
+            "options": [], "is_discontinued": false,
+        },
+        "variants": variants,
+    }))
+}
+
+/// Printful's answer while it is down.
+fn is_down(shared: &Mutex<Shared>) -> Option<Response> {
+    lock(shared).down.then(|| {
+        refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "Service temporarily unavailable",
+        )
+    })
 }
 
 #[derive(Clone)]
@@ -82,6 +199,12 @@ fn recipient_problem(r: &Value) -> Option<String> {
         }
     }
     let country = r["country_code"].as_str().unwrap_or_default();
+    // Printful does not ship to embargoed countries.
+    if ["CU", "IR", "KP", "SY"].contains(&country) {
+        return Some(format!(
+            "Recipient: Shipping to country {country} is not available"
+        ));
+    }
     if ["US", "CA", "AU"].contains(&country) && r["state_code"].as_str().is_none_or(str::is_empty) {
         return Some(format!(
             "Recipient: State code is missing for country {country}"
@@ -96,7 +219,7 @@ async fn create(
     Query(q): Query<HashMap<String, String>>,
     body: String,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
+    if let Some(refused) = unauthorized(&headers).or_else(|| is_down(&shared)) {
         return refused;
     }
     let Ok(order) = serde_json::from_str::<Value>(&body) else {
@@ -128,6 +251,13 @@ async fn create(
                 StatusCode::BAD_REQUEST,
                 "BadRequest",
                 &format!("Item {n}: a variant and a quantity are required"),
+            );
+        }
+        if !item["variant_id"].as_i64().is_some_and(known_variant) {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                &format!("Item {n}: Variant not found"),
             );
         }
         let Some(url) = item["files"][0]["url"].as_str() else {
@@ -197,7 +327,7 @@ async fn retrieve(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
+    if let Some(refused) = unauthorized(&headers).or_else(|| is_down(&shared)) {
         return refused;
     }
     let s = lock(&shared);
@@ -318,6 +448,7 @@ impl FakePrintful {
         let app = Router::new()
             .route("/orders", post(create))
             .route("/orders/{id}", get(retrieve).delete(cancel))
+            .route("/products/{id}", get(product))
             .route("/_fake/webhook", post(set_webhook))
             .route("/_fake/ship_all", post(ship_all))
             .with_state(shared.clone());
@@ -333,6 +464,11 @@ impl FakePrintful {
             shared,
             task: Arc::new(task),
         }
+    }
+
+    /// Printful is down (every call answers 503) or up again.
+    pub fn set_down(&self, down: bool) {
+        lock(&self.shared).down = down;
     }
 
     /// Every order, in no particular order.

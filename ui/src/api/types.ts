@@ -647,11 +647,7 @@ export type PrintSize = {
 /**
  * Inches, width x height ("12x16").
  */
-size: string, price: number, 
-/**
- * The lab's variant id (Printful's catalogue `variant_id`).
- */
-variant_id: number, };
+size: string, price: number, };
 
 export type PrintOffer = { product: PrintProduct, name: string, 
 /**
@@ -659,7 +655,7 @@ export type PrintOffer = { product: PrintProduct, name: string,
  */
 shipping: number, extra_item_shipping: number, sizes: Array<PrintSize>, };
 
-export type PrintQuote = { product: PrintProduct, size: string, quantity: number, unit_price: number, items: number, shipping: number, total: number, currency: string, variant_id: number, };
+export type PrintQuote = { product: PrintProduct, size: string, quantity: number, unit_price: number, items: number, shipping: number, total: number, currency: string, };
 
 export type Recipient = { name: string, address1: string, address2?: string, city: string, 
 /**

@@ -87,7 +87,10 @@ function OrderRow({ order }: { order: PrintOrder }) {
           To {order.recipient.name}, {order.recipient.city}, {order.recipient.country_code}
         </p>
         {ended ? (
-          <p className="text-sm text-red-600 dark:text-red-400">{ended}</p>
+          <div>
+            <p className="text-sm text-red-600 dark:text-red-400">{ended}</p>
+            {order.failure && <p className="text-xs text-fg-muted">{order.failure}</p>}
+          </div>
         ) : (
           <ol className="flex items-center gap-1 text-[11px]" aria-label="Progress">
             {STEPS.map(([status, label], i) => (

@@ -9,7 +9,7 @@ use super::images::{images_get, ImageRef};
 use super::*;
 use crate::app::App;
 use crate::domain::*;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::prints::{
     offers, prints_not_sold, quote, royalty_credits, PrintOffer, PrintOrder, PrintProduct,
     PrintQuote, PrintStatus, Recipient,
@@ -102,8 +102,14 @@ pub async fn prints_products(
     _caller: &Caller,
     _input: Empty,
 ) -> Result<PrintProductsOutput> {
+    // Where prints are sold, only what the lab is set up to make; elsewhere the whole range, so the
+    // products can still be shown.
+    let products = match app.print_lab() {
+        Some(lab) => offers(|p| lab.makes(p)),
+        None => offers(|_| true),
+    };
     Ok(PrintProductsOutput {
-        products: offers(),
+        products,
         available: sold_here(app),
     })
 }
@@ -135,13 +141,28 @@ pub async fn prints_order(
     input: OrderPrint,
 ) -> Result<OrderPrintOutput> {
     let me = caller.user_id()?;
-    let payments = match (app.payments(), app.print_lab()) {
-        (Some(payments), Some(_)) => payments,
+    let (payments, lab) = match (app.payments(), app.print_lab()) {
+        (Some(payments), Some(lab)) => (payments, lab),
         _ => return Err(prints_not_sold()),
     };
     let image = printable(app, caller, &input.image_id).await?;
-    let quote = quote(input.product, &input.size, input.quantity)?;
+    let mut quote = quote(input.product, &input.size, input.quantity)?;
     let recipient = input.recipient.checked()?;
+    // Asked before the buyer pays: a size the lab cannot make is refused here, not refunded later.
+    let unmade = || {
+        Error::invalid(format!(
+            "this server's print lab does not make a {} in {}",
+            input.product.name().to_lowercase(),
+            input.size
+        ))
+    };
+    if !lab.makes(input.product) {
+        return Err(unmade());
+    }
+    quote.variant_id = lab
+        .variant(input.product, &quote.size)
+        .await?
+        .ok_or_else(unmade)?;
     let royalty = if image.owner_id == me {
         0
     } else {

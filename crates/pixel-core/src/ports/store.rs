@@ -69,15 +69,23 @@ pub trait PrintStore: Send + Sync {
     async fn mark_print_refunded(&self, id: &str, refund_id: &str, now: Millis) -> Result<bool>;
     /// Moves a paid order forward to `to` (never back, never out of shipped, failed or
     /// cancelled); shipping records the tracking and credits the creator's royalty in the same
-    /// transaction. False when nothing changed.
+    /// transaction; `failure` says why it failed. False when nothing changed.
     async fn advance_print_order(
         &self,
         id: &str,
         lab_order_id: &str,
         to: crate::prints::PrintStatus,
         tracking: Option<&crate::prints::Tracking>,
+        failure: Option<&str>,
         now: Millis,
     ) -> Result<bool>;
+    /// Paid orders not yet with the lab whose last change was before `before`, oldest first: the
+    /// ones whose submission failed and is owed a retry.
+    async fn stalled_print_orders(
+        &self,
+        before: Millis,
+        limit: u32,
+    ) -> Result<Vec<crate::prints::PrintOrder>>;
 }
 
 /// Collections of a person's images, and the sales of premium ones.

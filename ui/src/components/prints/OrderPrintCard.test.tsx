@@ -6,8 +6,8 @@ import { image, me } from '../../test/fixtures';
 import type { PrintChoice, PrintOffer } from '../../api/types';
 
 const OFFERS: PrintOffer[] = [
-  { product: 'poster', name: 'Poster', shipping: 499, extra_item_shipping: 200, sizes: [{ size: '12x18', price: 1499, variant_id: 1 }] },
-  { product: 'canvas', name: 'Canvas', shipping: 799, extra_item_shipping: 200, sizes: [{ size: '12x16', price: 2999, variant_id: 823 }] },
+  { product: 'poster', name: 'Poster', shipping: 499, extra_item_shipping: 200, sizes: [{ size: '12x18', price: 1499 }] },
+  { product: 'canvas', name: 'Canvas', shipping: 799, extra_item_shipping: 200, sizes: [{ size: '12x16', price: 2999 }] },
 ];
 
 function server(available: boolean): FakeTransport {
@@ -19,7 +19,7 @@ function server(available: boolean): FakeTransport {
     const c = input as PrintChoice;
     const unit = c.product === 'canvas' ? 2999 : 1499;
     const shipping = (c.product === 'canvas' ? 799 : 499) + 200 * (c.quantity - 1);
-    return { ...c, unit_price: unit, items: unit * c.quantity, shipping, total: unit * c.quantity + shipping, currency: 'usd', variant_id: 1 };
+    return { ...c, unit_price: unit, items: unit * c.quantity, shipping, total: unit * c.quantity + shipping, currency: 'usd' };
   };
   return t;
 }
