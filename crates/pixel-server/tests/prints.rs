@@ -35,6 +35,14 @@ async fn balance(s: &TestServer, token: &str) -> i64 {
 
 /// A server that sells prints through the Stripe and Printful fakes (None without a sign-in provider).
 async fn print_server(db: Db) -> Option<(TestServer, FakeStripe, FakePrintful)> {
+    print_server_with(db, None).await
+}
+
+/// `print_server` with a last change to its configuration.
+async fn print_server_with(
+    db: Db,
+    config: Option<fn(&mut pixel_server::Config)>,
+) -> Option<(TestServer, FakeStripe, FakePrintful)> {
     let oidc = OidcOpts::from_env()?;
     let stripe = FakeStripe::start().await;
     let printful = FakePrintful::start().await;
@@ -45,6 +53,7 @@ async fn print_server(db: Db) -> Option<(TestServer, FakeStripe, FakePrintful)> 
         oidc: Some(oidc),
         stripe_api_base: Some(stripe.base_url.clone()),
         printful_base_url: Some(printful.base_url.clone()),
+        config,
         ..Default::default()
     })
     .await?;
@@ -412,21 +421,10 @@ async fn order_print(s: &TestServer, token: &str, choice: Value) -> (String, Str
 }
 
 async fn a_paid_print_reaches_the_lab_or_is_refunded(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
-    let stripe = FakeStripe::start().await;
-    let printful = FakePrintful::start().await;
-    let Some(s) = TestServer::start(Opts {
+    let Some((s, stripe, printful)) = print_server_with(
         db,
-        charging: true,
-        starting_credits: 10,
-        oidc: Some(oidc),
-        stripe_api_base: Some(stripe.base_url.clone()),
-        printful_base_url: Some(printful.base_url.clone()),
-        config: Some(|c| c.print_retry_every = std::time::Duration::from_millis(300)),
-        ..Default::default()
-    })
+        Some(|c| c.print_retry_every = std::time::Duration::from_millis(300)),
+    )
     .await
     else {
         return;
