@@ -149,26 +149,66 @@ pub async fn change_payout(app: &App, change: &PayoutChange<'_>) -> Result<Optio
                     user_id: p.user_id.clone(),
                     event: Event::BalanceChanged { balance },
                 });
+                tell(app, p, NotificationKind::PayoutFailed).await;
             }
-            PayoutStatus::Paid => {
-                notify(
-                    app,
-                    Notice {
-                        recipient: &p.user_id,
-                        kind: NotificationKind::PayoutCompleted,
-                        actor: None,
-                        image_id: None,
-                        comment_id: None,
-                        tip: None,
-                        key: Some(format!("payout:{}", p.id)),
-                    },
-                )
-                .await;
-            }
+            PayoutStatus::Paid => tell(app, p, NotificationKind::PayoutCompleted).await,
             _ => {}
         }
     }
     Ok(changed)
+}
+
+/// Tells the creator a payout arrived or did not, once per payout and kind.
+async fn tell(app: &App, payout: &Payout, kind: NotificationKind) {
+    let key = match kind {
+        NotificationKind::PayoutCompleted => format!("payout:{}", payout.id),
+        _ => format!("{}:{}", kind.as_str(), payout.id),
+    };
+    notify(
+        app,
+        Notice {
+            recipient: &payout.user_id,
+            kind,
+            actor: None,
+            image_id: None,
+            comment_id: None,
+            tip: None,
+            key: Some(key),
+        },
+    )
+    .await;
+}
+
+/// `payout.failed` from a connected account: the bank refused what Stripe sent on. The money is back
+/// in the creator's Stripe balance and Stripe pays it out again once the bank details are fixed, so
+/// the payouts stay in transit; they carry the bank's reason and the creator is told.
+pub async fn connected_payout_failed(app: &App, account_id: &str, reason: &str) -> Result<()> {
+    let failure = format!(
+        "your bank refused the payout ({reason}); update your bank details on Stripe and it is sent again"
+    );
+    for p in app
+        .store
+        .payouts()
+        .in_transit_of_account(account_id)
+        .await?
+    {
+        let noted = change_payout(
+            app,
+            &PayoutChange {
+                payout_id: &p.id,
+                from: &[PayoutStatus::InTransit],
+                to: PayoutStatus::InTransit,
+                transfer_id: None,
+                failure: Some(&failure),
+                now: app.clock.now_ms(),
+            },
+        )
+        .await?;
+        if let Some(p) = noted {
+            tell(app, &p, NotificationKind::PayoutFailed).await;
+        }
+    }
+    Ok(())
 }
 
 /// `account.updated`: the account can (or can no longer) be paid.

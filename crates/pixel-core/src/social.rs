@@ -298,10 +298,12 @@ pub enum NotificationKind {
     AchievementUnlocked,
     StreakMilestone,
     PayoutCompleted,
+    /// A payout failed: its transfer was reversed (credits returned) or the bank refused it.
+    PayoutFailed,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 12] = [
+    pub const ALL: [NotificationKind; 13] = [
         NotificationKind::NewFollower,
         NotificationKind::Like,
         NotificationKind::Comment,
@@ -314,6 +316,7 @@ impl NotificationKind {
         NotificationKind::AchievementUnlocked,
         NotificationKind::StreakMilestone,
         NotificationKind::PayoutCompleted,
+        NotificationKind::PayoutFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -330,6 +333,7 @@ impl NotificationKind {
             NotificationKind::AchievementUnlocked => "achievement_unlocked",
             NotificationKind::StreakMilestone => "streak_milestone",
             NotificationKind::PayoutCompleted => "payout_completed",
+            NotificationKind::PayoutFailed => "payout_failed",
         }
     }
 
@@ -352,6 +356,8 @@ impl NotificationKind {
             NotificationKind::AchievementUnlocked => prefs.achievement_unlocked,
             NotificationKind::StreakMilestone => prefs.streak_milestone,
             NotificationKind::PayoutCompleted => prefs.payout_completed,
+            // Money that did not arrive is always told: the creator has something to fix.
+            NotificationKind::PayoutFailed => true,
         }
     }
 }

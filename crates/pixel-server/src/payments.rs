@@ -298,6 +298,14 @@ pub async fn stripe_webhook(State(http): State<Http>, headers: HeaderMap, body: 
             tracing::info!(event = %event_id, account = %account_id, "a creator's payout reached their bank");
             acted(payouts::connected_payout_paid(&node.app, &account_id).await)
         }
+        WebhookEvent::ConnectedPayoutFailed {
+            event_id,
+            account_id,
+            reason,
+        } => {
+            tracing::warn!(event = %event_id, account = %account_id, %reason, "a creator's bank refused a payout");
+            acted(payouts::connected_payout_failed(&node.app, &account_id, &reason).await)
+        }
         WebhookEvent::Other { event_id, kind } => {
             tracing::debug!(event = %event_id, %kind, "a Stripe event this server does not act on");
             answer(

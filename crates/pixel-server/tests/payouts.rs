@@ -137,20 +137,38 @@ async fn earned_credits_are_paid_out_once(db: Db) {
         "nothing left"
     );
 
-    // The money reaches the bank: paid, told once however often Stripe says so.
+    // The bank refuses it: still on its way (Stripe holds it until the bank details are fixed), with
+    // the bank's reason, and the creator told once however often Stripe says so.
+    let refused = stripe.payout_failed_event("evt_po_0", &account, 300);
+    assert_eq!(common::deliver_stripe(&s, &refused).await.0, 200);
+    assert_eq!(common::deliver_stripe(&s, &refused).await.0, 200);
+    let st = status(&s, &ada).await;
+    assert_eq!(st["payouts"][0]["status"], "in_transit", "{st}");
+    assert!(
+        st["payouts"][0]["failure"]
+            .as_str()
+            .is_some_and(|f| f.contains("The bank account has been closed.")),
+        "{st}"
+    );
+    let told_of = |notes: &Value, kind: &str| {
+        notes["notifications"]
+            .as_array()
+            .map(|n| n.iter().filter(|n| n["kind"] == kind).count())
+            .unwrap_or(0)
+    };
+    let (_, notes) = call_as(&s, Some(&ada), "notifications.list", &json!({})).await;
+    assert_eq!(told_of(&notes, "payout_failed"), 1, "{notes}");
+
+    // The money reaches the bank: paid (the bank's refusal forgotten), told once however often
+    // Stripe says so.
     let paid = stripe.payout_paid_event("evt_po_1", &account, 300);
     assert_eq!(common::deliver_stripe(&s, &paid).await.0, 200);
     assert_eq!(common::deliver_stripe(&s, &paid).await.0, 200);
     let st = status(&s, &ada).await;
     assert_eq!(st["payouts"][0]["status"], "paid");
+    assert!(st["payouts"][0].get("failure").is_none(), "{st}");
     let (_, notes) = call_as(&s, Some(&ada), "notifications.list", &json!({})).await;
-    let told = notes["notifications"]
-        .as_array()
-        .expect("notifications")
-        .iter()
-        .filter(|n| n["kind"] == "payout_completed")
-        .count();
-    assert_eq!(told, 1, "{notes}");
+    assert_eq!(told_of(&notes, "payout_completed"), 1, "{notes}");
 
     // A transfer Stripe refuses: the payout fails and its credits are back at once.
     tip(30).await;
@@ -181,6 +199,10 @@ async fn earned_credits_are_paid_out_once(db: Db) {
     assert_eq!(common::deliver_stripe(&s, &reversed).await.0, 200);
     assert_eq!(balance(&s, &ada).await, 330);
     assert_eq!(status(&s, &ada).await["payable_credits"], 130);
+    // Told of each payout that did not arrive once: the refused transfer, and the first payout (its
+    // bank refusal and its reversal are one story).
+    let (_, notes) = call_as(&s, Some(&ada), "notifications.list", &json!({})).await;
+    assert_eq!(told_of(&notes, "payout_failed"), 2, "{notes}");
     s.shutdown().await;
 }
 

@@ -195,7 +195,8 @@ impl PayoutStore for SqlStore {
             // The statuses are our own words, never input.
             let row = sqlx::query(&format!(
                 "UPDATE payouts SET status = $1, transfer_id = COALESCE($2, transfer_id), \
-                 failure = COALESCE($3, failure), updated_at = $4 WHERE id = $5 AND status IN ({from}) \
+                 failure = CASE WHEN $1 = 'paid' THEN NULL ELSE COALESCE($3, failure) END, updated_at = $4 \
+                 WHERE id = $5 AND status IN ({from}) \
                  RETURNING {PAYOUT_COLS}"
             ))
             .bind(change.to.as_str())

@@ -136,6 +136,13 @@ pub enum WebhookEvent {
         event_id: String,
         account_id: String,
     },
+    /// `payout.failed` from a connected account: the creator's bank refused the money.
+    ConnectedPayoutFailed {
+        event_id: String,
+        account_id: String,
+        /// Stripe's `failure_message` (or its `failure_code`).
+        reason: String,
+    },
     /// Anything else Stripe sends: acknowledged and ignored.
     Other { event_id: String, kind: String },
 }
@@ -332,6 +339,16 @@ pub fn verify_at(
             // A connected account's own events name it at the top of the event.
             ("payout.paid", Some("payout"), _) => match text(&event["account"]) {
                 Some(account_id) => WebhookEvent::ConnectedPayoutPaid {
+                    event_id,
+                    account_id,
+                },
+                None => WebhookEvent::Other { event_id, kind },
+            },
+            ("payout.failed", Some("payout"), _) => match text(&event["account"]) {
+                Some(account_id) => WebhookEvent::ConnectedPayoutFailed {
+                    reason: text(&object["failure_message"])
+                        .or_else(|| text(&object["failure_code"]))
+                        .unwrap_or_else(|| "no reason given".to_string()),
                     event_id,
                     account_id,
                 },

@@ -256,6 +256,20 @@ impl FakeStripe {
         event.to_string()
     }
 
+    /// `payout.failed` from a connected account: its bank refused the money (`account_closed`).
+    pub fn payout_failed_event(&self, event_id: &str, account_id: &str, amount: i64) -> String {
+        let mut event: Value = serde_json::from_str(&event_json(
+            event_id,
+            "payout.failed",
+            json!({"id": format!("po_{event_id}"), "object": "payout", "amount": amount,
+                "arrival_date": now_seconds(), "currency": "usd", "status": "failed", "type": "bank_account",
+                "failure_code": "account_closed", "failure_message": "The bank account has been closed."}),
+        ))
+        .unwrap_or(Value::Null);
+        event["account"] = json!(account_id);
+        event.to_string()
+    }
+
     /// `transfer.reversed`: the transfer taken back in full.
     pub fn transfer_reversed_event(&self, event_id: &str, transfer_id: &str) -> String {
         let mut transfer = lock(&self.shared)

@@ -818,7 +818,7 @@ parent_id: string | null, author: UserSummary | null, body: string, deleted: boo
  */
 liked: boolean, created_at: number, edited_at: number | null, };
 
-export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed";
+export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed" | "payout_failed";
 
 export type Notification = { id: string, kind: NotificationKind, 
 /**

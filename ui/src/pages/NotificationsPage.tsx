@@ -22,11 +22,13 @@ const WORDS: Record<NotificationKind, string> = {
   achievement_unlocked: 'You unlocked an achievement',
   streak_milestone: 'You reached a streak milestone',
   payout_completed: 'Your payout was sent',
+  payout_failed: 'A payout did not reach your bank: see Earnings',
 };
 
 function target(n: Notification, imageHref: (id: string) => string): string | undefined {
   if (n.image_id) return `${imageHref(n.image_id)}${n.comment_id ? `#comment-${n.comment_id}` : ''}`;
   if (n.kind === 'new_follower' && n.actor) return `/u/${n.actor.username}`;
+  if (n.kind === 'payout_completed' || n.kind === 'payout_failed') return '/earnings';
   return undefined;
 }
 

@@ -55,6 +55,16 @@ describe('Payouts', () => {
     expect(await screen.findByRole('button', { name: 'Payouts start at 500 credits' })).toBeDisabled();
   });
 
+  it('shows why a payout has not reached the bank', async () => {
+    const failure = 'your bank refused the payout (The bank account has been closed.); update your bank details on Stripe and it is sent again';
+    const payouts: PayoutsOutput['payouts'] = [
+      { id: 'po1', user_id: 'u1', credits: 600, amount: 1800, currency: 'usd', status: 'in_transit', failure, created_at: 1, updated_at: 2 },
+    ];
+    renderApp(server({ ...READY, payouts }), '/earnings');
+    expect(await screen.findByText(failure)).toBeInTheDocument();
+    expect(screen.getByText('On its way')).toBeInTheDocument();
+  });
+
   it('is absent where the server pays nothing out', async () => {
     renderApp(server({ ...READY, available: false }), '/earnings');
     await screen.findByRole('heading', { name: 'Earnings' });

@@ -24,21 +24,24 @@ const STATUS_WORDS: Record<PayoutStatus, string> = {
 
 function PayoutRow({ payout }: { payout: Payout }) {
   return (
-    <li className="flex items-center gap-3 py-2 text-sm">
-      <span className="tabular-nums font-medium">{dollars(payout.amount)}</span>
-      <span className="text-xs text-fg-subtle">{formatBalance(payout.credits)}</span>
-      <span
-        className={cn(
-          'ml-auto rounded px-1.5 py-0.5 text-[11px]',
-          payout.status === 'paid' && 'bg-emerald-500/15 text-emerald-500',
-          payout.status === 'failed' && 'bg-rose-500/15 text-rose-500',
-          (payout.status === 'requested' || payout.status === 'in_transit') && 'bg-accent/15 text-accent',
-        )}
-        title={payout.failure ?? undefined}
-      >
-        {STATUS_WORDS[payout.status]}
-      </span>
-      <span className="w-40 text-right text-xs text-fg-subtle">{formatDate(payout.created_at)}</span>
+    <li className="py-2 text-sm">
+      <div className="flex items-center gap-3">
+        <span className="tabular-nums font-medium">{dollars(payout.amount)}</span>
+        <span className="text-xs text-fg-subtle">{formatBalance(payout.credits)}</span>
+        <span
+          className={cn(
+            'ml-auto rounded px-1.5 py-0.5 text-[11px]',
+            payout.status === 'paid' && 'bg-emerald-500/15 text-emerald-500',
+            payout.status === 'failed' && 'bg-rose-500/15 text-rose-500',
+            (payout.status === 'requested' || payout.status === 'in_transit') && 'bg-accent/15 text-accent',
+          )}
+        >
+          {STATUS_WORDS[payout.status]}
+        </span>
+        <span className="w-40 text-right text-xs text-fg-subtle">{formatDate(payout.created_at)}</span>
+      </div>
+      {/* Why it failed, or why the bank has not taken it yet: something the creator can act on. */}
+      {payout.failure && <p className="mt-1 text-xs text-rose-500">{payout.failure}</p>}
     </li>
   );
 }
