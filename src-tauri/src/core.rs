@@ -4,15 +4,15 @@
 
 use pixel_app::{wire, Wiring};
 use pixel_core::app::ChargePolicy;
+use pixel_core::events::{Received, Subscription, Viewer};
 use pixel_core::ops::{images_get, ImageRef};
 use pixel_core::registry::Registry;
 use pixel_core::runner::Runner;
-use pixel_core::{App, Caller, Error, ErrorCode};
+use pixel_core::{App, Caller, Error, ErrorCode, Event};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast;
 
 use crate::keys::{self, SecretStore};
 use crate::types::{KeyStatus, SavedFile};
@@ -146,37 +146,43 @@ impl DesktopCore {
 
     /// Subscribes to the event bus; [`DesktopCore::forward_events`] drains the subscription. Split
     /// so the subscription exists before the `events` command returns and nothing falls in between.
-    pub fn subscribe(&self) -> broadcast::Receiver<pixel_core::Envelope> {
-        self.app.events.subscribe()
+    pub fn subscribe(&self) -> Subscription {
+        let viewer = Viewer::of(&self.owner).unwrap_or_else(|| Viewer {
+            user_id: self.owner_id.clone(),
+            admin: false,
+        });
+        self.app.events.subscribe(viewer)
     }
 
-    /// `events`: sends the owner's events, as the server's WebSocket frames, until `send` fails.
+    /// `events`: sends the events the core's audience rule lets the owner receive, as the server's
+    /// WebSocket frames, until `send` fails; a UI that fell behind is told to resync.
     pub async fn forward_events(
         &self,
-        mut rx: broadcast::Receiver<pixel_core::Envelope>,
+        mut subscription: Subscription,
         mut send: impl FnMut(serde_json::Value) -> bool,
     ) {
         loop {
-            match rx.recv().await {
-                Ok(envelope) if envelope.user_id == self.owner_id => {
-                    let json = match serde_json::to_value(&envelope.event) {
-                        Ok(json) => json,
-                        Err(e) => {
-                            tracing::error!(error = %e, "cannot serialize an event");
-                            continue;
-                        }
-                    };
-                    if !send(json) {
-                        tracing::debug!("event channel closed");
-                        return;
-                    }
+            let event = match subscription.recv().await {
+                Received::Event(delivery) => serde_json::to_value(delivery.event()),
+                Received::Missed(missed) => {
+                    tracing::warn!(
+                        missed,
+                        "the UI fell behind the event stream: told to resync"
+                    );
+                    serde_json::to_value(Event::Resync { missed })
                 }
-                Ok(_) => {}
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
-                    // The store holds the truth; the UI refetches on its next query.
-                    tracing::warn!(missed, "the UI fell behind the event stream");
+                Received::Closed => return,
+            };
+            let json = match event {
+                Ok(json) => json,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot serialize an event");
+                    continue;
                 }
-                Err(broadcast::error::RecvError::Closed) => return,
+            };
+            if !send(json) {
+                tracing::debug!("event channel closed");
+                return;
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Tests of the command bodies over a real core on a temporary library (SQLite file, media files, the
 //! offline renderer), without a window; keys go to an in-memory stand-in of the keychain.
 
-use pixel_core::{Envelope, ErrorCode, Event};
+use pixel_core::{Audience, Envelope, ErrorCode, Event};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -144,7 +144,7 @@ async fn events_reach_the_ui_only_for_the_owner() {
         tokio::spawn(async move { core.forward_events(rx, |e| tx.send(e).is_ok()).await });
     let publish = |user: &str, balance: i64| {
         f.core.app.events.publish(Envelope {
-            user_id: user.into(),
+            audience: Audience::User(user.into()),
             event: Event::BalanceChanged { balance },
         })
     };

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::app::App;
-use crate::domain::{Envelope, Event, Millis};
+use crate::domain::{Audience, Envelope, Event, Millis};
 use crate::error::{Error, ErrorCode, Result};
 
 /// One credit pack for sale. Amounts are integers in the currency's smallest unit (cents).
@@ -206,7 +206,7 @@ pub async fn apply_completed_payment(app: &App, done: &CompletedPayment) -> Resu
         PaymentOutcome::Credited { user_id, balance } => {
             tracing::info!(event = %done.event_id, user = %user_id, "credits bought");
             app.events.publish(Envelope {
-                user_id: user_id.clone(),
+                audience: Audience::User(user_id.clone()),
                 event: Event::BalanceChanged { balance: *balance },
             });
         }
@@ -316,7 +316,7 @@ pub async fn apply_payment_reversal(
         } => {
             tracing::info!(event = %change.event_id, user = %user_id, owed, "a refund or dispute changed a balance");
             app.events.publish(Envelope {
-                user_id: user_id.clone(),
+                audience: Audience::User(user_id.clone()),
                 event: Event::BalanceChanged { balance: *balance },
             });
         }

@@ -480,6 +480,13 @@ pub enum Event {
     /// A direct message in one of this user's conversations (sent by them or to them).
     #[serde(rename = "message.created")]
     MessageCreated { message: crate::social::Message },
+    /// Sent by a transport, never published: this client fell behind and `missed` events were
+    /// dropped, so it reads again everything it shows.
+    #[serde(rename = "resync")]
+    Resync {
+        #[ts(type = "number")]
+        missed: u64,
+    },
 }
 
 impl Event {
@@ -494,9 +501,20 @@ impl Event {
     }
 }
 
-/// An event addressed to one user; transports deliver it only to that user's clients.
+/// Who may receive an event; `Audience::admits` (in `events`) is the one rule transports deliver by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// One person's clients (their jobs, balance, notifications, messages, sessions).
+    User(String),
+    /// Several people, decided when it is published (a creator's followers, a conversation).
+    Users(Vec<String>),
+    /// Every admin's clients.
+    Admins,
+}
+
+/// An event and who may receive it.
 #[derive(Debug, Clone)]
 pub struct Envelope {
-    pub user_id: String,
+    pub audience: Audience,
     pub event: Event,
 }

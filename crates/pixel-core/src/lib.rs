@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod credits;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod ops;
 pub mod payouts;
 pub mod ports;

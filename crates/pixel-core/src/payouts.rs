@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::app::App;
-use crate::domain::{Envelope, Event, Millis};
+use crate::domain::{Audience, Envelope, Event, Millis};
 use crate::error::{Error, Result};
 use crate::social::{notify, Notice, NotificationKind};
 
@@ -146,7 +146,7 @@ pub async fn change_payout(app: &App, change: &PayoutChange<'_>) -> Result<Optio
             PayoutStatus::Failed => {
                 let balance = app.store.ledger().balance(&p.user_id).await?;
                 app.events.publish(Envelope {
-                    user_id: p.user_id.clone(),
+                    audience: Audience::User(p.user_id.clone()),
                     event: Event::BalanceChanged { balance },
                 });
                 tell(app, p, NotificationKind::PayoutFailed).await;

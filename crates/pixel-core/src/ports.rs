@@ -227,11 +227,16 @@ pub async fn health_within(provider: &dyn Provider, limit: Duration) -> Provider
         })
 }
 
-/// Publishes events to the clients of their addressee.
+/// Publishes events to the clients of their audience.
 pub trait EventBus: Send + Sync {
     fn publish(&self, envelope: Envelope);
-    fn subscribe(&self) -> broadcast::Receiver<Envelope>;
+    /// The events `viewer` may receive (`Audience::admits`), as transports deliver them.
+    fn subscribe(&self, viewer: crate::events::Viewer) -> crate::events::Subscription;
+    /// Every event whoever it is for: in-process observers (tests, the CLI), never a client.
+    fn observe_all(&self) -> broadcast::Receiver<Envelope>;
 }
+
+pub use crate::events::LocalEventBus;
 
 /// The time rules run on (session and token expiry, sign-in requests, one-time codes, leases,
 /// timestamps): a port, so tests move time instead of waiting for it.
@@ -265,27 +270,5 @@ impl OffsetClock {
 impl Clock for OffsetClock {
     fn now_ms(&self) -> Millis {
         crate::now_ms().saturating_add(self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
-    }
-}
-
-/// The in-process event bus (one node).
-pub struct LocalEventBus {
-    tx: broadcast::Sender<Envelope>,
-}
-
-impl LocalEventBus {
-    pub fn new(capacity: usize) -> Self {
-        let (tx, _) = broadcast::channel(capacity);
-        Self { tx }
-    }
-}
-
-impl EventBus for LocalEventBus {
-    fn publish(&self, envelope: Envelope) {
-        // No subscribers is fine: events are notifications, the store holds the truth.
-        let _ = self.tx.send(envelope);
-    }
-    fn subscribe(&self) -> broadcast::Receiver<Envelope> {
-        self.tx.subscribe()
     }
 }

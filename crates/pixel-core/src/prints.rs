@@ -556,7 +556,7 @@ pub async fn apply_lab_order(app: &App, order: &PrintOrder, lab: &LabOrder) -> R
         tracing::info!(order = %order.id, credits = order.royalty, "a print shipped: royalty paid");
         let balance = app.store.ledger().balance(&order.creator_id).await?;
         app.events.publish(Envelope {
-            user_id: order.creator_id.clone(),
+            audience: Audience::User(order.creator_id.clone()),
             event: Event::BalanceChanged { balance },
         });
     }

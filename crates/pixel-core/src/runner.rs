@@ -240,14 +240,14 @@ pub async fn announce_end(app: &App, job: &Job) {
     app.metrics.ended(job);
     if job.state != JobState::Succeeded {
         app.events.publish(Envelope {
-            user_id: job.owner_id.clone(),
+            audience: Audience::User(job.owner_id.clone()),
             event: Event::GenerationFailed { job: job.clone() },
         });
     }
     if job.refunded && job.cost > 0 {
         if let Ok(balance) = app.store.ledger().balance(&job.owner_id).await {
             app.events.publish(Envelope {
-                user_id: job.owner_id.clone(),
+                audience: Audience::User(job.owner_id.clone()),
                 event: Event::BalanceChanged { balance },
             });
         }
@@ -301,7 +301,7 @@ impl JobContext for RunContext {
     async fn progress(&self, fraction: f32) {
         let fraction = fraction.clamp(0.0, 1.0);
         self.app.events.publish(Envelope {
-            user_id: self.owner.clone(),
+            audience: Audience::User(self.owner.clone()),
             event: Event::GenerationProgress {
                 job_id: self.job_id.clone(),
                 set_id: self.set_id.clone(),
@@ -369,7 +369,7 @@ async fn run_job(app: &App, worker: &str, job: Job) {
         running.insert(job.id.clone(), cancel_tx.clone());
     }
     app.events.publish(Envelope {
-        user_id: job.owner_id.clone(),
+        audience: Audience::User(job.owner_id.clone()),
         event: Event::GenerationStarted { job: job.clone() },
     });
 
@@ -425,7 +425,7 @@ async fn run_job(app: &App, worker: &str, job: Job) {
         Ok(Some(done)) => {
             if let JobOutcome::Succeeded { image } = &outcome {
                 app.events.publish(Envelope {
-                    user_id: done.owner_id.clone(),
+                    audience: Audience::User(done.owner_id.clone()),
                     event: Event::GenerationCompleted {
                         job: done.clone(),
                         image: image.clone(),

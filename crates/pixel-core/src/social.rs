@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::account::NotificationPrefs;
 use crate::app::App;
-use crate::domain::{Envelope, Event, Image, Millis};
+use crate::domain::{Audience, Envelope, Event, Image, Millis};
 use crate::error::Result;
 
 /// An account as other people see it: never its email, role or settings.
@@ -489,7 +489,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         return Ok(());
     }
     app.events.publish(Envelope {
-        user_id: row.user_id.clone(),
+        audience: Audience::User(row.user_id.clone()),
         event: Event::NotificationCreated {
             notification: row.into_view(on_own_image),
         },

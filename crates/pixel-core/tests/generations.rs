@@ -134,7 +134,7 @@ async fn every_job_settles_once_captured_on_success_and_refunded_on_failure_or_m
     let dir = tempfile::tempdir().expect("tempdir");
     let provider = ScriptedProvider::new();
     let app = test_app(dir.path(), STARTING, provider.clone()).await;
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let runner = Runner::start(&app).await.expect("runner");
     let ada = sign_in(&app, "ada").await;
 
@@ -199,7 +199,7 @@ async fn a_temporary_failure_is_retried_and_paid_for_once_when_it_then_works() {
     let dir = tempfile::tempdir().expect("tempdir");
     let provider = ScriptedProvider::new();
     let app = test_app(dir.path(), STARTING, provider.clone()).await;
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let runner = Runner::start(&app).await.expect("runner");
     let ada = sign_in(&app, "ada").await;
     let out: SubmitOutput = call(
@@ -227,7 +227,7 @@ async fn a_temporary_failure_is_retried_and_paid_for_once_when_it_then_works() {
 async fn cancelling_refunds_once_whether_the_job_waits_or_runs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = test_app(dir.path(), STARTING, ScriptedProvider::new()).await;
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let ada = sign_in(&app, "ada").await;
 
     // Queued: no worker runs yet, so it is cancelled on the spot.

@@ -73,7 +73,7 @@ async fn a_token_is_shown_once_listed_with_the_sessions_and_signed_out_on_its_ow
         ]
     );
 
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let out: RevokeOutput = call(
         &app,
         &here,
@@ -131,7 +131,7 @@ async fn signing_out_ends_this_session_and_signing_out_everywhere_ends_them_all(
         .await
         .expect("token");
 
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     sign_out(&app, &laptop).await.expect("signed out");
     assert!(!live(&app, &laptop_cookie).await);
     assert!(live(&app, &phone_cookie).await, "only this session ends");

@@ -54,7 +54,7 @@ async fn a_public_set_shows_its_public_images_to_everyone() {
     .expect("made public");
     assert_eq!(changed["changed"], json!([]), "no image made yet");
 
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let runner = Runner::start(&app).await.expect("runner");
     let ids: Vec<String> = submitted.jobs.iter().map(|j| j.id.clone()).collect();
     let images: Vec<String> = jobs_end(&mut events, &ids)

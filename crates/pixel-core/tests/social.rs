@@ -11,7 +11,7 @@ use pixel_core::ops::{
 };
 use pixel_core::runner::Runner;
 use pixel_core::social::{Comment, NotificationKind, PublicImage};
-use pixel_core::{App, Caller, Envelope, ErrorCode, Event};
+use pixel_core::{App, Audience, Caller, Envelope, ErrorCode, Event};
 use serde_json::{json, Value};
 
 /// The core on SQLite with its workers running, and the folder it keeps its files in.
@@ -61,7 +61,7 @@ async fn the_feed_and_explore_show_followed_public_work_only() {
     let private = made_image(&app, &ada, "a secret garden", false).await;
     let others = made_image(&app, &lin, "a red kite", true).await;
 
-    let mut ada_events = app.events.subscribe();
+    let mut ada_events = app.events.observe_all();
     let followed: FollowOutput = call(
         &app,
         &grace,
@@ -95,7 +95,7 @@ async fn the_feed_and_explore_show_followed_public_work_only() {
     let pushed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
             if let Ok(Envelope {
-                user_id: to,
+                audience: Audience::User(to),
                 event: Event::NotificationCreated { notification },
             }) = ada_events.recv().await
             {
@@ -743,7 +743,7 @@ async fn notifications_are_read_and_deleted_by_their_recipient_alone() {
 async fn a_finished_set_is_told_once_with_its_first_image() {
     let (_dir, app, runner) = world().await;
     let ada = sign_in(&app, "ada").await;
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let out: pixel_core::ops::SubmitOutput = call(
         &app,
         &ada,
@@ -1088,7 +1088,7 @@ async fn direct_messages_reach_both_people_live_and_nobody_else() {
     let ada = sign_in(&app, "ada").await;
     let grace = sign_in(&app, "grace").await;
     let lin = sign_in(&app, "lin").await;
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
 
     let first: Message = call(
         &app,
@@ -1101,12 +1101,12 @@ async fn direct_messages_reach_both_people_live_and_nobody_else() {
     assert_eq!(first.body, "hello grace");
     let mut told = vec![];
     while told.len() < 2 {
-        let Envelope { user_id, event } =
+        let Envelope { audience, event } =
             tokio::time::timeout(std::time::Duration::from_secs(5), events.recv())
                 .await
                 .expect("pushed live")
                 .expect("bus open");
-        if let Event::MessageCreated { message } = event {
+        if let (Event::MessageCreated { message }, Audience::User(user_id)) = (event, audience) {
             assert_eq!(message.id, first.id);
             told.push(user_id);
         }
@@ -1285,7 +1285,7 @@ async fn an_image_page_lists_its_public_remixes() {
         ("a paper lantern, blue", true),
         ("a paper lantern, secret", false),
     ] {
-        let mut events = app.events.subscribe();
+        let mut events = app.events.observe_all();
         let out: pixel_core::ops::SubmitOutput = call(
             &app,
             &grace,

@@ -213,15 +213,16 @@ fn report(images: &[Image], failed: &[Job], paths: &[PathBuf]) -> anyhow::Result
 pub async fn generate_local(config: &crate::Config, args: &GenerateArgs) -> anyhow::Result<()> {
     let node = crate::build_node(config).await?;
     let runner = pixel_core::runner::Runner::start(&node.app).await?;
-    let mut rx = node.app.events.subscribe();
+    let viewer = pixel_core::events::Viewer::of(&node.owner)
+        .ok_or_else(|| anyhow::anyhow!("generating here needs the local owner"))?;
+    let mut events = node.app.events.subscribe(viewer);
     let submitted =
         pixel_core::ops::generations_create(&node.app, &node.owner, args.request()?).await?;
     let result = follow(&submitted.jobs, async || loop {
-        match rx.recv().await {
-            Ok(env) if env.user_id == node.owner.user_id()? => return Ok(Some(env.event)),
-            Ok(_) => continue,
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(_) => return Ok(None),
+        match events.recv().await {
+            pixel_core::events::Received::Event(d) => return Ok(Some(d.event().clone())),
+            pixel_core::events::Received::Missed(_) => continue,
+            pixel_core::events::Received::Closed => return Ok(None),
         }
     })
     .await;

@@ -7,12 +7,12 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use pixel_core::{Caller, Error, ErrorCode, JobState};
+use pixel_core::events::{frame, Received, Subscription, Viewer};
+use pixel_core::{Caller, Error, ErrorCode, Event, JobState};
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 
 use crate::Node;
 
@@ -179,7 +179,7 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
     // Browsers send cookies (and reach loopback) on cross-site WebSocket handshakes: `guard::check`
     // refused every handshake whose Origin is not this server before it got here.
     let caller = resolved.caller;
-    let Ok(user_id) = caller.user_id().map(str::to_string) else {
+    let Some(viewer) = Viewer::of(&caller) else {
         return ApiError(Error::new(
             ErrorCode::Unauthenticated,
             "sign in to receive events",
@@ -191,18 +191,19 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
         _ => None,
     };
     let node = http.0.clone();
-    ws.on_upgrade(move |socket| pump_events(node, user_id, session, socket))
+    // Subscribed before the upgrade answers, so nothing published from then on is missed.
+    let subscription = node.app.events.subscribe(viewer);
+    ws.on_upgrade(move |socket| pump_events(node, subscription, session, socket))
 }
 
-/// Sends the user's events, and only theirs, until either side closes or the session that opened the
-/// stream is signed out.
+/// Sends the events the core's audience rule lets this viewer receive, until either side closes or
+/// the session that opened the stream is signed out. A client that fell behind is told to resync.
 async fn pump_events(
     node: Arc<Node>,
-    user_id: String,
+    mut subscription: Subscription,
     session: Option<String>,
     mut socket: WebSocket,
 ) {
-    let mut rx = node.app.events.subscribe();
     let mut stopping = node.stopping.subscribe();
     loop {
         tokio::select! {
@@ -210,20 +211,25 @@ async fn pump_events(
                 let _ = socket.send(Message::Close(None)).await;
                 return;
             }
-            ev = rx.recv() => match ev {
-                Ok(env) if env.user_id == user_id => {
-                    let Ok(text) = serde_json::to_string(&env.event) else { continue };
+            received = subscription.recv() => match received {
+                Received::Event(delivery) => {
+                    let text: &str = &delivery.json();
                     if socket.send(Message::Text(text.into())).await.is_err() {
                         return;
                     }
-                    if session.as_deref().is_some_and(|s| env.event.ends_session(s)) {
+                    if session.as_deref().is_some_and(|s| delivery.event().ends_session(s)) {
                         let _ = socket.send(Message::Close(None)).await;
                         return;
                     }
                 }
-                Ok(_) => {}
-                Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "a slow WebSocket client missed events"),
-                Err(RecvError::Closed) => return,
+                Received::Missed(missed) => {
+                    tracing::warn!(missed, "a slow WebSocket client missed events: told to resync");
+                    let text: &str = &frame(&Event::Resync { missed });
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Received::Closed => return,
             },
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,

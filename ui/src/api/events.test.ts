@@ -18,6 +18,14 @@ function setup() {
 }
 
 describe('applyEvent', () => {
+  it('reads everything again when the server says this window missed events', () => {
+    const qc = setup();
+    applyEvent(qc, { type: 'resync', missed: 3 });
+    for (const key of [keys.jobs, keys.set('set_1'), keys.account]) {
+      expect(qc.getQueryState(key)?.isInvalidated).toBe(true);
+    }
+  });
+
   it('updates progress live and marks the job running', () => {
     const qc = setup();
     applyEvent(qc, { type: 'generation.progress', job_id: 'job_1', set_id: 'set_1', progress: 0.4, emitted_at_us: 1 });

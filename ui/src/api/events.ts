@@ -173,5 +173,10 @@ export function applyEvent(qc: QueryClient, event: Event): void {
     case 'message.created':
       messageArrived(qc, event.message.conversation_id);
       return;
+    case 'resync':
+      // This window fell behind and the server dropped events meant for it: nothing shown can be
+      // trusted to be current, so everything is read again.
+      void qc.invalidateQueries();
+      return;
   }
 }

@@ -106,7 +106,7 @@ export type Event = { "type": "generation.queued", job: Job, } | { "type": "gene
 /**
  * Microseconds since the epoch when the worker emitted this event (for latency measurement).
  */
-emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, } | { "type": "message.created", message: Message, };
+emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, } | { "type": "message.created", message: Message, } | { "type": "resync", missed: number, };
 
 export type Speed = "instant" | "fast" | "medium" | "slow";
 

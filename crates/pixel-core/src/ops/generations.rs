@@ -243,7 +243,7 @@ pub(super) async fn commit_submissions(
         app.metrics.submitted(sub.jobs.len());
         for job in &sub.jobs {
             app.events.publish(Envelope {
-                user_id: owner.clone(),
+                audience: Audience::User(owner.clone()),
                 event: Event::GenerationQueued { job: job.clone() },
             });
             app.job_ready.notify_one();
@@ -260,7 +260,7 @@ pub(super) async fn commit_submissions(
     if let Some(owner) = charged_owner {
         let balance = app.store.ledger().balance(&owner).await?;
         app.events.publish(Envelope {
-            user_id: owner,
+            audience: Audience::User(owner),
             event: Event::BalanceChanged { balance },
         });
     }

@@ -632,7 +632,7 @@ pub(crate) async fn announce_sale(
         (seller_id.as_str(), *seller_balance),
     ] {
         app.events.publish(Envelope {
-            user_id: user_id.to_string(),
+            audience: Audience::User(user_id.to_string()),
             event: Event::BalanceChanged { balance },
         });
     }

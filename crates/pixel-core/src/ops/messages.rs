@@ -121,7 +121,7 @@ pub async fn messages_send(app: &App, caller: &Caller, input: SendMessage) -> Re
         .await?;
     for user_id in [them.id.as_str(), me] {
         app.events.publish(Envelope {
-            user_id: user_id.to_string(),
+            audience: Audience::User(user_id.to_string()),
             event: Event::MessageCreated {
                 message: message.clone(),
             },

@@ -137,7 +137,7 @@ pub async fn payouts_request(app: &App, caller: &Caller, _input: Empty) -> Resul
         .await?;
     let balance = app.store.ledger().balance(me).await?;
     app.events.publish(Envelope {
-        user_id: me.to_string(),
+        audience: Audience::User(me.to_string()),
         event: Event::BalanceChanged { balance },
     });
     match payments.transfer_payout(&payout, &account.account_id).await {

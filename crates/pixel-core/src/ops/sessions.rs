@@ -137,7 +137,7 @@ pub async fn sign_out(app: &App, caller: &Caller) -> Result<()> {
 /// Tells the account's clients, so the event streams of revoked sessions close at once.
 fn announce_revoked(app: &App, user_id: &str, session_ids: Vec<String>, all: bool) {
     app.events.publish(Envelope {
-        user_id: user_id.to_string(),
+        audience: Audience::User(user_id.to_string()),
         event: Event::SessionsRevoked { session_ids, all },
     });
 }

@@ -230,7 +230,7 @@ pub async fn tips_send(app: &App, caller: &Caller, input: SendTip) -> Result<Sen
         tracing::info!(tip = %sent.tip_id, amount = tip.amount, "a tip was given");
         for (user_id, balance) in [(me, sent.from_balance), (them.id.as_str(), sent.to_balance)] {
             app.events.publish(Envelope {
-                user_id: user_id.to_string(),
+                audience: Audience::User(user_id.to_string()),
                 event: Event::BalanceChanged { balance },
             });
         }

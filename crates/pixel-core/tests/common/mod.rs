@@ -190,7 +190,7 @@ pub async fn made_image(
     prompt: &str,
     public: bool,
 ) -> pixel_core::Image {
-    let mut events = app.events.subscribe();
+    let mut events = app.events.observe_all();
     let out: pixel_core::ops::SubmitOutput = call(
         app,
         caller,
