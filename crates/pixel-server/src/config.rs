@@ -131,6 +131,10 @@ pub struct Config {
     /// (default `poster=1,framed=2,canvas=3`: Enhanced Matte Paper Poster, its Framed Poster and
     /// Canvas, in inches). A kind left out is not sold; the size's variant is read from the catalogue.
     pub printful_products: Vec<(pixel_core::prints::PrintProduct, i64)>,
+    /// `PIXEL_MAX_EVENT_STREAMS`: at most this many live event streams (WebSockets) at once. By
+    /// default as many as the open-files limit (raised to its hard limit at start) allows while 256
+    /// descriptors stay free for requests; past it a new stream is refused with 503, never silently.
+    pub max_event_streams: Option<usize>,
     /// `PIXEL_PRINT_RETRY_SECS` (default 300): how often paid print orders the lab has not taken yet
     /// (it was down, or answered too late) are sent again.
     pub print_retry_every: Duration,
@@ -292,6 +296,7 @@ impl Default for Config {
             printful_webhook_secret: None,
             printful_products: crate::printful::default_catalog(),
             print_retry_every: Duration::from_secs(300),
+            max_event_streams: None,
             stripe_webhook_secret: None,
             stripe_api_base: None,
             credit_packs: pixel_core::credits::default_packs(),
@@ -682,6 +687,9 @@ impl Config {
         if let Some(v) = get("PRINTFUL_PRODUCTS") {
             self.printful_products = crate::printful::parse_catalog(&v)
                 .ok_or_else(|| ConfigError::Env("PRINTFUL_PRODUCTS", v.clone()))?
+        }
+        if let Some(v) = get("PIXEL_MAX_EVENT_STREAMS") {
+            self.max_event_streams = Some(parse_num("PIXEL_MAX_EVENT_STREAMS", &v)?)
         }
         if let Some(v) = get("PIXEL_PRINT_RETRY_SECS") {
             let secs: u64 = parse_num("PIXEL_PRINT_RETRY_SECS", &v)?;

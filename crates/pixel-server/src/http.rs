@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use futures_util::SinkExt;
 use pixel_core::events::{frame, Received, Subscription, Viewer};
 use pixel_core::{Caller, Error, ErrorCode, Event, JobState};
 use std::net::SocketAddr;
@@ -191,9 +192,93 @@ async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgra
         _ => None,
     };
     let node = http.0.clone();
+    // Past its budget a stream is refused out loud, so the descriptors left keep plain requests
+    // (and /healthz) answering; the client retries with backoff.
+    let Some(slot) = StreamSlot::take(&node) else {
+        tracing::warn!(
+            open = node.live_streams.load(Ordering::Relaxed),
+            "refused a live event stream: the open-files budget for streams is spent"
+        );
+        return ApiError(Error::new(
+            ErrorCode::Unavailable,
+            "this server has as many live connections as it can hold; try again shortly",
+        ))
+        .into_response();
+    };
     // Subscribed before the upgrade answers, so nothing published from then on is missed.
     let subscription = node.app.events.subscribe(viewer);
-    ws.on_upgrade(move |socket| pump_events(node, subscription, session, socket))
+    // Clients send nothing but pings and closes: a small read buffer (the default is 128 KiB a
+    // socket), and frames written as they are flushed.
+    ws.read_buffer_size(STREAM_READ_BUFFER)
+        .write_buffer_size(STREAM_WRITE_BUFFER)
+        .max_write_buffer_size(STREAM_MAX_WRITE_BUFFER)
+        .on_upgrade(move |socket| async move {
+            pump_events(node, subscription, session, socket).await;
+            drop(slot);
+        })
+}
+
+const STREAM_READ_BUFFER: usize = 4 * 1024;
+const STREAM_WRITE_BUFFER: usize = 16 * 1024;
+const STREAM_MAX_WRITE_BUFFER: usize = 1024 * 1024;
+/// How long one write may wait on a client that stopped reading before its stream is closed.
+const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most frames gathered into one write.
+const STREAM_BATCH: usize = 64;
+
+/// One live event stream counted against the node's budget while it lives.
+struct StreamSlot(Arc<Node>);
+
+impl StreamSlot {
+    fn take(node: &Arc<Node>) -> Option<StreamSlot> {
+        let budget = crate::open_files::stream_budget(crate::open_files::raise_limit())
+            .min(node.config.max_event_streams.unwrap_or(usize::MAX));
+        node.live_streams
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < budget).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| StreamSlot(node.clone()))
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        self.0.live_streams.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A frame for the socket and whether it ends the stream (its session was signed out).
+fn outgoing(received: Received, session: Option<&str>) -> Option<(Arc<str>, bool)> {
+    match received {
+        Received::Event(delivery) => {
+            let ends = session.is_some_and(|s| delivery.event().ends_session(s));
+            Some((delivery.json(), ends))
+        }
+        Received::Missed(missed) => {
+            tracing::warn!(
+                missed,
+                "a slow WebSocket client missed events: told to resync"
+            );
+            Some((frame(&Event::Resync { missed }), false))
+        }
+        Received::Closed => None,
+    }
+}
+
+/// Writes `frames` as one flush, within the write timeout; false when the client is gone or stuck.
+async fn write_frames(socket: &mut WebSocket, frames: Vec<Arc<str>>) -> bool {
+    let write = async {
+        for text in frames {
+            let text: &str = &text;
+            socket.feed(Message::Text(text.into())).await?;
+        }
+        socket.flush().await
+    };
+    matches!(
+        tokio::time::timeout(STREAM_WRITE_TIMEOUT, write).await,
+        Ok(Ok(()))
+    )
 }
 
 /// Sends the events the core's audience rule lets this viewer receive, until either side closes or
@@ -211,26 +296,30 @@ async fn pump_events(
                 let _ = socket.send(Message::Close(None)).await;
                 return;
             }
-            received = subscription.recv() => match received {
-                Received::Event(delivery) => {
-                    let text: &str = &delivery.json();
-                    if socket.send(Message::Text(text.into())).await.is_err() {
+            received = subscription.recv() => {
+                // What else is already waiting goes out in the same write.
+                let mut frames = Vec::new();
+                let mut ends = false;
+                let mut next = Some(received);
+                while let Some(received) = next.take() {
+                    let Some((text, ending)) = outgoing(received, session.as_deref()) else {
                         return;
-                    }
-                    if session.as_deref().is_some_and(|s| delivery.event().ends_session(s)) {
-                        let _ = socket.send(Message::Close(None)).await;
-                        return;
-                    }
-                }
-                Received::Missed(missed) => {
-                    tracing::warn!(missed, "a slow WebSocket client missed events: told to resync");
-                    let text: &str = &frame(&Event::Resync { missed });
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        return;
+                    };
+                    frames.push(text);
+                    ends |= ending;
+                    if !ends && frames.len() < STREAM_BATCH {
+                        next = subscription.try_recv();
                     }
                 }
-                Received::Closed => return,
-            },
+                if !write_frames(&mut socket, frames).await {
+                    tracing::debug!("a live event stream's client is gone or stopped reading");
+                    return;
+                }
+                if ends {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+            }
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
@@ -358,9 +447,12 @@ pub async fn serve(
              or set PIXEL_ALLOW_PUBLIC_OWNER=true if this network is trusted"
         );
     }
+    // Thousands of live event streams need thousands of descriptors; accept errors (such as running
+    // out of them) are logged by axum's own tracing.
+    let open_files = crate::open_files::raise_limit();
     let runner = pixel_core::runner::Runner::start(&node.app).await?;
     let print_retries = tokio::spawn(crate::printful::retry_loop(node.clone()));
-    tracing::info!(%addr, database = node.app.store.dialect(), sign_in = !single_owner, "Pixel Studio is listening on http://{addr}");
+    tracing::info!(%addr, database = node.app.store.dialect(), sign_in = !single_owner, open_files, "Pixel Studio is listening on http://{addr}");
     let stopping = node.stopping.clone();
     let shutdown = async move {
         shutdown.await;

@@ -7,6 +7,7 @@ pub mod guard;
 pub mod http;
 pub mod limits;
 pub mod media;
+pub mod open_files;
 pub mod openapi;
 pub mod payments;
 pub mod printful;
@@ -40,6 +41,8 @@ pub struct Node {
     pub stripe: Option<Arc<payments::StripePayments>>,
     /// Printful and its webhook, when the server sells prints.
     pub printful: Option<Arc<printful::Printful>>,
+    /// Live event streams open now, against the budget the open-files limit leaves them.
+    pub live_streams: std::sync::atomic::AtomicUsize,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
     pub stopping: tokio::sync::watch::Sender<bool>,
@@ -228,6 +231,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         config: config.clone(),
         stripe,
         printful,
+        live_streams: std::sync::atomic::AtomicUsize::new(0),
         stopping: tokio::sync::watch::channel(false).0,
         _data_dir_lock: data_dir_lock,
     })

@@ -357,6 +357,44 @@ async fn revoking_a_session_closes_its_event_stream() {
 }
 
 #[tokio::test]
+async fn past_its_stream_budget_the_server_refuses_out_loud_and_keeps_answering() {
+    let s = TestServer::start(Opts {
+        config: Some(|c| c.max_event_streams = Some(2)),
+        ..Default::default()
+    })
+    .await
+    .expect("server");
+    let url = format!("{}/api/events", s.base.replacen("http", "ws", 1));
+    let first = common::events(&s.base).await;
+    let _second = common::events(&s.base).await;
+    match tokio_tungstenite::connect_async(url.as_str()).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(refused)) => {
+            assert_eq!(refused.status(), 503);
+        }
+        other => panic!("a third stream is refused with 503, got {other:?}"),
+    }
+    let health = s
+        .client
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), 200, "plain requests still answer");
+    // A closed stream gives its place back.
+    drop(first);
+    let mut reopened = None;
+    for _ in 0..100 {
+        if let Ok((ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await {
+            reopened = Some(ws);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(reopened.is_some(), "a place frees up when a window closes");
+    s.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_retried_create_with_its_idempotency_key_is_charged_once() {
     let s = TestServer::start(Opts {
         charging: true,

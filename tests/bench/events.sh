@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Live events to 100, 1,000 and 10,000 WebSocket clients (issue 33): builds the release server and the
+# fanout client, then prints the spread p99 of each event across clients, the server's memory per idle
+# socket, lost events and refused streams. Env: FANOUT_CLIENTS (default 100,1000,10000), FANOUT_JOBS (20).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pixel-studio/target}"
+cargo build --release -q -p pixel-server --bin pixel-studio-server --example fanout
+# The client side needs as many descriptors as the server: raise this shell's soft limit too.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+FANOUT_SERVER="$CARGO_TARGET_DIR/release/pixel-studio-server" \
+  "$CARGO_TARGET_DIR/release/examples/fanout"
