@@ -51,9 +51,11 @@ pub struct Wired {
 pub async fn wire(wiring: Wiring) -> Result<Wired> {
     let store = SqlStore::connect(&wiring.database_url).await?;
     let blobs = Arc::new(LocalBlobStore::new(wiring.media_dir)?);
+    let store: Arc<dyn pixel_core::ports::Store> = Arc::new(store);
     let app = App::new(AppParts {
         config: wiring.config,
-        store: Arc::new(store),
+        queue: Arc::new(pixel_core::ports::StoreJobQueue::new(store.clone())),
+        store,
         blobs: blobs.clone(),
         media: Arc::new(ImagePipeline),
         events: Arc::new(LocalEventBus::new(wiring.event_capacity)),

@@ -73,6 +73,8 @@ impl Default for AppConfig {
 pub struct Inner {
     pub config: AppConfig,
     pub store: Arc<dyn Store>,
+    /// Which job runs next, under what lease (the database's own queue by default).
+    pub queue: Arc<dyn crate::ports::JobQueue>,
     pub blobs: Arc<dyn BlobStore>,
     pub media: Arc<dyn MediaProcessor>,
     pub events: Arc<dyn EventBus>,
@@ -100,6 +102,7 @@ pub struct Inner {
 pub struct AppParts {
     pub config: AppConfig,
     pub store: Arc<dyn Store>,
+    pub queue: Arc<dyn crate::ports::JobQueue>,
     pub blobs: Arc<dyn BlobStore>,
     pub media: Arc<dyn MediaProcessor>,
     pub events: Arc<dyn EventBus>,
@@ -144,6 +147,7 @@ impl App {
         App(Arc::new(Inner {
             config: parts.config,
             store: parts.store,
+            queue: parts.queue,
             blobs: parts.blobs,
             media: parts.media,
             events: parts.events,

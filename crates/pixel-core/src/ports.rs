@@ -7,7 +7,9 @@ use tokio::sync::broadcast;
 use crate::domain::*;
 use crate::error::Result;
 
+mod queue;
 mod store;
+pub use queue::*;
 pub use store::*;
 
 /// A ledger movement to apply atomically with the balance it changes.

@@ -100,13 +100,7 @@ impl Runner {
                 }
             }
         }
-        match self
-            .app
-            .store
-            .jobs()
-            .release_node_jobs(&self.worker_prefix)
-            .await
-        {
+        match self.app.queue.release(&self.worker_prefix).await {
             Ok(n) if n > 0 => {
                 tracing::info!(released = n, "released running jobs back to the queue")
             }
@@ -148,12 +142,7 @@ async fn worker_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) 
                 Err(_) => saturated.push(id.clone()),
             }
         }
-        match app
-            .store
-            .jobs()
-            .claim_job(&worker, now, lease_until, &saturated)
-            .await
-        {
+        match app.queue.claim(&worker, now, lease_until, &saturated).await {
             Ok(Some(job)) => {
                 let permit = slots
                     .iter()
@@ -198,24 +187,13 @@ async fn reaper_loop(app: App, worker: String, mut stop: watch::Receiver<bool>) 
 /// Puts jobs whose worker died back in the queue (or fails and refunds them when out of attempts).
 async fn recover_expired(app: &App, worker: &str, all: bool) -> crate::Result<()> {
     let now = app.clock.now_ms();
-    for job in app.store.jobs().expired_jobs(now, all).await? {
-        let until = now + app.config.lease.as_millis() as i64;
-        if !app
-            .store
-            .jobs()
-            .steal_lease(&job.id, worker, now, until, all)
-            .await?
-        {
-            continue;
-        }
+    let until = now + app.config.lease.as_millis() as i64;
+    for job in app.queue.reap(worker, now, until, all).await? {
         app.metrics.jobs_recovered.fetch_add(1, Ordering::Relaxed);
         let error = Error::new(ErrorCode::Timeout, "the worker running this job stopped");
         if job.attempts < job.max_attempts {
             tracing::info!(job = %job.id, "requeueing a job whose worker stopped");
-            app.store
-                .jobs()
-                .requeue_job(&job.id, worker, now, &error)
-                .await?;
+            app.queue.requeue(&job.id, worker, now, &error).await?;
             app.job_ready.notify_one();
         } else {
             let outcome = JobOutcome::Ended {
@@ -486,7 +464,7 @@ async fn heartbeat(app: &App, worker: &str, job_id: &str, cancel_tx: &watch::Sen
     loop {
         tokio::time::sleep(every).await;
         let until = app.clock.now_ms() + app.config.lease.as_millis() as i64;
-        match app.store.jobs().renew_lease(job_id, worker, until).await {
+        match app.queue.heartbeat(job_id, worker, until).await {
             Ok(LeaseStatus::Held { cancel_requested }) => {
                 if cancel_requested {
                     let _ = cancel_tx.send(true);
@@ -526,12 +504,7 @@ async fn decide_failure(
             let backoff = backoff(app, job.attempts, retry_after);
             let run_after = now + backoff.as_millis() as i64;
             tracing::info!(job = %job.id, attempt = job.attempts, ?backoff, error = %error, "retrying");
-            match app
-                .store
-                .jobs()
-                .requeue_job(&job.id, worker, run_after, &error)
-                .await
-            {
+            match app.queue.requeue(&job.id, worker, run_after, &error).await {
                 Ok(true) => {
                     app.metrics.jobs_retried.fetch_add(1, Ordering::Relaxed);
                     let app = app.clone();
