@@ -68,7 +68,7 @@ async fn try_respond(
     };
     let (image_id, variant) =
         parse_media_path(request.uri().path()).ok_or_else(|| Error::not_found("media"))?;
-    media_response(
+    let response = media_response(
         &core.app,
         core.owner(),
         image_id,
@@ -76,7 +76,10 @@ async fn try_respond(
         head,
         request.headers(),
     )
-    .await
+    .await?;
+    // The webview's protocol answers with bytes; a range is still read from the file alone.
+    let (parts, body) = response.into_parts();
+    Ok(Response::from_parts(parts, body.collect().await?))
 }
 
 #[cfg(test)]

@@ -69,12 +69,25 @@ pub enum LeaseStatus {
     Lost,
 }
 
+/// A blob's bytes as they are read or written, chunk by chunk: a large file (a video, an S3 object)
+/// never sits whole in memory.
+pub type ByteStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<bytes::Bytes>> + Send>>;
+
 /// Content-addressed blob storage.
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     /// Stores bytes under their sha256 and returns the hex key. Storing the same bytes twice is a no-op.
     async fn put(&self, bytes: &[u8]) -> Result<String>;
+    /// Stores what `stream` yields, hashed as it is written, and returns its key; nothing is stored
+    /// under a key unless the whole stream arrived.
+    async fn put_stream(&self, stream: ByteStream) -> Result<String>;
+    /// A whole blob (small files: images, thumbnails).
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// A blob's length in bytes; None when nothing is stored under `key`.
+    async fn size(&self, key: &str) -> Result<Option<u64>>;
+    /// Bytes `start..=end` of a blob as a stream; None when nothing is stored under `key`.
+    async fn read_range(&self, key: &str, start: u64, end: u64) -> Result<Option<ByteStream>>;
 }
 
 /// What the media pipeline makes of an image.

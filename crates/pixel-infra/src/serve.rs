@@ -1,10 +1,13 @@
 //! The one media response every transport answers with (the server's `/media` route and the
 //! desktop's `pixel://` scheme): the image by id as the caller may see it, with its content type,
-//! an ETag and 304, immutable private caching, and single byte ranges.
+//! an ETag and 304, immutable private caching, and single byte ranges streamed from the blob store
+//! (a range of a large file is never read whole).
 
+use futures_util::StreamExt;
 use http::{header, HeaderMap, Response, StatusCode};
 use pixel_core::ops::premium::locked_error;
 use pixel_core::ops::{images_get, ImageRef};
+use pixel_core::ports::ByteStream;
 use pixel_core::{App, Caller, Error, ErrorCode};
 
 use crate::range::parse_range;
@@ -27,6 +30,30 @@ impl Variant {
     }
 }
 
+/// A media response's body: nothing, a few bytes made here, or a range streamed from storage.
+pub enum MediaBody {
+    Empty,
+    Bytes(Vec<u8>),
+    Stream(ByteStream),
+}
+
+impl MediaBody {
+    /// The whole body in memory (the desktop's protocol answers with bytes).
+    pub async fn collect(self) -> Result<Vec<u8>, Error> {
+        match self {
+            MediaBody::Empty => Ok(Vec::new()),
+            MediaBody::Bytes(bytes) => Ok(bytes),
+            MediaBody::Stream(mut stream) => {
+                let mut out = Vec::new();
+                while let Some(chunk) = stream.next().await {
+                    out.extend_from_slice(&chunk?);
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
 /// Answers a GET (or, with `head`, a HEAD) of one image's file. Privacy is the core's: an image
 /// the caller may not read is the same `not_found` as a missing one.
 pub async fn media_response(
@@ -36,7 +63,7 @@ pub async fn media_response(
     variant: Variant,
     head: bool,
     headers: &HeaderMap,
-) -> Result<Response<Vec<u8>>, Error> {
+) -> Result<Response<MediaBody>, Error> {
     let image = images_get(
         app,
         caller,
@@ -76,37 +103,47 @@ pub async fn media_response(
     {
         return base
             .status(StatusCode::NOT_MODIFIED)
-            .body(Vec::new())
+            .body(MediaBody::Empty)
             .map_err(Error::internal);
     }
-    let bytes = app.blobs.get(&key).await?.ok_or_else(|| {
+    let missing = || {
         Error::new(
             ErrorCode::NotFound,
             "the media file is missing from storage",
         )
-    })?;
-    let len = bytes.len() as u64;
+    };
+    let len = app.blobs.size(&key).await?.ok_or_else(missing)?;
     // A range for another version of the file is ignored, as RFC 9110 says for If-Range mismatches.
     let if_range_ok = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
     let range = header_str(header::RANGE).filter(|_| if_range_ok);
-    let (status, body, base) = match range {
-        None => (StatusCode::OK, bytes, base),
+    let (status, span, base) = match range {
+        None => (StatusCode::OK, (len > 0).then(|| (0, len - 1)), base),
         Some(r) => match parse_range(r, len) {
             Some((start, end)) => (
                 StatusCode::PARTIAL_CONTENT,
-                bytes[start as usize..=end as usize].to_vec(),
+                Some((start, end)),
                 base.header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
             ),
             None => (
                 StatusCode::RANGE_NOT_SATISFIABLE,
-                Vec::new(),
+                None,
                 base.header(header::CONTENT_RANGE, format!("bytes */{len}")),
             ),
         },
     };
+    let length = span.map_or(0, |(start, end)| end - start + 1);
+    let body = match span {
+        Some((start, end)) if !head => MediaBody::Stream(
+            app.blobs
+                .read_range(&key, start, end)
+                .await?
+                .ok_or_else(missing)?,
+        ),
+        _ => MediaBody::Empty,
+    };
     base.status(status)
-        .header(header::CONTENT_LENGTH, body.len())
-        .body(if head { Vec::new() } else { body })
+        .header(header::CONTENT_LENGTH, length)
+        .body(body)
         .map_err(Error::internal)
 }
 
@@ -116,7 +153,7 @@ fn placeholder_response(
     image_id: &str,
     placeholder: &str,
     head: bool,
-) -> Result<Response<Vec<u8>>, Error> {
+) -> Result<Response<MediaBody>, Error> {
     use base64::Engine as _;
     let (mime, data) = placeholder
         .strip_prefix("data:")
@@ -132,6 +169,10 @@ fn placeholder_response(
         .header(header::CONTENT_TYPE, mime)
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(header::CONTENT_LENGTH, bytes.len())
-        .body(if head { Vec::new() } else { bytes })
+        .body(if head {
+            MediaBody::Empty
+        } else {
+            MediaBody::Bytes(bytes)
+        })
         .map_err(Error::internal)
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use pixel_core::Error;
-use pixel_infra::serve::{media_response, Variant};
+use pixel_infra::serve::{media_response, MediaBody, Variant};
 
 use crate::http::{ApiError, Http};
 
@@ -27,5 +27,11 @@ pub async fn serve_media(
         &headers,
     )
     .await?;
-    Ok(response.map(Body::from).into_response())
+    Ok(response
+        .map(|body| match body {
+            MediaBody::Empty => Body::empty(),
+            MediaBody::Bytes(bytes) => Body::from(bytes),
+            MediaBody::Stream(stream) => Body::from_stream(stream),
+        })
+        .into_response())
 }
