@@ -119,14 +119,13 @@ pub async fn messages_send(app: &App, caller: &Caller, input: SendMessage) -> Re
             },
         )
         .await?;
-    for user_id in [them.id.as_str(), me] {
-        app.events.publish(Envelope {
-            audience: Audience::User(user_id.to_string()),
-            event: Event::MessageCreated {
-                message: message.clone(),
-            },
-        });
-    }
+    // One event for both sides of the conversation: serialised once, delivered to each.
+    app.events.publish(Envelope {
+        audience: Audience::Users(vec![them.id.clone(), me.to_string()]),
+        event: Event::MessageCreated {
+            message: message.clone(),
+        },
+    });
     Ok(message)
 }
 
