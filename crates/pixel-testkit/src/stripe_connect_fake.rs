@@ -12,16 +12,13 @@ pub(super) async fn create_account(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
-        return refused;
-    }
-    let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
-    let key = idempotency_key(&headers);
+    let (form, key) = match create_request(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
     let mut s = lock(&shared);
-    if let Some(id) = key.as_ref().and_then(|k| s.by_idempotency_key.get(k)) {
-        if let Some(account) = s.accounts.get(id) {
-            return Json(account.clone()).into_response();
-        }
+    if let Some(earlier) = replayed(&s, key.as_ref(), &s.accounts) {
+        return earlier;
     }
     let kind = form
         .get("type")
@@ -63,10 +60,10 @@ pub(super) async fn create_account_link(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
-        return refused;
-    }
-    let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
+    let (form, _) = match create_request(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
     let mut s = lock(&shared);
     let account = form.get("account").cloned().unwrap_or_default();
     if !s.accounts.contains_key(&account) {
@@ -98,16 +95,13 @@ pub(super) async fn create_transfer(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
-        return refused;
-    }
-    let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
-    let key = idempotency_key(&headers);
+    let (form, key) = match create_request(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
     let mut s = lock(&shared);
-    if let Some(id) = key.as_ref().and_then(|k| s.by_idempotency_key.get(k)) {
-        if let Some(transfer) = s.transfers.get(id) {
-            return Json(transfer.clone()).into_response();
-        }
+    if let Some(earlier) = replayed(&s, key.as_ref(), &s.transfers) {
+        return earlier;
     }
     let amount = form.get("amount").and_then(|a| a.parse::<i64>().ok());
     let destination = form.get("destination").cloned().unwrap_or_default();

@@ -108,6 +108,30 @@ fn idempotency_key(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A create request as the handlers read it: its form fields and its idempotency key.
+type CreateRequest = (HashMap<String, String>, Option<String>);
+
+/// A create request's form fields and idempotency key, or Stripe's 401 for a wrong secret key.
+fn create_request(headers: &HeaderMap, body: &str) -> Result<CreateRequest, Box<Response>> {
+    if let Some(refused) = unauthorized(headers) {
+        return Err(Box::new(refused));
+    }
+    Ok((
+        form_pairs(body).into_iter().collect(),
+        idempotency_key(headers),
+    ))
+}
+
+/// The object an earlier request with the same idempotency key made, answered again as Stripe does.
+fn replayed(
+    s: &Shared,
+    key: Option<&String>,
+    objects: &HashMap<String, Value>,
+) -> Option<Response> {
+    let id = s.by_idempotency_key.get(key?)?;
+    objects.get(id).map(|o| Json(o.clone()).into_response())
+}
+
 fn metadata(form: &HashMap<String, String>) -> serde_json::Map<String, Value> {
     form.iter()
         .filter_map(|(k, v)| {
@@ -123,16 +147,13 @@ async fn create(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
-        return refused;
-    }
-    let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
-    let key = idempotency_key(&headers);
+    let (form, key) = match create_request(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
     let mut s = lock(&shared);
-    if let Some(id) = key.as_ref().and_then(|k| s.by_idempotency_key.get(k)) {
-        if let Some(session) = s.sessions.get(id) {
-            return Json(session.clone()).into_response();
-        }
+    if let Some(earlier) = replayed(&s, key.as_ref(), &s.sessions) {
+        return earlier;
     }
     if form.get("mode").map(String::as_str) != Some("payment") {
         return stripe_error(

@@ -9,16 +9,13 @@ pub(super) async fn create_refund(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if let Some(refused) = unauthorized(&headers) {
-        return refused;
-    }
-    let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
-    let key = idempotency_key(&headers);
+    let (form, key) = match create_request(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
     let mut s = lock(&shared);
-    if let Some(id) = key.as_ref().and_then(|k| s.by_idempotency_key.get(k)) {
-        if let Some(refund) = s.refunds.get(id) {
-            return Json(refund.clone()).into_response();
-        }
+    if let Some(earlier) = replayed(&s, key.as_ref(), &s.refunds) {
+        return earlier;
     }
     let intent = form.get("payment_intent").cloned().unwrap_or_default();
     let paid = s
