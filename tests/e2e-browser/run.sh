@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser end-to-end tests against the real server: builds it, starts it on a free loopback port
 # with a fresh data dir, the built UI, charging on and the OpenAI loopback fake, then runs node --test.
+# Arguments, when given, name the test files to run (default: all of them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -23,4 +24,4 @@ env -u STRIPE_SECRET_KEY -u STRIPE_WEBHOOK_SECRET -u STRIPE_API_BASE \
   "$CARGO_TARGET_DIR/debug/pixel-studio-server" > "$data/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
-PIXEL_E2E_URL="http://127.0.0.1:$port" node --test tests/e2e-browser/ || { tail -n 50 "$data/server.log"; exit 1; }
+PIXEL_E2E_URL="http://127.0.0.1:$port" node --test "${@:-tests/e2e-browser/}" || { tail -n 50 "$data/server.log"; exit 1; }

@@ -85,12 +85,27 @@ export function makeQueryClient(): QueryClient {
       queries: {
         staleTime: 15_000,
         refetchOnWindowFocus: false,
-        // Client errors (4xx) will not get better by retrying.
-        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+        retry: shouldRetry,
+        retryDelay,
       },
     },
   });
   return qc;
+}
+
+/** Client errors (4xx) will not get better by retrying, except a rate limit, which passes once its wait
+ * does: the page waits with a spinner instead of showing an error the person can only retry by hand. */
+export function shouldRetry(count: number, err: unknown): boolean {
+  if (err instanceof ApiError && err.code === 'rate_limited') return count < 3 && (err.retryAfterMs ?? 0) <= MAX_RATE_WAIT_MS;
+  return !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2;
+}
+
+const MAX_RATE_WAIT_MS = 60_000;
+
+/** The server's `Retry-After` when it gave one, else TanStack's own backoff. */
+export function retryDelay(count: number, err: unknown): number {
+  if (err instanceof ApiError && err.retryAfterMs !== undefined) return err.retryAfterMs;
+  return Math.min(1000 * 2 ** count, 30_000);
 }
 
 export function AppRoutes() {

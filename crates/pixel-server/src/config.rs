@@ -95,7 +95,7 @@ pub struct Config {
     /// `PIXEL_AUTH_RATE_LIMIT`: sign-in attempts per client address per 15 minutes.
     pub auth_rate_limit: u32,
     /// `PIXEL_RATE_LIMITS`: operations per caller per minute where people sign in, by class
-    /// (`generation=5,money=10,writes=30,reads=60` by default; name only the ones to change), or `off`.
+    /// (`generation=5,money=10,writes=30,reads=300` by default; name only the ones to change), or `off`.
     pub rate_limits: crate::limits::RateLimits,
     /// `PIXEL_DESKTOP_REDIRECT`: where desktop sign-ins end (the app's deep link).
     pub desktop_redirect: String,

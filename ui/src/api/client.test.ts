@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, HttpTransport, type Transport, type WebSocketLike } from './client';
 import type { Event } from './types';
+import { retryDelay, shouldRetry } from '../App';
 import { account, job, me } from '../test/fixtures';
 
 function jsonResponse(status: number, body: unknown): Response {
@@ -41,6 +42,24 @@ describe('HttpTransport.call', () => {
     const err = await client.call('generations.create', { prompt: 'x', model: 'm' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'invalid_size', message: 'width must be 256–2048', status: 400 });
+  });
+
+  it('keeps how long a rate limit asks to wait, and a rate-limited page waits it out instead of failing', async () => {
+    const fetch = vi.fn(async () =>
+      new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'more than 300 reads a minute' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '7' },
+      }),
+    );
+    const client = new ApiClient(new HttpTransport({ fetch }));
+    const err = await client.call('sets.get', { set_id: 's' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'rate_limited', status: 429, retryAfterMs: 7000 });
+    expect(shouldRetry(0, err)).toBe(true);
+    expect(retryDelay(0, err)).toBe(7000);
+    expect(shouldRetry(3, err)).toBe(false);
+    expect(shouldRetry(0, new ApiError('rate_limited', 'an hour', 429, 3_600_000))).toBe(false);
+    expect(shouldRetry(0, new ApiError('not_found', 'gone', 404))).toBe(false);
+    expect(shouldRetry(0, new ApiError('unavailable', 'down', 503))).toBe(true);
   });
 
   it('maps a non-JSON error to http_error and a network failure to network_error', async () => {

@@ -28,11 +28,14 @@ export type ClientErrorCode = 'network_error' | 'bad_response' | 'http_error' | 
 export class ApiError extends globalThis.Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: string, message: string, status = 0) {
+  /** How long the server asked the client to wait before trying again (`Retry-After`), when it did. */
+  retryAfterMs: number | undefined;
+  constructor(code: string, message: string, status = 0, retryAfterMs?: number) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -152,7 +155,12 @@ async function readBody(res: Response): Promise<unknown> {
       body = undefined;
     }
   }
-  if (!res.ok) throw errorFromBody(res.status, body, body === undefined ? text : '');
+  if (!res.ok) {
+    const err = errorFromBody(res.status, body, body === undefined ? text : '');
+    const wait = Number(res.headers.get('retry-after'));
+    if (Number.isFinite(wait) && wait > 0) err.retryAfterMs = wait * 1000;
+    throw err;
+  }
   return body;
 }
 

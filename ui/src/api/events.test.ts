@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it, vi } from 'vitest';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { applyEvent } from './events';
 import { keys } from './keys';
 import type { AccountOutput, JobsOutput, SetDetail } from './types';
@@ -18,11 +18,11 @@ function setup() {
 }
 
 describe('applyEvent', () => {
-  it('reads everything again when the server says this window missed events', () => {
+  it('reads everything again when the server says this window missed events', async () => {
     const qc = setup();
     applyEvent(qc, { type: 'resync', missed: 3 });
     for (const key of [keys.jobs, keys.set('set_1'), keys.account]) {
-      expect(qc.getQueryState(key)?.isInvalidated).toBe(true);
+      await vi.waitFor(() => expect(qc.getQueryState(key)?.isInvalidated).toBe(true));
     }
   });
 
@@ -59,5 +59,34 @@ describe('applyEvent', () => {
       job: job({ state: 'moderated', error: { code: 'moderated', message: 'flagged' }, refunded: true, cost: 6 }),
     });
     expect(qc.getQueryData<JobsOutput>(keys.jobs)?.jobs[0]).toMatchObject({ state: 'moderated', refunded: true });
+  });
+
+  it('a set read before its last image finished does not hide that image when the answer comes late', async () => {
+    const qc = new QueryClient();
+    const before: SetDetail = {
+      set: { id: 'set_1', owner_id: 'u1', params: job().params, n: 1, cost: 0, created_at: 1 },
+      jobs: [job({ state: 'running' })],
+      images: [],
+    };
+    const done = job({ state: 'succeeded', progress: 1, image_id: 'img_1' });
+    const after: SetDetail = { ...before, jobs: [done], images: [image()] };
+    // The database as each request finds it: the first read happens before the job finishes, and its
+    // answer arrives after the completion event.
+    let reads = 0;
+    let answerFirst: (d: SetDetail) => void = () => {};
+    const queryFn = () => {
+      reads += 1;
+      return reads === 1 ? new Promise<SetDetail>((resolve) => (answerFirst = resolve)) : Promise.resolve(after);
+    };
+    // The set page is open: its query has an observer.
+    const page = new QueryObserver(qc, { queryKey: keys.set('set_1'), queryFn });
+    const unsubscribe = page.subscribe(() => {});
+    applyEvent(qc, { type: 'generation.completed', job: done, image: image(), emitted_at_us: 1 });
+    answerFirst(before);
+    await vi.waitFor(() => expect(qc.getQueryData<SetDetail>(keys.set('set_1'))).toBeDefined());
+    await vi.waitFor(() => expect(qc.isFetching()).toBe(0));
+    expect(qc.getQueryData<SetDetail>(keys.set('set_1'))?.images.map((i) => i.id)).toEqual(['img_1']);
+    expect(reads).toBe(2);
+    unsubscribe();
   });
 });

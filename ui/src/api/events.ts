@@ -1,6 +1,6 @@
 // Applies live events to TanStack Query caches: job status and progress, finished images, balance.
 
-import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import type { InfiniteData, QueryClient, QueryFilters } from '@tanstack/react-query';
 import type {
   AccountOutput,
   ComparisonDetail,
@@ -141,12 +141,37 @@ export function applyVisibility(qc: QueryClient, ids: string[], visibility: Visi
   );
 }
 
+/**
+ * Marks queries stale and reads the shown ones again. A request already on its way is cancelled first: it
+ * was answered from the database as it was before, and a first load (no data yet) would otherwise be
+ * joined rather than replaced, its older answer kept for good.
+ */
+export async function readAgain(qc: QueryClient, filters: QueryFilters = {}): Promise<void> {
+  await qc.cancelQueries({ ...filters, fetchStatus: 'fetching' });
+  await qc.invalidateQueries(filters);
+}
+
+/** An answer on its way would replace what an event just put in the cache (a set opened as its last image
+ * finishes would show it unfinished for good): such queries are read again. */
+function rereadInFlight(qc: QueryClient, queryKeys: (readonly unknown[])[]): void {
+  for (const queryKey of queryKeys) {
+    for (const query of qc.getQueryCache().findAll({ queryKey, fetchStatus: 'fetching' })) {
+      void readAgain(qc, { queryKey: query.queryKey, exact: true });
+    }
+  }
+}
+
+function generationQueries(setId: string): (readonly unknown[])[] {
+  return [keys.jobs, keys.set(setId), keys.comparisonsAll, keys.imagesAll];
+}
+
 export function applyEvent(qc: QueryClient, event: Event): void {
   switch (event.type) {
     case 'generation.queued':
     case 'generation.started':
     case 'generation.failed':
       applyJob(qc, event.job);
+      rereadInFlight(qc, generationQueries(event.job.set_id));
       return;
     case 'generation.progress':
       applyProgress(qc, event.job_id, event.set_id, event.progress);
@@ -154,6 +179,7 @@ export function applyEvent(qc: QueryClient, event: Event): void {
     case 'generation.completed':
       applyImage(qc, event.image);
       applyJob(qc, event.job);
+      rereadInFlight(qc, generationQueries(event.job.set_id));
       return;
     case 'balance.changed':
       qc.setQueryData<AccountOutput>(keys.account, (old) => (old ? { ...old, balance: event.balance } : old));
@@ -176,7 +202,7 @@ export function applyEvent(qc: QueryClient, event: Event): void {
     case 'resync':
       // This window fell behind and the server dropped events meant for it: nothing shown can be
       // trusted to be current, so everything is read again.
-      void qc.invalidateQueries();
+      void readAgain(qc);
       return;
   }
 }

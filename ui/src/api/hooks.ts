@@ -12,7 +12,7 @@ import {
 } from '@tanstack/react-query';
 import { useClient } from './context';
 import { withAccount, type ApiClient, type ConnectionStatus } from './client';
-import { applyEvent, applyJobs, applyVisibility, isFinal, removeImages } from './events';
+import { applyEvent, applyJobs, applyVisibility, isFinal, readAgain, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
 import { pngBase64 } from '../lib/importPng';
 import type {
@@ -340,12 +340,12 @@ export function useLiveEvents(enabled = true): ConnectionStatus {
         setStatus(s);
         if (s === 'open') {
           // Events before the stream opened (or while it was down) were missed: catch up.
-          if (lostAfterOpen) void qc.invalidateQueries();
+          if (lostAfterOpen) void readAgain(qc);
           else {
             // A page read before the stream opened (a set being made, say) misses what finished in
             // between: everything events keep current is read again, the shown queries at once.
             for (const queryKey of [keys.jobs, keys.account, keys.me, ['set'], keys.comparisonsAll, keys.imagesAll, keys.ledger]) {
-              void qc.invalidateQueries({ queryKey });
+              void readAgain(qc, { queryKey });
             }
           }
           wasOpen = true;
