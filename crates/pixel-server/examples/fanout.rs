@@ -35,6 +35,21 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The CPU time a process has used so far (user + system), in seconds.
+fn cpu_secs(pid: u32) -> f64 {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses; clock ticks of 1/100 s.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let user: f64 = fields.get(11)?.parse().ok()?;
+            let system: f64 = fields.get(12)?.parse().ok()?;
+            Some((user + system) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -51,6 +66,9 @@ struct Run {
     events: usize,
     lost: usize,
     kib_per_socket: f64,
+    frames_per_write: f64,
+    jobs_secs: f64,
+    server_cpu_secs: f64,
 }
 
 async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
@@ -125,6 +143,7 @@ async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_idle = rss_kib(child.id());
 
+    let (jobs_started, server_cpu_before) = (Instant::now(), cpu_secs(child.id()));
     for i in 0..jobs {
         let submitted = http
             .post(format!("{base}/api/ops/generations.create"))
@@ -142,6 +161,8 @@ async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
+    let jobs_secs = jobs_started.elapsed().as_secs_f64();
+    let server_cpu_secs = cpu_secs(child.id()) - server_cpu_before;
     // Frames still on their way arrive before the clients stop listening.
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.notify_waiters();
@@ -156,6 +177,20 @@ async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
             e.2 += 1;
         }
     }
+    let metrics = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let counter = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let frames_per_write =
+        counter("pixel_event_frames_total ") / counter("pixel_event_writes_total ");
     let _ = child.kill();
     let _ = child.wait();
     let mut spreads: Vec<f64> = by_event
@@ -172,6 +207,9 @@ async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
         events: by_event.len(),
         lost: (by_event.len() * connected).saturating_sub(received),
         kib_per_socket: rss_idle.saturating_sub(rss_before) as f64 / connected.max(1) as f64,
+        frames_per_write,
+        jobs_secs,
+        server_cpu_secs,
     })
 }
 
@@ -195,12 +233,12 @@ async fn main() -> anyhow::Result<()> {
         "fanout: {jobs} offline generations one after another, to every client; open-files limit {limit}; {} cores",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
-    println!("| clients | connected | refused | events | spread p50 | spread p99 | lost | server KiB per idle socket |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| clients | connected | refused | events | spread p50 | spread p99 | lost | server KiB per idle socket | frames per write | jobs took | server CPU |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for clients in env_list("FANOUT_CLIENTS", "100,1000,10000") {
         let r = run(&server, clients, jobs).await?;
         println!(
-            "| {} | {} | {} | {} | {:.1} ms | {:.1} ms | {} | {:.1} |",
+            "| {} | {} | {} | {} | {:.1} ms | {:.1} ms | {} | {:.1} | {:.1} | {:.1} s | {:.1} s |",
             r.clients,
             r.connected,
             r.refused,
@@ -208,7 +246,10 @@ async fn main() -> anyhow::Result<()> {
             r.spread_p50_ms,
             r.spread_p99_ms,
             r.lost,
-            r.kib_per_socket
+            r.kib_per_socket,
+            r.frames_per_write,
+            r.jobs_secs,
+            r.server_cpu_secs
         );
     }
     println!("aims at 10,000 clients: spread p99 <= 25 ms, <= 20 KiB per idle socket, nothing lost, nothing refused");

@@ -1,15 +1,12 @@
 //! The HTTP transport: operations at `POST /api/ops/{method}`, live events over a WebSocket, media,
 //! the API description, health, metrics and the web UI, with graceful shutdown.
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures_util::SinkExt;
-use pixel_core::events::{frame, Received, Subscription, Viewer};
-use pixel_core::{Caller, Error, ErrorCode, Event, JobState};
+use pixel_core::{Caller, Error, ErrorCode, JobState};
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -87,7 +84,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/auth/desktop", get(crate::auth::desktop_start))
         .route("/auth/desktop/token", post(crate::auth::desktop_token))
         .route("/auth/logout", post(crate::auth::logout))
-        .route("/api/events", get(events))
+        .route("/api/events", get(crate::live::events))
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -172,162 +169,6 @@ fn api_error(e: Error) -> Response {
     ApiError(e).into_response()
 }
 
-async fn events(State(http): State<Http>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
-    let resolved = match http.resolve(&headers).await {
-        Ok(r) => r,
-        Err(e) => return ApiError(e).into_response(),
-    };
-    // Browsers send cookies (and reach loopback) on cross-site WebSocket handshakes: `guard::check`
-    // refused every handshake whose Origin is not this server before it got here.
-    let caller = resolved.caller;
-    let Some(viewer) = Viewer::of(&caller) else {
-        return ApiError(Error::new(
-            ErrorCode::Unauthenticated,
-            "sign in to receive events",
-        ))
-        .into_response();
-    };
-    let session = match &caller {
-        Caller::User { session, .. } => session.clone(),
-        _ => None,
-    };
-    let node = http.0.clone();
-    // Past its budget a stream is refused out loud, so the descriptors left keep plain requests
-    // (and /healthz) answering; the client retries with backoff.
-    let Some(slot) = StreamSlot::take(&node) else {
-        tracing::warn!(
-            open = node.live_streams.load(Ordering::Relaxed),
-            "refused a live event stream: the open-files budget for streams is spent"
-        );
-        return ApiError(Error::new(
-            ErrorCode::Unavailable,
-            "this server has as many live connections as it can hold; try again shortly",
-        ))
-        .into_response();
-    };
-    // Subscribed before the upgrade answers, so nothing published from then on is missed.
-    let subscription = node.app.events.subscribe(viewer);
-    // Clients send nothing but pings and closes: a small read buffer (the default is 128 KiB a
-    // socket), and frames written as they are flushed.
-    ws.read_buffer_size(STREAM_READ_BUFFER)
-        .write_buffer_size(STREAM_WRITE_BUFFER)
-        .max_write_buffer_size(STREAM_MAX_WRITE_BUFFER)
-        .on_upgrade(move |socket| async move {
-            pump_events(node, subscription, session, socket).await;
-            drop(slot);
-        })
-}
-
-const STREAM_READ_BUFFER: usize = 4 * 1024;
-const STREAM_WRITE_BUFFER: usize = 16 * 1024;
-const STREAM_MAX_WRITE_BUFFER: usize = 1024 * 1024;
-/// How long one write may wait on a client that stopped reading before its stream is closed.
-const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-/// The most frames gathered into one write.
-const STREAM_BATCH: usize = 64;
-
-/// One live event stream counted against the node's budget while it lives.
-struct StreamSlot(Arc<Node>);
-
-impl StreamSlot {
-    fn take(node: &Arc<Node>) -> Option<StreamSlot> {
-        let budget = crate::open_files::stream_budget(crate::open_files::raise_limit())
-            .min(node.config.max_event_streams.unwrap_or(usize::MAX));
-        node.live_streams
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < budget).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| StreamSlot(node.clone()))
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        self.0.live_streams.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// A frame for the socket and whether it ends the stream (its session was signed out).
-fn outgoing(received: Received, session: Option<&str>) -> Option<(Arc<str>, bool)> {
-    match received {
-        Received::Event(delivery) => {
-            let ends = session.is_some_and(|s| delivery.event().ends_session(s));
-            Some((delivery.json(), ends))
-        }
-        Received::Missed(missed) => {
-            tracing::warn!(
-                missed,
-                "a slow WebSocket client missed events: told to resync"
-            );
-            Some((frame(&Event::Resync { missed }), false))
-        }
-        Received::Closed => None,
-    }
-}
-
-/// Writes `frames` as one flush, within the write timeout; false when the client is gone or stuck.
-async fn write_frames(socket: &mut WebSocket, frames: Vec<Arc<str>>) -> bool {
-    let write = async {
-        for text in frames {
-            let text: &str = &text;
-            socket.feed(Message::Text(text.into())).await?;
-        }
-        socket.flush().await
-    };
-    matches!(
-        tokio::time::timeout(STREAM_WRITE_TIMEOUT, write).await,
-        Ok(Ok(()))
-    )
-}
-
-/// Sends the events the core's audience rule lets this viewer receive, until either side closes or
-/// the session that opened the stream is signed out. A client that fell behind is told to resync.
-async fn pump_events(
-    node: Arc<Node>,
-    mut subscription: Subscription,
-    session: Option<String>,
-    mut socket: WebSocket,
-) {
-    let mut stopping = node.stopping.subscribe();
-    loop {
-        tokio::select! {
-            _ = stopping.changed() => {
-                let _ = socket.send(Message::Close(None)).await;
-                return;
-            }
-            received = subscription.recv() => {
-                // What else is already waiting goes out in the same write.
-                let mut frames = Vec::new();
-                let mut ends = false;
-                let mut next = Some(received);
-                while let Some(received) = next.take() {
-                    let Some((text, ending)) = outgoing(received, session.as_deref()) else {
-                        return;
-                    };
-                    frames.push(text);
-                    ends |= ending;
-                    if !ends && frames.len() < STREAM_BATCH {
-                        next = subscription.try_recv();
-                    }
-                }
-                if !write_frames(&mut socket, frames).await {
-                    tracing::debug!("a live event stream's client is gone or stopped reading");
-                    return;
-                }
-                if ends {
-                    let _ = socket.send(Message::Close(None)).await;
-                    return;
-                }
-            }
-            msg = socket.recv() => match msg {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
-            },
-        }
-    }
-}
-
 async fn openapi(State(http): State<Http>) -> Json<serde_json::Value> {
     Json(crate::openapi::document(&http.0.registry))
 }
@@ -378,36 +219,48 @@ async fn metrics(
     let app = &http.0.app;
     let m = &app.metrics;
     let mut out = String::new();
-    let mut counter = |name: &str, help: &str, v: u64| {
+    let live = &http.0.live;
+    for (name, help, value) in [
+        (
+            "pixel_jobs_submitted_total",
+            "Generation jobs accepted.",
+            m.jobs_submitted.load(Ordering::Relaxed),
+        ),
+        (
+            "pixel_jobs_started_total",
+            "Job attempts started on this node.",
+            m.jobs_started.load(Ordering::Relaxed),
+        ),
+        (
+            "pixel_jobs_retried_total",
+            "Attempts that failed temporarily and were retried.",
+            m.jobs_retried.load(Ordering::Relaxed),
+        ),
+        (
+            "pixel_jobs_recovered_total",
+            "Jobs taken over after their worker stopped.",
+            m.jobs_recovered.load(Ordering::Relaxed),
+        ),
+        (
+            "pixel_event_frames_total",
+            "Live event frames sent over every stream.",
+            live.frames.load(Ordering::Relaxed),
+        ),
+        (
+            "pixel_event_writes_total",
+            "Socket writes those frames took (frames are gathered per write).",
+            live.writes.load(Ordering::Relaxed),
+        ),
+        (
+            "pixel_job_duration_ms_sum",
+            "Submit-to-finish milliseconds of succeeded jobs.",
+            m.job_ms_sum.load(Ordering::Relaxed),
+        ),
+    ] {
         out.push_str(&format!(
-            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}\n"
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
         ));
-    };
-    counter(
-        "pixel_jobs_submitted_total",
-        "Generation jobs accepted.",
-        m.jobs_submitted.load(Ordering::Relaxed),
-    );
-    counter(
-        "pixel_jobs_started_total",
-        "Job attempts started on this node.",
-        m.jobs_started.load(Ordering::Relaxed),
-    );
-    counter(
-        "pixel_jobs_retried_total",
-        "Attempts that failed temporarily and were retried.",
-        m.jobs_retried.load(Ordering::Relaxed),
-    );
-    counter(
-        "pixel_jobs_recovered_total",
-        "Jobs taken over after their worker stopped.",
-        m.jobs_recovered.load(Ordering::Relaxed),
-    );
-    counter(
-        "pixel_job_duration_ms_sum",
-        "Submit-to-finish milliseconds of succeeded jobs.",
-        m.job_ms_sum.load(Ordering::Relaxed),
-    );
+    }
     out.push_str("# HELP pixel_jobs_finished_total Jobs that reached a final state.\n# TYPE pixel_jobs_finished_total counter\n");
     for (state, c) in [
         ("succeeded", &m.jobs_succeeded),
@@ -420,6 +273,10 @@ async fn metrics(
             c.load(Ordering::Relaxed)
         ));
     }
+    out.push_str(&format!(
+        "# HELP pixel_event_streams Live event streams open now.\n# TYPE pixel_event_streams gauge\npixel_event_streams {}\n",
+        live.streams.load(Ordering::Relaxed)
+    ));
     out.push_str("# HELP pixel_jobs Jobs in the store by state.\n# TYPE pixel_jobs gauge\n");
     for state in [JobState::Queued, JobState::Running] {
         let n = app.store.jobs().count_jobs(state).await.unwrap_or(-1);

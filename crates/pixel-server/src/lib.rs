@@ -6,6 +6,7 @@ pub mod config;
 pub mod guard;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod media;
 pub mod open_files;
 pub mod openapi;
@@ -41,8 +42,8 @@ pub struct Node {
     pub stripe: Option<Arc<payments::StripePayments>>,
     /// Printful and its webhook, when the server sells prints.
     pub printful: Option<Arc<printful::Printful>>,
-    /// Live event streams open now, against the budget the open-files limit leaves them.
-    pub live_streams: std::sync::atomic::AtomicUsize,
+    /// Live event streams: how many are open, frames and writes sent.
+    pub live: live::LiveStats,
     /// Flips to true when the node starts stopping, so long-lived connections (WebSockets) close and
     /// the graceful shutdown is not held open by a browser tab.
     pub stopping: tokio::sync::watch::Sender<bool>,
@@ -231,7 +232,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         config: config.clone(),
         stripe,
         printful,
-        live_streams: std::sync::atomic::AtomicUsize::new(0),
+        live: live::LiveStats::default(),
         stopping: tokio::sync::watch::channel(false).0,
         _data_dir_lock: data_dir_lock,
     })

@@ -33,8 +33,10 @@ async fn offline_batch(db: Db) {
 
     let mut progressed = HashSet::new();
     let mut completed = vec![];
+    let mut heard = 0;
     while completed.len() < 3 {
         let ev = next_event(&mut ws, Duration::from_secs(30)).await;
+        heard += 1;
         match ev["type"].as_str() {
             Some("generation.progress") => {
                 let p = ev["progress"].as_f64().expect("progress");
@@ -154,6 +156,23 @@ async fn offline_batch(db: Db) {
         metrics.contains("pixel_jobs_finished_total{state=\"succeeded\"} 3"),
         "{metrics}"
     );
+    let counter = |name: &str| -> u64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {metrics}"))
+    };
+    let (frames, writes) = (
+        counter("pixel_event_frames_total"),
+        counter("pixel_event_writes_total"),
+    );
+    assert!(frames >= heard, "{frames} frames sent, {heard} heard");
+    // Three jobs queued at once, then their steps: a burst goes out in fewer writes than frames.
+    assert!(
+        writes > 0 && writes < frames,
+        "{writes} writes for {frames} frames"
+    );
+    assert!(metrics.contains("pixel_event_streams 1"), "{metrics}");
     server.shutdown().await;
 }
 
