@@ -44,6 +44,9 @@ impl Audience {
 #[derive(Debug)]
 pub struct Delivery {
     pub envelope: Envelope,
+    /// When this node's bus published it: transports that write in passes send in a pass only what was
+    /// published before it began, so every window receives an event in the same pass.
+    pub published_at: std::time::Instant,
     json: OnceLock<Arc<str>>,
 }
 
@@ -51,6 +54,7 @@ impl Delivery {
     pub fn new(envelope: Envelope) -> Delivery {
         Delivery {
             envelope,
+            published_at: std::time::Instant::now(),
             json: OnceLock::new(),
         }
     }

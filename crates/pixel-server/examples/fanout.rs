@@ -67,6 +67,7 @@ struct Run {
     lost: usize,
     kib_per_socket: f64,
     frames_per_write: f64,
+    pass_ms: f64,
     jobs_secs: f64,
     server_cpu_secs: f64,
 }
@@ -191,6 +192,8 @@ async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
     };
     let frames_per_write =
         counter("pixel_event_frames_total ") / counter("pixel_event_writes_total ");
+    let pass_ms =
+        counter("pixel_event_pass_us_sum ") / counter("pixel_event_passes_total ") / 1000.0;
     let _ = child.kill();
     let _ = child.wait();
     let mut spreads: Vec<f64> = by_event
@@ -208,6 +211,7 @@ async fn run(server: &str, clients: usize, jobs: usize) -> anyhow::Result<Run> {
         lost: (by_event.len() * connected).saturating_sub(received),
         kib_per_socket: rss_idle.saturating_sub(rss_before) as f64 / connected.max(1) as f64,
         frames_per_write,
+        pass_ms,
         jobs_secs,
         server_cpu_secs,
     })
@@ -233,12 +237,12 @@ async fn main() -> anyhow::Result<()> {
         "fanout: {jobs} offline generations one after another, to every client; open-files limit {limit}; {} cores",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
-    println!("| clients | connected | refused | events | spread p50 | spread p99 | lost | server KiB per idle socket | frames per write | jobs took | server CPU |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| clients | connected | refused | events | spread p50 | spread p99 | lost | server KiB per idle socket | frames per write | pass | jobs took | server CPU |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for clients in env_list("FANOUT_CLIENTS", "100,1000,10000") {
         let r = run(&server, clients, jobs).await?;
         println!(
-            "| {} | {} | {} | {} | {:.1} ms | {:.1} ms | {} | {:.1} | {:.1} | {:.1} s | {:.1} s |",
+            "| {} | {} | {} | {} | {:.1} ms | {:.1} ms | {} | {:.1} | {:.1} | {:.1} ms | {:.1} s | {:.1} s |",
             r.clients,
             r.connected,
             r.refused,
@@ -248,6 +252,7 @@ async fn main() -> anyhow::Result<()> {
             r.lost,
             r.kib_per_socket,
             r.frames_per_write,
+            r.pass_ms,
             r.jobs_secs,
             r.server_cpu_secs
         );

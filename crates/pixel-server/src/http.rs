@@ -252,6 +252,16 @@ async fn metrics(
             live.writes.load(Ordering::Relaxed),
         ),
         (
+            "pixel_event_passes_total",
+            "Passes over the streams with frames to send (each stream writes at most once a pass).",
+            live.passes(),
+        ),
+        (
+            "pixel_event_pass_us_sum",
+            "Microseconds those passes took, from start to their last write.",
+            live.pass_micros(),
+        ),
+        (
             "pixel_job_duration_ms_sum",
             "Submit-to-finish milliseconds of succeeded jobs.",
             m.job_ms_sum.load(Ordering::Relaxed),

@@ -16,8 +16,8 @@ use tokio::time::Instant;
 use crate::http::{ApiError, Http};
 use crate::Node;
 
-/// The node's live streams, for its budget and its metrics.
-#[derive(Debug, Default)]
+/// The node's live streams: their budget, their metrics and the clock they flush on.
+#[derive(Default)]
 pub struct LiveStats {
     /// Streams open now, against the budget the open-files limit leaves them.
     pub streams: AtomicUsize,
@@ -25,6 +25,126 @@ pub struct LiveStats {
     pub frames: AtomicU64,
     /// Socket writes those frames took (several frames gathered per write).
     pub writes: AtomicU64,
+    clock: Arc<PassClock>,
+    clock_started: OnceLock<()>,
+}
+
+impl LiveStats {
+    /// Passes over the streams with something to send, so far.
+    pub fn passes(&self) -> u64 {
+        self.clock.state().pass
+    }
+
+    /// Microseconds those passes took, summed.
+    pub fn pass_micros(&self) -> u64 {
+        self.clock.pass_micros.load(Ordering::Relaxed)
+    }
+
+    /// The clock, its pacing task started on first use (inside the server's runtime).
+    fn clock(&self) -> &Arc<PassClock> {
+        self.clock_started.get_or_init(|| {
+            tokio::spawn(pace(Arc::downgrade(&self.clock)));
+        });
+        &self.clock
+    }
+}
+
+/// Writes to every stream go in passes, one at a time: a stream with frames waiting joins the next
+/// pass, and a pass starts on the next tick once the previous one has finished (or run past
+/// `PASS_MAX`). Under load, passes run back to back and each carries everything that gathered
+/// meanwhile, so a burst of events costs each socket one write, and an event reaches the first and
+/// the last window within one pass rather than the first windows being written again and again
+/// while the last still wait for it.
+#[derive(Default)]
+struct PassClock {
+    state: std::sync::Mutex<PassState>,
+    /// The number of the pass that may write now.
+    started: tokio::sync::watch::Sender<u64>,
+    /// A stream joined the next pass.
+    joined: tokio::sync::Notify,
+    /// The last stream of the current pass finished writing.
+    finished: tokio::sync::Notify,
+    /// Microseconds passes took, from start to their last write (or `PASS_MAX`), summed.
+    pass_micros: AtomicU64,
+}
+
+#[derive(Default)]
+struct PassState {
+    pass: u64,
+    /// When the current pass began.
+    began: Option<std::time::Instant>,
+    /// Streams waiting for the next pass.
+    joined: usize,
+    /// Streams of the current pass still writing.
+    writing: usize,
+}
+
+/// How long a pass may hold the next one back: a client that stops reading must not stop the others.
+const PASS_MAX: Duration = Duration::from_millis(100);
+
+impl PassClock {
+    fn state(&self) -> std::sync::MutexGuard<'_, PassState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Joins the next pass and waits for it to start; returns its number and when it began.
+    async fn join(&self) -> (u64, std::time::Instant) {
+        let mut started = self.started.subscribe();
+        let pass = {
+            let mut state = self.state();
+            state.joined += 1;
+            state.pass + 1
+        };
+        self.joined.notify_one();
+        // The sender lives as long as the clock, which outlives every stream.
+        let _ = started.wait_for(|now| *now >= pass).await;
+        let began = self.state().began.unwrap_or_else(std::time::Instant::now);
+        (pass, began)
+    }
+
+    /// This stream has written its part of `pass`.
+    fn done(&self, pass: u64) {
+        let mut state = self.state();
+        if state.pass == pass && state.writing > 0 {
+            state.writing -= 1;
+            if state.writing == 0 {
+                self.finished.notify_one();
+            }
+        }
+    }
+}
+
+/// Starts passes while the node lives: on the next tick after a stream joins, and never while the
+/// previous pass is still writing (up to `PASS_MAX`).
+async fn pace(clock: std::sync::Weak<PassClock>) {
+    loop {
+        let Some(c) = clock.upgrade() else { return };
+        // Wait (re-checking now and then that the node still lives) until a stream has joined.
+        let joined = c.joined.notified();
+        if c.state().joined == 0 {
+            let _ = tokio::time::timeout(Duration::from_secs(1), joined).await;
+            continue;
+        }
+        drop(joined);
+        tokio::time::sleep_until(next_tick(Instant::now())).await;
+        let finished = c.finished.notified();
+        tokio::pin!(finished);
+        finished.as_mut().enable();
+        let pass = {
+            let mut state = c.state();
+            state.pass += 1;
+            state.began = Some(std::time::Instant::now());
+            state.writing = std::mem::take(&mut state.joined);
+            state.pass
+        };
+        let began = Instant::now();
+        c.started.send_replace(pass);
+        let _ = tokio::time::timeout(PASS_MAX, finished).await;
+        c.pass_micros.fetch_add(
+            u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
 }
 
 const STREAM_READ_BUFFER: usize = 4 * 1024;
@@ -34,11 +154,9 @@ const STREAM_MAX_WRITE_BUFFER: usize = 1024 * 1024;
 const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most frames gathered into one write.
 const STREAM_BATCH: usize = 256;
-/// A job's events come in bursts (queued, started, a progress step every few milliseconds, completed).
-/// Each stream writes what gathered on the next tick of one clock every stream shares: a burst goes out
-/// in a few writes per socket instead of one per event, and one event reaches every window within a
-/// single pass over the sockets, instead of the first windows being written again before the last have
-/// had it once. A person sees a tick as no delay at all.
+/// A job's events come in bursts (queued, started, a progress step every few milliseconds, completed):
+/// an idle node starts a pass on the next tick of this clock, so a burst gathers into one write. A person
+/// sees a tick as no delay at all.
 const STREAM_TICK: Duration = Duration::from_millis(10);
 
 /// The next tick of the clock every stream of this process flushes on.
@@ -171,48 +289,99 @@ async fn pump_events(
     mut socket: WebSocket,
 ) {
     let mut stopping = node.stopping.subscribe();
+    // An event published after a pass began waits for the next pass, the one every window gets it in.
+    let mut held: Option<Received> = None;
     loop {
-        tokio::select! {
-            _ = stopping.changed() => {
-                let _ = socket.send(Message::Close(None)).await;
-                return;
-            }
-            received = subscription.recv() => {
-                tokio::time::sleep_until(next_tick(Instant::now())).await;
-                // Everything that gathered until the tick goes out in the same write.
-                let mut frames = Vec::new();
-                let mut ends = false;
-                let mut next = Some(received);
-                while let Some(received) = next.take() {
-                    let Some((text, ending)) = outgoing(received, session.as_deref()) else {
-                        return;
-                    };
-                    frames.push(text);
-                    ends |= ending;
-                    if !ends && frames.len() < STREAM_BATCH {
-                        next = subscription.try_recv();
-                    }
-                }
-                if !write_frames(&node.live, &mut socket, frames).await {
-                    tracing::debug!("a live event stream's client is gone or stopped reading");
-                    return;
-                }
-                if ends {
+        let first = match held.take() {
+            Some(received) => received,
+            None => tokio::select! {
+                _ = stopping.changed() => {
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
-            }
-            msg = socket.recv() => match msg {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
+                received = subscription.recv() => received,
+                msg = socket.recv() => match msg {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(_)) => continue,
+                },
             },
+        };
+        let clock = node.live.clock();
+        let (pass, began) = clock.join().await;
+        // Everything published before the pass began goes out in one write.
+        let mut frames = Vec::new();
+        let mut ends = false;
+        let mut next = Some(first);
+        while let Some(received) = next.take() {
+            if !frames.is_empty() && published_after(&received, began) {
+                held = Some(received);
+                break;
+            }
+            let Some((text, ending)) = outgoing(received, session.as_deref()) else {
+                clock.done(pass);
+                return;
+            };
+            frames.push(text);
+            ends |= ending;
+            if !ends && frames.len() < STREAM_BATCH {
+                next = subscription.try_recv();
+            }
+        }
+        let written = write_frames(&node.live, &mut socket, frames).await;
+        clock.done(pass);
+        if !written {
+            tracing::debug!("a live event stream's client is gone or stopped reading");
+            return;
+        }
+        if ends {
+            let _ = socket.send(Message::Close(None)).await;
+            return;
         }
     }
+}
+
+fn published_after(received: &Received, began: std::time::Instant) -> bool {
+    matches!(received, Received::Event(d) if d.published_at > began)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_pass_starts_once_every_stream_of_the_previous_one_has_written() {
+        let clock = Arc::new(PassClock::default());
+        tokio::spawn(pace(Arc::downgrade(&clock)));
+        let ((a, first_began), (b, _)) = tokio::join!(clock.join(), clock.join());
+        assert_eq!(a, b, "streams that joined together write in the same pass");
+        let late = tokio::spawn({
+            let clock = clock.clone();
+            async move { clock.join().await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let all_written = std::time::Instant::now();
+        clock.done(a);
+        clock.done(b);
+        let (next, next_began) = late.await.expect("joined");
+        assert_eq!(next, a + 1);
+        assert!(
+            next_began >= all_written || next_began >= first_began + PASS_MAX,
+            "the next pass began before this one had written"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_stops_writing_holds_the_next_pass_back_at_most_pass_max() {
+        let clock = Arc::new(PassClock::default());
+        tokio::spawn(pace(Arc::downgrade(&clock)));
+        let (stuck, began) = clock.join().await;
+        let (next, next_began) = clock.join().await;
+        assert_eq!(next, stuck + 1);
+        assert!(next_began >= began + PASS_MAX);
+        // Its write, when it comes, does not count against the pass that followed.
+        clock.done(stuck);
+        assert_eq!(clock.state().writing, 1);
+    }
 
     #[test]
     fn every_stream_flushes_on_the_same_ticks() {
