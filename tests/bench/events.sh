@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Live events to 100, 1,000 and 10,000 WebSocket clients (issue 33): builds the release server and the
-# fanout client, then prints the spread p99 of each event across clients, the server's memory per idle
+# fanout client, then prints the spread p99 of each event across clients (kernel arrival time in each
+# socket, and when the bench read it), the server's memory per idle
 # socket, lost events and refused streams. Env: FANOUT_CLIENTS (default 100,1000,10000), FANOUT_JOBS (20).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
