@@ -55,11 +55,10 @@ impl LiveStats {
 /// meanwhile, so a burst of events costs each socket one write, and an event reaches the first and
 /// the last window within one pass rather than the first windows being written again and again
 /// while the last still wait for it.
-#[derive(Default)]
 struct PassClock {
     state: std::sync::Mutex<PassState>,
-    /// The number of the pass that may write now.
-    started: tokio::sync::watch::Sender<u64>,
+    /// The pass that may write now: its number and when it began.
+    started: tokio::sync::watch::Sender<(u64, std::time::Instant)>,
     /// A stream joined the next pass.
     joined: tokio::sync::Notify,
     /// The last stream of the current pass finished writing.
@@ -71,8 +70,6 @@ struct PassClock {
 #[derive(Default)]
 struct PassState {
     pass: u64,
-    /// When the current pass began.
-    began: Option<std::time::Instant>,
     /// Streams waiting for the next pass.
     joined: usize,
     /// Streams of the current pass still writing.
@@ -81,6 +78,18 @@ struct PassState {
 
 /// How long a pass may hold the next one back: a client that stops reading must not stop the others.
 const PASS_MAX: Duration = Duration::from_millis(100);
+
+impl Default for PassClock {
+    fn default() -> Self {
+        PassClock {
+            state: Default::default(),
+            started: tokio::sync::watch::Sender::new((0, std::time::Instant::now())),
+            joined: Default::default(),
+            finished: Default::default(),
+            pass_micros: Default::default(),
+        }
+    }
+}
 
 impl PassClock {
     fn state(&self) -> std::sync::MutexGuard<'_, PassState> {
@@ -97,8 +106,10 @@ impl PassClock {
         };
         self.joined.notify_one();
         // The sender lives as long as the clock, which outlives every stream.
-        let _ = started.wait_for(|now| *now >= pass).await;
-        let began = self.state().began.unwrap_or_else(std::time::Instant::now);
+        let began = match started.wait_for(|(now, _)| *now >= pass).await {
+            Ok(now) => now.1,
+            Err(_) => std::time::Instant::now(),
+        };
         (pass, began)
     }
 
@@ -133,12 +144,11 @@ async fn pace(clock: std::sync::Weak<PassClock>) {
         let pass = {
             let mut state = c.state();
             state.pass += 1;
-            state.began = Some(std::time::Instant::now());
             state.writing = std::mem::take(&mut state.joined);
             state.pass
         };
-        let began = Instant::now();
-        c.started.send_replace(pass);
+        let began = std::time::Instant::now();
+        c.started.send_replace((pass, began));
         let _ = tokio::time::timeout(PASS_MAX, finished).await;
         c.pass_micros.fetch_add(
             u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX),
