@@ -17,13 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn env_list(key: &str, default: &str) -> Vec<usize> {
-    std::env::var(key)
-        .unwrap_or_else(|_| default.to_string())
-        .split(',')
-        .filter_map(|n| n.trim().parse().ok())
-        .collect()
-}
+#[path = "support/env.rs"]
+mod env;
+use env::env_list;
 
 /// A WebSocket client that reads raw frames with the kernel's arrival time of each read.
 #[cfg(target_os = "linux")]
