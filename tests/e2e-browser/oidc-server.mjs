@@ -72,6 +72,8 @@ export async function startSignInServer(extraEnv = {}) {
       PIXEL_UI_DIR: UI_DIR,
       PIXEL_CHARGING: 'on',
       PIXEL_STARTING_CREDITS: '20',
+      // Suites count credits exactly; the achievements suite turns streaks and achievements on.
+      PIXEL_ENGAGEMENT: 'off',
       PIXEL_LOG: 'warn',
       GOOGLE_CLIENT_ID: OIDC_CLIENT_ID ?? 'pixel-studio-test',
       GOOGLE_CLIENT_SECRET: OIDC_CLIENT_SECRET ?? 'pixel-studio-test-secret',

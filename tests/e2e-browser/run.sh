@@ -19,7 +19,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # The test command's Stripe service exports its settings: this server sells nothing.
 env -u STRIPE_SECRET_KEY -u STRIPE_WEBHOOK_SECRET -u STRIPE_API_BASE \
   PIXEL_DATA_DIR="$data/server" PIXEL_BIND="127.0.0.1:$port" PIXEL_UI_DIR="$root/ui/dist" \
-  PIXEL_CHARGING=on PIXEL_STARTING_CREDITS=20 PIXEL_RETRY_BASE_MS=200 PIXEL_LOG=warn \
+  PIXEL_CHARGING=on PIXEL_STARTING_CREDITS=20 PIXEL_ENGAGEMENT=off PIXEL_RETRY_BASE_MS=200 PIXEL_LOG=warn \
   OPENAI_API_KEY=sk-test-pixel OPENAI_BASE_URL="$(cat "$data/fake.url")" \
   "$CARGO_TARGET_DIR/debug/pixel-studio-server" > "$data/server.log" 2>&1 &
 pids+=($!)

@@ -24,6 +24,8 @@ pub struct AppConfig {
     pub charging: ChargePolicy,
     /// Credits granted to a new account.
     pub starting_credits: i64,
+    /// Whether daily login streaks and achievements are kept (with their credits when charging).
+    pub engagement: bool,
     pub workers: usize,
     pub lease: Duration,
     pub max_attempts: u32,
@@ -53,6 +55,7 @@ impl Default for AppConfig {
         Self {
             charging: ChargePolicy::Free,
             starting_credits: 5,
+            engagement: true,
             workers: 4,
             lease: Duration::from_secs(30),
             max_attempts: 3,

@@ -173,6 +173,7 @@ async fn tell(app: &App, payout: &Payout, kind: NotificationKind) {
             image_id: None,
             comment_id: None,
             tip: None,
+            award: None,
             key: Some(key),
         },
     )

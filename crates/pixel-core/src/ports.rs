@@ -63,6 +63,15 @@ pub struct PageRequest {
     pub limit: u32,
 }
 
+/// A page of an account's ledger with its balance and debt, read in one snapshot: the first page's
+/// entries end at exactly the balance shown beside them, whatever settles meanwhile.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerPage {
+    pub entries: Vec<LedgerEntry>,
+    pub balance: i64,
+    pub owed: i64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeaseStatus {
     Held { cancel_requested: bool },

@@ -456,6 +456,7 @@ pub async fn apply_print_payment(
                 image_id: Some(&order.image_id),
                 comment_id: None,
                 tip: None,
+                award: None,
                 key: Some(format!("print:{}", order.id)),
             },
         )

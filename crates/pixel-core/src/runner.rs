@@ -258,6 +258,7 @@ async fn tell_set_finished(app: &App, job: &Job) {
             image_id: Some(first),
             comment_id: None,
             tip: None,
+            award: None,
             key: Some(format!("generation-completed-{}", job.set_id)),
         },
     )
@@ -402,6 +403,13 @@ async fn run_job(app: &App, worker: &str, job: Job) {
     {
         Ok(Some(done)) => {
             if let JobOutcome::Succeeded { image } = &outcome {
+                // Before the completion is told, so whoever sees the image sees what it earned.
+                crate::ops::achievements::award(
+                    app,
+                    &done.owner_id,
+                    &[crate::ops::achievements::AchievementKind::Generations],
+                )
+                .await;
                 app.events.publish(Envelope {
                     audience: Audience::User(done.owner_id.clone()),
                     event: Event::GenerationCompleted {

@@ -379,6 +379,11 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tip: Option<crate::ops::tips::TipNote>,
+    /// The achievement or streak milestone an `achievement_unlocked` or `streak_milestone`
+    /// notification is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub award: Option<crate::ops::achievements::AwardNote>,
     pub read: bool,
     #[ts(type = "number")]
     pub created_at: Millis,
@@ -394,6 +399,8 @@ pub struct NotificationRow {
     pub image_id: Option<String>,
     pub comment_id: Option<String>,
     pub tip: Option<crate::ops::tips::TipNote>,
+    /// An achievement id or `streak_day_<n>`.
+    pub award: Option<String>,
     pub read_at: Option<Millis>,
     pub created_at: Millis,
 }
@@ -407,6 +414,8 @@ pub struct Notice<'a> {
     pub image_id: Option<&'a str>,
     pub comment_id: Option<&'a str>,
     pub tip: Option<crate::ops::tips::TipNote>,
+    /// An achievement id or `streak_day_<n>`.
+    pub award: Option<String>,
     /// Makes the notice idempotent: a second notice with the same key is dropped (a set told
     /// finished once, a purchase told once however often its webhook arrives).
     pub key: Option<String>,
@@ -482,6 +491,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         image_id: notice.image_id.map(str::to_string),
         comment_id: notice.comment_id.map(str::to_string),
         tip: notice.tip.clone(),
+        award: notice.award.clone(),
         read_at: None,
         created_at: app.clock.now_ms(),
     };
@@ -509,6 +519,10 @@ impl NotificationRow {
             comment_id: self.comment_id,
             on_own_image,
             tip: self.tip,
+            award: self
+                .award
+                .as_deref()
+                .and_then(crate::ops::achievements::AwardNote::of),
             read: self.read_at.is_some(),
             created_at: self.created_at,
         }

@@ -248,6 +248,8 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
             vec![by_image.clone(), json!({ "image_id": i.other_image_id })],
         ),
         ("notifications.list", vec![json!({})]),
+        ("streaks.get", vec![json!({})]),
+        ("achievements.list", vec![json!({})]),
         ("blocks.list", vec![json!({})]),
         ("reports.list", vec![json!({})]),
         ("messages.conversations", vec![json!({})]),

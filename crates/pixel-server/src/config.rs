@@ -19,6 +19,9 @@ pub struct Config {
     pub charging: bool,
     /// `PIXEL_STARTING_CREDITS`: credits a new account starts with.
     pub starting_credits: i64,
+    /// `PIXEL_ENGAGEMENT`: `on` (default) keeps daily login streaks and achievements, with their
+    /// credits when charging; `off` for a server that wants neither.
+    pub engagement: bool,
     /// `PIXEL_WORKERS`: concurrent generation jobs on this node.
     pub workers: usize,
     /// `PIXEL_PROVIDER_CONCURRENCY`: per-provider limits, e.g. `openai=8,local=2` (defaults: each
@@ -156,6 +159,7 @@ struct FileConfig {
     ui_dir: Option<PathBuf>,
     charging: Option<bool>,
     starting_credits: Option<i64>,
+    engagement: Option<bool>,
     workers: Option<usize>,
     provider_concurrency: Option<std::collections::BTreeMap<String, usize>>,
     models: Option<std::collections::BTreeMap<String, pixel_core::catalogue::ModelOverride>>,
@@ -240,6 +244,7 @@ impl Default for Config {
             ui_dir: default_ui_dir(),
             charging: false,
             starting_credits: 5,
+            engagement: true,
             workers: 8,
             provider_concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(180),
@@ -421,6 +426,9 @@ impl Config {
         if let Some(v) = f.charging {
             self.charging = v
         }
+        if let Some(v) = f.engagement {
+            self.engagement = v
+        }
         if let Some(v) = f.starting_credits {
             self.starting_credits = v
         }
@@ -558,6 +566,9 @@ impl Config {
         }
         if let Some(v) = get("PIXEL_CHARGING") {
             self.charging = parse_bool("PIXEL_CHARGING", &v)?
+        }
+        if let Some(v) = get("PIXEL_ENGAGEMENT") {
+            self.engagement = parse_bool("PIXEL_ENGAGEMENT", &v)?
         }
         if let Some(v) = get("PIXEL_STARTING_CREDITS") {
             self.starting_credits = parse_num("PIXEL_STARTING_CREDITS", &v)?

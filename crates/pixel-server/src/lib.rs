@@ -174,6 +174,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
             ChargePolicy::Free
         },
         starting_credits: config.starting_credits,
+        engagement: config.engagement,
         workers: config.workers,
         lease: config.lease,
         max_attempts: config.max_attempts,

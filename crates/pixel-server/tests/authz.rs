@@ -54,6 +54,8 @@ async fn every_operation_checks_its_caller() {
         starting_credits: 20,
         openai_base_url: Some(fake.base_url.clone()),
         oidc: Some(oidc),
+        // Every operation is reachable, streaks and achievements included.
+        config: Some(|c| c.engagement = true),
         ..Opts::default()
     })
     .await
@@ -372,6 +374,10 @@ async fn every_operation_checks_its_caller() {
             json!({"direction": "received"}),
             [401, 200, 200, 200],
         ),
+        // Each signed-in person's own streak and achievements; nothing of anyone else's to name.
+        ("streaks.get", json!({}), [401, 200, 200, 200]),
+        ("streaks.claim", json!({}), [401, 200, 200, 200]),
+        ("achievements.list", json!({}), [401, 200, 200, 200]),
         // The owner's image is private: no listing may show it, even to its owner.
         (
             "market.publish",

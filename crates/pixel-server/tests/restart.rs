@@ -34,6 +34,8 @@ async fn start(data: &std::path::Path, fake: &FakeOpenAi, port: u16) -> Proc {
         .env("PIXEL_BIND", format!("127.0.0.1:{port}"))
         .env("PIXEL_CHARGING", "on")
         .env("PIXEL_STARTING_CREDITS", "100")
+        // The balance is checked against the jobs alone: no achievement credits.
+        .env("PIXEL_ENGAGEMENT", "off")
         .env("PIXEL_WORKERS", "2")
         .env("PIXEL_LEASE_SECS", "2")
         .env("PIXEL_RETRY_BASE_MS", "100")

@@ -70,6 +70,50 @@ impl LedgerStore for SqlStore {
             Ok(entry)
         })
     }
+
+    async fn ledger_page(&self, user_id: &str, page: &PageRequest) -> Result<LedgerPage> {
+        let cols = LEDGER_COLS
+            .split(", ")
+            .map(|c| format!("e.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // The balance rides on every row of the one statement, so both come from its snapshot.
+        let sql = format!(
+            "SELECT {cols}, j.set_id AS job_set_id, b.credits AS now_credits, b.debt AS now_debt \
+             FROM ledger_entries e LEFT JOIN jobs j ON j.id = e.job_id \
+             LEFT JOIN balances b ON b.user_id = e.user_id WHERE e.user_id = $1 \
+             AND (e.created_at < $2 OR (e.created_at = $2 AND e.id < $3)) \
+             ORDER BY e.created_at DESC, e.id DESC LIMIT $4"
+        );
+        let rows: Result<Vec<(LedgerEntry, i64, i64)>> =
+            scoped_page!(self, &sql, user_id, page, |r| -> Result<(
+                LedgerEntry,
+                i64,
+                i64
+            )> {
+                let mut entry = ledger_from(r)?;
+                entry.link = link_of(&entry.idempotency_key, r.opt_text("job_set_id")?);
+                Ok((
+                    entry,
+                    r.opt_int("now_credits")?.unwrap_or(0),
+                    r.opt_int("now_debt")?.unwrap_or(0),
+                ))
+            });
+        let rows = rows?;
+        let Some(&(_, balance, owed)) = rows.first() else {
+            // No entries on this page: nothing for the balance to disagree with.
+            return Ok(LedgerPage {
+                entries: vec![],
+                balance: self.balance(user_id).await?,
+                owed: self.owed(user_id).await?,
+            });
+        };
+        Ok(LedgerPage {
+            entries: rows.into_iter().map(|(entry, _, _)| entry).collect(),
+            balance,
+            owed,
+        })
+    }
 }
 
 /// The page an entry paid for: its job's set, the set a reservation held credits for, or the

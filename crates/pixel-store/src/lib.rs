@@ -2,6 +2,7 @@
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
 mod accounts;
+mod achievements;
 mod blocks;
 mod collections;
 mod comments;
@@ -560,6 +561,10 @@ impl Store for SqlStore {
     }
 
     fn prints(&self) -> &dyn PrintStore {
+        self
+    }
+
+    fn achievements(&self) -> &dyn AchievementStore {
         self
     }
 }

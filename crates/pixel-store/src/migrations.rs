@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 25] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 26] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -131,6 +131,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "print_retries",
                 include_str!("../../../migrations/sqlite/0025_print_retries.sql"),
             ),
+            (
+                26,
+                "engagement",
+                include_str!("../../../migrations/sqlite/0026_engagement.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -257,6 +262,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 25,
                 "print_retries",
                 include_str!("../../../migrations/postgres/0025_print_retries.sql"),
+            ),
+            (
+                26,
+                "engagement",
+                include_str!("../../../migrations/postgres/0026_engagement.sql"),
             ),
         ],
     }

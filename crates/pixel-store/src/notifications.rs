@@ -28,6 +28,7 @@ fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
             }),
             _ => None,
         },
+        award: r.opt_text("award")?,
         read_at: r.opt_int("read_at")?,
         created_at: r.int("created_at")?,
     })
@@ -38,7 +39,7 @@ impl NotificationStore for SqlStore {
     async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {
         let insert = sqlx::query(
             "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, tip_id, \
-             read_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+             award, read_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&n.id)
         .bind(&n.user_id)
@@ -47,6 +48,7 @@ impl NotificationStore for SqlStore {
         .bind(n.image_id.clone())
         .bind(n.comment_id.clone())
         .bind(n.tip.as_ref().map(|t| t.tip_id.clone()))
+        .bind(n.award.clone())
         .bind(n.read_at)
         .bind(n.created_at);
         self.write_statement(insert)
@@ -69,7 +71,7 @@ impl NotificationStore for SqlStore {
             "SELECT n.id, n.user_id, n.kind, n.actor_id, u.username AS actor_username, \
              {PICTURE_OF_U} AS actor_picture, n.image_id, \
              n.comment_id, n.tip_id, t.amount AS tip_amount, t.message AS tip_message, \
-             n.read_at, n.created_at FROM notifications n \
+             n.award, n.read_at, n.created_at FROM notifications n \
              LEFT JOIN users u ON u.id = n.actor_id LEFT JOIN tips t ON t.id = n.tip_id \
              WHERE n.user_id = $1{unread} \
              AND (n.created_at < $2 OR (n.created_at = $2 AND n.id < $3)) \

@@ -11,6 +11,7 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { useClient } from './context';
+import { engagementKeys } from './engagementHooks';
 import type { ApiClient } from './client';
 import type {
   Comment,
@@ -323,6 +324,10 @@ export function applyNotification(qc: QueryClient, notification: Notification): 
   );
   // Not loaded yet: the next read fetches it, count included.
   if (!qc.getQueryData(socialKeys.notifications)) void qc.invalidateQueries({ queryKey: socialKeys.notifications });
+  // An unlock anywhere (a like, a follow, a finished image) shows on the achievements page at once.
+  if (notification.kind === 'achievement_unlocked' || notification.kind === 'streak_milestone') {
+    void qc.invalidateQueries({ queryKey: engagementKeys.achievements });
+  }
 }
 
 /** Threads as the page shows them: each comment followed by its replies, with its depth. */

@@ -187,7 +187,11 @@ export type ProviderStatus = { id: string, name: string, configured: boolean, of
 
 export type ProvidersOutput = { providers: Array<ProviderStatus>, };
 
-export type AccountOutput = { user: User, balance: number, charging: boolean, settings: AccountSettings, };
+export type AccountOutput = { user: User, balance: number, charging: boolean, 
+/**
+ * Whether this server keeps daily login streaks and achievements.
+ */
+engagement: boolean, settings: AccountSettings, };
 
 export type NotificationPrefs = { new_follower: boolean, like: boolean, comment: boolean, mention: boolean, generation_completed: boolean, tip_received: boolean, prompt_purchased: boolean, collection_purchased: boolean, print_ordered: boolean, achievement_unlocked: boolean, streak_milestone: boolean, payout_completed: boolean, };
 
@@ -426,6 +430,72 @@ export type BuyOutput = { purchase_id: string,
  * The payment page to send the buyer to.
  */
 checkout_url: string, };
+
+export type AchievementKind = "generations" | "followers" | "likes_received" | "comments" | "collections" | "longest_streak";
+
+export type Tier = "bronze" | "silver" | "gold" | "platinum";
+
+export type AwardNote = { 
+/**
+ * An achievement's id, or `streak_day_<n>` for a streak milestone.
+ */
+id: string, title: string, };
+
+export type AchievementView = { id: string, kind: AchievementKind, title: string, description: string, tier: Tier, xp: number, 
+/**
+ * Credits it gives (on a server that uses credits).
+ */
+credits: number, threshold: number, 
+/**
+ * How far the caller has come, at most the threshold.
+ */
+progress: number, unlocked_at: number | null, };
+
+export type AchievementsOutput = { 
+/**
+ * The catalogue in ladder order.
+ */
+achievements: Array<AchievementView>, 
+/**
+ * The XP of every unlocked achievement.
+ */
+xp: number, unlocked: number, 
+/**
+ * Whether rewards are paid in credits here (a server that charges), or only XP.
+ */
+credit_rewards: boolean, };
+
+export type StreakView = { 
+/**
+ * Days in a row up to today or yesterday; 0 once a day was missed.
+ */
+current_days: number, longest_days: number, claimed_today: boolean, 
+/**
+ * The next milestone's length and bonus, if one is ahead.
+ */
+next_milestone: number | null, next_bonus: number, 
+/**
+ * Credits a day's claim gives here (0 on a server without credits).
+ */
+daily_credits: number, 
+/**
+ * When the next UTC day starts.
+ */
+next_day_at: number, };
+
+export type StreakClaimOutput = { streak: StreakView, 
+/**
+ * True for the day's first claim; false when today was claimed already.
+ */
+claimed: boolean, 
+/**
+ * Credits this claim gave (the milestone bonus included).
+ */
+credits: number, 
+/**
+ * The milestone this claim reached, if any.
+ */
+milestone: number | null, };
 
 export type TipNote = { tip_id: string, amount: number, message?: string, };
 
@@ -837,7 +907,12 @@ on_own_image: boolean,
 /**
  * The tip a `tip_received` notification is about.
  */
-tip?: TipNote, read: boolean, created_at: number, };
+tip?: TipNote, 
+/**
+ * The achievement or streak milestone an `achievement_unlocked` or `streak_milestone`
+ * notification is about.
+ */
+award?: AwardNote, read: boolean, created_at: number, };
 
 export type ExploreQuery = { 
 /**
@@ -1095,6 +1170,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
 export interface Methods {
   'account.get': { input: Empty; output: AccountOutput };
   'account.update': { input: UpdateAccount; output: AccountOutput };
+  'achievements.list': { input: Empty; output: AchievementsOutput };
   'blocks.block': { input: UserRef; output: BlockOutput };
   'blocks.list': { input: PageQuery; output: FollowListOutput };
   'blocks.unblock': { input: UserRef; output: BlockOutput };
@@ -1180,6 +1256,8 @@ export interface Methods {
   'sets.get': { input: SetRef; output: SetDetail };
   'sets.list': { input: PageQuery; output: SetsOutput };
   'sets.set_visibility': { input: SetVisibilityChoice; output: SetVisibilityOutput };
+  'streaks.claim': { input: Empty; output: StreakClaimOutput };
+  'streaks.get': { input: Empty; output: StreakView };
   'tips.list': { input: TipsQuery; output: TipsOutput };
   'tips.send': { input: SendTip; output: SendTipOutput };
   'tokens.create': { input: NewToken; output: TokenOutput };

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import * as Menu from '@radix-ui/react-dropdown-menu';
-import { ChevronDown, LogOut, Package, UserCog } from 'lucide-react';
-import { useSignOut } from '../api/hooks';
+import { ChevronDown, LogOut, Package, Trophy, UserCog } from 'lucide-react';
+import { useAccount, useSignOut } from '../api/hooks';
 import { describeError } from '../api/errors';
 import type { Me } from '../api/types';
 
@@ -9,6 +9,9 @@ import type { Me } from '../api/types';
  * download the menu primitives). */
 export function AccountMenu({ me }: { me: Me }) {
   const signOut = useSignOut();
+  // Read from what the header's balance fetched: a query of its own here would fetch the account
+  // again in the moment between signing out and the menu closing.
+  const engagement = useAccount(false).data?.engagement ?? false;
   return (
     <>
       {signOut.error && (
@@ -44,6 +47,13 @@ export function AccountMenu({ me }: { me: Me }) {
                 <UserCog className="h-4 w-4" aria-hidden /> Account settings
               </Link>
             </Menu.Item>
+            {engagement && (
+              <Menu.Item asChild>
+                <Link to="/achievements" className={ITEM}>
+                  <Trophy className="h-4 w-4" aria-hidden /> Achievements
+                </Link>
+              </Menu.Item>
+            )}
             <Menu.Item asChild>
               <Link to="/prints" className={ITEM}>
                 <Package className="h-4 w-4" aria-hidden /> Print orders

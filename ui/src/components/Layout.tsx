@@ -1,13 +1,14 @@
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { Bell, Columns3, Compass, FolderHeart, Images, MessageSquare, Settings, Sparkles, Store } from 'lucide-react';
-import { LiveStatusContext, useLiveEvents, useMe } from '../api/hooks';
+import { LiveStatusContext, useAccount, useLiveEvents, useMe } from '../api/hooks';
 import { useDesktop } from '../api/desktopHooks';
 import { useConversations, useNotifications } from '../api/socialHooks';
 import { cn } from '../lib/format';
 import { adoptAccountTheme } from '../lib/theme';
 import { AccountArea } from './AccountArea';
 import { CommunityScope, ServerLive } from './CommunityScope';
+import { StreakChip } from './engagement/StreakChip';
 
 const NAV = [
   { to: '/', label: 'Create', icon: Sparkles, end: true },
@@ -49,6 +50,13 @@ function NotificationBell() {
 function MessagesLink() {
   const inbox = useConversations(true);
   return <CountLink to="/messages" label="Messages" unread={inbox.data?.unread ?? 0} icon={MessageSquare} />;
+}
+
+/** The streak chip, where the server keeps streaks (the account says so). */
+function DailyStreak({ userId }: { userId: string }) {
+  // The header's balance fetches the account; this only reads it (see AccountMenu).
+  const account = useAccount(false);
+  return account.data?.engagement ? <StreakChip userId={userId} /> : null;
 }
 
 export function Layout() {
@@ -118,6 +126,7 @@ export function Layout() {
               ) : (
                 !!me.data && (
                   <>
+                    <DailyStreak userId={me.data.id} />
                     <MessagesLink />
                     <NotificationBell />
                   </>

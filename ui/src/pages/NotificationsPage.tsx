@@ -29,6 +29,7 @@ function target(n: Notification, imageHref: (id: string) => string): string | un
   if (n.image_id) return `${imageHref(n.image_id)}${n.comment_id ? `#comment-${n.comment_id}` : ''}`;
   if (n.kind === 'new_follower' && n.actor) return `/u/${n.actor.username}`;
   if (n.kind === 'payout_completed' || n.kind === 'payout_failed') return '/earnings';
+  if (n.kind === 'achievement_unlocked' || n.kind === 'streak_milestone') return '/achievements';
   return undefined;
 }
 
@@ -71,6 +72,7 @@ export function NotificationsPage() {
                 {n.actor && <span className="font-medium">{n.actor.username} </span>}
                 {said}
                 {n.tip && <span className="font-medium tabular-nums"> of {formatCredits(n.tip.amount)}</span>}
+                {n.award && <span className="font-medium">: {n.award.title}</span>}
               </>
             );
             return (

@@ -171,6 +171,7 @@ export function account(over: Partial<AccountOutput> = {}): AccountOutput {
     user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
     balance: 100,
     charging: true,
+    engagement: true,
     settings: settings(),
     ...over,
   };

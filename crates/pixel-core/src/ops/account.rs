@@ -33,6 +33,8 @@ pub struct AccountOutput {
     #[ts(type = "number")]
     pub balance: i64,
     pub charging: bool,
+    /// Whether this server keeps daily login streaks and achievements.
+    pub engagement: bool,
     pub settings: AccountSettings,
 }
 
@@ -62,6 +64,7 @@ pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<Ac
         user,
         balance,
         charging: app.config.charging == ChargePolicy::Charge,
+        engagement: app.config.engagement,
         settings,
     })
 }

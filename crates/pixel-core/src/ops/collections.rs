@@ -462,6 +462,12 @@ pub async fn collections_create(
         .collections()
         .insert_collection(&collection)
         .await?;
+    super::achievements::award(
+        app,
+        &collection.owner_id,
+        &[super::achievements::AchievementKind::Collections],
+    )
+    .await;
     reread(app, caller, &collection.id).await
 }
 

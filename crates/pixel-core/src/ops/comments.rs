@@ -253,11 +253,13 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
                 image_id: Some(&image.id),
                 comment_id: Some(&row.id),
                 tip: None,
+                award: None,
                 key: None,
             },
         )
         .await;
     }
+    super::achievements::award(app, me, &[super::achievements::AchievementKind::Comments]).await;
     Ok(row.view())
 }
 

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::achievements::{award, AchievementKind};
 use super::*;
 use crate::app::App;
 use crate::domain::*;
@@ -155,10 +156,12 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
                 image_id: None,
                 comment_id: None,
                 tip: None,
+                award: None,
                 key: None,
             },
         )
         .await;
+        award(app, &them.id, &[AchievementKind::Followers]).await;
     }
     let (followers, _) = app.store.follows().follow_counts(&them.id).await?;
     Ok(FollowOutput {

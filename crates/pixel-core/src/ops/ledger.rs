@@ -8,6 +8,7 @@ use super::*;
 use crate::app::App;
 use crate::domain::*;
 use crate::error::Result;
+use crate::ports::LedgerPage;
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -50,10 +51,14 @@ pub async fn ledger_list(app: &App, caller: &Caller, input: LedgerQuery) -> Resu
     let owner = caller.user_id()?;
     let page = page_request(input.before.as_deref(), input.limit)?;
     let limit = page.limit;
-    let entries = app.store.ledger().ledger_entries(owner, &page).await?;
+    // One snapshot: read apart, a job settling in between showed entries that did not add up to
+    // the balance beside them.
+    let LedgerPage {
+        entries,
+        balance,
+        owed,
+    } = app.store.ledger().ledger_page(owner, &page).await?;
     let next = next_cursor(&entries, limit, |e| (e.created_at, &e.id));
-    let balance = app.store.ledger().balance(owner).await?;
-    let owed = app.store.ledger().owed(owner).await?;
     Ok(LedgerOutput {
         entries,
         balance,

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::achievements::{award, AchievementKind};
 use super::*;
 use crate::app::App;
 use crate::domain::*;
@@ -60,10 +61,12 @@ pub async fn likes_like_image(app: &App, caller: &Caller, input: ImageRef) -> Re
                 image_id: Some(&image.id),
                 comment_id: None,
                 tip: None,
+                award: None,
                 key: None,
             },
         )
         .await;
+        award(app, &image.owner_id, &[AchievementKind::LikesReceived]).await;
     }
     image_likes(app, caller, image.id, true).await
 }

@@ -645,6 +645,7 @@ pub(crate) async fn announce_sale(
             image_id: None,
             comment_id: None,
             tip: None,
+            award: None,
             key: Some(key),
         },
     )

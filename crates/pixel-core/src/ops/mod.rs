@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::registry::Registry;
 
 pub mod account;
+pub mod achievements;
 pub mod blocks;
 pub mod catalogue;
 pub mod collections;
@@ -36,6 +37,7 @@ pub mod records;
 pub mod reports;
 pub mod sessions;
 pub mod sets;
+pub mod streaks;
 pub mod tips;
 
 pub use account::*;
@@ -88,6 +90,8 @@ pub(crate) fn register_all(r: &mut Registry) {
     blocks::register(r);
     reports::register(r);
     messages::register(r);
+    streaks::register(r);
+    achievements::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

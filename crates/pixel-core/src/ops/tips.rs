@@ -247,6 +247,7 @@ pub async fn tips_send(app: &App, caller: &Caller, input: SendTip) -> Result<Sen
                     amount: tip.amount,
                     message,
                 }),
+                award: None,
                 key: Some(format!("tip:{}", sent.tip_id)),
             },
         )

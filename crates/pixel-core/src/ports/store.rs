@@ -39,6 +39,7 @@ pub trait Store: Send + Sync {
     fn payouts(&self) -> &dyn PayoutStore;
     fn collections(&self) -> &dyn CollectionStore;
     fn prints(&self) -> &dyn PrintStore;
+    fn achievements(&self) -> &dyn AchievementStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -269,6 +270,43 @@ pub trait MarketStore: Send + Sync {
     ) -> Result<Vec<crate::ops::market::Review>>;
 }
 
+/// Login streaks and achievements: each day and each achievement rewarded once, in one transaction
+/// with its ledger grant.
+#[async_trait]
+pub trait AchievementStore: Send + Sync {
+    async fn streak(&self, user_id: &str) -> Result<Option<crate::ops::streaks::StreakRow>>;
+    /// Counts `today` in the streak, at most once: the day after the last claimed day extends it,
+    /// a later day starts it again at 1, the same day changes nothing (`fresh` false). A fresh claim
+    /// grants `rewards` (the day's credits, and the bonus of a milestone reached) in the same
+    /// transaction.
+    async fn claim_streak(
+        &self,
+        user_id: &str,
+        today: i64,
+        rewards: crate::ops::streaks::StreakRewards,
+        now: Millis,
+    ) -> Result<crate::ops::streaks::StreakClaim>;
+    /// The achievements `user_id` unlocked, with when.
+    async fn unlocked_achievements(&self, user_id: &str) -> Result<Vec<(String, Millis)>>;
+    /// How far `user_id` has come on `kind`'s ladder, counting no further than `cap`.
+    async fn achievement_count(
+        &self,
+        user_id: &str,
+        kind: crate::ops::achievements::AchievementKind,
+        cap: i64,
+    ) -> Result<i64>;
+    /// Unlocks an achievement and grants its credits in one transaction; the balance after, or
+    /// None when it was unlocked before (nothing granted this time).
+    async fn unlock_achievement(
+        &self,
+        user_id: &str,
+        achievement_id: &str,
+        credits: i64,
+        title: &str,
+        now: Millis,
+    ) -> Result<Option<i64>>;
+}
+
 /// Tips between accounts.
 #[async_trait]
 pub trait TipStore: Send + Sync {
@@ -382,6 +420,8 @@ pub trait LedgerStore: Send + Sync {
     ) -> Result<LedgerEntry>;
     /// An account's entries, newest first, a page at a time.
     async fn ledger_entries(&self, user_id: &str, page: &PageRequest) -> Result<Vec<LedgerEntry>>;
+    /// A page of entries with the balance and debt as of the same instant.
+    async fn ledger_page(&self, user_id: &str, page: &PageRequest) -> Result<super::LedgerPage>;
 }
 
 /// Generations and their jobs: submitting, the durable queue with leases, settling each job once.

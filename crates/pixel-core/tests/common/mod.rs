@@ -106,6 +106,9 @@ pub async fn test_app(dir: &Path, starting_credits: i64, provider: Arc<ScriptedP
     wiring.config = AppConfig {
         charging: ChargePolicy::Charge,
         starting_credits,
+        // Streaks and achievements stay out of other features' balances and notifications here;
+        // the server's engagement tests run with them on.
+        engagement: false,
         workers: 2,
         retry_base: Duration::from_millis(10),
         retry_max: Duration::from_millis(50),

@@ -258,6 +258,9 @@ impl TestServer {
                 .as_ref()
                 .map(|_| PRINTFUL_WEBHOOK_TOKEN.to_string()),
             printful_base_url: opts.printful_base_url,
+            // Streaks and achievements stay out of other features' balances and notifications;
+            // the suites about them (engagement, authz) turn them on.
+            engagement: false,
             ..Config::default()
         };
         let mut config = config;

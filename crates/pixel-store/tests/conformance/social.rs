@@ -592,6 +592,7 @@ fn notice(id: &str, to: &str, at: Millis) -> NotificationRow {
         image_id: None,
         comment_id: None,
         tip: None,
+        award: None,
         read_at: None,
         created_at: at,
     }

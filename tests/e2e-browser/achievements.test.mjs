@@ -1,0 +1,91 @@
+// Browser end-to-end, engagement: a person signs in and the header counts today in their login streak
+// (+1 credit, shown in the streak chip); they generate an image on the Create page, a second person
+// follows them, and the Achievements page shows First light and First follower unlocked with their
+// credits, the next rungs' progress, and the streak card; the notifications name what was unlocked.
+// Screenshots of the header and the achievements page go to tests/artifacts/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, TIMEOUT, launchChromium, missingForSignIn, op, signedIn, startSignInServer } from './oidc-server.mjs';
+
+const missing = missingForSignIn();
+if (missing && process.env.CI) {
+  test('achievements end-to-end', () => assert.fail(`CI is set but the achievements suite cannot run: ${missing}`));
+} else if (missing) {
+  test('achievements end-to-end', { skip: missing }, () => {});
+}
+
+describe('login streak and achievements', { skip: !!missing }, () => {
+  let server;
+  let browser;
+  const errors = [];
+  const stamp = Date.now().toString(36);
+  const maker = `maker${stamp}`;
+  const fan = `fan${stamp}`;
+  const shot = async (page, name) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, `e2e-achievements-${name}.png`) });
+  };
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startSignInServer({ PIXEL_STARTING_CREDITS: '20', PIXEL_ENGAGEMENT: 'on' });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the streak counts today, and generating and being followed unlock achievements', async () => {
+    const m = await signedIn(browser, maker, server.base, errors);
+    // Today's claim: the chip shows the first day and what it gave; the balance has it.
+    const chip = m.page.getByRole('link', { name: /^Login streak: 1 day/ });
+    await chip.waitFor();
+    await m.page.getByRole('link', { name: 'Balance: 21 credits' }).waitFor();
+    await shot(m.page, 'header');
+
+    // An image made on the Create page, finished by a worker.
+    await m.page.goto(`${server.base}/`);
+    const picker = m.page.getByRole('combobox', { name: 'Model' });
+    await picker.click();
+    await m.page.getByRole('option', { name: /Offline sketch renderer/ }).click();
+    await m.page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(`a paper lantern festival ${stamp}`);
+    await m.page.getByRole('button', { name: 'Generate' }).click();
+    const me = await op(m.page, 'account.get', {});
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      const { jobs } = await op(m.page, 'generations.list', {});
+      if (jobs.some((j) => j.state === 'succeeded')) break;
+      assert.ok(Date.now() < deadline, 'the image is made');
+      // Polls the real server until the worker finishes the job.
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const f = await signedIn(browser, fan, server.base, errors);
+    await op(f.page, 'follows.follow', { user_id: me.user.id });
+
+    await m.page.goto(`${server.base}/achievements`);
+    await m.page.getByRole('heading', { name: 'Achievements' }).waitFor();
+    await m.page.getByRole('listitem', { name: 'First light, unlocked' }).waitFor();
+    await m.page.getByRole('listitem', { name: 'First follower, unlocked' }).waitFor();
+    await m.page.getByText('2 of 20 unlocked').waitFor();
+    const next = m.page.getByRole('progressbar', { name: 'Getting going: 1 of 10' });
+    assert.equal(await next.getAttribute('aria-valuenow'), '1');
+    await m.page.getByRole('region', { name: 'Login streak' }).getByText('6 more days to the 7-day milestone (+2 credits)').waitFor();
+    await shot(m.page, 'page');
+
+    // Told, with the achievement's name; the ledger has both rewards.
+    await m.page.goto(`${server.base}/notifications`);
+    await m.page.getByText('You unlocked an achievement: First follower').waitFor();
+    await m.page.getByText('You unlocked an achievement: First light').waitFor();
+    const ledger = await op(m.page, 'ledger.list', {});
+    const memos = ledger.entries.map((e) => e.memo);
+    assert.ok(memos.includes('Achievement: First light'), memos.join(', '));
+    assert.ok(memos.includes('Achievement: First follower'), memos.join(', '));
+    assert.ok(memos.includes('Daily login, day 1'), memos.join(', '));
+    assert.deepEqual(errors, []);
+  });
+});
