@@ -98,8 +98,8 @@ describe('import a PNG record → prefill the create form', { skip: !BASE }, () 
 
   test('a PNG without a record is explained in plain words', async () => {
     await page.goto(`${BASE}/`);
-    await page.getByRole('button', { name: 'Import PNG' }).waitFor();
-    await page.getByLabel('PNG to import').setInputFiles(path.join(dir, 'plain.png'));
+    await page.getByRole('button', { name: 'Import image' }).waitFor();
+    await page.getByLabel('Image to import').setInputFiles(path.join(dir, 'plain.png'));
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('alert').filter({ hasText: 'No generation record found' }).waitFor();
     await shot('01-no-record');
@@ -109,7 +109,7 @@ describe('import a PNG record → prefill the create form', { skip: !BASE }, () 
 
   test('chooses an AUTOMATIC1111 PNG and shows its record', async () => {
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Import PNG' }).click(); // the labelled button opens the file chooser
+    await page.getByRole('button', { name: 'Import image' }).click(); // the labelled button opens the file chooser
     await (await chooser).setFiles(path.join(dir, 'a1111.png'));
     const dialog = page.getByRole('dialog');
     await dialog.getByText(prompt).waitFor();

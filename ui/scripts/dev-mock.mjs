@@ -397,8 +397,8 @@ function parseInfotext(text) {
   if (params.Model) rec.model = params.Model;
   return rec;
 }
-function importRecord({ png_base64 }) {
-  const b64 = String(png_base64 ?? '').replace(/^data:[^,]*,/, '');
+function importRecord({ file_base64, png_base64 }) {
+  const b64 = String(file_base64 ?? png_base64 ?? '').replace(/^data:[^,]*,/, '');
   const texts = pngTexts(Buffer.from(b64, 'base64'));
   let rec;
   if (texts.parameters) rec = parseInfotext(texts.parameters);

@@ -1,10 +1,13 @@
 //! Pixel Studio infrastructure adapters: content-addressed blob storage and the media pipeline.
 
 pub mod blobs;
+pub mod exif;
 pub mod media;
 pub mod metadata;
 pub mod range;
+pub mod record_formats;
 pub mod serve;
+pub mod stealth;
 
 pub use blobs::LocalBlobStore;
 pub use media::ImagePipeline;

@@ -1,5 +1,6 @@
-//! Generation records embedded in PNGs by other tools: AUTOMATIC1111 infotext (`parameters`), ComfyUI's
-//! API-format graph (`prompt`) and InvokeAI metadata (`invokeai_metadata`, older `sd-metadata`).
+//! Generation records embedded in image files by other tools: PNG text chunks (AUTOMATIC1111's
+//! infotext, ComfyUI's API-format graph, InvokeAI's three formats, Fooocus, NovelAI), the EXIF of
+//! JPEG and WebP files, and records hidden in a PNG's pixels; which one a file holds is found here.
 
 use pixel_core::ops::ImportedRecord;
 use pixel_core::{Error, ErrorCode, Result};
@@ -11,7 +12,7 @@ const MAX_TEXT_BYTES: usize = 1024 * 1024;
 fn bad(msg: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorCode::InvalidInput,
-        format!("could not read the PNG: {msg}"),
+        format!("could not read the file: {msg}"),
     )
 }
 
@@ -167,6 +168,7 @@ pub fn parse_a1111(text: &str) -> Option<ImportedRecord> {
         cfg: get("CFG scale").and_then(|s| s.parse().ok()),
         sampler: get("Sampler"),
         model: get("Model").or_else(|| get("Model hash")),
+        notes: vec![],
     })
 }
 
@@ -199,15 +201,92 @@ fn text_behind(graph: &Value, link: &Value, depth: usize) -> Option<String> {
         .find_map(|l| text_behind(graph, l, depth - 1))
 }
 
-/// ComfyUI's API-format graph: the first sampler node, its prompts, latent size and checkpoint.
+fn class_of(node: &Value) -> &str {
+    node.get("class_type").and_then(Value::as_str).unwrap_or("")
+}
+
+fn is_sampler(node: &Value) -> bool {
+    let class = class_of(node);
+    class.starts_with("KSampler") || class.starts_with("SamplerCustom")
+}
+
+/// The sampler whose latent reaches a saved image: from each SaveImage node back through its
+/// images, samples and latents (VAEDecode, upscales) to the first sampler on the way.
+fn saved_sampler(graph: &Value) -> Option<String> {
+    let nodes = graph.as_object()?;
+    let mut outputs: Vec<&String> = nodes
+        .iter()
+        .filter(|(_, n)| class_of(n).starts_with("SaveImage"))
+        .map(|(id, _)| id)
+        .collect();
+    outputs.sort_by_key(|id| id.parse::<u64>().unwrap_or(u64::MAX));
+    for out in outputs {
+        let mut at = out.clone();
+        for _ in 0..16 {
+            let node = nodes.get(&at)?;
+            if is_sampler(node) {
+                return Some(at);
+            }
+            let inputs = node.get("inputs")?;
+            let next = [
+                "images",
+                "samples",
+                "latent_image",
+                "latent",
+                "image",
+                "pixels",
+            ]
+            .iter()
+            .find_map(|k| inputs.get(*k).and_then(|l| l.get(0)))
+            .and_then(|id| match id {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+            match next {
+                Some(id) => at = id,
+                None => break,
+            }
+        }
+    }
+    None
+}
+
+/// ComfyUI's API-format graph: the sampler that made the saved image (or the first by node id), its
+/// prompts, latent size and checkpoint; a graph with several samplers says which was taken.
 pub fn parse_comfyui(prompt_json: &str) -> Option<ImportedRecord> {
     let graph: Value = serde_json::from_str(prompt_json).ok()?;
     let nodes = graph.as_object()?;
-    let sampler = nodes.values().find(|n| {
-        n.get("class_type")
-            .and_then(Value::as_str)
-            .is_some_and(|c| c.starts_with("KSampler"))
-    })?;
+    let mut samplers: Vec<&String> = nodes
+        .iter()
+        .filter(|(_, n)| is_sampler(n))
+        .map(|(id, _)| id)
+        .collect();
+    samplers.sort_by_key(|id| (id.parse::<u64>().unwrap_or(u64::MAX), id.to_string()));
+    let saved = saved_sampler(&graph);
+    let chosen = saved
+        .clone()
+        .or_else(|| samplers.first().map(|id| id.to_string()))?;
+    let sampler = nodes.get(&chosen)?;
+    let mut notes = vec![];
+    if samplers.len() > 1 {
+        let why = if saved.is_some() {
+            "the one whose result is saved"
+        } else {
+            "the first by node id; none leads to a saved image"
+        };
+        let others: Vec<String> = samplers
+            .iter()
+            .filter(|id| **id != &chosen)
+            .map(|id| format!("node {id} ({})", nodes.get(*id).map_or("", class_of)))
+            .collect();
+        notes.push(format!(
+            "the graph has {} samplers: took node {chosen} ({}), {why}; the others: {}",
+            samplers.len(),
+            class_of(sampler),
+            others.join(", ")
+        ));
+    }
     let inputs = sampler.get("inputs")?;
     let positive = inputs
         .get("positive")
@@ -242,7 +321,7 @@ pub fn parse_comfyui(prompt_json: &str) -> Option<ImportedRecord> {
         seed: inputs
             .get("seed")
             .or_else(|| inputs.get("noise_seed"))
-            .and_then(Value::as_i64),
+            .and_then(Value::as_u64),
         steps: inputs
             .get("steps")
             .and_then(Value::as_u64)
@@ -253,6 +332,7 @@ pub fn parse_comfyui(prompt_json: &str) -> Option<ImportedRecord> {
             .and_then(Value::as_str)
             .map(str::to_string),
         model: checkpoint,
+        notes,
     })
 }
 
@@ -281,7 +361,7 @@ pub fn parse_invokeai(json: &str) -> Option<ImportedRecord> {
             .filter(|s| !s.is_empty()),
         width: m.get("width").and_then(Value::as_u64).map(|v| v as u32),
         height: m.get("height").and_then(Value::as_u64).map(|v| v as u32),
-        seed: m.get("seed").and_then(Value::as_i64),
+        seed: m.get("seed").and_then(Value::as_u64),
         steps: m.get("steps").and_then(Value::as_u64).map(|v| v as u32),
         cfg: m.get("cfg_scale").and_then(Value::as_f64).map(|v| v as f32),
         sampler: m
@@ -289,22 +369,53 @@ pub fn parse_invokeai(json: &str) -> Option<ImportedRecord> {
             .and_then(Value::as_str)
             .map(str::to_string),
         model,
+        notes: vec![],
     })
 }
 
-/// The generation record a PNG carries, from whichever tool wrote it.
-pub fn read_record(bytes: &[u8]) -> Result<Option<ImportedRecord>> {
-    let chunks = png_text_chunks(bytes)?;
+/// The record in a file's named text fields (PNG chunks, or the EXIF fields of a JPEG or WebP),
+/// trying each tool's field and format in turn.
+fn record_in(texts: &[(String, String)]) -> Option<ImportedRecord> {
+    use crate::record_formats::*;
     let find = |k: &str| {
-        chunks
+        texts
             .iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.as_str())
     };
-    Ok(find("parameters")
-        .and_then(parse_a1111)
+    // AUTOMATIC1111 and Fooocus share `parameters` (and the UserComment): Fooocus's own scheme is JSON.
+    let infotext_or_fooocus = |text: &str| parse_fooocus(text).or_else(|| parse_a1111(text));
+    find("parameters")
+        .and_then(infotext_or_fooocus)
         .or_else(|| find("invokeai_metadata").and_then(parse_invokeai))
-        .or_else(|| find("prompt").and_then(parse_comfyui)))
+        .or_else(|| find("sd-metadata").and_then(parse_invokeai_sd_metadata))
+        .or_else(|| find("Dream").and_then(parse_invokeai_dream))
+        .or_else(|| find("Comment").and_then(|c| parse_novelai(c, find("Source"))))
+        .or_else(|| find("prompt").and_then(parse_comfyui))
+        .or_else(|| find("UserComment").and_then(infotext_or_fooocus))
+        .or_else(|| find("comment").and_then(parse_a1111))
+}
+
+/// The generation record an image file carries (PNG, JPEG or WebP), from whichever tool wrote it.
+pub fn read_record(bytes: &[u8]) -> Result<Option<ImportedRecord>> {
+    if bytes.starts_with(PNG_SIGNATURE) {
+        let chunks = png_text_chunks(bytes)?;
+        if let Some(record) = record_in(&chunks) {
+            return Ok(Some(record));
+        }
+        // Nothing in the text chunks: a record may be hidden in the pixels.
+        return Ok(crate::stealth::read_stealth(bytes).and_then(|hidden| {
+            crate::record_formats::parse_novelai_stealth(&hidden)
+                .or_else(|| record_in(&[("parameters".to_string(), hidden)]))
+        }));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(record_in(&crate::exif::jpeg_texts(bytes)));
+    }
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Ok(record_in(&crate::exif::webp_texts(bytes)));
+    }
+    Err(bad("not a PNG, JPEG or WebP file"))
 }
 
 #[cfg(test)]
@@ -443,6 +554,159 @@ mod tests {
             (r.seed, r.steps, r.model.as_deref()),
             (Some(99), Some(30), Some("juggernaut"))
         );
+    }
+
+    #[test]
+    fn reads_records_in_the_exif_of_jpeg_and_webp_files() {
+        use pixel_testkit::record_files::*;
+        // AUTOMATIC1111 writes its infotext as a UTF-16 UserComment in both formats.
+        let tiff = exif_tiff(&unicode_comment(A1111), None, true);
+        for file in [jpeg_with_exif(&tiff, None), webp_with_exif(&tiff)] {
+            let r = read_record(&file).expect("read").expect("record");
+            assert_eq!((r.source.as_str(), r.seed), ("a1111", Some(1234567)));
+            assert_eq!(r.negative_prompt.as_deref(), Some("blurry, lowres"));
+        }
+        // Fooocus writes its JSON scheme as plain text, and the scheme's name as the MakerNote.
+        let fooocus = r#"{"prompt": "a tin robot", "negative_prompt": "rust", "resolution": "(896, 1152)", "guidance_scale": 4.5, "steps": 30, "seed": "12", "base_model": "juggernautXL", "performance": "Speed", "sampler": "dpmpp_2m_sde_gpu"}"#;
+        let tiff = exif_tiff(fooocus.as_bytes(), Some(b"fooocus"), false);
+        let r = read_record(&jpeg_with_exif(&tiff, None))
+            .expect("read")
+            .expect("record");
+        assert_eq!(
+            (r.source.as_str(), r.prompt.as_str()),
+            ("fooocus", "a tin robot")
+        );
+        assert_eq!(
+            (r.width, r.height, r.seed),
+            (Some(896), Some(1152), Some(12))
+        );
+        // A JPEG with neither: no record, not an error.
+        assert_eq!(
+            read_record(&jpeg_with_exif(&exif_tiff(b"", None, true), None)).expect("read"),
+            None
+        );
+    }
+
+    #[test]
+    fn reads_every_png_format_by_its_chunk() {
+        let dream = r#""a quiet lake [boats]" -s 40 -S 77 -W 640 -H 448 -C 8.0 -A k_euler"#;
+        let r = read_record(&png_with(&[("Dream", dream, false)]))
+            .expect("read")
+            .expect("dream");
+        assert_eq!(
+            (r.source.as_str(), r.prompt.as_str(), r.seed),
+            ("invokeai", "a quiet lake", Some(77))
+        );
+        let sd = r#"{"model_weights": "stable-diffusion-1.5", "image": {"prompt": "an old mill", "steps": 25, "cfg_scale": 7.0, "seed": 5, "width": 512, "height": 512, "sampler": "ddim"}}"#;
+        let r = read_record(&png_with(&[
+            ("sd-metadata", sd, false),
+            ("Dream", dream, false),
+        ]))
+        .expect("read")
+        .expect("sd-metadata");
+        assert_eq!(
+            (r.prompt.as_str(), r.steps),
+            ("an old mill", Some(25)),
+            "the richer format first"
+        );
+        let nai = r#"{"prompt": "a snowy owl", "uc": "lowres", "steps": 28, "scale": 5.5, "seed": 1, "sampler": "k_euler", "width": 832, "height": 1216}"#;
+        let r = read_record(&png_with(&[
+            ("Software", "NovelAI", false),
+            ("Source", "NovelAI Diffusion V4.5 4BDE2A90", false),
+            ("Comment", nai, false),
+        ]))
+        .expect("read")
+        .expect("novelai");
+        assert_eq!(
+            (r.source.as_str(), r.model.as_deref()),
+            ("novelai", Some("NovelAI Diffusion V4.5 4BDE2A90"))
+        );
+        let fooocus = r#"{"prompt": "a kite", "guidance_scale": 3, "base_model": "sdxl", "resolution": "(1024, 1024)", "seed": "3"}"#;
+        let r = read_record(&png_with(&[
+            ("parameters", fooocus, false),
+            ("fooocus_scheme", "fooocus", false),
+        ]))
+        .expect("read")
+        .expect("fooocus");
+        assert_eq!((r.source.as_str(), r.width), ("fooocus", Some(1024)));
+    }
+
+    #[test]
+    fn reads_records_hidden_in_the_pixels() {
+        use pixel_testkit::record_files::png_with_alpha_stealth;
+        let png = png_with_alpha_stealth(96, 96, A1111, true);
+        let r = read_record(&png).expect("read").expect("stealth a1111");
+        assert_eq!((r.source.as_str(), r.steps), ("a1111", Some(28)));
+        let nai = serde_json::json!({
+            "Software": "NovelAI",
+            "Source": "Stable Diffusion XL C1E1DE52",
+            "Comment": r#"{"prompt": "a red panda", "uc": "text", "scale": 5, "seed": 9, "steps": 28}"#,
+        })
+        .to_string();
+        let png = png_with_alpha_stealth(96, 96, &nai, true);
+        let r = read_record(&png).expect("read").expect("stealth novelai");
+        assert_eq!(
+            (r.source.as_str(), r.prompt.as_str()),
+            ("novelai", "a red panda")
+        );
+    }
+
+    #[test]
+    fn comfyui_takes_the_sampler_that_made_the_saved_image_and_names_the_others() {
+        // A base pass, an upscaled second pass (the saved one), and an unused preview sampler;
+        // ComfyUI's seeds are 64-bit.
+        let graph = r#"{
+            "3":{"class_type":"KSampler","inputs":{"seed":1,"steps":20,"cfg":7,"sampler_name":"euler","positive":["6",0],"negative":["7",0],"latent_image":["5",0]}},
+            "4":{"class_type":"CheckpointLoaderSimple","inputs":{"ckpt_name":"sdxl.safetensors"}},
+            "5":{"class_type":"EmptyLatentImage","inputs":{"width":1024,"height":1024}},
+            "6":{"class_type":"CLIPTextEncode","inputs":{"text":"a glass city"}},
+            "7":{"class_type":"CLIPTextEncode","inputs":{"text":"fog"}},
+            "10":{"class_type":"LatentUpscale","inputs":{"samples":["3",0],"width":1536,"height":1536}},
+            "11":{"class_type":"KSamplerAdvanced","inputs":{"noise_seed":18446744073709551557,"steps":12,"cfg":5,"sampler_name":"dpmpp_2m","positive":["6",0],"negative":["7",0],"latent_image":["10",0]}},
+            "12":{"class_type":"VAEDecode","inputs":{"samples":["11",0]}},
+            "13":{"class_type":"SaveImage","inputs":{"images":["12",0]}},
+            "20":{"class_type":"KSampler","inputs":{"seed":2,"steps":4,"cfg":1,"sampler_name":"lcm","positive":["6",0],"negative":["7",0],"latent_image":["5",0]}}
+        }"#;
+        let r = read_record(&png_with(&[("prompt", graph, true)]))
+            .expect("read")
+            .expect("record");
+        assert_eq!(
+            (r.seed, r.steps, r.sampler.as_deref()),
+            (Some(18_446_744_073_709_551_557), Some(12), Some("dpmpp_2m"))
+        );
+        assert_eq!(r.prompt, "a glass city");
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert!(
+            r.notes[0].contains("took node 11 (KSamplerAdvanced)"),
+            "{}",
+            r.notes[0]
+        );
+        assert!(
+            r.notes[0].contains("node 3 (KSampler), node 20 (KSampler)"),
+            "{}",
+            r.notes[0]
+        );
+    }
+
+    #[test]
+    fn truncated_and_corrupt_files_never_panic() {
+        use pixel_testkit::record_files::*;
+        let files = [
+            png_with(&[("parameters", A1111, false)]),
+            png_with_alpha_stealth(64, 64, A1111, true),
+            jpeg_with_exif(&exif_tiff(&unicode_comment(A1111), None, false), Some("c")),
+            webp_with_exif(&exif_tiff(&unicode_comment(A1111), None, true)),
+        ];
+        for file in &files {
+            for cut in (0..file.len()).step_by(7) {
+                let _ = read_record(&file[..cut]);
+            }
+            let mut flipped = file.clone();
+            for i in (8..flipped.len()).step_by(13) {
+                flipped[i] ^= 0x5A;
+                let _ = read_record(&flipped);
+            }
+        }
     }
 
     #[test]

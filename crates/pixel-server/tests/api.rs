@@ -521,6 +521,28 @@ async fn import_a_png_record_and_generate_again() {
         (status, body["error"]["code"].as_str()),
         (422, Some("invalid_input"))
     );
+
+    // A JPEG saved by AUTOMATIC1111 (the record in its EXIF UserComment), by the field's new name.
+    use pixel_testkit::record_files::{exif_tiff, jpeg_with_exif, unicode_comment};
+    let jpeg = jpeg_with_exif(&exif_tiff(&unicode_comment(infotext), None, false), None);
+    let out = server
+        .ok(
+            "records.import",
+            json!({ "file_base64": base64::engine::general_purpose::STANDARD.encode(&jpeg) }),
+        )
+        .await;
+    assert_eq!(
+        (&out["record"]["source"], &out["request"]["seed"]),
+        (&json!("a1111"), &json!(1234567))
+    );
+    // One file, not two.
+    let (status, _) = server
+        .call(
+            "records.import",
+            json!({ "file_base64": b64, "png_base64": b64 }),
+        )
+        .await;
+    assert_eq!(status, 422);
     server.shutdown().await;
 }
 

@@ -10,6 +10,7 @@ pub mod ideogram_fake;
 pub mod openai_compat_fake;
 pub mod openai_fake;
 pub mod printful_fake;
+pub mod record_files;
 pub mod replicate_fake;
 pub mod scenario;
 pub mod stability_fake;

@@ -14,7 +14,7 @@ import { useClient } from './context';
 import { withAccount, type ApiClient, type ConnectionStatus } from './client';
 import { applyEvent, applyJobs, applyVisibility, isFinal, readAgain, removeImages } from './events';
 import { keys, RECENT_JOBS } from './keys';
-import { pngBase64 } from '../lib/importPng';
+import { imageBase64 } from '../lib/importPng';
 import type {
   CompareOutput,
   CompareRequest,
@@ -360,12 +360,12 @@ export function useLiveEvents(enabled = true): ConnectionStatus {
 }
 
 /**
- * Reads a generation record from a PNG (AUTOMATIC1111, ComfyUI or InvokeAI). The file is checked for size
- * and PNG signature before upload; see `importErrorWords` for the errors in plain words.
+ * Reads a generation record from a PNG, JPEG or WebP (AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus, NovelAI). The
+ * file is checked for size and signature before upload; see `importErrorWords` for the errors in plain words.
  */
 export function useImportRecord() {
   const client = useClient();
   return useMutation({
-    mutationFn: async (file: File) => client.call('records.import', { png_base64: await pngBase64(file) }),
+    mutationFn: async (file: File) => client.call('records.import', { file_base64: await imageBase64(file) }),
   });
 }

@@ -323,9 +323,13 @@ before?: string, };
 
 export type ImportRequest = { 
 /**
- * The PNG file, base64-encoded.
+ * The PNG, JPEG or WebP file, base64-encoded.
  */
-png_base64: string, };
+file_base64?: string, 
+/**
+ * The same, by its first name (from when only PNGs were read).
+ */
+png_base64?: string, };
 
 export type ProviderHealth = { 
 /**
@@ -375,13 +379,22 @@ export type ComparisonDetail = { comparison_id: string, sets: Array<SetDetail>, 
 
 export type ImportedRecord = { 
 /**
- * `a1111`, `comfyui` or `invokeai`.
+ * `a1111`, `comfyui`, `invokeai`, `fooocus` or `novelai`.
  */
-source: string, prompt: string, negative_prompt?: string, width?: number, height?: number, seed?: number, steps?: number, cfg?: number, sampler?: string, 
+source: string, prompt: string, negative_prompt?: string, width?: number, height?: number, 
+/**
+ * As the file has it: ComfyUI's seeds are 64-bit (this installation's models take 32-bit ones).
+ */
+seed?: number, steps?: number, cfg?: number, sampler?: string, 
 /**
  * The checkpoint or model name the other tool used.
  */
-model?: string, };
+model?: string, 
+/**
+ * What the reader chose where the file offered more than one answer (a ComfyUI graph with
+ * several samplers: which one was taken, and the others), in words.
+ */
+notes?: Array<string>, };
 
 export type ImportOutput = { record: ImportedRecord, 
 /**

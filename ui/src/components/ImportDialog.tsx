@@ -52,7 +52,7 @@ export function ImportDialog({
   const primary = useRef<HTMLButtonElement>(null);
   const another = useRef<HTMLButtonElement>(null);
 
-  // Focus follows the outcome: the primary button once the record is in, "Choose another PNG" on failure.
+  // Focus follows the outcome: the primary button once the record is in, "Choose another image" on failure.
   const ready = !pending && !!result && !!model;
   const failed = !pending && !!failure;
   useEffect(() => {
@@ -88,7 +88,7 @@ export function ImportDialog({
           className="card fixed left-1/2 top-1/2 z-50 flex max-h-[min(88vh,760px)] w-[min(94vw,600px)] -translate-x-1/2 -translate-y-1/2 flex-col shadow-2xl focus:outline-none focus-visible:ring-0"
           aria-busy={pending}
           ref={content}
-          // Focus the outcome if it is already in; while the PNG is read, the dialog itself (not its close button).
+          // Focus the outcome if it is already in; while the image is read, the dialog itself (not its close button).
           onOpenAutoFocus={(e) => {
             e.preventDefault();
             (ready ? primary : failed ? another : content).current?.focus();
@@ -108,7 +108,7 @@ export function ImportDialog({
                 )}
               </Dialog.Title>
               <Dialog.Description className="mt-0.5 truncate text-xs text-fg-muted">
-                {fileName ? `From ${fileName}` : 'From a PNG'}
+                {fileName ? `From ${fileName}` : 'From an image'}
               </Dialog.Description>
             </div>
             <Dialog.Close className="icon-btn -mr-2" aria-label="Close">
@@ -119,7 +119,7 @@ export function ImportDialog({
           <div className="min-h-0 flex-1 overflow-y-auto px-6 py-5">
             {pending && (
               <div className="flex items-center gap-3 py-6 text-sm text-fg-muted">
-                <Spinner label="Reading the PNG" /> Reading the PNG…
+                <Spinner label="Reading the image" /> Reading the image…
               </div>
             )}
 
@@ -159,6 +159,13 @@ export function ImportDialog({
                     {rec.model && <Field label="Model" value={rec.model} wide />}
                   </dl>
                 )}
+                {rec.notes && rec.notes.length > 0 && (
+                  <ul className="space-y-1 text-xs text-fg-muted" aria-label="How the record was read">
+                    {rec.notes.map((note) => (
+                      <li key={note}>{note.charAt(0).toUpperCase() + note.slice(1)}.</li>
+                    ))}
+                  </ul>
+                )}
               </div>
             )}
           </div>
@@ -182,7 +189,7 @@ export function ImportDialog({
             <div className="flex flex-wrap justify-end gap-2">
               {!pending && failure && (
                 <button ref={another} type="button" className="btn-secondary mr-auto" onClick={onChooseAnother}>
-                  Choose another PNG
+                  Choose another image
                 </button>
               )}
               <Dialog.Close className="btn-secondary">Cancel</Dialog.Close>

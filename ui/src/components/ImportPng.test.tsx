@@ -72,19 +72,19 @@ function renderCreate(transport = new ImportTransport([])) {
 }
 
 async function choose(user: ReturnType<typeof userEvent.setup>, file: File) {
-  await screen.findByRole('button', { name: 'Import PNG' });
-  await user.upload(screen.getByLabelText('PNG to import'), file);
+  await screen.findByRole('button', { name: 'Import image' });
+  await user.upload(screen.getByLabelText('Image to import'), file);
   return screen.findByRole('dialog');
 }
 
-describe('Import PNG', () => {
+describe('Import image', () => {
   it('uploads the chosen PNG as plain base64 and shows the record with what the model cannot use', async () => {
     const { transport, user } = renderCreate();
     const dialog = await choose(user, pngFile());
     await within(dialog).findByText('a red fox in the snow, golden hour');
 
     const [, input] = transport.imports()[0] ?? [];
-    const b64 = (input as { png_base64: string }).png_base64;
+    const b64 = (input as { file_base64: string }).file_base64;
     expect(b64.startsWith('iVBORw0KGg')).toBe(true);
     expect(b64).not.toContain('data:');
     expect(atob(b64).charCodeAt(1)).toBe(0x50);
@@ -132,11 +132,11 @@ describe('Import PNG', () => {
 
   it('imports a PNG dropped anywhere on the page, with an overlay while dragging', async () => {
     const { transport } = renderCreate();
-    await screen.findByRole('button', { name: 'Import PNG' });
+    await screen.findByRole('button', { name: 'Import image' });
     const file = pngFile('dropped.png');
     const dataTransfer = { types: ['Files'], files: [file], dropEffect: 'none' };
     fireEvent.dragEnter(document.body, { dataTransfer });
-    expect(screen.getByTestId('drop-overlay')).toHaveTextContent('Drop a PNG to import its settings');
+    expect(screen.getByTestId('drop-overlay')).toHaveTextContent('Drop an image to import its settings');
     fireEvent.dragOver(document.body, { dataTransfer });
     fireEvent.drop(document.body, { dataTransfer });
     expect(screen.queryByTestId('drop-overlay')).not.toBeInTheDocument();
@@ -153,19 +153,19 @@ describe('Import PNG', () => {
     const dialog = await choose(user, pngFile());
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('No generation record found');
     expect(within(dialog).queryByRole('button', { name: 'Use these settings' })).not.toBeInTheDocument();
-    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Choose another PNG' })).toHaveFocus());
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Choose another image' })).toHaveFocus());
   });
 
   it('says the file is not a PNG, checked before upload and from the server', async () => {
     const { transport, user } = renderCreate();
     let dialog = await choose(user, new File(['hello, not a picture'], 'notes.png', { type: 'image/png' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('This is not a PNG');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('This is not a PNG, JPEG or WebP image');
     expect(transport.imports()).toHaveLength(0);
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     transport.answer = new ApiError('invalid_input', 'the file is not a PNG', 400);
     dialog = await choose(user, pngFile());
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('This is not a PNG');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('This is not a PNG, JPEG or WebP image');
     expect(transport.imports()).toHaveLength(1);
   });
 
@@ -176,7 +176,7 @@ describe('Import PNG', () => {
     const dialog = await choose(user, big);
     const alert = await within(dialog).findByRole('alert');
     expect(alert).toHaveTextContent('This file is too large');
-    expect(alert).toHaveTextContent('PNGs up to 30 MB can be imported');
+    expect(alert).toHaveTextContent('images up to 30 MB can be imported');
     expect(transport.imports()).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
-// Import of generation records from PNGs made by AUTOMATIC1111, ComfyUI and InvokeAI: choose a PNG with
-// the "Import PNG" button or drop one anywhere on the Create page, look at its record, then prefill the
+// Import of generation records from images (PNG, JPEG, WebP) made by AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus
+// and NovelAI: choose one with the "Import image" button or drop one anywhere on the Create page, look at its record, then prefill the
 // create form from the ready request the server mapped onto a model this installation runs.
 
 import { createPortal } from 'react-dom';
@@ -18,7 +18,7 @@ function dragHasFiles(e: DragEvent): boolean {
   return !!e.dataTransfer && Array.from(e.dataTransfer.types ?? []).includes('Files');
 }
 
-/** The "Import PNG" button, the page-wide drop target with its overlay, and the import dialog. */
+/** The "Import image" button, the page-wide drop target with its overlay, and the import dialog. */
 export function ImportPng({ catalogue, onUse }: { catalogue: CatalogueOutput; onUse: ImportUse }) {
   const importer = useImportRecord();
   const [open, setOpen] = useState(false);
@@ -84,21 +84,21 @@ export function ImportPng({ catalogue, onUse }: { catalogue: CatalogueOutput; on
         className="btn-ghost h-7 px-2 text-xs"
         onClick={choose}
         aria-describedby={hintId}
-        title="Import the settings of a PNG made by AUTOMATIC1111, ComfyUI or InvokeAI (or drop it on this page)"
+        title="Import the settings of an image made by AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus or NovelAI (or drop it on this page)"
       >
         <FileImage className="h-3.5 w-3.5" aria-hidden />
-        Import PNG
+        Import image
       </button>
       <span id={hintId} className="sr-only">
-        Reads the generation settings of a PNG made by AUTOMATIC1111, ComfyUI or InvokeAI. You can also drop a PNG
-        anywhere on this page.
+        Reads the generation settings of a PNG, JPEG or WebP made by AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus or NovelAI. You can also drop the
+        image anywhere on this page.
       </span>
       <input
         ref={input}
         type="file"
-        accept="image/png,.png"
+        accept="image/png,image/jpeg,image/webp,.png,.jpg,.jpeg,.webp"
         hidden
-        aria-label="PNG to import"
+        aria-label="Image to import"
         data-testid="import-file"
         onChange={(e) => {
           const file = e.target.files?.[0];
@@ -119,9 +119,9 @@ export function ImportPng({ catalogue, onUse }: { catalogue: CatalogueOutput; on
               <div className="flex h-14 w-14 items-center justify-center rounded-2xl bg-accent/15 text-accent">
                 <ImageDown className="h-7 w-7" aria-hidden />
               </div>
-              <p className="text-lg font-semibold text-fg">Drop a PNG to import its settings</p>
+              <p className="text-lg font-semibold text-fg">Drop an image to import its settings</p>
               <p className="max-w-sm text-sm text-fg-muted">
-                Images saved by AUTOMATIC1111, ComfyUI or InvokeAI keep their prompt and settings inside the file.
+                Images saved by AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus or NovelAI keep their prompt and settings inside the file.
               </p>
             </div>
           </div>,

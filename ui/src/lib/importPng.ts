@@ -1,20 +1,25 @@
-// Reading a PNG chosen or dropped for `records.import`, checked before it is uploaded.
+// Reading an image (PNG, JPEG or WebP) chosen or dropped for `records.import`, checked before it is uploaded.
 
 import { ApiError } from '../api/client';
 import { formatBytes } from './format';
 
-/** The largest PNG the UI uploads for import (checked before upload). */
+/** The largest image the UI uploads for import (checked before upload). */
 export const MAX_IMPORT_BYTES = 30 * 1024 * 1024;
 
-/** Base64 of the PNG signature's first 7½ bytes (89 50 4E 47 0D 0A 1A …). */
-const PNG_BASE64_PREFIX = 'iVBORw0KGg';
+/** Base64 of how each readable format starts: PNG's signature (89 50 4E 47 0D 0A 1A …), JPEG's SOI and
+ * first marker (FF D8 FF), WebP's RIFF header ("RIFF"). */
+const IMAGE_BASE64_PREFIXES = ['iVBORw0KGg', '/9j/', 'UklGR'];
 
 /** The names tools are known by, for the record's source badge. */
 const SOURCE_NAMES: Record<string, string> = {
   a1111: 'AUTOMATIC1111',
   comfyui: 'ComfyUI',
   invokeai: 'InvokeAI',
+  fooocus: 'Fooocus',
+  novelai: 'NovelAI',
 };
+
+const TOOLS = 'AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus or NovelAI';
 
 export function sourceName(source: string): string {
   return SOURCE_NAMES[source] ?? source;
@@ -30,21 +35,21 @@ function readAsDataUrl(file: Blob): Promise<string> {
 }
 
 /**
- * The file's bytes as plain base64, after checking it is at most MAX_IMPORT_BYTES and starts like a PNG.
- * Throws ApiError `file_too_large` or `not_png`.
+ * The file's bytes as plain base64, after checking it is at most MAX_IMPORT_BYTES and starts like a PNG,
+ * JPEG or WebP. Throws ApiError `file_too_large` or `not_png`.
  */
-export async function pngBase64(file: File): Promise<string> {
+export async function imageBase64(file: File): Promise<string> {
   if (file.size > MAX_IMPORT_BYTES) {
     throw new ApiError(
       'file_too_large',
-      `${file.name || 'The file'} is ${formatBytes(file.size)}; PNGs up to ${MAX_IMPORT_BYTES / 1024 / 1024} MB can be imported`,
+      `${file.name || 'The file'} is ${formatBytes(file.size)}; images up to ${MAX_IMPORT_BYTES / 1024 / 1024} MB can be imported`,
     );
   }
   const url = await readAsDataUrl(file);
   const comma = url.indexOf(',');
   const b64 = comma >= 0 ? url.slice(comma + 1) : url;
-  if (!b64.startsWith(PNG_BASE64_PREFIX)) {
-    throw new ApiError('not_png', `${file.name || 'The file'} is not a PNG image`);
+  if (!IMAGE_BASE64_PREFIXES.some((prefix) => b64.startsWith(prefix))) {
+    throw new ApiError('not_png', `${file.name || 'The file'} is not a PNG, JPEG or WebP image`);
   }
   return b64;
 }
@@ -58,14 +63,14 @@ export function importErrorWords(err: unknown): { title: string; detail: string 
     case 'not_png':
     case 'invalid_input':
       return {
-        title: 'This is not a PNG',
-        detail: 'Only PNG images carry generation records. Choose a PNG saved by AUTOMATIC1111, ComfyUI or InvokeAI.',
+        title: 'This is not a PNG, JPEG or WebP image',
+        detail: `Generation records are read from PNG, JPEG and WebP images. Choose one saved by ${TOOLS}.`,
       };
     case 'not_found':
       return {
         title: 'No generation record found',
         detail:
-          'This PNG carries no settings from AUTOMATIC1111, ComfyUI or InvokeAI. Images that were edited, converted or shared through some sites lose them.',
+          `This image carries no settings from ${TOOLS}. Images that were edited, converted or shared through some sites lose them.`,
       };
     default:
       return null;

@@ -21,18 +21,24 @@ pub(crate) fn register(r: &mut Registry) {
     .max_input(MAX_IMPORT_B64 + 4096);
 }
 
-/// A PNG made by another tool, to read its generation record from.
+/// An image made by another tool, to read its generation record from.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
-    /// The PNG file, base64-encoded.
-    pub png_base64: String,
+    /// The PNG, JPEG or WebP file, base64-encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub file_base64: Option<String>,
+    /// The same, by its first name (from when only PNGs were read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub png_base64: Option<String>,
 }
 
-/// A generation record found in a PNG (AUTOMATIC1111, ComfyUI or InvokeAI).
+/// A generation record found in an image file (AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus, NovelAI).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ImportedRecord {
-    /// `a1111`, `comfyui` or `invokeai`.
+    /// `a1111`, `comfyui`, `invokeai`, `fooocus` or `novelai`.
     pub source: String,
     pub prompt: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,9 +50,10 @@ pub struct ImportedRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub height: Option<u32>,
+    /// As the file has it: ComfyUI's seeds are 64-bit (this installation's models take 32-bit ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
-    pub seed: Option<i64>,
+    pub seed: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub steps: Option<u32>,
@@ -60,6 +67,10 @@ pub struct ImportedRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub model: Option<String>,
+    /// What the reader chose where the file offered more than one answer (a ComfyUI graph with
+    /// several samplers: which one was taken, and the others), in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
@@ -81,14 +92,15 @@ pub async fn records_import(
     input: ImportRequest,
 ) -> Result<ImportOutput> {
     caller.user_id()?;
-    if input.png_base64.len() > MAX_IMPORT_B64 {
-        return Err(Error::invalid("the PNG is larger than 30 MB"));
+    let file = match (input.file_base64, input.png_base64) {
+        (Some(file), None) | (None, Some(file)) => file,
+        _ => return Err(Error::invalid("send the image as file_base64")),
+    };
+    if file.len() > MAX_IMPORT_B64 {
+        return Err(Error::invalid("the file is larger than 30 MB"));
     }
     use base64::Engine;
-    let b64 = input
-        .png_base64
-        .split_once("base64,")
-        .map_or(input.png_base64.as_str(), |(_, b)| b);
+    let b64 = file.split_once("base64,").map_or(file.as_str(), |(_, b)| b);
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
         .map_err(|_| Error::invalid("the file is not valid base64"))?;
@@ -99,7 +111,7 @@ pub async fn records_import(
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::NotFound,
-                "this PNG carries no generation record from AUTOMATIC1111, ComfyUI or InvokeAI",
+                "this image carries no generation record from AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus or NovelAI",
             )
         })?;
     let engine = app
@@ -143,11 +155,13 @@ pub async fn records_import(
             format!("size {w}x{h}"),
         );
     }
+    // A 64-bit seed (ComfyUI's) is tried like any other; the models here take 32-bit ones.
     if let Some(seed) = record.seed {
+        let fits = i64::try_from(seed).unwrap_or(i64::MAX);
         try_part(
             &mut request,
-            &move |r| r.seed = Some(seed),
-            format!("seed {seed}"),
+            &move |r| r.seed = Some(fits),
+            format!("seed {seed} (this model's seeds are 0 to {})", u32::MAX),
         );
     }
     if let Some(steps) = record.steps {
