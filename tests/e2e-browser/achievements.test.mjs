@@ -1,8 +1,9 @@
 // Browser end-to-end, engagement: a person signs in and the header counts today in their login streak
 // (+1 credit, shown in the streak chip); they generate an image on the Create page, a second person
 // follows them, and the Achievements page shows First light and First follower unlocked with their
-// credits, the next rungs' progress, and the streak card; the notifications name what was unlocked.
-// Screenshots of the header and the achievements page go to tests/artifacts/.
+// credits, the next rungs' progress, and the streak card; the notifications name what was unlocked;
+// the Analytics page counts the day. Screenshots of the header, the achievements and the analytics
+// pages go to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -86,6 +87,14 @@ describe('login streak and achievements', { skip: !!missing }, () => {
     assert.ok(memos.includes('Achievement: First light'), memos.join(', '));
     assert.ok(memos.includes('Achievement: First follower'), memos.join(', '));
     assert.ok(memos.includes('Daily login, day 1'), memos.join(', '));
+
+    // The same day in the analytics: one image made, the offline model, the prompt.
+    await m.page.getByRole('link', { name: 'Analytics' }).click();
+    await m.page.getByRole('heading', { name: 'Analytics' }).waitFor();
+    await m.page.getByRole('group', { name: 'Images this week' }).getByText('1', { exact: true }).waitFor();
+    await m.page.getByRole('region', { name: 'Top prompts' }).getByText(`a paper lantern festival ${stamp}`).waitFor();
+    await m.page.getByRole('region', { name: 'Models used' }).getByText(/Offline sketch/).waitFor();
+    await shot(m.page, 'analytics');
     assert.deepEqual(errors, []);
   });
 });

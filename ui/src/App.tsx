@@ -28,6 +28,7 @@ const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m
 const MessagesPage = lazy(() => import('./pages/MessagesPage').then((m) => ({ default: m.MessagesPage })));
 const CreditsPage = lazy(() => import('./pages/CreditsPage').then((m) => ({ default: m.CreditsPage })));
 const AchievementsPage = lazy(() => import('./pages/AchievementsPage').then((m) => ({ default: m.AchievementsPage })));
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 const MarketPage = lazy(() => import('./pages/MarketPage').then((m) => ({ default: m.MarketPage })));
 const CollectionsPage = lazy(() => import('./pages/CollectionsPage').then((m) => ({ default: m.CollectionsPage })));
 const CollectionPage = lazy(() => import('./pages/CollectionPage').then((m) => ({ default: m.CollectionPage })));
@@ -132,6 +133,7 @@ export function AppRoutes() {
         <Route path="settings/account" element={<Private><AccountPage /></Private>} />
         <Route path="credits" element={<Private><CreditsPage /></Private>} />
         <Route path="achievements" element={<Private><AchievementsPage /></Private>} />
+        <Route path="analytics" element={<Private><AnalyticsPage /></Private>} />
         <Route path="earnings" element={<Private><EarningsPage /></Private>} />
         <Route path="prints" element={<Private><PrintsPage /></Private>} />
         <Route path="collections" element={<Private><CollectionsPage /></Private>} />

@@ -250,6 +250,10 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ("notifications.list", vec![json!({})]),
         ("streaks.get", vec![json!({})]),
         ("achievements.list", vec![json!({})]),
+        (
+            "analytics.personal",
+            vec![json!({}), json!({ "days": 365 })],
+        ),
         ("blocks.list", vec![json!({})]),
         ("reports.list", vec![json!({})]),
         ("messages.conversations", vec![json!({})]),

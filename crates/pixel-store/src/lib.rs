@@ -3,6 +3,7 @@
 
 mod accounts;
 mod achievements;
+mod analytics;
 mod blocks;
 mod collections;
 mod comments;
@@ -565,6 +566,10 @@ impl Store for SqlStore {
     }
 
     fn achievements(&self) -> &dyn AchievementStore {
+        self
+    }
+
+    fn analytics(&self) -> &dyn AnalyticsStore {
         self
     }
 }

@@ -55,3 +55,12 @@ export function useDailyClaim(userId: string | undefined) {
   }, [mark, mutate]);
   return claim;
 }
+
+/** The caller's own analytics over the last `days` days. */
+export function usePersonalAnalytics(days: number) {
+  const client = useClient();
+  return useQuery({
+    queryKey: ['engagement', 'analytics', days] as const,
+    queryFn: () => client.call('analytics.personal', { days }),
+  });
+}

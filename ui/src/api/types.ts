@@ -444,6 +444,56 @@ export type BuyOutput = { purchase_id: string,
  */
 checkout_url: string, };
 
+export type AnalyticsQuery = { 
+/**
+ * Days back from today, 7 to 365 (30 when absent).
+ */
+days?: number, };
+
+export type DayActivity = { 
+/**
+ * The day's start (UTC midnight).
+ */
+day: number, 
+/**
+ * Images asked for that day, in whatever state they are now.
+ */
+generations: number, succeeded: number, 
+/**
+ * Failed or refused by moderation (cancelled ones are the person's choice, not a failure).
+ */
+failed: number, credits_spent: number, credits_earned: number, credits_rewarded: number, };
+
+export type CountOf = { name: string, count: number, };
+
+export type WeekTotals = { generations: number, succeeded: number, credits_spent: number, credits_earned: number, };
+
+export type PersonalAnalytics = { days: number, 
+/**
+ * Every day of the window, oldest first, today last (days without activity are zeros).
+ */
+daily: Array<DayActivity>, 
+/**
+ * The window's totals.
+ */
+totals: DayActivity, 
+/**
+ * Succeeded out of those that ended (succeeded, failed or refused); None before any ended.
+ */
+success_rate: number | null, 
+/**
+ * The models used most in the window, most first.
+ */
+models: Array<CountOf>, 
+/**
+ * The prompts of the most images in the window, most first.
+ */
+top_prompts: Array<CountOf>, 
+/**
+ * The last seven days (today included) and the seven before them.
+ */
+this_week: WeekTotals, last_week: WeekTotals, };
+
 export type AchievementKind = "generations" | "followers" | "likes_received" | "comments" | "collections" | "longest_streak";
 
 export type Tier = "bronze" | "silver" | "gold" | "platinum";
@@ -1184,6 +1234,7 @@ export interface Methods {
   'account.get': { input: Empty; output: AccountOutput };
   'account.update': { input: UpdateAccount; output: AccountOutput };
   'achievements.list': { input: Empty; output: AchievementsOutput };
+  'analytics.personal': { input: AnalyticsQuery; output: PersonalAnalytics };
   'blocks.block': { input: UserRef; output: BlockOutput };
   'blocks.list': { input: PageQuery; output: FollowListOutput };
   'blocks.unblock': { input: UserRef; output: BlockOutput };

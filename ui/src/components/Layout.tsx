@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Bell, Columns3, Compass, FolderHeart, Images, MessageSquare, Settings, Sparkles, Store } from 'lucide-react';
+import { BarChart3, Bell, Columns3, Compass, FolderHeart, Images, MessageSquare, Settings, Sparkles, Store } from 'lucide-react';
 import { LiveStatusContext, useAccount, useLiveEvents, useMe } from '../api/hooks';
 import { useDesktop } from '../api/desktopHooks';
 import { useConversations, useNotifications } from '../api/socialHooks';
@@ -17,6 +17,7 @@ const NAV = [
   { to: '/collections', label: 'Collections', icon: FolderHeart, end: false },
   { to: '/explore', label: 'Explore', icon: Compass, end: false },
   { to: '/market', label: 'Market', icon: Store, end: false },
+  { to: '/analytics', label: 'Analytics', icon: BarChart3, end: false },
   { to: '/settings', label: 'Settings', icon: Settings, end: false },
 ];
 
@@ -82,14 +83,14 @@ export function Layout() {
         </a>
         <header className="sticky top-0 z-30 border-b border-line bg-surface-0/80 backdrop-blur-xl">
           <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-4 sm:gap-6 sm:px-6">
-            <NavLink to="/" className="flex items-center gap-2 rounded-md font-semibold tracking-tight" aria-label="Pixel Studio home">
+            <NavLink to="/" className="flex shrink-0 items-center gap-2 rounded-md font-semibold tracking-tight" aria-label="Pixel Studio home">
               <span className="grid h-7 w-7 grid-cols-2 gap-0.5 rounded-lg bg-gradient-to-br from-violet-500 to-fuchsia-500 p-1.5" aria-hidden>
                 <span className="rounded-[2px] bg-white" />
                 <span />
                 <span />
                 <span className="rounded-[2px] bg-white" />
               </span>
-              <span className="hidden sm:inline">Pixel Studio</span>
+              <span className="hidden whitespace-nowrap 2xl:inline">Pixel Studio</span>
             </NavLink>
             <nav aria-label="Main" className="flex items-center gap-1">
               {NAV.map(({ to, label, icon: Icon, end }) => (
@@ -106,7 +107,7 @@ export function Layout() {
                   }
                 >
                   <Icon className="h-4 w-4" aria-hidden />
-                  <span className="hidden sm:inline">{label}</span>
+                  <span className="hidden xl:inline">{label}</span>
                 </NavLink>
               ))}
             </nav>

@@ -12,6 +12,7 @@ use crate::registry::Registry;
 
 pub mod account;
 pub mod achievements;
+pub mod analytics;
 pub mod blocks;
 pub mod catalogue;
 pub mod collections;
@@ -92,6 +93,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     messages::register(r);
     streaks::register(r);
     achievements::register(r);
+    analytics::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

@@ -40,6 +40,7 @@ pub trait Store: Send + Sync {
     fn collections(&self) -> &dyn CollectionStore;
     fn prints(&self) -> &dyn PrintStore;
     fn achievements(&self) -> &dyn AchievementStore;
+    fn analytics(&self) -> &dyn AnalyticsStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -305,6 +306,21 @@ pub trait AchievementStore: Send + Sync {
         title: &str,
         now: Millis,
     ) -> Result<Option<i64>>;
+}
+
+/// A person's own activity, counted for their analytics.
+#[async_trait]
+pub trait AnalyticsStore: Send + Sync {
+    /// Jobs per UTC day and state and credits per UTC day and bucket since `since` (ms), and the
+    /// `top_models` models and `top_prompts` prompts used most since `shown_from`.
+    async fn personal_activity(
+        &self,
+        user_id: &str,
+        since: Millis,
+        shown_from: Millis,
+        top_models: u32,
+        top_prompts: u32,
+    ) -> Result<crate::ops::analytics::ActivityRows>;
 }
 
 /// Tips between accounts.
