@@ -44,6 +44,9 @@ pub struct AppConfig {
     pub token_ttl: Duration,
     /// How often trending is ranked again.
     pub trending_every: Duration,
+    /// How often media no image uses any more is swept, and how long it must have stayed unused.
+    pub blob_sweep_every: Duration,
+    pub blob_grace: Duration,
     /// The credit packs for sale (when charging, with a payment provider).
     pub credit_packs: Vec<crate::credits::CreditPack>,
     /// What earned credits are paid out at, and from how many.
@@ -67,6 +70,8 @@ impl Default for AppConfig {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             token_ttl: Duration::from_secs(365 * 24 * 3600),
             trending_every: Duration::from_secs(60),
+            blob_sweep_every: Duration::from_secs(600),
+            blob_grace: Duration::from_secs(3600),
             credit_packs: crate::credits::default_packs(),
             payout_terms: crate::payouts::PayoutTerms::default(),
         }

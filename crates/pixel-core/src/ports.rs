@@ -97,6 +97,19 @@ pub trait BlobStore: Send + Sync {
     async fn size(&self, key: &str) -> Result<Option<u64>>;
     /// Bytes `start..=end` of a blob as a stream; None when nothing is stored under `key`.
     async fn read_range(&self, key: &str, start: u64, end: u64) -> Result<Option<ByteStream>>;
+    /// Deletes a blob nobody references any more, unless it was stored or stored again (a `put` of
+    /// the same bytes) within `idle_for`: such a blob is about to be referenced again and stays.
+    async fn delete_idle(&self, key: &str, idle_for: std::time::Duration) -> Result<BlobDeletion>;
+}
+
+/// What `delete_idle` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobDeletion {
+    Deleted,
+    /// Stored again within the idle time: kept.
+    Busy,
+    /// Nothing was stored under the key.
+    Missing,
 }
 
 /// What the media pipeline makes of an image.

@@ -74,7 +74,8 @@ impl Runner {
             format!("{worker_prefix}-reaper"),
             stop_rx.clone(),
         ));
-        tasks.spawn(trending_loop(app.clone(), stop_rx));
+        tasks.spawn(trending_loop(app.clone(), stop_rx.clone()));
+        tasks.spawn(blob_sweep_loop(app.clone(), stop_rx));
         Ok(Runner {
             stop,
             tasks,
@@ -120,6 +121,19 @@ async fn trending_loop(app: App, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(app.config.trending_every) => {}
             _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Deletes media nobody uses any more every `blob_sweep_every` (see `ops::storage::sweep_blobs`).
+async fn blob_sweep_loop(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(app.config.blob_sweep_every) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = crate::ops::storage::sweep_blobs(&app, app.config.blob_grace).await {
+            tracing::warn!(error = %e.message, "could not sweep unused media");
         }
     }
 }

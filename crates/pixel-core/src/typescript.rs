@@ -97,6 +97,7 @@ pub fn api_types() -> String {
         PacksOutput,
         BuyCredits,
         BuyOutput,
+        crate::ops::storage::StorageUsage,
         crate::ops::analytics::AnalyticsQuery,
         crate::ops::analytics::DayActivity,
         crate::ops::analytics::CountOf,

@@ -254,6 +254,7 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
             "analytics.personal",
             vec![json!({}), json!({ "days": 365 })],
         ),
+        ("storage.usage", vec![json!({})]),
         ("blocks.list", vec![json!({})]),
         ("reports.list", vec![json!({})]),
         ("messages.conversations", vec![json!({})]),

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use pixel_core::ports::{BlobStore, ByteStream};
+use pixel_core::ports::{BlobDeletion, BlobStore, ByteStream};
 use pixel_core::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -38,6 +38,25 @@ impl LocalBlobStore {
         &self.root
     }
 
+    /// Marks an existing blob as just stored (its modified time), so a sweep that finds it
+    /// unreferenced leaves it to whoever is about to reference it; false when the file is gone.
+    fn touch(path: &Path) -> bool {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            .is_ok()
+    }
+
+    /// Whether the file at `path` was modified within `idle_for`.
+    async fn recently_touched(path: &Path, idle_for: std::time::Duration) -> Result<bool> {
+        let modified = tokio::fs::metadata(path)
+            .await
+            .and_then(|m| m.modified())
+            .map_err(Error::internal)?;
+        Ok(modified.elapsed().unwrap_or_default() < idle_for)
+    }
+
     /// A unique temp file beside where `key` lives (created if need be): written, then renamed, so a
     /// crash never leaves a torn blob under its key.
     async fn temp_in(&self, dir: &Path) -> Result<PathBuf> {
@@ -52,7 +71,7 @@ impl LocalBlobStore {
         let path = self
             .path_of(key)
             .ok_or_else(|| Error::internal("bad blob key"))?;
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        if Self::touch(&path) {
             let _ = tokio::fs::remove_file(tmp).await;
             return Ok(());
         }
@@ -76,7 +95,8 @@ impl BlobStore for LocalBlobStore {
         let path = self
             .path_of(&key)
             .ok_or_else(|| Error::internal("bad blob key"))?;
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        // Storing bytes that are there already renews them, so a sweep in progress keeps them.
+        if Self::touch(&path) {
             return Ok(key);
         }
         let dir = path
@@ -174,6 +194,36 @@ impl BlobStore for LocalBlobStore {
         });
         Ok(Some(Box::pin(chunks)))
     }
+
+    async fn delete_idle(&self, key: &str, idle_for: std::time::Duration) -> Result<BlobDeletion> {
+        let Some(path) = self.path_of(key) else {
+            return Ok(BlobDeletion::Missing);
+        };
+        if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(BlobDeletion::Missing);
+        }
+        if Self::recently_touched(&path, idle_for).await? {
+            return Ok(BlobDeletion::Busy);
+        }
+        // Moved aside first, then looked at again: a `put` that touched it in between shows in its
+        // time (the rename keeps it), and one after the move writes the file anew.
+        let aside = path.with_extension(format!("gc-{}", pixel_core::new_id()));
+        match tokio::fs::rename(&path, &aside).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BlobDeletion::Missing),
+            Err(e) => return Err(Error::internal(e)),
+        }
+        if Self::recently_touched(&aside, idle_for).await? {
+            tokio::fs::rename(&aside, &path)
+                .await
+                .map_err(Error::internal)?;
+            return Ok(BlobDeletion::Busy);
+        }
+        tokio::fs::remove_file(&aside)
+            .await
+            .map_err(Error::internal)?;
+        Ok(BlobDeletion::Deleted)
+    }
 }
 
 #[cfg(test)]
@@ -263,5 +313,26 @@ mod tests {
             .expect("get")
             .is_none());
         assert_eq!(store.size(&sha256_hex(b"half")).await.expect("size"), None);
+
+        // Deleting: a blob stored within the idle time stays; an idle one goes; twice is missing.
+        let idle = std::time::Duration::from_secs(3600);
+        assert_eq!(
+            store.delete_idle(&key, idle).await.expect("delete"),
+            BlobDeletion::Busy
+        );
+        assert_eq!(store.size(&key).await.expect("size"), Some(200_000));
+        let none = std::time::Duration::ZERO;
+        assert_eq!(
+            store.delete_idle(&key, none).await.expect("delete"),
+            BlobDeletion::Deleted
+        );
+        assert_eq!(store.get(&key).await.expect("get"), None);
+        assert_eq!(
+            store.delete_idle(&key, none).await.expect("delete"),
+            BlobDeletion::Missing
+        );
+        // Stored again after deletion: there again.
+        assert_eq!(store.put(&data).await.expect("put"), key);
+        assert_eq!(store.size(&key).await.expect("size"), Some(200_000));
     }
 }

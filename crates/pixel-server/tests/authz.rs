@@ -379,6 +379,7 @@ async fn every_operation_checks_its_caller() {
         ("streaks.claim", json!({}), [401, 200, 200, 200]),
         ("achievements.list", json!({}), [401, 200, 200, 200]),
         ("analytics.personal", json!({}), [401, 200, 200, 200]),
+        ("storage.usage", json!({}), [401, 200, 200, 200]),
         // The owner's image is private: no listing may show it, even to its owner.
         (
             "market.publish",

@@ -141,7 +141,8 @@ impl ImageStore for SqlStore {
             let r = async {
                 let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
                 let sql = format!(
-                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) RETURNING id",
+                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) \
+                     RETURNING id, sha256, thumb_sha256",
                     list.join(", ")
                 );
                 let mut q = sqlx::query(&sql).bind(owner_id);
@@ -149,6 +150,14 @@ impl ImageStore for SqlStore {
                     q = q.bind(id);
                 }
                 let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
+                let mut keys = vec![];
+                for r in &rows {
+                    keys.push(r.try_get::<String, _>("sha256").map_err(db_err)?);
+                    keys.push(r.try_get::<String, _>("thumb_sha256").map_err(db_err)?);
+                }
+                keys.sort();
+                keys.dedup();
+                crate::blob_gc::mark_if_orphaned(tx, &keys, pixel_core::now_ms()).await?;
                 rows.iter()
                     .map(|r| r.try_get::<String, _>("id").map_err(db_err))
                     .collect()

@@ -4,6 +4,7 @@
 mod accounts;
 mod achievements;
 mod analytics;
+mod blob_gc;
 mod blocks;
 mod collections;
 mod comments;
@@ -570,6 +571,10 @@ impl Store for SqlStore {
     }
 
     fn analytics(&self) -> &dyn AnalyticsStore {
+        self
+    }
+
+    fn storage(&self) -> &dyn StorageStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 26] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 27] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -136,6 +136,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "engagement",
                 include_str!("../../../migrations/sqlite/0026_engagement.sql"),
             ),
+            (
+                27,
+                "blob_orphans",
+                include_str!("../../../migrations/sqlite/0027_blob_orphans.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -267,6 +272,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 26,
                 "engagement",
                 include_str!("../../../migrations/postgres/0026_engagement.sql"),
+            ),
+            (
+                27,
+                "blob_orphans",
+                include_str!("../../../migrations/postgres/0027_blob_orphans.sql"),
             ),
         ],
     }

@@ -317,8 +317,17 @@ export function useDeleteImages() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (ids: string[]) => client.call('images.delete', { image_ids: ids }),
-    onSuccess: (out) => removeImages(qc, out.deleted),
+    onSuccess: (out) => {
+      removeImages(qc, out.deleted);
+      void qc.invalidateQueries({ queryKey: keys.storageUsage });
+    },
   });
+}
+
+/** How many images the caller keeps and the space their originals take. */
+export function useStorageUsage() {
+  const client = useClient();
+  return useQuery({ queryKey: keys.storageUsage, queryFn: () => client.call('storage.usage', {}) });
 }
 
 /**

@@ -17,6 +17,8 @@ export const keys = {
   imagesAll: ['images'] as const,
   images: (filters: Omit<ImagesQuery, 'before' | 'limit'>) => ['images', filters] as const,
   ledger: ['ledger'] as const,
+  /** The caller's images and the space their originals take (`storage.usage`). */
+  storageUsage: ['storage', 'usage'] as const,
   /** Desktop only: which provider keys are in the OS keychain. */
   desktopKeys: ['desktop', 'keys'] as const,
   /** Desktop only: the team server the app is signed in to (`server_status`). */

@@ -444,6 +444,12 @@ export type BuyOutput = { purchase_id: string,
  */
 checkout_url: string, };
 
+export type StorageUsage = { images: number, 
+/**
+ * Bytes of the originals (thumbnails are small and not counted).
+ */
+bytes: number, };
+
 export type AnalyticsQuery = { 
 /**
  * Days back from today, 7 to 365 (30 when absent).
@@ -1320,6 +1326,7 @@ export interface Methods {
   'sets.get': { input: SetRef; output: SetDetail };
   'sets.list': { input: PageQuery; output: SetsOutput };
   'sets.set_visibility': { input: SetVisibilityChoice; output: SetVisibilityOutput };
+  'storage.usage': { input: Empty; output: StorageUsage };
   'streaks.claim': { input: Empty; output: StreakClaimOutput };
   'streaks.get': { input: Empty; output: StreakView };
   'tips.list': { input: TipsQuery; output: TipsOutput };

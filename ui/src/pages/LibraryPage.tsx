@@ -1,14 +1,14 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Check, ImageOff, Trash2, X } from 'lucide-react';
-import { useDeleteImages, useImages } from '../api/hooks';
+import { useDeleteImages, useImages, useStorageUsage } from '../api/hooks';
 import type { Image, ImagesQuery } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { ModelSelect, SearchField } from '../components/FilterControls';
 import { Thumb } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState, ErrorBanner, ErrorState, Skeleton, Spinner } from '../components/ui';
-import { cn } from '../lib/format';
+import { cn, formatBytes } from '../lib/format';
 import { useTitle } from '../lib/title';
 import { useDebounced } from '../lib/useDebounced';
 
@@ -16,6 +16,18 @@ function dayStart(date: string): number | undefined {
   if (!date) return undefined;
   const t = new Date(`${date}T00:00:00`).getTime();
   return Number.isNaN(t) ? undefined : t;
+}
+
+/** "1,204 images · 812 MB": what the library keeps (deleted images' files are freed). */
+function SpaceUsed() {
+  const usage = useStorageUsage();
+  if (!usage.data) return null;
+  const { images, bytes } = usage.data;
+  return (
+    <span className="text-xs text-fg-muted tabular-nums" aria-label="Space used">
+      {images.toLocaleString('en-US')} {images === 1 ? 'image' : 'images'} · {formatBytes(bytes)}
+    </span>
+  );
 }
 
 export function LibraryPage() {
@@ -84,7 +96,10 @@ export function LibraryPage() {
   return (
     <div className="mx-auto max-w-[1600px] px-4 py-6 sm:px-6">
       <div className="mb-5 flex flex-wrap items-end gap-3">
-        <h1 className="mr-auto text-lg font-semibold">Library</h1>
+        <div className="mr-auto flex items-baseline gap-3">
+          <h1 className="text-lg font-semibold">Library</h1>
+          <SpaceUsed />
+        </div>
         <SearchField id="lib-search" label="Search prompts" value={text} onChange={setText} className="sm:w-64" />
         <div className="w-full sm:w-auto">
           <ModelSelect id="lib-model" value={model} onChange={setModel} className="sm:w-44" />

@@ -38,6 +38,7 @@ pub mod records;
 pub mod reports;
 pub mod sessions;
 pub mod sets;
+pub mod storage;
 pub mod streaks;
 pub mod tips;
 
@@ -94,6 +95,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     streaks::register(r);
     achievements::register(r);
     analytics::register(r);
+    storage::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

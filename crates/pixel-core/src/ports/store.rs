@@ -41,6 +41,7 @@ pub trait Store: Send + Sync {
     fn prints(&self) -> &dyn PrintStore;
     fn achievements(&self) -> &dyn AchievementStore;
     fn analytics(&self) -> &dyn AnalyticsStore;
+    fn storage(&self) -> &dyn StorageStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -321,6 +322,19 @@ pub trait AnalyticsStore: Send + Sync {
         top_models: u32,
         top_prompts: u32,
     ) -> Result<crate::ops::analytics::ActivityRows>;
+}
+
+/// Media nobody uses any more, and what a person's library takes.
+#[async_trait]
+pub trait StorageStore: Send + Sync {
+    /// Keys marked unreferenced before `cutoff`, oldest first, at most `limit`.
+    async fn blob_orphans_before(&self, cutoff: Millis, limit: u32) -> Result<Vec<String>>;
+    /// Whether an image or a print order still uses the blob.
+    async fn blob_referenced(&self, key: &str) -> Result<bool>;
+    /// Takes a key off the orphans (deleted, or referenced again).
+    async fn forget_blob_orphan(&self, key: &str) -> Result<()>;
+    /// The owner's images and the bytes of their originals.
+    async fn library_usage(&self, owner_id: &str) -> Result<(i64, i64)>;
 }
 
 /// Tips between accounts.
