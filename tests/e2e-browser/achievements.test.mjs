@@ -2,7 +2,8 @@
 // (+1 credit, shown in the streak chip); they generate an image on the Create page, a second person
 // follows them, and the Achievements page shows First light and First follower unlocked with their
 // credits, the next rungs' progress, and the streak card; the notifications name what was unlocked;
-// the Analytics page counts the day. Screenshots of the header, the achievements and the analytics
+// the Analytics page counts the day; the image is tagged on its page and the library filtered by the
+// tag, showing the space it takes. Screenshots of the header, the achievements, analytics and library
 // pages go to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -95,6 +96,21 @@ describe('login streak and achievements', { skip: !!missing }, () => {
     await m.page.getByRole('region', { name: 'Top prompts' }).getByText(`a paper lantern festival ${stamp}`).waitFor();
     await m.page.getByRole('region', { name: 'Models used' }).getByText(/Offline sketch/).waitFor();
     await shot(m.page, 'analytics');
+
+    // The image tagged on its page, then the library filtered by the tag.
+    const { jobs } = await op(m.page, 'generations.list', {});
+    const made = jobs.find((j) => j.state === 'succeeded');
+    await m.page.goto(`${server.base}/images/${made.image_id}`);
+    const tags = m.page.getByRole('region', { name: 'Tags' });
+    await tags.getByRole('textbox', { name: 'Add a tag' }).fill('Lanterns');
+    await tags.getByRole('textbox', { name: 'Add a tag' }).press('Enter');
+    await tags.getByText('lanterns', { exact: true }).waitFor();
+    await m.page.goto(`${server.base}/library`);
+    await m.page.getByLabel('Space used').getByText(/^1 image · /).waitFor();
+    await m.page.getByLabel('Tag', { exact: true }).selectOption('lanterns');
+    const listed = await op(m.page, 'images.list', { tag: 'lanterns' });
+    assert.deepEqual(listed.images.map((i) => i.id), [made.image_id]);
+    await shot(m.page, 'library');
     assert.deepEqual(errors, []);
   });
 });

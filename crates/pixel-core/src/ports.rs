@@ -54,6 +54,8 @@ pub struct ImageFilter {
     pub set_id: Option<String>,
     /// Explore only: one creator's public work (a profile page).
     pub creator_id: Option<String>,
+    /// The owner's library only: images they gave this tag.
+    pub tag: Option<String>,
 }
 
 /// A page request: items strictly older than the cursor (created_at, id), newest first.

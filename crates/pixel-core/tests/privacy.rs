@@ -255,6 +255,8 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
             vec![json!({}), json!({ "days": 365 })],
         ),
         ("storage.usage", vec![json!({})]),
+        ("tags.list", vec![json!({})]),
+        ("tags.of_image", vec![by_image.clone()]),
         ("blocks.list", vec![json!({})]),
         ("reports.list", vec![json!({})]),
         ("messages.conversations", vec![json!({})]),

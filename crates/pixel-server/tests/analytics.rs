@@ -5,15 +5,9 @@
 
 mod common;
 
-use common::{call_as, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::{call_as, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
 use serde_json::{json, Value};
 use std::time::Duration;
-
-async fn ok(s: &TestServer, token: &str, method: &str, input: Value) -> Value {
-    let (status, out) = call_as(s, Some(token), method, &input).await;
-    assert_eq!(status, 200, "{method}: {out}");
-    out
-}
 
 /// Waits for every job of a submission to end.
 async fn settled(s: &TestServer, token: &str, submitted: &Value) {

@@ -380,6 +380,23 @@ async fn every_operation_checks_its_caller() {
         ("achievements.list", json!({}), [401, 200, 200, 200]),
         ("analytics.personal", json!({}), [401, 200, 200, 200]),
         ("storage.usage", json!({}), [401, 200, 200, 200]),
+        // The owner's tags: another person (and an admin) cannot tag or read the owner's image.
+        (
+            "tags.add",
+            json!({"image_ids": [image_id], "tags": ["harbour"]}),
+            [401, 404, 200, 404],
+        ),
+        ("tags.list", json!({}), [401, 200, 200, 200]),
+        (
+            "tags.of_image",
+            json!({"image_id": image_id}),
+            [401, 404, 200, 404],
+        ),
+        (
+            "tags.remove",
+            json!({"image_ids": [image_id], "tags": ["harbour"]}),
+            [401, 404, 200, 404],
+        ),
         // The owner's image is private: no listing may show it, even to its owner.
         (
             "market.publish",

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{call_as, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::{call_as, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
 use pixel_core::ports::OffsetClock;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -29,12 +29,6 @@ async fn entries_with_memo(s: &TestServer, token: &str, memo: &str) -> usize {
         .iter()
         .filter(|e| e["memo"] == memo)
         .count()
-}
-
-async fn ok(s: &TestServer, token: &str, method: &str, input: Value) -> Value {
-    let (status, out) = call_as(s, Some(token), method, &input).await;
-    assert_eq!(status, 200, "{method}: {out}");
-    out
 }
 
 async fn notes_of_kind(s: &TestServer, token: &str, kind: &str) -> Vec<Value> {

@@ -82,6 +82,13 @@ impl ImageStore for SqlStore {
             texts.push(set_id.clone());
             text_clauses.push(format!("set_id = ${}", texts.len()));
         }
+        if let Some(tag) = &filter.tag {
+            texts.push(tag.clone());
+            text_clauses.push(format!(
+                "id IN (SELECT image_id FROM image_tags WHERE tag = ${})",
+                texts.len()
+            ));
+        }
         if let Some(text) = &filter.text {
             texts.push(like_pattern(text));
             let op = match self.dialect {

@@ -26,6 +26,7 @@ mod reports;
 mod search;
 mod sessions;
 mod sets;
+mod tags;
 mod tips;
 mod tx;
 use migrations::migrator;
@@ -575,6 +576,10 @@ impl Store for SqlStore {
     }
 
     fn storage(&self) -> &dyn StorageStore {
+        self
+    }
+
+    fn tags(&self) -> &dyn TagStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 27] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 28] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -141,6 +141,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "blob_orphans",
                 include_str!("../../../migrations/sqlite/0027_blob_orphans.sql"),
             ),
+            (
+                28,
+                "image_tags",
+                include_str!("../../../migrations/sqlite/0028_image_tags.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -277,6 +282,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 27,
                 "blob_orphans",
                 include_str!("../../../migrations/postgres/0027_blob_orphans.sql"),
+            ),
+            (
+                28,
+                "image_tags",
+                include_str!("../../../migrations/postgres/0028_image_tags.sql"),
             ),
         ],
     }

@@ -307,7 +307,11 @@ export type SetsOutput = { sets: Array<GenerationSet>, next?: string, };
 
 export type ImageRef = { image_id: string, };
 
-export type ImagesQuery = { model?: string, text?: string, from?: number, to?: number, set_id?: string, before?: string, limit?: number, };
+export type ImagesQuery = { model?: string, text?: string, from?: number, to?: number, set_id?: string, 
+/**
+ * Only images the caller gave this tag.
+ */
+tag?: string, before?: string, limit?: number, };
 
 export type ImagesOutput = { images: Array<Image>, next?: string, };
 
@@ -449,6 +453,28 @@ export type StorageUsage = { images: number,
  * Bytes of the originals (thumbnails are small and not counted).
  */
 bytes: number, };
+
+export type TagImages = { 
+/**
+ * 1 to 500 of the caller's images.
+ */
+image_ids: Array<string>, 
+/**
+ * 1 to 10 tags.
+ */
+tags: Array<string>, };
+
+export type TagsChanged = { 
+/**
+ * Image-tag pairs added or removed (ones already so are not counted).
+ */
+changed: number, };
+
+export type TagCount = { tag: string, images: number, };
+
+export type TagsOutput = { tags: Array<TagCount>, };
+
+export type ImageTags = { image_id: string, tags: Array<string>, };
 
 export type AnalyticsQuery = { 
 /**
@@ -1329,6 +1355,10 @@ export interface Methods {
   'storage.usage': { input: Empty; output: StorageUsage };
   'streaks.claim': { input: Empty; output: StreakClaimOutput };
   'streaks.get': { input: Empty; output: StreakView };
+  'tags.add': { input: TagImages; output: TagsChanged };
+  'tags.list': { input: Empty; output: TagsOutput };
+  'tags.of_image': { input: ImageRef; output: ImageTags };
+  'tags.remove': { input: TagImages; output: TagsChanged };
   'tips.list': { input: TipsQuery; output: TipsOutput };
   'tips.send': { input: SendTip; output: SendTipOutput };
   'tokens.create': { input: NewToken; output: TokenOutput };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -130,5 +130,30 @@ describe('Image page visibility', () => {
     renderImage(transport, false);
     expect(await screen.findByRole('heading', { name: 'Sign in to continue' })).toBeInTheDocument();
     expect(screen.queryByText(/sign in to do this/)).not.toBeInTheDocument();
+  });
+});
+
+describe('Image page tags', () => {
+  it("lets the owner add a tag with Enter and remove one, each one request", async () => {
+    const transport = new FakeTransport([]);
+    let tags = ['harbour'];
+    transport.handlers['tags.of_image'] = () => ({ image_id: 'img_1', tags });
+    transport.handlers['tags.add'] = (input) => {
+      tags = [...tags, ...(input as { tags: string[] }).tags].sort();
+      return { changed: 1 };
+    };
+    transport.handlers['tags.remove'] = (input) => {
+      tags = tags.filter((t) => !(input as { tags: string[] }).tags.includes(t));
+      return { changed: 1 };
+    };
+    const user = renderImage(transport);
+    const card = await screen.findByRole('region', { name: 'Tags' });
+    expect(await within(card).findByText('harbour')).toBeInTheDocument();
+    await user.type(within(card).getByRole('textbox', { name: 'Add a tag' }), 'golden hour{Enter}');
+    expect(await within(card).findByText('golden hour')).toBeInTheDocument();
+    expect(transport.calls.filter(([m]) => m === 'tags.add').map(([, i]) => i)).toEqual([{ image_ids: ['img_1'], tags: ['golden hour'] }]);
+    expect(within(card).getByRole('textbox', { name: 'Add a tag' })).toHaveValue('');
+    await user.click(within(card).getByRole('button', { name: 'Remove tag harbour' }));
+    await waitFor(() => expect(within(card).queryByText('harbour')).not.toBeInTheDocument());
   });
 });

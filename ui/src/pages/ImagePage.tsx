@@ -14,6 +14,7 @@ import { ProfilePictureButton } from '../components/social/ProfilePictureButton'
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { VisibilitySwitch } from '../components/VisibilitySwitch';
 import { AddToCollection } from '../components/collections/AddToCollection';
+import { ImageTagsCard } from '../components/tags/ImageTagsCard';
 import { OrderPrintCard } from '../components/prints/OrderPrintCard';
 import { ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
 import { useTitle } from '../lib/title';
@@ -186,6 +187,8 @@ export function ImagePage() {
         {owner && <VisibilityCard image={img} profilePicture={!desktop} />}
 
         {owner && !server && <AddToCollection imageId={img.id} />}
+
+        {owner && !server && <ImageTagsCard key={img.id} imageId={img.id} />}
 
         {!desktop && !img.locked && me.data && <OrderPrintCard imageId={img.id} />}
 

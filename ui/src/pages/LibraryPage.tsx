@@ -1,7 +1,9 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Check, ImageOff, Trash2, X } from 'lucide-react';
+import { Check, ImageOff, Tag, Trash2, X } from 'lucide-react';
 import { useDeleteImages, useImages, useStorageUsage } from '../api/hooks';
+import { useChangeTags, useTags } from '../api/tagHooks';
+import { describeError } from '../api/errors';
 import type { Image, ImagesQuery } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { ModelSelect, SearchField } from '../components/FilterControls';
@@ -30,23 +32,71 @@ function SpaceUsed() {
   );
 }
 
+/** Filters the library by one of the caller's tags (most used first); absent until there are tags. */
+function TagSelect({ value, onChange }: { value: string; onChange: (tag: string) => void }) {
+  const tags = useTags();
+  const list = tags.data?.tags ?? [];
+  if (list.length === 0 && !value) return null;
+  return (
+    <div className="w-full sm:w-auto">
+      <label htmlFor="lib-tag" className="sr-only">
+        Tag
+      </label>
+      <select id="lib-tag" className="input sm:w-40" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">All tags</option>
+        {list.map((t) => (
+          <option key={t.tag} value={t.tag}>
+            {t.tag} ({t.images})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Tags every selected image at once (one request, all or nothing). */
+function BulkTag({ imageIds }: { imageIds: string[] }) {
+  const add = useChangeTags('add');
+  const [draft, setDraft] = useState('');
+  return (
+    <form
+      className="flex items-center gap-1.5"
+      aria-label="Tag the selected images"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const tag = draft.trim();
+        if (tag) add.mutate({ image_ids: imageIds, tags: [tag] }, { onSuccess: () => setDraft('') });
+      }}
+    >
+      <input className="input h-8 w-36 text-xs" placeholder="Tag…" aria-label="Tag to add" maxLength={32} value={draft} onChange={(e) => setDraft(e.target.value)} />
+      <button type="submit" className="btn-ghost h-8" disabled={!draft.trim() || add.isPending}>
+        <Tag className="h-4 w-4" aria-hidden /> Add tag
+      </button>
+      {add.error && <span className="text-xs text-rose-400" role="alert">{describeError(add.error).title}</span>}
+      {add.isSuccess && !draft && <span className="text-xs text-fg-muted" role="status">Tagged</span>}
+    </form>
+  );
+}
+
 export function LibraryPage() {
   useTitle('Library');
   const [text, setText] = useState('');
   const [model, setModel] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [tag, setTag] = useState('');
   const debouncedText = useDebounced(text.trim(), 300);
   const filters = useMemo<Omit<ImagesQuery, 'before' | 'limit'>>(() => {
     const f: Omit<ImagesQuery, 'before' | 'limit'> = {};
     if (debouncedText) f.text = debouncedText;
     if (model) f.model = model;
+    if (tag) f.tag = tag;
     const fromMs = dayStart(from);
     const toStart = dayStart(to);
     if (fromMs !== undefined) f.from = fromMs;
     if (toStart !== undefined) f.to = toStart + 24 * 3600 * 1000 - 1;
     return f;
-  }, [debouncedText, model, from, to]);
+  }, [debouncedText, model, tag, from, to]);
   const filtered = Object.keys(filters).length > 0;
 
   const images = useImages(filters);
@@ -91,6 +141,7 @@ export function LibraryPage() {
     setModel('');
     setFrom('');
     setTo('');
+    setTag('');
   };
 
   return (
@@ -104,6 +155,7 @@ export function LibraryPage() {
         <div className="w-full sm:w-auto">
           <ModelSelect id="lib-model" value={model} onChange={setModel} className="sm:w-44" />
         </div>
+        <TagSelect value={tag} onChange={setTag} />
         <div className="flex w-full items-center gap-1.5 sm:w-auto">
           <label htmlFor="lib-from" className="sr-only">
             From date
@@ -139,6 +191,7 @@ export function LibraryPage() {
           <button type="button" className="btn-ghost h-8" onClick={() => setSelected(new Set())}>
             Clear
           </button>
+          <BulkTag imageIds={[...selected]} />
           <button type="button" className="btn-danger ml-auto h-8" onClick={() => setConfirm(true)}>
             <Trash2 className="h-4 w-4" aria-hidden /> Delete
           </button>

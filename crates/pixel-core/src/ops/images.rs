@@ -97,6 +97,10 @@ pub struct ImagesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub set_id: Option<String>,
+    /// Only images the caller gave this tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tag: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub before: Option<String>,
@@ -141,7 +145,11 @@ pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Resu
     let owner = caller.user_id()?;
     let page = page_request(input.before.as_deref(), input.limit)?;
     let limit = page.limit;
-    let filter = image_filter(input.text, input.model, input.from, input.to, input.set_id)?;
+    let mut filter = image_filter(input.text, input.model, input.from, input.to, input.set_id)?;
+    filter.tag = input
+        .tag
+        .map(|t| super::tags::normalize_tag(&t))
+        .transpose()?;
     let images = app
         .store
         .images()

@@ -40,6 +40,7 @@ pub mod sessions;
 pub mod sets;
 pub mod storage;
 pub mod streaks;
+pub mod tags;
 pub mod tips;
 
 pub use account::*;
@@ -96,6 +97,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     achievements::register(r);
     analytics::register(r);
     storage::register(r);
+    tags::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;
@@ -171,5 +173,6 @@ pub(crate) fn image_filter(
         to,
         set_id,
         creator_id: None,
+        tag: None,
     })
 }

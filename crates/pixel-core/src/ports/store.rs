@@ -42,6 +42,7 @@ pub trait Store: Send + Sync {
     fn achievements(&self) -> &dyn AchievementStore;
     fn analytics(&self) -> &dyn AnalyticsStore;
     fn storage(&self) -> &dyn StorageStore;
+    fn tags(&self) -> &dyn TagStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -335,6 +336,32 @@ pub trait StorageStore: Send + Sync {
     async fn forget_blob_orphan(&self, key: &str) -> Result<()>;
     /// The owner's images and the bytes of their originals.
     async fn library_usage(&self, owner_id: &str) -> Result<(i64, i64)>;
+}
+
+/// The owner's tags on their images.
+#[async_trait]
+pub trait TagStore: Send + Sync {
+    /// Adds every tag to every image in one transaction; refused whole (not found) if an image is
+    /// not the owner's, or (invalid) if an image would pass `max_per_image`. Pairs added.
+    async fn add_tags(
+        &self,
+        owner_id: &str,
+        image_ids: &[String],
+        tags: &[String],
+        max_per_image: usize,
+        now: Millis,
+    ) -> Result<u64>;
+    /// Removes the tags from the images, all of them the owner's or none; pairs removed.
+    async fn remove_tags(
+        &self,
+        owner_id: &str,
+        image_ids: &[String],
+        tags: &[String],
+    ) -> Result<u64>;
+    /// The owner's tags with their image counts, most used first.
+    async fn tag_counts(&self, owner_id: &str) -> Result<Vec<crate::ops::tags::TagCount>>;
+    /// An image's tags, or None when it is not the owner's.
+    async fn tags_of_image(&self, owner_id: &str, image_id: &str) -> Result<Option<Vec<String>>>;
 }
 
 /// Tips between accounts.

@@ -538,6 +538,13 @@ pub async fn call_as(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+/// Calls an operation that must succeed as the holder of `token`; returns its answer.
+pub async fn ok_as(s: &TestServer, token: &str, method: &str, input: Value) -> Value {
+    let (status, out) = call_as(s, Some(token), method, &input).await;
+    assert_eq!(status, 200, "{method}: {out}");
+    out
+}
+
 /// A finished offline image of the caller's, made public; returns its id.
 pub async fn public_image(s: &TestServer, token: &str, prompt: &str) -> String {
     let (status, created) = call_as(
