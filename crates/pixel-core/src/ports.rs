@@ -56,6 +56,8 @@ pub struct ImageFilter {
     pub creator_id: Option<String>,
     /// The owner's library only: images they gave this tag.
     pub tag: Option<String>,
+    /// The owner's library only: their images in this collection.
+    pub collection_id: Option<String>,
 }
 
 /// A page request: items strictly older than the cursor (created_at, id), newest first.

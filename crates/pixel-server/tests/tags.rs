@@ -1,6 +1,7 @@
 //! Tags through the API on SQLite and PostgreSQL: the owner's tags added to many images at once
 //! (normalized, counted once), all-or-nothing when an image is not theirs or passes its 20 tags,
-//! removed, counted, filtering the library, private to the owner, and gone with their image.
+//! removed, counted, filtering the library and found by its search, private to the owner, and gone
+//! with their image; the library filtered by collection.
 
 mod common;
 
@@ -107,6 +108,26 @@ async fn tags_organise_the_owners_library(db: Db) {
     let mut want = vec![a1.as_str(), a2.as_str()];
     want.sort();
     assert_eq!(ids, want);
+
+    // The library's search finds tags as well as prompts; a collection is a filter too.
+    let found = ok(&s, &ada, "images.list", json!({"text": "GOLDEN"})).await;
+    assert_eq!(found["images"].as_array().map(Vec::len), Some(2), "{found}");
+    let kept = ok(
+        &s,
+        &ada,
+        "collections.create",
+        json!({"title": "Peaks", "image_ids": [a3]}),
+    )
+    .await;
+    let inside = ok(
+        &s,
+        &ada,
+        "images.list",
+        json!({"collection_id": kept["id"]}),
+    )
+    .await;
+    assert_eq!(inside["images"][0]["id"], a3.as_str());
+    assert_eq!(inside["images"].as_array().map(Vec::len), Some(1));
 
     // Private to their owner.
     assert_eq!(

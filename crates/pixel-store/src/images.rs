@@ -82,6 +82,13 @@ impl ImageStore for SqlStore {
             texts.push(set_id.clone());
             text_clauses.push(format!("set_id = ${}", texts.len()));
         }
+        if let Some(collection_id) = &filter.collection_id {
+            texts.push(collection_id.clone());
+            text_clauses.push(format!(
+                "id IN (SELECT image_id FROM collection_images WHERE collection_id = ${})",
+                texts.len()
+            ));
+        }
         if let Some(tag) = &filter.tag {
             texts.push(tag.clone());
             text_clauses.push(format!(
@@ -95,7 +102,12 @@ impl ImageStore for SqlStore {
                 Dialect::Postgres => "ILIKE",
                 Dialect::Sqlite => "LIKE",
             };
-            text_clauses.push(format!("prompt {op} ${} ESCAPE '\\'", texts.len()));
+            // The words match the prompt or one of the owner's tags.
+            text_clauses.push(format!(
+                "(prompt {op} ${n} ESCAPE '\\' OR id IN (SELECT image_id FROM image_tags \
+                 WHERE tag {op} ${n} ESCAPE '\\'))",
+                n = texts.len()
+            ));
         }
         let mut cursor_id = None;
         if let Some((_, id)) = &page.before {

@@ -311,7 +311,11 @@ export type ImagesQuery = { model?: string, text?: string, from?: number, to?: n
 /**
  * Only images the caller gave this tag.
  */
-tag?: string, before?: string, limit?: number, };
+tag?: string, 
+/**
+ * Only the caller's images in this collection.
+ */
+collection_id?: string, before?: string, limit?: number, };
 
 export type ImagesOutput = { images: Array<Image>, next?: string, };
 

@@ -151,7 +151,7 @@ export function LibraryPage() {
           <h1 className="text-lg font-semibold">Library</h1>
           <SpaceUsed />
         </div>
-        <SearchField id="lib-search" label="Search prompts" value={text} onChange={setText} className="sm:w-64" />
+        <SearchField id="lib-search" label="Search prompts and tags" value={text} onChange={setText} className="sm:w-64" />
         <div className="w-full sm:w-auto">
           <ModelSelect id="lib-model" value={model} onChange={setModel} className="sm:w-44" />
         </div>

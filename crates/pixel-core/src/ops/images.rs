@@ -101,6 +101,10 @@ pub struct ImagesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tag: Option<String>,
+    /// Only the caller's images in this collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub collection_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub before: Option<String>,
@@ -150,6 +154,7 @@ pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Resu
         .tag
         .map(|t| super::tags::normalize_tag(&t))
         .transpose()?;
+    filter.collection_id = input.collection_id.filter(|c| !c.is_empty());
     let images = app
         .store
         .images()

@@ -174,5 +174,6 @@ pub(crate) fn image_filter(
         set_id,
         creator_id: None,
         tag: None,
+        collection_id: None,
     })
 }
