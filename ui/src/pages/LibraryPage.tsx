@@ -1,9 +1,9 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Check, ImageOff, Tag, Trash2, X } from 'lucide-react';
+import { Check, ImageOff, Trash2, X } from 'lucide-react';
 import { useDeleteImages, useImages, useStorageUsage } from '../api/hooks';
-import { useChangeTags, useTags } from '../api/tagHooks';
-import { describeError } from '../api/errors';
+import { useTags } from '../api/tagHooks';
+import { SelectionActions } from '../components/library/SelectionActions';
 import type { Image, ImagesQuery } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { ModelSelect, SearchField } from '../components/FilterControls';
@@ -51,30 +51,6 @@ function TagSelect({ value, onChange }: { value: string; onChange: (tag: string)
         ))}
       </select>
     </div>
-  );
-}
-
-/** Tags every selected image at once (one request, all or nothing). */
-function BulkTag({ imageIds }: { imageIds: string[] }) {
-  const add = useChangeTags('add');
-  const [draft, setDraft] = useState('');
-  return (
-    <form
-      className="flex items-center gap-1.5"
-      aria-label="Tag the selected images"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const tag = draft.trim();
-        if (tag) add.mutate({ image_ids: imageIds, tags: [tag] }, { onSuccess: () => setDraft('') });
-      }}
-    >
-      <input className="input h-8 w-36 text-xs" placeholder="Tag…" aria-label="Tag to add" maxLength={32} value={draft} onChange={(e) => setDraft(e.target.value)} />
-      <button type="submit" className="btn-ghost h-8" disabled={!draft.trim() || add.isPending}>
-        <Tag className="h-4 w-4" aria-hidden /> Add tag
-      </button>
-      {add.error && <span className="text-xs text-rose-400" role="alert">{describeError(add.error).title}</span>}
-      {add.isSuccess && !draft && <span className="text-xs text-fg-muted" role="status">Tagged</span>}
-    </form>
   );
 }
 
@@ -178,7 +154,7 @@ export function LibraryPage() {
 
       {selecting && (
         <div
-          className="sticky top-16 z-20 mb-4 flex items-center gap-3 rounded-xl border border-line bg-surface-1/90 px-4 py-2 shadow-lg backdrop-blur"
+          className="sticky top-16 z-20 mb-4 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface-1/90 px-4 py-2 shadow-lg backdrop-blur"
           role="toolbar"
           aria-label="Selection"
         >
@@ -191,7 +167,7 @@ export function LibraryPage() {
           <button type="button" className="btn-ghost h-8" onClick={() => setSelected(new Set())}>
             Clear
           </button>
-          <BulkTag imageIds={[...selected]} />
+          <SelectionActions imageIds={[...selected]} />
           <button type="button" className="btn-danger ml-auto h-8" onClick={() => setConfirm(true)}>
             <Trash2 className="h-4 w-4" aria-hidden /> Delete
           </button>
