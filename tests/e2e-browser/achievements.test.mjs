@@ -101,6 +101,12 @@ describe('login streak and achievements', { skip: !!missing }, () => {
     const { jobs } = await op(m.page, 'generations.list', {});
     const made = jobs.find((j) => j.state === 'succeeded');
     await m.page.goto(`${server.base}/images/${made.image_id}`);
+    // The page settles on one Tags card (it can be drawn twice for a moment while the image loads).
+    const tagInputs = m.page.getByRole('textbox', { name: 'Add a tag' });
+    for (const until = Date.now() + TIMEOUT; (await tagInputs.count()) !== 1; ) {
+      assert.ok(Date.now() < until, 'one Tags card');
+      await m.page.waitForTimeout(100);
+    }
     const tags = m.page.getByRole('region', { name: 'Tags' });
     await tags.getByRole('textbox', { name: 'Add a tag' }).fill('Lanterns');
     await tags.getByRole('textbox', { name: 'Add a tag' }).press('Enter');
