@@ -130,7 +130,6 @@ pub fn assemble(rows: &ActivityRows, first_day: i64, today: i64, shown: u32) -> 
         })
         .collect();
     let at = |day: i64| usize::try_from(day - first_day).ok().filter(|i| *i < span);
-    let mut ended = 0;
     for (day, state, n) in &rows.jobs {
         let Some(i) = at(*day) else { continue };
         let d = &mut daily[i];
@@ -155,9 +154,9 @@ pub fn assemble(rows: &ActivityRows, first_day: i64, today: i64, shown: u32) -> 
     let this_week = week(&daily[span.saturating_sub(7)..]);
     let last_week = week(&daily[span.saturating_sub(14)..span.saturating_sub(7)]);
     let shown_daily = daily.split_off(span.saturating_sub(shown as usize));
-    let totals = shown_daily.iter().fold(DayActivity::default(), |t, d| {
-        ended += d.succeeded + d.failed;
-        DayActivity {
+    let totals = shown_daily
+        .iter()
+        .fold(DayActivity::default(), |t, d| DayActivity {
             day: t.day,
             generations: t.generations + d.generations,
             succeeded: t.succeeded + d.succeeded,
@@ -165,12 +164,12 @@ pub fn assemble(rows: &ActivityRows, first_day: i64, today: i64, shown: u32) -> 
             credits_spent: t.credits_spent + d.credits_spent,
             credits_earned: t.credits_earned + d.credits_earned,
             credits_rewarded: t.credits_rewarded + d.credits_rewarded,
-        }
-    });
+        });
     let totals = DayActivity {
         day: shown_daily.first().map_or(0, |d| d.day),
         ..totals
     };
+    let ended = totals.succeeded + totals.failed;
     let success_rate = (ended > 0).then(|| totals.succeeded as f64 / ended as f64);
     let counts = |list: &[(String, i64)]| {
         list.iter()
