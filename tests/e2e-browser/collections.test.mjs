@@ -12,6 +12,8 @@ import path from 'node:path';
 import {
   ARTIFACTS,
   TIMEOUT,
+  eventually,
+  finishedJob,
   launchChromium,
   missingForSignIn,
   op,
@@ -29,14 +31,7 @@ if (missing && process.env.CI) {
 /** A finished offline image of the page's account, made public; its id. */
 async function publicImage(page, prompt) {
   const made = await op(page, 'generations.create', { prompt, model: 'local-sketch' });
-  let job = made.jobs[0];
-  const deadline = Date.now() + TIMEOUT;
-  while (!['succeeded', 'failed'].includes(job.state)) {
-    assert.ok(Date.now() < deadline, `job still ${job.state}`);
-    // Polls the real server's job until the worker finishes it.
-    await new Promise((r) => setTimeout(r, 100));
-    job = await op(page, 'generations.get', { job_id: job.id });
-  }
+  const job = await finishedJob(page, made.jobs[0].id);
   assert.equal(job.state, 'succeeded');
   await op(page, 'images.set_visibility', { image_ids: [job.image_id], visibility: 'public' });
   return job.image_id;
@@ -98,14 +93,10 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
     await grid.getByRole('listitem').nth(2).waitFor();
     await grid.getByRole('listitem').first().hover();
     await grid.getByRole('listitem').first().getByRole('button', { name: 'Move later' }).click();
-    const moved = Date.now() + TIMEOUT;
-    for (;;) {
+    await eventually('the first image moved one place later', async () => {
       const seen = await op(o.page, 'collections.get', { collection_id: collectionId });
-      if (seen.images[0]?.id === images[1]) break;
-      assert.ok(Date.now() < moved, 'the first image moved one place later');
-      // Polls until the move the click sent is stored.
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return seen.images[0]?.id === images[1] ? true : undefined;
+    });
     await o.page.getByLabel('Price in credits').fill('10');
     await o.page.getByRole('button', { name: 'Set price' }).click();
     await o.page.getByText('Premium collection').waitFor();

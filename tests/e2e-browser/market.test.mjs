@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   ARTIFACTS,
   TIMEOUT,
+  finishedJob,
   launchChromium,
   missingForSignIn,
   op,
@@ -47,14 +48,7 @@ describe('sell and buy a prompt', { skip: !!missing }, () => {
   test('the seller lists a prompt, the buyer buys it, reads it and reviews it', async () => {
     const s = await signedIn(browser, seller, server.base, errors, '/market');
     const made = await op(s.page, 'generations.create', { prompt: `harbour study ${stamp}`, model: 'local-sketch' });
-    let job = made.jobs[0];
-    const deadline = Date.now() + TIMEOUT;
-    while (!['succeeded', 'failed'].includes(job.state)) {
-      assert.ok(Date.now() < deadline, `job still ${job.state}`);
-      // Polls the real server's job until the worker finishes it.
-      await new Promise((r) => setTimeout(r, 100));
-      job = await op(s.page, 'generations.get', { job_id: job.id });
-    }
+    const job = await finishedJob(s.page, made.jobs[0].id);
     await op(s.page, 'images.set_visibility', { image_ids: [job.image_id], visibility: 'public' });
 
     await s.page.goto(`${server.base}/market`);

@@ -151,3 +151,32 @@ export async function signedIn(browser, name, base, errors, where = '/explore') 
   await page.getByRole('button', { name: `Account menu: ${name}` }).waitFor();
   return { ctx, page };
 }
+
+/**
+ * Calls `check` until it returns something other than `undefined`, and returns that. The waits between
+ * calls grow from 100 ms to 1 s: the suites poll through the real API, whose reads are limited per account
+ * (300 a minute), so a fixed 100 ms poll of a slow job could spend the page's budget before it loads.
+ * Fails with `what` and the last value `describe` gives after `TIMEOUT`.
+ */
+export async function eventually(what, check, describe = () => '') {
+  const deadline = Date.now() + TIMEOUT;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what} ${describe()}`.trim());
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** The job once its worker has finished it, succeeded or failed. */
+export async function finishedJob(page, jobId) {
+  let job;
+  return eventually(
+    `job ${jobId} finished`,
+    async () => {
+      job = await op(page, 'generations.get', { job_id: jobId });
+      return ['succeeded', 'failed', 'cancelled', 'moderated'].includes(job.state) ? job : undefined;
+    },
+    () => `(still ${job?.state})`,
+  );
+}

@@ -13,6 +13,8 @@ import {
   ARTIFACTS,
   SERVER_BIN,
   TIMEOUT,
+  eventually,
+  finishedJob,
   launchChromium,
   missingForSignIn,
   op,
@@ -83,14 +85,7 @@ describe('order a print', { skip: !!missing }, () => {
   test('the buyer orders a canvas, pays, and follows it to shipped; the creator earns the royalty', async () => {
     const c = await signedIn(browser, creator, server.base, errors);
     const made = await op(c.page, 'generations.create', { prompt: `a harbour at dawn ${stamp}`, model: 'local-sketch' });
-    let job = made.jobs[0];
-    const deadline = Date.now() + TIMEOUT;
-    while (!['succeeded', 'failed'].includes(job.state)) {
-      assert.ok(Date.now() < deadline, `job still ${job.state}`);
-      // Polls the real server's job until the worker finishes it.
-      await new Promise((r) => setTimeout(r, 100));
-      job = await op(c.page, 'generations.get', { job_id: job.id });
-    }
+    const job = await finishedJob(c.page, made.jobs[0].id);
     await op(c.page, 'images.set_visibility', { image_ids: [job.image_id], visibility: 'public' });
     const creatorBefore = (await op(c.page, 'ledger.list', {})).balance;
 
@@ -118,14 +113,15 @@ describe('order a print', { skip: !!missing }, () => {
     const orders = b.page.getByRole('list', { name: 'Orders' });
     await orders.waitFor({ timeout: TIMEOUT });
     // Sent to the lab once it was paid: the progress reaches "Being made".
-    for (;;) {
-      const { orders: mine } = await op(b.page, 'prints.list', {});
-      if (mine[0]?.status === 'in_production') break;
-      assert.ok(Date.now() < deadline + TIMEOUT, `order still ${mine[0]?.status}`);
-      // Polls until the payment's webhook has sent the order to Printful.
-      await new Promise((r) => setTimeout(r, 100));
-      await b.page.reload();
-    }
+    let status;
+    await eventually(
+      'the payment\'s webhook sent the order to Printful',
+      async () => {
+        ({ status } = (await op(b.page, 'prints.list', {})).orders[0] ?? {});
+        return status === 'in_production' ? status : undefined;
+      },
+      () => `(order still ${status})`,
+    );
     await b.page.reload();
     await orders.locator('[aria-current="step"]').getByText('Being made').waitFor({ timeout: TIMEOUT });
     await shot(b.page, '03-in-production');

@@ -12,6 +12,7 @@ import {
   ARTIFACTS,
   TIMEOUT,
   contextFor,
+  finishedJob,
   launchChromium,
   missingForSignIn,
   op,
@@ -81,14 +82,7 @@ describe('follow → publish → feed → like → reply → live notifications'
     // Two public images: the second is what "More from" shows on the first one's page.
     const publish = async (prompt) => {
       const made = await op(a.page, 'generations.create', { prompt, model: 'local-sketch' });
-      const deadline = Date.now() + TIMEOUT;
-      let job = made.jobs[0];
-      while (!['succeeded', 'failed'].includes(job.state)) {
-        assert.ok(Date.now() < deadline, `job still ${job.state}`);
-        // Polls the real server's job (real I/O) until the worker finishes it.
-        await new Promise((r) => setTimeout(r, 100));
-        job = await op(a.page, 'generations.get', { job_id: job.id });
-      }
+      const job = await finishedJob(a.page, made.jobs[0].id);
       assert.equal(job.state, 'succeeded');
       await op(a.page, 'images.set_visibility', { image_ids: [job.image_id], visibility: 'public' });
       return job.image_id;
