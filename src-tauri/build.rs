@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "keys_set",
     "keys_delete",
     "save_image",
+    "export_images",
     "reveal_path",
     "take_pending_deep_link",
     "server_status",

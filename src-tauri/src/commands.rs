@@ -10,7 +10,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::remote::{Published, RemoteAccount, ServerStatus};
 use crate::shell::Shell;
-use crate::types::{DeepLink, DesktopInfo, KeyStatus, SavedFile};
+use crate::types::{DeepLink, DesktopInfo, ExportedZip, KeyStatus, SavedFile};
 use pixel_core::Error;
 
 /// Every command, for the build script's permission manifest and the invoke handler.
@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "keys_set",
     "keys_delete",
     "save_image",
+    "export_images",
     "reveal_path",
     "take_pending_deep_link",
     "server_status",
@@ -98,26 +99,81 @@ pub async fn save_image(
     let core = shell.core().await?;
     let file_name = core.suggested_file_name(&image_id).await?;
     let extension = file_name.rsplit('.').next().unwrap_or("png").to_string();
+    let target = SaveTarget {
+        title: "Save image",
+        file_name,
+        kind: "Image",
+        extension,
+    };
+    let Some(path) = pick_save_path(&app, &window, target).await? else {
+        return Ok(None);
+    };
+    core.export_image(&image_id, &path).await.map(Some)
+}
+
+/// Asks where to save a library export (native dialog) and writes the zip there, sending how many
+/// images are in it so far to `progress`. None when the user cancels.
+#[tauri::command]
+pub async fn export_images(
+    app: AppHandle,
+    window: Window,
+    shell: State<'_, Shell>,
+    query: pixel_core::ops::exports::ExportQuery,
+    progress: Channel<u64>,
+) -> Result<Option<ExportedZip>, Error> {
+    let core = shell.core().await?;
+    let stamp = pixel_core::ops::exports::export_stamp(core.app.clock.now_ms());
+    let target = SaveTarget {
+        title: "Export images",
+        file_name: format!("pixel-studio-export-{stamp}.zip"),
+        kind: "Zip archive",
+        extension: "zip".into(),
+    };
+    let Some(path) = pick_save_path(&app, &window, target).await? else {
+        return Ok(None);
+    };
+    core.export_zip(query, &path, move |images| {
+        let _ = progress.send(images);
+    })
+    .await
+    .map(Some)
+}
+
+/// What the save dialog offers: its title, the suggested name, and the one file type.
+struct SaveTarget {
+    title: &'static str,
+    file_name: String,
+    kind: &'static str,
+    extension: String,
+}
+
+/// The path the user picks in the native save dialog (opening in their Pictures folder), or None when
+/// they cancel.
+async fn pick_save_path(
+    app: &AppHandle,
+    window: &Window,
+    target: SaveTarget,
+) -> Result<Option<std::path::PathBuf>, Error> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut dialog = app
         .dialog()
         .file()
-        .set_title("Save image")
-        .set_file_name(&file_name)
-        .add_filter("Image", &[extension.as_str()]);
-    if let Some(pictures) = dirs_pictures(&app) {
+        .set_title(target.title)
+        .set_file_name(&target.file_name)
+        .add_filter(target.kind, &[target.extension.as_str()]);
+    if let Some(pictures) = dirs_pictures(app) {
         dialog = dialog.set_directory(pictures);
     }
-    dialog.set_parent(&window).save_file(move |picked| {
+    dialog.set_parent(window).save_file(move |picked| {
         let _ = tx.send(picked);
     });
     let Some(picked) = rx.await.ok().flatten() else {
         return Ok(None);
     };
-    let path = picked
+    picked
         .into_path()
-        .map_err(|e| Error::invalid(format!("cannot save there: {e}")))?;
-    core.export_image(&image_id, &path).await.map(Some)
+        .map(Some)
+        .map_err(|e| Error::invalid(format!("cannot save there: {e}")))
 }
 
 fn dirs_pictures(app: &AppHandle) -> Option<std::path::PathBuf> {

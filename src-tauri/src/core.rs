@@ -5,6 +5,7 @@
 use pixel_app::{wire, Wiring};
 use pixel_core::app::ChargePolicy;
 use pixel_core::events::{Received, Subscription, Viewer};
+use pixel_core::ops::exports::{ExportPlan, ExportQuery};
 use pixel_core::ops::{images_get, ImageRef};
 use pixel_core::registry::Registry;
 use pixel_core::runner::Runner;
@@ -15,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::keys::{self, SecretStore};
-use crate::types::{KeyStatus, SavedFile};
+use crate::types::{ExportedZip, KeyStatus, SavedFile};
 
 /// The database file inside the app data dir.
 pub const DB_FILE: &str = "library.db";
@@ -280,7 +281,7 @@ impl DesktopCore {
     /// The file name the save dialog suggests for an image (checks the image exists first).
     pub async fn suggested_file_name(&self, image_id: &str) -> Result<String, Error> {
         let image = self.image(image_id).await?;
-        Ok(format!("pixel-{}.{}", image.id, extension(&image.mime)))
+        Ok(pixel_infra::export::entry_names(&image).0)
     }
 
     async fn image(&self, image_id: &str) -> Result<pixel_core::Image, Error> {
@@ -330,6 +331,47 @@ impl DesktopCore {
         })
     }
 
+    /// Writes the owner's export (chosen images, or every image a library filter matches) as a zip at
+    /// `dest`, a path the user picked, telling `progress` how many images are in it so far. A failed
+    /// export leaves no file behind.
+    pub async fn export_zip(
+        &self,
+        query: ExportQuery,
+        dest: &Path,
+        progress: impl FnMut(u64) + Send + 'static,
+    ) -> Result<ExportedZip, Error> {
+        let plan = ExportPlan::new(&self.app, &self.owner, query).await?;
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let app = self.app.clone();
+        let writer = tokio::spawn(async move {
+            pixel_infra::export::stream_export(&app, plan, tx, progress).await
+        });
+        let written = async {
+            use tokio::io::AsyncWriteExt;
+            let mut file = tokio::fs::File::create(dest).await?;
+            while let Some(chunk) = rx.recv().await {
+                file.write_all(&chunk?).await?;
+            }
+            file.sync_all().await
+        }
+        .await;
+        let summary = writer.await.map_err(Error::internal)?;
+        if let Err(e) = written {
+            let _ = tokio::fs::remove_file(dest).await;
+            return Err(Error::new(
+                ErrorCode::Internal,
+                format!("cannot write {}: {e}", dest.display()),
+            ));
+        }
+        let saved = std::fs::canonicalize(dest).unwrap_or_else(|_| dest.to_path_buf());
+        lock(&self.saved).insert(saved.clone());
+        tracing::info!(images = summary.images, path = %saved.display(), "library exported");
+        Ok(ExportedZip {
+            path: saved.display().to_string(),
+            images: summary.images,
+        })
+    }
+
     /// The path to reveal, if this session saved it; `invalid_input` otherwise (the webview cannot
     /// make the app open arbitrary folders).
     pub fn revealable(&self, path: &str) -> Result<PathBuf, Error> {
@@ -342,16 +384,5 @@ impl DesktopCore {
                 "only files saved from Pixel Studio in this session can be revealed",
             ))
         }
-    }
-}
-
-/// The file extension for an image type.
-pub fn extension(mime: &str) -> &'static str {
-    match mime {
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/webp" => "webp",
-        "image/gif" => "gif",
-        _ => "img",
     }
 }

@@ -203,6 +203,7 @@ pub fn run() {
             commands::keys_set,
             commands::keys_delete,
             commands::save_image,
+            commands::export_images,
             commands::reveal_path,
             commands::take_pending_deep_link,
             commands::server_status,

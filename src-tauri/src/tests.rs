@@ -293,6 +293,73 @@ async fn saved_images_are_the_original_bytes_and_only_they_can_be_revealed() {
 }
 
 #[tokio::test]
+async fn the_library_exports_as_a_zip_offline_with_progress() {
+    let f = fixture().await;
+    let first = generate(&f.core, "a blue boat").await;
+    let second = generate(&f.core, "a red kite").await;
+    let ids: Vec<String> = [&first, &second]
+        .iter()
+        .map(|i| i["id"].as_str().expect("id").to_string())
+        .collect();
+    let dest = f._dir.path().join("export.zip");
+    let seen = Arc::new(std::sync::Mutex::new(vec![]));
+    let counted = seen.clone();
+    let query = pixel_core::ops::exports::ExportQuery {
+        image_ids: Some(ids.clone()),
+        ..Default::default()
+    };
+    let exported = f
+        .core
+        .export_zip(query, &dest, move |n| {
+            counted.lock().expect("progress").push(n)
+        })
+        .await
+        .expect("exported");
+    assert_eq!(exported.images, 2);
+    assert_eq!(*seen.lock().expect("progress"), vec![1, 2]);
+    assert!(f.core.revealable(&exported.path).is_ok());
+    let bytes = std::fs::read(&dest).expect("written");
+    let archive = rawzip::ZipArchive::from_slice(&bytes).expect("a zip");
+    let mut entries = archive.entries();
+    let mut names = vec![];
+    while let Some(entry) = entries.next_entry().expect("an entry") {
+        let name: String = entry.file_path().try_normalize().expect("path").into();
+        names.push(name);
+    }
+    names.sort();
+    let mut want: Vec<String> = ids
+        .iter()
+        .flat_map(|id| [format!("pixel-{id}.json"), format!("pixel-{id}.png")])
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
+
+    // A filter of the library: the whole of it here.
+    let all = f._dir.path().join("all.zip");
+    let whole = f
+        .core
+        .export_zip(Default::default(), &all, |_| {})
+        .await
+        .expect("exported");
+    assert_eq!(whole.images, 2);
+
+    // An id that is not in the library refuses the export before a file is made.
+    let refused = f._dir.path().join("refused.zip");
+    let query = pixel_core::ops::exports::ExportQuery {
+        image_ids: Some(vec![ids[0].clone(), "img_missing".into()]),
+        ..Default::default()
+    };
+    let e = f
+        .core
+        .export_zip(query, &refused, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert!(!refused.exists());
+    f.core.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
 async fn keys_are_stored_in_the_keychain_and_apply_at_once() {
     let f = fixture().await;
     let configured = |id: &str| f.core.app.provider(id).map(|p| p.configured());

@@ -26,6 +26,15 @@ pub struct KeyStatus {
     pub stored: bool,
 }
 
+/// A library export the user saved as a zip through the native save dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportedZip {
+    pub path: String,
+    /// Images in it.
+    #[ts(type = "number")]
+    pub images: u64,
+}
+
 /// A file the user saved through the native save dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SavedFile {
@@ -47,6 +56,7 @@ pub fn desktop_types() -> String {
         DesktopInfo::decl(),
         KeyStatus::decl(),
         SavedFile::decl(),
+        ExportedZip::decl(),
         DeepLink::decl(),
         crate::remote::ServerStatus::decl(),
         crate::remote::Published::decl(),

@@ -98,6 +98,7 @@ pub fn api_types() -> String {
         BuyCredits,
         BuyOutput,
         crate::ops::storage::StorageUsage,
+        crate::ops::exports::ExportQuery,
         crate::ops::tags::TagImages,
         crate::ops::tags::TagsChanged,
         crate::ops::tags::TagCount,

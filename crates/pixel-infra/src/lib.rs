@@ -1,7 +1,9 @@
-//! Pixel Studio infrastructure adapters: content-addressed blob storage and the media pipeline.
+//! Pixel Studio infrastructure adapters: content-addressed blob storage, the media pipeline, and the
+//! library export.
 
 pub mod blobs;
 pub mod exif;
+pub mod export;
 pub mod media;
 pub mod metadata;
 pub mod range;

@@ -118,13 +118,22 @@ fn infotext_pairs(line: &str) -> Vec<(String, String)> {
     pairs
 }
 
+/// The settings line of an infotext: AUTOMATIC1111 starts it with `Steps:`; a record from a service
+/// that has no steps (this app's own export of one) starts with the seed or another known setting.
+fn is_settings_line(line: &str) -> bool {
+    let line = line.trim_start();
+    ["Steps: ", "CFG scale: ", "Seed: "]
+        .iter()
+        .any(|key| line.starts_with(key))
+        && line.contains("Size: ")
+        || line.starts_with("Steps:")
+}
+
 /// AUTOMATIC1111 infotext: the prompt, an optional `Negative prompt:` section, and a last line of
 /// `Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x768, Model: name, ...`.
 pub fn parse_a1111(text: &str) -> Option<ImportedRecord> {
     let lines: Vec<&str> = text.lines().collect();
-    let params_idx = lines
-        .iter()
-        .rposition(|l| l.trim_start().starts_with("Steps:"))?;
+    let params_idx = lines.iter().rposition(|l| is_settings_line(l))?;
     let body = &lines[..params_idx];
     let neg_idx = body.iter().position(|l| l.starts_with("Negative prompt:"));
     let (prompt_lines, negative) = match neg_idx {

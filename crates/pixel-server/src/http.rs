@@ -63,6 +63,7 @@ pub fn router(node: Arc<Node>) -> Router {
             post(call_op).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/api/me", get(crate::auth::get_me))
+        .route("/api/export/images.zip", get(crate::export::export_images))
         .route(
             "/api/payments/stripe",
             post(crate::payments::stripe_webhook).layer(axum::extract::DefaultBodyLimit::max(

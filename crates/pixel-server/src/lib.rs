@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod guard;
 pub mod http;
 pub mod limits;

@@ -31,6 +31,12 @@ name: string, stored: boolean, };
 
 export type SavedFile = { path: string, };
 
+export type ExportedZip = { path: string, 
+/**
+ * Images in it.
+ */
+images: number, };
+
 export type DeepLink = { 
 /**
  * The link without its query (a sign-in code never reaches the webview).

@@ -1,10 +1,10 @@
 // What only the desktop shell can do (OS keychain, native save dialog, file manager, deep links, app menu).
 // Components reach it as `client.desktop`, which is undefined on the web: they never import Tauri APIs.
 
-import type { DeepLink, DesktopInfo, KeyStatus, Published, SavedFile, ServerStatus } from './desktop-types';
-import type { Visibility } from './types';
+import type { DeepLink, DesktopInfo, ExportedZip, KeyStatus, Published, SavedFile, ServerStatus } from './desktop-types';
+import type { ExportQuery, Visibility } from './types';
 
-export type { DeepLink, DesktopInfo, KeyStatus, Published, SavedFile, ServerStatus };
+export type { DeepLink, DesktopInfo, ExportedZip, KeyStatus, Published, SavedFile, ServerStatus };
 
 export interface DesktopBridge {
   readonly info: DesktopInfo;
@@ -14,6 +14,9 @@ export interface DesktopBridge {
   deleteKey(provider: string): Promise<void>;
   /** Asks where to save the original (native dialog); null when the user cancels. */
   saveImage(imageId: string): Promise<SavedFile | null>;
+  /** Asks where to save a library export (native dialog) and writes the zip, calling `onProgress` with the
+   * images written so far; null when the user cancels. */
+  exportImages(query: ExportQuery, onProgress: (images: number) => void): Promise<ExportedZip | null>;
   /** Shows a saved file in the system file manager. */
   revealPath(path: string): Promise<void>;
   /** In-app routes to open, from deep links and the app menu. Returns the unsubscribe function. */

@@ -1,13 +1,13 @@
 // Hooks over `client.desktop` (provider keys in the OS keychain, native save, the team server). Kept apart from hooks.ts so
 // they load with the Settings and Image pages, not in the main chunk every web user downloads.
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { ApiError } from './client';
 import { useClient } from './context';
 import type { DesktopBridge, KeyStatus, ServerStatus } from './desktop';
 import { keys } from './keys';
-import type { Visibility } from './types';
+import type { ExportQuery, Visibility } from './types';
 
 /** The desktop bridge, or undefined on the web. */
 export function useDesktop(): DesktopBridge | undefined {
@@ -61,6 +61,19 @@ export function useDeleteProviderKey(provider: string) {
 export function useSaveImage() {
   const desktop = useDesktop();
   return useMutation({ mutationFn: (imageId: string) => need(desktop).saveImage(imageId) });
+}
+
+/** Exports images as a zip through the native save dialog; `progress` counts the images written so far. */
+export function useExportImages() {
+  const desktop = useDesktop();
+  const [progress, setProgress] = useState(0);
+  const mutation = useMutation({
+    mutationFn: (query: ExportQuery) => {
+      setProgress(0);
+      return need(desktop).exportImages(query, setProgress);
+    },
+  });
+  return { ...mutation, progress };
 }
 
 export function useRevealPath() {

@@ -15,8 +15,8 @@ import {
   type Transport,
 } from './client';
 import type { DesktopBridge } from './desktop';
-import type { DeepLink, DesktopInfo, KeyStatus, Published, SavedFile, ServerStatus } from './desktop-types';
-import { ERROR_HTTP_STATUS, type AccountOutput, type ErrorCode, type Event, type Me, type Visibility } from './types';
+import type { DeepLink, DesktopInfo, ExportedZip, KeyStatus, Published, SavedFile, ServerStatus } from './desktop-types';
+import { ERROR_HTTP_STATUS, type AccountOutput, type ErrorCode, type Event, type ExportQuery, type Me, type Visibility } from './types';
 
 export type InvokeFn = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
 /** Makes the object passed as the `channel` argument; it calls `onMessage` for every value Rust sends. */
@@ -188,6 +188,14 @@ class TauriDesktop implements DesktopBridge {
   async saveImage(imageId: string): Promise<SavedFile | null> {
     const v = await this.run('save_image', { imageId });
     return isRecord(v) && typeof v.path === 'string' ? { path: v.path } : null;
+  }
+
+  async exportImages(query: ExportQuery, onProgress: (images: number) => void): Promise<ExportedZip | null> {
+    const progress = this.deps.channel((message) => {
+      if (typeof message === 'number') onProgress(message);
+    });
+    const v = await this.run('export_images', { query, progress });
+    return isRecord(v) && typeof v.path === 'string' && typeof v.images === 'number' ? { path: v.path, images: v.images } : null;
   }
 
   async revealPath(path: string): Promise<void> {

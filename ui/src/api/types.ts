@@ -458,6 +458,8 @@ export type StorageUsage = { images: number,
  */
 bytes: number, };
 
+export type ExportQuery = { image_ids?: Array<string>, text?: string, model?: string, from?: number, to?: number, set_id?: string, tag?: string, collection_id?: string, };
+
 export type TagImages = { 
 /**
  * 1 to 500 of the caller's images.

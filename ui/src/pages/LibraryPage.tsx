@@ -4,6 +4,7 @@ import { Check, ImageOff, Trash2, X } from 'lucide-react';
 import { useDeleteImages, useImages, useStorageUsage } from '../api/hooks';
 import { useTags } from '../api/tagHooks';
 import { SelectionActions } from '../components/library/SelectionActions';
+import { ExportLink } from '../components/library/ExportLink';
 import type { Image, ImagesQuery } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { ModelSelect, SearchField } from '../components/FilterControls';
@@ -150,6 +151,7 @@ export function LibraryPage() {
             <X className="h-4 w-4" aria-hidden /> Clear
           </button>
         )}
+        {all.length > 0 && <ExportLink query={filters} label={filtered ? 'Export matching' : 'Export all'} className="h-10" />}
       </div>
 
       {selecting && (

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import type { DesktopBridge } from '../api/desktop';
-import type { DeepLink, KeyStatus, Published, SavedFile, ServerStatus } from '../api/desktop-types';
-import type { Me, Visibility } from '../api/types';
+import type { DeepLink, ExportedZip, KeyStatus, Published, SavedFile, ServerStatus } from '../api/desktop-types';
+import type { ExportQuery, Me, Visibility } from '../api/types';
 
 /** A signed-out server status; `over` changes any field. */
 export function serverStatus(over: Partial<ServerStatus> = {}): ServerStatus {
@@ -45,6 +45,12 @@ export class FakeDesktop implements DesktopBridge {
   saveImage = vi.fn(async (_imageId: string) => {
     this.fail('saveImage');
     return this.saved;
+  });
+  exported: ExportedZip | null = { path: '/home/ada/Pictures/pixel-studio-export.zip', images: 2 };
+  exportImages = vi.fn(async (_query: ExportQuery, onProgress: (images: number) => void) => {
+    this.fail('exportImages');
+    if (this.exported) for (let i = 1; i <= this.exported.images; i++) onProgress(i);
+    return this.exported;
   });
   revealPath = vi.fn(async (_path: string) => {
     this.fail('revealPath');

@@ -113,6 +113,27 @@ pub struct ImagesQuery {
     pub limit: Option<u32>,
 }
 
+impl ImagesQuery {
+    /// The library filter these fields ask for, checked (the cursor and limit aside).
+    pub(crate) fn filter(&self) -> Result<crate::ports::ImageFilter> {
+        let mut filter = image_filter(
+            self.text.clone(),
+            self.model.clone(),
+            self.from,
+            self.to,
+            self.set_id.clone().filter(|s| !s.is_empty()),
+        )?;
+        filter.tag = self
+            .tag
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(super::tags::normalize_tag)
+            .transpose()?;
+        filter.collection_id = self.collection_id.clone().filter(|c| !c.is_empty());
+        Ok(filter)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ImagesOutput {
     pub images: Vec<Image>,
@@ -149,12 +170,7 @@ pub async fn images_list(app: &App, caller: &Caller, input: ImagesQuery) -> Resu
     let owner = caller.user_id()?;
     let page = page_request(input.before.as_deref(), input.limit)?;
     let limit = page.limit;
-    let mut filter = image_filter(input.text, input.model, input.from, input.to, input.set_id)?;
-    filter.tag = input
-        .tag
-        .map(|t| super::tags::normalize_tag(&t))
-        .transpose()?;
-    filter.collection_id = input.collection_id.filter(|c| !c.is_empty());
+    let filter = input.filter()?;
     let images = app
         .store
         .images()

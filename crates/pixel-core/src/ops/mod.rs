@@ -21,6 +21,7 @@ pub mod compare;
 pub mod credits;
 pub mod earnings;
 pub mod explore;
+pub mod exports;
 pub mod follows;
 pub mod generations;
 pub mod images;

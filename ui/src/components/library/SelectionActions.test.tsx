@@ -7,6 +7,7 @@ import { ClientProvider } from '../../api/context';
 import { makeQueryClient } from '../../App';
 import type { Collection } from '../../api/types';
 import { FakeTransport } from '../../test/fakeTransport';
+import { FakeDesktop } from '../../test/fakeDesktop';
 import { SelectionActions } from './SelectionActions';
 
 const harbours: Collection = {
@@ -53,5 +54,43 @@ describe('Library selection actions', () => {
     await user.selectOptions(collect, 'col_1');
     await waitFor(() => expect(calls('collections.add_images')).toEqual([{ collection_id: 'col_1', image_ids: ['img_1', 'img_2'] }]));
     expect(await screen.findByText('Added to Harbours')).toBeInTheDocument();
+  });
+
+  it('exports the selection as a zip by its ids, and refuses a selection too long for an address', () => {
+    const ids = ['img_1', 'img_2'];
+    const wrap = (imageIds: string[]) => (
+      <ClientProvider client={new ApiClient(new FakeTransport([]))}>
+        <QueryClientProvider client={makeQueryClient()}>
+          <SelectionActions imageIds={imageIds} />
+        </QueryClientProvider>
+      </ClientProvider>
+    );
+    const { rerender } = render(wrap(ids));
+    const link = screen.getByRole('link', { name: 'Export' });
+    expect(link).toHaveAttribute('href', '/api/export/images.zip?ids=img_1%2Cimg_2');
+    expect(link).toHaveAttribute('download');
+    rerender(wrap(Array.from({ length: 301 }, (_, i) => `img_${i}`)));
+    expect(screen.queryByRole('link', { name: 'Export' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Export' })).toBeDisabled();
+  });
+
+  it('on the desktop, exports the selection through the save dialog and counts the images written', async () => {
+    const desktop = new FakeDesktop();
+    const transport = new FakeTransport([]);
+    transport.desktop = desktop;
+    render(
+      <ClientProvider client={new ApiClient(transport)}>
+        <QueryClientProvider client={makeQueryClient()}>
+          <SelectionActions imageIds={Array.from({ length: 400 }, (_, i) => `img_${i}`)} />
+        </QueryClientProvider>
+      </ClientProvider>,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    expect(await screen.findByText('Exported 2 images')).toBeInTheDocument();
+    expect(desktop.exportImages).toHaveBeenCalledTimes(1);
+    expect(desktop.exportImages.mock.calls[0]?.[0]).toEqual({ image_ids: Array.from({ length: 400 }, (_, i) => `img_${i}`) });
+    await user.click(screen.getByRole('button', { name: 'Show' }));
+    expect(desktop.revealPath).toHaveBeenCalledWith('/home/ada/Pictures/pixel-studio-export.zip');
   });
 });

@@ -1,5 +1,5 @@
 // What the Library does to its selected images at once: tag them, make them public or private, add
-// them to a collection — each one request, all of them or none.
+// them to a collection — each one request, all of them or none — or export them as a zip.
 
 import { useState } from 'react';
 import { Eye, EyeOff, FolderPlus, Tag } from 'lucide-react';
@@ -7,6 +7,7 @@ import { useSetVisibility } from '../../api/hooks';
 import { useAddToCollection, useCollections } from '../../api/collectionHooks';
 import { useChangeTags } from '../../api/tagHooks';
 import { describeError } from '../../api/errors';
+import { ExportLink } from './ExportLink';
 
 function Outcome({ error, done, words }: { error: unknown; done: boolean; words: string }) {
   if (error) return <span className="text-xs text-rose-400" role="alert">{describeError(error).title}</span>;
@@ -86,6 +87,7 @@ export function SelectionActions({ imageIds }: { imageIds: string[] }) {
       <BulkTag imageIds={imageIds} />
       <BulkVisibility imageIds={imageIds} />
       <BulkCollect imageIds={imageIds} />
+      <ExportLink query={{ image_ids: imageIds }} label="Export" />
     </div>
   );
 }
