@@ -188,13 +188,15 @@ export function ImagePage() {
 
         {owner && !server && <AddToCollection imageId={img.id} />}
 
-        {owner && !server && <ImageTagsCard key={img.id} imageId={img.id} />}
+        {/* Keyed by image so a card's draft does not carry over to the next image; each key is its own, as
+            siblings sharing one key are drawn twice or not at all. */}
+        {owner && !server && <ImageTagsCard key={`tags-${img.id}`} imageId={img.id} />}
 
         {!desktop && !img.locked && me.data && <OrderPrintCard imageId={img.id} />}
 
-        {desktop && <PublishCard key={img.id} imageId={img.id} />}
+        {desktop && <PublishCard key={`publish-${img.id}`} imageId={img.id} />}
 
-        {!desktop && <ImageSocial key={img.id} imageId={img.id} me={me.data} ownerId={img.owner_id} />}
+        {!desktop && <ImageSocial key={`social-${img.id}`} imageId={img.id} me={me.data} ownerId={img.owner_id} />}
 
         <section className="card p-4">
           <div className="mb-3 flex items-center justify-between">

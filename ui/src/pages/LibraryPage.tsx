@@ -127,8 +127,9 @@ export function LibraryPage() {
         <div className="mr-auto flex items-baseline gap-3">
           <h1 className="text-lg font-semibold">Library</h1>
           <SpaceUsed />
+          {all.length > 0 && <ExportLink query={filters} label={filtered ? 'Export matching' : 'Export all'} />}
         </div>
-        <SearchField id="lib-search" label="Search prompts and tags" value={text} onChange={setText} className="sm:w-64" />
+        <SearchField id="lib-search" label="Search prompts and tags" value={text} onChange={setText} className="sm:w-60" />
         <div className="w-full sm:w-auto">
           <ModelSelect id="lib-model" value={model} onChange={setModel} className="sm:w-44" />
         </div>
@@ -137,21 +138,20 @@ export function LibraryPage() {
           <label htmlFor="lib-from" className="sr-only">
             From date
           </label>
-          <input id="lib-from" type="date" className="input min-w-0 flex-1 sm:w-36 sm:flex-none" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
+          <input id="lib-from" type="date" className="input min-w-0 flex-1 sm:w-[8.5rem] sm:flex-none" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
           <span className="text-fg-subtle" aria-hidden>
             –
           </span>
           <label htmlFor="lib-to" className="sr-only">
             To date
           </label>
-          <input id="lib-to" type="date" className="input min-w-0 flex-1 sm:w-36 sm:flex-none" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+          <input id="lib-to" type="date" className="input min-w-0 flex-1 sm:w-[8.5rem] sm:flex-none" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
         </div>
         {(filtered || text) && (
           <button type="button" className="btn-ghost" onClick={clearFilters}>
             <X className="h-4 w-4" aria-hidden /> Clear
           </button>
         )}
-        {all.length > 0 && <ExportLink query={filters} label={filtered ? 'Export matching' : 'Export all'} className="h-10" />}
       </div>
 
       {selecting && (
