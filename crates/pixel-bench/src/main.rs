@@ -1,5 +1,6 @@
 //! `pixel-bench`: `seed` builds the social data set in an empty database; `load` measures a server
-//! running on it. `tests/bench/social.sh` runs both on PostgreSQL and SQLite beside pgbench.
+//! running on it (`tests/bench/social.sh` runs both on PostgreSQL and SQLite beside pgbench); `export`
+//! measures the library export's memory on it (`tests/bench/export.sh`).
 
 use clap::{Args, Parser, Subcommand};
 use pixel_bench::load::{self, Scenario};
@@ -72,6 +73,21 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         pages: u32,
     },
+    /// Export one seeded user's whole library (every image being `--png`) and report its peak memory.
+    Export {
+        /// A SQLite database seeded by `seed`.
+        #[arg(long)]
+        database_url: String,
+        /// Where the media store lives.
+        #[arg(long)]
+        media_dir: std::path::PathBuf,
+        /// The PNG every image of the library is.
+        #[arg(long)]
+        png: std::path::PathBuf,
+        /// The seeded user whose library is exported.
+        #[arg(long, default_value_t = 0)]
+        user: u64,
+    },
 }
 
 #[tokio::main]
@@ -119,6 +135,17 @@ async fn main() -> anyhow::Result<()> {
                 );
                 println!("{}", serde_json::to_string(&r)?);
             }
+        }
+        Command::Export {
+            database_url,
+            media_dir,
+            png,
+            user,
+        } => {
+            let report =
+                pixel_bench::export::run(&database_url, &media_dir, &png, &seed::user_id(user))
+                    .await?;
+            println!("{}", serde_json::to_string(&report)?);
         }
     }
     Ok(())
