@@ -355,6 +355,9 @@ impl DesktopCore {
             file.sync_all().await
         }
         .await;
+        // Closed before waiting on the writer: after a failed write nobody reads, and a writer with a
+        // full channel would wait on its next send for ever; closed, it stops at that send.
+        drop(rx);
         let summary = writer.await.map_err(Error::internal)?;
         if let Err(e) = written {
             let _ = tokio::fs::remove_file(dest).await;

@@ -356,6 +356,22 @@ async fn the_library_exports_as_a_zip_offline_with_progress() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
     assert!(!refused.exists());
+
+    // A place that cannot be written: an error, not a wait for ever on a writer whose chunks (more
+    // than the channel holds: five images) nobody reads.
+    for prompt in ["a green hill", "a grey cloud", "a white sail"] {
+        generate(&f.core, prompt).await;
+    }
+    let nowhere = f._dir.path().join("no-such-folder").join("export.zip");
+    let e = tokio::time::timeout(
+        Duration::from_secs(30),
+        f.core.export_zip(Default::default(), &nowhere, |_| {}),
+    )
+    .await
+    .expect("the export ends")
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Internal);
+    assert!(!nowhere.exists());
     f.core.shutdown(Duration::from_secs(5)).await;
 }
 
