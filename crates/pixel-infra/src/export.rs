@@ -270,20 +270,24 @@ async fn write_image<W: Write>(
     let (file_name, record_name) = entry_names(image);
     let modified = UtcDateTime::from_unix(image.created_at.div_euclid(1000));
     let stored = app.blobs.get(&image.sha256).await?;
-    if let Some(bytes) = &stored {
-        let bytes = if image.mime == "image/png" {
-            png_with_text(bytes, INFOTEXT_KEYWORD, &infotext(image))?
-        } else {
-            bytes.clone()
-        };
-        add_file(zip, &file_name, modified, &bytes)?;
-    } else {
-        tracing::warn!(image = %image.id, "export: the image's file is missing; its record is exported alone");
+    let missing = stored.is_none();
+    match stored {
+        Some(bytes) => {
+            let bytes = if image.mime == "image/png" {
+                png_with_text(&bytes, INFOTEXT_KEYWORD, &infotext(image))?
+            } else {
+                bytes
+            };
+            add_file(zip, &file_name, modified, &bytes)?;
+        }
+        None => {
+            tracing::warn!(image = %image.id, "export: the image's file is missing; its record is exported alone")
+        }
     }
     let record = serde_json::to_vec_pretty(image)
         .map_err(|e| Error::new(ErrorCode::Internal, format!("writing a record: {e}")))?;
     add_file(zip, &record_name, modified, &record)?;
-    Ok(stored.is_none())
+    Ok(missing)
 }
 
 #[cfg(test)]

@@ -119,14 +119,15 @@ fn infotext_pairs(line: &str) -> Vec<(String, String)> {
 }
 
 /// The settings line of an infotext: AUTOMATIC1111 starts it with `Steps:`; a record from a service
-/// that has no steps (this app's own export of one) starts with the seed or another known setting.
+/// that has no steps (this app's own export of one) starts with the CFG scale or the seed, and names
+/// the size further on.
 fn is_settings_line(line: &str) -> bool {
     let line = line.trim_start();
-    ["Steps: ", "CFG scale: ", "Seed: "]
-        .iter()
-        .any(|key| line.starts_with(key))
-        && line.contains("Size: ")
-        || line.starts_with("Steps:")
+    line.starts_with("Steps:")
+        || (["CFG scale: ", "Seed: "]
+            .iter()
+            .any(|key| line.starts_with(key))
+            && line.contains("Size: "))
 }
 
 /// AUTOMATIC1111 infotext: the prompt, an optional `Negative prompt:` section, and a last line of
