@@ -220,8 +220,10 @@ impl DesktopCore {
     }
 
     fn apply_keys(&self, keys: &HashMap<String, String>) {
-        self.app
-            .replace_providers(pixel_providers::build(&keys::providers_config(keys)));
+        let config = keys::providers_config(keys);
+        self.app.replace_providers(pixel_providers::build(&config));
+        // An OpenAI key also lets its vision model propose tags; without one they come from prompts.
+        self.app.set_tagger(pixel_providers::tagger(&config));
     }
 
     /// `keys_list`: which providers take a key and whether the keychain holds one.

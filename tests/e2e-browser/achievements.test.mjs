@@ -102,6 +102,17 @@ describe('login streak and achievements', { skip: !!missing }, () => {
     await tags.getByRole('textbox', { name: 'Add a tag' }).fill('Lanterns');
     await tags.getByRole('textbox', { name: 'Add a tag' }).press('Enter');
     await tags.getByText('lanterns', { exact: true }).waitFor();
+    // The tagger (offline: the prompt's words) proposes; one proposal accepted, the other rejected.
+    await tags.getByRole('button', { name: 'Suggest tags' }).click();
+    const suggested = tags.getByRole('group', { name: 'Suggested tags' });
+    await suggested.getByText('paper lantern festival', { exact: true }).waitFor();
+    await shot(m.page, 'tag-suggestions');
+    await suggested.getByRole('button', { name: 'Accept tag paper lantern festival' }).click();
+    await tags.getByRole('list', { name: "This image's tags" }).getByText('paper lantern festival', { exact: true }).waitFor();
+    await suggested.getByRole('button', { name: `Reject tag ${stamp}` }).click();
+    await suggested.waitFor({ state: 'detached' });
+    const shown = await op(m.page, 'tags.of_image', { image_id: made.image_id });
+    assert.deepEqual([shown.tags, shown.proposed], [['lanterns', 'paper lantern festival'], []]);
     await m.page.goto(`${server.base}/library`);
     await m.page.getByLabel('Space used').getByText(/^1 image · /).waitFor();
     await m.page.getByLabel('Tag', { exact: true }).selectOption('lanterns');

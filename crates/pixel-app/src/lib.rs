@@ -63,6 +63,7 @@ pub async fn wire(wiring: Wiring) -> Result<Wired> {
         catalogue: wiring.catalogue,
         providers: pixel_providers::build(&wiring.providers),
     });
+    app.set_tagger(pixel_providers::tagger(&wiring.providers));
     Ok(Wired { app, blobs })
 }
 

@@ -104,6 +104,9 @@ pub struct Inner {
     payments: std::sync::OnceLock<Arc<dyn crate::credits::Payments>>,
     /// The print lab, on a server that sells prints; set once at start.
     print_lab: std::sync::OnceLock<Arc<dyn crate::prints::PrintLab>>,
+    /// Who proposes tags: the generation record offline, a vision model when one is configured;
+    /// swappable like the providers, for keys entered in the desktop's Settings.
+    tagger: RwLock<Arc<dyn crate::tagging::Tagger>>,
 }
 
 /// The parts an [`App`] is made of.
@@ -173,6 +176,7 @@ impl App {
             ),
             payments: std::sync::OnceLock::new(),
             print_lab: std::sync::OnceLock::new(),
+            tagger: RwLock::new(Arc::new(crate::tagging::RecordTagger)),
         }))
     }
 
@@ -204,6 +208,22 @@ impl App {
             ChargePolicy::Charge => self.print_lab.get(),
             ChargePolicy::Free => None,
         }
+    }
+
+    /// Who proposes tags now.
+    pub fn tagger(&self) -> Arc<dyn crate::tagging::Tagger> {
+        self.tagger
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Replaces the tagger (a vision model configured, or its key removed).
+    pub fn set_tagger(&self, tagger: Arc<dyn crate::tagging::Tagger>) {
+        *self
+            .tagger
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = tagger;
     }
 
     pub fn provider(&self, id: &str) -> Option<Arc<dyn Provider>> {

@@ -16,6 +16,7 @@ pub mod provider_check;
 pub mod registry;
 pub mod runner;
 pub mod social;
+pub mod tagging;
 pub mod typescript;
 
 pub use app::{App, AppConfig, AppParts, ChargePolicy, LOCAL_OWNER_ID};

@@ -56,6 +56,20 @@ pub async fn call_polled(
     Err(error_for(status, &headers, &text))
 }
 
+/// Sends a request and reads its body; any answer but a success is mapped by the provider's
+/// `error_for`.
+pub async fn call(
+    provider: &str,
+    req: reqwest::RequestBuilder,
+    error_for: ErrorMapper,
+) -> Result<String, ProviderError> {
+    let (status, headers, text) = send_and_read(provider, req).await?;
+    if !status.is_success() {
+        return Err(error_for(status, &headers, &text));
+    }
+    Ok(text)
+}
+
 /// One entry of an OpenAI-style models list.
 #[derive(Debug, serde::Deserialize)]
 struct ListedModel {
@@ -81,10 +95,7 @@ pub async fn list_models(
     error_for: ErrorMapper,
 ) -> Result<Vec<String>, ProviderError> {
     let req = client.get(format!("{base_url}/models")).bearer_auth(key);
-    let (status, headers, text) = send_and_read(provider, req).await?;
-    if !status.is_success() {
-        return Err(error_for(status, &headers, &text));
-    }
+    let text = call(provider, req, error_for).await?;
     let list = serde_json::from_str::<ModelsList>(&text).map_err(|_| ProviderError::Rejected {
         message: format!("{provider} sent a models list that could not be read"),
     })?;

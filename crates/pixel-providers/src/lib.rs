@@ -17,6 +17,7 @@ pub mod remote;
 pub mod replicate;
 pub mod stability;
 pub mod together;
+pub mod vision_tagger;
 
 use pixel_core::ports::Provider;
 use std::sync::Arc;
@@ -52,6 +53,11 @@ pub struct ProvidersConfig {
     pub comfyui_url: Option<String>,
     pub comfyui_checkpoint: Option<String>,
     pub comfyui_template: Option<String>,
+    /// The tagger's OpenAI-compatible chat endpoint (a local vision server), its key and model. With no
+    /// URL, tags come from OpenAI when `openai_api_key` is set, else from the generation record.
+    pub tagger_base_url: Option<String>,
+    pub tagger_api_key: Option<String>,
+    pub tagger_model: Option<String>,
     /// Longest one HTTP request to a provider may take.
     pub http_timeout: Duration,
     /// How asynchronous providers (Black Forest Labs, FAL, Replicate) poll their tasks.
@@ -85,6 +91,9 @@ impl Default for ProvidersConfig {
             comfyui_url: None,
             comfyui_checkpoint: None,
             comfyui_template: None,
+            tagger_base_url: None,
+            tagger_api_key: None,
+            tagger_model: None,
             http_timeout: Duration::from_secs(120),
             polling: poll::Polling::default(),
         }
@@ -158,4 +167,54 @@ pub fn build(config: &ProvidersConfig) -> Vec<Arc<dyn Provider>> {
             config.polling,
         )),
     ]
+}
+
+/// Who proposes tags: the configured vision server, else OpenAI when it has a key, else the
+/// generation record (offline).
+pub fn tagger(config: &ProvidersConfig) -> Arc<dyn pixel_core::tagging::Tagger> {
+    let local = config
+        .tagger_base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    let openai_key = config
+        .openai_api_key
+        .clone()
+        .filter(|k| !k.trim().is_empty());
+    match (local, openai_key) {
+        (Some(url), _) => Arc::new(vision_tagger::VisionTagger::new(
+            url,
+            config.tagger_api_key.clone(),
+            config.tagger_model.clone(),
+            config.http_timeout,
+        )),
+        (None, Some(key)) => Arc::new(vision_tagger::VisionTagger::new(
+            &config.openai_base_url,
+            Some(key),
+            config.tagger_model.clone(),
+            config.http_timeout,
+        )),
+        (None, None) => Arc::new(pixel_core::tagging::RecordTagger),
+    }
+}
+
+#[cfg(test)]
+mod tagger_tests {
+    use super::*;
+    use pixel_core::tagging::TagSource;
+
+    #[test]
+    fn the_tagger_is_the_local_server_then_openai_then_the_record() {
+        let mut config = ProvidersConfig::default();
+        assert_eq!(tagger(&config).source(), TagSource::Record);
+        config.openai_api_key = Some("sk-x".into());
+        assert_eq!(tagger(&config).source(), TagSource::Vision);
+        assert_eq!(tagger(&config).name(), vision_tagger::DEFAULT_MODEL);
+        config.openai_api_key = None;
+        config.tagger_base_url = Some("http://127.0.0.1:8080/v1".into());
+        config.tagger_model = Some("qwen2.5-vl".into());
+        assert_eq!(tagger(&config).name(), "qwen2.5-vl");
+        config.tagger_base_url = Some("  ".into());
+        assert_eq!(tagger(&config).source(), TagSource::Record);
+    }
 }

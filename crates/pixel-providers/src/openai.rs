@@ -52,6 +52,19 @@ pub(crate) struct ErrorBody {
     pub(crate) error: ErrorDetail,
 }
 
+impl ErrorBody {
+    /// An error answer's code, type and message (empty or None where the body has none).
+    pub(crate) fn parts(body: &str) -> (String, String, Option<String>) {
+        let detail = serde_json::from_str::<ErrorBody>(body)
+            .ok()
+            .map(|b| b.error);
+        let code = detail.as_ref().and_then(|d| d.code.clone());
+        let kind = detail.as_ref().and_then(|d| d.kind.clone());
+        let message = detail.and_then(|d| d.message).filter(|m| !m.is_empty());
+        (code.unwrap_or_default(), kind.unwrap_or_default(), message)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub(crate) struct ErrorDetail {
     pub(crate) message: Option<String>,
@@ -96,20 +109,8 @@ impl OpenAi {
         headers: &reqwest::header::HeaderMap,
         body: &str,
     ) -> ProviderError {
-        let detail = serde_json::from_str::<ErrorBody>(body)
-            .ok()
-            .map(|b| b.error);
-        let code = detail
-            .as_ref()
-            .and_then(|d| d.code.clone())
-            .unwrap_or_default();
-        let kind = detail
-            .as_ref()
-            .and_then(|d| d.kind.clone())
-            .unwrap_or_default();
-        let message = detail
-            .and_then(|d| d.message)
-            .unwrap_or_else(|| format!("OpenAI answered {status}"));
+        let (code, kind, message) = ErrorBody::parts(body);
+        let message = message.unwrap_or_else(|| format!("OpenAI answered {status}"));
         let moderated = code == "content_policy_violation"
             || code == "moderation_blocked"
             || kind == "image_generation_user_error" && message.to_lowercase().contains("safety");

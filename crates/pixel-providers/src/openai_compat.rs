@@ -79,17 +79,9 @@ pub fn error_for(
     headers: &reqwest::header::HeaderMap,
     body: &str,
 ) -> ProviderError {
-    let detail = serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error);
-    let code = detail
-        .as_ref()
-        .and_then(|d| d.code.clone())
-        .unwrap_or_default();
-    let message = detail
-        .and_then(|d| d.message)
-        .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| format!("the OpenAI-compatible server answered {status}"));
+    let (code, _, message) = ErrorBody::parts(body);
+    let message =
+        message.unwrap_or_else(|| format!("the OpenAI-compatible server answered {status}"));
     if code == "content_policy_violation" || code == "moderation_blocked" {
         return ProviderError::Moderated { message };
     }
@@ -172,19 +164,7 @@ impl Provider for OpenAiCompat {
         if let Some(key) = &self.api_key {
             call = call.bearer_auth(key);
         }
-        let resp = call
-            .send()
-            .await
-            .map_err(|e| http::transport_error(NAME, e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| http::transport_error(NAME, e))?;
-        if !status.is_success() {
-            return Err(error_for(status, &headers, &text));
-        }
+        let text = http::call(NAME, call, error_for).await?;
         let parsed: ImagesResponse = serde_json::from_str(&text).map_err(|_| unreadable())?;
         let first = parsed.data.into_iter().next().ok_or_else(unreadable)?;
         ctx.progress(0.8).await;

@@ -76,6 +76,12 @@ pub struct Config {
     pub comfyui_url: Option<String>,
     pub comfyui_checkpoint: Option<String>,
     pub comfyui_template: Option<String>,
+    /// `PIXEL_TAGGER_URL`, `PIXEL_TAGGER_API_KEY`, `PIXEL_TAGGER_MODEL`: an OpenAI-compatible chat
+    /// endpoint with image input that proposes tags (a local vision server). Unset: OpenAI when
+    /// `OPENAI_API_KEY` is set, else tags drawn from the generation record.
+    pub tagger_url: Option<String>,
+    pub tagger_api_key: Option<String>,
+    pub tagger_model: Option<String>,
     /// `PIXEL_POLL_INTERVAL_MS`: first delay between polls of an asynchronous provider's task (grows
     /// by half per poll up to 5 s).
     pub poll_interval: Duration,
@@ -193,6 +199,9 @@ struct FileConfig {
     comfyui_url: Option<String>,
     comfyui_checkpoint: Option<String>,
     comfyui_template: Option<String>,
+    tagger_url: Option<String>,
+    tagger_api_key: Option<String>,
+    tagger_model: Option<String>,
     poll_interval_ms: Option<u64>,
     log: Option<String>,
     log_format: Option<String>,
@@ -277,6 +286,9 @@ impl Default for Config {
             comfyui_url: None,
             comfyui_checkpoint: None,
             comfyui_template: None,
+            tagger_url: None,
+            tagger_api_key: None,
+            tagger_model: None,
             poll_interval: Duration::from_millis(500),
             log: "info".into(),
             log_json: false,
@@ -485,6 +497,9 @@ impl Config {
             (f.comfyui_url, &mut self.comfyui_url),
             (f.comfyui_checkpoint, &mut self.comfyui_checkpoint),
             (f.comfyui_template, &mut self.comfyui_template),
+            (f.tagger_url, &mut self.tagger_url),
+            (f.tagger_api_key, &mut self.tagger_api_key),
+            (f.tagger_model, &mut self.tagger_model),
         ] {
             if value.is_some() {
                 *slot = value
@@ -758,6 +773,9 @@ impl Config {
             ("COMFYUI_URL", &mut self.comfyui_url),
             ("COMFYUI_CHECKPOINT", &mut self.comfyui_checkpoint),
             ("COMFYUI_TEMPLATE", &mut self.comfyui_template),
+            ("PIXEL_TAGGER_URL", &mut self.tagger_url),
+            ("PIXEL_TAGGER_API_KEY", &mut self.tagger_api_key),
+            ("PIXEL_TAGGER_MODEL", &mut self.tagger_model),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v)

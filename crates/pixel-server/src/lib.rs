@@ -103,6 +103,9 @@ pub fn providers_config(config: &Config) -> ProvidersConfig {
     providers_config.comfyui_url = config.comfyui_url.clone();
     providers_config.comfyui_checkpoint = config.comfyui_checkpoint.clone();
     providers_config.comfyui_template = config.comfyui_template.clone();
+    providers_config.tagger_base_url = config.tagger_url.clone();
+    providers_config.tagger_api_key = config.tagger_api_key.clone();
+    providers_config.tagger_model = config.tagger_model.clone();
     for (url, slot) in [
         (
             &config.stability_base_url,

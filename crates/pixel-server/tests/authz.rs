@@ -397,6 +397,16 @@ async fn every_operation_checks_its_caller() {
             json!({"image_ids": [image_id], "tags": ["harbour"]}),
             [401, 404, 200, 404],
         ),
+        (
+            "tags.suggest",
+            json!({"image_id": image_id}),
+            [401, 404, 200, 404],
+        ),
+        (
+            "tags.review",
+            json!({"image_id": image_id, "reject": ["harbour"]}),
+            [401, 404, 200, 404],
+        ),
         // The owner's image is private: no listing may show it, even to its owner.
         (
             "market.publish",

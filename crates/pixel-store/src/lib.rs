@@ -26,6 +26,7 @@ mod reports;
 mod search;
 mod sessions;
 mod sets;
+mod tag_suggestions;
 mod tags;
 mod tips;
 mod tx;
@@ -580,6 +581,9 @@ impl Store for SqlStore {
     }
 
     fn tags(&self) -> &dyn TagStore {
+        self
+    }
+    fn tag_suggestions(&self) -> &dyn TagSuggestionStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 28] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 29] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -146,6 +146,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "image_tags",
                 include_str!("../../../migrations/sqlite/0028_image_tags.sql"),
             ),
+            (
+                29,
+                "tag_suggestions",
+                include_str!("../../../migrations/sqlite/0029_tag_suggestions.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -287,6 +292,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 28,
                 "image_tags",
                 include_str!("../../../migrations/postgres/0028_image_tags.sql"),
+            ),
+            (
+                29,
+                "tag_suggestions",
+                include_str!("../../../migrations/postgres/0029_tag_suggestions.sql"),
             ),
         ],
     }

@@ -4,14 +4,6 @@
 use super::*;
 use pixel_core::ops::tags::TagCount;
 
-/// `$from, $from+1, ...` for `n` binds.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn owned_count(tx: &mut Tx, owner_id: &str, ids: &[String]) -> Result<usize> {
     let sql = format!(
         "SELECT COUNT(*) AS n FROM images WHERE owner_id = $1 AND id IN ({})",

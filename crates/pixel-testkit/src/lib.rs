@@ -16,6 +16,7 @@ pub mod scenario;
 pub mod stability_fake;
 pub mod stripe_fake;
 pub mod together_fake;
+pub mod vision_fake;
 
 pub use a1111_fake::FakeA1111;
 pub use bfl_fake::FakeBfl;
@@ -28,6 +29,7 @@ pub use openai_fake::FakeOpenAi;
 pub use replicate_fake::FakeReplicate;
 pub use stability_fake::FakeStability;
 pub use together_fake::FakeTogether;
+pub use vision_fake::FakeVision;
 
 /// A PNG of the given size with a recognisable gradient.
 pub fn png(width: u32, height: u32) -> Vec<u8> {

@@ -1,4 +1,5 @@
-//! A loopback fake of OpenAI's `POST /v1/images/generations`, following the documented request and error
+//! A loopback fake of OpenAI's `POST /v1/images/generations` (and `POST /v1/chat/completions` with
+//! image input, from `vision_fake`), following the documented request and error
 //! shapes as of 2026-12 (https://platform.openai.com/docs/api-reference/images/create): `gpt-image-2` is
 //! served (edges multiples of 16, long edge <= 3840, ratio <= 3:1, 655,360-8,294,400 pixels), answers
 //! `b64_json` and refuses `response_format`; retired models (`dall-e-2`, `dall-e-3`, `gpt-image-1`) answer
@@ -308,7 +309,8 @@ impl FakeOpenAi {
             .route("/v1/models", get(models))
             .route("/files/{name}", get(file))
             .route("/redirect", get(redirect))
-            .with_state(shared.clone());
+            .with_state(shared.clone())
+            .merge(crate::vision_fake::router(Some(FAKE_KEY)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind fake");

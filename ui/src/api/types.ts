@@ -480,7 +480,35 @@ export type TagCount = { tag: string, images: number, };
 
 export type TagsOutput = { tags: Array<TagCount>, };
 
-export type ImageTags = { image_id: string, tags: Array<string>, };
+export type ImageTags = { image_id: string, tags: Array<string>, 
+/**
+ * Tags a tagger proposed that the owner has not yet accepted or rejected.
+ */
+proposed: Array<TagSuggestion>, };
+
+export type TagSuggestion = { tag: string, source: TagSource, };
+
+export type SuggestedTags = { image_id: string, 
+/**
+ * Who proposed them, in words.
+ */
+tagger: string, 
+/**
+ * Every proposal waiting on the image (this one's and earlier ones').
+ */
+proposed: Array<TagSuggestion>, };
+
+export type TagReview = { image_id: string, 
+/**
+ * Tags to give the image (proposed or not).
+ */
+accept: Array<string>, 
+/**
+ * Proposals to drop and never propose again for this image.
+ */
+reject: Array<string>, };
+
+export type TagSource = "vision" | "record";
 
 export type AnalyticsQuery = { 
 /**
@@ -1365,6 +1393,8 @@ export interface Methods {
   'tags.list': { input: Empty; output: TagsOutput };
   'tags.of_image': { input: ImageRef; output: ImageTags };
   'tags.remove': { input: TagImages; output: TagsChanged };
+  'tags.review': { input: TagReview; output: ImageTags };
+  'tags.suggest': { input: ImageRef; output: SuggestedTags };
   'tips.list': { input: TipsQuery; output: TipsOutput };
   'tips.send': { input: SendTip; output: SendTipOutput };
   'tokens.create': { input: NewToken; output: TokenOutput };

@@ -137,7 +137,7 @@ describe('Image page tags', () => {
   it("lets the owner add a tag with Enter and remove one, each one request", async () => {
     const transport = new FakeTransport([]);
     let tags = ['harbour'];
-    transport.handlers['tags.of_image'] = () => ({ image_id: 'img_1', tags });
+    transport.handlers['tags.of_image'] = () => ({ image_id: 'img_1', tags, proposed: [] });
     transport.handlers['tags.add'] = (input) => {
       tags = [...tags, ...(input as { tags: string[] }).tags].sort();
       return { changed: 1 };
@@ -159,5 +159,40 @@ describe('Image page tags', () => {
     expect(within(card).getByRole('textbox', { name: 'Add a tag' })).toHaveValue('');
     await user.click(within(card).getByRole('button', { name: 'Remove tag harbour' }));
     await waitFor(() => expect(within(card).queryByText('harbour')).not.toBeInTheDocument());
+  });
+
+  it('asks for suggestions and accepts one and rejects another, each one request', async () => {
+    const transport = new FakeTransport([]);
+    let tags: string[] = [];
+    let proposed: { tag: string; source: 'vision' | 'record' }[] = [];
+    const state = () => ({ image_id: 'img_1', tags, proposed });
+    transport.handlers['tags.of_image'] = state;
+    transport.handlers['tags.suggest'] = () => {
+      proposed = [
+        { tag: 'red fox', source: 'record' },
+        { tag: 'snow', source: 'record' },
+      ];
+      return { image_id: 'img_1', tagger: 'the generation record', proposed };
+    };
+    transport.handlers['tags.review'] = (input) => {
+      const { accept, reject } = input as { accept: string[]; reject: string[] };
+      tags = [...tags, ...accept].sort();
+      proposed = proposed.filter((p) => !accept.includes(p.tag) && !reject.includes(p.tag));
+      return state();
+    };
+    const user = renderImage(transport);
+    const card = await screen.findByRole('region', { name: 'Tags' });
+    expect(within(card).queryByRole('group', { name: 'Suggested tags' })).not.toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Suggest tags' }));
+    const suggested = await within(card).findByRole('group', { name: 'Suggested tags' });
+    expect(suggested).toHaveTextContent('from the prompt');
+    await user.click(within(suggested).getByRole('button', { name: 'Accept tag red fox' }));
+    await waitFor(() => expect(within(card).getByRole('list', { name: "This image's tags" })).toHaveTextContent('red fox'));
+    await user.click(within(card).getByRole('button', { name: 'Reject tag snow' }));
+    await waitFor(() => expect(within(card).queryByRole('group', { name: 'Suggested tags' })).not.toBeInTheDocument());
+    expect(transport.calls.filter(([m]) => m === 'tags.review').map(([, i]) => i)).toEqual([
+      { image_id: 'img_1', accept: ['red fox'], reject: [] },
+      { image_id: 'img_1', accept: [], reject: ['snow'] },
+    ]);
   });
 });

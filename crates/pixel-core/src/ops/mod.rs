@@ -41,6 +41,7 @@ pub mod sessions;
 pub mod sets;
 pub mod storage;
 pub mod streaks;
+pub mod tag_suggestions;
 pub mod tags;
 pub mod tips;
 
@@ -99,6 +100,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     analytics::register(r);
     storage::register(r);
     tags::register(r);
+    tag_suggestions::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

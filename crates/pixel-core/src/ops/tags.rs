@@ -101,6 +101,8 @@ pub struct TagsOutput {
 pub struct ImageTags {
     pub image_id: String,
     pub tags: Vec<String>,
+    /// Tags a tagger proposed that the owner has not yet accepted or rejected.
+    pub proposed: Vec<super::tag_suggestions::TagSuggestion>,
 }
 
 /// The request's images and tags, checked: the caller's own images, well-formed tags.
@@ -159,9 +161,15 @@ pub async fn tags_of_image(app: &App, caller: &Caller, input: ImageRef) -> Resul
         .tags_of_image(me, &input.image_id)
         .await?
         .ok_or_else(|| Error::new(ErrorCode::NotFound, "no such image of yours"))?;
+    let proposed = app
+        .store
+        .tag_suggestions()
+        .proposed_tags(me, &input.image_id)
+        .await?;
     Ok(ImageTags {
         image_id: input.image_id,
         tags,
+        proposed,
     })
 }
 

@@ -43,6 +43,7 @@ pub trait Store: Send + Sync {
     fn analytics(&self) -> &dyn AnalyticsStore;
     fn storage(&self) -> &dyn StorageStore;
     fn tags(&self) -> &dyn TagStore;
+    fn tag_suggestions(&self) -> &dyn TagSuggestionStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -362,6 +363,39 @@ pub trait TagStore: Send + Sync {
     async fn tag_counts(&self, owner_id: &str) -> Result<Vec<crate::ops::tags::TagCount>>;
     /// An image's tags, or None when it is not the owner's.
     async fn tags_of_image(&self, owner_id: &str, image_id: &str) -> Result<Option<Vec<String>>>;
+}
+
+/// Tags a tagger proposed for an owner's images, waiting for the owner's answer.
+#[async_trait]
+pub trait TagSuggestionStore: Send + Sync {
+    /// Keeps `tags` as proposals for the owner's image, except those the image already has and those
+    /// the owner rejected for it before. The image's proposals after; None when it is not the owner's.
+    async fn propose_tags(
+        &self,
+        owner_id: &str,
+        image_id: &str,
+        tags: &[String],
+        source: crate::tagging::TagSource,
+        now: Millis,
+    ) -> Result<Option<Vec<crate::ops::tag_suggestions::TagSuggestion>>>;
+    /// The image's waiting proposals, in the order they came; none when it is not the owner's.
+    async fn proposed_tags(
+        &self,
+        owner_id: &str,
+        image_id: &str,
+    ) -> Result<Vec<crate::ops::tag_suggestions::TagSuggestion>>;
+    /// In one transaction: `accept` become the image's tags (refused whole, invalid, if the image
+    /// would pass `max_per_image`) and leave the proposals; `reject` are kept as rejected so they are
+    /// never proposed again. None when the image is not the owner's.
+    async fn review_tags(
+        &self,
+        owner_id: &str,
+        image_id: &str,
+        accept: &[String],
+        reject: &[String],
+        max_per_image: usize,
+        now: Millis,
+    ) -> Result<Option<()>>;
 }
 
 /// Tips between accounts.

@@ -35,6 +35,8 @@ pub struct Opts {
     pub comfyui_url: Option<String>,
     /// A path to a ComfyUI workflow template (`COMFYUI_TEMPLATE`).
     pub comfyui_template: Option<String>,
+    /// The vision fake's URL: tags are proposed by it (with the fake's key).
+    pub tagger_url: Option<String>,
     pub workers: usize,
     pub provider_timeout: Duration,
     /// Per-provider concurrency limits (`PIXEL_PROVIDER_CONCURRENCY`).
@@ -111,6 +113,7 @@ impl Default for Opts {
             openai_compat_base_url: None,
             comfyui_url: None,
             comfyui_template: None,
+            tagger_url: None,
             workers: 4,
             concurrency: Vec::new(),
             provider_timeout: Duration::from_secs(2),
@@ -235,6 +238,11 @@ impl TestServer {
             openai_compat_base_url: opts.openai_compat_base_url,
             comfyui_url: opts.comfyui_url,
             comfyui_template: opts.comfyui_template,
+            tagger_api_key: opts
+                .tagger_url
+                .as_ref()
+                .map(|_| pixel_testkit::vision_fake::FAKE_KEY.to_string()),
+            tagger_url: opts.tagger_url,
             // Fakes answer at once: poll quickly so async tests stay fast.
             poll_interval: Duration::from_millis(20),
             model_overrides: opts.models.iter().cloned().collect(),
