@@ -123,9 +123,14 @@ pub async fn export_images(
 ) -> Result<Option<ExportedZip>, Error> {
     let core = shell.core().await?;
     let stamp = pixel_core::ops::exports::export_stamp(core.app.clock.now_ms());
+    let (title, kind) = if query.whole_account == Some(true) {
+        ("Export your data", "account")
+    } else {
+        ("Export images", "export")
+    };
     let target = SaveTarget {
-        title: "Export images",
-        file_name: format!("pixel-studio-export-{stamp}.zip"),
+        title,
+        file_name: format!("pixel-studio-{kind}-{stamp}.zip"),
         kind: "Zip archive",
         extension: "zip".into(),
     };

@@ -343,6 +343,40 @@ async fn the_library_exports_as_a_zip_offline_with_progress() {
         .expect("exported");
     assert_eq!(whole.images, 2);
 
+    // The whole account: its data documents first, then the same images.
+    let account = f._dir.path().join("account.zip");
+    let query = pixel_core::ops::exports::ExportQuery {
+        whole_account: Some(true),
+        ..Default::default()
+    };
+    let exported = f
+        .core
+        .export_zip(query, &account, |_| {})
+        .await
+        .expect("exported");
+    assert_eq!(exported.images, 2);
+    let bytes = std::fs::read(&account).expect("written");
+    let archive = rawzip::ZipArchive::from_slice(&bytes).expect("a zip");
+    let mut entries = archive.entries();
+    let mut names = vec![];
+    while let Some(entry) = entries.next_entry().expect("an entry") {
+        let name: String = entry.file_path().try_normalize().expect("path").into();
+        names.push(name);
+    }
+    assert_eq!(
+        names[..7],
+        [
+            "account.json",
+            "ledger.json",
+            "collections.json",
+            "tags.json",
+            "comments.json",
+            "likes.json",
+            "follows.json"
+        ]
+    );
+    assert_eq!(names.len(), 7 + 4);
+
     // An id that is not in the library refuses the export before a file is made.
     let refused = f._dir.path().join("refused.zip");
     let query = pixel_core::ops::exports::ExportQuery {

@@ -129,6 +129,21 @@ describe('login streak and achievements', { skip: !!missing }, () => {
     assert.deepEqual(Object.keys(files).sort(), [`pixel-${made.image_id}.json`, png]);
     assert.equal(JSON.parse(files[`pixel-${made.image_id}.json`].toString('utf8')).record.params.prompt, `a paper lantern festival ${stamp}`);
     assert.ok(files[png].includes(Buffer.from(`tEXtparameters\0a paper lantern festival ${stamp}\n`, 'latin1')), 'the PNG carries its infotext');
+
+    // The whole account as one download: its data as JSON, then the image.
+    await m.page.goto(`${server.base}/settings/account`);
+    const data = m.page.getByRole('region', { name: 'Your data' });
+    await data.waitFor();
+    await shot(m.page, 'account-data');
+    const accountDownload = m.page.waitForEvent('download');
+    await data.getByRole('link', { name: 'Download your data' }).click();
+    const everything = readZip(fs.readFileSync(await (await accountDownload).path()));
+    for (const name of ['account.json', 'ledger.json', 'collections.json', 'tags.json', 'comments.json', 'likes.json', 'follows.json', png]) {
+      assert.ok(everything[name], `${name} in the account export`);
+    }
+    const tagged = JSON.parse(everything['tags.json'].toString('utf8'));
+    assert.deepEqual(tagged, [{ image_id: made.image_id, tags: ['lanterns', 'paper lantern festival'] }]);
+    assert.ok(JSON.parse(everything['ledger.json'].toString('utf8')).length > 0, 'the ledger has the starting credits at least');
     assert.deepEqual(errors, []);
   });
 });

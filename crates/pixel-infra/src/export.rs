@@ -210,8 +210,8 @@ pub struct ExportSummary {
     pub missing_files: u64,
 }
 
-/// Writes the plan's images as a zip, sending it on as chunks (one image each, then the zip's
-/// directory) and telling `on_image` how many images are in it so far. Stops early, without an error,
+/// Writes the plan's documents and images as a zip, sending it on as chunks (one document or image
+/// each, then the zip's directory) and telling `on_image` how many images are in it so far. Stops early, without an error,
 /// when the receiver is gone (the download was cancelled); an error on the way is sent as the last
 /// chunk, so the download fails instead of ending in a zip that looks whole.
 pub async fn stream_export(
@@ -224,6 +224,13 @@ pub async fn stream_export(
     let mut zip = ZipArchiveWriter::new(pending.clone());
     let mut summary = ExportSummary::default();
     let outcome: Result<bool> = async {
+        let written = UtcDateTime::from_unix(app.clock.now_ms().div_euclid(1000));
+        for document in plan.take_documents() {
+            add_file(&mut zip, document.name, written, &document.bytes)?;
+            if chunks.send(Ok(Bytes::from(pending.take()))).await.is_err() {
+                return Ok(false);
+            }
+        }
         loop {
             let page = plan.next_page(app).await?;
             if page.is_empty() {

@@ -65,6 +65,10 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/api/me", get(crate::auth::get_me))
         .route("/api/export/images.zip", get(crate::export::export_images))
         .route(
+            "/api/export/account.zip",
+            get(crate::export::export_account),
+        )
+        .route(
             "/api/payments/stripe",
             post(crate::payments::stripe_webhook).layer(axum::extract::DefaultBodyLimit::max(
                 crate::payments::MAX_WEBHOOK_BYTES,

@@ -7,34 +7,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use base64::Engine;
-use common::{ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::zip::read_zip;
+use common::{ok_as as ok, public_image, signed_in_server, token_for, Db, TestServer};
 use serde_json::{json, Value};
-
-/// Every file of a zip by name, each read through rawzip's verifying reader (CRC and size checked).
-fn read_zip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let archive = rawzip::ZipArchive::from_slice(bytes).expect("a zip");
-    let mut entries = archive.entries();
-    let mut files = BTreeMap::new();
-    while let Some(entry) = entries.next_entry().expect("an entry") {
-        let name: String = entry
-            .file_path()
-            .try_normalize()
-            .expect("a safe path")
-            .into();
-        assert_eq!(entry.compression_method(), rawzip::CompressionMethod::STORE);
-        let local = archive.get_entry(entry.wayfinder()).expect("its data");
-        let mut data = vec![];
-        local
-            .verifying_reader(local.data())
-            .read_to_end(&mut data)
-            .expect("CRC and size match");
-        files.insert(name, data);
-    }
-    files
-}
 
 async fn export(s: &TestServer, token: Option<&str>, query: &str) -> reqwest::Response {
     let mut req = s
@@ -73,16 +50,7 @@ fn names(files: &BTreeMap<String, Vec<u8>>) -> Vec<&str> {
 }
 
 async fn the_library_exports_as_a_zip(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
-    let Some(s) = TestServer::start(Opts {
-        db,
-        oidc: Some(oidc),
-        ..Default::default()
-    })
-    .await
-    else {
+    let Some(s) = signed_in_server(db).await else {
         return;
     };
     let ada = token_for(&s, "ada@example.com").await;

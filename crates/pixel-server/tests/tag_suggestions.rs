@@ -6,7 +6,9 @@
 mod common;
 
 use base64::Engine;
-use common::{call_as, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::{
+    call_as, ok_as as ok, public_image, signed_in_server, token_for, Db, Opts, TestServer,
+};
 use pixel_testkit::vision_fake::{tags_for, VisionScenario};
 use pixel_testkit::FakeVision;
 use serde_json::{json, Value};
@@ -29,16 +31,7 @@ fn proposed(out: &Value) -> Vec<String> {
 }
 
 async fn record_tags_are_proposed_accepted_and_rejected(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
-    let Some(s) = TestServer::start(Opts {
-        db,
-        oidc: Some(oidc),
-        ..Default::default()
-    })
-    .await
-    else {
+    let Some(s) = signed_in_server(db).await else {
         return;
     };
     let ada = token_for(&s, "ada@example.com").await;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{call_as, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::{call_as, ok_as as ok, public_image, signed_in_server, token_for, Db, TestServer};
 use serde_json::{json, Value};
 
 async fn code(s: &TestServer, token: &str, method: &str, input: Value) -> (u16, String) {
@@ -21,16 +21,7 @@ async fn tags_of(s: &TestServer, token: &str, image: &str) -> Value {
 }
 
 async fn tags_organise_the_owners_library(db: Db) {
-    let Some(oidc) = OidcOpts::from_env() else {
-        return;
-    };
-    let Some(s) = TestServer::start(Opts {
-        db,
-        oidc: Some(oidc),
-        ..Default::default()
-    })
-    .await
-    else {
+    let Some(s) = signed_in_server(db).await else {
         return;
     };
     let ada = token_for(&s, "ada@example.com").await;

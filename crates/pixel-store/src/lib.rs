@@ -1,6 +1,7 @@
 //! Pixel Studio store: every SQL query of the product, written once for SQLite (the embedded default)
 //! and PostgreSQL (scale-out) through sqlx's Any driver, with a small dialect seam where SQL differs.
 
+mod account_data;
 mod accounts;
 mod achievements;
 mod analytics;
@@ -584,6 +585,9 @@ impl Store for SqlStore {
         self
     }
     fn tag_suggestions(&self) -> &dyn TagSuggestionStore {
+        self
+    }
+    fn account_data(&self) -> &dyn AccountDataStore {
         self
     }
 }

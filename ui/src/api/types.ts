@@ -458,7 +458,12 @@ export type StorageUsage = { images: number,
  */
 bytes: number, };
 
-export type ExportQuery = { image_ids?: Array<string>, text?: string, model?: string, from?: number, to?: number, set_id?: string, tag?: string, collection_id?: string, };
+export type ExportQuery = { image_ids?: Array<string>, text?: string, model?: string, from?: number, to?: number, set_id?: string, tag?: string, collection_id?: string, 
+/**
+ * The whole account: its data as JSON documents (account, ledger, collections, tags, comments,
+ * likes, follows), then every image. Nothing else may be asked with it.
+ */
+whole_account?: boolean, };
 
 export type TagImages = { 
 /**

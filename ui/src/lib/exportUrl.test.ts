@@ -15,4 +15,8 @@ describe('exportUrl', () => {
   it('names chosen images as one comma-separated ids parameter', () => {
     expect(exportUrl({ image_ids: ['a', 'b', 'c'] })).toBe('/api/export/images.zip?ids=a%2Cb%2Cc');
   });
+
+  it('is the account export for the whole account', () => {
+    expect(exportUrl({ whole_account: true })).toBe('/api/export/account.zip');
+  });
 });

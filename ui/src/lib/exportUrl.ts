@@ -1,4 +1,5 @@
-// The address of a library export (`GET /api/export/images.zip`): chosen images by id, or a library filter.
+// The address of a library export (`GET /api/export/images.zip`): chosen images by id, or a library filter;
+// or of the whole account's (`GET /api/export/account.zip`).
 
 import type { ExportQuery } from '../api/types';
 
@@ -6,6 +7,7 @@ import type { ExportQuery } from '../api/types';
 export const MAX_EXPORT_SELECTION = 300;
 
 export function exportUrl(query: ExportQuery): string {
+  if (query.whole_account) return '/api/export/account.zip';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query) as [keyof ExportQuery, ExportQuery[keyof ExportQuery]][]) {
     if (value === undefined || value === '') continue;

@@ -30,6 +30,12 @@ function signedIn(sessions: SessionInfo[] = []) {
 const updates = (t: FakeTransport) => t.calls.filter(([m]) => m === 'account.update').map(([, i]) => i as UpdateAccount);
 
 describe('Account settings', () => {
+  it('offers the whole account as one download', async () => {
+    renderApp(signedIn(), '/settings/account');
+    const data = await screen.findByRole('region', { name: 'Your data' });
+    expect(within(data).getByRole('link', { name: 'Download your data' })).toHaveAttribute('href', '/api/export/account.zip');
+  });
+
   it('saves username, privacy, default visibility and notifications together', async () => {
     const transport = signedIn();
     const { user } = renderApp(transport, '/settings/account');

@@ -7,6 +7,7 @@ import { ApiError } from '../api/client';
 import { useDesktop } from '../api/desktopHooks';
 import type { AccountOutput, AccountSettings, NotificationPrefs, SessionInfo, UpdateAccount, Visibility } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ExportLink } from '../components/library/ExportLink';
 import { RadioCards } from '../components/RadioCards';
 import { Switch } from '../components/Switch';
 import { ThemePicker } from '../components/ThemePicker';
@@ -250,6 +251,19 @@ function ProfileForm({ account }: { account: AccountOutput }) {
           }
         />
         <p className="mt-2 text-xs text-fg-subtle">You can change any image later on its page.</p>
+      </section>
+
+      <section className="card p-5" aria-labelledby="your-data">
+        <h2 id="your-data" className="text-sm font-semibold">
+          Your data
+        </h2>
+        <p className="mt-1 text-xs text-fg-muted">
+          One zip with everything your account holds: your profile and settings, credits and their history, collections,
+          tags, comments, likes and follows as JSON, and every image with its generation record.
+        </p>
+        <div className="mt-3">
+          <ExportLink className="border border-line" query={{ whole_account: true }} label="Download your data" />
+        </div>
       </section>
 
       <section className="card p-5" aria-labelledby="notifications">

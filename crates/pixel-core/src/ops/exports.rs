@@ -49,6 +49,11 @@ pub struct ExportQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub collection_id: Option<String>,
+    /// The whole account: its data as JSON documents (account, ledger, collections, tags, comments,
+    /// likes, follows), then every image. Nothing else may be asked with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub whole_account: Option<bool>,
 }
 
 enum Source {
@@ -66,13 +71,26 @@ enum Source {
 pub struct ExportPlan {
     owner_id: String,
     source: Source,
+    /// JSON documents written before the images (the whole-account export's).
+    documents: Vec<super::account_export::ExportDocument>,
 }
 
 impl ExportPlan {
     /// The caller's export, or an error before anything is written: not signed in, too many ids, or
     /// an id that is not one of the caller's images (told apart from a missing one by no one).
-    pub async fn new(app: &App, caller: &Caller, query: ExportQuery) -> Result<ExportPlan> {
+    pub async fn new(app: &App, caller: &Caller, mut query: ExportQuery) -> Result<ExportPlan> {
         let owner_id = caller.user_id()?.to_string();
+        let documents = if query.whole_account.take() == Some(true) {
+            let rest = serde_json::to_value(&query).unwrap_or_default();
+            if rest.as_object().is_some_and(|fields| !fields.is_empty()) {
+                return Err(Error::invalid(
+                    "the whole account is exported whole: ask for nothing else with it",
+                ));
+            }
+            super::account_export::account_documents(app, caller).await?
+        } else {
+            Vec::new()
+        };
         let source = match query.image_ids {
             Some(ids) => Source::Chosen(chosen(app, &owner_id, ids).await?),
             None => Source::Filter {
@@ -91,7 +109,16 @@ impl ExportPlan {
                 done: false,
             },
         };
-        Ok(ExportPlan { owner_id, source })
+        Ok(ExportPlan {
+            owner_id,
+            source,
+            documents,
+        })
+    }
+
+    /// The documents to write before the images (once: they are handed over).
+    pub fn take_documents(&mut self) -> Vec<super::account_export::ExportDocument> {
+        std::mem::take(&mut self.documents)
     }
 
     /// How many images the export holds, when it named them (a filter's count is known at the end).

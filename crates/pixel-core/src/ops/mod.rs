@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::registry::Registry;
 
 pub mod account;
+pub mod account_export;
 pub mod achievements;
 pub mod analytics;
 pub mod blocks;

@@ -44,6 +44,7 @@ pub trait Store: Send + Sync {
     fn storage(&self) -> &dyn StorageStore;
     fn tags(&self) -> &dyn TagStore;
     fn tag_suggestions(&self) -> &dyn TagSuggestionStore;
+    fn account_data(&self) -> &dyn AccountDataStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -396,6 +397,37 @@ pub trait TagSuggestionStore: Send + Sync {
         max_per_image: usize,
         now: Millis,
     ) -> Result<Option<()>>;
+}
+
+/// What an account holds, read whole for its data export (each list is one account's, bounded by
+/// what a person makes).
+#[async_trait]
+pub trait AccountDataStore: Send + Sync {
+    /// The images of each of the owner's collections, with their places.
+    async fn collection_items(
+        &self,
+        owner_id: &str,
+    ) -> Result<Vec<crate::ops::account_export::CollectionItem>>;
+    /// The owner's tags, per image, images oldest first and tags in order.
+    async fn image_tags(
+        &self,
+        owner_id: &str,
+    ) -> Result<Vec<crate::ops::account_export::ImageTagsRow>>;
+    /// The comments the user wrote that stand (not deleted), oldest first.
+    async fn comments_written(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<crate::ops::account_export::WrittenComment>>;
+    /// The images the user liked, oldest like first.
+    async fn likes_given(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<crate::ops::account_export::GivenLike>>;
+    /// Who the user follows and who follows them, oldest first.
+    async fn follow_edges(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<crate::ops::account_export::FollowEdge>>;
 }
 
 /// Tips between accounts.

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod fakes;
+pub mod zip;
 
 use pixel_core::ports::{Clock, OffsetClock, SystemClock};
 use pixel_server::{build_node_with_clock, Config};
@@ -500,7 +501,18 @@ pub fn assert_ledger_whole(ledger: &Value) {
     }
 }
 
-/// An API token of `email`, signed in through the test provider (a bearer caller: no cookie, no CSRF).
+/// A multi-user server (sign-in through the test provider) that charges nobody; None where the OIDC
+/// provider (or PostgreSQL) is not running.
+pub async fn signed_in_server(db: Db) -> Option<TestServer> {
+    let oidc = OidcOpts::from_env()?;
+    TestServer::start(Opts {
+        db,
+        oidc: Some(oidc),
+        ..Default::default()
+    })
+    .await
+}
+
 /// A multi-user server that charges in credits, each new account starting with `starting_credits`;
 /// None where the OIDC provider (or PostgreSQL) is not running.
 pub async fn charging_server(db: Db, starting_credits: i64) -> Option<TestServer> {
@@ -515,6 +527,7 @@ pub async fn charging_server(db: Db, starting_credits: i64) -> Option<TestServer
     .await
 }
 
+/// An API token of `email`, signed in through the test provider (a bearer caller: no cookie, no CSRF).
 pub async fn token_for(s: &TestServer, email: &str) -> String {
     let b = browser::Browser::new(&s.base);
     assert_eq!(b.sign_in(email).await.status().as_u16(), 303);
