@@ -53,7 +53,8 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startSignInServer({ PIXEL_STARTING_CREDITS: '40' });
+    // The bulk test makes seventy images in seven requests: past a person's five a minute.
+    server = await startSignInServer({ PIXEL_STARTING_CREDITS: '40', PIXEL_RATE_LIMITS: 'generation=20' });
     browser = await launchChromium();
   });
 
@@ -136,6 +137,49 @@ describe('collections, and a premium one unlocked', { skip: !!missing }, () => {
     assert.equal((await op(b.page, 'ledger.list', {})).balance, 40 - 10);
     await o.ctx.close();
     await b.ctx.close();
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  });
+
+  test('the library selects all matching past the loaded page, adds them to a collection and deletes them', async () => {
+    const sorter = `sorter${stamp}`;
+    const o = await signedIn(browser, sorter, server.base, errors);
+    // Seventy pebbles: more than the library's first page of sixty.
+    for (let i = 0; i < 7; i += 1) {
+      await op(o.page, 'generations.create', { prompt: `pebble study ${stamp}`, model: 'local-sketch', n: 10 });
+    }
+    const keep = await publicImage(o.page, `driftwood ${stamp}`);
+    await eventually(
+      'seventy pebbles are made',
+      async () => ((await op(o.page, 'images.ids', { text: 'pebble' })).ids.length === 70 ? true : undefined),
+    );
+    const kept = await op(o.page, 'collections.create', { title: 'Beachcombing', image_ids: [keep] });
+
+    await o.page.goto(`${server.base}/library`);
+    await o.page.getByLabel('Search prompts and tags').fill('pebble');
+    await o.page.getByRole('link', { name: 'Export matching' }).waitFor();
+    // Each tile's checkbox, selected or not ("Select image" / "Deselect image").
+    const tiles = o.page.getByRole('button', { name: /select image/i });
+    await tiles.nth(3).waitFor();
+    // A click, then a shift-click three tiles on: four selected.
+    await tiles.first().click();
+    await tiles.nth(3).click({ modifiers: ['Shift'] });
+    const bar = o.page.getByRole('toolbar', { name: 'Selection' });
+    await bar.getByText('4 selected').waitFor();
+    await bar.getByRole('button', { name: 'Select all matching' }).click();
+    await bar.getByText('All 70 matching selected').waitFor();
+    await shot(o.page, '05-library-selection');
+
+    await bar.getByLabel('Add the selected images to a collection').selectOption({ label: 'Beachcombing' });
+    await bar.getByText('Added to Beachcombing').waitFor();
+    const inside = await op(o.page, 'collections.get', { collection_id: kept.id });
+    assert.equal(inside.collection.image_count, 71, 'the seventy and the driftwood');
+
+    await bar.getByRole('button', { name: 'Delete' }).click();
+    await o.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await o.page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.deepEqual((await op(o.page, 'images.ids', { text: 'pebble' })).ids, []);
+    assert.deepEqual((await op(o.page, 'images.ids', {})).ids, [keep]);
+    await o.ctx.close();
     assert.deepEqual(errors, [], 'no uncaught page errors');
   });
 });

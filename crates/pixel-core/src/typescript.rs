@@ -104,6 +104,7 @@ pub fn api_types() -> String {
         crate::ops::tags::TagCount,
         crate::ops::tags::TagsOutput,
         crate::ops::tags::ImageTags,
+        crate::ops::bulk::ImageIds,
         crate::ops::tag_suggestions::TagSuggestion,
         crate::ops::tag_suggestions::SuggestedTags,
         crate::ops::tag_suggestions::TagReview,

@@ -105,11 +105,13 @@ async fn a_remix_of_an_image_the_caller_cannot_see_is_refused_before_anything_is
 }
 
 #[tokio::test]
-async fn bulk_changes_take_one_to_five_hundred_ids() {
+async fn bulk_changes_take_one_to_ten_thousand_ids() {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = test_app(dir.path(), 20, ScriptedProvider::new()).await;
     let ada = sign_in(&app, "ada").await;
-    let too_many: Vec<String> = (0..501).map(|i| format!("img-{i}")).collect();
+    let too_many: Vec<String> = (0..=pixel_core::ops::bulk::MAX_BULK_IMAGES)
+        .map(|i| format!("img-{i}"))
+        .collect();
     for ids in [json!([]), json!(too_many)] {
         for (op, body) in [
             ("images.delete", json!({ "image_ids": ids })),

@@ -198,6 +198,7 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ("sets.list", vec![json!({})]),
         ("images.get", vec![by_image.clone()]),
         ("images.list", vec![json!({}), json!({ "text": i.text })]),
+        ("images.ids", vec![json!({}), json!({ "text": i.text })]),
         ("ledger.list", vec![json!({})]),
         ("credits.packs", vec![json!({})]),
         (

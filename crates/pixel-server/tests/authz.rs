@@ -216,6 +216,7 @@ async fn every_operation_checks_its_caller() {
             [404, 404, 200, 200],
         ),
         ("images.list", json!({}), [401, 200, 200, 200]),
+        ("images.ids", json!({}), [401, 200, 200, 200]),
         ("images.publish", publish, [401, 200, 200, 200]),
         (
             "images.set_visibility",

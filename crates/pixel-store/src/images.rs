@@ -69,7 +69,90 @@ impl ImageStore for SqlStore {
         filter: &ImageFilter,
         page: &PageRequest,
     ) -> Result<Vec<Image>> {
-        let mut sql = format!("SELECT {IMAGE_COLS} FROM images WHERE owner_id = $1");
+        let (sql, texts, ints) = self.library_query(IMAGE_COLS, owner_id, filter, page);
+        // A library page is the read of many rows the concrete driver makes cheaper.
+        on_read_pool!(self, pool => {
+            let mut q = sqlx::query(&sql);
+            for t in &texts {
+                q = q.bind(t);
+            }
+            for i in &ints {
+                q = q.bind(i);
+            }
+            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            rows.iter().map(image_from).collect()
+        })
+    }
+
+    async fn list_image_ids(
+        &self,
+        owner_id: &str,
+        filter: &ImageFilter,
+        limit: u32,
+    ) -> Result<Vec<String>> {
+        let page = PageRequest {
+            before: None,
+            limit,
+        };
+        let (sql, texts, ints) = self.library_query("id", owner_id, filter, &page);
+        on_read_pool!(self, pool => {
+            let mut q = sqlx::query(&sql);
+            for t in &texts {
+                q = q.bind(t);
+            }
+            for i in &ints {
+                q = q.bind(i);
+            }
+            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            rows.iter().map(|r| r.text("id")).collect()
+        })
+    }
+
+    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
+        {
+            let mut w = self.begin_write().await?;
+            let tx = &mut w.tx;
+            let r = async {
+                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+                let sql = format!(
+                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) \
+                     RETURNING id, sha256, thumb_sha256",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query(&sql).bind(owner_id);
+                for id in ids {
+                    q = q.bind(id);
+                }
+                let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
+                let mut keys = vec![];
+                for r in &rows {
+                    keys.push(r.try_get::<String, _>("sha256").map_err(db_err)?);
+                    keys.push(r.try_get::<String, _>("thumb_sha256").map_err(db_err)?);
+                }
+                keys.sort();
+                keys.dedup();
+                crate::blob_gc::mark_if_orphaned(tx, &keys, pixel_core::now_ms()).await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
+                    .collect()
+            }
+            .await;
+            w.end(r).await
+        }
+    }
+}
+
+impl SqlStore {
+    /// One page of an owner's library under a filter, newest first, selecting `cols`: the SQL with
+    /// its text binds (numbered first) and integer binds (after them).
+    fn library_query(
+        &self,
+        cols: &str,
+        owner_id: &str,
+        filter: &ImageFilter,
+        page: &PageRequest,
+    ) -> (String, Vec<String>, Vec<i64>) {
+        let mut sql = format!("SELECT {cols} FROM images WHERE owner_id = $1");
         let mut texts: Vec<String> = vec![owner_id.to_string()];
         let mut ints: Vec<i64> = vec![];
         // Text binds come first ($1..), integer binds after them; placeholders are numbered to match.
@@ -139,50 +222,6 @@ impl ImageStore for SqlStore {
         }
         let p = next(i64::from(page.limit), &mut ints);
         sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
-        // A library page is the read of many rows the concrete driver makes cheaper.
-        on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql);
-            for t in &texts {
-                q = q.bind(t);
-            }
-            for i in &ints {
-                q = q.bind(i);
-            }
-            let rows = q.fetch_all(pool).await.map_err(db_err)?;
-            rows.iter().map(image_from).collect()
-        })
-    }
-
-    async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
-        {
-            let mut w = self.begin_write().await?;
-            let tx = &mut w.tx;
-            let r = async {
-                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
-                let sql = format!(
-                    "DELETE FROM images WHERE owner_id = $1 AND id IN ({}) \
-                     RETURNING id, sha256, thumb_sha256",
-                    list.join(", ")
-                );
-                let mut q = sqlx::query(&sql).bind(owner_id);
-                for id in ids {
-                    q = q.bind(id);
-                }
-                let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
-                let mut keys = vec![];
-                for r in &rows {
-                    keys.push(r.try_get::<String, _>("sha256").map_err(db_err)?);
-                    keys.push(r.try_get::<String, _>("thumb_sha256").map_err(db_err)?);
-                }
-                keys.sort();
-                keys.dedup();
-                crate::blob_gc::mark_if_orphaned(tx, &keys, pixel_core::now_ms()).await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
-                    .collect()
-            }
-            .await;
-            w.end(r).await
-        }
+        (sql, texts, ints)
     }
 }

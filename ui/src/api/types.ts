@@ -467,7 +467,7 @@ whole_account?: boolean, };
 
 export type TagImages = { 
 /**
- * 1 to 500 of the caller's images.
+ * 1 to 10,000 of the caller's images.
  */
 image_ids: Array<string>, 
 /**
@@ -490,6 +490,12 @@ export type ImageTags = { image_id: string, tags: Array<string>,
  * Tags a tagger proposed that the owner has not yet accepted or rejected.
  */
 proposed: Array<TagSuggestion>, };
+
+export type ImageIds = { ids: Array<string>, 
+/**
+ * More images match than the 10,000 given.
+ */
+truncated: boolean, };
 
 export type TagSuggestion = { tag: string, source: TagSource, };
 
@@ -1347,6 +1353,7 @@ export interface Methods {
   'generations.retry': { input: JobRef; output: SubmitOutput };
   'images.delete': { input: DeleteImages; output: DeleteOutput };
   'images.get': { input: ImageRef; output: Image };
+  'images.ids': { input: ImagesQuery; output: ImageIds };
   'images.list': { input: ImagesQuery; output: ImagesOutput };
   'images.publish': { input: PublishImage; output: Image };
   'images.set_visibility': { input: SetVisibility; output: SetVisibilityOutput };

@@ -1,8 +1,10 @@
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Check, ImageOff, Trash2, X } from 'lucide-react';
 import { useDeleteImages, useImages, useStorageUsage } from '../api/hooks';
 import { useTags } from '../api/tagHooks';
+import { useMatchingIds } from '../api/bulkHooks';
+import { describeError } from '../api/errors';
 import { SelectionActions } from '../components/library/SelectionActions';
 import { ExportLink } from '../components/library/ExportLink';
 import type { Image, ImagesQuery } from '../api/types';
@@ -80,26 +82,56 @@ export function LibraryPage() {
   const all = useMemo(() => images.data?.pages.flatMap((p) => p.images) ?? [], [images.data]);
 
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Set when the selection is every image the filter matches (it may reach past the pages loaded).
+  const [allMatching, setAllMatching] = useState<{ count: number; truncated: boolean } | null>(null);
   const [confirm, setConfirm] = useState(false);
   const del = useDeleteImages();
+  const matching = useMatchingIds();
   const selecting = selected.size > 0;
+  const lastToggled = useRef<string | null>(null);
+  const loadedIds = useRef<string[]>([]);
+  loadedIds.current = useMemo(() => all.map((i) => i.id), [all]);
 
-  const toggle = useCallback((id: string) => {
+  const select = useCallback((next: Set<string>) => {
+    setAllMatching(null);
+    setSelected(next);
+  }, []);
+
+  // A click toggles one image; a shift-click selects every loaded image from the one clicked before.
+  const toggle = useCallback((id: string, range: boolean) => {
+    const anchor = lastToggled.current;
+    lastToggled.current = id;
+    setAllMatching(null);
     setSelected((s) => {
       const n = new Set(s);
-      if (n.has(id)) n.delete(id);
+      const ids = loadedIds.current;
+      const [from, to] = [ids.indexOf(anchor ?? ''), ids.indexOf(id)];
+      if (range && from >= 0 && to >= 0) {
+        for (const between of ids.slice(Math.min(from, to), Math.max(from, to) + 1)) n.add(between);
+      } else if (n.has(id)) n.delete(id);
       else n.add(id);
       return n;
     });
   }, []);
 
+  const selectAllMatching = () =>
+    matching.mutate(filters, {
+      onSuccess: (out) => {
+        setSelected(new Set(out.ids));
+        setAllMatching({ count: out.ids.length, truncated: out.truncated });
+      },
+    });
+
+  // Another filter matches other images: a selection of "all matching" no longer says which.
+  useEffect(() => setAllMatching(null), [filters]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !confirm) setSelected(new Set());
+      if (e.key === 'Escape' && !confirm) select(new Set());
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [confirm]);
+  }, [confirm, select]);
 
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = images;
   const onNearEnd = useCallback(() => {
@@ -160,16 +192,28 @@ export function LibraryPage() {
           role="toolbar"
           aria-label="Selection"
         >
-          <span className="text-sm font-medium" aria-live="polite">
-            {selected.size} selected
+          <span className="text-sm font-medium tabular-nums" aria-live="polite">
+            {allMatching
+              ? `All ${allMatching.count.toLocaleString('en-US')} matching selected${allMatching.truncated ? ' (the newest 10,000)' : ''}`
+              : `${selected.size.toLocaleString('en-US')} selected`}
           </span>
-          <button type="button" className="btn-ghost h-8" onClick={() => setSelected(new Set(all.map((i) => i.id)))}>
-            Select all loaded
-          </button>
-          <button type="button" className="btn-ghost h-8" onClick={() => setSelected(new Set())}>
+          {!allMatching && (
+            <button type="button" className="btn-ghost h-8" disabled={matching.isPending} onClick={selectAllMatching}>
+              {matching.isPending ? 'Selecting…' : filtered ? 'Select all matching' : 'Select all'}
+            </button>
+          )}
+          <button type="button" className="btn-ghost h-8" onClick={() => select(new Set())}>
             Clear
           </button>
-          <SelectionActions imageIds={[...selected]} />
+          {matching.error && (
+            <span className="text-xs text-rose-400" role="alert">
+              {describeError(matching.error).title}
+            </span>
+          )}
+          <SelectionActions
+            imageIds={[...selected]}
+            exportQuery={allMatching && !allMatching.truncated ? filters : undefined}
+          />
           <button type="button" className="btn-danger ml-auto h-8" onClick={() => setConfirm(true)}>
             <Trash2 className="h-4 w-4" aria-hidden /> Delete
           </button>
@@ -227,7 +271,7 @@ export function LibraryPage() {
         onConfirm={() =>
           del.mutate([...selected], {
             onSuccess: () => {
-              setSelected(new Set());
+              select(new Set());
               setConfirm(false);
             },
             onError: () => setConfirm(false),
@@ -253,7 +297,7 @@ const LibraryTile = memo(function LibraryTile({
   image: Image;
   selected: boolean;
   selecting: boolean;
-  onToggle: (id: string) => void;
+  onToggle: (id: string, range: boolean) => void;
 }) {
   return (
     <div
@@ -268,7 +312,7 @@ const LibraryTile = memo(function LibraryTile({
         onClick={(e) => {
           if (selecting) {
             e.preventDefault();
-            onToggle(image.id);
+            onToggle(image.id, e.shiftKey);
           }
         }}
         aria-label={image.record.params.prompt}
@@ -282,7 +326,7 @@ const LibraryTile = memo(function LibraryTile({
         type="button"
         aria-pressed={selected}
         aria-label={selected ? 'Deselect image' : 'Select image'}
-        onClick={() => onToggle(image.id)}
+        onClick={(e) => onToggle(image.id, e.shiftKey)}
         className={cn(
           'absolute left-2 top-2 flex h-6 w-6 items-center justify-center rounded-md border transition-opacity',
           selected

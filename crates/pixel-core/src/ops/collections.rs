@@ -22,7 +22,8 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Make a collection of your own images (private unless chosen public)",
         collections_create,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "collections.update",
         Write,
@@ -40,13 +41,15 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Add images of your own to one of your collections, at its end",
         collections_add_images,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "collections.remove_images",
         Write,
         "Take images out of one of your collections (they stay in your library)",
         collections_remove_images,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "collections.move_image",
         Write,
@@ -82,7 +85,7 @@ pub(crate) fn register(r: &mut Registry) {
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 /// Images one request may add or remove.
-pub const MAX_IMAGES_PER_CHANGE: usize = 200;
+pub const MAX_IMAGES_PER_CHANGE: usize = super::bulk::MAX_BULK_IMAGES;
 /// Images one collection may hold.
 pub const MAX_COLLECTION_IMAGES: i64 = 10_000;
 

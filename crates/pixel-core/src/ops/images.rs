@@ -30,13 +30,15 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Delete the caller's images",
         images_delete,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "images.set_visibility",
         Write,
         "Make the caller's images public or private",
         images_set_visibility,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "images.publish",
         Write,
@@ -186,14 +188,8 @@ pub async fn images_delete(
     input: DeleteImages,
 ) -> Result<DeleteOutput> {
     let owner = caller.user_id()?;
-    if input.image_ids.is_empty() || input.image_ids.len() > 500 {
-        return Err(Error::invalid("give 1–500 image ids"));
-    }
-    let deleted = app
-        .store
-        .images()
-        .delete_images(owner, &input.image_ids)
-        .await?;
+    let ids = super::bulk::bulk_ids(input.image_ids)?;
+    let deleted = app.store.images().delete_images(owner, &ids).await?;
     Ok(DeleteOutput { deleted })
 }
 
@@ -203,13 +199,11 @@ pub async fn images_set_visibility(
     input: SetVisibility,
 ) -> Result<SetVisibilityOutput> {
     let owner = caller.user_id()?;
-    if input.image_ids.is_empty() || input.image_ids.len() > 500 {
-        return Err(Error::invalid("give 1–500 image ids"));
-    }
+    let ids = super::bulk::bulk_ids(input.image_ids)?;
     let changed = app
         .store
         .images()
-        .set_images_visibility(owner, &input.image_ids, input.visibility)
+        .set_images_visibility(owner, &ids, input.visibility)
         .await?;
     Ok(SetVisibilityOutput { changed })
 }

@@ -15,6 +15,7 @@ pub mod account_export;
 pub mod achievements;
 pub mod analytics;
 pub mod blocks;
+pub mod bulk;
 pub mod catalogue;
 pub mod collections;
 pub mod comments;
@@ -101,6 +102,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     analytics::register(r);
     storage::register(r);
     tags::register(r);
+    bulk::register(r);
     tag_suggestions::register(r);
 }
 

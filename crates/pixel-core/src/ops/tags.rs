@@ -19,13 +19,15 @@ pub(crate) fn register(r: &mut Registry) {
         Write,
         "Gives the caller's images these tags (all of them or, if one image is not theirs, none)",
         tags_add,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "tags.remove",
         Write,
         "Takes these tags off the caller's images",
         tags_remove,
-    );
+    )
+    .max_input(super::bulk::BULK_INPUT_BYTES);
     r.add(
         "tags.list",
         Read,
@@ -42,7 +44,6 @@ pub(crate) fn register(r: &mut Registry) {
 
 pub const MAX_TAG_CHARS: usize = 32;
 pub const MAX_TAGS_PER_IMAGE: usize = 20;
-const MAX_IMAGES: usize = 500;
 const MAX_TAGS_PER_REQUEST: usize = 10;
 
 /// A tag as kept: trimmed, lowercase, inner spaces single; letters, digits, spaces, `-` and `_`.
@@ -72,7 +73,7 @@ pub fn normalize_tag(raw: &str) -> Result<String> {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagImages {
-    /// 1 to 500 of the caller's images.
+    /// 1 to 10,000 of the caller's images.
     pub image_ids: Vec<String>,
     /// 1 to 10 tags.
     pub tags: Vec<String>,
@@ -107,12 +108,7 @@ pub struct ImageTags {
 
 /// The request's images and tags, checked: the caller's own images, well-formed tags.
 fn checked(input: TagImages) -> Result<(Vec<String>, Vec<String>)> {
-    let mut ids = input.image_ids;
-    ids.sort();
-    ids.dedup();
-    if ids.is_empty() || ids.len() > MAX_IMAGES {
-        return Err(Error::invalid(format!("give 1 to {MAX_IMAGES} image ids")));
-    }
+    let ids = super::bulk::bulk_ids(input.image_ids)?;
     let mut tags = input
         .tags
         .iter()

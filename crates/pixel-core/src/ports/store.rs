@@ -652,6 +652,13 @@ pub trait ImageStore: Send + Sync {
         filter: &ImageFilter,
         page: &PageRequest,
     ) -> Result<Vec<Image>>;
+    /// The ids of the owner's images the filter matches, newest first, at most `limit`.
+    async fn list_image_ids(
+        &self,
+        owner_id: &str,
+        filter: &ImageFilter,
+        limit: u32,
+    ) -> Result<Vec<String>>;
     /// Deletes the owner's images among `ids`; returns the ids deleted.
     async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>>;
     /// Sets the visibility of the owner's images among `ids`; returns the ids changed.

@@ -7,6 +7,7 @@ import { useSetVisibility } from '../../api/hooks';
 import { useAddToCollection, useCollections } from '../../api/collectionHooks';
 import { useChangeTags } from '../../api/tagHooks';
 import { describeError } from '../../api/errors';
+import type { ExportQuery } from '../../api/types';
 import { ExportLink } from './ExportLink';
 
 function Outcome({ error, done, words }: { error: unknown; done: boolean; words: string }) {
@@ -81,13 +82,15 @@ function BulkCollect({ imageIds }: { imageIds: string[] }) {
   );
 }
 
-export function SelectionActions({ imageIds }: { imageIds: string[] }) {
+/** `exportQuery`: when the selection is every image a filter matches, the export asks for the filter
+ * (its ids could be too many for an address). */
+export function SelectionActions({ imageIds, exportQuery }: { imageIds: string[]; exportQuery?: ExportQuery }) {
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
       <BulkTag imageIds={imageIds} />
       <BulkVisibility imageIds={imageIds} />
       <BulkCollect imageIds={imageIds} />
-      <ExportLink query={{ image_ids: imageIds }} label="Export" />
+      <ExportLink query={exportQuery ?? { image_ids: imageIds }} label="Export" />
     </div>
   );
 }
