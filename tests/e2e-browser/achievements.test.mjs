@@ -119,6 +119,12 @@ describe('login streak and achievements', { skip: !!missing }, () => {
     const listed = await op(m.page, 'images.list', { tag: 'lanterns' });
     assert.deepEqual(listed.images.map((i) => i.id), [made.image_id]);
     await shot(m.page, 'library');
+    // The maker's style, from the library and (their public work) on their profile.
+    await m.page.getByRole('button', { name: 'Your style' }).click();
+    const style = m.page.getByRole('region', { name: 'Your style' });
+    await style.getByRole('list', { name: 'Models' }).getByText('Offline sketch renderer').waitFor();
+    await style.getByRole('list', { name: 'Subjects' }).getByText('paper lantern festival', { exact: true }).waitFor();
+    await shot(m.page, 'library-style');
 
     // What the filter shows, exported: the image with its record inside the PNG and beside it as JSON.
     const download = m.page.waitForEvent('download');

@@ -132,7 +132,12 @@ pub trait MediaProcessor: Send + Sync {
     fn process(&self, bytes: &[u8]) -> Result<ProcessedMedia>;
     /// The generation record another tool embedded in a PNG, if any.
     fn read_record(&self, bytes: &[u8]) -> Result<Option<crate::ops::ImportedRecord>>;
+    /// The RGB pixels of a tiny image (a placeholder: at most `MAX_SMALL_PIXELS`), any other refused.
+    fn small_pixels(&self, bytes: &[u8]) -> Result<Vec<[u8; 3]>>;
 }
+
+/// The most pixels `MediaProcessor::small_pixels` decodes (64 x 64).
+pub const MAX_SMALL_PIXELS: u32 = 64 * 64;
 
 /// What a provider is asked to make: one image.
 #[derive(Debug, Clone)]

@@ -241,6 +241,10 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ("explore.image", vec![by_image.clone()]),
         ("explore.remixes", vec![by_image.clone()]),
         ("profiles.get", vec![json!({ "username": "ada" })]),
+        (
+            "profiles.style",
+            vec![json!({ "user_id": i.owner_id }), json!({})],
+        ),
         ("profiles.search", vec![json!({ "text": "a" })]),
         ("follows.followers", vec![json!({ "user_id": i.owner_id })]),
         ("follows.following", vec![json!({ "user_id": i.viewer_id })]),

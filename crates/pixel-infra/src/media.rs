@@ -97,6 +97,18 @@ impl MediaProcessor for ImagePipeline {
         crate::metadata::read_record(bytes)
     }
 
+    fn small_pixels(&self, bytes: &[u8]) -> Result<Vec<[u8; 3]>> {
+        let format = image::guess_format(bytes).map_err(bad_image)?;
+        let (w, h) = image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
+            .into_dimensions()
+            .map_err(bad_image)?;
+        if u64::from(w) * u64::from(h) > u64::from(pixel_core::ports::MAX_SMALL_PIXELS) {
+            return Err(too_large(w, h));
+        }
+        let img = image::load_from_memory_with_format(bytes, format).map_err(bad_image)?;
+        Ok(img.into_rgb8().pixels().map(|p| p.0).collect())
+    }
+
     fn process(&self, bytes: &[u8]) -> Result<ProcessedMedia> {
         let format = image::guess_format(bytes).map_err(bad_image)?;
         let mime = format.to_mime_type().to_string();

@@ -270,6 +270,13 @@ async fn every_operation_checks_its_caller() {
             json!({"username": owner_name}),
             [200, 200, 200, 200],
         ),
+        // A style fingerprint of public work, anyone's to read; one's own with no id.
+        (
+            "profiles.style",
+            json!({"user_id": owner_id}),
+            [200, 200, 200, 200],
+        ),
+        ("profiles.style", json!({}), [401, 200, 200, 200]),
         (
             "follows.follow",
             json!({"user_id": owner_id}),

@@ -497,6 +497,34 @@ export type ImageIds = { ids: Array<string>,
  */
 truncated: boolean, };
 
+export type StyleQuery = { 
+/**
+ * Whose; the caller's own when left out.
+ */
+user_id?: string, };
+
+export type Swatch = { 
+/**
+ * `#rrggbb`.
+ */
+hex: string, 
+/**
+ * 0 to 1.
+ */
+share: number, };
+
+export type Share = { id: string, name: string, images: number, 
+/**
+ * Of the images drawn on, 0 to 1.
+ */
+share: number, };
+
+export type StyleFingerprint = { user_id: string, 
+/**
+ * How many images it was drawn from (the newest, up to 200).
+ */
+images: number, colours: Array<Swatch>, models: Array<Share>, styles: Array<Share>, subjects: Array<Share>, };
+
 export type TagSuggestion = { tag: string, source: TagSource, };
 
 export type SuggestedTags = { image_id: string, 
@@ -1386,6 +1414,7 @@ export interface Methods {
   'prints.quote': { input: PrintChoice; output: PrintQuote };
   'profiles.get': { input: ProfileQuery; output: Profile };
   'profiles.search': { input: ProfileSearch; output: ProfileSearchOutput };
+  'profiles.style': { input: StyleQuery; output: StyleFingerprint };
   'profiles.update': { input: UpdateProfile; output: ProfileShown };
   'providers.health': { input: Empty; output: ProvidersHealthOutput };
   'providers.list': { input: Empty; output: ProvidersOutput };

@@ -1,12 +1,13 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { Check, ImageOff, Trash2, X } from 'lucide-react';
+import { Check, ImageOff, Palette, Trash2, X } from 'lucide-react';
 import { useDeleteImages, useImages, useStorageUsage } from '../api/hooks';
 import { useTags } from '../api/tagHooks';
 import { useMatchingIds } from '../api/bulkHooks';
 import { describeError } from '../api/errors';
 import { SelectionActions } from '../components/library/SelectionActions';
 import { ExportLink } from '../components/library/ExportLink';
+import { StyleCard } from '../components/style/StyleCard';
 import type { Image, ImagesQuery } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { ModelSelect, SearchField } from '../components/FilterControls';
@@ -64,6 +65,7 @@ export function LibraryPage() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [tag, setTag] = useState('');
+  const [showStyle, setShowStyle] = useState(false);
   const debouncedText = useDebounced(text.trim(), 300);
   const filters = useMemo<Omit<ImagesQuery, 'before' | 'limit'>>(() => {
     const f: Omit<ImagesQuery, 'before' | 'limit'> = {};
@@ -160,6 +162,18 @@ export function LibraryPage() {
           <h1 className="text-lg font-semibold">Library</h1>
           <SpaceUsed />
           {all.length > 0 && <ExportLink query={filters} label={filtered ? 'Export matching' : 'Export all'} />}
+          {all.length > 0 && (
+            <button
+              type="button"
+              className="btn-ghost h-8 px-2"
+              aria-label="Your style"
+              title="Your style: colours, models and subjects"
+              aria-expanded={showStyle}
+              onClick={() => setShowStyle((v) => !v)}
+            >
+              <Palette className="h-4 w-4" aria-hidden />
+            </button>
+          )}
         </div>
         <SearchField id="lib-search" label="Search prompts and tags" value={text} onChange={setText} className="sm:w-60" />
         <div className="w-full sm:w-auto">
@@ -185,6 +199,8 @@ export function LibraryPage() {
           </button>
         )}
       </div>
+
+      {showStyle && <StyleCard className="mb-5" title="Your style" />}
 
       {selecting && (
         <div

@@ -72,4 +72,30 @@ describe('Profile page', () => {
     await screen.findByRole('heading', { name: '@ada' });
     expect(screen.queryByRole('button', { name: 'Edit profile' })).not.toBeInTheDocument();
   });
+
+  it("shows the creator's style: palette, models, subjects", async () => {
+    const transport = new FakeTransport([]);
+    transport.handlers['profiles.get'] = () => profile({ own: false, user: { id: 'u2', username: 'ada' } });
+    transport.handlers['profiles.style'] = (input) => {
+      expect(input).toEqual({ user_id: 'u2' });
+      return {
+        user_id: 'u2',
+        images: 12,
+        colours: [
+          { hex: '#c81e1e', share: 0.7 },
+          { hex: '#1428c8', share: 0.3 },
+        ],
+        models: [{ id: 'flux-pro', name: 'FLUX Pro', images: 9, share: 0.75 }],
+        styles: [],
+        subjects: [{ id: 'red fox', name: 'red fox', images: 4, share: 0.33 }],
+      };
+    };
+    renderProfile(transport);
+    const card = await screen.findByRole('region', { name: 'Style' });
+    expect(card).toHaveTextContent('from 12 images');
+    expect(screen.getByRole('img', { name: 'Palette: #c81e1e 70%, #1428c8 30%' })).toBeInTheDocument();
+    expect(screen.getByRole('list', { name: 'Models' })).toHaveTextContent('FLUX Pro75%');
+    expect(screen.getByRole('list', { name: 'Subjects' })).toHaveTextContent('red fox');
+    expect(screen.queryByRole('list', { name: 'Styles' })).not.toBeInTheDocument();
+  });
 });

@@ -8,6 +8,7 @@ import { FollowButton } from '../components/social/FollowButton';
 import { ReportButton } from '../components/social/ReportButton';
 import { TipButton } from '../components/credits/TipButton';
 import { CollectionCard } from '../components/collections/CollectionCard';
+import { StyleCard } from '../components/style/StyleCard';
 import { useCollections } from '../api/collectionHooks';
 import { useBlock, useUpdateProfile } from '../api/socialHooks';
 import { Ban, MessageSquare, Pencil } from 'lucide-react';
@@ -70,6 +71,7 @@ export function ProfilePage() {
         )}
       </section>
       {p.own && editing && <ProfileEditor profile={p} onDone={() => setEditing(false)} />}
+      <StyleCard className="mb-6" userId={p.user.id} title="Style" />
       <ProfileCollections userId={p.user.id} />
       <h2 className="mb-3 text-sm font-medium text-fg-muted">Public work</h2>
       {work.isPending ? (

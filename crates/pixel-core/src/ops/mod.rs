@@ -43,6 +43,7 @@ pub mod sessions;
 pub mod sets;
 pub mod storage;
 pub mod streaks;
+pub mod style;
 pub mod tag_suggestions;
 pub mod tags;
 pub mod tips;
@@ -103,6 +104,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     storage::register(r);
     tags::register(r);
     bulk::register(r);
+    style::register(r);
     tag_suggestions::register(r);
 }
 
