@@ -3,5 +3,6 @@
 //! export's memory on a seeded library.
 
 pub mod export;
+pub mod library;
 pub mod load;
 pub mod seed;

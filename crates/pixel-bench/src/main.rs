@@ -73,6 +73,21 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         pages: u32,
     },
+    /// Time one seeded user's library reads (pages under each filter, select all matching).
+    Library {
+        /// A database seeded by `seed`.
+        #[arg(long)]
+        database_url: String,
+        /// Where the media store lives (the reads touch no file).
+        #[arg(long)]
+        media_dir: std::path::PathBuf,
+        /// The seeded user whose library is read.
+        #[arg(long, default_value_t = 0)]
+        user: u64,
+        /// Calls of each page read (a fifth as many of each select-all).
+        #[arg(long, default_value_t = 100)]
+        calls: usize,
+    },
     /// Export one seeded user's whole library (every image being `--png`) and report its peak memory.
     Export {
         /// A SQLite database seeded by `seed`.
@@ -135,6 +150,17 @@ async fn main() -> anyhow::Result<()> {
                 );
                 println!("{}", serde_json::to_string(&r)?);
             }
+        }
+        Command::Library {
+            database_url,
+            media_dir,
+            user,
+            calls,
+        } => {
+            let report =
+                pixel_bench::library::run(&database_url, &media_dir, &seed::user_id(user), calls)
+                    .await?;
+            println!("{}", serde_json::to_string(&report)?);
         }
         Command::Export {
             database_url,
