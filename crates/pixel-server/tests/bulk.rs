@@ -43,6 +43,11 @@ async fn all_matching_is_selected_and_acted_on_at_once(db: Db) {
         ids_of(&ok(&s, &grace, "images.ids", json!({"text": "harbour"})).await),
         vec![g1.clone()]
     );
+    // Each word of a search matches on its own, in any order.
+    assert_eq!(
+        ids_of(&ok(&s, &ada, "images.ids", json!({"text": "Dusk  harbour"})).await),
+        vec![a2.clone()]
+    );
     let (status, _) = call_as(&s, Some(&ada), "images.ids", &json!({"limit": 10})).await;
     assert_eq!(status, 422);
 

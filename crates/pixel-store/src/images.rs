@@ -142,6 +142,9 @@ impl ImageStore for SqlStore {
     }
 }
 
+/// Words of a library search that count (the rest of a long search adds nothing a person would miss).
+const MAX_SEARCH_WORDS: usize = 8;
+
 impl SqlStore {
     /// One page of an owner's library under a filter, newest first, selecting `cols`: the SQL with
     /// its text binds (numbered first) and integer binds (after them).
@@ -180,17 +183,19 @@ impl SqlStore {
             ));
         }
         if let Some(text) = &filter.text {
-            texts.push(like_pattern(text));
             let op = match self.dialect {
                 Dialect::Postgres => "ILIKE",
                 Dialect::Sqlite => "LIKE",
             };
-            // The words match the prompt or one of the owner's tags.
-            text_clauses.push(format!(
-                "(prompt {op} ${n} ESCAPE '\\' OR id IN (SELECT image_id FROM image_tags \
-                 WHERE tag {op} ${n} ESCAPE '\\'))",
-                n = texts.len()
-            ));
+            // Every word matches the prompt or one of the owner's tags, in any order.
+            for word in text.split_whitespace().take(MAX_SEARCH_WORDS) {
+                texts.push(like_pattern(word));
+                text_clauses.push(format!(
+                    "(prompt {op} ${n} ESCAPE '\\' OR id IN (SELECT image_id FROM image_tags \
+                     WHERE tag {op} ${n} ESCAPE '\\'))",
+                    n = texts.len()
+                ));
+            }
         }
         let mut cursor_id = None;
         if let Some((_, id)) = &page.before {
