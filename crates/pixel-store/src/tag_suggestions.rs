@@ -21,15 +21,7 @@ fn suggestion(tag: String, source: &str) -> Result<TagSuggestion> {
 }
 
 async fn owns(tx: &mut Tx, owner_id: &str, image_id: &str) -> Result<bool> {
-    Ok(
-        sqlx::query("SELECT 1 AS one FROM images WHERE id = $1 AND owner_id = $2")
-            .bind(image_id)
-            .bind(owner_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?
-            .is_some(),
-    )
+    Ok(crate::tags::owned_count(tx, owner_id, &[image_id.to_string()]).await? == 1)
 }
 
 #[async_trait]
@@ -108,30 +100,9 @@ impl TagSuggestionStore for SqlStore {
             if !owns(tx, owner_id, image_id).await? {
                 return Ok(None);
             }
-            for tag in accept {
-                sqlx::query(
-                    "INSERT INTO image_tags (image_id, tag, added_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (image_id, tag) DO NOTHING",
-                )
-                .bind(image_id)
-                .bind(tag)
-                .bind(now)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            }
-            let count = sqlx::query("SELECT COUNT(*) AS n FROM image_tags WHERE image_id = $1")
-                .bind(image_id)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(db_err)?
-                .int("n")?;
-            if usize::try_from(count).unwrap_or(usize::MAX) > max_per_image {
-                return Err(Error::invalid(format!(
-                    "an image has at most {max_per_image} tags"
-                )));
-            }
             if !accept.is_empty() {
+                let image = [image_id.to_string()];
+                crate::tags::add_tags_tx(tx, &image, accept, max_per_image, now).await?;
                 let sql = format!(
                     "DELETE FROM tag_suggestions WHERE image_id = $1 AND tag IN ({})",
                     placeholders(2, accept.len())

@@ -4,7 +4,7 @@
 use super::*;
 use pixel_core::ops::tags::TagCount;
 
-async fn owned_count(tx: &mut Tx, owner_id: &str, ids: &[String]) -> Result<usize> {
+pub(crate) async fn owned_count(tx: &mut Tx, owner_id: &str, ids: &[String]) -> Result<usize> {
     let sql = format!(
         "SELECT COUNT(*) AS n FROM images WHERE owner_id = $1 AND id IN ({})",
         placeholders(2, ids.len())
@@ -15,6 +15,56 @@ async fn owned_count(tx: &mut Tx, owner_id: &str, ids: &[String]) -> Result<usiz
     }
     let row = q.fetch_one(&mut **tx).await.map_err(db_err)?;
     Ok(usize::try_from(row.int("n")?).unwrap_or(0))
+}
+
+/// Inside `tx`: every tag on every image (pairs already there are kept), refused (invalid) if an image
+/// would pass `max_per_image`. Pairs added. `tags` is not empty.
+pub(crate) async fn add_tags_tx(
+    tx: &mut Tx,
+    image_ids: &[String],
+    tags: &[String],
+    max_per_image: usize,
+    now: Millis,
+) -> Result<u64> {
+    // One statement per image (its tags as rows), not one per pair: a request's 10 tags on 10,000
+    // images are 10,000 statements, not 100,000.
+    let mut added = 0;
+    let now_at = 2 + tags.len();
+    let rows: Vec<String> = (0..tags.len())
+        .map(|i| format!("($1, ${}, ${now_at})", i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO image_tags (image_id, tag, added_at) VALUES {} \
+         ON CONFLICT (image_id, tag) DO NOTHING",
+        rows.join(", ")
+    );
+    for id in image_ids {
+        let mut q = sqlx::query(&sql).bind(id);
+        for tag in tags {
+            q = q.bind(tag);
+        }
+        added += q
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+    }
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT image_id FROM image_tags WHERE image_id IN ({}) \
+         GROUP BY image_id HAVING COUNT(*) > {max_per_image}) over_limit",
+        placeholders(1, image_ids.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in image_ids {
+        q = q.bind(id);
+    }
+    if q.fetch_one(&mut **tx).await.map_err(db_err)?.int("n")? > 0 {
+        return Err(Error::invalid(format!(
+            "an image has at most {max_per_image} tags"
+        )));
+    }
+    Ok(added)
 }
 
 #[async_trait]
@@ -33,45 +83,7 @@ impl TagStore for SqlStore {
             if owned_count(tx, owner_id, image_ids).await? != image_ids.len() {
                 return Err(Error::not_found("image"));
             }
-            // One statement per image (its tags as rows), not one per pair: at most 500 statements
-            // for the largest request instead of 5,000.
-            let mut added = 0;
-            let now_at = 2 + tags.len();
-            let rows: Vec<String> = (0..tags.len())
-                .map(|i| format!("($1, ${}, ${now_at})", i + 2))
-                .collect();
-            let sql = format!(
-                "INSERT INTO image_tags (image_id, tag, added_at) VALUES {} \
-                 ON CONFLICT (image_id, tag) DO NOTHING",
-                rows.join(", ")
-            );
-            for id in image_ids {
-                let mut q = sqlx::query(&sql).bind(id);
-                for tag in tags {
-                    q = q.bind(tag);
-                }
-                added += q
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?
-                    .rows_affected();
-            }
-            let sql = format!(
-                "SELECT COUNT(*) AS n FROM (SELECT image_id FROM image_tags WHERE image_id IN ({}) \
-                 GROUP BY image_id HAVING COUNT(*) > {max_per_image}) over_limit",
-                placeholders(1, image_ids.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in image_ids {
-                q = q.bind(id);
-            }
-            if q.fetch_one(&mut **tx).await.map_err(db_err)?.int("n")? > 0 {
-                return Err(Error::invalid(format!(
-                    "an image has at most {max_per_image} tags"
-                )));
-            }
-            Ok(added)
+            add_tags_tx(tx, image_ids, tags, max_per_image, now).await
         }
         .await;
         w.end(r).await

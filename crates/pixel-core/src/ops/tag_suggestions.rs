@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::images::ImageRef;
-use super::tags::{normalize_tag, ImageTags, MAX_TAGS_PER_IMAGE};
+use super::tags::{normalize_tag, normalize_tags, ImageTags, MAX_TAGS_PER_IMAGE};
 use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
@@ -124,17 +124,8 @@ pub async fn tags_suggest(app: &App, caller: &Caller, input: ImageRef) -> Result
 
 pub async fn tags_review(app: &App, caller: &Caller, input: TagReview) -> Result<ImageTags> {
     let me = caller.user_id()?;
-    let normalized = |raw: &[String]| -> Result<Vec<String>> {
-        let mut tags = raw
-            .iter()
-            .map(|t| normalize_tag(t))
-            .collect::<Result<Vec<_>>>()?;
-        tags.sort();
-        tags.dedup();
-        Ok(tags)
-    };
-    let accept = normalized(&input.accept)?;
-    let reject = normalized(&input.reject)?;
+    let accept = normalize_tags(&input.accept)?;
+    let reject = normalize_tags(&input.reject)?;
     if accept.is_empty() && reject.is_empty() {
         return Err(Error::invalid("accept or reject at least one tag"));
     }

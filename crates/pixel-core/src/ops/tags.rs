@@ -106,16 +106,21 @@ pub struct ImageTags {
     pub proposed: Vec<super::tag_suggestions::TagSuggestion>,
 }
 
-/// The request's images and tags, checked: the caller's own images, well-formed tags.
-fn checked(input: TagImages) -> Result<(Vec<String>, Vec<String>)> {
-    let ids = super::bulk::bulk_ids(input.image_ids)?;
-    let mut tags = input
-        .tags
+/// Tags as kept (`normalize_tag`), each once, in order; an error names the first malformed one.
+pub fn normalize_tags(raw: &[String]) -> Result<Vec<String>> {
+    let mut tags = raw
         .iter()
         .map(|t| normalize_tag(t))
         .collect::<Result<Vec<_>>>()?;
     tags.sort();
     tags.dedup();
+    Ok(tags)
+}
+
+/// The request's images and tags, checked: the caller's own images, well-formed tags.
+fn checked(input: TagImages) -> Result<(Vec<String>, Vec<String>)> {
+    let ids = super::bulk::bulk_ids(input.image_ids)?;
+    let tags = normalize_tags(&input.tags)?;
     if tags.is_empty() || tags.len() > MAX_TAGS_PER_REQUEST {
         return Err(Error::invalid(format!(
             "give 1 to {MAX_TAGS_PER_REQUEST} tags"
