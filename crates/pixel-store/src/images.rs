@@ -2,6 +2,25 @@
 
 use super::*;
 
+/// Runs a `library_query` (its SQL, text binds, then integer binds) on the concrete read pool, each row
+/// mapped by `$map` (expanded once for each driver's row type).
+macro_rules! fetch_library {
+    ($store:expr, $query:expr, $map:expr) => {{
+        let (sql, texts, ints) = $query;
+        on_read_pool!($store, pool => {
+            let mut q = sqlx::query(&sql);
+            for t in &texts {
+                q = q.bind(t);
+            }
+            for i in &ints {
+                q = q.bind(i);
+            }
+            let rows = q.fetch_all(pool).await.map_err(db_err)?;
+            rows.iter().map($map).collect()
+        })
+    }};
+}
+
 #[async_trait]
 impl ImageStore for SqlStore {
     async fn set_images_visibility(
@@ -69,19 +88,12 @@ impl ImageStore for SqlStore {
         filter: &ImageFilter,
         page: &PageRequest,
     ) -> Result<Vec<Image>> {
-        let (sql, texts, ints) = self.library_query(IMAGE_COLS, owner_id, filter, page);
         // A library page is the read of many rows the concrete driver makes cheaper.
-        on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql);
-            for t in &texts {
-                q = q.bind(t);
-            }
-            for i in &ints {
-                q = q.bind(i);
-            }
-            let rows = q.fetch_all(pool).await.map_err(db_err)?;
-            rows.iter().map(image_from).collect()
-        })
+        fetch_library!(
+            self,
+            self.library_query(IMAGE_COLS, owner_id, filter, page),
+            image_from
+        )
     }
 
     async fn list_image_ids(
@@ -94,18 +106,11 @@ impl ImageStore for SqlStore {
             before: None,
             limit,
         };
-        let (sql, texts, ints) = self.library_query("id", owner_id, filter, &page);
-        on_read_pool!(self, pool => {
-            let mut q = sqlx::query(&sql);
-            for t in &texts {
-                q = q.bind(t);
-            }
-            for i in &ints {
-                q = q.bind(i);
-            }
-            let rows = q.fetch_all(pool).await.map_err(db_err)?;
-            rows.iter().map(|r| r.text("id")).collect()
-        })
+        fetch_library!(
+            self,
+            self.library_query("id", owner_id, filter, &page),
+            |r| r.text("id")
+        )
     }
 
     async fn delete_images(&self, owner_id: &str, ids: &[String]) -> Result<Vec<String>> {
