@@ -2,17 +2,17 @@
 
 use super::*;
 
-/// Runs a `library_query` (its SQL, text binds, then integer binds) on the concrete read pool, each row
-/// mapped by `$map` (expanded once for each driver's row type).
+/// Runs a [`crate::library::LibraryQuery`] on the concrete read pool, each row mapped by `$map`
+/// (expanded once for each driver's row type).
 macro_rules! fetch_library {
     ($store:expr, $query:expr, $map:expr) => {{
-        let (sql, texts, ints) = $query;
+        let query: crate::library::LibraryQuery = $query;
         on_read_pool!($store, pool => {
-            let mut q = sqlx::query(&sql);
-            for t in &texts {
+            let mut q = sqlx::query(&query.sql).persistent(query.persistent);
+            for t in &query.texts {
                 q = q.bind(t);
             }
-            for i in &ints {
+            for i in &query.ints {
                 q = q.bind(i);
             }
             let rows = q.fetch_all(pool).await.map_err(db_err)?;
@@ -88,10 +88,13 @@ impl ImageStore for SqlStore {
         filter: &ImageFilter,
         page: &PageRequest,
     ) -> Result<Vec<Image>> {
+        let Some(text) = self.library_text(owner_id, filter).await? else {
+            return Ok(vec![]);
+        };
         // A library page is the read of many rows the concrete driver makes cheaper.
         fetch_library!(
             self,
-            self.library_query(IMAGE_COLS, owner_id, filter, page),
+            self.library_query(false, owner_id, filter, text.as_deref(), page),
             image_from
         )
     }
@@ -106,9 +109,12 @@ impl ImageStore for SqlStore {
             before: None,
             limit,
         };
+        let Some(text) = self.library_text(owner_id, filter).await? else {
+            return Ok(vec![]);
+        };
         fetch_library!(
             self,
-            self.library_query("id", owner_id, filter, &page),
+            self.library_query(true, owner_id, filter, text.as_deref(), &page),
             |r| r.text("id")
         )
     }
@@ -144,94 +150,5 @@ impl ImageStore for SqlStore {
             .await;
             w.end(r).await
         }
-    }
-}
-
-/// Words of a library search that count (the rest of a long search adds nothing a person would miss).
-const MAX_SEARCH_WORDS: usize = 8;
-
-impl SqlStore {
-    /// One page of an owner's library under a filter, newest first, selecting `cols`: the SQL with
-    /// its text binds (numbered first) and integer binds (after them).
-    fn library_query(
-        &self,
-        cols: &str,
-        owner_id: &str,
-        filter: &ImageFilter,
-        page: &PageRequest,
-    ) -> (String, Vec<String>, Vec<i64>) {
-        let mut sql = format!("SELECT {cols} FROM images WHERE owner_id = $1");
-        let mut texts: Vec<String> = vec![owner_id.to_string()];
-        let mut ints: Vec<i64> = vec![];
-        // Text binds come first ($1..), integer binds after them; placeholders are numbered to match.
-        let mut text_clauses: Vec<String> = vec![];
-        if let Some(model) = &filter.model {
-            texts.push(model.clone());
-            text_clauses.push(format!("model = ${}", texts.len()));
-        }
-        if let Some(set_id) = &filter.set_id {
-            texts.push(set_id.clone());
-            text_clauses.push(format!("set_id = ${}", texts.len()));
-        }
-        if let Some(collection_id) = &filter.collection_id {
-            texts.push(collection_id.clone());
-            text_clauses.push(format!(
-                "id IN (SELECT image_id FROM collection_images WHERE collection_id = ${})",
-                texts.len()
-            ));
-        }
-        if let Some(tag) = &filter.tag {
-            texts.push(tag.clone());
-            text_clauses.push(format!(
-                "id IN (SELECT image_id FROM image_tags WHERE tag = ${})",
-                texts.len()
-            ));
-        }
-        if let Some(text) = &filter.text {
-            let op = match self.dialect {
-                Dialect::Postgres => "ILIKE",
-                Dialect::Sqlite => "LIKE",
-            };
-            // Every word matches the prompt or one of the owner's tags, in any order.
-            for word in text.split_whitespace().take(MAX_SEARCH_WORDS) {
-                texts.push(like_pattern(word));
-                text_clauses.push(format!(
-                    "(prompt {op} ${n} ESCAPE '\\' OR id IN (SELECT image_id FROM image_tags \
-                     WHERE tag {op} ${n} ESCAPE '\\'))",
-                    n = texts.len()
-                ));
-            }
-        }
-        let mut cursor_id = None;
-        if let Some((_, id)) = &page.before {
-            texts.push(id.clone());
-            cursor_id = Some(texts.len());
-        }
-        for c in text_clauses {
-            sql.push_str(" AND ");
-            sql.push_str(&c);
-        }
-        let base = texts.len();
-        let next = |v: i64, ints: &mut Vec<i64>| {
-            ints.push(v);
-            format!("${}", base + ints.len())
-        };
-        if let Some(from) = filter.from {
-            let p = next(from, &mut ints);
-            sql.push_str(&format!(" AND created_at >= {p}"));
-        }
-        if let Some(to) = filter.to {
-            let p = next(to, &mut ints);
-            sql.push_str(&format!(" AND created_at <= {p}"));
-        }
-        if let (Some((ts, _)), Some(idp)) = (&page.before, cursor_id) {
-            let p = next(*ts, &mut ints);
-            sql.push_str(&format!(
-                " AND (created_at < {p} OR (created_at = {p} AND id < ${idp}))"
-            ));
-        }
-        let p = next(i64::from(page.limit), &mut ints);
-        sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {p}"));
-        (sql, texts, ints)
     }
 }

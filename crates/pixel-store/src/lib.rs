@@ -15,6 +15,7 @@ mod follows;
 mod images;
 mod jobs;
 mod ledger;
+mod library;
 mod likes;
 mod market;
 mod messages;
@@ -32,7 +33,7 @@ mod tags;
 mod tips;
 mod tx;
 use migrations::migrator;
-use search::add_prompt_terms;
+use search::add_search_terms;
 use tx::{
     apply_ledger_tx, balance_in, fetch_job, hold_balance, hold_balances, insert_image,
     insert_submission, refund_job_tx, take_back_tx,

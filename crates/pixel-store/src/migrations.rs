@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 29] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 30] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -151,6 +151,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "tag_suggestions",
                 include_str!("../../../migrations/sqlite/0029_tag_suggestions.sql"),
             ),
+            (
+                30,
+                "library_search",
+                include_str!("../../../migrations/sqlite/0030_library_search.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -297,6 +302,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 29,
                 "tag_suggestions",
                 include_str!("../../../migrations/postgres/0029_tag_suggestions.sql"),
+            ),
+            (
+                30,
+                "library_search",
+                include_str!("../../../migrations/postgres/0030_library_search.sql"),
             ),
         ],
     }

@@ -49,13 +49,13 @@ fn prefix_end(prefix: &str) -> Option<String> {
     None
 }
 
-/// The words SQLite's index will hold for `prompt`, for the vocabulary (PostgreSQL keeps its own by
-/// trigger, from its own lexemes).
-pub(crate) async fn add_prompt_terms(tx: &mut Tx, dialect: Dialect, prompt: &str) -> Result<()> {
+/// The words SQLite's indexes will hold for `text` (a prompt, or tags), for the vocabulary
+/// (PostgreSQL keeps its own by trigger, from its own lexemes).
+pub(crate) async fn add_search_terms(tx: &mut Tx, dialect: Dialect, text: &str) -> Result<()> {
     if dialect != Dialect::Sqlite {
         return Ok(());
     }
-    let mut terms: Vec<String> = words_of(prompt).map(fold_sqlite).collect();
+    let mut terms: Vec<String> = words_of(text).map(fold_sqlite).collect();
     terms.sort_unstable();
     terms.dedup();
     if terms.is_empty() {

@@ -102,7 +102,8 @@ impl TagSuggestionStore for SqlStore {
             }
             if !accept.is_empty() {
                 let image = [image_id.to_string()];
-                crate::tags::add_tags_tx(tx, &image, accept, max_per_image, now).await?;
+                crate::tags::add_tags_tx(tx, self.dialect, &image, accept, max_per_image, now)
+                    .await?;
                 let sql = format!(
                     "DELETE FROM tag_suggestions WHERE image_id = $1 AND tag IN ({})",
                     placeholders(2, accept.len())

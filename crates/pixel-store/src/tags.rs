@@ -21,6 +21,7 @@ pub(crate) async fn owned_count(tx: &mut Tx, owner_id: &str, ids: &[String]) -> 
 /// would pass `max_per_image`. Pairs added. `tags` is not empty.
 pub(crate) async fn add_tags_tx(
     tx: &mut Tx,
+    dialect: Dialect,
     image_ids: &[String],
     tags: &[String],
     max_per_image: usize,
@@ -64,6 +65,8 @@ pub(crate) async fn add_tags_tx(
             "an image has at most {max_per_image} tags"
         )));
     }
+    // Tags are search words: a typed prefix of one expands to it.
+    add_search_terms(tx, dialect, &tags.join(" ")).await?;
     Ok(added)
 }
 
@@ -83,7 +86,7 @@ impl TagStore for SqlStore {
             if owned_count(tx, owner_id, image_ids).await? != image_ids.len() {
                 return Err(Error::not_found("image"));
             }
-            add_tags_tx(tx, image_ids, tags, max_per_image, now).await
+            add_tags_tx(tx, self.dialect, image_ids, tags, max_per_image, now).await
         }
         .await;
         w.end(r).await

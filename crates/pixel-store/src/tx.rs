@@ -353,5 +353,5 @@ pub(crate) async fn insert_image(tx: &mut Tx, dialect: Dialect, image: &Image) -
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
-    add_prompt_terms(tx, dialect, &image.record.params.prompt).await
+    add_search_terms(tx, dialect, &image.record.params.prompt).await
 }

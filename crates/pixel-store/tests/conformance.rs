@@ -481,6 +481,23 @@ async fn cancel_refunds_queued_and_flags_running(db: Db) {
     assert_eq!(s.count_jobs(JobState::Running).await.expect("count"), 1);
 }
 
+/// The ids of every page of u1's library under `filter`, `limit` at a time, following the cursor.
+async fn every_page(s: &SqlStore, filter: ImageFilter, limit: u32) -> Vec<String> {
+    let mut seen = vec![];
+    let mut before = None;
+    loop {
+        let page = s
+            .list_images("u1", &filter, &PageRequest { before, limit })
+            .await
+            .expect("page");
+        let Some(last) = page.last() else {
+            return seen;
+        };
+        before = Some((last.created_at, last.id.clone()));
+        seen.extend(page.into_iter().map(|i| i.id));
+    }
+}
+
 async fn images_filter_paginate_and_delete_only_own(db: Db) {
     let s = &db.store;
     user(s, "u1", 0).await;
@@ -567,8 +584,99 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
         })
         .await
         .len(),
+        0,
+        "punctuation alone is no word, and matches nothing"
+    );
+    let found = |text: &'static str| async move {
+        let mut prompts: Vec<String> = all(ImageFilter {
+            text: Some(text.into()),
+            ..Default::default()
+        })
+        .await
+        .into_iter()
+        .map(|i| i.record.params.prompt)
+        .collect();
+        prompts.sort();
+        prompts
+    };
+    assert_eq!(
+        found("fox re").await,
+        ["Red fox"],
+        "any order, the last word a prefix"
+    );
+    assert_eq!(
+        found("pan").await,
+        ["red panda"],
+        "a prefix while it is typed"
+    );
+    assert!(
+        found("pan red").await.is_empty(),
+        "words before the last are whole"
+    );
+    s.add_tags("u1", &[ids[4].clone()], &["Golden hour".into()], 20, 3000)
+        .await
+        .expect("tag");
+    assert_eq!(
+        found("frog golden").await,
+        ["green frog"],
+        "tags are searched with the prompt"
+    );
+    assert_eq!(found("hou").await, ["green frog"], "a tag's word by prefix");
+    assert!(
+        found("balloon").await.is_empty(),
+        "only the owner's library"
+    );
+    s.remove_tags("u1", &[ids[4].clone()], &["Golden hour".into()])
+        .await
+        .expect("untag");
+    assert!(
+        found("golden").await.is_empty(),
+        "a removed tag is no longer found"
+    );
+    s.add_tags(
+        "u1",
+        &[ids[2].clone(), ids[4].clone()],
+        &["animal".into()],
+        20,
+        3001,
+    )
+    .await
+    .expect("tag");
+    let within = |text: &'static str, model: Option<&'static str>| async move {
+        all(ImageFilter {
+            text: Some(text.into()),
+            tag: Some("animal".into()),
+            model: model.map(Into::into),
+            ..Default::default()
+        })
+        .await
+        .into_iter()
+        .map(|i| i.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        within("red", None).await,
+        [ids[2].clone()],
+        "a search within a tag"
+    );
+    assert!(
+        within("red", Some("dall-e-2")).await.is_empty(),
+        "and a model"
+    );
+    // A search pages newest first through every match, one at a time.
+    let seen = every_page(
+        s,
+        ImageFilter {
+            text: Some("r".into()),
+            ..Default::default()
+        },
         1,
-        "% is literal"
+    )
+    .await;
+    assert_eq!(
+        seen,
+        [ids[2].clone(), ids[0].clone()],
+        "red panda, then Red fox"
     );
     assert_eq!(
         all(ImageFilter {
@@ -590,26 +698,7 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
         0
     );
 
-    let mut seen = vec![];
-    let mut before = None;
-    loop {
-        let page = s
-            .list_images(
-                "u1",
-                &ImageFilter::default(),
-                &PageRequest {
-                    before: before.clone(),
-                    limit: 2,
-                },
-            )
-            .await
-            .expect("page");
-        if page.is_empty() {
-            break;
-        }
-        before = page.last().map(|i| (i.created_at, i.id.clone()));
-        seen.extend(page.into_iter().map(|i| i.id));
-    }
+    let seen = every_page(s, ImageFilter::default(), 2).await;
     let mut newest_first = ids.clone();
     newest_first.reverse();
     assert_eq!(
@@ -630,6 +719,16 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
     assert_eq!(deleted.len(), 2);
     assert_eq!(all(ImageFilter::default()).await.len(), 3);
     assert!(s.get_image(&ids[0]).await.expect("get").is_none());
+    let red = all(ImageFilter {
+        text: Some("red".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        red.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        [ids[2].as_str()],
+        "a deleted image leaves the search"
+    );
 }
 
 async fn submissions_commit_all_or_none(db: Db) {
