@@ -38,6 +38,7 @@ const EarningsPage = lazy(() => import('./pages/EarningsPage').then((m) => ({ de
 const ListingPage = lazy(() => import('./pages/ListingPage').then((m) => ({ default: m.ListingPage })));
 const SellPromptPage = lazy(() => import('./pages/SellPromptPage').then((m) => ({ default: m.SellPromptPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<PageSpinner />}>{children}</Suspense>;
@@ -136,6 +137,7 @@ export function AppRoutes() {
         <Route path="analytics" element={<Private><AnalyticsPage /></Private>} />
         <Route path="earnings" element={<Private><EarningsPage /></Private>} />
         <Route path="prints" element={<Private><PrintsPage /></Private>} />
+        <Route path="admin" element={<Private><AdminPage /></Private>} />
         <Route path="collections" element={<Private><CollectionsPage /></Private>} />
         <Route path="collections/:id" element={<Page><CollectionPage /></Page>} />
         <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />

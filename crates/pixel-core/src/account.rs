@@ -205,6 +205,14 @@ pub struct Me {
     pub csrf_token: Option<String>,
 }
 
+/// The refusal a suspended account gets, at sign-in and on any request still in flight.
+pub fn suspended() -> Error {
+    Error::new(
+        ErrorCode::Forbidden,
+        "this account is suspended; ask the server's operator",
+    )
+}
+
 /// A fresh random secret: 256 bits, URL-safe, prefixed so leaked tokens are recognisable in scans.
 pub fn new_secret(prefix: &str) -> Result<String> {
     use base64::Engine;

@@ -281,6 +281,8 @@ impl App {
             email: None,
             role: Role::Admin,
             created_at: self.clock.now_ms(),
+            admin_granted: false,
+            suspended_at: None,
         };
         let user = self.store.accounts().upsert_user(&user).await?;
         self.grant_starting_credits(&user.id).await?;

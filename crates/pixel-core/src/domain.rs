@@ -38,6 +38,14 @@ pub struct User {
     pub role: Role,
     #[ts(type = "number")]
     pub created_at: Millis,
+    /// Made an admin in the admin UI: kept across sign-ins (`PIXEL_ADMIN_EMAILS` makes admins of its
+    /// own emails besides).
+    #[serde(default)]
+    pub admin_granted: bool,
+    /// When an admin suspended the account: its sessions ended and sign-in is refused until restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub suspended_at: Option<Millis>,
 }
 
 /// Who is calling an operation. Transports resolve it; operations check it.
@@ -372,6 +380,8 @@ pub enum LedgerKind {
     Transfer,
     /// Earned credits paid out as money to the creator's account (returned if the payout fails).
     Payout,
+    /// Credits an admin added or took away, with the reason (the admin audit log names who).
+    Adjustment,
 }
 
 impl LedgerKind {
@@ -384,6 +394,7 @@ impl LedgerKind {
             LedgerKind::Reversal => "reversal",
             LedgerKind::Transfer => "transfer",
             LedgerKind::Payout => "payout",
+            LedgerKind::Adjustment => "adjustment",
         }
     }
     pub fn parse(s: &str) -> Option<LedgerKind> {
@@ -395,6 +406,7 @@ impl LedgerKind {
             LedgerKind::Reversal,
             LedgerKind::Transfer,
             LedgerKind::Payout,
+            LedgerKind::Adjustment,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -264,6 +264,16 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ("tags.of_image", vec![by_image.clone()]),
         ("blocks.list", vec![json!({})]),
         ("reports.list", vec![json!({})]),
+        // Admins only: grace is refused, whatever she asks about.
+        (
+            "admin.users.search",
+            vec![json!({}), json!({ "query": i.text })],
+        ),
+        ("admin.users.get", vec![json!({ "user_id": i.owner_id })]),
+        (
+            "admin.audit.list",
+            vec![json!({}), json!({ "user_id": i.owner_id })],
+        ),
         ("messages.conversations", vec![json!({})]),
         ("prints.products", vec![json!({})]),
         (

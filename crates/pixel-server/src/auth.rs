@@ -222,6 +222,10 @@ impl Auth {
                 via: Via::None,
             });
         };
+        // Suspending ends every session; this refuses one that was in flight meanwhile.
+        if user.suspended_at.is_some() {
+            return Err(pixel_core::account::suspended());
+        }
         if now - session.last_used_at > TOUCH_EVERY_MS {
             if let Err(e) = app.store.sessions().touch_session(&session.id, now).await {
                 tracing::warn!(error = %e, "could not record a session's last use");
@@ -243,13 +247,14 @@ impl Auth {
         })
     }
 
-    /// The role a request runs with: the admin role sign-in granted lasts only while the account's
-    /// email is still in `PIXEL_ADMIN_EMAILS`, so removing it there takes effect on the next request of
-    /// every session and token, not at the next sign-in.
+    /// The role a request runs with: an admin made in the admin UI stays one until an admin takes it
+    /// back; the admin role sign-in granted from `PIXEL_ADMIN_EMAILS` lasts only while the account's
+    /// email is still there, so removing it takes effect on the next request of every session and
+    /// token, not at the next sign-in.
     fn effective_role(&self, user: &User) -> Role {
         let email = user.email.as_ref().map(|e| e.to_ascii_lowercase());
         let listed = self.admission.role_of(email.as_deref()) == Role::Admin;
-        if user.role == Role::Admin && listed {
+        if user.admin_granted || (user.role == Role::Admin && listed) {
             Role::Admin
         } else {
             Role::User
@@ -678,6 +683,8 @@ mod tests {
             email: Some("Ada@Example.com".into()),
             role: Role::Admin,
             created_at: 0,
+            admin_granted: false,
+            suspended_at: None,
         };
         let listed = Auth::from_config(&Config {
             admin_emails: vec!["ada@example.com".into()],

@@ -114,6 +114,10 @@ async fn every_operation_checks_its_caller() {
         .as_str()
         .expect("username")
         .to_string();
+    // An account the admin rows act on (suspended, restored, made an admin, signed out).
+    let bystander = token_for(&s, "bystander@example.com").await;
+    let (_, them) = call_as(&s, Some(&bystander), "account.get", &json!({})).await;
+    let bystander_id = them["user"]["id"].as_str().expect("id").to_string();
     // Comments of the owner's on the owner's private image: one to edit and like, one to delete.
     let mut comment_ids = vec![];
     for body in ["a note to self", "another note"] {
@@ -522,6 +526,43 @@ async fn every_operation_checks_its_caller() {
             json!({"order_id": "print_not-anyones"}),
             [401, 404, 404, 404],
         ),
+        // Administration: admins only, whatever account it is about.
+        (
+            "admin.users.search",
+            json!({"query": "owner"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.users.get",
+            json!({"user_id": owner_id}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.credits.adjust",
+            json!({"user_id": bystander_id, "amount": 5, "reason": "goodwill"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.users.suspend",
+            json!({"user_id": bystander_id, "reason": "spam run"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.users.restore",
+            json!({"user_id": bystander_id, "reason": "appeal upheld"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.users.set_admin",
+            json!({"user_id": bystander_id, "admin": true, "reason": "new moderator"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.users.sign_out",
+            json!({"user_id": bystander_id, "reason": "lost laptop"}),
+            [401, 403, 403, 200],
+        ),
+        ("admin.audit.list", json!({}), [401, 403, 403, 200]),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

@@ -4,6 +4,7 @@
 mod account_data;
 mod accounts;
 mod achievements;
+mod admin;
 mod analytics;
 mod blob_gc;
 mod blocks;
@@ -35,8 +36,8 @@ mod tx;
 use migrations::migrator;
 use search::add_search_terms;
 use tx::{
-    apply_ledger_tx, balance_in, fetch_job, hold_balance, hold_balances, insert_image,
-    insert_submission, refund_job_tx, take_back_tx,
+    apply_ledger_tx, balance_in, entry_by_key, fetch_job, hold_balance, hold_balances,
+    insert_image, insert_submission, refund_job_tx, take_back_tx,
 };
 
 use async_trait::async_trait;
@@ -152,7 +153,7 @@ macro_rules! impl_cols {
 }
 impl_cols!(AnyRow, sqlx::sqlite::SqliteRow, sqlx::postgres::PgRow);
 
-const USER_COLS: &str = "id, username, email, role, created_at";
+const USER_COLS: &str = "id, username, email, role, created_at, admin_granted, suspended_at";
 
 /// The profile picture (an image id) of the user a query calls `u`: only while that image is still
 /// theirs and public, the rule `profiles.get` applies, so no list shows a picture the profile would not.
@@ -175,6 +176,8 @@ fn user_from(r: &AnyRow) -> Result<User> {
         email: r.try_get("email").map_err(db_err)?,
         role: Role::parse(&role),
         created_at: r.try_get("created_at").map_err(db_err)?,
+        admin_granted: r.int("admin_granted")? != 0,
+        suspended_at: r.opt_int("suspended_at")?,
     })
 }
 
@@ -589,6 +592,9 @@ impl Store for SqlStore {
         self
     }
     fn account_data(&self) -> &dyn AccountDataStore {
+        self
+    }
+    fn admin(&self) -> &dyn AdminStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 30] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 31] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -156,6 +156,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "library_search",
                 include_str!("../../../migrations/sqlite/0030_library_search.sql"),
             ),
+            (
+                31,
+                "admin",
+                include_str!("../../../migrations/sqlite/0031_admin.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -307,6 +312,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 30,
                 "library_search",
                 include_str!("../../../migrations/postgres/0030_library_search.sql"),
+            ),
+            (
+                31,
+                "admin",
+                include_str!("../../../migrations/postgres/0031_admin.sql"),
             ),
         ],
     }

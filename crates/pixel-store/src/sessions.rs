@@ -80,6 +80,8 @@ impl SessionStore for SqlStore {
             email: r.try_get("u_email").map_err(db_err)?,
             role: Role::parse(&role),
             created_at: r.try_get("u_created_at").map_err(db_err)?,
+            admin_granted: r.int("u_admin_granted")? != 0,
+            suspended_at: r.opt_int("u_suspended_at")?,
         };
         Ok(Some((session_from(&r)?, user)))
     }

@@ -11,15 +11,8 @@ pub(crate) async fn apply_ledger_tx(
     job_id: Option<&str>,
     now: Millis,
 ) -> Result<LedgerEntry> {
-    let existing = sqlx::query(&format!(
-        "SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"
-    ))
-    .bind(&mv.idempotency_key)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    if let Some(row) = existing {
-        return ledger_from(&row);
+    if let Some(entry) = entry_by_key(tx, &mv.idempotency_key).await? {
+        return Ok(entry);
     }
     // Spending waits while credits are owed; a reversal is what takes owed credits, so it may not.
     let spending = mv.amount < 0 && mv.kind != LedgerKind::Reversal;
@@ -43,6 +36,18 @@ pub(crate) async fn apply_ledger_tx(
         settle_debt(tx, user_id, &entry, debt, now).await?;
     }
     Ok(entry)
+}
+
+/// The ledger entry written under `key`, if one was.
+pub(crate) async fn entry_by_key(tx: &mut Tx, key: &str) -> Result<Option<LedgerEntry>> {
+    let row = sqlx::query(&format!(
+        "SELECT {LEDGER_COLS} FROM ledger_entries WHERE idempotency_key = $1"
+    ))
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    row.as_ref().map(ledger_from).transpose()
 }
 
 /// Why a move could not be applied: no account, credits owed, or too few credits.

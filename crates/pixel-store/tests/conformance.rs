@@ -96,6 +96,8 @@ async fn user(store: &SqlStore, id: &str, credits: i64) {
             email: None,
             role: Role::User,
             created_at: 1,
+            admin_granted: false,
+            suspended_at: None,
         })
         .await
         .expect("user");
@@ -856,6 +858,8 @@ async fn accounts_sessions_and_one_time_codes(db: Db) {
         email: Some(format!("{id}@example.com")),
         role: Role::User,
         created_at: 1,
+        admin_granted: false,
+        suspended_at: None,
     };
     // Taken usernames move on to the next candidate; a known subject returns its account.
     let names = vec!["sam".to_string(), "sam_2".to_string()];

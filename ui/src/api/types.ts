@@ -7,7 +7,16 @@ export type ErrorBody = { code: ErrorCode, message: string, };
 
 export type Role = "user" | "admin";
 
-export type User = { id: string, username: string, email: string | null, role: Role, created_at: number, };
+export type User = { id: string, username: string, email: string | null, role: Role, created_at: number, 
+/**
+ * Made an admin in the admin UI: kept across sign-ins (`PIXEL_ADMIN_EMAILS` makes admins of its
+ * own emails besides).
+ */
+admin_granted: boolean, 
+/**
+ * When an admin suspended the account: its sessions ended and sign-in is refused until restored.
+ */
+suspended_at?: number, };
 
 export type Visibility = "private" | "public";
 
@@ -88,7 +97,7 @@ thumb_url: string, record: GenerationRecord, created_at: number,
  */
 locked?: PremiumLock, };
 
-export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal" | "transfer" | "payout";
+export type LedgerKind = "grant" | "reserve" | "capture" | "refund" | "reversal" | "transfer" | "payout" | "adjustment";
 
 export type LedgerEntry = { id: string, user_id: string, kind: LedgerKind, 
 /**
@@ -546,6 +555,92 @@ accept: Array<string>,
  * Proposals to drop and never propose again for this image.
  */
 reject: Array<string>, };
+
+export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out";
+
+export type AdminChange = { 
+/**
+ * Credits added (positive) or taken away (negative).
+ */
+amount?: number, balance_after?: number, 
+/**
+ * The ledger entry an adjustment wrote.
+ */
+ledger_entry_id?: string, 
+/**
+ * Sessions and tokens the action ended.
+ */
+sessions_ended?: number, };
+
+export type AuditEntry = { id: string, admin: UserSummary, kind: AdminActionKind, target?: UserSummary, reason: string, change: AdminChange, created_at: number, };
+
+export type AdminUser = { user: User, balance: number, };
+
+export type AdminUsersQuery = { 
+/**
+ * The start of a username, or part of an email; empty for the newest accounts.
+ */
+query: string, limit?: number, };
+
+export type AdminUsersOutput = { users: Array<AdminUser>, };
+
+export type AdminUserRef = { user_id: string, };
+
+export type AdminUserDetail = { user: User, balance: number, 
+/**
+ * Credits owed after a reversed purchase.
+ */
+owed: number, images: number, image_bytes: number, 
+/**
+ * Open sessions and tokens.
+ */
+sessions: Array<SessionInfo>, 
+/**
+ * The newest ledger entries.
+ */
+ledger: Array<LedgerEntry>, 
+/**
+ * The newest admin actions on this account.
+ */
+actions: Array<AuditEntry>, };
+
+export type CreditAdjustment = { user_id: string, 
+/**
+ * Credits to add (positive) or take away (negative): never zero, at most 1,000,000 either way.
+ */
+amount: number, 
+/**
+ * Why, 3–500 characters: kept in the ledger's memo and the audit log.
+ */
+reason: string, 
+/**
+ * The same key twice adjusts once (a retried click); one is made when absent.
+ */
+idempotency_key?: string, };
+
+export type CreditAdjustmentOutput = { entry: LedgerEntry, balance: number, };
+
+export type AdminUserAction = { user_id: string, 
+/**
+ * Why, 3–500 characters: kept in the audit log.
+ */
+reason: string, };
+
+export type SetAdmin = { user_id: string, admin: boolean, 
+/**
+ * Why, 3–500 characters: kept in the audit log.
+ */
+reason: string, };
+
+export type AdminUserChanged = { user: User, 
+/**
+ * Sessions and tokens the action ended.
+ */
+sessions_ended: number, };
+
+export type AuditQuery = { kind?: AdminActionKind, user_id?: string, before?: string, limit?: number, };
+
+export type AuditOutput = { entries: Array<AuditEntry>, next?: string, };
 
 export type TagSource = "vision" | "record";
 
@@ -1339,6 +1434,14 @@ export interface Methods {
   'account.get': { input: Empty; output: AccountOutput };
   'account.update': { input: UpdateAccount; output: AccountOutput };
   'achievements.list': { input: Empty; output: AchievementsOutput };
+  'admin.audit.list': { input: AuditQuery; output: AuditOutput };
+  'admin.credits.adjust': { input: CreditAdjustment; output: CreditAdjustmentOutput };
+  'admin.users.get': { input: AdminUserRef; output: AdminUserDetail };
+  'admin.users.restore': { input: AdminUserAction; output: AdminUserChanged };
+  'admin.users.search': { input: AdminUsersQuery; output: AdminUsersOutput };
+  'admin.users.set_admin': { input: SetAdmin; output: AdminUserChanged };
+  'admin.users.sign_out': { input: AdminUserAction; output: AdminUserChanged };
+  'admin.users.suspend': { input: AdminUserAction; output: AdminUserChanged };
   'analytics.personal': { input: AnalyticsQuery; output: PersonalAnalytics };
   'blocks.block': { input: UserRef; output: BlockOutput };
   'blocks.list': { input: PageQuery; output: FollowListOutput };

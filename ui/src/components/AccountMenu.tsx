@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import * as Menu from '@radix-ui/react-dropdown-menu';
-import { ChevronDown, LogOut, Package, Trophy, UserCog } from 'lucide-react';
+import { ChevronDown, LogOut, Package, ShieldCheck, Trophy, UserCog } from 'lucide-react';
 import { useAccount, useSignOut } from '../api/hooks';
 import { describeError } from '../api/errors';
 import type { Me } from '../api/types';
@@ -59,6 +59,13 @@ export function AccountMenu({ me }: { me: Me }) {
                 <Package className="h-4 w-4" aria-hidden /> Print orders
               </Link>
             </Menu.Item>
+            {me.role === 'admin' && (
+              <Menu.Item asChild>
+                <Link to="/admin" className={ITEM}>
+                  <ShieldCheck className="h-4 w-4" aria-hidden /> Admin
+                </Link>
+              </Menu.Item>
+            )}
             <Menu.Item className={ITEM} disabled={signOut.isPending} onSelect={() => signOut.mutate()}>
               <LogOut className="h-4 w-4" aria-hidden /> {signOut.isPending ? 'Signing out…' : 'Sign out'}
             </Menu.Item>

@@ -47,6 +47,7 @@ const KIND_WORDS: Record<LedgerEntry['kind'], string> = {
   reversal: 'Taken back',
   transfer: 'Transfer',
   payout: 'Payout',
+  adjustment: 'Adjusted by an admin',
 };
 
 export function CreditsPage() {

@@ -168,7 +168,7 @@ export function settings(over: Partial<AccountSettings> = {}): AccountSettings {
 
 export function account(over: Partial<AccountOutput> = {}): AccountOutput {
   return {
-    user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0 },
+    user: { id: 'u1', username: 'ada', email: null, role: 'user', created_at: 0, admin_granted: false },
     balance: 100,
     charging: true,
     engagement: true,

@@ -97,6 +97,8 @@ pub async fn provision_account(
                 email: identity.email.clone(),
                 role,
                 created_at: app.clock.now_ms(),
+                admin_granted: false,
+                suspended_at: None,
             };
             let user = app
                 .store
@@ -108,8 +110,17 @@ pub async fn provision_account(
             user
         }
     };
+    if user.suspended_at.is_some() {
+        return Err(super::suspended());
+    }
     if user.role != role {
         app.store.accounts().set_role(&user.id, role).await?;
     }
+    // The role column follows the configuration; a grant in the admin UI is kept beside it.
+    let role = if user.admin_granted {
+        Role::Admin
+    } else {
+        role
+    };
     Ok(User { role, ..user })
 }

@@ -50,6 +50,18 @@ pub struct UpdateAccount {
     pub settings: Option<AccountSettings>,
 }
 
+/// The account with the role this request runs with: the stored role follows the configuration as of
+/// the last sign-in, while the caller's own is what the server grants now (a grant in the admin UI, or
+/// an email taken off `PIXEL_ADMIN_EMAILS` since).
+fn with_callers_role(user: User, caller: &Caller) -> User {
+    let role = if caller.is_admin() {
+        Role::Admin
+    } else {
+        Role::User
+    };
+    User { role, ..user }
+}
+
 pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<AccountOutput> {
     let id = caller.user_id()?;
     let user = app
@@ -58,6 +70,7 @@ pub async fn account_get(app: &App, caller: &Caller, _input: Empty) -> Result<Ac
         .get_user(id)
         .await?
         .ok_or_else(|| Error::not_found("account"))?;
+    let user = with_callers_role(user, caller);
     let balance = app.store.ledger().balance(id).await?;
     let settings = app.store.accounts().account_settings(id).await?;
     Ok(AccountOutput {

@@ -13,6 +13,7 @@ use crate::registry::Registry;
 pub mod account;
 pub mod account_export;
 pub mod achievements;
+pub mod admin;
 pub mod analytics;
 pub mod blocks;
 pub mod bulk;
@@ -106,6 +107,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     bulk::register(r);
     style::register(r);
     tag_suggestions::register(r);
+    admin::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

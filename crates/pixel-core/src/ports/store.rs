@@ -45,6 +45,7 @@ pub trait Store: Send + Sync {
     fn tags(&self) -> &dyn TagStore;
     fn tag_suggestions(&self) -> &dyn TagSuggestionStore;
     fn account_data(&self) -> &dyn AccountDataStore;
+    fn admin(&self) -> &dyn AdminStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -838,4 +839,40 @@ pub trait MessageStore: Send + Sync {
     async fn mark_conversation_read(&self, conversation_id: &str, user_id: &str) -> Result<()>;
     /// Unread messages across the viewer's conversations.
     async fn unread_messages(&self, user_id: &str) -> Result<i64>;
+}
+
+/// Administration: accounts found and changed by admins, each change written with its audit entry in
+/// one transaction.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Accounts whose username starts with `query` or whose email contains it (lower case), or the
+    /// newest when it is empty, with their balances.
+    async fn find_users(
+        &self,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<crate::ops::admin::AdminUser>>;
+    /// Applies an adjustment to the action's account and records the action (amount, balance after,
+    /// the entry) with it. A repeated key answers with the first entry and records nothing more.
+    async fn adjust_credits(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        mv: &super::LedgerMove,
+    ) -> Result<LedgerEntry>;
+    /// Suspends the action's account and ends its sessions and tokens; how many ended.
+    async fn suspend(&self, action: &crate::ops::admin::NewAdminAction) -> Result<u64>;
+    async fn restore(&self, action: &crate::ops::admin::NewAdminAction) -> Result<()>;
+    async fn set_admin_granted(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        granted: bool,
+    ) -> Result<()>;
+    /// Ends every session and token of the action's account; how many.
+    async fn sign_out(&self, action: &crate::ops::admin::NewAdminAction) -> Result<u64>;
+    /// The audit log, newest first.
+    async fn audit_log(
+        &self,
+        filter: &crate::ops::admin::AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::admin::AuditEntry>>;
 }

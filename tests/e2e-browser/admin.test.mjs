@@ -1,0 +1,86 @@
+// Browser end-to-end, administration: an admin (named in PIXEL_ADMIN_EMAILS) opens Admin from the account
+// menu, finds a person by name, adds credits with a reason (the person's Credits page shows the
+// adjustment and the new balance), sees it in the audit log, and suspends the account (the person's
+// session ends). Screenshots of the users tab with an account open and of the audit log go to
+// tests/artifacts/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, eventually, launchChromium, missingForSignIn, op, signedIn, startSignInServer } from './oidc-server.mjs';
+
+const missing = missingForSignIn();
+if (missing && process.env.CI) {
+  test('admin end-to-end', () => assert.fail(`CI is set but the admin suite cannot run: ${missing}`));
+} else if (missing) {
+  test('admin end-to-end', { skip: missing }, () => {});
+}
+
+describe('an admin runs accounts', { skip: !!missing }, () => {
+  let server;
+  let browser;
+  const errors = [];
+  const stamp = Date.now().toString(36);
+  const boss = `boss${stamp}`;
+  const member = `member${stamp}`;
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startSignInServer({ PIXEL_ADMIN_EMAILS: `${boss}@example.com` });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('credits adjusted with a reason, in the audit log, then the account suspended', async () => {
+    const m = await signedIn(browser, member, server.base, errors, '/credits');
+    const a = await signedIn(browser, boss, server.base, errors);
+
+    await a.page.getByRole('button', { name: `Account menu: ${boss}` }).click();
+    await a.page.getByRole('menuitem', { name: 'Admin' }).click();
+    await a.page.getByRole('heading', { name: 'Admin' }).waitFor();
+    await a.page.getByLabel('Username or email').fill(member);
+    await a.page.getByRole('button', { name: new RegExp(`^${member}`) }).click();
+    const account = a.page.getByRole('region', { name: `Account ${member}` });
+    await account.getByText('Balance').waitFor();
+
+    const adjust = account.getByRole('form', { name: 'Adjust credits' });
+    await adjust.getByLabel('Credits (negative to take away)').fill('15');
+    await adjust.getByLabel('Reason').fill('Contest prize');
+    await adjust.getByRole('button', { name: 'Apply' }).click();
+    await adjust.getByRole('status').filter({ hasText: 'Added 15' }).waitFor();
+    assert.match(await adjust.getByRole('status').textContent(), /balance now 35/);
+    await account.getByText('Credits adjusted').waitFor();
+    await a.page.waitForTimeout(300);
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-users.png') });
+
+    // The person sees it: the balance through the API, the entry on their Credits page.
+    assert.equal((await op(m.page, 'account.get', {})).balance, 35);
+    await m.page.reload();
+    await m.page.getByText('Adjusted by an admin').first().waitFor();
+    await m.page.getByText('Contest prize').first().waitFor();
+
+    await a.page.getByRole('tab', { name: 'Audit log' }).click();
+    const log = a.page.getByRole('region', { name: 'Audit log' });
+    const row = log.getByRole('row').filter({ hasText: 'Contest prize' });
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(`${boss}.*Credits adjusted.*${member}.*\\+15 credits`));
+    await a.page.waitForTimeout(300);
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-audit.png') });
+
+    assert.deepEqual(errors, []);
+    // Suspended: the person's session ends at once.
+    await a.page.getByRole('tab', { name: 'Users' }).click();
+    await a.page.getByRole('button', { name: new RegExp(`^${member}`) }).click();
+    await account.getByLabel('Reason for the action').fill('Spam run');
+    await account.getByRole('button', { name: 'Suspend' }).click();
+    await account.getByText('suspended', { exact: true }).waitFor();
+    await eventually('the suspended session refused', async () => {
+      const r = await m.page.evaluate(() => fetch('/api/ops/account.get', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then((r) => r.status));
+      return r === 401 ? true : undefined;
+    });
+  });
+});

@@ -1,0 +1,71 @@
+// Administration: accounts found and changed by admins (credits, suspension, the admin role, signing
+// out), and the audit log of every such action. Every change refreshes the account and the log.
+
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useClient } from './context';
+import type { AdminActionKind, AdminUserAction, CreditAdjustment, SetAdmin } from './types';
+
+export const adminKeys = {
+  all: ['admin'] as const,
+  users: (query: string) => ['admin', 'users', query] as const,
+  user: (id: string) => ['admin', 'user', id] as const,
+  audit: (kind: AdminActionKind | '') => ['admin', 'audit', kind] as const,
+};
+
+export function useAdminUsers(query: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: adminKeys.users(query),
+    queryFn: () => client.call('admin.users.search', { query, limit: 50 }),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useAdminUser(userId: string | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: adminKeys.user(userId ?? ''),
+    queryFn: () => client.call('admin.users.get', { user_id: userId ?? '' }),
+    enabled: userId !== null,
+  });
+}
+
+export function useAuditLog(kind: AdminActionKind | '') {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: adminKeys.audit(kind),
+    queryFn: ({ pageParam }) =>
+      client.call('admin.audit.list', { ...(kind ? { kind } : {}), ...(pageParam ? { before: pageParam } : {}), limit: 50 }),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+}
+
+/** Every admin change: refreshes what admins look at once it is done. */
+function useAdminChange<T, R>(run: (input: T) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.all }),
+  });
+}
+
+/** Adjusts credits; the caller makes one key per adjustment, so a retried click adjusts once. */
+export function useAdjustCredits() {
+  const client = useClient();
+  return useAdminChange((input: CreditAdjustment) => client.call('admin.credits.adjust', input));
+}
+
+export type AccountAction = 'suspend' | 'restore' | 'sign_out';
+
+export function useAccountAction() {
+  const client = useClient();
+  return useAdminChange(({ action, ...input }: AdminUserAction & { action: AccountAction }) =>
+    client.call(`admin.users.${action}`, input),
+  );
+}
+
+export function useSetAdmin() {
+  const client = useClient();
+  return useAdminChange((input: SetAdmin) => client.call('admin.users.set_admin', input));
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import type { AdminUserDetail, CreditAdjustment, User } from '../api/types';
+import { FakeTransport } from '../test/fakeTransport';
+import { account, me } from '../test/fixtures';
+import { renderApp } from '../test/renderApp';
+
+const grace: User = { id: 'u2', username: 'grace', email: 'grace@example.com', role: 'user', created_at: 0, admin_granted: false };
+
+function detail(balance: number): AdminUserDetail {
+  return { user: grace, balance, owed: 0, images: 3, image_bytes: 2048, sessions: [], ledger: [], actions: [] };
+}
+
+function adminTransport() {
+  const transport = new FakeTransport([]);
+  transport.me = vi.fn(async () => me({ role: 'admin' }));
+  const admin = account();
+  transport.handlers['account.get'] = () => ({ ...admin, user: { ...admin.user, role: 'admin' } });
+  transport.handlers['admin.users.search'] = () => ({ users: [{ user: grace, balance: 20 }] });
+  transport.handlers['admin.users.get'] = () => detail(20);
+  return transport;
+}
+
+describe('Admin', () => {
+  it('is for admins only', async () => {
+    const transport = new FakeTransport([]);
+    transport.me = vi.fn(async () => me());
+    renderApp(transport, '/admin');
+    expect(await screen.findByRole('heading', { name: 'Admins only' })).toBeInTheDocument();
+    expect(transport.calls.some(([m]) => m.startsWith('admin.'))).toBe(false);
+  });
+
+  it('adjusts an account’s credits with a reason, one key per adjustment', async () => {
+    const transport = adminTransport();
+    transport.handlers['admin.credits.adjust'] = (input) => {
+      const i = input as CreditAdjustment;
+      return {
+        entry: { id: 'e1', user_id: i.user_id, kind: 'adjustment', amount: i.amount, balance_after: 35, idempotency_key: 'k', memo: i.reason, created_at: 1 },
+        balance: 35,
+      };
+    };
+    const { user } = renderApp(transport, '/admin');
+    await user.click(await screen.findByRole('button', { name: /^grace/ }));
+    const region = await screen.findByRole('region', { name: 'Account grace' });
+    const form = within(region).getByRole('form', { name: 'Adjust credits' });
+    const apply = within(form).getByRole('button', { name: 'Apply' });
+    await user.type(within(form).getByLabelText('Credits (negative to take away)'), '15');
+    expect(apply).toBeDisabled();
+    await user.type(within(form).getByLabelText('Reason'), 'Contest prize');
+    await user.click(apply);
+    expect(await within(form).findByRole('status')).toHaveTextContent('Added 15 · balance now 35');
+    const sent = transport.calls.filter(([m]) => m === 'admin.credits.adjust').map(([, i]) => i as CreditAdjustment);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ user_id: 'u2', amount: 15, reason: 'Contest prize' });
+    expect(sent[0]?.idempotency_key).toMatch(/.{8,}/);
+
+    // The next adjustment gets a key of its own.
+    await user.type(within(form).getByLabelText('Credits (negative to take away)'), '-5');
+    await user.type(within(form).getByLabelText('Reason'), 'Correction');
+    await user.click(apply);
+    await waitFor(() => expect(transport.calls.filter(([m]) => m === 'admin.credits.adjust')).toHaveLength(2));
+    const keys = transport.calls.filter(([m]) => m === 'admin.credits.adjust').map(([, i]) => (i as CreditAdjustment).idempotency_key);
+    expect(keys[0]).not.toEqual(keys[1]);
+  });
+
+  it('suspends with a reason and shows the audit log', async () => {
+    const transport = adminTransport();
+    transport.handlers['admin.users.suspend'] = () => ({ user: { ...grace, suspended_at: 5 }, sessions_ended: 2 });
+    transport.handlers['admin.audit.list'] = () => ({
+      entries: [
+        { id: 'a1', admin: { id: 'u1', username: 'ada' }, kind: 'user_suspend', target: { id: 'u2', username: 'grace' }, reason: 'Spam run', change: { sessions_ended: 2 }, created_at: 5 },
+      ],
+    });
+    const { user } = renderApp(transport, '/admin');
+    await user.click(await screen.findByRole('button', { name: /^grace/ }));
+    const region = await screen.findByRole('region', { name: 'Account grace' });
+    const suspend = within(region).getByRole('button', { name: 'Suspend' });
+    expect(suspend).toBeDisabled();
+    await user.type(within(region).getByLabelText('Reason for the action'), 'Spam run');
+    await user.click(suspend);
+    await waitFor(() => expect(transport.calls.some(([m, i]) => m === 'admin.users.suspend' && (i as { reason: string }).reason === 'Spam run')).toBe(true));
+
+    await user.click(screen.getByRole('tab', { name: 'Audit log' }));
+    const log = await screen.findByRole('region', { name: 'Audit log' });
+    expect(await within(log).findByText('Spam run')).toBeInTheDocument();
+    expect(within(log).getByRole('row', { name: /ada Suspended grace Spam run 2 sessions ended/ })).toBeInTheDocument();
+  });
+});

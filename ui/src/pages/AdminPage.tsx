@@ -1,0 +1,101 @@
+// The admin dashboard: accounts (search, one account whole, credits, suspension, the admin role,
+// signing out) and the audit log of every admin action. Admins only; the server refuses everyone else
+// whatever this page shows.
+
+import { useState } from 'react';
+import { ShieldCheck } from 'lucide-react';
+import { useAdminUsers } from '../api/adminHooks';
+import { useAccount } from '../api/hooks';
+import { AuditLog } from '../components/admin/AuditLog';
+import { UserBadges, UserDetail } from '../components/admin/UserDetail';
+import { SearchField } from '../components/FilterControls';
+import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
+import { cn, formatBalance, formatDate } from '../lib/format';
+import { useTitle } from '../lib/title';
+
+type Tab = 'users' | 'audit';
+
+export function AdminPage() {
+  useTitle('Admin');
+  const account = useAccount();
+  const [tab, setTab] = useState<Tab>('users');
+  if (account.isPending) return <PageSpinner />;
+  if (account.data?.user.role !== 'admin')
+    return (
+      <EmptyState className="min-h-[50vh]" title="Admins only">
+        This page is for the people who run this server.
+      </EmptyState>
+    );
+  return (
+    <div className="mx-auto max-w-6xl space-y-5 px-4 pb-28 pt-6 sm:px-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="flex items-center gap-2 text-lg font-semibold">
+          <ShieldCheck className="h-5 w-5 text-accent" aria-hidden /> Admin
+        </h1>
+        <div className="ml-auto flex rounded-lg border border-line p-0.5" role="tablist" aria-label="Admin sections">
+          {(['users', 'audit'] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              className={cn('h-7 rounded-md px-3 text-sm', tab === t ? 'bg-surface-2 font-medium text-fg' : 'text-fg-muted hover:text-fg')}
+              onClick={() => setTab(t)}
+            >
+              {t === 'users' ? 'Users' : 'Audit log'}
+            </button>
+          ))}
+        </div>
+      </div>
+      {tab === 'users' ? <Users /> : <AuditLog />}
+    </div>
+  );
+}
+
+function Users() {
+  const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState<string | null>(null);
+  const users = useAdminUsers(query.trim());
+  return (
+    <div className="grid gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      <section className="card flex min-h-[24rem] flex-col p-4" aria-label="Accounts">
+        <SearchField id="admin-search" label="Username or email" value={query} onChange={setQuery} />
+        {users.isError && <ErrorState className="mt-4" error={users.error} onRetry={() => void users.refetch()} />}
+        <ul className="mt-3 divide-y divide-line">
+          {users.data?.users.map(({ user, balance }) => (
+            <li key={user.id}>
+              <button
+                type="button"
+                aria-current={chosen === user.id}
+                className={cn(
+                  'flex w-full items-center gap-3 rounded-lg px-2 py-2.5 text-left hover:bg-surface-2',
+                  chosen === user.id && 'bg-surface-2',
+                )}
+                onClick={() => setChosen(user.id)}
+              >
+                <span className="min-w-0 flex-1">
+                  <span className="flex items-center gap-2">
+                    <span className="truncate text-sm font-medium">{user.username}</span>
+                    <UserBadges user={user} />
+                  </span>
+                  <span className="block truncate text-xs text-fg-muted">
+                    {user.email ?? 'no email'} · joined {formatDate(user.created_at)}
+                  </span>
+                </span>
+                <span className="text-sm tabular-nums text-fg-muted">{formatBalance(balance)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {users.data?.users.length === 0 && <p className="mt-6 text-center text-sm text-fg-muted">No account matches.</p>}
+      </section>
+      {chosen ? (
+        <UserDetail userId={chosen} />
+      ) : (
+        <section className="card flex min-h-[24rem] items-center justify-center p-6 text-sm text-fg-muted">
+          Choose an account to see it whole.
+        </section>
+      )}
+    </div>
+  );
+}
