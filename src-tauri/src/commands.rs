@@ -152,6 +152,10 @@ struct SaveTarget {
     extension: String,
 }
 
+/// Answers every save dialog with this folder and the suggested name, for automated runs: WebDriver
+/// drives the webview but cannot reach a native dialog (the desktop suite sets it).
+const SAVE_DIR_ENV: &str = "PIXEL_STUDIO_SAVE_DIR";
+
 /// The path the user picks in the native save dialog (opening in their Pictures folder), or None when
 /// they cancel.
 async fn pick_save_path(
@@ -159,6 +163,11 @@ async fn pick_save_path(
     window: &Window,
     target: SaveTarget,
 ) -> Result<Option<std::path::PathBuf>, Error> {
+    if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
+        let path = std::path::Path::new(&dir).join(&target.file_name);
+        tracing::warn!(path = %path.display(), "{SAVE_DIR_ENV} is set: saving there without asking");
+        return Ok(Some(path));
+    }
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut dialog = app
         .dialog()

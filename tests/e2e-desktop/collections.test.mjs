@@ -1,11 +1,15 @@
 // Desktop end-to-end, collections offline: in the real app (no network, no keys) three images made with
 // the offline renderer go into a collection created on the Collections page; the collection's page shows
 // them decoded from the pixel:// media scheme, in order; tags are proposed from the prompt (the offline
-// tagger) and one is accepted. Run by run.sh (Xvfb, tauri-driver, WebKitWebDriver).
+// tagger) and one is accepted; the Library's search finds them and "Export matching" writes them to a zip
+// with their records (the save dialog answered by PIXEL_STUDIO_SAVE_DIR, which run.sh sets). Run by
+// run.sh (Xvfb, tauri-driver, WebKitWebDriver).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { ARTIFACTS, Session, invoke, skip } from './webdriver.mjs';
+import { readZip } from '../e2e-browser/zip.mjs';
 
 /** An operation through the shell, as the UI calls it; its output, or a failure with its error. */
 async function op(session, method, input) {
@@ -14,7 +18,7 @@ async function op(session, method, input) {
   return r.ok;
 }
 
-describe('desktop app: a collection made offline', { skip }, () => {
+describe('desktop app: a collection made and exported offline', { skip }, () => {
   const stamp = Date.now().toString(36);
   const prompt = `tidepool study, ${stamp}`;
   let session;
@@ -79,5 +83,38 @@ describe('desktop app: a collection made offline', { skip }, () => {
     );
     const reviewed = await op(session, 'tags.review', { image_id: image, accept: ['tidepool study'], reject: [stamp] });
     assert.deepEqual([reviewed.tags, reviewed.proposed], [['tidepool study'], []]);
+  });
+
+  test('the library search finds them and Export matching writes them to a zip with their records', async () => {
+    const saveDir = process.env.PIXEL_STUDIO_SAVE_DIR;
+    assert.ok(saveDir, 'run.sh sets PIXEL_STUDIO_SAVE_DIR');
+    const ids = (await op(session, 'images.ids', { text: stamp })).ids;
+    await session.click(await session.find('nav[aria-label="Main"] a[href="/library"]'));
+    await session.until('the library search', `return !!document.querySelector('#lib-search')`);
+    await session.type(await session.find('#lib-search'), `tidepool ${stamp}`);
+    await session.until(
+      'three matching images, then Export matching pressed',
+      `const imgs = [...document.querySelectorAll('main a[href^="/images/"] img:not([aria-hidden])')].filter((i) => i.complete && i.naturalWidth > 0);
+       const b = [...document.querySelectorAll('main button')].find((b) => b.textContent.trim() === 'Export matching');
+       if (imgs.length !== 3 || !b) return false;
+       b.click();
+       return true;`,
+    );
+    await session.until(
+      'the export finished',
+      `return [...document.querySelectorAll('[role="status"]')].some((s) => s.textContent.includes('Exported 3 images'));`,
+    );
+    await session.screenshot('06-exported');
+    const zips = fs.readdirSync(saveDir).filter((f) => /^pixel-studio-export-.*\.zip$/.test(f));
+    assert.equal(zips.length, 1, `one export in ${saveDir}: ${zips}`);
+    const files = readZip(fs.readFileSync(path.join(saveDir, zips[0])));
+    assert.deepEqual(Object.keys(files).filter((n) => n.endsWith('.json')).sort(), ids.map((id) => `pixel-${id}.json`).sort());
+    for (const id of ids) {
+      const record = JSON.parse(files[`pixel-${id}.json`].toString('utf8'));
+      assert.equal(record.record.params.prompt, prompt);
+      const png = files[`pixel-${id}.png`];
+      assert.ok(png, `pixel-${id}.png in the zip`);
+      assert.ok(png.includes(Buffer.from('parameters')), 'the record as infotext in the PNG');
+    }
   });
 });

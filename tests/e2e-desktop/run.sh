@@ -77,6 +77,9 @@ unset DBUS_SESSION_BUS_ADDRESS
 # WebKitGTK under Xvfb: no GPU compositing, no DMA-BUF renderer.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
 export PIXEL_LOG="${PIXEL_LOG:-info}"
+# Save dialogs answered with this folder (WebDriver cannot reach a native dialog); the suites read it.
+mkdir -p "$tmp/saved"
+export PIXEL_STUDIO_SAVE_DIR="$tmp/saved"
 
 suite "$root/tests/e2e-desktop/"
 if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null; then
