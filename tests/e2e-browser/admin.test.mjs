@@ -1,13 +1,14 @@
 // Browser end-to-end, administration: an admin (named in PIXEL_ADMIN_EMAILS) opens Admin from the account
 // menu, finds a person by name, adds credits with a reason (the person's Credits page shows the
-// adjustment and the new balance), sees it in the audit log, and suspends the account (the person's
-// session ends). Screenshots of the users tab with an account open and of the audit log go to
+// adjustment and the new balance), sees it in the audit log, hides the person's image someone reported
+// (it turns private and leaves the queue), and suspends the account (the person's session ends).
+// Screenshots of the users tab with an account open, the reports queue and the audit log go to
 // tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, eventually, launchChromium, missingForSignIn, op, signedIn, startSignInServer } from './oidc-server.mjs';
+import { ARTIFACTS, eventually, finishedJob, launchChromium, missingForSignIn, op, signedIn, startSignInServer } from './oidc-server.mjs';
 
 const missing = missingForSignIn();
 if (missing && process.env.CI) {
@@ -70,6 +71,25 @@ describe('an admin runs accounts', { skip: !!missing }, () => {
     assert.match(await row.textContent(), new RegExp(`${boss}.*Credits adjusted.*${member}.*\\+15 credits`));
     await a.page.waitForTimeout(300);
     await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-audit.png') });
+
+    // A report of the person's public image, handled from the queue: hidden, it turns private.
+    const made = await op(m.page, 'generations.create', { prompt: `a reported harbour ${stamp}`, model: 'local-sketch' });
+    const job = await finishedJob(m.page, made.jobs[0].id);
+    await op(m.page, 'images.set_visibility', { image_ids: [job.image_id], visibility: 'public' });
+    const w = await signedIn(browser, `witness${stamp}`, server.base, errors);
+    await op(w.page, 'reports.create', { target: 'image', target_id: job.image_id, reason: 'Not appropriate here' });
+    await a.page.getByRole('tab', { name: 'Reports' }).click();
+    const report = a.page.getByRole('listitem', { name: `Report of image ${job.image_id}` });
+    await report.getByText('Not appropriate here').waitFor();
+    await report.getByRole('img').waitFor();
+    await a.page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    await report.getByLabel('Reason for the decision').fill('Breaks the content rules');
+    // After the thumbnail's fade-in, so the screenshot shows what the admin sees.
+    await a.page.waitForTimeout(400);
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-reports.png') });
+    await report.getByRole('button', { name: 'Hide image' }).click();
+    await a.page.getByText('Nothing to review. The queue is empty.').waitFor();
+    assert.equal((await op(m.page, 'images.get', { image_id: job.image_id })).visibility, 'private');
 
     assert.deepEqual(errors, []);
     // Suspended: the person's session ends at once.

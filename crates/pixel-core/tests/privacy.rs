@@ -271,6 +271,10 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ),
         ("admin.users.get", vec![json!({ "user_id": i.owner_id })]),
         (
+            "admin.deletions.list",
+            vec![json!({}), json!({ "query": i.owner_id })],
+        ),
+        (
             "admin.audit.list",
             vec![json!({}), json!({ "user_id": i.owner_id })],
         ),

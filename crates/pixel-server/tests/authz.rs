@@ -563,6 +563,12 @@ async fn every_operation_checks_its_caller() {
             [401, 403, 403, 200],
         ),
         ("admin.audit.list", json!({}), [401, 403, 403, 200]),
+        (
+            "admin.reports.resolve",
+            json!({"report_id": "not-a-report", "outcome": "dismiss", "reason": "nothing here"}),
+            [401, 403, 403, 404],
+        ),
+        ("admin.deletions.list", json!({}), [401, 403, 403, 200]),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

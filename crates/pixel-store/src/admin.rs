@@ -8,7 +8,11 @@ use pixel_core::ops::admin::{
 use pixel_core::social::UserSummary;
 
 /// Records `action` inside `tx`, with what it changed.
-async fn record(tx: &mut Tx, action: &NewAdminAction, change: &AdminChange) -> Result<()> {
+pub(crate) async fn record(
+    tx: &mut Tx,
+    action: &NewAdminAction,
+    change: &AdminChange,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO admin_actions (id, admin_id, action, target_user_id, reason, detail, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -136,7 +140,7 @@ impl AdminStore for SqlStore {
                 amount: Some(entry.amount),
                 balance_after: Some(entry.balance_after),
                 ledger_entry_id: Some(entry.id.clone()),
-                sessions_ended: None,
+                ..AdminChange::default()
             };
             record(tx, action, &change).await?;
             Ok(entry)

@@ -30,24 +30,23 @@ impl ImageStore for SqlStore {
         visibility: Visibility,
     ) -> Result<Vec<String>> {
         let mut w = self.begin_write().await?;
-        let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
-        let sql = format!(
-            "UPDATE images SET visibility = $1 WHERE owner_id = $2 AND id IN ({}) RETURNING id",
-            list.join(", ")
-        );
-        let mut q = sqlx::query(&sql).bind(visibility.as_str()).bind(owner_id);
-        for id in ids {
-            q = q.bind(id);
+        let r = async {
+            let tx = &mut w.tx;
+            if visibility == Visibility::Public {
+                crate::moderation::refuse_hidden(tx, owner_id, ids).await?;
+            }
+            let sql = format!(
+                "UPDATE images SET visibility = $1 WHERE owner_id = $2 AND id IN ({}) RETURNING id",
+                placeholders(3, ids.len())
+            );
+            let mut q = sqlx::query(&sql).bind(visibility.as_str()).bind(owner_id);
+            for id in ids {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(&mut **tx).await.map_err(db_err)?;
+            rows.iter().map(|r| r.text("id")).collect()
         }
-        let r = q
-            .fetch_all(&mut *w.tx)
-            .await
-            .map_err(db_err)
-            .and_then(|rows| {
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>("id").map_err(db_err))
-                    .collect()
-            });
+        .await;
         w.end(r).await
     }
 

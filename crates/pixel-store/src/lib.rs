@@ -21,6 +21,7 @@ mod likes;
 mod market;
 mod messages;
 mod migrations;
+mod moderation;
 mod notifications;
 mod payouts;
 mod prints;
@@ -595,6 +596,9 @@ impl Store for SqlStore {
         self
     }
     fn admin(&self) -> &dyn AdminStore {
+        self
+    }
+    fn moderation(&self) -> &dyn ModerationStore {
         self
     }
 }

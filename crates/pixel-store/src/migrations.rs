@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 31] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 32] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -161,6 +161,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "admin",
                 include_str!("../../../migrations/sqlite/0031_admin.sql"),
             ),
+            (
+                32,
+                "moderation",
+                include_str!("../../../migrations/sqlite/0032_moderation.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -317,6 +322,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 31,
                 "admin",
                 include_str!("../../../migrations/postgres/0031_admin.sql"),
+            ),
+            (
+                32,
+                "moderation",
+                include_str!("../../../migrations/postgres/0032_moderation.sql"),
             ),
         ],
     }

@@ -3,10 +3,10 @@
 use super::*;
 use pixel_core::social::{Report, ReportTarget};
 
-const REPORT_COLS: &str =
+pub(crate) const REPORT_COLS: &str =
     "id, reporter_id, target_kind, target_id, reason, created_at, resolved_at";
 
-fn report_from(r: &impl Cols) -> Result<Report> {
+pub(crate) fn report_from(r: &impl Cols) -> Result<Report> {
     let kind = r.text("target_kind")?;
     Ok(Report {
         id: r.text("id")?,

@@ -89,8 +89,10 @@ impl SetStore for SqlStore {
             if set.rows_affected() == 0 {
                 return Ok(None);
             }
+            // An image moderators hid stays private whatever its set becomes.
             let ids = sqlx::query_scalar::<_, String>(
-                "UPDATE images SET visibility = $1 WHERE set_id = $2 AND owner_id = $3 RETURNING id",
+                "UPDATE images SET visibility = $1 WHERE set_id = $2 AND owner_id = $3 \
+                 AND (moderated_at IS NULL OR $1 <> 'public') RETURNING id",
             )
             .bind(visibility.as_str())
             .bind(set_id)

@@ -3,13 +3,15 @@
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from './context';
-import type { AdminActionKind, AdminUserAction, CreditAdjustment, SetAdmin } from './types';
+import type { AdminActionKind, AdminUserAction, CreditAdjustment, ResolveReport, SetAdmin } from './types';
 
 export const adminKeys = {
   all: ['admin'] as const,
   users: (query: string) => ['admin', 'users', query] as const,
   user: (id: string) => ['admin', 'user', id] as const,
   audit: (kind: AdminActionKind | '') => ['admin', 'audit', kind] as const,
+  reports: ['admin', 'reports'] as const,
+  deletions: (query: string) => ['admin', 'deletions', query] as const,
 };
 
 export function useAdminUsers(query: string) {
@@ -68,4 +70,35 @@ export function useAccountAction() {
 export function useSetAdmin() {
   const client = useClient();
   return useAdminChange((input: SetAdmin) => client.call('admin.users.set_admin', input));
+}
+
+/** The open reports, oldest first (the queue's order). */
+export function useReportQueue() {
+  const client = useClient();
+  return useQuery({ queryKey: adminKeys.reports, queryFn: () => client.call('reports.list', { limit: 50 }) });
+}
+
+/** A reported image as admins see it (they may read private ones). */
+export function useReportedImage(imageId: string | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: ['admin', 'image', imageId ?? ''] as const,
+    queryFn: () => client.call('images.get', { image_id: imageId ?? '' }),
+    enabled: imageId !== null,
+    retry: false,
+  });
+}
+
+export function useResolveReport() {
+  const client = useClient();
+  return useAdminChange((input: ResolveReport) => client.call('admin.reports.resolve', input));
+}
+
+export function useDeletions(query: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: adminKeys.deletions(query),
+    queryFn: () => client.call('admin.deletions.list', query ? { query, limit: 50 } : { limit: 50 }),
+    placeholderData: (previous) => previous,
+  });
 }

@@ -556,7 +556,7 @@ accept: Array<string>,
  */
 reject: Array<string>, };
 
-export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out";
+export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete";
 
 export type AdminChange = { 
 /**
@@ -570,7 +570,19 @@ ledger_entry_id?: string,
 /**
  * Sessions and tokens the action ended.
  */
-sessions_ended?: number, };
+sessions_ended?: number, 
+/**
+ * The report a moderation action resolved.
+ */
+report_id?: string, 
+/**
+ * The image a moderation action hid or deleted.
+ */
+image_id?: string, 
+/**
+ * Open reports the action closed.
+ */
+reports_closed?: number, };
 
 export type AuditEntry = { id: string, admin: UserSummary, kind: AdminActionKind, target?: UserSummary, reason: string, change: AdminChange, created_at: number, };
 
@@ -641,6 +653,38 @@ sessions_ended: number, };
 export type AuditQuery = { kind?: AdminActionKind, user_id?: string, before?: string, limit?: number, };
 
 export type AuditOutput = { entries: Array<AuditEntry>, next?: string, };
+
+export type ReportOutcome = "dismiss" | "hide" | "delete";
+
+export type ResolveReport = { report_id: string, outcome: ReportOutcome, 
+/**
+ * Why, 3–500 characters: kept in the audit log (and the deletion log for a delete).
+ */
+reason: string, };
+
+export type ResolveOutput = { 
+/**
+ * Open reports the action closed (every report of a hidden or deleted image).
+ */
+reports_closed: number, };
+
+export type Deletion = { id: string, admin: UserSummary, 
+/**
+ * What was deleted: `image`.
+ */
+kind: string, target_id: string, owner?: UserSummary, reason: string, 
+/**
+ * The deleted thing as it was, as JSON (an image with its generation record).
+ */
+record: string, created_at: number, };
+
+export type DeletionsQuery = { 
+/**
+ * An owner's username, the deleted thing's id, or a word of the reason.
+ */
+query?: string, before?: string, limit?: number, };
+
+export type DeletionsOutput = { deletions: Array<Deletion>, next?: string, };
 
 export type TagSource = "vision" | "record";
 
@@ -1436,6 +1480,8 @@ export interface Methods {
   'achievements.list': { input: Empty; output: AchievementsOutput };
   'admin.audit.list': { input: AuditQuery; output: AuditOutput };
   'admin.credits.adjust': { input: CreditAdjustment; output: CreditAdjustmentOutput };
+  'admin.deletions.list': { input: DeletionsQuery; output: DeletionsOutput };
+  'admin.reports.resolve': { input: ResolveReport; output: ResolveOutput };
   'admin.users.get': { input: AdminUserRef; output: AdminUserDetail };
   'admin.users.restore': { input: AdminUserAction; output: AdminUserChanged };
   'admin.users.search': { input: AdminUsersQuery; output: AdminUsersOutput };

@@ -85,4 +85,25 @@ describe('Admin', () => {
     expect(await within(log).findByText('Spam run')).toBeInTheDocument();
     expect(within(log).getByRole('row', { name: /ada Suspended grace Spam run 2 sessions ended/ })).toBeInTheDocument();
   });
+
+  it('resolves a report with a reason: the reported image hidden', async () => {
+    const transport = adminTransport();
+    transport.handlers['reports.list'] = () => ({
+      reports: [{ id: 'r1', reporter_id: 'u3', target: 'user', target_id: 'u2', reason: 'Spam profile', created_at: 1, resolved_at: null }],
+    });
+    transport.handlers['admin.reports.resolve'] = () => ({ reports_closed: 1 });
+    const { user } = renderApp(transport, '/admin');
+    await user.click(await screen.findByRole('tab', { name: 'Reports' }));
+    const item = await screen.findByRole('listitem', { name: 'Report of account u2' });
+    expect(item).toHaveTextContent('Spam profile');
+    // An account's report is dismissed here; only images are hidden or deleted.
+    expect(within(item).queryByRole('button', { name: 'Hide image' })).toBeNull();
+    const dismiss = within(item).getByRole('button', { name: 'Dismiss' });
+    expect(dismiss).toBeDisabled();
+    await user.type(within(item).getByLabelText('Reason for the decision'), 'No violation');
+    await user.click(dismiss);
+    await waitFor(() =>
+      expect(transport.calls.find(([m]) => m === 'admin.reports.resolve')?.[1]).toEqual({ report_id: 'r1', outcome: 'dismiss', reason: 'No violation' }),
+    );
+  });
 });

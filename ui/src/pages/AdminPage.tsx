@@ -1,5 +1,6 @@
 // The admin dashboard: accounts (search, one account whole, credits, suspension, the admin role,
-// signing out) and the audit log of every admin action. Admins only; the server refuses everyone else
+// signing out), the moderation queue (reports dismissed, images hidden or deleted), the deletion log and
+// the audit log of every admin action. Admins only; the server refuses everyone else
 // whatever this page shows.
 
 import { useState } from 'react';
@@ -7,13 +8,17 @@ import { ShieldCheck } from 'lucide-react';
 import { useAdminUsers } from '../api/adminHooks';
 import { useAccount } from '../api/hooks';
 import { AuditLog } from '../components/admin/AuditLog';
+import { DeletionLog } from '../components/admin/DeletionLog';
+import { ReportsQueue } from '../components/admin/ReportsQueue';
 import { UserBadges, UserDetail } from '../components/admin/UserDetail';
 import { SearchField } from '../components/FilterControls';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatBalance, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
 
-type Tab = 'users' | 'audit';
+type Tab = 'users' | 'reports' | 'deletions' | 'audit';
+
+const TAB_WORDS: Record<Tab, string> = { users: 'Users', reports: 'Reports', deletions: 'Deletions', audit: 'Audit log' };
 
 export function AdminPage() {
   useTitle('Admin');
@@ -33,7 +38,7 @@ export function AdminPage() {
           <ShieldCheck className="h-5 w-5 text-accent" aria-hidden /> Admin
         </h1>
         <div className="ml-auto flex rounded-lg border border-line p-0.5" role="tablist" aria-label="Admin sections">
-          {(['users', 'audit'] as const).map((t) => (
+          {(Object.keys(TAB_WORDS) as Tab[]).map((t) => (
             <button
               key={t}
               type="button"
@@ -42,12 +47,15 @@ export function AdminPage() {
               className={cn('h-7 rounded-md px-3 text-sm', tab === t ? 'bg-surface-2 font-medium text-fg' : 'text-fg-muted hover:text-fg')}
               onClick={() => setTab(t)}
             >
-              {t === 'users' ? 'Users' : 'Audit log'}
+              {TAB_WORDS[t]}
             </button>
           ))}
         </div>
       </div>
-      {tab === 'users' ? <Users /> : <AuditLog />}
+      {tab === 'users' && <Users />}
+      {tab === 'reports' && <ReportsQueue />}
+      {tab === 'deletions' && <DeletionLog />}
+      {tab === 'audit' && <AuditLog />}
     </div>
   );
 }

@@ -88,16 +88,22 @@ pub enum AdminActionKind {
     AdminGrant,
     AdminRevoke,
     UserSignOut,
+    ReportDismiss,
+    ImageHide,
+    ImageDelete,
 }
 
 impl AdminActionKind {
-    pub const ALL: [AdminActionKind; 6] = [
+    pub const ALL: [AdminActionKind; 9] = [
         AdminActionKind::CreditsAdjust,
         AdminActionKind::UserSuspend,
         AdminActionKind::UserRestore,
         AdminActionKind::AdminGrant,
         AdminActionKind::AdminRevoke,
         AdminActionKind::UserSignOut,
+        AdminActionKind::ReportDismiss,
+        AdminActionKind::ImageHide,
+        AdminActionKind::ImageDelete,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -107,6 +113,9 @@ impl AdminActionKind {
             AdminActionKind::AdminGrant => "admin_grant",
             AdminActionKind::AdminRevoke => "admin_revoke",
             AdminActionKind::UserSignOut => "user_sign_out",
+            AdminActionKind::ReportDismiss => "report_dismiss",
+            AdminActionKind::ImageHide => "image_hide",
+            AdminActionKind::ImageDelete => "image_delete",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -132,6 +141,18 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub sessions_ended: Option<u64>,
+    /// The report a moderation action resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub report_id: Option<String>,
+    /// The image a moderation action hid or deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub image_id: Option<String>,
+    /// Open reports the action closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub reports_closed: Option<u64>,
 }
 
 /// An admin action to record, written by the store with the change it describes.
@@ -292,7 +313,7 @@ pub struct AuditOutput {
 }
 
 /// The admin calling, or `forbidden`.
-fn admin(caller: &Caller) -> Result<&str> {
+pub(crate) fn admin(caller: &Caller) -> Result<&str> {
     let id = caller.user_id()?;
     if !caller.is_admin() {
         return Err(Error::new(ErrorCode::Forbidden, "only admins may do this"));
@@ -301,7 +322,7 @@ fn admin(caller: &Caller) -> Result<&str> {
 }
 
 /// The reason, trimmed: 3–500 characters.
-fn reason_of(reason: &str) -> Result<String> {
+pub(crate) fn reason_of(reason: &str) -> Result<String> {
     let reason = reason.trim();
     let chars = reason.chars().count();
     if !(3..=MAX_REASON_CHARS).contains(&chars) {
@@ -315,7 +336,7 @@ fn reason_of(reason: &str) -> Result<String> {
 /// What every action on an account starts with: an admin calling (on another account than their own
 /// where `not_on_self` names what they may not do to themselves), a reason, an account that exists.
 /// The account, and the action to record.
-async fn account_action(
+pub(crate) async fn account_action(
     app: &App,
     caller: &Caller,
     user_id: &str,

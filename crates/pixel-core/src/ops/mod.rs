@@ -32,6 +32,7 @@ pub mod ledger;
 pub mod likes;
 pub mod market;
 pub mod messages;
+pub mod moderation;
 pub mod notifications;
 pub mod payouts;
 pub mod premium;
@@ -108,6 +109,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     style::register(r);
     tag_suggestions::register(r);
     admin::register(r);
+    moderation::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

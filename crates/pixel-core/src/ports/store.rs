@@ -46,6 +46,7 @@ pub trait Store: Send + Sync {
     fn tag_suggestions(&self) -> &dyn TagSuggestionStore;
     fn account_data(&self) -> &dyn AccountDataStore;
     fn admin(&self) -> &dyn AdminStore;
+    fn moderation(&self) -> &dyn ModerationStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -875,4 +876,37 @@ pub trait AdminStore: Send + Sync {
         filter: &crate::ops::admin::AuditFilter,
         page: &PageRequest,
     ) -> Result<Vec<crate::ops::admin::AuditEntry>>;
+}
+
+/// Moderation: reports resolved by admins, images hidden or deleted, each with its audit entry (and a
+/// delete with its deletion log row) in one transaction.
+#[async_trait]
+pub trait ModerationStore: Send + Sync {
+    async fn report(&self, id: &str) -> Result<Option<Report>>;
+    /// Closes one open report as dismissed; reports closed (0 when it was already resolved).
+    async fn dismiss_report(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        report_id: &str,
+    ) -> Result<u64>;
+    /// Makes the image private for good (`moderated_at`) and closes its open reports; how many.
+    async fn hide_image(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        image_id: &str,
+    ) -> Result<u64>;
+    /// Deletes the image, logs it as it was, marks its media unused and closes its open reports; how
+    /// many.
+    async fn delete_image(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        image: &Image,
+    ) -> Result<u64>;
+    /// The deletion log, newest first; `query` (lower case) matches an owner's username, the deleted
+    /// id or the reason.
+    async fn deletions(
+        &self,
+        query: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::moderation::Deletion>>;
 }

@@ -14,6 +14,9 @@ export const ACTION_WORDS: Record<AdminActionKind, string> = {
   admin_grant: 'Made admin',
   admin_revoke: 'Admin removed',
   user_sign_out: 'Signed out everywhere',
+  report_dismiss: 'Report dismissed',
+  image_hide: 'Image hidden',
+  image_delete: 'Image deleted',
 };
 
 function changeWords(change: AdminChange): string {
@@ -21,6 +24,7 @@ function changeWords(change: AdminChange): string {
   if (change.amount !== undefined) parts.push(`${change.amount > 0 ? '+' : ''}${change.amount} credits`);
   if (change.balance_after !== undefined) parts.push(`balance ${change.balance_after}`);
   if (change.sessions_ended !== undefined) parts.push(`${change.sessions_ended} sessions ended`);
+  if (change.reports_closed !== undefined) parts.push(`${change.reports_closed} ${change.reports_closed === 1 ? 'report' : 'reports'} closed`);
   return parts.join(' · ');
 }
 

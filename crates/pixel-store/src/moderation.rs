@@ -1,0 +1,199 @@
+//! The moderation queries: reports closed with how they ended, images hidden for good or deleted with
+//! their deletion log row, each in one transaction with its line of the admin audit log.
+
+use super::*;
+use crate::admin::record;
+use crate::reports::{report_from, REPORT_COLS};
+use pixel_core::ops::admin::{AdminChange, NewAdminAction};
+use pixel_core::ops::moderation::Deletion;
+use pixel_core::social::{Report, UserSummary};
+
+/// Refuses (forbidden) making public any of these images of the owner's that moderators hid.
+pub(crate) async fn refuse_hidden(tx: &mut Tx, owner_id: &str, ids: &[String]) -> Result<()> {
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM images WHERE owner_id = $1 AND moderated_at IS NOT NULL \
+         AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(owner_id);
+    for id in ids {
+        q = q.bind(id);
+    }
+    if q.fetch_one(&mut **tx).await.map_err(db_err)?.int("n")? > 0 {
+        return Err(Error::new(
+            ErrorCode::Forbidden,
+            "an image the moderators hid stays private",
+        ));
+    }
+    Ok(())
+}
+
+/// Closes every open report of the image with `outcome`; how many.
+async fn close_image_reports(
+    tx: &mut Tx,
+    image_id: &str,
+    outcome: &str,
+    now: Millis,
+) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE reports SET resolved_at = $1, outcome = $2 WHERE target_kind = 'image' \
+         AND target_id = $3 AND resolved_at IS NULL",
+    )
+    .bind(now)
+    .bind(outcome)
+    .bind(image_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(done.rows_affected())
+}
+
+/// Records the action with how many reports it closed.
+async fn record_closed(tx: &mut Tx, action: &NewAdminAction, closed: u64) -> Result<u64> {
+    let change = AdminChange {
+        reports_closed: Some(closed),
+        ..action.change.clone()
+    };
+    record(tx, action, &change).await?;
+    Ok(closed)
+}
+
+fn deletion_from(r: &impl Cols) -> Result<Deletion> {
+    let named = |id: String, name: Option<String>| {
+        UserSummary::new(id, name.unwrap_or_else(|| "(deleted)".into()))
+    };
+    Ok(Deletion {
+        id: r.text("id")?,
+        admin: named(r.text("admin_id")?, r.opt_text("admin_username")?),
+        kind: r.text("kind")?,
+        target_id: r.text("target_id")?,
+        owner: r
+            .opt_text("owner_id")?
+            .map(|id| Ok::<_, Error>(named(id, r.opt_text("owner_username")?)))
+            .transpose()?,
+        reason: r.text("reason")?,
+        record: r.text("record")?,
+        created_at: r.int("created_at")?,
+    })
+}
+
+#[async_trait]
+impl ModerationStore for SqlStore {
+    async fn report(&self, id: &str) -> Result<Option<Report>> {
+        let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(report_from).transpose()
+    }
+
+    async fn dismiss_report(&self, action: &NewAdminAction, report_id: &str) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            let tx = &mut w.tx;
+            let done = sqlx::query(
+                "UPDATE reports SET resolved_at = $1, outcome = 'dismissed' WHERE id = $2 \
+                 AND resolved_at IS NULL",
+            )
+            .bind(action.created_at)
+            .bind(report_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            if done.rows_affected() == 0 {
+                return Err(Error::new(
+                    ErrorCode::Conflict,
+                    "this report is already resolved",
+                ));
+            }
+            record_closed(tx, action, 1).await
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn hide_image(&self, action: &NewAdminAction, image_id: &str) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            let tx = &mut w.tx;
+            let done = sqlx::query(
+                "UPDATE images SET visibility = 'private', moderated_at = $1 WHERE id = $2",
+            )
+            .bind(action.created_at)
+            .bind(image_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            if done.rows_affected() == 0 {
+                return Err(Error::not_found("image"));
+            }
+            let closed = close_image_reports(tx, image_id, "hidden", action.created_at).await?;
+            record_closed(tx, action, closed).await
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn delete_image(&self, action: &NewAdminAction, image: &Image) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            let tx = &mut w.tx;
+            let gone = sqlx::query("DELETE FROM images WHERE id = $1 RETURNING sha256, thumb_sha256")
+                .bind(&image.id)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_err)?;
+            let Some(gone) = gone else {
+                return Err(Error::not_found("image"));
+            };
+            let mut keys = vec![gone.text("sha256")?, gone.text("thumb_sha256")?];
+            keys.dedup();
+            crate::blob_gc::mark_if_orphaned(tx, &keys, action.created_at).await?;
+            sqlx::query(
+                "INSERT INTO deletions (id, admin_id, kind, target_id, owner_id, reason, record, created_at) \
+                 VALUES ($1, $2, 'image', $3, $4, $5, $6, $7)",
+            )
+            .bind(&action.id)
+            .bind(&action.admin_id)
+            .bind(&image.id)
+            .bind(&image.owner_id)
+            .bind(&action.reason)
+            .bind(to_json(image)?)
+            .bind(action.created_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            let closed = close_image_reports(tx, &image.id, "deleted", action.created_at).await?;
+            record_closed(tx, action, closed).await
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn deletions(&self, query: Option<&str>, page: &PageRequest) -> Result<Vec<Deletion>> {
+        let (cursor_key, cursor_id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+        let search = if query.is_some() {
+            " AND (LOWER(o.username) = $4 OR d.target_id = $4 OR d.owner_id = $4 \
+             OR LOWER(d.reason) LIKE $5 ESCAPE '\\')"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT d.id, d.admin_id, a.username AS admin_username, d.kind, d.target_id, d.owner_id, \
+             o.username AS owner_username, d.reason, d.record, d.created_at FROM deletions d \
+             LEFT JOIN users a ON a.id = d.admin_id LEFT JOIN users o ON o.id = d.owner_id \
+             WHERE (d.created_at < $1 OR (d.created_at = $1 AND d.id < $2)){search} \
+             ORDER BY d.created_at DESC, d.id DESC LIMIT $3"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(cursor_key)
+            .bind(cursor_id)
+            .bind(i64::from(page.limit));
+        if let Some(text) = query {
+            q = q.bind(text).bind(like_pattern(text));
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(deletion_from).collect()
+    }
+}
