@@ -1,9 +1,10 @@
 // Browser end-to-end, administration: an admin (named in PIXEL_ADMIN_EMAILS) opens Admin from the account
 // menu, finds a person by name, adds credits with a reason (the person's Credits page shows the
 // adjustment and the new balance), sees it in the audit log, hides the person's image someone reported
-// (it turns private and leaves the queue), and suspends the account (the person's session ends).
-// Screenshots of the users tab with an account open, the reports queue and the audit log go to
-// tests/artifacts/.
+// (it turns private and leaves the queue), turns the offline model off (the person's open create page
+// stops offering it without a reload), and suspends the account (the person's session ends).
+// Screenshots of the users tab with an account open, the reports queue, the models and the audit log go
+// to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -90,6 +91,28 @@ describe('an admin runs accounts', { skip: !!missing }, () => {
     await report.getByRole('button', { name: 'Hide image' }).click();
     await a.page.getByText('Nothing to review. The queue is empty.').waitFor();
     assert.equal((await op(m.page, 'images.get', { image_id: job.image_id })).visibility, 'private');
+
+    // A model turned off: the person's open create page stops offering it, without a reload.
+    await m.page.goto(`${server.base}/`);
+    const picker = m.page.getByRole('combobox', { name: 'Model' });
+    await picker.click();
+    await m.page.getByRole('option', { name: /Offline sketch renderer/ }).waitFor();
+    await m.page.keyboard.press('Escape');
+    await a.page.getByRole('tab', { name: 'Models' }).click();
+    const models = a.page.getByRole('region', { name: 'Models' });
+    await models.getByLabel('Reason for a change').fill('Renderer maintenance');
+    const sketch = models.getByRole('row', { name: 'Offline sketch renderer' });
+    await sketch.getByRole('switch', { name: 'Offline sketch renderer on' }).click();
+    await sketch.getByRole('button', { name: 'Save' }).click();
+    await models.getByRole('switch', { name: 'Offline sketch renderer on', checked: false }).waitFor();
+    await sketch.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-models.png') });
+    await eventually('the offline renderer gone from the open create page', async () => {
+      await picker.click();
+      const left = await m.page.getByRole('option', { name: /Offline sketch renderer/ }).count();
+      await m.page.keyboard.press('Escape');
+      return left === 0 ? true : undefined;
+    });
 
     assert.deepEqual(errors, []);
     // Suspended: the person's session ends at once.

@@ -64,6 +64,8 @@ pub async fn wire(wiring: Wiring) -> Result<Wired> {
         providers: pixel_providers::build(&wiring.providers),
     });
     app.set_tagger(pixel_providers::tagger(&wiring.providers));
+    // The admins' model settings over the configuration's catalogue.
+    app.reload_catalogue().await?;
     Ok(Wired { app, blobs })
 }
 
@@ -94,6 +96,54 @@ mod tests {
         assert!(
             wired.app.provider("local").is_some(),
             "the offline renderer is always there"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_admins_model_settings_outlive_a_restart() {
+        use pixel_core::catalogue::ModelOverride;
+        use pixel_core::ops::admin::{AdminActionKind, AdminChange, NewAdminAction};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let wiring = || {
+            Wiring::new(
+                pixel_store::testing::sqlite_url(dir.path()),
+                dir.path().join("media"),
+            )
+        };
+        let wired = wire(wiring()).await.expect("wired");
+        let default = wired
+            .app
+            .catalogue()
+            .get("local-sketch")
+            .expect("model")
+            .credits;
+        let action = NewAdminAction {
+            id: "a1".into(),
+            admin_id: "admin".into(),
+            kind: AdminActionKind::ModelChange,
+            target_user_id: String::new(),
+            reason: "upkeep".into(),
+            change: AdminChange::default(),
+            created_at: 1,
+        };
+        let priced = ModelOverride {
+            enabled: Some(true),
+            credits: Some(default + 7),
+            ..ModelOverride::default()
+        };
+        wired
+            .app
+            .store
+            .admin()
+            .set_model_settings(&action, "local-sketch", &priced)
+            .await
+            .expect("set");
+        drop(wired);
+        let again = wire(wiring()).await.expect("wired again");
+        assert_eq!(
+            again.app.catalogue().get("local-sketch").map(|m| m.credits),
+            Some(default + 7),
+            "the catalogue after a restart has the admins' price"
         );
     }
 }

@@ -46,6 +46,9 @@ pub struct AppConfig {
     pub trending_every: Duration,
     /// How often media no image uses any more is swept, and how long it must have stayed unused.
     pub blob_sweep_every: Duration,
+    /// How often a node reads the admins' model settings again: the node an admin changes one on applies
+    /// it at once, every other node sharing the database within this.
+    pub catalogue_refresh_every: Duration,
     pub blob_grace: Duration,
     /// The credit packs for sale (when charging, with a payment provider).
     pub credit_packs: Vec<crate::credits::CreditPack>,
@@ -71,6 +74,7 @@ impl Default for AppConfig {
             token_ttl: Duration::from_secs(365 * 24 * 3600),
             trending_every: Duration::from_secs(60),
             blob_sweep_every: Duration::from_secs(600),
+            catalogue_refresh_every: Duration::from_secs(30),
             blob_grace: Duration::from_secs(3600),
             credit_packs: crate::credits::default_packs(),
             payout_terms: crate::payouts::PayoutTerms::default(),
@@ -87,7 +91,10 @@ pub struct Inner {
     pub media: Arc<dyn MediaProcessor>,
     pub events: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
-    pub catalogue: Catalogue,
+    /// The configuration's catalogue, before the admins' model settings.
+    base_catalogue: Catalogue,
+    /// The catalogue as it is now (see [`App::catalogue`]).
+    catalogue: RwLock<Arc<Catalogue>>,
     /// Swappable so the desktop can apply keys entered in Settings without restarting the runner.
     providers: RwLock<HashMap<String, Arc<dyn Provider>>>,
     /// Wakes idle workers when a job is enqueued on this node.
@@ -163,7 +170,8 @@ impl App {
             media: parts.media,
             events: parts.events,
             clock: parts.clock,
-            catalogue: parts.catalogue,
+            catalogue: RwLock::new(Arc::new(parts.catalogue.clone())),
+            base_catalogue: parts.catalogue,
             providers: RwLock::new(providers),
             job_ready: Notify::new(),
             running: Mutex::new(HashMap::new()),
@@ -178,6 +186,41 @@ impl App {
             print_lab: std::sync::OnceLock::new(),
             tagger: RwLock::new(Arc::new(crate::tagging::RecordTagger)),
         }))
+    }
+
+    /// The catalogue as it is now: the configuration's, with the model settings admins made since
+    /// applied. A snapshot: one request validates and charges against one catalogue.
+    pub fn catalogue(&self) -> Arc<Catalogue> {
+        self.catalogue
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The configuration's catalogue, before the admins' model settings.
+    pub fn base_catalogue(&self) -> &Catalogue {
+        &self.base_catalogue
+    }
+
+    /// The configuration's catalogue with `settings` (the admins' model settings) applied, refused
+    /// as the configuration's own overrides are (an unknown model, a price or limit out of range,
+    /// every model off).
+    pub fn catalogue_with(
+        &self,
+        settings: &[(String, crate::catalogue::ModelOverride)],
+    ) -> Result<Catalogue> {
+        self.base_catalogue
+            .clone()
+            .with_overrides(settings.iter().map(|(id, o)| (id, o)))
+    }
+
+    /// Reads the admins' model settings and makes the catalogue with them the current one (at start,
+    /// and after an admin changes one).
+    pub async fn reload_catalogue(&self) -> Result<()> {
+        let settings = self.store.admin().model_settings().await?;
+        let catalogue = self.catalogue_with(&settings)?;
+        *self.catalogue.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(catalogue);
+        Ok(())
     }
 
     /// Sets the payment provider (once, at start): credits are for sale when charging is on too.
@@ -261,7 +304,8 @@ impl App {
 
     /// The model a new user's first click should use: the offline renderer unless a provider is configured.
     pub fn default_model(&self) -> String {
-        let configured = self.catalogue.models().iter().find(|m| {
+        let catalogue = self.catalogue();
+        let configured = catalogue.models().iter().find(|m| {
             !m.offline
                 && self
                     .provider(&m.provider)

@@ -492,6 +492,10 @@ pub enum Event {
     /// A direct message in one of this user's conversations (sent by them or to them).
     #[serde(rename = "message.created")]
     MessageCreated { message: crate::social::Message },
+    /// An admin changed the catalogue (a model enabled or disabled, its price or limit): clients read
+    /// it again.
+    #[serde(rename = "catalogue.changed")]
+    CatalogueChanged {},
     /// Sent by a transport, never published: this client fell behind and `missed` events were
     /// dropped, so it reads again everything it shows.
     #[serde(rename = "resync")]
@@ -522,6 +526,8 @@ pub enum Audience {
     Users(Vec<String>),
     /// Every admin's clients.
     Admins,
+    /// Every client (what everyone sees changed, as the catalogue).
+    Everyone,
 }
 
 /// An event and who may receive it.

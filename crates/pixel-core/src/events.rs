@@ -36,6 +36,7 @@ impl Audience {
             Audience::User(id) => *id == viewer.user_id,
             Audience::Users(ids) => ids.contains(&viewer.user_id),
             Audience::Admins => viewer.admin,
+            Audience::Everyone => true,
         }
     }
 }
@@ -203,6 +204,12 @@ impl crate::ports::EventBus for LocalEventBus {
                     .map(|(id, _)| id.clone())
                     .collect();
                 for id in admins {
+                    send(&id, &mut routes);
+                }
+            }
+            Audience::Everyone => {
+                let everyone: Vec<String> = routes.keys().cloned().collect();
+                for id in everyone {
                     send(&id, &mut routes);
                 }
             }

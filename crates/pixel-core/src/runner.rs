@@ -75,6 +75,7 @@ impl Runner {
             stop_rx.clone(),
         ));
         tasks.spawn(trending_loop(app.clone(), stop_rx.clone()));
+        tasks.spawn(catalogue_refresh_loop(app.clone(), stop_rx.clone()));
         tasks.spawn(blob_sweep_loop(app.clone(), stop_rx));
         Ok(Runner {
             stop,
@@ -121,6 +122,20 @@ async fn trending_loop(app: App, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(app.config.trending_every) => {}
             _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Reads the admins' model settings again every `catalogue_refresh_every`, so a change made on another
+/// node sharing the database reaches this one too.
+async fn catalogue_refresh_loop(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(app.config.catalogue_refresh_every) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = app.reload_catalogue().await {
+            tracing::warn!(error = %e.message, "could not read the model settings again");
         }
     }
 }
@@ -461,7 +476,7 @@ async fn attempt_job(
         seed: job.seed,
         resume_handle,
         provider_model: app
-            .catalogue
+            .catalogue()
             .get(&job.params.model)
             .and_then(|m| m.provider_model.clone()),
     };

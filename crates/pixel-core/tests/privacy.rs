@@ -270,6 +270,7 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
             vec![json!({}), json!({ "query": i.text })],
         ),
         ("admin.users.get", vec![json!({ "user_id": i.owner_id })]),
+        ("admin.models.list", vec![json!({})]),
         (
             "admin.deletions.list",
             vec![json!({}), json!({ "query": i.owner_id })],

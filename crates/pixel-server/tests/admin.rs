@@ -100,6 +100,10 @@ async fn admins_run_accounts(db: Db) {
             json!({"user_id": "nobody", "amount": 5, "reason": "ghost"}),
             (404, "not_found"),
         ),
+        (
+            json!({"user_id": ada_id, "amount": i64::MIN, "reason": "overflow"}),
+            (422, "invalid_input"),
+        ),
     ] {
         let got = code(&s, Some(&admin), "admin.credits.adjust", input.clone()).await;
         assert_eq!(got, (want.0, want.1.to_string()), "{input}");

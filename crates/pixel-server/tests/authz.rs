@@ -569,6 +569,12 @@ async fn every_operation_checks_its_caller() {
             [401, 403, 403, 404],
         ),
         ("admin.deletions.list", json!({}), [401, 403, 403, 200]),
+        ("admin.models.list", json!({}), [401, 403, 403, 200]),
+        (
+            "admin.models.update",
+            json!({"model_id": "no-such-model", "enabled": true, "credits": 1, "max_images": 1, "reason": "nothing here"}),
+            [401, 403, 403, 404],
+        ),
         // Blocks the owner (the owner cannot block itself): after every row that needs the owner.
         (
             "blocks.block",

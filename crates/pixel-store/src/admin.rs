@@ -2,6 +2,7 @@
 //! in one transaction with its line of the audit log (`admin_actions`).
 
 use super::*;
+use pixel_core::catalogue::ModelOverride;
 use pixel_core::ops::admin::{
     AdminActionKind, AdminChange, AdminUser, AuditEntry, AuditFilter, NewAdminAction,
 };
@@ -20,7 +21,7 @@ pub(crate) async fn record(
     .bind(&action.id)
     .bind(&action.admin_id)
     .bind(action.kind.as_str())
-    .bind(&action.target_user_id)
+    .bind(Some(&action.target_user_id).filter(|t| !t.is_empty()))
     .bind(&action.reason)
     .bind(to_json(change)?)
     .bind(action.created_at)
@@ -243,6 +244,62 @@ impl AdminStore for SqlStore {
             };
             record(tx, action, &change).await?;
             Ok(ended)
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn model_settings(&self) -> Result<Vec<(String, ModelOverride)>> {
+        let rows = sqlx::query(
+            "SELECT model_id, enabled, credits, max_images FROM model_settings ORDER BY model_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let max_images = r
+                    .opt_int("max_images")?
+                    .map(|n| u32::try_from(n).map_err(Error::internal))
+                    .transpose()?;
+                Ok((
+                    r.text("model_id")?,
+                    ModelOverride {
+                        enabled: Some(r.int("enabled")? != 0),
+                        credits: r.opt_int("credits")?,
+                        max_images,
+                        ..ModelOverride::default()
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn set_model_settings(
+        &self,
+        action: &NewAdminAction,
+        model_id: &str,
+        settings: &ModelOverride,
+    ) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            let tx = &mut w.tx;
+            sqlx::query(
+                "INSERT INTO model_settings (model_id, enabled, credits, max_images, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (model_id) DO UPDATE SET \
+                 enabled = EXCLUDED.enabled, credits = EXCLUDED.credits, max_images = EXCLUDED.max_images, \
+                 updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at",
+            )
+            .bind(model_id)
+            .bind(i64::from(settings.enabled != Some(false)))
+            .bind(settings.credits)
+            .bind(settings.max_images.map(i64::from))
+            .bind(&action.admin_id)
+            .bind(action.created_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            record(tx, action, &action.change).await
         }
         .await;
         w.end(r).await

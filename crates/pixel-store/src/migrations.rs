@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 32] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 33] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -166,6 +166,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "moderation",
                 include_str!("../../../migrations/sqlite/0032_moderation.sql"),
             ),
+            (
+                33,
+                "model_settings",
+                include_str!("../../../migrations/sqlite/0033_model_settings.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -327,6 +332,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 32,
                 "moderation",
                 include_str!("../../../migrations/postgres/0032_moderation.sql"),
+            ),
+            (
+                33,
+                "model_settings",
+                include_str!("../../../migrations/postgres/0033_model_settings.sql"),
             ),
         ],
     }

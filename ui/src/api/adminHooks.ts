@@ -3,7 +3,7 @@
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from './context';
-import type { AdminActionKind, AdminUserAction, CreditAdjustment, ResolveReport, SetAdmin } from './types';
+import type { AdminActionKind, AdminUserAction, CreditAdjustment, ResolveReport, SetAdmin, UpdateModel } from './types';
 
 export const adminKeys = {
   all: ['admin'] as const,
@@ -11,6 +11,7 @@ export const adminKeys = {
   user: (id: string) => ['admin', 'user', id] as const,
   audit: (kind: AdminActionKind | '') => ['admin', 'audit', kind] as const,
   reports: ['admin', 'reports'] as const,
+  models: ['admin', 'models'] as const,
   deletions: (query: string) => ['admin', 'deletions', query] as const,
 };
 
@@ -101,4 +102,16 @@ export function useDeletions(query: string) {
     queryFn: () => client.call('admin.deletions.list', query ? { query, limit: 50 } : { limit: 50 }),
     placeholderData: (previous) => previous,
   });
+}
+
+/** Every catalogue model with its settings, those turned off included. */
+export function useAdminModels() {
+  const client = useClient();
+  return useQuery({ queryKey: adminKeys.models, queryFn: () => client.call('admin.models.list', {}) });
+}
+
+/** Changes one model; `catalogue.changed` then tells every open window, this one included. */
+export function useUpdateModel() {
+  const client = useClient();
+  return useAdminChange((input: UpdateModel) => client.call('admin.models.update', input));
 }

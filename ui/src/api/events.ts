@@ -199,6 +199,12 @@ export function applyEvent(qc: QueryClient, event: Event): void {
     case 'message.created':
       messageArrived(qc, event.message.conversation_id);
       return;
+    case 'catalogue.changed':
+      // An admin turned a model on or off or changed its price or limit: every form offers what the
+      // server accepts now, without a reload.
+      void qc.invalidateQueries({ queryKey: keys.catalogue });
+      void qc.invalidateQueries({ queryKey: ['admin', 'models'] });
+      return;
     case 'resync':
       // This window fell behind and the server dropped events meant for it: nothing shown can be
       // trusted to be current, so everything is read again.

@@ -115,7 +115,7 @@ export type Event = { "type": "generation.queued", job: Job, } | { "type": "gene
 /**
  * Microseconds since the epoch when the worker emitted this event (for latency measurement).
  */
-emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, } | { "type": "message.created", message: Message, } | { "type": "resync", missed: number, };
+emitted_at_us: number, } | { "type": "generation.completed", job: Job, image: Image, emitted_at_us: number, } | { "type": "generation.failed", job: Job, } | { "type": "balance.changed", balance: number, } | { "type": "sessions.revoked", session_ids: Array<string>, all: boolean, } | { "type": "notification.created", notification: Notification, } | { "type": "message.created", message: Message, } | { "type": "catalogue.changed", } | { "type": "resync", missed: number, };
 
 export type Speed = "instant" | "fast" | "medium" | "slow";
 
@@ -556,7 +556,7 @@ accept: Array<string>,
  */
 reject: Array<string>, };
 
-export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete";
+export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change";
 
 export type AdminChange = { 
 /**
@@ -582,7 +582,11 @@ image_id?: string,
 /**
  * Open reports the action closed.
  */
-reports_closed?: number, };
+reports_closed?: number, 
+/**
+ * The catalogue model an action changed, and its settings after it.
+ */
+model_id?: string, enabled?: boolean, credits?: number, max_images?: number, };
 
 export type AuditEntry = { id: string, admin: UserSummary, kind: AdminActionKind, target?: UserSummary, reason: string, change: AdminChange, created_at: number, };
 
@@ -685,6 +689,36 @@ export type DeletionsQuery = {
 query?: string, before?: string, limit?: number, };
 
 export type DeletionsOutput = { deletions: Array<Deletion>, next?: string, };
+
+export type AdminModel = { id: string, name: string, provider: string, offline: boolean, enabled: boolean, 
+/**
+ * Credits per image now.
+ */
+credits: number, 
+/**
+ * The most images a request now.
+ */
+max_images: number, 
+/**
+ * What the configuration says, before any admin's setting.
+ */
+default_credits: number, default_max_images: number, };
+
+export type AdminModelsOutput = { models: Array<AdminModel>, };
+
+export type UpdateModel = { model_id: string, enabled: boolean, 
+/**
+ * Credits per image, 0–10,000.
+ */
+credits: number, 
+/**
+ * 1 up to what the model allows.
+ */
+max_images: number, 
+/**
+ * Why, 3–500 characters: kept in the audit log.
+ */
+reason: string, };
 
 export type TagSource = "vision" | "record";
 
@@ -1481,6 +1515,8 @@ export interface Methods {
   'admin.audit.list': { input: AuditQuery; output: AuditOutput };
   'admin.credits.adjust': { input: CreditAdjustment; output: CreditAdjustmentOutput };
   'admin.deletions.list': { input: DeletionsQuery; output: DeletionsOutput };
+  'admin.models.list': { input: Empty; output: AdminModelsOutput };
+  'admin.models.update': { input: UpdateModel; output: AdminModel };
   'admin.reports.resolve': { input: ResolveReport; output: ResolveOutput };
   'admin.users.get': { input: AdminUserRef; output: AdminUserDetail };
   'admin.users.restore': { input: AdminUserAction; output: AdminUserChanged };

@@ -106,4 +106,28 @@ describe('Admin', () => {
       expect(transport.calls.find(([m]) => m === 'admin.reports.resolve')?.[1]).toEqual({ report_id: 'r1', outcome: 'dismiss', reason: 'No violation' }),
     );
   });
+
+  it('turns a model off with a reason', async () => {
+    const transport = adminTransport();
+    const sketch = { id: 'local-sketch', name: 'Offline sketch renderer', provider: 'local', offline: true, enabled: true, credits: 0, max_images: 4, default_credits: 0, default_max_images: 4 };
+    transport.handlers['admin.models.list'] = () => ({ models: [sketch] });
+    transport.handlers['admin.models.update'] = (input) => ({ ...sketch, enabled: (input as { enabled: boolean }).enabled });
+    const { user } = renderApp(transport, '/admin');
+    await user.click(await screen.findByRole('tab', { name: 'Models' }));
+    const row = await screen.findByRole('row', { name: 'Offline sketch renderer' });
+    await user.click(within(row).getByRole('switch', { name: 'Offline sketch renderer on' }));
+    const save = within(row).getByRole('button', { name: 'Save' });
+    expect(save).toBeDisabled();
+    await user.type(screen.getByLabelText('Reason for a change'), 'Maintenance');
+    await user.click(save);
+    await waitFor(() =>
+      expect(transport.calls.find(([m]) => m === 'admin.models.update')?.[1]).toEqual({
+        model_id: 'local-sketch',
+        enabled: false,
+        credits: 0,
+        max_images: 4,
+        reason: 'Maintenance',
+      }),
+    );
+  });
 });

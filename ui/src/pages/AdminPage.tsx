@@ -1,6 +1,6 @@
 // The admin dashboard: accounts (search, one account whole, credits, suspension, the admin role,
-// signing out), the moderation queue (reports dismissed, images hidden or deleted), the deletion log and
-// the audit log of every admin action. Admins only; the server refuses everyone else
+// signing out), the moderation queue (reports dismissed, images hidden or deleted), the deletion log, the
+// catalogue (models on or off, prices, limits) and the audit log of every admin action. Admins only; the server refuses everyone else
 // whatever this page shows.
 
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { useAdminUsers } from '../api/adminHooks';
 import { useAccount } from '../api/hooks';
 import { AuditLog } from '../components/admin/AuditLog';
 import { DeletionLog } from '../components/admin/DeletionLog';
+import { ModelsAdmin } from '../components/admin/ModelsAdmin';
 import { ReportsQueue } from '../components/admin/ReportsQueue';
 import { UserBadges, UserDetail } from '../components/admin/UserDetail';
 import { SearchField } from '../components/FilterControls';
@@ -16,9 +17,9 @@ import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatBalance, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
 
-type Tab = 'users' | 'reports' | 'deletions' | 'audit';
+type Tab = 'users' | 'reports' | 'deletions' | 'models' | 'audit';
 
-const TAB_WORDS: Record<Tab, string> = { users: 'Users', reports: 'Reports', deletions: 'Deletions', audit: 'Audit log' };
+const TAB_WORDS: Record<Tab, string> = { users: 'Users', reports: 'Reports', deletions: 'Deletions', models: 'Models', audit: 'Audit log' };
 
 export function AdminPage() {
   useTitle('Admin');
@@ -55,6 +56,7 @@ export function AdminPage() {
       {tab === 'users' && <Users />}
       {tab === 'reports' && <ReportsQueue />}
       {tab === 'deletions' && <DeletionLog />}
+      {tab === 'models' && <ModelsAdmin />}
       {tab === 'audit' && <AuditLog />}
     </div>
   );

@@ -18,6 +18,9 @@ pub struct ModelOverride {
     /// Credits per image.
     #[serde(default)]
     pub credits: Option<i64>,
+    /// At most this many images a request (no more than the model allows).
+    #[serde(default)]
+    pub max_images: Option<u32>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
@@ -127,6 +130,15 @@ impl Catalogue {
                     )));
                 }
                 model.reprice(credits);
+            }
+            if let Some(max) = change.max_images {
+                if !(1..=model.max_images).contains(&max) {
+                    return Err(Error::invalid(format!(
+                        "max_images for '{id}' must be 1–{}; got {max}",
+                        model.max_images
+                    )));
+                }
+                model.max_images = max;
             }
             if let Some(name) = change.name.as_ref().filter(|n| !n.trim().is_empty()) {
                 model.name = name.trim().to_string();

@@ -91,10 +91,11 @@ pub enum AdminActionKind {
     ReportDismiss,
     ImageHide,
     ImageDelete,
+    ModelChange,
 }
 
 impl AdminActionKind {
-    pub const ALL: [AdminActionKind; 9] = [
+    pub const ALL: [AdminActionKind; 10] = [
         AdminActionKind::CreditsAdjust,
         AdminActionKind::UserSuspend,
         AdminActionKind::UserRestore,
@@ -104,6 +105,7 @@ impl AdminActionKind {
         AdminActionKind::ReportDismiss,
         AdminActionKind::ImageHide,
         AdminActionKind::ImageDelete,
+        AdminActionKind::ModelChange,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,6 +118,7 @@ impl AdminActionKind {
             AdminActionKind::ReportDismiss => "report_dismiss",
             AdminActionKind::ImageHide => "image_hide",
             AdminActionKind::ImageDelete => "image_delete",
+            AdminActionKind::ModelChange => "model_change",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -153,6 +156,19 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub reports_closed: Option<u64>,
+    /// The catalogue model an action changed, and its settings after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub model_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub credits: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub max_images: Option<u32>,
 }
 
 /// An admin action to record, written by the store with the change it describes.
@@ -161,6 +177,7 @@ pub struct NewAdminAction {
     pub id: String,
     pub admin_id: String,
     pub kind: AdminActionKind,
+    /// The account the action is about; empty when it is about none (a catalogue model).
     pub target_user_id: String,
     pub reason: String,
     pub change: AdminChange,
@@ -459,7 +476,8 @@ pub async fn admin_credits_adjust(
     input: CreditAdjustment,
 ) -> Result<CreditAdjustmentOutput> {
     admin(caller)?;
-    if input.amount == 0 || input.amount.abs() > MAX_ADJUSTMENT {
+    // unsigned_abs: the most negative amount has no positive twin, and abs() would overflow on it.
+    if input.amount == 0 || input.amount.unsigned_abs() > MAX_ADJUSTMENT.unsigned_abs() {
         return Err(Error::invalid(format!(
             "adjust by 1 to {MAX_ADJUSTMENT} credits, added or taken away"
         )));

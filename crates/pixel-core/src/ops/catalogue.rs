@@ -31,8 +31,8 @@ pub struct CatalogueOutput {
 
 pub async fn catalogue_list(app: &App, _caller: &Caller, _input: Empty) -> Result<CatalogueOutput> {
     Ok(CatalogueOutput {
-        models: app.catalogue.models().to_vec(),
+        models: app.catalogue().models().to_vec(),
         default_model: app.default_model(),
-        retired: app.catalogue.retired_models().to_vec(),
+        retired: app.catalogue().retired_models().to_vec(),
     })
 }

@@ -93,7 +93,7 @@ pub async fn generations_compare(
             n: input.n,
             seed: input
                 .seed
-                .filter(|_| app.catalogue.get(model).is_some_and(|m| m.seed)),
+                .filter(|_| app.catalogue().get(model).is_some_and(|m| m.seed)),
             negative_prompt: input.negative_prompt.clone(),
             ..Default::default()
         };

@@ -144,7 +144,7 @@ pub(super) async fn prepare_submission(
     comparison_id: Option<&str>,
 ) -> Result<NewSubmission> {
     let owner = caller.user_id()?.to_string();
-    let valid = validate(&app.catalogue, input)?;
+    let valid = validate(&app.catalogue(), input)?;
     let provider = app.provider(&valid.provider).ok_or_else(|| {
         Error::new(
             ErrorCode::ModelUnavailable,
@@ -352,7 +352,10 @@ pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Res
             "only a failed, cancelled or moderated job can be retried",
         ));
     }
-    let reuse_seed = app.catalogue.get(&job.params.model).is_some_and(|m| m.seed);
+    let reuse_seed = app
+        .catalogue()
+        .get(&job.params.model)
+        .is_some_and(|m| m.seed);
     let p = job.params;
     let req = GenerationRequest {
         prompt: p.prompt,

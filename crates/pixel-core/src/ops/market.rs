@@ -483,7 +483,7 @@ pub async fn market_publish(app: &App, caller: &Caller, input: PublishListing) -
     }
     let tags = clean_tags(&input.tags)?;
     let model = match input.model.filter(|m| !m.trim().is_empty()) {
-        Some(m) if app.catalogue.get(&m).is_none() => {
+        Some(m) if app.catalogue().get(&m).is_none() => {
             return Err(Error::new(
                 ErrorCode::UnknownModel,
                 format!("'{m}' is not a model here"),

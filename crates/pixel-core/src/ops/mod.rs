@@ -32,6 +32,7 @@ pub mod ledger;
 pub mod likes;
 pub mod market;
 pub mod messages;
+pub mod models_admin;
 pub mod moderation;
 pub mod notifications;
 pub mod payouts;
@@ -110,6 +111,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     tag_suggestions::register(r);
     admin::register(r);
     moderation::register(r);
+    models_admin::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

@@ -114,8 +114,8 @@ pub async fn records_import(
                 "this image carries no generation record from AUTOMATIC1111, ComfyUI, InvokeAI, Fooocus or NovelAI",
             )
         })?;
-    let engine = app
-        .catalogue
+    let catalogue = app.catalogue();
+    let engine = catalogue
         .get(&record.source)
         .filter(|m| app.provider(&m.provider).is_some_and(|p| p.configured()));
     let model_id = engine
@@ -132,7 +132,7 @@ pub async fn records_import(
         |request: &mut GenerationRequest, apply: &dyn Fn(&mut GenerationRequest), what: String| {
             let mut candidate = request.clone();
             apply(&mut candidate);
-            if validate(&app.catalogue, &candidate).is_ok() {
+            if validate(&app.catalogue(), &candidate).is_ok() {
                 *request = candidate;
             } else {
                 dropped.push(what);
@@ -184,7 +184,7 @@ pub async fn records_import(
     if let Some(model) = &record.model {
         dropped.push(format!("checkpoint {model}"));
     }
-    validate(&app.catalogue, &request)?;
+    validate(&app.catalogue(), &request)?;
     Ok(ImportOutput {
         record,
         request,

@@ -234,7 +234,7 @@ pub async fn profiles_style(
         }
     }
     let n = images.len();
-    let catalogue = &app.catalogue;
+    let catalogue = &app.catalogue();
     let fingerprint = StyleFingerprint {
         images: i64::try_from(n).map_err(Error::internal)?,
         colours: palette(&pixels, COLOURS),

@@ -870,6 +870,15 @@ pub trait AdminStore: Send + Sync {
     ) -> Result<()>;
     /// Ends every session and token of the action's account; how many.
     async fn sign_out(&self, action: &crate::ops::admin::NewAdminAction) -> Result<u64>;
+    /// The admins' model settings, by model id.
+    async fn model_settings(&self) -> Result<Vec<(String, crate::catalogue::ModelOverride)>>;
+    /// Writes one model's settings (in place of its last) with the action that changed them.
+    async fn set_model_settings(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        model_id: &str,
+        settings: &crate::catalogue::ModelOverride,
+    ) -> Result<()>;
     /// The audit log, newest first.
     async fn audit_log(
         &self,

@@ -17,6 +17,7 @@ export const ACTION_WORDS: Record<AdminActionKind, string> = {
   report_dismiss: 'Report dismissed',
   image_hide: 'Image hidden',
   image_delete: 'Image deleted',
+  model_change: 'Model changed',
 };
 
 function changeWords(change: AdminChange): string {
@@ -24,6 +25,8 @@ function changeWords(change: AdminChange): string {
   if (change.amount !== undefined) parts.push(`${change.amount > 0 ? '+' : ''}${change.amount} credits`);
   if (change.balance_after !== undefined) parts.push(`balance ${change.balance_after}`);
   if (change.sessions_ended !== undefined) parts.push(`${change.sessions_ended} sessions ended`);
+  if (change.model_id !== undefined)
+    parts.push(`${change.model_id}: ${change.enabled === false ? 'off' : 'on'}, ${change.credits ?? '?'} credits, up to ${change.max_images ?? '?'}`);
   if (change.reports_closed !== undefined) parts.push(`${change.reports_closed} ${change.reports_closed === 1 ? 'report' : 'reports'} closed`);
   return parts.join(' · ');
 }
