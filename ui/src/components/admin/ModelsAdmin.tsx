@@ -7,6 +7,7 @@ import { describeError } from '../../api/errors';
 import type { AdminModel } from '../../api/types';
 import { cn, providerName } from '../../lib/format';
 import { ErrorState, Spinner } from '../ui';
+import { ReasonField, reasonReady } from './ReasonField';
 
 export function ModelsAdmin() {
   const models = useAdminModels();
@@ -22,17 +23,7 @@ export function ModelsAdmin() {
     <section className="card p-4" aria-label="Models">
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="text-sm font-semibold">Catalogue</h2>
-        <label className="sr-only" htmlFor="model-reason">
-          Reason for a change
-        </label>
-        <input
-          id="model-reason"
-          className="input ml-auto h-8 sm:w-96"
-          placeholder="Reason for a change (kept in the audit log)"
-          maxLength={500}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
+        <ReasonField id="model-reason" label="Reason for a change" value={reason} onChange={setReason} className="ml-auto sm:w-96" />
       </div>
       <table className="mt-3 w-full text-left text-sm">
         <thead className="text-xs text-fg-muted">
@@ -105,7 +96,7 @@ function ModelRow({ model, reason }: { model: AdminModel; reason: string }) {
       </td>
       <td className="py-2 text-right">
         {changed && (
-          <button type="button" className="btn-primary h-8" disabled={!valid || reason.length < 3 || update.isPending} title={reason.length < 3 ? 'Give a reason first' : undefined} onClick={save}>
+          <button type="button" className="btn-primary h-8" disabled={!valid || !reasonReady(reason) || update.isPending} title={reasonReady(reason) ? undefined : 'Give a reason first'} onClick={save}>
             {update.isPending ? 'Saving…' : 'Save'}
           </button>
         )}

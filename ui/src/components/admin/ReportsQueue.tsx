@@ -10,6 +10,7 @@ import type { Report, ReportOutcome } from '../../api/types';
 import { formatRelative } from '../../lib/format';
 import { Thumb } from '../Thumb';
 import { ErrorState, Spinner } from '../ui';
+import { ReasonField, reasonReady } from './ReasonField';
 
 const TARGET_WORDS: Record<Report['target'], string> = {
   image: 'Image',
@@ -45,7 +46,7 @@ function ReportItem({ report }: { report: Report }) {
   const image = useReportedImage(report.target === 'image' ? report.target_id : null);
   const resolve = useResolveReport();
   const [reason, setReason] = useState('');
-  const ready = reason.trim().length >= 3 && !resolve.isPending;
+  const ready = reasonReady(reason) && !resolve.isPending;
   const act = (outcome: ReportOutcome) => resolve.mutate({ report_id: report.id, outcome, reason: reason.trim() });
   return (
     <li className="flex gap-4 rounded-xl border border-line p-3" aria-label={`Report of ${TARGET_WORDS[report.target].toLowerCase()} ${report.target_id}`}>
@@ -62,17 +63,7 @@ function ReportItem({ report }: { report: Report }) {
           Reported {formatRelative(report.created_at)}: “{report.reason}”
         </p>
         <div className="mt-2 flex flex-wrap items-center gap-2">
-          <label className="sr-only" htmlFor={`reason-${report.id}`}>
-            Reason for the decision
-          </label>
-          <input
-            id={`reason-${report.id}`}
-            className="input h-8 min-w-0 flex-1"
-            placeholder="Reason for the decision (kept in the audit log)"
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
+          <ReasonField id={`reason-${report.id}`} label="Reason for the decision" value={reason} onChange={setReason} className="min-w-0 flex-1" />
           <button type="button" className="btn-ghost h-8" disabled={!ready} onClick={() => act('dismiss')}>
             <X className="h-4 w-4" aria-hidden /> Dismiss
           </button>

@@ -10,6 +10,7 @@ import type { User } from '../../api/types';
 import { cn, formatBalance, formatBytes, formatDate, formatRelative } from '../../lib/format';
 import { ErrorState, Spinner } from '../ui';
 import { ACTION_WORDS } from './AuditLog';
+import { ReasonField, reasonReady } from './ReasonField';
 
 export function UserBadges({ user }: { user: User }) {
   return (
@@ -102,7 +103,7 @@ function AdjustCredits({ userId }: { userId: string }) {
   // One key per adjustment typed: a retry after a lost answer adjusts once.
   const [key, setKey] = useState(() => crypto.randomUUID());
   const value = Number(amount);
-  const valid = Number.isInteger(value) && value !== 0 && reason.trim().length >= 3;
+  const valid = Number.isInteger(value) && value !== 0 && reasonReady(reason);
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
     adjust.mutate(
@@ -132,17 +133,7 @@ function AdjustCredits({ userId }: { userId: string }) {
           value={amount}
           onChange={(e) => setAmount(e.target.value.replace(/[^0-9-]/g, ''))}
         />
-        <label className="sr-only" htmlFor="adjust-reason">
-          Reason
-        </label>
-        <input
-          id="adjust-reason"
-          className="input h-8 min-w-0 flex-1"
-          placeholder="Reason (kept in the ledger and the audit log)"
-          maxLength={500}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
+        <ReasonField id="adjust-reason" label="Reason" value={reason} onChange={setReason} className="min-w-0 flex-1" />
         <button type="submit" className="btn-primary h-8" disabled={!valid || adjust.isPending}>
           {adjust.isPending ? 'Applying…' : 'Apply'}
         </button>
@@ -166,24 +157,14 @@ function AccountActions({ user }: { user: User }) {
   const action = useAccountAction();
   const setAdmin = useSetAdmin();
   const [reason, setReason] = useState('');
-  const ready = reason.trim().length >= 3;
+  const ready = reasonReady(reason);
   const busy = action.isPending || setAdmin.isPending;
   const run = (what: AccountAction) => action.mutate({ action: what, user_id: user.id, reason: reason.trim() }, { onSuccess: () => setReason('') });
   const error = action.error ?? setAdmin.error;
   return (
     <div className="rounded-xl border border-line p-3" aria-label="Account actions" role="group">
       <h3 className="text-sm font-semibold">Account</h3>
-      <label className="sr-only" htmlFor="action-reason">
-        Reason for the action
-      </label>
-      <input
-        id="action-reason"
-        className="input mt-2 h-8"
-        placeholder="Reason for the action (kept in the audit log)"
-        maxLength={500}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-      />
+      <ReasonField id="action-reason" label="Reason for the action" value={reason} onChange={setReason} className="mt-2" />
       <div className="mt-2 flex flex-wrap gap-2">
         {user.suspended_at === undefined ? (
           <button type="button" className="btn-ghost h-8 text-rose-500" disabled={!ready || busy} onClick={() => run('suspend')}>
