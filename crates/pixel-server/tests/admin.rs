@@ -7,7 +7,7 @@
 mod common;
 
 use common::browser::Browser;
-use common::{call_as, charging_server, ok_as as ok, token_for, Db, TestServer};
+use common::{call_as, charging_server, ok_as as ok, public_image, token_for, Db, TestServer};
 use serde_json::{json, Value};
 
 async fn code(s: &TestServer, token: Option<&str>, method: &str, input: Value) -> (u16, String) {
@@ -127,7 +127,20 @@ async fn admins_run_accounts(db: Db) {
     assert_eq!(detail["actions"].as_array().map(Vec::len), Some(2));
     assert!(!detail["sessions"].as_array().expect("sessions").is_empty());
 
-    // Suspend: the token stops working at once, sign-in is refused; restore lets them back.
+    // Suspend: the token stops working at once, sign-in is refused, their public work and profile
+    // leave everyone's view; restore brings all of it back.
+    let quay = public_image(&s, &ada, "a quay at noon").await;
+    let explore_has = |token: String, id: String| {
+        let s = &s;
+        async move {
+            ok(s, &token, "explore.list", json!({})).await["images"]
+                .as_array()
+                .expect("images")
+                .iter()
+                .any(|i| i["image"]["id"] == id.as_str() || i["id"] == id.as_str())
+        }
+    };
+    assert!(explore_has(grace.clone(), quay.clone()).await);
     assert_eq!(
         code(
             &s,
@@ -180,6 +193,20 @@ async fn admins_run_accounts(db: Db) {
         (403, "forbidden".into()),
         "not yourself"
     );
+    assert!(
+        !explore_has(grace.clone(), quay.clone()).await,
+        "public work hidden"
+    );
+    assert_eq!(
+        code(&s, Some(&grace), "profiles.get", json!({"username": "ada"})).await,
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        code(&s, Some(&grace), "images.get", json!({"image_id": quay}))
+            .await
+            .0,
+        404
+    );
     let restored = ok(
         &s,
         &admin,
@@ -187,6 +214,11 @@ async fn admins_run_accounts(db: Db) {
         json!({"user_id": ada_id, "reason": "appeal upheld"}),
     )
     .await;
+    assert!(
+        explore_has(grace.clone(), quay.clone()).await,
+        "shown again"
+    );
+    ok(&s, &grace, "profiles.get", json!({"username": "ada"})).await;
     assert!(restored["user"]["suspended_at"].is_null());
     let ada = token_for(&s, "ada@example.com").await;
     assert_eq!(

@@ -179,8 +179,19 @@ impl AdminStore for SqlStore {
             )
             .await?;
             let ended = end_sessions(tx, user_id, action.created_at).await?;
+            // Their public work goes private while they are suspended; the mark brings exactly it back.
+            let hidden = sqlx::query(
+                "UPDATE images SET visibility = 'private', hidden_by_suspension = 1 \
+                 WHERE owner_id = $1 AND visibility = 'public'",
+            )
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
             let change = AdminChange {
                 sessions_ended: Some(ended),
+                images_hidden: Some(hidden),
                 ..AdminChange::default()
             };
             record(tx, action, &change).await?;
@@ -203,7 +214,21 @@ impl AdminStore for SqlStore {
                 "this account is not suspended",
             )
             .await?;
-            record(tx, action, &AdminChange::default()).await
+            // What the suspension hid is public again, except what moderators hid meanwhile.
+            let shown = sqlx::query(
+                "UPDATE images SET visibility = CASE WHEN moderated_at IS NULL THEN 'public' ELSE visibility END, \
+                 hidden_by_suspension = 0 WHERE owner_id = $1 AND hidden_by_suspension = 1",
+            )
+            .bind(&action.target_user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            let change = AdminChange {
+                images_hidden: Some(shown),
+                ..AdminChange::default()
+            };
+            record(tx, action, &change).await
         }
         .await;
         w.end(r).await

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 33] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 34] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -171,6 +171,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "model_settings",
                 include_str!("../../../migrations/sqlite/0033_model_settings.sql"),
             ),
+            (
+                34,
+                "suspension",
+                include_str!("../../../migrations/sqlite/0034_suspension.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -337,6 +342,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 33,
                 "model_settings",
                 include_str!("../../../migrations/postgres/0033_model_settings.sql"),
+            ),
+            (
+                34,
+                "suspension",
+                include_str!("../../../migrations/postgres/0034_suspension.sql"),
             ),
         ],
     }

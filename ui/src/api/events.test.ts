@@ -26,6 +26,14 @@ describe('applyEvent', () => {
     }
   });
 
+  it('reads the catalogue again when an admin changes it, so forms offer what the server accepts', async () => {
+    const qc = setup();
+    qc.setQueryData(keys.catalogue, { models: [], retired: [] });
+    applyEvent(qc, { type: 'catalogue.changed' });
+    await vi.waitFor(() => expect(qc.getQueryState(keys.catalogue)?.isInvalidated).toBe(true));
+    expect(qc.getQueryState(keys.jobs)?.isInvalidated).toBe(false);
+  });
+
   it('updates progress live and marks the job running', () => {
     const qc = setup();
     applyEvent(qc, { type: 'generation.progress', job_id: 'job_1', set_id: 'set_1', progress: 0.4, emitted_at_us: 1 });

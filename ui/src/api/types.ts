@@ -580,6 +580,10 @@ report_id?: string,
  */
 image_id?: string, 
 /**
+ * Public images a suspension hid, or a restore published again.
+ */
+images_hidden?: number, 
+/**
  * Open reports the action closed.
  */
 reports_closed?: number, 

@@ -152,6 +152,10 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub image_id: Option<String>,
+    /// Public images a suspension hid, or a restore published again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub images_hidden: Option<u64>,
     /// Open reports the action closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]

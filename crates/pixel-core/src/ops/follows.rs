@@ -125,6 +125,10 @@ pub(crate) async fn visible_account(app: &App, caller: &Caller, user_id: &str) -
         .await?
         .ok_or_else(|| Error::not_found("account"))?;
     let own = caller.user_id().ok() == Some(user.id.as_str());
+    // A suspended account is nobody's to see but the admins'.
+    if user.suspended_at.is_some() && !caller.is_admin() {
+        return Err(Error::not_found("account"));
+    }
     if !own && !caller.is_admin() {
         let settings = app.store.accounts().account_settings(&user.id).await?;
         if settings.profile_private {

@@ -27,6 +27,7 @@ function changeWords(change: AdminChange): string {
   if (change.sessions_ended !== undefined) parts.push(`${change.sessions_ended} sessions ended`);
   if (change.model_id !== undefined)
     parts.push(`${change.model_id}: ${change.enabled === false ? 'off' : 'on'}, ${change.credits ?? '?'} credits, up to ${change.max_images ?? '?'}`);
+  if (change.images_hidden !== undefined) parts.push(`${change.images_hidden} public ${change.images_hidden === 1 ? 'image' : 'images'}`);
   if (change.reports_closed !== undefined) parts.push(`${change.reports_closed} ${change.reports_closed === 1 ? 'report' : 'reports'} closed`);
   return parts.join(' · ');
 }
