@@ -33,14 +33,10 @@ pub(crate) async fn record(
 
 /// Ends every open session and token of `user_id` inside `tx`; how many.
 async fn end_sessions(tx: &mut Tx, user_id: &str, now: Millis) -> Result<u64> {
-    let done = sqlx::query(
-        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
+    let done = crate::sessions::revoke_all(user_id, now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
     Ok(done.rows_affected())
 }
 

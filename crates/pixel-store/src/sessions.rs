@@ -34,6 +34,19 @@ fn auth_request_from(r: &AnyRow) -> Result<AuthRequest> {
     })
 }
 
+/// The statement that ends every open session and token of `user_id` (signing out everywhere, and an
+/// admin's suspension or sign-out inside its own transaction).
+pub(crate) fn revoke_all(
+    user_id: &str,
+    now: Millis,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(user_id)
+}
+
 #[async_trait]
 impl SessionStore for SqlStore {
     async fn create_session(&self, s: &Session, secret_hash: &str) -> Result<()> {
@@ -120,12 +133,7 @@ impl SessionStore for SqlStore {
     }
 
     async fn revoke_sessions(&self, user_id: &str, now: Millis) -> Result<u64> {
-        let statement = sqlx::query(
-            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1",
-        )
-        .bind(now)
-        .bind(user_id);
-        self.write_statement(statement).await
+        self.write_statement(revoke_all(user_id, now)).await
     }
 
     async fn put_auth_request(&self, a: &AuthRequest) -> Result<()> {
