@@ -1,9 +1,9 @@
 // Browser end-to-end, administration: an admin (named in PIXEL_ADMIN_EMAILS) opens Admin from the account
-// menu, finds a person by name, adds credits with a reason (the person's Credits page shows the
+// menu on the overview (today's sign-ups and active accounts as figures and charts), finds a person by name, adds credits with a reason (the person's Credits page shows the
 // adjustment and the new balance), sees it in the audit log, hides the person's image someone reported
 // (it turns private and leaves the queue), turns the offline model off (the person's open create page
 // stops offering it without a reload), and suspends the account (the person's session ends).
-// Screenshots of the users tab with an account open, the reports queue, the models and the audit log go
+// Screenshots of the overview, the users tab with an account open, the reports queue, the models and the audit log go
 // to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +44,12 @@ describe('an admin runs accounts', { skip: !!missing }, () => {
     await a.page.getByRole('button', { name: `Account menu: ${boss}` }).click();
     await a.page.getByRole('menuitem', { name: 'Admin' }).click();
     await a.page.getByRole('heading', { name: 'Admin' }).waitFor();
+    // It opens on the overview: today's sign-ups and active accounts counted, as figures and charts.
+    const accounts = a.page.getByRole('group', { name: 'Accounts' });
+    await accounts.waitFor();
+    assert.match(await a.page.getByRole('group', { name: 'Active today' }).textContent(), /Active today[2-9]/);
+    await a.page.getByRole('region', { name: 'Accounts per day' }).locator('.recharts-bar-rectangle').first().waitFor();
+    await a.page.getByRole('tab', { name: 'Users' }).click();
     await a.page.getByLabel('Username or email').fill(member);
     await a.page.getByRole('button', { name: new RegExp(`^${member}`) }).click();
     const account = a.page.getByRole('region', { name: `Account ${member}` });
@@ -125,5 +131,14 @@ describe('an admin runs accounts', { skip: !!missing }, () => {
       const r = await m.page.evaluate(() => fetch('/api/ops/account.get', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then((r) => r.status));
       return r === 401 ? true : undefined;
     });
+
+    // Back on the overview: the day's image, its provider's success rate and the suspension counted.
+    await a.page.getByRole('tab', { name: 'Overview' }).click();
+    await a.page.getByRole('group', { name: 'Accounts' }).filter({ hasText: '1 suspended' }).waitFor();
+    const providers = a.page.getByRole('region', { name: 'Providers' });
+    assert.match(await providers.getByRole('row').nth(1).textContent(), /100%/);
+    await a.page.getByRole('region', { name: 'Images per day' }).locator('.recharts-bar-rectangle').first().waitFor();
+    await a.page.waitForTimeout(300);
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-overview.png'), fullPage: true });
   });
 });

@@ -271,6 +271,7 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ),
         ("admin.users.get", vec![json!({ "user_id": i.owner_id })]),
         ("admin.models.list", vec![json!({})]),
+        ("admin.overview", vec![json!({}), json!({ "days": 365 })]),
         (
             "admin.deletions.list",
             vec![json!({}), json!({ "query": i.owner_id })],

@@ -48,6 +48,7 @@ const RATE_WINDOW: Duration = Duration::from_secs(15 * 60);
 const LEEWAY_SECS: i64 = 60;
 /// Sessions record their last use at most this often, so reads do not all become writes.
 const TOUCH_EVERY_MS: i64 = 60_000;
+const DAY_MS: i64 = pixel_core::ops::streaks::DAY_MS;
 
 /// How a request authenticated, which decides whether it needs a CSRF token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,7 +227,9 @@ impl Auth {
         if user.suspended_at.is_some() {
             return Err(pixel_core::account::suspended());
         }
-        if now - session.last_used_at > TOUCH_EVERY_MS {
+        // A new UTC day is always recorded: the admin overview counts active accounts per day.
+        let new_day = now.div_euclid(DAY_MS) != session.last_used_at.div_euclid(DAY_MS);
+        if new_day || now - session.last_used_at > TOUCH_EVERY_MS {
             if let Err(e) = app.store.sessions().touch_session(&session.id, now).await {
                 tracing::warn!(error = %e, "could not record a session's last use");
             }

@@ -5,25 +5,10 @@
 
 mod common;
 
-use common::{call_as, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::{
+    call_as, ok_as as ok, public_image, settled, token_for, Db, OidcOpts, Opts, TestServer,
+};
 use serde_json::{json, Value};
-use std::time::Duration;
-
-/// Waits for every job of a submission to end.
-async fn settled(s: &TestServer, token: &str, submitted: &Value) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    for job in submitted["jobs"].as_array().expect("jobs") {
-        loop {
-            let now = ok(s, token, "generations.get", json!({"job_id": job["id"]})).await;
-            if !["queued", "running"].contains(&now["state"].as_str().unwrap_or("")) {
-                break;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "{now}");
-            // Polls the job over HTTP until a worker ends it.
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
 
 async fn analytics_count_the_callers_own_activity(db: Db) {
     let Some(oidc) = OidcOpts::from_env() else {

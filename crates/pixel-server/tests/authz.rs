@@ -563,6 +563,7 @@ async fn every_operation_checks_its_caller() {
             [401, 403, 403, 200],
         ),
         ("admin.audit.list", json!({}), [401, 403, 403, 200]),
+        ("admin.overview", json!({"days": 7}), [401, 403, 403, 200]),
         (
             "admin.reports.resolve",
             json!({"report_id": "not-a-report", "outcome": "dismiss", "reason": "nothing here"}),

@@ -23,6 +23,7 @@ mod messages;
 mod migrations;
 mod moderation;
 mod notifications;
+mod overview;
 mod payouts;
 mod prints;
 mod purchases;
@@ -599,6 +600,9 @@ impl Store for SqlStore {
         self
     }
     fn moderation(&self) -> &dyn ModerationStore {
+        self
+    }
+    fn overview(&self) -> &dyn OverviewStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 34] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 35] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -176,6 +176,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "suspension",
                 include_str!("../../../migrations/sqlite/0034_suspension.sql"),
             ),
+            (
+                35,
+                "active_days",
+                include_str!("../../../migrations/sqlite/0035_active_days.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -347,6 +352,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 34,
                 "suspension",
                 include_str!("../../../migrations/postgres/0034_suspension.sql"),
+            ),
+            (
+                35,
+                "active_days",
+                include_str!("../../../migrations/postgres/0035_active_days.sql"),
             ),
         ],
     }

@@ -13,6 +13,7 @@ export const adminKeys = {
   reports: ['admin', 'reports'] as const,
   models: ['admin', 'models'] as const,
   deletions: (query: string) => ['admin', 'deletions', query] as const,
+  overview: (days: number) => ['admin', 'overview', days] as const,
 };
 
 export function useAdminUsers(query: string) {
@@ -114,4 +115,14 @@ export function useAdminModels() {
 export function useUpdateModel() {
   const client = useClient();
   return useAdminChange((input: UpdateModel) => client.call('admin.models.update', input));
+}
+
+/** The server's figures over the last `days`; kept while another window loads. */
+export function useAdminOverview(days: number) {
+  const client = useClient();
+  return useQuery({
+    queryKey: adminKeys.overview(days),
+    queryFn: () => client.call('admin.overview', { days }),
+    placeholderData: (previous) => previous,
+  });
 }

@@ -776,6 +776,82 @@ top_prompts: Array<CountOf>,
  */
 this_week: WeekTotals, last_week: WeekTotals, };
 
+export type OverviewQuery = { 
+/**
+ * Days back from today, 7 to 365 (30 when absent).
+ */
+days?: number, };
+
+export type OverviewDay = { 
+/**
+ * The day's start (UTC midnight).
+ */
+day: number, signups: number, 
+/**
+ * Accounts that signed in or used a session that day.
+ */
+active: number, 
+/**
+ * Images asked for that day that were made, and that failed or were refused by moderation.
+ */
+images_made: number, images_failed: number, credits_bought: number, 
+/**
+ * Reserved for generations (before refunds).
+ */
+credits_spent: number, credits_refunded: number, 
+/**
+ * Received by creators from tips and sales (the platform's fees not counted).
+ */
+credits_earned: number, };
+
+export type AccountCounts = { total: number, suspended: number, active_today: number, active_week: number, active_month: number, };
+
+export type StorageUsed = { images: number, bytes: number, };
+
+export type Outcomes = { 
+/**
+ * The provider's id, or the model's.
+ */
+name: string, 
+/**
+ * The provider of a model's row (the provider's own row repeats its id).
+ */
+provider: string, 
+/**
+ * Jobs asked for in the window, in whatever state they are now.
+ */
+jobs: number, succeeded: number, 
+/**
+ * Failed, including refused by the provider's moderation.
+ */
+failed: number, moderated: number, 
+/**
+ * Succeeded out of those that ended (cancelled ones are the person's choice); None before any did.
+ */
+success_rate: number | null, 
+/**
+ * Mean seconds from a job's start to its end, over the ones that ran; None before any did.
+ */
+mean_seconds: number | null, };
+
+export type AdminOverview = { days: number, 
+/**
+ * Every day of the window, oldest first, today last (days without activity are zeros).
+ */
+daily: Array<OverviewDay>, 
+/**
+ * The window's totals (its `day` is the first day's).
+ */
+totals: OverviewDay, accounts: AccountCounts, storage: StorageUsed, 
+/**
+ * Each provider used in the window, the most jobs first.
+ */
+providers: Array<Outcomes>, 
+/**
+ * Each model used in the window, the most jobs first.
+ */
+models: Array<Outcomes>, };
+
 export type AchievementKind = "generations" | "followers" | "likes_received" | "comments" | "collections" | "longest_streak";
 
 export type Tier = "bronze" | "silver" | "gold" | "platinum";
@@ -1521,6 +1597,7 @@ export interface Methods {
   'admin.deletions.list': { input: DeletionsQuery; output: DeletionsOutput };
   'admin.models.list': { input: Empty; output: AdminModelsOutput };
   'admin.models.update': { input: UpdateModel; output: AdminModel };
+  'admin.overview': { input: OverviewQuery; output: AdminOverview };
   'admin.reports.resolve': { input: ResolveReport; output: ResolveOutput };
   'admin.users.get': { input: AdminUserRef; output: AdminUserDetail };
   'admin.users.restore': { input: AdminUserAction; output: AdminUserChanged };

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
-import type { AdminUserDetail, CreditAdjustment, User } from '../api/types';
+import type { AdminOverview, AdminUserDetail, CreditAdjustment, OverviewDay, User } from '../api/types';
 import { FakeTransport } from '../test/fakeTransport';
 import { account, me } from '../test/fixtures';
 import { renderApp } from '../test/renderApp';
@@ -30,6 +30,50 @@ describe('Admin', () => {
     expect(transport.calls.some(([m]) => m.startsWith('admin.'))).toBe(false);
   });
 
+  it('opens on the overview: accounts, images, storage, credits and each provider’s success', async () => {
+    const transport = adminTransport();
+    const day = (n: number, over: Partial<OverviewDay> = {}): OverviewDay => ({
+      day: n * 86_400_000,
+      signups: 0,
+      active: 0,
+      images_made: 0,
+      images_failed: 0,
+      credits_bought: 0,
+      credits_spent: 0,
+      credits_refunded: 0,
+      credits_earned: 0,
+      ...over,
+    });
+    const overview = (days: number): AdminOverview => ({
+      days,
+      daily: Array.from({ length: days }, (_, i) => day(20_000 + i, i === days - 1 ? { signups: 2, active: 3, images_made: 9, images_failed: 1 } : {})),
+      totals: day(20_000, { signups: 2, active: 3, images_made: 9, images_failed: 1, credits_bought: 500, credits_spent: 40, credits_refunded: 6, credits_earned: 5 }),
+      accounts: { total: 12, suspended: 1, active_today: 3, active_week: 5, active_month: 8 },
+      storage: { images: 9, bytes: 3 * 1024 * 1024 * 1024 },
+      providers: [
+        { name: 'openai', provider: 'openai', jobs: 4, succeeded: 2, failed: 2, moderated: 1, success_rate: 0.5, mean_seconds: 12.25 },
+        { name: 'local', provider: 'local', jobs: 6, succeeded: 6, failed: 0, moderated: 0, success_rate: 1, mean_seconds: 0.4 },
+      ],
+      models: [{ name: 'local-sketch', provider: 'local', jobs: 6, succeeded: 6, failed: 0, moderated: 0, success_rate: 1, mean_seconds: 0.4 }],
+    });
+    transport.handlers['admin.overview'] = (input) => overview((input as { days: number }).days);
+    const { user } = renderApp(transport, '/admin');
+    expect(await screen.findByRole('group', { name: 'Accounts' })).toHaveTextContent('12');
+    expect(screen.getByRole('group', { name: 'Accounts' })).toHaveTextContent('1 suspended');
+    expect(screen.getByRole('group', { name: 'Active today' })).toHaveTextContent('5 this week · 8 this month');
+    expect(screen.getByRole('group', { name: 'Images, 30 days' })).toHaveTextContent('90% succeeded');
+    expect(screen.getByRole('group', { name: 'Storage' })).toHaveTextContent('3.0 GB');
+    expect(screen.getByRole('group', { name: 'Credits spent' })).toHaveTextContent('34 after refunds');
+    const providers = screen.getByRole('region', { name: 'Providers' });
+    const openai = within(providers).getByRole('row', { name: /OpenAI/ });
+    expect(openai).toHaveTextContent('50%');
+    expect(openai).toHaveTextContent('12.3 s');
+    expect(within(openai).getByText('50%')).toHaveClass('text-rose-400');
+    await user.click(screen.getByRole('radio', { name: '90 days' }));
+    expect(await screen.findByRole('group', { name: 'Images, 90 days' })).toBeInTheDocument();
+    expect(transport.calls.filter(([m]) => m === 'admin.overview').map(([, i]) => i)).toEqual([{ days: 30 }, { days: 90 }]);
+  });
+
   it('adjusts an account’s credits with a reason, one key per adjustment', async () => {
     const transport = adminTransport();
     transport.handlers['admin.credits.adjust'] = (input) => {
@@ -39,7 +83,7 @@ describe('Admin', () => {
         balance: 35,
       };
     };
-    const { user } = renderApp(transport, '/admin');
+    const { user } = renderApp(transport, '/admin?tab=users');
     await user.click(await screen.findByRole('button', { name: /^grace/ }));
     const region = await screen.findByRole('region', { name: 'Account grace' });
     const form = within(region).getByRole('form', { name: 'Adjust credits' });
@@ -71,7 +115,7 @@ describe('Admin', () => {
         { id: 'a1', admin: { id: 'u1', username: 'ada' }, kind: 'user_suspend', target: { id: 'u2', username: 'grace' }, reason: 'Spam run', change: { sessions_ended: 2 }, created_at: 5 },
       ],
     });
-    const { user } = renderApp(transport, '/admin');
+    const { user } = renderApp(transport, '/admin?tab=users');
     await user.click(await screen.findByRole('button', { name: /^grace/ }));
     const region = await screen.findByRole('region', { name: 'Account grace' });
     const suspend = within(region).getByRole('button', { name: 'Suspend' });

@@ -1,15 +1,17 @@
-// The admin dashboard: accounts (search, one account whole, credits, suspension, the admin role,
+// The admin dashboard: the overview (the server's figures and charts), accounts (search, one account whole, credits, suspension, the admin role,
 // signing out), the moderation queue (reports dismissed, images hidden or deleted), the deletion log, the
 // catalogue (models on or off, prices, limits) and the audit log of every admin action. Admins only; the server refuses everyone else
 // whatever this page shows.
 
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ShieldCheck } from 'lucide-react';
 import { useAdminUsers } from '../api/adminHooks';
 import { useAccount } from '../api/hooks';
 import { AuditLog } from '../components/admin/AuditLog';
 import { DeletionLog } from '../components/admin/DeletionLog';
 import { ModelsAdmin } from '../components/admin/ModelsAdmin';
+import { Overview } from '../components/admin/Overview';
 import { ReportsQueue } from '../components/admin/ReportsQueue';
 import { UserBadges, UserDetail } from '../components/admin/UserDetail';
 import { SearchField } from '../components/FilterControls';
@@ -17,14 +19,18 @@ import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatBalance, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
 
-type Tab = 'users' | 'reports' | 'deletions' | 'models' | 'audit';
+type Tab = 'overview' | 'users' | 'reports' | 'deletions' | 'models' | 'audit';
 
-const TAB_WORDS: Record<Tab, string> = { users: 'Users', reports: 'Reports', deletions: 'Deletions', models: 'Models', audit: 'Audit log' };
+const TAB_WORDS: Record<Tab, string> = { overview: 'Overview', users: 'Users', reports: 'Reports', deletions: 'Deletions', models: 'Models', audit: 'Audit log' };
 
 export function AdminPage() {
   useTitle('Admin');
   const account = useAccount();
-  const [tab, setTab] = useState<Tab>('users');
+  // The tab lives in the address, so a reload or a shared link opens the same section.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('tab');
+  const tab: Tab = asked !== null && Object.hasOwn(TAB_WORDS, asked) ? (asked as Tab) : 'overview';
+  const setTab = (t: Tab) => setParams(t === 'overview' ? {} : { tab: t }, { replace: true });
   if (account.isPending) return <PageSpinner />;
   if (account.data?.user.role !== 'admin')
     return (
@@ -53,6 +59,7 @@ export function AdminPage() {
           ))}
         </div>
       </div>
+      {tab === 'overview' && <Overview />}
       {tab === 'users' && <Users />}
       {tab === 'reports' && <ReportsQueue />}
       {tab === 'deletions' && <DeletionLog />}

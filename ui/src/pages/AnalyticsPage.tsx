@@ -2,12 +2,12 @@
 // and prompts used most, the success rate, and this week against the last — the caller's own.
 
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { BarChart3 } from 'lucide-react';
 import type { DayActivity, PersonalAnalytics, WeekTotals } from '../api/types';
 import { usePersonalAnalytics } from '../api/engagementHooks';
+import { ChartCard, DailyBars, Kpi, Ranked, WindowPicker, dayLabel, trendOf } from '../components/charts';
 import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
-import { cn, modelName } from '../lib/format';
+import { modelName } from '../lib/format';
 import { useCatalogue } from '../api/hooks';
 import { useTitle } from '../lib/title';
 
@@ -16,38 +16,11 @@ const WINDOWS = [7, 30, 90, 365] as const;
 /** Chart colours that read on the dark and the light theme alike. */
 const COLOURS = { succeeded: '#8b5cf6', failed: '#f43f5e', spent: '#f59e0b', earned: '#10b981', rewarded: '#38bdf8' };
 
-function dayLabel(ms: number): string {
-  return new Date(ms).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-}
-
 /** "+25%" / "−10%" / "new" for this week against the last. */
 function change(now: number, before: number): string {
   if (before === 0) return now === 0 ? 'no change' : 'new';
   const pct = Math.round(((now - before) / before) * 100);
   return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct)}% on last week`;
-}
-
-function Kpi({ label, value, detail, trend }: { label: string; value: string; detail?: string; trend?: 'up' | 'down' | 'flat' }) {
-  return (
-    <div className="card p-4" role="group" aria-label={label}>
-      <div className="text-xs text-fg-muted">{label}</div>
-      <div className="mt-1 text-2xl font-semibold tabular-nums">{value}</div>
-      {detail && (
-        <div
-          className={cn(
-            'mt-0.5 text-xs tabular-nums',
-            trend === 'up' ? 'text-emerald-500' : trend === 'down' ? 'text-rose-400' : 'text-fg-subtle',
-          )}
-        >
-          {detail}
-        </div>
-      )}
-    </div>
-  );
-}
-
-function trendOf(now: number, before: number): 'up' | 'down' | 'flat' {
-  return now > before ? 'up' : now < before ? 'down' : 'flat';
 }
 
 function Kpis({ a }: { a: PersonalAnalytics }) {
@@ -64,42 +37,8 @@ function Kpis({ a }: { a: PersonalAnalytics }) {
   );
 }
 
-function ChartCard({ title, summary, children }: { title: string; summary: string; children: React.ReactNode }) {
-  return (
-    <section className="card p-4" aria-label={title}>
-      <h2 className="text-sm font-semibold">{title}</h2>
-      <p className="sr-only">{summary}</p>
-      <div className="mt-3 h-56" aria-hidden>
-        {children}
-      </div>
-    </section>
-  );
-}
-
-const axis = { stroke: 'currentColor', tick: { fontSize: 11, fill: 'currentColor' }, tickLine: false } as const;
-
-type DayRow = Record<'day' | 'Made' | 'Failed' | 'Spent' | 'Earned' | 'Rewards', string | number>;
-
-/** Bars per day, stacked when the bars share a stack (one grid, axes, tooltip and legend for both charts). */
-function DailyBars({ data, bars }: { data: DayRow[]; bars: Array<{ key: keyof DayRow; colour: string; stack?: string }> }) {
-  return (
-    <ResponsiveContainer width="100%" height="100%">
-      <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
-        <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.08} />
-        <XAxis dataKey="day" {...axis} minTickGap={24} className="text-fg-subtle" />
-        <YAxis allowDecimals={false} {...axis} className="text-fg-subtle" />
-        <Tooltip cursor={{ fillOpacity: 0.06 }} contentStyle={{ background: '#18181b', border: '1px solid #3f3f46', borderRadius: 8, fontSize: 12 }} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        {bars.map(({ key, colour, stack }, i) => (
-          <Bar key={key} dataKey={key} stackId={stack} fill={colour} radius={!stack || i === bars.length - 1 ? [3, 3, 0, 0] : [0, 0, 0, 0]} />
-        ))}
-      </BarChart>
-    </ResponsiveContainer>
-  );
-}
-
 function DailyCharts({ daily, totals }: { daily: DayActivity[]; totals: DayActivity }) {
-  const data: DayRow[] = daily.map((d) => ({
+  const data = daily.map((d) => ({
     day: dayLabel(d.day),
     Made: d.succeeded,
     Failed: d.failed,
@@ -135,35 +74,6 @@ function DailyCharts({ daily, totals }: { daily: DayActivity[]; totals: DayActiv
   );
 }
 
-/** A ranked list with a bar for each count (models, prompts). */
-function Ranked({ title, items, label }: { title: string; items: Array<{ name: string; count: number }>; label: (name: string) => string }) {
-  const most = Math.max(1, ...items.map((i) => i.count));
-  return (
-    <section className="card p-4" aria-label={title}>
-      <h2 className="text-sm font-semibold">{title}</h2>
-      {items.length === 0 ? (
-        <p className="mt-3 text-sm text-fg-muted">Nothing in this window yet.</p>
-      ) : (
-        <ol className="mt-3 space-y-2.5">
-          {items.map((item) => (
-            <li key={item.name} className="text-sm">
-              <div className="flex items-baseline justify-between gap-3">
-                <span className="truncate" title={item.name}>
-                  {label(item.name)}
-                </span>
-                <span className="shrink-0 tabular-nums text-fg-muted">{item.count.toLocaleString('en-US')}</span>
-              </div>
-              <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-surface-3">
-                <div className="h-full rounded-full bg-accent/80" style={{ width: `${(item.count / most) * 100}%` }} />
-              </div>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
-  );
-}
-
 export function AnalyticsPage() {
   useTitle('Analytics');
   const [days, setDays] = useState<number>(30);
@@ -176,20 +86,7 @@ export function AnalyticsPage() {
     <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6">
       <div className="mb-5 flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold">Analytics</h1>
-        <div className="ml-auto flex rounded-lg border border-line bg-surface-1 p-0.5" role="radiogroup" aria-label="Window">
-          {WINDOWS.map((w) => (
-            <button
-              key={w}
-              type="button"
-              role="radio"
-              aria-checked={days === w}
-              className={cn('h-7 rounded-md px-2.5 text-xs font-medium', days === w ? 'bg-surface-3 text-fg' : 'text-fg-muted hover:text-fg')}
-              onClick={() => setDays(w)}
-            >
-              {w === 365 ? '1 year' : `${w} days`}
-            </button>
-          ))}
-        </div>
+        <WindowPicker className="ml-auto" windows={WINDOWS} value={days} onChange={setDays} />
       </div>
       {a.totals.generations === 0 && a.totals.credits_earned === 0 && a.totals.credits_spent === 0 ? (
         <EmptyState icon={<BarChart3 className="h-5 w-5" aria-hidden />} title="Nothing to count yet">

@@ -14,6 +14,7 @@ pub mod account;
 pub mod account_export;
 pub mod achievements;
 pub mod admin;
+pub mod admin_overview;
 pub mod analytics;
 pub mod blocks;
 pub mod bulk;
@@ -112,6 +113,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     admin::register(r);
     moderation::register(r);
     models_admin::register(r);
+    admin_overview::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

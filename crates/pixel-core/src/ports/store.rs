@@ -47,6 +47,7 @@ pub trait Store: Send + Sync {
     fn account_data(&self) -> &dyn AccountDataStore;
     fn admin(&self) -> &dyn AdminStore;
     fn moderation(&self) -> &dyn ModerationStore;
+    fn overview(&self) -> &dyn OverviewStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -327,6 +328,18 @@ pub trait AnalyticsStore: Send + Sync {
         top_models: u32,
         top_prompts: u32,
     ) -> Result<crate::ops::analytics::ActivityRows>;
+}
+
+/// The whole server counted for the admin overview.
+#[async_trait]
+pub trait OverviewStore: Send + Sync {
+    /// Sign-ups, active accounts, jobs and credits per UTC day, and jobs by provider, model and
+    /// state, from `first_day` to `last_day` (days since 1970-01-01); accounts and storage now.
+    async fn overview(
+        &self,
+        first_day: i64,
+        last_day: i64,
+    ) -> Result<crate::ops::admin_overview::OverviewRows>;
 }
 
 /// Media nobody uses any more, and what a person's library takes.

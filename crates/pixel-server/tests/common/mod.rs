@@ -604,6 +604,22 @@ pub async fn public_image(s: &TestServer, token: &str, prompt: &str) -> String {
     image_id
 }
 
+/// Waits for every job of a submission to end.
+pub async fn settled(s: &TestServer, token: &str, submitted: &Value) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    for job in submitted["jobs"].as_array().expect("jobs") {
+        loop {
+            let now = ok_as(s, token, "generations.get", json!({"job_id": job["id"]})).await;
+            if !["queued", "running"].contains(&now["state"].as_str().unwrap_or("")) {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{now}");
+            // Polls the job over HTTP until a worker ends it.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
 /// Now, in seconds (webhook signatures carry it).
 pub fn now_seconds() -> i64 {
     std::time::SystemTime::now()
