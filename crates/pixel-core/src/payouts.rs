@@ -174,6 +174,7 @@ async fn tell(app: &App, payout: &Payout, kind: NotificationKind) {
             comment_id: None,
             tip: None,
             award: None,
+            report_outcome: None,
             key: Some(key),
         },
     )

@@ -457,6 +457,7 @@ pub async fn apply_print_payment(
                 comment_id: None,
                 tip: None,
                 award: None,
+                report_outcome: None,
                 key: Some(format!("print:{}", order.id)),
             },
         )

@@ -288,6 +288,7 @@ async fn tell_set_finished(app: &App, job: &Job) {
             comment_id: None,
             tip: None,
             award: None,
+            report_outcome: None,
             key: Some(format!("generation-completed-{}", job.set_id)),
         },
     )

@@ -300,10 +300,12 @@ pub enum NotificationKind {
     PayoutCompleted,
     /// A payout failed: its transfer was reversed (credits returned) or the bank refused it.
     PayoutFailed,
+    /// An admin ended the recipient's report: dismissed, or the image hidden or deleted.
+    ReportResolved,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 13] = [
+    pub const ALL: [NotificationKind; 14] = [
         NotificationKind::NewFollower,
         NotificationKind::Like,
         NotificationKind::Comment,
@@ -317,6 +319,7 @@ impl NotificationKind {
         NotificationKind::StreakMilestone,
         NotificationKind::PayoutCompleted,
         NotificationKind::PayoutFailed,
+        NotificationKind::ReportResolved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -334,6 +337,7 @@ impl NotificationKind {
             NotificationKind::StreakMilestone => "streak_milestone",
             NotificationKind::PayoutCompleted => "payout_completed",
             NotificationKind::PayoutFailed => "payout_failed",
+            NotificationKind::ReportResolved => "report_resolved",
         }
     }
 
@@ -358,6 +362,8 @@ impl NotificationKind {
             NotificationKind::PayoutCompleted => prefs.payout_completed,
             // Money that did not arrive is always told: the creator has something to fix.
             NotificationKind::PayoutFailed => true,
+            // The answer to something the recipient asked for.
+            NotificationKind::ReportResolved => true,
         }
     }
 }
@@ -384,6 +390,10 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub award: Option<crate::ops::achievements::AwardNote>,
+    /// How the recipient's report ended, for a `report_resolved` notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub report_outcome: Option<crate::ops::moderation::ReportResolution>,
     pub read: bool,
     #[ts(type = "number")]
     pub created_at: Millis,
@@ -401,6 +411,7 @@ pub struct NotificationRow {
     pub tip: Option<crate::ops::tips::TipNote>,
     /// An achievement id or `streak_day_<n>`.
     pub award: Option<String>,
+    pub report_outcome: Option<crate::ops::moderation::ReportResolution>,
     pub read_at: Option<Millis>,
     pub created_at: Millis,
 }
@@ -416,6 +427,7 @@ pub struct Notice<'a> {
     pub tip: Option<crate::ops::tips::TipNote>,
     /// An achievement id or `streak_day_<n>`.
     pub award: Option<String>,
+    pub report_outcome: Option<crate::ops::moderation::ReportResolution>,
     /// Makes the notice idempotent: a second notice with the same key is dropped (a set told
     /// finished once, a purchase told once however often its webhook arrives).
     pub key: Option<String>,
@@ -492,6 +504,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         comment_id: notice.comment_id.map(str::to_string),
         tip: notice.tip.clone(),
         award: notice.award.clone(),
+        report_outcome: notice.report_outcome,
         read_at: None,
         created_at: app.clock.now_ms(),
     };
@@ -523,6 +536,7 @@ impl NotificationRow {
                 .award
                 .as_deref()
                 .and_then(crate::ops::achievements::AwardNote::of),
+            report_outcome: self.report_outcome,
             read: self.read_at.is_some(),
             created_at: self.created_at,
         }

@@ -128,6 +128,7 @@ pub fn api_types() -> String {
         crate::ops::admin::AuditQuery,
         crate::ops::admin::AuditOutput,
         crate::ops::moderation::ReportOutcome,
+        crate::ops::moderation::ReportResolution,
         crate::ops::moderation::ResolveReport,
         crate::ops::moderation::ResolveOutput,
         crate::ops::moderation::Deletion,

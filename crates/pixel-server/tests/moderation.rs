@@ -204,6 +204,31 @@ async fn moderators_hide_and_delete_reported_images(db: Db) {
         .map(|e| e["kind"].clone())
         .collect();
     assert_eq!(kinds, ["report_dismiss", "image_delete", "image_hide"]);
+
+    // Each reporter is told how each report ended (once, without naming an image gone from view);
+    // the person reported is not told who reported them.
+    let outcomes = |token: String| {
+        let s = &s;
+        async move {
+            ok(s, &token, "notifications.list", json!({})).await["notifications"]
+                .as_array()
+                .expect("notifications")
+                .iter()
+                .filter(|n| n["kind"] == "report_resolved")
+                .map(|n| {
+                    assert_eq!(n["image_id"], Value::Null, "{n}");
+                    assert_eq!(n["actor"], Value::Null, "{n}");
+                    n["report_outcome"].as_str().unwrap_or("").to_string()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        outcomes(grace.clone()).await,
+        ["dismissed", "deleted", "hidden"]
+    );
+    assert_eq!(outcomes(bob.clone()).await, ["hidden"]);
+    assert!(outcomes(ada.clone()).await.is_empty());
     s.shutdown().await;
 }
 

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 35] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 36] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -181,6 +181,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "active_days",
                 include_str!("../../../migrations/sqlite/0035_active_days.sql"),
             ),
+            (
+                36,
+                "report_outcomes",
+                include_str!("../../../migrations/sqlite/0036_report_outcomes.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -357,6 +362,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 35,
                 "active_days",
                 include_str!("../../../migrations/postgres/0035_active_days.sql"),
+            ),
+            (
+                36,
+                "report_outcomes",
+                include_str!("../../../migrations/postgres/0036_report_outcomes.sql"),
             ),
         ],
     }

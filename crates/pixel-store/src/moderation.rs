@@ -5,7 +5,7 @@ use super::*;
 use crate::admin::record;
 use crate::reports::{report_from, REPORT_COLS};
 use pixel_core::ops::admin::{AdminChange, NewAdminAction};
-use pixel_core::ops::moderation::Deletion;
+use pixel_core::ops::moderation::{ClosedReport, Deletion, ReportResolution};
 use pixel_core::social::{Report, UserSummary};
 
 /// Refuses (forbidden) making public any of these images of the owner's that moderators hid.
@@ -28,30 +28,45 @@ pub(crate) async fn refuse_hidden(tx: &mut Tx, owner_id: &str, ids: &[String]) -
     Ok(())
 }
 
-/// Closes every open report of the image with `outcome`; how many.
+fn closed_from(rows: &[AnyRow]) -> Result<Vec<ClosedReport>> {
+    rows.iter()
+        .map(|r| {
+            Ok(ClosedReport {
+                id: r.text("id")?,
+                reporter_id: r.text("reporter_id")?,
+            })
+        })
+        .collect()
+}
+
+/// Closes every open report of the image with `outcome`.
 async fn close_image_reports(
     tx: &mut Tx,
     image_id: &str,
-    outcome: &str,
+    outcome: ReportResolution,
     now: Millis,
-) -> Result<u64> {
-    let done = sqlx::query(
+) -> Result<Vec<ClosedReport>> {
+    let rows = sqlx::query(
         "UPDATE reports SET resolved_at = $1, outcome = $2 WHERE target_kind = 'image' \
-         AND target_id = $3 AND resolved_at IS NULL",
+         AND target_id = $3 AND resolved_at IS NULL RETURNING id, reporter_id",
     )
     .bind(now)
-    .bind(outcome)
+    .bind(outcome.as_str())
     .bind(image_id)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await
     .map_err(db_err)?;
-    Ok(done.rows_affected())
+    closed_from(&rows)
 }
 
 /// Records the action with how many reports it closed.
-async fn record_closed(tx: &mut Tx, action: &NewAdminAction, closed: u64) -> Result<u64> {
+async fn record_closed(
+    tx: &mut Tx,
+    action: &NewAdminAction,
+    closed: Vec<ClosedReport>,
+) -> Result<Vec<ClosedReport>> {
     let change = AdminChange {
-        reports_closed: Some(closed),
+        reports_closed: Some(closed.len() as u64),
         ..action.change.clone()
     };
     record(tx, action, &change).await?;
@@ -88,32 +103,42 @@ impl ModerationStore for SqlStore {
         row.as_ref().map(report_from).transpose()
     }
 
-    async fn dismiss_report(&self, action: &NewAdminAction, report_id: &str) -> Result<u64> {
+    async fn dismiss_report(
+        &self,
+        action: &NewAdminAction,
+        report_id: &str,
+    ) -> Result<Vec<ClosedReport>> {
         let mut w = self.begin_write().await?;
         let r = async {
             let tx = &mut w.tx;
-            let done = sqlx::query(
-                "UPDATE reports SET resolved_at = $1, outcome = 'dismissed' WHERE id = $2 \
-                 AND resolved_at IS NULL",
+            let rows = sqlx::query(
+                "UPDATE reports SET resolved_at = $1, outcome = $2 WHERE id = $3 \
+                 AND resolved_at IS NULL RETURNING id, reporter_id",
             )
             .bind(action.created_at)
+            .bind(ReportResolution::Dismissed.as_str())
             .bind(report_id)
-            .execute(&mut **tx)
+            .fetch_all(&mut **tx)
             .await
             .map_err(db_err)?;
-            if done.rows_affected() == 0 {
+            if rows.is_empty() {
                 return Err(Error::new(
                     ErrorCode::Conflict,
                     "this report is already resolved",
                 ));
             }
-            record_closed(tx, action, 1).await
+            let closed = closed_from(&rows)?;
+            record_closed(tx, action, closed).await
         }
         .await;
         w.end(r).await
     }
 
-    async fn hide_image(&self, action: &NewAdminAction, image_id: &str) -> Result<u64> {
+    async fn hide_image(
+        &self,
+        action: &NewAdminAction,
+        image_id: &str,
+    ) -> Result<Vec<ClosedReport>> {
         let mut w = self.begin_write().await?;
         let r = async {
             let tx = &mut w.tx;
@@ -128,14 +153,20 @@ impl ModerationStore for SqlStore {
             if done.rows_affected() == 0 {
                 return Err(Error::not_found("image"));
             }
-            let closed = close_image_reports(tx, image_id, "hidden", action.created_at).await?;
+            let closed =
+                close_image_reports(tx, image_id, ReportResolution::Hidden, action.created_at)
+                    .await?;
             record_closed(tx, action, closed).await
         }
         .await;
         w.end(r).await
     }
 
-    async fn delete_image(&self, action: &NewAdminAction, image: &Image) -> Result<u64> {
+    async fn delete_image(
+        &self,
+        action: &NewAdminAction,
+        image: &Image,
+    ) -> Result<Vec<ClosedReport>> {
         let mut w = self.begin_write().await?;
         let r = async {
             let tx = &mut w.tx;
@@ -164,7 +195,7 @@ impl ModerationStore for SqlStore {
             .execute(&mut **tx)
             .await
             .map_err(db_err)?;
-            let closed = close_image_reports(tx, &image.id, "deleted", action.created_at).await?;
+            let closed = close_image_reports(tx, &image.id, ReportResolution::Deleted, action.created_at).await?;
             record_closed(tx, action, closed).await
         }
         .await;

@@ -1,6 +1,7 @@
 //! The notification queries: each recipient's own, newest first, unread counts, read marks, deletion.
 
 use super::*;
+use pixel_core::ops::moderation::ReportResolution;
 use pixel_core::ops::tips::TipNote;
 use pixel_core::social::{NotificationKind, NotificationRow};
 
@@ -29,6 +30,10 @@ fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
             _ => None,
         },
         award: r.opt_text("award")?,
+        report_outcome: r
+            .opt_text("report_outcome")?
+            .as_deref()
+            .and_then(ReportResolution::parse),
         read_at: r.opt_int("read_at")?,
         created_at: r.int("created_at")?,
     })
@@ -39,7 +44,8 @@ impl NotificationStore for SqlStore {
     async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {
         let insert = sqlx::query(
             "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, tip_id, \
-             award, read_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+             award, report_outcome, read_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&n.id)
         .bind(&n.user_id)
@@ -49,6 +55,7 @@ impl NotificationStore for SqlStore {
         .bind(n.comment_id.clone())
         .bind(n.tip.as_ref().map(|t| t.tip_id.clone()))
         .bind(n.award.clone())
+        .bind(n.report_outcome.map(ReportResolution::as_str))
         .bind(n.read_at)
         .bind(n.created_at);
         self.write_statement(insert)
@@ -71,7 +78,7 @@ impl NotificationStore for SqlStore {
             "SELECT n.id, n.user_id, n.kind, n.actor_id, u.username AS actor_username, \
              {PICTURE_OF_U} AS actor_picture, n.image_id, \
              n.comment_id, n.tip_id, t.amount AS tip_amount, t.message AS tip_message, \
-             n.award, n.read_at, n.created_at FROM notifications n \
+             n.award, n.report_outcome, n.read_at, n.created_at FROM notifications n \
              LEFT JOIN users u ON u.id = n.actor_id LEFT JOIN tips t ON t.id = n.tip_id \
              WHERE n.user_id = $1{unread} \
              AND (n.created_at < $2 OR (n.created_at = $2 AND n.id < $3)) \

@@ -664,6 +664,8 @@ export type AuditOutput = { entries: Array<AuditEntry>, next?: string, };
 
 export type ReportOutcome = "dismiss" | "hide" | "delete";
 
+export type ReportResolution = "dismissed" | "hidden" | "deleted";
+
 export type ResolveReport = { report_id: string, outcome: ReportOutcome, 
 /**
  * Why, 3–500 characters: kept in the audit log (and the deletion log for a delete).
@@ -1309,7 +1311,7 @@ parent_id: string | null, author: UserSummary | null, body: string, deleted: boo
  */
 liked: boolean, created_at: number, edited_at: number | null, };
 
-export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed" | "payout_failed";
+export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed" | "payout_failed" | "report_resolved";
 
 export type Notification = { id: string, kind: NotificationKind, 
 /**
@@ -1333,7 +1335,11 @@ tip?: TipNote,
  * The achievement or streak milestone an `achievement_unlocked` or `streak_milestone`
  * notification is about.
  */
-award?: AwardNote, read: boolean, created_at: number, };
+award?: AwardNote, 
+/**
+ * How the recipient's report ended, for a `report_resolved` notification.
+ */
+report_outcome?: ReportResolution, read: boolean, created_at: number, };
 
 export type ExploreQuery = { 
 /**

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { Bell, Check, Trash2 } from 'lucide-react';
-import type { Notification, NotificationKind } from '../api/types';
+import type { Notification, NotificationKind, ReportResolution } from '../api/types';
 import { useDeleteNotifications, useMarkNotificationsRead, useNotifications } from '../api/socialHooks';
 import { Avatar } from '../components/social/PublicImageCard';
 import { EmptyState, ErrorBanner, ErrorState, PageSpinner } from '../components/ui';
@@ -23,6 +23,14 @@ const WORDS: Record<NotificationKind, string> = {
   streak_milestone: 'You reached a streak milestone',
   payout_completed: 'Your payout was sent',
   payout_failed: 'A payout did not reach your bank: see Earnings',
+  report_resolved: 'Thanks for your report',
+};
+
+/** How a report ended, after "Thanks for your report". */
+const REPORT_OUTCOMES: Record<ReportResolution, string> = {
+  dismissed: 'we looked and found no rule broken, so nothing was removed',
+  hidden: 'the image is no longer public',
+  deleted: 'the image was removed',
 };
 
 function target(n: Notification, imageHref: (id: string) => string): string | undefined {
@@ -73,6 +81,7 @@ export function NotificationsPage() {
                 {said}
                 {n.tip && <span className="font-medium tabular-nums"> of {formatCredits(n.tip.amount)}</span>}
                 {n.award && <span className="font-medium">: {n.award.title}</span>}
+                {n.report_outcome && <>: {REPORT_OUTCOMES[n.report_outcome]}</>}
               </>
             );
             return (

@@ -372,6 +372,7 @@ async fn try_award(app: &App, user_id: &str, kinds: &[AchievementKind]) -> Resul
                     comment_id: None,
                     tip: None,
                     award: Some(d.id.to_string()),
+                    report_outcome: None,
                     key: Some(format!("achievement:{user_id}:{}", d.id)),
                 },
             )

@@ -254,6 +254,7 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
                 comment_id: Some(&row.id),
                 tip: None,
                 award: None,
+                report_outcome: None,
                 key: None,
             },
         )

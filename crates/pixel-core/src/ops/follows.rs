@@ -161,6 +161,7 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
                 comment_id: None,
                 tip: None,
                 award: None,
+                report_outcome: None,
                 key: None,
             },
         )

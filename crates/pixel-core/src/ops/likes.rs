@@ -62,6 +62,7 @@ pub async fn likes_like_image(app: &App, caller: &Caller, input: ImageRef) -> Re
                 comment_id: None,
                 tip: None,
                 award: None,
+                report_outcome: None,
                 key: None,
             },
         )

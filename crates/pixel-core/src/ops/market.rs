@@ -646,6 +646,7 @@ pub(crate) async fn announce_sale(
             comment_id: None,
             tip: None,
             award: None,
+            report_outcome: None,
             key: Some(key),
         },
     )

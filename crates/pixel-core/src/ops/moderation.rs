@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::domain::*;
 use crate::error::{Error, ErrorCode, Result};
 use crate::registry::{OpKind::*, Registry};
-use crate::social::{ReportTarget, UserSummary};
+use crate::social::{notify, Notice, NotificationKind, ReportTarget, UserSummary};
 
 /// The operations of this area.
 pub(crate) fn register(r: &mut Registry) {
@@ -31,6 +31,13 @@ pub(crate) fn register(r: &mut Registry) {
     );
 }
 
+/// A report an admin's action closed, and who filed it (to be told how it ended).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedReport {
+    pub id: String,
+    pub reporter_id: String,
+}
+
 /// How a report ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +48,35 @@ pub enum ReportOutcome {
     Hide,
     /// The image is deleted; the deletion log keeps it.
     Delete,
+}
+
+/// How a report ended, as its reporter is told and the report keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportResolution {
+    Dismissed,
+    Hidden,
+    Deleted,
+}
+
+impl ReportResolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportResolution::Dismissed => "dismissed",
+            ReportResolution::Hidden => "hidden",
+            ReportResolution::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReportResolution> {
+        [
+            ReportResolution::Dismissed,
+            ReportResolution::Hidden,
+            ReportResolution::Deleted,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
@@ -125,7 +161,7 @@ pub async fn admin_reports_resolve(
     let with_change =
         |(_, act): (User, NewAdminAction), change: AdminChange| NewAdminAction { change, ..act };
     let moderation = app.store.moderation();
-    let reports_closed = match input.outcome {
+    let closed = match input.outcome {
         ReportOutcome::Dismiss => {
             let act = account_action(
                 app,
@@ -173,6 +209,31 @@ pub async fn admin_reports_resolve(
             }
         }
     };
+    let resolution = match input.outcome {
+        ReportOutcome::Dismiss => ReportResolution::Dismissed,
+        ReportOutcome::Hide => ReportResolution::Hidden,
+        ReportOutcome::Delete => ReportResolution::Deleted,
+    };
+    // Everyone whose report the action closed is told how it ended, once per report (the image is
+    // not named: a hidden or deleted one is no longer theirs to see).
+    for r in &closed {
+        notify(
+            app,
+            Notice {
+                recipient: &r.reporter_id,
+                kind: NotificationKind::ReportResolved,
+                actor: None,
+                image_id: None,
+                comment_id: None,
+                tip: None,
+                award: None,
+                report_outcome: Some(resolution),
+                key: Some(format!("report_resolved:{}", r.id)),
+            },
+        )
+        .await;
+    }
+    let reports_closed = closed.len() as u64;
     tracing::info!(report = %report.id, outcome = ?input.outcome, reports_closed, "report resolved");
     Ok(ResolveOutput { reports_closed })
 }

@@ -187,6 +187,7 @@ pub async fn streaks_claim(app: &App, caller: &Caller, _input: Empty) -> Result<
                     comment_id: None,
                     tip: None,
                     award: Some(format!("{STREAK_DAY_PREFIX}{at}")),
+                    report_outcome: None,
                     key: Some(format!("streak:{me}:{today}")),
                 },
             )

@@ -248,6 +248,7 @@ pub async fn tips_send(app: &App, caller: &Caller, input: SendTip) -> Result<Sen
                     message,
                 }),
                 award: None,
+                report_outcome: None,
                 key: Some(format!("tip:{}", sent.tip_id)),
             },
         )

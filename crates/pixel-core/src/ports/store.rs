@@ -905,25 +905,24 @@ pub trait AdminStore: Send + Sync {
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
     async fn report(&self, id: &str) -> Result<Option<Report>>;
-    /// Closes one open report as dismissed; reports closed (0 when it was already resolved).
+    /// Closes one open report as dismissed (conflict when it was already resolved).
     async fn dismiss_report(
         &self,
         action: &crate::ops::admin::NewAdminAction,
         report_id: &str,
-    ) -> Result<u64>;
-    /// Makes the image private for good (`moderated_at`) and closes its open reports; how many.
+    ) -> Result<Vec<crate::ops::moderation::ClosedReport>>;
+    /// Makes the image private for good (`moderated_at`) and closes its open reports.
     async fn hide_image(
         &self,
         action: &crate::ops::admin::NewAdminAction,
         image_id: &str,
-    ) -> Result<u64>;
-    /// Deletes the image, logs it as it was, marks its media unused and closes its open reports; how
-    /// many.
+    ) -> Result<Vec<crate::ops::moderation::ClosedReport>>;
+    /// Deletes the image, logs it as it was, marks its media unused and closes its open reports.
     async fn delete_image(
         &self,
         action: &crate::ops::admin::NewAdminAction,
         image: &Image,
-    ) -> Result<u64>;
+    ) -> Result<Vec<crate::ops::moderation::ClosedReport>>;
     /// The deletion log, newest first; `query` (lower case) matches an owner's username, the deleted
     /// id or the reason.
     async fn deletions(

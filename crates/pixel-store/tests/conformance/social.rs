@@ -593,6 +593,7 @@ fn notice(id: &str, to: &str, at: Millis) -> NotificationRow {
         comment_id: None,
         tip: None,
         award: None,
+        report_outcome: None,
         read_at: None,
         created_at: at,
     }
