@@ -564,6 +564,33 @@ async fn every_operation_checks_its_caller() {
         ),
         ("admin.audit.list", json!({}), [401, 403, 403, 200]),
         ("admin.overview", json!({"days": 7}), [401, 403, 403, 200]),
+        ("blog.list", json!({}), [200, 200, 200, 200]),
+        (
+            "blog.get",
+            json!({"slug": "no-such-post"}),
+            [404, 404, 404, 404],
+        ),
+        ("admin.blog.list", json!({}), [401, 403, 403, 200]),
+        (
+            "admin.blog.preview",
+            json!({"body": "# Hello"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.blog.save",
+            json!({"slug": "authz-post", "title": "Authz", "body": "Hello", "category": "news"}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.blog.publish",
+            json!({"id": "no-such-post", "published": true}),
+            [401, 403, 403, 404],
+        ),
+        (
+            "admin.blog.delete",
+            json!({"id": "no-such-post", "reason": "nothing here"}),
+            [401, 403, 403, 404],
+        ),
         (
             "admin.reports.resolve",
             json!({"report_id": "not-a-report", "outcome": "dismiss", "reason": "nothing here"}),

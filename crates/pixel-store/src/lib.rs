@@ -8,6 +8,7 @@ mod admin;
 mod analytics;
 mod blob_gc;
 mod blocks;
+mod blog;
 mod collections;
 mod comments;
 mod earnings;
@@ -603,6 +604,9 @@ impl Store for SqlStore {
         self
     }
     fn overview(&self) -> &dyn OverviewStore {
+        self
+    }
+    fn blog(&self) -> &dyn BlogStore {
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 36] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 37] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -186,6 +186,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "report_outcomes",
                 include_str!("../../../migrations/sqlite/0036_report_outcomes.sql"),
             ),
+            (
+                37,
+                "blog",
+                include_str!("../../../migrations/sqlite/0037_blog.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -367,6 +372,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 36,
                 "report_outcomes",
                 include_str!("../../../migrations/postgres/0036_report_outcomes.sql"),
+            ),
+            (
+                37,
+                "blog",
+                include_str!("../../../migrations/postgres/0037_blog.sql"),
             ),
         ],
     }

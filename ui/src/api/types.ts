@@ -556,7 +556,7 @@ accept: Array<string>,
  */
 reject: Array<string>, };
 
-export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change";
+export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change" | "post_save" | "post_publish" | "post_unpublish" | "post_delete";
 
 export type AdminChange = { 
 /**
@@ -583,6 +583,10 @@ image_id?: string,
  * Public images a suspension hid, or a restore published again.
  */
 images_hidden?: number, 
+/**
+ * The blog post written, published, taken back or deleted.
+ */
+post_id?: string, 
 /**
  * Open reports the action closed.
  */
@@ -853,6 +857,70 @@ providers: Array<Outcomes>,
  * Each model used in the window, the most jobs first.
  */
 models: Array<Outcomes>, };
+
+export type PostSummary = { id: string, 
+/**
+ * The post's address: `/blog/<slug>`.
+ */
+slug: string, title: string, summary: string, category: string, tags: Array<string>, author: UserSummary, 
+/**
+ * None while it is a draft.
+ */
+published_at: number | null, updated_at: number, };
+
+export type Post = { post: PostSummary, 
+/**
+ * The markdown as written.
+ */
+body: string, 
+/**
+ * The body rendered: raw HTML shown as text, only http(s), mailto and this site's addresses.
+ */
+html: string, };
+
+export type BlogListQuery = { category?: string, tag?: string, before?: string, limit?: number, };
+
+export type BlogListOutput = { posts: Array<PostSummary>, 
+/**
+ * The cursor of the next page, if there is one.
+ */
+next: string | null, };
+
+export type BlogGetQuery = { slug: string, };
+
+export type SavePost = { 
+/**
+ * The post to change; absent for a new one (a draft).
+ */
+id?: string, 
+/**
+ * Lower-case letters, digits and dashes, up to 80.
+ */
+slug: string, title: string, 
+/**
+ * Shown in lists; the body's first words when empty.
+ */
+summary: string, 
+/**
+ * Markdown.
+ */
+body: string, 
+/**
+ * Lower-case letters, digits and dashes; `whats-new` puts it on the "what's new" page.
+ */
+category: string, tags: Array<string>, };
+
+export type PublishPost = { id: string, 
+/**
+ * True to publish, false to take it back to draft.
+ */
+published: boolean, };
+
+export type DeletePost = { id: string, reason: string, };
+
+export type PreviewPost = { body: string, };
+
+export type PreviewOutput = { html: string, };
 
 export type AchievementKind = "generations" | "followers" | "likes_received" | "comments" | "collections" | "longest_streak";
 
@@ -1599,6 +1667,11 @@ export interface Methods {
   'account.update': { input: UpdateAccount; output: AccountOutput };
   'achievements.list': { input: Empty; output: AchievementsOutput };
   'admin.audit.list': { input: AuditQuery; output: AuditOutput };
+  'admin.blog.delete': { input: DeletePost; output: Empty };
+  'admin.blog.list': { input: BlogListQuery; output: BlogListOutput };
+  'admin.blog.preview': { input: PreviewPost; output: PreviewOutput };
+  'admin.blog.publish': { input: PublishPost; output: Post };
+  'admin.blog.save': { input: SavePost; output: Post };
   'admin.credits.adjust': { input: CreditAdjustment; output: CreditAdjustmentOutput };
   'admin.deletions.list': { input: DeletionsQuery; output: DeletionsOutput };
   'admin.models.list': { input: Empty; output: AdminModelsOutput };
@@ -1615,6 +1688,8 @@ export interface Methods {
   'blocks.block': { input: UserRef; output: BlockOutput };
   'blocks.list': { input: PageQuery; output: FollowListOutput };
   'blocks.unblock': { input: UserRef; output: BlockOutput };
+  'blog.get': { input: BlogGetQuery; output: Post };
+  'blog.list': { input: BlogListQuery; output: BlogListOutput };
   'catalogue.list': { input: Empty; output: CatalogueOutput };
   'collections.add_images': { input: CollectionImages; output: Collection };
   'collections.buy': { input: CollectionRef; output: BuyCollectionOutput };

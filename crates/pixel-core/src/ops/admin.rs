@@ -92,10 +92,14 @@ pub enum AdminActionKind {
     ImageHide,
     ImageDelete,
     ModelChange,
+    PostSave,
+    PostPublish,
+    PostUnpublish,
+    PostDelete,
 }
 
 impl AdminActionKind {
-    pub const ALL: [AdminActionKind; 10] = [
+    pub const ALL: [AdminActionKind; 14] = [
         AdminActionKind::CreditsAdjust,
         AdminActionKind::UserSuspend,
         AdminActionKind::UserRestore,
@@ -106,6 +110,10 @@ impl AdminActionKind {
         AdminActionKind::ImageHide,
         AdminActionKind::ImageDelete,
         AdminActionKind::ModelChange,
+        AdminActionKind::PostSave,
+        AdminActionKind::PostPublish,
+        AdminActionKind::PostUnpublish,
+        AdminActionKind::PostDelete,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -119,6 +127,10 @@ impl AdminActionKind {
             AdminActionKind::ImageHide => "image_hide",
             AdminActionKind::ImageDelete => "image_delete",
             AdminActionKind::ModelChange => "model_change",
+            AdminActionKind::PostSave => "post_save",
+            AdminActionKind::PostPublish => "post_publish",
+            AdminActionKind::PostUnpublish => "post_unpublish",
+            AdminActionKind::PostDelete => "post_delete",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -156,6 +168,10 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub images_hidden: Option<u64>,
+    /// The blog post written, published, taken back or deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub post_id: Option<String>,
     /// Open reports the action closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]

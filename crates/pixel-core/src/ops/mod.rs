@@ -17,6 +17,7 @@ pub mod admin;
 pub mod admin_overview;
 pub mod analytics;
 pub mod blocks;
+pub mod blog;
 pub mod bulk;
 pub mod catalogue;
 pub mod collections;
@@ -114,6 +115,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     moderation::register(r);
     models_admin::register(r);
     admin_overview::register(r);
+    blog::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

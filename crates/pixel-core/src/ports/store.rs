@@ -48,6 +48,7 @@ pub trait Store: Send + Sync {
     fn admin(&self) -> &dyn AdminStore;
     fn moderation(&self) -> &dyn ModerationStore;
     fn overview(&self) -> &dyn OverviewStore;
+    fn blog(&self) -> &dyn BlogStore;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -328,6 +329,34 @@ pub trait AnalyticsStore: Send + Sync {
         top_models: u32,
         top_prompts: u32,
     ) -> Result<crate::ops::analytics::ActivityRows>;
+}
+
+/// The blog's posts; every change written with its line of the admin audit log.
+#[async_trait]
+pub trait BlogStore: Send + Sync {
+    async fn post(&self, id: &str) -> Result<Option<crate::ops::blog::PostRecord>>;
+    async fn post_by_slug(&self, slug: &str) -> Result<Option<crate::ops::blog::PostRecord>>;
+    /// Published posts newest published first, or (admins) every post last changed first.
+    async fn posts(
+        &self,
+        filter: &crate::ops::blog::PostFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<crate::ops::blog::PostRecord>>;
+    /// Writes a new post or replaces one's text, category and tags (conflict: the slug is taken).
+    async fn save_post(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        post: &crate::ops::blog::PostRecord,
+    ) -> Result<()>;
+    /// Publishes at `at`, or takes back to draft with None (conflict: it already was).
+    async fn set_published(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        id: &str,
+        at: Option<Millis>,
+    ) -> Result<()>;
+    async fn delete_post(&self, action: &crate::ops::admin::NewAdminAction, id: &str)
+        -> Result<()>;
 }
 
 /// The whole server counted for the admin overview.
