@@ -2,8 +2,9 @@
 // menu on the overview (today's sign-ups and active accounts as figures and charts), finds a person by name, adds credits with a reason (the person's Credits page shows the
 // adjustment and the new balance), sees it in the audit log, hides the person's image someone reported
 // (it turns private and leaves the queue), turns the offline model off (the person's open create page
-// stops offering it without a reload), and suspends the account (the person's session ends).
-// Screenshots of the overview, the users tab with an account open, the reports queue, the models and the audit log go
+// stops offering it without a reload), publishes a blog post the person reads from What's new (its
+// script inert), and suspends the account (the person's session ends).
+// Screenshots of the overview, the users tab with an account open, the reports queue, the models, the blog editor and the post, and the audit log go
 // to tests/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +120,32 @@ describe('an admin runs accounts', { skip: !!missing }, () => {
       await m.page.keyboard.press('Escape');
       return left === 0 ? true : undefined;
     });
+
+    // A blog post with script in it, published: a reader opens it from What's new, rendered, the script inert.
+    await a.page.getByRole('tab', { name: 'Blog' }).click();
+    const editor = a.page.getByRole('region', { name: 'Post editor' });
+    const title = `Video is here ${stamp}`;
+    await editor.getByLabel('Title').fill(title);
+    await editor.getByLabel('Tags, separated by commas').fill('video, release notes');
+    await editor
+      .getByLabel('Body (markdown)')
+      .fill('# Clips at last\n\nMake **video** with [Runway](https://runwayml.com).\n\n<img src=x onerror="window.pwned=1">\n\n[click here](javascript:window.pwned=2)');
+    await editor.getByRole('tab', { name: 'Preview' }).click();
+    await editor.getByRole('heading', { name: 'Clips at last' }).waitFor();
+    await editor.getByRole('tab', { name: 'Write' }).click();
+    await editor.getByRole('button', { name: 'Save draft' }).click();
+    await editor.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await editor.getByRole('button', { name: 'Publish' }).click();
+    await editor.getByRole('status').filter({ hasText: 'Published' }).waitFor();
+    await a.page.getByRole('region', { name: 'Posts' }).getByText('Published').waitFor();
+    await a.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-admin-blog.png') });
+    await m.page.goto(`${server.base}/whats-new`);
+    await m.page.getByRole('link', { name: title }).click();
+    await m.page.getByRole('heading', { name: 'Clips at last' }).waitFor();
+    await m.page.getByRole('link', { name: 'Runway' }).waitFor();
+    assert.equal(await m.page.getByRole('link', { name: 'click here' }).count(), 0, 'a javascript: link is text');
+    assert.equal(await m.page.evaluate(() => window.pwned), undefined);
+    await m.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-blog-post.png') });
 
     assert.deepEqual(errors, []);
     // Suspended: the person's session ends at once.

@@ -16,6 +16,8 @@ import { CommunityScope } from './components/CommunityScope';
 import { CommunityContext, type Community } from './api/community';
 
 // The create page is in the main chunk; the other pages load on first visit.
+const BlogPage = lazy(() => import('./pages/BlogPage').then((m) => ({ default: m.BlogPage })));
+const PostPage = lazy(() => import('./pages/PostPage').then((m) => ({ default: m.PostPage })));
 const SetPage = lazy(() => import('./pages/SetPage').then((m) => ({ default: m.SetPage })));
 const LibraryPage = lazy(() => import('./pages/LibraryPage').then((m) => ({ default: m.LibraryPage })));
 const ImagePage = lazy(() => import('./pages/ImagePage').then((m) => ({ default: m.ImagePage })));
@@ -140,6 +142,9 @@ export function AppRoutes() {
         <Route path="admin" element={<Private><AdminPage /></Private>} />
         <Route path="collections" element={<Private><CollectionsPage /></Private>} />
         <Route path="collections/:id" element={<Page><CollectionPage /></Page>} />
+        <Route path="blog" element={<CommunityScope><Page><BlogPage /></Page></CommunityScope>} />
+        <Route path="blog/:slug" element={<CommunityScope><Page><PostPage /></Page></CommunityScope>} />
+        <Route path="whats-new" element={<CommunityScope><Page><BlogPage whatsNew /></Page></CommunityScope>} />
         <Route path="market" element={<CommunityScope><Page><MarketPage /></Page></CommunityScope>} />
         <Route path="market/collections" element={<CommunityScope><Page><MarketCollectionsPage /></Page></CommunityScope>} />
         <Route path="market/new" element={<CommunityScope><Private><SellPromptPage /></Private></CommunityScope>} />

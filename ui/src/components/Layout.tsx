@@ -140,6 +140,20 @@ export function Layout() {
         <main id="main" className="flex-1">
           <Outlet />
         </main>
+        {/* The server's own pages; the desktop reaches a team server's through its community pages. */}
+        {!desktop && (
+          <footer className="border-t border-line">
+            <nav aria-label="About" className="mx-auto flex max-w-[1600px] items-center gap-4 px-4 py-3 text-xs text-fg-subtle sm:px-6">
+              <span>Pixel Studio</span>
+              <NavLink to="/whats-new" className="hover:text-fg">
+                What’s new
+              </NavLink>
+              <NavLink to="/blog" className="hover:text-fg">
+                Blog
+              </NavLink>
+            </nav>
+          </footer>
+        )}
       </div>
     </LiveStatusContext.Provider>
   );

@@ -9,6 +9,7 @@ import { ShieldCheck } from 'lucide-react';
 import { useAdminUsers } from '../api/adminHooks';
 import { useAccount } from '../api/hooks';
 import { AuditLog } from '../components/admin/AuditLog';
+import { BlogAdmin } from '../components/admin/BlogAdmin';
 import { DeletionLog } from '../components/admin/DeletionLog';
 import { ModelsAdmin } from '../components/admin/ModelsAdmin';
 import { Overview } from '../components/admin/Overview';
@@ -19,9 +20,9 @@ import { EmptyState, ErrorState, PageSpinner } from '../components/ui';
 import { cn, formatBalance, formatDate } from '../lib/format';
 import { useTitle } from '../lib/title';
 
-type Tab = 'overview' | 'users' | 'reports' | 'deletions' | 'models' | 'audit';
+type Tab = 'overview' | 'users' | 'reports' | 'deletions' | 'models' | 'blog' | 'audit';
 
-const TAB_WORDS: Record<Tab, string> = { overview: 'Overview', users: 'Users', reports: 'Reports', deletions: 'Deletions', models: 'Models', audit: 'Audit log' };
+const TAB_WORDS: Record<Tab, string> = { overview: 'Overview', users: 'Users', reports: 'Reports', deletions: 'Deletions', models: 'Models', blog: 'Blog', audit: 'Audit log' };
 
 export function AdminPage() {
   useTitle('Admin');
@@ -64,6 +65,7 @@ export function AdminPage() {
       {tab === 'reports' && <ReportsQueue />}
       {tab === 'deletions' && <DeletionLog />}
       {tab === 'models' && <ModelsAdmin />}
+      {tab === 'blog' && <BlogAdmin />}
       {tab === 'audit' && <AuditLog />}
     </div>
   );

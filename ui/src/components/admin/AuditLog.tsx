@@ -18,6 +18,10 @@ export const ACTION_WORDS: Record<AdminActionKind, string> = {
   image_hide: 'Image hidden',
   image_delete: 'Image deleted',
   model_change: 'Model changed',
+  post_save: 'Post saved',
+  post_publish: 'Post published',
+  post_unpublish: 'Post back to draft',
+  post_delete: 'Post deleted',
 };
 
 function changeWords(change: AdminChange): string {
