@@ -98,6 +98,12 @@ pub fn router(node: Arc<Node>) -> Router {
             get(crate::media::serve_media),
         )
         .route("/p/{image_id}", get(crate::share::share_page))
+        .route("/blog", get(crate::public_pages::blog_index_page))
+        .route("/blog/{slug}", get(crate::public_pages::post_page))
+        .route("/whats-new", get(crate::public_pages::whats_new_page))
+        .route("/u/{username}", get(crate::public_pages::profile_page))
+        .route("/sitemap.xml", get(crate::public_pages::sitemap))
+        .route("/robots.txt", get(crate::public_pages::robots))
         .with_state(state.clone());
     let router = if index.exists() {
         router.fallback_service(ui)

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod payments;
 pub mod printful;
 pub mod providers_check;
+pub mod public_pages;
 pub mod share;
 
 use pixel_app::{wire, Wired, Wiring};

@@ -14,21 +14,66 @@ use crate::http::Http;
 /// The longest prompt shown in a card's title; the description carries up to 300 characters.
 const TITLE_CHARS: usize = 90;
 
+/// The web UI's page as built (a bare page when the UI is missing), to add tags to.
+pub(crate) async fn index_html(http: &Http) -> String {
+    tokio::fs::read_to_string(http.0.config.ui_dir.join("index.html"))
+        .await
+        .unwrap_or_else(|_| {
+            "<!doctype html><html><head><title>Pixel Studio</title></head><body></body></html>"
+                .into()
+        })
+}
+
+/// The address this server is reached at: the configured public URL, else the request's host.
+pub(crate) fn base_url(http: &Http, headers: &HeaderMap) -> String {
+    match &http.0.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            // The guard has already refused a Host this server does not answer as.
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            format!("http://{host}")
+        }
+    }
+}
+
+/// The UI's page with these Open Graph (`og:`/`twitter:`) tags and description in its head.
+pub(crate) fn tagged_page(index: &str, tags: &[(&str, String)], description: &str) -> Response {
+    let mut head = String::new();
+    for (property, content) in tags {
+        head.push_str(&format!(
+            "<meta property=\"{property}\" content=\"{}\">",
+            escape(content)
+        ));
+    }
+    head.push_str(&format!(
+        "<meta name=\"description\" content=\"{}\">",
+        escape(description)
+    ));
+    let page = match index.find("</head>") {
+        Some(at) => format!("{}{head}{}", &index[..at], &index[at..]),
+        None => format!("{head}{index}"),
+    };
+    ([(header::CACHE_CONTROL, "no-cache")], Html(page)).into_response()
+}
+
+/// The UI's page, untagged, as a 404: what a stranger gets for anything private or missing.
+pub(crate) fn not_found_page(index: String) -> Response {
+    (StatusCode::NOT_FOUND, Html(index)).into_response()
+}
+
 pub async fn share_page(
     State(http): State<Http>,
     Path(image_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let node = &http.0;
-    let index = tokio::fs::read_to_string(node.config.ui_dir.join("index.html"))
-        .await
-        .unwrap_or_else(|_| {
-            "<!doctype html><html><head><title>Pixel Studio</title></head><body></body></html>"
-                .into()
-        });
+    let index = index_html(&http).await;
     let public = images_get(&node.app, &Caller::Anonymous, ImageRef { image_id }).await;
     let Ok(image) = public else {
-        return (StatusCode::NOT_FOUND, Html(index)).into_response();
+        return not_found_page(index);
     };
     let creator = node
         .app
@@ -39,17 +84,7 @@ pub async fn share_page(
         .ok()
         .flatten()
         .map(|u| u.username);
-    let base = match &node.config.public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            // The guard has already refused a Host this server does not answer as.
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("127.0.0.1");
-            format!("http://{host}")
-        }
-    };
+    let base = base_url(&http, &headers);
     // A premium image's prompt is withheld: its page names its collection instead.
     let prompt = match &image.locked {
         Some(lock) => lock.title.as_str(),
@@ -80,25 +115,10 @@ pub async fn share_page(
         ("og:image:alt", title.clone()),
         ("twitter:card", "summary_large_image".to_string()),
     ];
-    let mut head = String::new();
-    for (property, content) in tags {
-        head.push_str(&format!(
-            "<meta property=\"{property}\" content=\"{}\">",
-            escape(&content)
-        ));
-    }
-    head.push_str(&format!(
-        "<meta name=\"description\" content=\"{}\">",
-        escape(&description)
-    ));
-    let page = match index.find("</head>") {
-        Some(at) => format!("{}{head}{}", &index[..at], &index[at..]),
-        None => format!("{head}{index}"),
-    };
-    ([(header::CACHE_CONTROL, "no-cache")], Html(page)).into_response()
+    tagged_page(&index, &tags, &description)
 }
 
-fn truncate(text: &str, chars: usize) -> String {
+pub(crate) fn truncate(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
         return text.to_string();
     }
@@ -106,8 +126,8 @@ fn truncate(text: &str, chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Text as an HTML attribute value.
-fn escape(text: &str) -> String {
+/// Text as an HTML attribute value (or XML text).
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
