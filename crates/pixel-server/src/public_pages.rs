@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use pixel_core::ops::blog::{blog_get, blog_list, BlogGetQuery, BlogListQuery};
 use pixel_core::ops::explore::{explore_list, ExploreQuery};
+use pixel_core::ops::exports::export_stamp;
 use pixel_core::ops::follows::{profiles_get, ProfileQuery};
 use pixel_core::Caller;
 
@@ -128,27 +129,18 @@ pub async fn whats_new_page(State(http): State<Http>, headers: HeaderMap) -> Res
     )
 }
 
-/// Milliseconds since 1970 as `2026-12-07T18:49:03Z` (the sitemap's and Open Graph's form).
+/// Milliseconds since 1970 as `2026-12-07T18:49:03Z` (the sitemap's and Open Graph's form), for
+/// times from 1970 to the year 9999.
 fn iso_time(ms: i64) -> Option<String> {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm), proleptic Gregorian, UTC.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (0..=9999).contains(&year).then(|| {
+    const YEAR_10000_MS: i64 = 253_402_300_800_000;
+    (0..YEAR_10000_MS).contains(&ms).then(|| {
+        let in_day = ms / 1000 % 86_400;
         format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-            rest / 3600,
-            rest % 3600 / 60,
-            rest % 60
+            "{}T{:02}:{:02}:{:02}Z",
+            export_stamp(ms),
+            in_day / 3600,
+            in_day % 3600 / 60,
+            in_day % 60
         )
     })
 }
@@ -287,5 +279,6 @@ mod tests {
             Some("2000-02-29T00:00:00Z")
         );
         assert_eq!(iso_time(i64::MAX), None);
+        assert_eq!(iso_time(-1), None);
     }
 }

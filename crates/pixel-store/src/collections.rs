@@ -209,6 +209,7 @@ impl CollectionStore for SqlStore {
         let sql = format!(
             "SELECT {} FROM collections c JOIN users u ON u.id = c.owner_id \
              WHERE c.price >= $1 AND c.visibility = 'public' AND u.profile_private = 0 \
+             AND u.suspended_at IS NULL \
              AND EXISTS (SELECT 1 FROM collection_images ci JOIN images i ON i.id = ci.image_id \
                          WHERE ci.collection_id = c.id AND i.visibility = 'public') \
              AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3)) \

@@ -4,12 +4,15 @@
 use super::*;
 use pixel_core::social::{CommentRemoval, CommentRow};
 
-/// The columns of a comment as a viewer ($2) reads it.
+/// The columns of a comment as a viewer ($2) reads it: a suspended author's reads as removed (the
+/// thread keeps its place) until the account is restored.
 const COMMENT_SELECT: &str = concat!(
     "SELECT c.id, c.image_id, c.parent_id, c.author_id, \
     u.username AS author_username, ",
     picture_of_u!(),
-    " AS author_picture, c.body, c.deleted, c.like_count, c.reply_count, c.created_at, \
+    " AS author_picture, c.body, \
+    CAST(CASE WHEN c.deleted = 1 OR u.suspended_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS deleted, \
+    c.like_count, c.reply_count, c.created_at, \
     c.edited_at, CAST(CASE WHEN EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id \
     AND l.user_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS liked \
     FROM comments c JOIN users u ON u.id = c.author_id"

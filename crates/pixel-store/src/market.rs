@@ -174,12 +174,16 @@ impl MarketStore for SqlStore {
             vec![Bind::Int(cursor), Bind::Text(id)],
         );
         match &filter.viewer {
-            // The viewer's own unpublished listings are theirs to see.
+            // The viewer's own unpublished listings are theirs to see; a suspended seller's are
+            // nobody's (the seller cannot sign in meanwhile).
             Some(viewer) => q.and(
-                |p| format!("(l.listed = 1 OR l.seller_id = ${p})"),
+                |p| format!("((l.listed = 1 AND u.suspended_at IS NULL) OR l.seller_id = ${p})"),
                 Bind::Text(viewer.clone()),
             ),
-            None => q.and(|p| format!("l.listed = ${p}"), Bind::Int(1)),
+            None => q.and(
+                |p| format!("l.listed = ${p} AND u.suspended_at IS NULL"),
+                Bind::Int(1),
+            ),
         }
         if let Some(seller) = &filter.seller_id {
             q.and(

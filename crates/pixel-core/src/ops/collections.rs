@@ -338,8 +338,9 @@ async fn bought(app: &App, caller: &Caller, collection_id: &str) -> Result<bool>
     }
 }
 
-/// The collection if `caller` may see it: a public one anyone may; a private one its owner, admins
-/// and those who bought it while it was for sale (others are told it does not exist).
+/// The collection if `caller` may see it: a public one anyone may (unless its owner is suspended); a
+/// private one its owner, admins and those who bought it while it was for sale (others are told it
+/// does not exist).
 pub(crate) async fn visible_collection(
     app: &App,
     caller: &Caller,
@@ -351,7 +352,9 @@ pub(crate) async fn visible_collection(
         .collection(id)
         .await?
         .ok_or_else(|| Error::not_found("collection"))?;
-    if row.visibility == Visibility::Public || sees_whole(app, caller, &row).await? {
+    let public = row.visibility == Visibility::Public
+        && (caller.is_admin() || !super::follows::is_suspended(app, &row.owner.id).await?);
+    if public || sees_whole(app, caller, &row).await? {
         return Ok(row);
     }
     Err(Error::not_found("collection"))

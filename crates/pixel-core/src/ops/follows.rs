@@ -115,6 +115,17 @@ pub struct Profile {
     pub shown: super::profiles::ProfileShown,
 }
 
+/// Whether `user_id`'s account is suspended: its public work is then out of view to all but admins
+/// (and what people bought from it stays theirs).
+pub(crate) async fn is_suspended(app: &App, user_id: &str) -> Result<bool> {
+    Ok(app
+        .store
+        .accounts()
+        .get_user(user_id)
+        .await?
+        .is_some_and(|u| u.suspended_at.is_some()))
+}
+
 /// The account behind `user_id` if the caller may see it: a private profile is its owner's and
 /// admins' alone, and answers as a missing one to everyone else.
 pub(crate) async fn visible_account(app: &App, caller: &Caller, user_id: &str) -> Result<User> {

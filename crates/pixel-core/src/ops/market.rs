@@ -429,8 +429,9 @@ async fn shown(
         .collect())
 }
 
-/// The listing if `caller` may see it: a listed one anyone may; an unpublished one its seller, its
-/// buyers and admins only (others are told it does not exist).
+/// The listing if `caller` may see it: a listed one anyone may (unless its seller is suspended); an
+/// unpublished one, or a suspended seller's, its seller, its buyers and admins only (others are told
+/// it does not exist).
 async fn visible_listing(app: &App, caller: &Caller, id: &str) -> Result<ListingRow> {
     let row = app
         .store
@@ -438,7 +439,9 @@ async fn visible_listing(app: &App, caller: &Caller, id: &str) -> Result<Listing
         .listing(id)
         .await?
         .ok_or_else(|| Error::not_found("listing"))?;
-    if row.listed || caller.is_admin() {
+    if caller.is_admin()
+        || (row.listed && !super::follows::is_suspended(app, &row.seller.id).await?)
+    {
         return Ok(row);
     }
     let me = caller.user_id().ok();
