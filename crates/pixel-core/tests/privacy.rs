@@ -272,6 +272,7 @@ fn reads(i: &Inputs) -> Vec<(&'static str, Vec<Value>)> {
         ("admin.users.get", vec![json!({ "user_id": i.owner_id })]),
         ("admin.models.list", vec![json!({})]),
         ("admin.overview", vec![json!({}), json!({ "days": 365 })]),
+        ("admin.refusals.list", vec![json!({})]),
         ("blog.list", vec![json!({})]),
         ("blog.get", vec![json!({ "slug": "no-such-post" })]),
         ("admin.blog.list", vec![json!({})]),

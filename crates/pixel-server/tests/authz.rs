@@ -564,6 +564,7 @@ async fn every_operation_checks_its_caller() {
         ),
         ("admin.audit.list", json!({}), [401, 403, 403, 200]),
         ("admin.overview", json!({"days": 7}), [401, 403, 403, 200]),
+        ("admin.refusals.list", json!({}), [401, 403, 403, 200]),
         ("blog.list", json!({}), [200, 200, 200, 200]),
         (
             "blog.get",

@@ -94,6 +94,22 @@ fn deletion_from(r: &impl Cols) -> Result<Deletion> {
 
 #[async_trait]
 impl ModerationStore for SqlStore {
+    async fn refused_jobs(&self, page: &PageRequest) -> Result<Vec<Job>> {
+        let (key, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLS} FROM jobs WHERE state = 'moderated' \
+             AND (created_at < $1 OR (created_at = $1 AND id < $2)) \
+             ORDER BY created_at DESC, id DESC LIMIT $3"
+        ))
+        .bind(key)
+        .bind(id)
+        .bind(i64::from(page.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from).collect()
+    }
+
     async fn report(&self, id: &str) -> Result<Option<Report>> {
         let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
             .bind(id)

@@ -14,6 +14,7 @@ export const adminKeys = {
   models: ['admin', 'models'] as const,
   deletions: (query: string) => ['admin', 'deletions', query] as const,
   overview: (days: number) => ['admin', 'overview', days] as const,
+  refusals: ['admin', 'refusals'] as const,
 };
 
 export function useAdminUsers(query: string) {
@@ -124,5 +125,16 @@ export function useAdminOverview(days: number) {
     queryKey: adminKeys.overview(days),
     queryFn: () => client.call('admin.overview', { days }),
     placeholderData: (previous) => previous,
+  });
+}
+
+/** Generations the providers' moderation refused, newest first, a page at a time. */
+export function useRefusals() {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: adminKeys.refusals,
+    queryFn: ({ pageParam }) => client.call('admin.refusals.list', { ...(pageParam ? { before: pageParam } : {}), limit: 50 }),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
   });
 }

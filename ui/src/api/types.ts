@@ -922,6 +922,16 @@ export type PreviewPost = { body: string, };
 
 export type PreviewOutput = { html: string, };
 
+export type RefusalsQuery = { before?: string, limit?: number, };
+
+export type Refusal = { job_id: string, owner: UserSummary, provider: string, model: string, prompt: string, 
+/**
+ * What the provider said, as the person was told.
+ */
+message: string, at: number, };
+
+export type RefusalsOutput = { refusals: Array<Refusal>, next: string | null, };
+
 export type AchievementKind = "generations" | "followers" | "likes_received" | "comments" | "collections" | "longest_streak";
 
 export type Tier = "bronze" | "silver" | "gold" | "platinum";
@@ -1677,6 +1687,7 @@ export interface Methods {
   'admin.models.list': { input: Empty; output: AdminModelsOutput };
   'admin.models.update': { input: UpdateModel; output: AdminModel };
   'admin.overview': { input: OverviewQuery; output: AdminOverview };
+  'admin.refusals.list': { input: RefusalsQuery; output: RefusalsOutput };
   'admin.reports.resolve': { input: ResolveReport; output: ResolveOutput };
   'admin.users.get': { input: AdminUserRef; output: AdminUserDetail };
   'admin.users.restore': { input: AdminUserAction; output: AdminUserChanged };

@@ -151,6 +151,25 @@ describe('Admin', () => {
     );
   });
 
+  it('lists what providers refused and opens the account behind a refusal', async () => {
+    const transport = adminTransport();
+    transport.handlers['reports.list'] = () => ({ reports: [] });
+    transport.handlers['admin.refusals.list'] = () => ({
+      refusals: [
+        { job_id: 'j1', owner: { id: 'u2', username: 'grace' }, provider: 'openai', model: 'gpt-image-2', prompt: 'something not allowed', message: 'Your request was rejected by the safety system', at: 5 },
+      ],
+      next: null,
+    });
+    const { user } = renderApp(transport, '/admin?tab=reports');
+    const refusals = await screen.findByRole('region', { name: 'Refused by providers' });
+    const item = await within(refusals).findByRole('listitem', { name: 'Refusal for grace' });
+    expect(item).toHaveTextContent('something not allowed');
+    expect(item).toHaveTextContent('rejected by the safety system');
+    await user.click(within(item).getByRole('button', { name: 'grace' }));
+    expect(await screen.findByRole('region', { name: 'Account grace' })).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
+  });
+
   it('turns a model off with a reason', async () => {
     const transport = adminTransport();
     const sketch = { id: 'local-sketch', name: 'Offline sketch renderer', provider: 'local', offline: true, enabled: true, credits: 0, max_images: 4, default_credits: 0, default_max_images: 4 };

@@ -13,6 +13,7 @@ import { BlogAdmin } from '../components/admin/BlogAdmin';
 import { DeletionLog } from '../components/admin/DeletionLog';
 import { ModelsAdmin } from '../components/admin/ModelsAdmin';
 import { Overview } from '../components/admin/Overview';
+import { RefusalsList } from '../components/admin/RefusalsList';
 import { ReportsQueue } from '../components/admin/ReportsQueue';
 import { UserBadges, UserDetail } from '../components/admin/UserDetail';
 import { SearchField } from '../components/FilterControls';
@@ -61,8 +62,13 @@ export function AdminPage() {
         </div>
       </div>
       {tab === 'overview' && <Overview />}
-      {tab === 'users' && <Users />}
-      {tab === 'reports' && <ReportsQueue />}
+      {tab === 'users' && <Users chosen={params.get('user')} setChosen={(id) => setParams({ tab: 'users', user: id }, { replace: true })} />}
+      {tab === 'reports' && (
+        <div className="flex flex-col gap-5">
+          <ReportsQueue />
+          <RefusalsList onOpenAccount={(id) => setParams({ tab: 'users', user: id })} />
+        </div>
+      )}
       {tab === 'deletions' && <DeletionLog />}
       {tab === 'models' && <ModelsAdmin />}
       {tab === 'blog' && <BlogAdmin />}
@@ -71,9 +77,9 @@ export function AdminPage() {
   );
 }
 
-function Users() {
+/** Accounts: the one open is in the address (`?user=`), so other sections can open one here. */
+function Users({ chosen, setChosen }: { chosen: string | null; setChosen: (id: string) => void }) {
   const [query, setQuery] = useState('');
-  const [chosen, setChosen] = useState<string | null>(null);
   const users = useAdminUsers(query.trim());
   return (
     <div className="grid gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">

@@ -43,6 +43,7 @@ pub mod prints;
 pub mod profiles;
 pub mod providers;
 pub mod records;
+pub mod refusals;
 pub mod reports;
 pub mod sessions;
 pub mod sets;
@@ -116,6 +117,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     models_admin::register(r);
     admin_overview::register(r);
     blog::register(r);
+    refusals::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

@@ -952,6 +952,8 @@ pub trait ModerationStore: Send + Sync {
         action: &crate::ops::admin::NewAdminAction,
         image: &Image,
     ) -> Result<Vec<crate::ops::moderation::ClosedReport>>;
+    /// Jobs a provider's moderation refused, newest asked first.
+    async fn refused_jobs(&self, page: &PageRequest) -> Result<Vec<Job>>;
     /// The deletion log, newest first; `query` (lower case) matches an owner's username, the deleted
     /// id or the reason.
     async fn deletions(
