@@ -160,6 +160,7 @@ pub fn api_types() -> String {
         crate::ops::blog::PreviewPost,
         crate::ops::blog::PreviewOutput,
         crate::ops::refusals::RefusalsQuery,
+        crate::ops::reports::ReportedComment,
         crate::ops::refusals::Refusal,
         crate::ops::refusals::RefusalsOutput,
         crate::ops::achievements::AchievementKind,

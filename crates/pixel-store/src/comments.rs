@@ -48,6 +48,58 @@ async fn add_to_count(tx: &mut Tx, table: &str, column: &str, id: &str, by: i64)
     Ok(())
 }
 
+/// Removes a comment inside `tx`: a placeholder while replies hang off it, else gone with each
+/// placeholder above it that this leaves without replies; None when there is no such live comment.
+pub(crate) async fn remove_comment_tx(tx: &mut Tx, id: &str) -> Result<Option<CommentRemoval>> {
+    let Some(row) = sqlx::query(
+        "SELECT image_id, parent_id, reply_count FROM comments WHERE id = $1 AND deleted = 0",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let image_id: String = row.text("image_id")?;
+    add_to_count(tx, "images", "comment_count", &image_id, -1).await?;
+    if row.int("reply_count")? > 0 {
+        sqlx::query("UPDATE comments SET deleted = 1, body = '' WHERE id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        return Ok(Some(CommentRemoval::Placeholder));
+    }
+    // Gone, and so is each placeholder above it that this leaves without replies.
+    let mut gone = id.to_string();
+    let mut parent: Option<String> = row.opt_text("parent_id")?;
+    loop {
+        sqlx::query("DELETE FROM comments WHERE id = $1")
+            .bind(&gone)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        let Some(p) = parent.take() else { break };
+        add_to_count(tx, "comments", "reply_count", &p, -1).await?;
+        let up = sqlx::query(
+            "SELECT parent_id FROM comments WHERE id = $1 AND deleted = 1 AND reply_count = 0",
+        )
+        .bind(&p)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+        match up {
+            Some(up) => {
+                parent = up.opt_text("parent_id")?;
+                gone = p;
+            }
+            None => break,
+        }
+    }
+    Ok(Some(CommentRemoval::Removed))
+}
+
 #[async_trait]
 impl CommentStore for SqlStore {
     async fn insert_comment(&self, c: &CommentRow) -> Result<()> {
@@ -129,57 +181,7 @@ impl CommentStore for SqlStore {
 
     async fn delete_comment(&self, id: &str) -> Result<Option<CommentRemoval>> {
         let mut w = self.begin_write().await?;
-        let tx = &mut w.tx;
-        let r = async {
-            let Some(row) = sqlx::query(
-                "SELECT image_id, parent_id, reply_count FROM comments WHERE id = $1 AND deleted = 0",
-            )
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?
-            else {
-                return Ok(None);
-            };
-            let image_id: String = row.text("image_id")?;
-            add_to_count(tx, "images", "comment_count", &image_id, -1).await?;
-            if row.int("reply_count")? > 0 {
-                sqlx::query("UPDATE comments SET deleted = 1, body = '' WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                return Ok(Some(CommentRemoval::Placeholder));
-            }
-            // Gone, and so is each placeholder above it that this leaves without replies.
-            let mut gone = id.to_string();
-            let mut parent: Option<String> = row.opt_text("parent_id")?;
-            loop {
-                sqlx::query("DELETE FROM comments WHERE id = $1")
-                    .bind(&gone)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                let Some(p) = parent.take() else { break };
-                add_to_count(tx, "comments", "reply_count", &p, -1).await?;
-                let up = sqlx::query(
-                    "SELECT parent_id FROM comments WHERE id = $1 AND deleted = 1 AND reply_count = 0",
-                )
-                .bind(&p)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                match up {
-                    Some(up) => {
-                        parent = up.opt_text("parent_id")?;
-                        gone = p;
-                    }
-                    None => break,
-                }
-            }
-            Ok(Some(CommentRemoval::Removed))
-        }
-        .await;
+        let r = remove_comment_tx(&mut w.tx, id).await;
         w.end(r).await
     }
 }

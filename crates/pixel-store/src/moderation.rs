@@ -6,7 +6,7 @@ use crate::admin::record;
 use crate::reports::{report_from, REPORT_COLS};
 use pixel_core::ops::admin::{AdminChange, NewAdminAction};
 use pixel_core::ops::moderation::{ClosedReport, Deletion, ReportResolution};
-use pixel_core::social::{Report, UserSummary};
+use pixel_core::social::{CommentRow, Report, ReportTarget, UserSummary};
 
 /// Refuses (forbidden) making public any of these images of the owner's that moderators hid.
 pub(crate) async fn refuse_hidden(tx: &mut Tx, owner_id: &str, ids: &[String]) -> Result<()> {
@@ -39,20 +39,22 @@ fn closed_from(rows: &[AnyRow]) -> Result<Vec<ClosedReport>> {
         .collect()
 }
 
-/// Closes every open report of the image with `outcome`.
-async fn close_image_reports(
+/// Closes every open report of the target with `outcome`.
+async fn close_reports_of(
     tx: &mut Tx,
-    image_id: &str,
+    target: ReportTarget,
+    target_id: &str,
     outcome: ReportResolution,
     now: Millis,
 ) -> Result<Vec<ClosedReport>> {
     let rows = sqlx::query(
-        "UPDATE reports SET resolved_at = $1, outcome = $2 WHERE target_kind = 'image' \
-         AND target_id = $3 AND resolved_at IS NULL RETURNING id, reporter_id",
+        "UPDATE reports SET resolved_at = $1, outcome = $2 WHERE target_kind = $3 \
+         AND target_id = $4 AND resolved_at IS NULL RETURNING id, reporter_id",
     )
     .bind(now)
     .bind(outcome.as_str())
-    .bind(image_id)
+    .bind(target.as_str())
+    .bind(target_id)
     .fetch_all(&mut **tx)
     .await
     .map_err(db_err)?;
@@ -94,6 +96,58 @@ fn deletion_from(r: &impl Cols) -> Result<Deletion> {
 
 #[async_trait]
 impl ModerationStore for SqlStore {
+    async fn remove_comment(
+        &self,
+        action: &NewAdminAction,
+        comment: &CommentRow,
+    ) -> Result<Vec<ClosedReport>> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            let tx = &mut w.tx;
+            if crate::comments::remove_comment_tx(tx, &comment.id)
+                .await?
+                .is_none()
+            {
+                return Err(Error::not_found("comment"));
+            }
+            let record = serde_json::json!({
+                "id": comment.id,
+                "image_id": comment.image_id,
+                "parent_id": comment.parent_id,
+                "author_id": comment.author_id,
+                "author_username": comment.author_username,
+                "body": comment.body,
+                "created_at": comment.created_at,
+                "edited_at": comment.edited_at,
+            });
+            sqlx::query(
+                "INSERT INTO deletions (id, admin_id, kind, target_id, owner_id, reason, record, created_at) \
+                 VALUES ($1, $2, 'comment', $3, $4, $5, $6, $7)",
+            )
+            .bind(&action.id)
+            .bind(&action.admin_id)
+            .bind(&comment.id)
+            .bind(&comment.author_id)
+            .bind(&action.reason)
+            .bind(record.to_string())
+            .bind(action.created_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            let closed = close_reports_of(
+                tx,
+                ReportTarget::Comment,
+                &comment.id,
+                ReportResolution::Deleted,
+                action.created_at,
+            )
+            .await?;
+            record_closed(tx, action, closed).await
+        }
+        .await;
+        w.end(r).await
+    }
+
     async fn refused_jobs(&self, page: &PageRequest) -> Result<Vec<Job>> {
         let (key, id) = page.before.clone().unwrap_or((Millis::MAX, String::new()));
         let rows = sqlx::query(&format!(
@@ -169,9 +223,14 @@ impl ModerationStore for SqlStore {
             if done.rows_affected() == 0 {
                 return Err(Error::not_found("image"));
             }
-            let closed =
-                close_image_reports(tx, image_id, ReportResolution::Hidden, action.created_at)
-                    .await?;
+            let closed = close_reports_of(
+                tx,
+                ReportTarget::Image,
+                image_id,
+                ReportResolution::Hidden,
+                action.created_at,
+            )
+            .await?;
             record_closed(tx, action, closed).await
         }
         .await;
@@ -211,7 +270,13 @@ impl ModerationStore for SqlStore {
             .execute(&mut **tx)
             .await
             .map_err(db_err)?;
-            let closed = close_image_reports(tx, &image.id, ReportResolution::Deleted, action.created_at).await?;
+            let closed = close_reports_of(
+                tx,
+                ReportTarget::Image,
+                &image.id,
+                ReportResolution::Deleted,
+                action.created_at,
+            ).await?;
             record_closed(tx, action, closed).await
         }
         .await;

@@ -556,7 +556,7 @@ accept: Array<string>,
  */
 reject: Array<string>, };
 
-export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change" | "post_save" | "post_publish" | "post_unpublish" | "post_delete";
+export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change" | "post_save" | "post_publish" | "post_unpublish" | "post_delete" | "comment_remove";
 
 export type AdminChange = { 
 /**
@@ -583,6 +583,10 @@ image_id?: string,
  * Public images a suspension hid, or a restore published again.
  */
 images_hidden?: number, 
+/**
+ * The comment a moderator removed.
+ */
+comment_id?: string, 
 /**
  * The blog post written, published, taken back or deleted.
  */
@@ -923,6 +927,8 @@ export type PreviewPost = { body: string, };
 export type PreviewOutput = { html: string, };
 
 export type RefusalsQuery = { before?: string, limit?: number, };
+
+export type ReportedComment = { id: string, image_id: string, author: UserSummary, body: string, };
 
 export type Refusal = { job_id: string, owner: UserSummary, provider: string, model: string, prompt: string, 
 /**
@@ -1561,7 +1567,11 @@ filed: boolean, };
 
 export type ReportsQuery = { after?: string, limit?: number, };
 
-export type ReportsOutput = { reports: Array<Report>, next?: string, };
+export type ReportsOutput = { reports: Array<Report>, 
+/**
+ * The reported comments of this page still there, so an admin reads what they judge.
+ */
+comments: Array<ReportedComment>, next?: string, };
 
 export type ExploreSort = "newest" | "top" | "trending";
 

@@ -134,6 +134,7 @@ describe('Admin', () => {
     const transport = adminTransport();
     transport.handlers['reports.list'] = () => ({
       reports: [{ id: 'r1', reporter_id: 'u3', target: 'user', target_id: 'u2', reason: 'Spam profile', created_at: 1, resolved_at: null }],
+      comments: [],
     });
     transport.handlers['admin.reports.resolve'] = () => ({ reports_closed: 1 });
     const { user } = renderApp(transport, '/admin');
@@ -153,7 +154,7 @@ describe('Admin', () => {
 
   it('lists what providers refused and opens the account behind a refusal', async () => {
     const transport = adminTransport();
-    transport.handlers['reports.list'] = () => ({ reports: [] });
+    transport.handlers['reports.list'] = () => ({ reports: [], comments: [] });
     transport.handlers['admin.refusals.list'] = () => ({
       refusals: [
         { job_id: 'j1', owner: { id: 'u2', username: 'grace' }, provider: 'openai', model: 'gpt-image-2', prompt: 'something not allowed', message: 'Your request was rejected by the safety system', at: 5 },
@@ -168,6 +169,25 @@ describe('Admin', () => {
     await user.click(within(item).getByRole('button', { name: 'grace' }));
     expect(await screen.findByRole('region', { name: 'Account grace' })).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('shows a reported comment and removes it with a reason', async () => {
+    const transport = adminTransport();
+    transport.handlers['reports.list'] = () => ({
+      reports: [{ id: 'r2', reporter_id: 'u3', target: 'comment', target_id: 'c1', reason: 'Insults', created_at: 1, resolved_at: null }],
+      comments: [{ id: 'c1', image_id: 'i1', author: { id: 'u2', username: 'grace' }, body: 'you are all idiots' }],
+    });
+    transport.handlers['admin.refusals.list'] = () => ({ refusals: [], next: null });
+    transport.handlers['admin.reports.resolve'] = () => ({ reports_closed: 1 });
+    const { user } = renderApp(transport, '/admin?tab=reports');
+    const item = await screen.findByRole('listitem', { name: 'Report of comment c1' });
+    expect(item).toHaveTextContent('by grace');
+    expect(item).toHaveTextContent('you are all idiots');
+    await user.type(within(item).getByLabelText('Reason for the decision'), 'Insults');
+    await user.click(within(item).getByRole('button', { name: 'Remove comment' }));
+    await waitFor(() =>
+      expect(transport.calls.find(([m]) => m === 'admin.reports.resolve')?.[1]).toEqual({ report_id: 'r2', outcome: 'delete', reason: 'Insults' }),
+    );
   });
 
   it('turns a model off with a reason', async () => {

@@ -96,10 +96,11 @@ pub enum AdminActionKind {
     PostPublish,
     PostUnpublish,
     PostDelete,
+    CommentRemove,
 }
 
 impl AdminActionKind {
-    pub const ALL: [AdminActionKind; 14] = [
+    pub const ALL: [AdminActionKind; 15] = [
         AdminActionKind::CreditsAdjust,
         AdminActionKind::UserSuspend,
         AdminActionKind::UserRestore,
@@ -114,6 +115,7 @@ impl AdminActionKind {
         AdminActionKind::PostPublish,
         AdminActionKind::PostUnpublish,
         AdminActionKind::PostDelete,
+        AdminActionKind::CommentRemove,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,6 +133,7 @@ impl AdminActionKind {
             AdminActionKind::PostPublish => "post_publish",
             AdminActionKind::PostUnpublish => "post_unpublish",
             AdminActionKind::PostDelete => "post_delete",
+            AdminActionKind::CommentRemove => "comment_remove",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -168,6 +171,10 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub images_hidden: Option<u64>,
+    /// The comment a moderator removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub comment_id: Option<String>,
     /// The blog post written, published, taken back or deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

@@ -176,10 +176,38 @@ pub async fn admin_reports_resolve(
                 .dismiss_report(&with_change(act, change), &report.id)
                 .await?
         }
+        // A comment is removed either way (a placeholder while replies hang off it), into the
+        // deletion log as it was.
+        ReportOutcome::Hide | ReportOutcome::Delete if report.target == ReportTarget::Comment => {
+            let comment = app
+                .store
+                .comments()
+                .get_comment(&report.target_id, None)
+                .await?
+                .filter(|c| !c.deleted)
+                .ok_or_else(|| Error::not_found("comment"))?;
+            let act = account_action(
+                app,
+                caller,
+                &comment.author_id,
+                &input.reason,
+                AdminActionKind::CommentRemove,
+                None,
+            )
+            .await?;
+            let act = with_change(
+                act,
+                AdminChange {
+                    comment_id: Some(comment.id.clone()),
+                    ..change
+                },
+            );
+            moderation.remove_comment(&act, &comment).await?
+        }
         ReportOutcome::Hide | ReportOutcome::Delete => {
             if report.target != ReportTarget::Image {
                 return Err(Error::invalid(
-                    "only a reported image is hidden or deleted here; dismiss the report, or suspend the account from its page",
+                    "only a reported image or comment is hidden or deleted here; dismiss the report, or suspend the account from its page",
                 ));
             }
             let image = app
@@ -211,6 +239,7 @@ pub async fn admin_reports_resolve(
     };
     let resolution = match input.outcome {
         ReportOutcome::Dismiss => ReportResolution::Dismissed,
+        _ if report.target == ReportTarget::Comment => ReportResolution::Deleted,
         ReportOutcome::Hide => ReportResolution::Hidden,
         ReportOutcome::Delete => ReportResolution::Deleted,
     };

@@ -60,9 +60,21 @@ pub struct ReportsQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 pub struct ReportsOutput {
     pub reports: Vec<Report>,
+    /// The reported comments of this page still there, so an admin reads what they judge.
+    #[serde(default)]
+    pub comments: Vec<ReportedComment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub next: Option<String>,
+}
+
+/// A reported comment as it stands.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ReportedComment {
+    pub id: String,
+    pub image_id: String,
+    pub author: crate::social::UserSummary,
+    pub body: String,
 }
 
 pub async fn reports_create(app: &App, caller: &Caller, input: NewReport) -> Result<ReportOutput> {
@@ -134,5 +146,24 @@ pub async fn reports_list(
         .open_reports(after.as_ref(), limit)
         .await?;
     let next = next_cursor(&reports, limit, |r| (r.created_at, &r.id));
-    Ok(ReportsOutput { reports, next })
+    let mut comments: Vec<ReportedComment> = Vec::new();
+    for r in reports.iter().filter(|r| r.target == ReportTarget::Comment) {
+        if comments.iter().any(|c| c.id == r.target_id) {
+            continue;
+        }
+        let found = app.store.comments().get_comment(&r.target_id, None).await?;
+        if let Some(c) = found.filter(|c| !c.deleted) {
+            comments.push(ReportedComment {
+                author: crate::social::UserSummary::new(c.author_id, c.author_username),
+                id: c.id,
+                image_id: c.image_id,
+                body: c.body,
+            });
+        }
+    }
+    Ok(ReportsOutput {
+        reports,
+        comments,
+        next,
+    })
 }

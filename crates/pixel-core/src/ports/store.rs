@@ -952,6 +952,13 @@ pub trait ModerationStore: Send + Sync {
         action: &crate::ops::admin::NewAdminAction,
         image: &Image,
     ) -> Result<Vec<crate::ops::moderation::ClosedReport>>;
+    /// Removes the comment (a placeholder while replies hang off it), logs it as it was and closes
+    /// its open reports.
+    async fn remove_comment(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        comment: &crate::social::CommentRow,
+    ) -> Result<Vec<crate::ops::moderation::ClosedReport>>;
     /// Jobs a provider's moderation refused, newest asked first.
     async fn refused_jobs(&self, page: &PageRequest) -> Result<Vec<Job>>;
     /// The deletion log, newest first; `query` (lower case) matches an owner's username, the deleted

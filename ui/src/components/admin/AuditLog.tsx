@@ -22,6 +22,7 @@ export const ACTION_WORDS: Record<AdminActionKind, string> = {
   post_publish: 'Post published',
   post_unpublish: 'Post back to draft',
   post_delete: 'Post deleted',
+  comment_remove: 'Comment removed',
 };
 
 function changeWords(change: AdminChange): string {

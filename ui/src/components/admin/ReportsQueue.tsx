@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { EyeOff, Trash2, X } from 'lucide-react';
 import { useReportQueue, useReportedImage, useResolveReport } from '../../api/adminHooks';
 import { describeError } from '../../api/errors';
-import type { Report, ReportOutcome } from '../../api/types';
+import type { Report, ReportedComment, ReportOutcome } from '../../api/types';
 import { formatRelative } from '../../lib/format';
 import { Thumb } from '../Thumb';
 import { ErrorState, Spinner } from '../ui';
@@ -35,14 +35,14 @@ export function ReportsQueue() {
       {reports.length === 0 && <p className="py-10 text-center text-sm text-fg-muted">Nothing to review. The queue is empty.</p>}
       <ul className="mt-3 space-y-3">
         {reports.map((r) => (
-          <ReportItem key={r.id} report={r} />
+          <ReportItem key={r.id} report={r} comment={queue.data.comments.find((c) => c.id === r.target_id)} />
         ))}
       </ul>
     </section>
   );
 }
 
-function ReportItem({ report }: { report: Report }) {
+function ReportItem({ report, comment }: { report: Report; comment?: ReportedComment }) {
   const image = useReportedImage(report.target === 'image' ? report.target_id : null);
   const resolve = useResolveReport();
   const [reason, setReason] = useState('');
@@ -57,8 +57,9 @@ function ReportItem({ report }: { report: Report }) {
       <div className="min-w-0 flex-1">
         <p className="text-sm">
           <span className="font-medium">{TARGET_WORDS[report.target]}</span>{' '}
-          <span className="text-fg-muted">{image.data ? `“${image.data.record.params.prompt}”` : report.target_id}</span>
+          <span className="text-fg-muted">{image.data ? `“${image.data.record.params.prompt}”` : comment ? `by ${comment.author.username}` : report.target_id}</span>
         </p>
+        {comment && <blockquote className="mt-1 border-l-2 border-line pl-2 text-sm">{comment.body}</blockquote>}
         <p className="mt-0.5 text-xs text-fg-muted">
           Reported {formatRelative(report.created_at)}: “{report.reason}”
         </p>
@@ -67,6 +68,11 @@ function ReportItem({ report }: { report: Report }) {
           <button type="button" className="btn-ghost h-8" disabled={!ready} onClick={() => act('dismiss')}>
             <X className="h-4 w-4" aria-hidden /> Dismiss
           </button>
+          {report.target === 'comment' && comment && (
+            <button type="button" className="btn-ghost h-8 text-rose-500" disabled={!ready} onClick={() => act('delete')}>
+              <Trash2 className="h-4 w-4" aria-hidden /> Remove comment
+            </button>
+          )}
           {report.target === 'image' && (
             <>
               <button type="button" className="btn-ghost h-8" disabled={!ready} onClick={() => act('hide')}>
