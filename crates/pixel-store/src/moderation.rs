@@ -61,6 +61,33 @@ async fn close_reports_of(
     closed_from(&rows)
 }
 
+/// Writes the deletion log's line for `action`: what was deleted, whose, why, and the record as it was.
+async fn log_deletion(
+    tx: &mut Tx,
+    action: &NewAdminAction,
+    kind: &str,
+    target_id: &str,
+    owner_id: &str,
+    record: String,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO deletions (id, admin_id, kind, target_id, owner_id, reason, record, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&action.id)
+    .bind(&action.admin_id)
+    .bind(kind)
+    .bind(target_id)
+    .bind(owner_id)
+    .bind(&action.reason)
+    .bind(record)
+    .bind(action.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 /// Records the action with how many reports it closed.
 async fn record_closed(
     tx: &mut Tx,
@@ -120,20 +147,15 @@ impl ModerationStore for SqlStore {
                 "created_at": comment.created_at,
                 "edited_at": comment.edited_at,
             });
-            sqlx::query(
-                "INSERT INTO deletions (id, admin_id, kind, target_id, owner_id, reason, record, created_at) \
-                 VALUES ($1, $2, 'comment', $3, $4, $5, $6, $7)",
+            log_deletion(
+                tx,
+                action,
+                "comment",
+                &comment.id,
+                &comment.author_id,
+                record.to_string(),
             )
-            .bind(&action.id)
-            .bind(&action.admin_id)
-            .bind(&comment.id)
-            .bind(&comment.author_id)
-            .bind(&action.reason)
-            .bind(record.to_string())
-            .bind(action.created_at)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+            .await?;
             let closed = close_reports_of(
                 tx,
                 ReportTarget::Comment,
@@ -245,38 +267,35 @@ impl ModerationStore for SqlStore {
         let mut w = self.begin_write().await?;
         let r = async {
             let tx = &mut w.tx;
-            let gone = sqlx::query("DELETE FROM images WHERE id = $1 RETURNING sha256, thumb_sha256")
-                .bind(&image.id)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(db_err)?;
+            let gone =
+                sqlx::query("DELETE FROM images WHERE id = $1 RETURNING sha256, thumb_sha256")
+                    .bind(&image.id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
             let Some(gone) = gone else {
                 return Err(Error::not_found("image"));
             };
             let mut keys = vec![gone.text("sha256")?, gone.text("thumb_sha256")?];
             keys.dedup();
             crate::blob_gc::mark_if_orphaned(tx, &keys, action.created_at).await?;
-            sqlx::query(
-                "INSERT INTO deletions (id, admin_id, kind, target_id, owner_id, reason, record, created_at) \
-                 VALUES ($1, $2, 'image', $3, $4, $5, $6, $7)",
+            log_deletion(
+                tx,
+                action,
+                "image",
+                &image.id,
+                &image.owner_id,
+                to_json(image)?,
             )
-            .bind(&action.id)
-            .bind(&action.admin_id)
-            .bind(&image.id)
-            .bind(&image.owner_id)
-            .bind(&action.reason)
-            .bind(to_json(image)?)
-            .bind(action.created_at)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+            .await?;
             let closed = close_reports_of(
                 tx,
                 ReportTarget::Image,
                 &image.id,
                 ReportResolution::Deleted,
                 action.created_at,
-            ).await?;
+            )
+            .await?;
             record_closed(tx, action, closed).await
         }
         .await;
