@@ -69,6 +69,19 @@ describe('Admin', () => {
     expect(openai).toHaveTextContent('50%');
     expect(openai).toHaveTextContent('12.3 s');
     expect(within(openai).getByText('50%')).toHaveClass('text-rose-400');
+    transport.handlers['providers.health'] = () => ({
+      providers: [
+        { id: 'openai', name: 'OpenAI', configured: true, offline: false, health: { reachable: true, balance: '$12.50' } },
+        { id: 'stability', name: 'Stability AI', configured: true, offline: false, health: { reachable: false, message: 'HTTP 401' } },
+        { id: 'ideogram', name: 'Ideogram', configured: false, offline: false, health: {} },
+      ],
+    });
+    const status = screen.getByRole('region', { name: 'Provider status' });
+    expect(transport.calls.some(([m]) => m === 'providers.health')).toBe(false);
+    await user.click(within(status).getByRole('button', { name: 'Check providers' }));
+    expect(await within(status).findByRole('listitem', { name: 'OpenAI' })).toHaveTextContent('ReachableBalance $12.50');
+    expect(within(status).getByRole('listitem', { name: 'Stability AI' })).toHaveTextContent('Unreachable: HTTP 401');
+    expect(within(status).queryByRole('listitem', { name: 'Ideogram' })).toBeNull();
     await user.click(screen.getByRole('radio', { name: '90 days' }));
     expect(await screen.findByRole('group', { name: 'Images, 90 days' })).toBeInTheDocument();
     expect(transport.calls.filter(([m]) => m === 'admin.overview').map(([, i]) => i)).toEqual([{ days: 30 }, { days: 90 }]);

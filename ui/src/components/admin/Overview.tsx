@@ -1,10 +1,11 @@
 // The admin overview: accounts (all, suspended, active today, this week and this month), images made and
 // the success rate, storage, credits bought, spent, refunded and earned, charts per day, and how each
-// provider and model did (success rate, refusals, time per image) over the chosen window.
+// provider and model did (success rate, refusals, time per image) over the chosen window, and, on
+// demand, whether each configured provider answers and its balance.
 
 import { useState } from 'react';
 import { useAdminModels, useAdminOverview } from '../../api/adminHooks';
-import { useCatalogue } from '../../api/hooks';
+import { useCatalogue, useProvidersHealth } from '../../api/hooks';
 import type { AdminOverview, Outcomes } from '../../api/types';
 import { ChartCard, DailyBars, Kpi, WindowPicker, dayLabel } from '../charts';
 import { ErrorState, PageSpinner } from '../ui';
@@ -126,7 +127,7 @@ function OutcomeTable({ title, rows, name }: { title: string; rows: Outcomes[]; 
               <th className="px-2 py-2 text-right font-medium">Jobs</th>
               <th className="w-40 px-2 py-2 font-medium">Succeeded</th>
               <th className="px-2 py-2 text-right font-medium">Refused</th>
-              <th className="px-4 py-2 text-right font-medium">Time per image</th>
+              <th className="whitespace-nowrap px-4 py-2 text-right font-medium">Time per image</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-line">
@@ -161,6 +162,42 @@ function OutcomeTable({ title, rows, name }: { title: string; rows: Outcomes[]; 
   );
 }
 
+/** Each configured provider: does it answer, and its balance where its API tells it. Checked on demand:
+ * it calls out to every provider. */
+function ProviderStatus() {
+  const [asked, setAsked] = useState(false);
+  const health = useProvidersHealth(asked);
+  const configured = health.data?.providers.filter((p) => p.configured && !p.offline) ?? [];
+  return (
+    <section className="card p-4" aria-label="Provider status">
+      <div className="flex items-center">
+        <h2 className="text-sm font-semibold">Provider status</h2>
+        <button type="button" className="btn-secondary ml-auto h-8" disabled={health.isFetching} onClick={() => (asked ? void health.refetch() : setAsked(true))}>
+          {health.isFetching ? 'Checking…' : asked ? 'Check again' : 'Check providers'}
+        </button>
+      </div>
+      {!asked && <p className="mt-2 text-sm text-fg-muted">Asks each configured provider whether it answers and, where its API tells, the balance left.</p>}
+      {health.isError && <ErrorState error={health.error} onRetry={() => void health.refetch()} />}
+      {health.isSuccess && configured.length === 0 && <p className="mt-2 text-sm text-fg-muted">No provider is configured: only the offline renderer runs.</p>}
+      {configured.length > 0 && (
+        <ul className="mt-3 divide-y divide-line text-sm">
+          {configured.map((p) => (
+            <li key={p.id} className="flex flex-wrap items-center gap-3 py-2" aria-label={p.name}>
+              <span className="font-medium">{p.name}</span>
+              {p.health.reachable === false ? (
+                <span className="text-rose-400">Unreachable{p.health.message ? `: ${p.health.message}` : ''}</span>
+              ) : (
+                <span className="text-emerald-500">{p.health.reachable ? 'Reachable' : 'Not checked'}</span>
+              )}
+              {p.health.balance && <span className="ml-auto tabular-nums text-fg-muted">Balance {p.health.balance}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function Overview() {
   const [days, setDays] = useState<number>(30);
   const overview = useAdminOverview(days);
@@ -183,6 +220,7 @@ export function Overview() {
         <OutcomeTable title="Providers" rows={o.providers} name={(row) => providerName(row.name)} />
         <OutcomeTable title="Models" rows={o.models} name={(row) => nameOfModel(row.name)} />
       </div>
+      <ProviderStatus />
     </div>
   );
 }
