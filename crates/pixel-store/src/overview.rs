@@ -4,6 +4,7 @@
 use super::*;
 use pixel_core::ops::admin_overview::{AccountCounts, JobOutcomes, OverviewRows, StorageUsed};
 use pixel_core::ops::market::PLATFORM_ACCOUNT;
+use pixel_core::ops::streaks::DAY_MS;
 
 /// $1 and $2 bound the window in milliseconds, from its first day's start to the day after its last.
 /// `created_at / 86400000` is integer division on both databases: the UTC day.
@@ -46,8 +47,6 @@ const ACCOUNTS: &str =
 
 const STORAGE: &str =
     "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS bytes FROM images";
-
-const DAY_MS: i64 = 86_400_000;
 
 /// (day, n) rows.
 fn day_counts(rows: &[impl Cols]) -> Result<Vec<(i64, i64)>> {

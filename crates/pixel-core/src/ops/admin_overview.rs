@@ -9,12 +9,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::admin::admin;
-use super::analytics::{DEFAULT_DAYS, MAX_DAYS};
 use super::streaks::{utc_day, DAY_MS};
 use super::*;
 use crate::app::App;
 use crate::domain::*;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::registry::{OpKind::*, Registry};
 
 /// The operations of this area.
@@ -279,10 +278,7 @@ pub async fn admin_overview(
     input: OverviewQuery,
 ) -> Result<AdminOverview> {
     admin(caller)?;
-    let days = input.days.unwrap_or(DEFAULT_DAYS);
-    if !(7..=MAX_DAYS).contains(&days) {
-        return Err(Error::invalid(format!("days is 7 to {MAX_DAYS}")));
-    }
+    let days = super::analytics::window_days(input.days)?;
     let today = utc_day(app.clock.now_ms());
     let first_day = today - i64::from(days) + 1;
     let rows = app.store.overview().overview(first_day, today).await?;

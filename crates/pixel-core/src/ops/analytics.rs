@@ -191,16 +191,22 @@ pub fn assemble(rows: &ActivityRows, first_day: i64, today: i64, shown: u32) -> 
     }
 }
 
+/// The window a figures page asked for: 7 to 365 days, 30 when absent.
+pub(crate) fn window_days(asked: Option<u32>) -> Result<u32> {
+    let days = asked.unwrap_or(DEFAULT_DAYS);
+    if !(7..=MAX_DAYS).contains(&days) {
+        return Err(Error::invalid(format!("days is 7 to {MAX_DAYS}")));
+    }
+    Ok(days)
+}
+
 pub async fn analytics_personal(
     app: &App,
     caller: &Caller,
     input: AnalyticsQuery,
 ) -> Result<PersonalAnalytics> {
     let me = caller.user_id()?;
-    let days = input.days.unwrap_or(DEFAULT_DAYS);
-    if !(7..=MAX_DAYS).contains(&days) {
-        return Err(Error::invalid(format!("days is 7 to {MAX_DAYS}")));
-    }
+    let days = window_days(input.days)?;
     let today = utc_day(app.clock.now_ms());
     let first_day = today - i64::from(days.max(WEEKS_DAYS)) + 1;
     // Models and prompts cover the window shown; the daily rows reach back far enough for two weeks.
