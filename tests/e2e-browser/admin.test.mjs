@@ -72,6 +72,17 @@ describe('an admin runs accounts', { skip: !!missing }, () => {
     await m.page.getByText('Adjusted by an admin').first().waitFor();
     await m.page.getByText('Contest prize').first().waitFor();
 
+    // A warning in the admin's words reaches the person at once, from "the moderators".
+    const warn = account.getByRole('form', { name: `Warn ${member}` });
+    await warn.locator('textarea').fill('Please keep comments about the work, not the person.');
+    await warn.getByRole('button', { name: 'Send warning' }).click();
+    await warn.getByRole('status').filter({ hasText: 'Warning sent' }).waitFor();
+    await m.page.goto(`${server.base}/notifications`);
+    await m.page.getByText('A warning from the moderators').waitFor();
+    await m.page.getByText('Please keep comments about the work, not the person.').waitFor();
+    await m.page.waitForTimeout(300);
+    await m.page.screenshot({ path: path.join(ARTIFACTS, 'e2e-warning.png') });
+
     await a.page.getByRole('tab', { name: 'Audit log' }).click();
     const log = a.page.getByRole('region', { name: 'Audit log' });
     const row = log.getByRole('row').filter({ hasText: 'Contest prize' });

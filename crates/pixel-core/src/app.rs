@@ -49,6 +49,8 @@ pub struct AppConfig {
     /// How often a node reads the admins' model settings again: the node an admin changes one on applies
     /// it at once, every other node sharing the database within this.
     pub catalogue_refresh_every: Duration,
+    /// How often the balances of providers with a low-balance warning are checked.
+    pub balance_check_every: Duration,
     pub blob_grace: Duration,
     /// The credit packs for sale (when charging, with a payment provider).
     pub credit_packs: Vec<crate::credits::CreditPack>,
@@ -75,6 +77,7 @@ impl Default for AppConfig {
             trending_every: Duration::from_secs(60),
             blob_sweep_every: Duration::from_secs(600),
             catalogue_refresh_every: Duration::from_secs(30),
+            balance_check_every: Duration::from_secs(900),
             blob_grace: Duration::from_secs(3600),
             credit_packs: crate::credits::default_packs(),
             payout_terms: crate::payouts::PayoutTerms::default(),

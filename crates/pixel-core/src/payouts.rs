@@ -167,15 +167,8 @@ async fn tell(app: &App, payout: &Payout, kind: NotificationKind) {
     notify(
         app,
         Notice {
-            recipient: &payout.user_id,
-            kind,
-            actor: None,
-            image_id: None,
-            comment_id: None,
-            tip: None,
-            award: None,
-            report_outcome: None,
             key: Some(key),
+            ..Notice::to(&payout.user_id, kind)
         },
     )
     .await;

@@ -216,6 +216,11 @@ pub struct ProviderHealth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub balance: Option<String>,
+    /// The same balance as a number, where the provider counts it in credits: what low-balance
+    /// warnings compare against the admins' threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub credits: Option<f64>,
     /// Why it is unreachable, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -268,8 +273,8 @@ pub async fn health_within(provider: &dyn Provider, limit: Duration) -> Provider
         .await
         .unwrap_or_else(|_| ProviderHealth {
             reachable: Some(false),
-            balance: None,
             message: Some(format!("no answer within {} s", limit.as_secs())),
+            ..ProviderHealth::default()
         })
 }
 

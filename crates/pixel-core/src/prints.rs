@@ -458,6 +458,7 @@ pub async fn apply_print_payment(
                 tip: None,
                 award: None,
                 report_outcome: None,
+                message: None,
                 key: Some(format!("print:{}", order.id)),
             },
         )

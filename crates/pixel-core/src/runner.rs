@@ -76,7 +76,8 @@ impl Runner {
         ));
         tasks.spawn(trending_loop(app.clone(), stop_rx.clone()));
         tasks.spawn(catalogue_refresh_loop(app.clone(), stop_rx.clone()));
-        tasks.spawn(blob_sweep_loop(app.clone(), stop_rx));
+        tasks.spawn(blob_sweep_loop(app.clone(), stop_rx.clone()));
+        tasks.spawn(balance_check_loop(app.clone(), stop_rx));
         Ok(Runner {
             stop,
             tasks,
@@ -149,6 +150,20 @@ async fn blob_sweep_loop(app: App, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = crate::ops::storage::sweep_blobs(&app, app.config.blob_grace).await {
             tracing::warn!(error = %e.message, "could not sweep unused media");
+        }
+    }
+}
+
+/// Checks the balances admins asked to be warned about every `balance_check_every`
+/// (see `ops::provider_alerts`).
+async fn balance_check_loop(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::ops::provider_alerts::check_balances(&app).await {
+            tracing::warn!(error = %e.message, "could not check provider balances");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(app.config.balance_check_every) => {}
+            _ = stop.changed() => return,
         }
     }
 }
@@ -289,6 +304,7 @@ async fn tell_set_finished(app: &App, job: &Job) {
             tip: None,
             award: None,
             report_outcome: None,
+            message: None,
             key: Some(format!("generation-completed-{}", job.set_id)),
         },
     )

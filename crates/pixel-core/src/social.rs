@@ -281,7 +281,8 @@ pub struct Report {
     pub resolved_at: Option<Millis>,
 }
 
-/// The eleven things a person is told about. Each has a preference in the account's settings.
+/// The things a person is told about. Each has a preference in the account's settings, but for
+/// what an admin or the running of the server must always reach them with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
@@ -302,10 +303,14 @@ pub enum NotificationKind {
     PayoutFailed,
     /// An admin ended the recipient's report: dismissed, or the image hidden or deleted.
     ReportResolved,
+    /// An admin warned the recipient about their conduct, in the admin's words (`message`).
+    AccountWarned,
+    /// For admins: a provider's balance fell under the threshold they set (`message` says which).
+    ProviderLowBalance,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 14] = [
+    pub const ALL: [NotificationKind; 16] = [
         NotificationKind::NewFollower,
         NotificationKind::Like,
         NotificationKind::Comment,
@@ -320,6 +325,8 @@ impl NotificationKind {
         NotificationKind::PayoutCompleted,
         NotificationKind::PayoutFailed,
         NotificationKind::ReportResolved,
+        NotificationKind::AccountWarned,
+        NotificationKind::ProviderLowBalance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -338,6 +345,8 @@ impl NotificationKind {
             NotificationKind::PayoutCompleted => "payout_completed",
             NotificationKind::PayoutFailed => "payout_failed",
             NotificationKind::ReportResolved => "report_resolved",
+            NotificationKind::AccountWarned => "account_warned",
+            NotificationKind::ProviderLowBalance => "provider_low_balance",
         }
     }
 
@@ -364,6 +373,10 @@ impl NotificationKind {
             NotificationKind::PayoutFailed => true,
             // The answer to something the recipient asked for.
             NotificationKind::ReportResolved => true,
+            // A warning that could be turned off would warn nobody.
+            NotificationKind::AccountWarned => true,
+            // Generations start failing for everyone when the balance runs out.
+            NotificationKind::ProviderLowBalance => true,
         }
     }
 }
@@ -394,6 +407,10 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub report_outcome: Option<crate::ops::moderation::ReportResolution>,
+    /// Words for the recipient: an admin's warning, or which provider runs low.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<String>,
     pub read: bool,
     #[ts(type = "number")]
     pub created_at: Millis,
@@ -412,6 +429,7 @@ pub struct NotificationRow {
     /// An achievement id or `streak_day_<n>`.
     pub award: Option<String>,
     pub report_outcome: Option<crate::ops::moderation::ReportResolution>,
+    pub message: Option<String>,
     pub read_at: Option<Millis>,
     pub created_at: Millis,
 }
@@ -428,9 +446,29 @@ pub struct Notice<'a> {
     /// An achievement id or `streak_day_<n>`.
     pub award: Option<String>,
     pub report_outcome: Option<crate::ops::moderation::ReportResolution>,
+    /// Words for the recipient: an admin's warning, or which provider runs low.
+    pub message: Option<String>,
     /// Makes the notice idempotent: a second notice with the same key is dropped (a set told
     /// finished once, a purchase told once however often its webhook arrives).
     pub key: Option<String>,
+}
+
+impl<'a> Notice<'a> {
+    /// A notice from the system about nothing in particular yet; fields are added by update syntax.
+    pub fn to(recipient: &'a str, kind: NotificationKind) -> Notice<'a> {
+        Notice {
+            recipient,
+            kind,
+            actor: None,
+            image_id: None,
+            comment_id: None,
+            tip: None,
+            award: None,
+            report_outcome: None,
+            message: None,
+            key: None,
+        }
+    }
 }
 
 /// The one place every notification goes through, whichever feature raises it: nobody is told of
@@ -505,6 +543,7 @@ async fn write_notice(app: &App, notice: &Notice<'_>) -> Result<()> {
         tip: notice.tip.clone(),
         award: notice.award.clone(),
         report_outcome: notice.report_outcome,
+        message: notice.message.clone(),
         read_at: None,
         created_at: app.clock.now_ms(),
     };
@@ -537,6 +576,7 @@ impl NotificationRow {
                 .as_deref()
                 .and_then(crate::ops::achievements::AwardNote::of),
             report_outcome: self.report_outcome,
+            message: self.message,
             read: self.read_at.is_some(),
             created_at: self.created_at,
         }

@@ -327,8 +327,17 @@ impl Bfl {
 
 #[async_trait]
 impl Provider for Bfl {
+    /// Reachability, plus the account's credits from GET /v1/credits.
     async fn health(&self) -> pixel_core::ports::ProviderHealth {
-        crate::http::probe(&self.client, &self.base_url).await
+        let mut health = crate::http::probe(&self.client, &self.base_url).await;
+        if let Some(key) = self.api_key.as_deref() {
+            let credits = self
+                .client
+                .get(format!("{}/v1/credits", self.base_url))
+                .header("x-key", key);
+            crate::http::read_credits(&mut health, credits).await;
+        }
+        health
     }
 
     fn id(&self) -> &'static str {

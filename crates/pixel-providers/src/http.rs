@@ -163,7 +163,6 @@ pub async fn probe(client: &reqwest::Client, base_url: &str) -> pixel_core::port
         },
         Err(e) => pixel_core::ports::ProviderHealth {
             reachable: Some(false),
-            balance: None,
             message: Some(if e.is_timeout() {
                 "no answer in time".into()
             } else if e.is_connect() {
@@ -171,7 +170,39 @@ pub async fn probe(client: &reqwest::Client, base_url: &str) -> pixel_core::port
             } else {
                 format!("cannot connect: {}", without_url(&e))
             }),
+            ..Default::default()
         },
+    }
+}
+
+/// Fills in the balance of a reachable provider from an endpoint answering `{"credits": number}`
+/// (Stability's and Black Forest Labs' alike). A refused or odd answer leaves the balance unknown:
+/// the provider still answers, so it stays reachable.
+pub async fn read_credits(
+    health: &mut pixel_core::ports::ProviderHealth,
+    request: reqwest::RequestBuilder,
+) {
+    if health.reachable != Some(true) {
+        return;
+    }
+    let Some(resp) = request
+        .timeout(Duration::from_secs(4))
+        .send()
+        .await
+        .ok()
+        .filter(|r| r.status().is_success())
+    else {
+        return;
+    };
+    let credits = resp
+        .json::<serde_json::Value>()
+        .await
+        .ok()
+        .and_then(|body| body["credits"].as_f64())
+        .filter(|c| c.is_finite());
+    if let Some(c) = credits {
+        health.balance = Some(format!("{c:.2} credits"));
+        health.credits = Some(c);
     }
 }
 

@@ -154,20 +154,12 @@ impl Provider for Stability {
     /// Reachability, plus the account's credits from GET /v1/user/balance.
     async fn health(&self) -> pixel_core::ports::ProviderHealth {
         let mut health = http::probe(&self.client, &self.base_url).await;
-        if let (Some(true), Some(key)) = (health.reachable, self.api_key.as_deref()) {
+        if let Some(key) = self.api_key.as_deref() {
             let balance = self
                 .client
                 .get(format!("{}/v1/user/balance", self.base_url))
-                .bearer_auth(key)
-                .send()
-                .await
-                .ok()
-                .filter(|r| r.status().is_success());
-            if let Some(resp) = balance {
-                if let Ok(body) = resp.json::<serde_json::Value>().await {
-                    health.balance = body["credits"].as_f64().map(|c| format!("{c:.2} credits"));
-                }
-            }
+                .bearer_auth(key);
+            http::read_credits(&mut health, balance).await;
         }
         health
     }

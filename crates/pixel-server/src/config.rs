@@ -37,6 +37,9 @@ pub struct Config {
     pub lease: Duration,
     /// `PIXEL_TRENDING_EVERY_SECS`: how often trending images and creators are ranked again.
     pub trending_every: Duration,
+    /// `PIXEL_BALANCE_CHECK_SECS`: how often the balances of providers with a low-balance warning
+    /// are checked (each check is one request to each such provider).
+    pub balance_check_every: Duration,
     /// `PIXEL_ALLOW_PUBLIC_OWNER`: serve single-owner mode on a non-loopback address (dangerous).
     pub allow_public_owner: bool,
     /// `OPENAI_API_KEY`, `OPENAI_BASE_URL`.
@@ -174,6 +177,7 @@ struct FileConfig {
     max_attempts: Option<u32>,
     lease_secs: Option<u64>,
     trending_every_secs: Option<u64>,
+    balance_check_secs: Option<u64>,
     allow_public_owner: Option<bool>,
     openai_api_key: Option<String>,
     openai_base_url: Option<String>,
@@ -261,6 +265,7 @@ impl Default for Config {
             max_attempts: 3,
             lease: Duration::from_secs(30),
             trending_every: Duration::from_secs(60),
+            balance_check_every: Duration::from_secs(900),
             allow_public_owner: false,
             openai_api_key: None,
             openai_base_url: None,
@@ -465,6 +470,9 @@ impl Config {
         if let Some(v) = f.trending_every_secs {
             self.trending_every = Duration::from_secs(v.max(1))
         }
+        if let Some(v) = f.balance_check_secs {
+            self.balance_check_every = Duration::from_secs(v.max(1))
+        }
         if let Some(v) = f.allow_public_owner {
             self.allow_public_owner = v
         }
@@ -620,6 +628,10 @@ impl Config {
         if let Some(v) = get("PIXEL_TRENDING_EVERY_SECS") {
             let secs: u64 = parse_num("PIXEL_TRENDING_EVERY_SECS", &v)?;
             self.trending_every = Duration::from_secs(secs.max(1))
+        }
+        if let Some(v) = get("PIXEL_BALANCE_CHECK_SECS") {
+            let secs: u64 = parse_num("PIXEL_BALANCE_CHECK_SECS", &v)?;
+            self.balance_check_every = Duration::from_secs(secs.max(1))
         }
         if let Some(v) = get("PIXEL_LEASE_SECS") {
             self.lease = Duration::from_secs_f64(parse_num("PIXEL_LEASE_SECS", &v)?)

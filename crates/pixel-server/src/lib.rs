@@ -189,6 +189,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         session_ttl: config.session_ttl,
         token_ttl: config.token_ttl,
         trending_every: config.trending_every,
+        balance_check_every: config.balance_check_every,
         credit_packs: config.credit_packs.clone(),
         payout_terms: config.payout_terms,
         ..AppConfig::default()

@@ -565,6 +565,16 @@ async fn every_operation_checks_its_caller() {
         ("admin.audit.list", json!({}), [401, 403, 403, 200]),
         ("admin.overview", json!({"days": 7}), [401, 403, 403, 200]),
         ("admin.refusals.list", json!({}), [401, 403, 403, 200]),
+        (
+            "admin.providers.alert",
+            json!({"provider_id": "local", "low_credits": 10}),
+            [401, 403, 403, 200],
+        ),
+        (
+            "admin.users.warn",
+            json!({"user_id": bystander_id, "message": "keep the comments civil"}),
+            [401, 403, 403, 200],
+        ),
         ("blog.list", json!({}), [200, 200, 200, 200]),
         (
             "blog.get",

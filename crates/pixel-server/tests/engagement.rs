@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{call_as, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer};
+use common::{
+    call_as, notes_of_kind, ok_as as ok, public_image, token_for, Db, OidcOpts, Opts, TestServer,
+};
 use pixel_core::ports::OffsetClock;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -29,17 +31,6 @@ async fn entries_with_memo(s: &TestServer, token: &str, memo: &str) -> usize {
         .iter()
         .filter(|e| e["memo"] == memo)
         .count()
-}
-
-async fn notes_of_kind(s: &TestServer, token: &str, kind: &str) -> Vec<Value> {
-    let notes = ok(s, token, "notifications.list", json!({"limit": 200})).await;
-    notes["notifications"]
-        .as_array()
-        .expect("notifications")
-        .iter()
-        .filter(|n| n["kind"] == kind)
-        .cloned()
-        .collect()
 }
 
 /// Moves the clock to the next noon, UTC, so a test's days never straddle a midnight it did not mean.

@@ -43,6 +43,17 @@ impl AccountStore for SqlStore {
         row.as_ref().map(user_from).transpose()
     }
 
+    async fn admin_ids(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT id FROM users WHERE (role = 'admin' OR admin_granted = 1) \
+             AND suspended_at IS NULL ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(|r| r.text("id")).collect()
+    }
+
     async fn users_by_usernames(&self, usernames: &[String]) -> Result<Vec<UserSummary>> {
         if usernames.is_empty() {
             return Ok(vec![]);

@@ -6,7 +6,7 @@ use pixel_core::catalogue::ModelOverride;
 use pixel_core::ops::admin::{
     AdminActionKind, AdminChange, AdminUser, AuditEntry, AuditFilter, NewAdminAction,
 };
-use pixel_core::social::UserSummary;
+use pixel_core::social::{NotificationRow, UserSummary};
 
 /// Records `action` inside `tx`, with what it changed.
 pub(crate) async fn record(
@@ -265,6 +265,20 @@ impl AdminStore for SqlStore {
             };
             record(tx, action, &change).await?;
             Ok(ended)
+        }
+        .await;
+        w.end(r).await
+    }
+
+    async fn warn(&self, action: &NewAdminAction, notification: &NotificationRow) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let r = async {
+            let tx = &mut w.tx;
+            crate::notifications::insert_statement(notification)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+            record(tx, action, &action.change).await
         }
         .await;
         w.end(r).await

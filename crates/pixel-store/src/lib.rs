@@ -27,6 +27,7 @@ mod notifications;
 mod overview;
 mod payouts;
 mod prints;
+mod provider_alerts;
 mod purchases;
 mod reports;
 mod search;
@@ -607,6 +608,9 @@ impl Store for SqlStore {
         self
     }
     fn blog(&self) -> &dyn BlogStore {
+        self
+    }
+    fn provider_alerts(&self) -> &dyn ProviderAlertStore {
         self
     }
 }

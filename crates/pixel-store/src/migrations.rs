@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 37] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 38] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -191,6 +191,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "blog",
                 include_str!("../../../migrations/sqlite/0037_blog.sql"),
             ),
+            (
+                38,
+                "provider_alerts",
+                include_str!("../../../migrations/sqlite/0038_provider_alerts.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -377,6 +382,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 37,
                 "blog",
                 include_str!("../../../migrations/postgres/0037_blog.sql"),
+            ),
+            (
+                38,
+                "provider_alerts",
+                include_str!("../../../migrations/postgres/0038_provider_alerts.sql"),
             ),
         ],
     }

@@ -34,31 +34,39 @@ fn notification_from(r: &impl Cols) -> Result<NotificationRow> {
             .opt_text("report_outcome")?
             .as_deref()
             .and_then(ReportResolution::parse),
+        message: r.opt_text("message")?,
         read_at: r.opt_int("read_at")?,
         created_at: r.int("created_at")?,
     })
 }
 
+/// Writes one notification, unless one with its id exists (an idempotent notice told again).
+pub(crate) fn insert_statement(
+    n: &NotificationRow,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    sqlx::query(
+        "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, tip_id, \
+         award, report_outcome, message, read_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&n.id)
+    .bind(&n.user_id)
+    .bind(n.kind.as_str())
+    .bind(n.actor.as_ref().map(|a| a.id.clone()))
+    .bind(n.image_id.clone())
+    .bind(n.comment_id.clone())
+    .bind(n.tip.as_ref().map(|t| t.tip_id.clone()))
+    .bind(n.award.clone())
+    .bind(n.report_outcome.map(ReportResolution::as_str))
+    .bind(n.message.clone())
+    .bind(n.read_at)
+    .bind(n.created_at)
+}
+
 #[async_trait]
 impl NotificationStore for SqlStore {
     async fn insert_notification(&self, n: &NotificationRow) -> Result<bool> {
-        let insert = sqlx::query(
-            "INSERT INTO notifications (id, user_id, kind, actor_id, image_id, comment_id, tip_id, \
-             award, report_outcome, read_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&n.id)
-        .bind(&n.user_id)
-        .bind(n.kind.as_str())
-        .bind(n.actor.as_ref().map(|a| a.id.clone()))
-        .bind(n.image_id.clone())
-        .bind(n.comment_id.clone())
-        .bind(n.tip.as_ref().map(|t| t.tip_id.clone()))
-        .bind(n.award.clone())
-        .bind(n.report_outcome.map(ReportResolution::as_str))
-        .bind(n.read_at)
-        .bind(n.created_at);
-        self.write_statement(insert)
+        self.write_statement(insert_statement(n))
             .await
             .map(|inserted| inserted == 1)
     }
@@ -78,7 +86,7 @@ impl NotificationStore for SqlStore {
             "SELECT n.id, n.user_id, n.kind, n.actor_id, u.username AS actor_username, \
              {PICTURE_OF_U} AS actor_picture, n.image_id, \
              n.comment_id, n.tip_id, t.amount AS tip_amount, t.message AS tip_message, \
-             n.award, n.report_outcome, n.read_at, n.created_at FROM notifications n \
+             n.award, n.report_outcome, n.message, n.read_at, n.created_at FROM notifications n \
              LEFT JOIN users u ON u.id = n.actor_id LEFT JOIN tips t ON t.id = n.tip_id \
              WHERE n.user_id = $1{unread} \
              AND (n.created_at < $2 OR (n.created_at = $2 AND n.id < $3)) \

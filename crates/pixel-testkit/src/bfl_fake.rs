@@ -7,6 +7,8 @@
 //! body, `[slow:MS]`. While polling: `[polls:N]` Pending N times (default 2), `[hold]` Pending until
 //! `release`, `[request-moderated]`, `[content-moderated]`, `[error]` (Error on the first task only),
 //! `[lost]` Task not found, `[poll-malformed]` a broken poll body, `[url404]` a sample URL that 404s.
+//! GET /v1/credits answers the account's credits, which each task accepted spends (flux-dev 2.5,
+//! flux-pro-1.1 4); a task the credits do not cover is refused with 402.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -39,6 +41,17 @@ struct Shared {
     tasks: HashMap<String, Task>,
     released: Vec<String>,
     base: String,
+    /// The account's credits (1 credit = 1 US cent): a task charges its model's price at submit.
+    credits: f64,
+}
+
+/// Credits a task of each model costs, as BFL prices them.
+fn price(model: &str) -> f64 {
+    if model == "flux-dev" {
+        2.5
+    } else {
+        4.0
+    }
 }
 
 #[derive(Clone)]
@@ -76,6 +89,18 @@ fn validation(field: &str, msg: &str) -> Response {
         StatusCode::UNPROCESSABLE_ENTITY,
         json!([{ "loc": ["body", field], "msg": msg, "type": "value_error" }]),
     )
+}
+
+/// GET /v1/credits: `{"credits": number}`, the account's balance.
+async fn credits(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !authorised(&headers) {
+        return detail(
+            StatusCode::FORBIDDEN,
+            json!("Not authenticated - Invalid Authentication"),
+        );
+    }
+    let credits = state.shared.lock().expect("fake state").credits;
+    Json(json!({ "credits": credits })).into_response()
 }
 
 async fn submit(
@@ -181,6 +206,13 @@ async fn submit(
             "{\"id\": ",
         )
             .into_response();
+    }
+    {
+        let mut s = state.shared.lock().expect("fake state");
+        if s.credits < price(&model) {
+            return detail(StatusCode::PAYMENT_REQUIRED, json!("Insufficient credits"));
+        }
+        s.credits -= price(&model);
     }
     let id = format!(
         "task-{}-{submission}",
@@ -312,9 +344,13 @@ async fn get_result(
 
 impl FakeBfl {
     pub async fn start() -> FakeBfl {
-        let shared = Arc::new(Mutex::new(Shared::default()));
+        let shared = Arc::new(Mutex::new(Shared {
+            credits: 1000.0,
+            ..Shared::default()
+        }));
         let files = Files::default();
         let app = Router::new()
+            .route("/v1/credits", get(credits))
             .route("/us1/v1/get_result", get(get_result))
             .route("/v1/get_result", get(get_result_elsewhere))
             .route("/v1/{model}", post(submit))
@@ -345,6 +381,16 @@ impl FakeBfl {
     /// Every submission received (`{model, body}`), in order.
     pub fn requests(&self) -> Vec<Value> {
         self.shared.lock().expect("fake state").requests.clone()
+    }
+
+    /// The account's credits now.
+    pub fn credits(&self) -> f64 {
+        self.shared.lock().expect("fake state").credits
+    }
+
+    /// Sets the account's credits.
+    pub fn set_credits(&self, credits: f64) {
+        self.shared.lock().expect("fake state").credits = credits;
     }
 
     /// How many times a prompt was submitted.

@@ -55,6 +55,7 @@ const SD3_MODELS: [&str; 3] = ["sd3.5-large", "sd3.5-large-turbo", "sd3.5-medium
 struct Shared {
     requests: Vec<Value>,
     calls: HashMap<String, u32>,
+    credits: f64,
 }
 
 #[derive(Clone)]
@@ -276,7 +277,10 @@ async fn generate(
 
 impl FakeStability {
     pub async fn start() -> FakeStability {
-        let shared = Arc::new(Mutex::new(Shared::default()));
+        let shared = Arc::new(Mutex::new(Shared {
+            credits: 42.5,
+            ..Shared::default()
+        }));
         let app = Router::new()
             .route("/v2beta/stable-image/generate/{endpoint}", post(generate))
             .route("/v1/user/balance", axum::routing::get(balance))
@@ -300,6 +304,11 @@ impl FakeStability {
         self.shared.lock().expect("fake state").requests.clone()
     }
 
+    /// Sets the credits GET /v1/user/balance reports.
+    pub fn set_credits(&self, credits: f64) {
+        self.shared.lock().expect("fake state").credits = credits;
+    }
+
     /// How many times a prompt was requested.
     pub fn calls(&self, prompt: &str) -> u32 {
         self.shared
@@ -313,7 +322,10 @@ impl FakeStability {
 }
 
 /// GET /v1/user/balance: the account's credits (documented as `{"credits": number}`).
-async fn balance(headers: axum::http::HeaderMap) -> axum::response::Response {
+async fn balance(
+    axum::extract::State(shared): axum::extract::State<Arc<Mutex<Shared>>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let auth = headers
         .get("authorization")
@@ -322,5 +334,6 @@ async fn balance(headers: axum::http::HeaderMap) -> axum::response::Response {
     if auth != format!("Bearer {FAKE_KEY}") {
         return (axum::http::StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({ "name": "unauthorized", "errors": ["missing or invalid API key"] }))).into_response();
     }
-    axum::Json(serde_json::json!({ "credits": 42.5 })).into_response()
+    let credits = shared.lock().expect("fake state").credits;
+    axum::Json(serde_json::json!({ "credits": credits })).into_response()
 }

@@ -3,7 +3,8 @@
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from './context';
-import type { AdminActionKind, AdminUserAction, CreditAdjustment, ResolveReport, SetAdmin, UpdateModel } from './types';
+import { keys } from './keys';
+import type { AdminActionKind, AdminUserAction, CreditAdjustment, ProviderAlertInput, ResolveReport, SetAdmin, UpdateModel, WarnUser } from './types';
 
 export const adminKeys = {
   all: ['admin'] as const,
@@ -68,6 +69,26 @@ export function useAccountAction() {
   return useAdminChange(({ action, ...input }: AdminUserAction & { action: AccountAction }) =>
     client.call(`admin.users.${action}`, input),
   );
+}
+
+/** Warns an account in the admin's words; it is told at once. */
+export function useWarnUser() {
+  const client = useClient();
+  return useAdminChange((input: WarnUser) => client.call('admin.users.warn', input));
+}
+
+/** Sets (or with no `low_credits` turns off) a provider's low-balance warning, then checks again. */
+export function useProviderAlert() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ProviderAlertInput) => client.call('admin.providers.alert', input),
+    // The overview's figures do not change with a threshold: only the audit log and the check do.
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['admin', 'audit'] });
+      void qc.invalidateQueries({ queryKey: keys.providersHealth });
+    },
+  });
 }
 
 export function useSetAdmin() {

@@ -24,6 +24,16 @@ export function useBlogPost(slug: string) {
   return useQuery({ queryKey: blogKeys.post(slug), queryFn: () => client.call('blog.get', { slug }) });
 }
 
+/** Loads one post whole (its markdown) to edit it, fresh, through the cache its readers share;
+ * admins read drafts too. */
+export function useLoadPost() {
+  const client = useClient();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (slug: string) => qc.fetchQuery({ queryKey: blogKeys.post(slug), queryFn: () => client.call('blog.get', { slug }), staleTime: 0 }),
+  });
+}
+
 /** Every post, drafts included, last changed first (admins). */
 export function useAdminPosts() {
   const client = useClient();

@@ -358,11 +358,24 @@ reachable?: boolean,
  */
 balance?: string, 
 /**
+ * The same balance as a number, where the provider counts it in credits: what low-balance
+ * warnings compare against the admins' threshold.
+ */
+credits?: number, 
+/**
  * Why it is unreachable, in words.
  */
 message?: string, };
 
-export type ProviderHealthStatus = { id: string, name: string, configured: boolean, offline: boolean, health: ProviderHealth, };
+export type ProviderHealthStatus = { id: string, name: string, configured: boolean, offline: boolean, health: ProviderHealth, 
+/**
+ * The credits under which admins are told it runs low, where they set one.
+ */
+low_credits?: number, 
+/**
+ * Its balance is under that threshold now.
+ */
+low: boolean, };
 
 export type ProvidersHealthOutput = { providers: Array<ProviderHealthStatus>, };
 
@@ -556,7 +569,7 @@ accept: Array<string>,
  */
 reject: Array<string>, };
 
-export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change" | "post_save" | "post_publish" | "post_unpublish" | "post_delete" | "comment_remove";
+export type AdminActionKind = "credits_adjust" | "user_suspend" | "user_restore" | "admin_grant" | "admin_revoke" | "user_sign_out" | "report_dismiss" | "image_hide" | "image_delete" | "model_change" | "post_save" | "post_publish" | "post_unpublish" | "post_delete" | "comment_remove" | "provider_alert_set" | "user_warn";
 
 export type AdminChange = { 
 /**
@@ -598,7 +611,11 @@ reports_closed?: number,
 /**
  * The catalogue model an action changed, and its settings after it.
  */
-model_id?: string, enabled?: boolean, credits?: number, max_images?: number, };
+model_id?: string, enabled?: boolean, credits?: number, max_images?: number, 
+/**
+ * The provider whose low-balance warning an action set (or turned off: no `low_credits`).
+ */
+provider_id?: string, low_credits?: number, };
 
 export type AuditEntry = { id: string, admin: UserSummary, kind: AdminActionKind, target?: UserSummary, reason: string, change: AdminChange, created_at: number, };
 
@@ -937,6 +954,26 @@ export type Refusal = { job_id: string, owner: UserSummary, provider: string, mo
 message: string, at: number, };
 
 export type RefusalsOutput = { refusals: Array<Refusal>, next: string | null, };
+
+export type ProviderAlertInput = { provider_id: string, 
+/**
+ * Warn under this many credits (1 to 100,000,000); absent to stop warning.
+ */
+low_credits?: number, };
+
+export type ProviderAlertOutput = { provider_id: string, low_credits?: number, };
+
+export type WarnUser = { user_id: string, 
+/**
+ * What the account is told, 3–500 characters; the audit log keeps the same words.
+ */
+message: string, };
+
+export type WarnOutput = { 
+/**
+ * The notification the account received.
+ */
+notification_id: string, };
 
 export type AchievementKind = "generations" | "followers" | "likes_received" | "comments" | "collections" | "longest_streak";
 
@@ -1395,7 +1432,7 @@ parent_id: string | null, author: UserSummary | null, body: string, deleted: boo
  */
 liked: boolean, created_at: number, edited_at: number | null, };
 
-export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed" | "payout_failed" | "report_resolved";
+export type NotificationKind = "new_follower" | "like" | "comment" | "mention" | "generation_completed" | "tip_received" | "prompt_purchased" | "collection_purchased" | "print_ordered" | "achievement_unlocked" | "streak_milestone" | "payout_completed" | "payout_failed" | "report_resolved" | "account_warned" | "provider_low_balance";
 
 export type Notification = { id: string, kind: NotificationKind, 
 /**
@@ -1423,7 +1460,11 @@ award?: AwardNote,
 /**
  * How the recipient's report ended, for a `report_resolved` notification.
  */
-report_outcome?: ReportResolution, read: boolean, created_at: number, };
+report_outcome?: ReportResolution, 
+/**
+ * Words for the recipient: an admin's warning, or which provider runs low.
+ */
+message?: string, read: boolean, created_at: number, };
 
 export type ExploreQuery = { 
 /**
@@ -1697,6 +1738,7 @@ export interface Methods {
   'admin.models.list': { input: Empty; output: AdminModelsOutput };
   'admin.models.update': { input: UpdateModel; output: AdminModel };
   'admin.overview': { input: OverviewQuery; output: AdminOverview };
+  'admin.providers.alert': { input: ProviderAlertInput; output: ProviderAlertOutput };
   'admin.refusals.list': { input: RefusalsQuery; output: RefusalsOutput };
   'admin.reports.resolve': { input: ResolveReport; output: ResolveOutput };
   'admin.users.get': { input: AdminUserRef; output: AdminUserDetail };
@@ -1705,6 +1747,7 @@ export interface Methods {
   'admin.users.set_admin': { input: SetAdmin; output: AdminUserChanged };
   'admin.users.sign_out': { input: AdminUserAction; output: AdminUserChanged };
   'admin.users.suspend': { input: AdminUserAction; output: AdminUserChanged };
+  'admin.users.warn': { input: WarnUser; output: WarnOutput };
   'analytics.personal': { input: AnalyticsQuery; output: PersonalAnalytics };
   'blocks.block': { input: UserRef; output: BlockOutput };
   'blocks.list': { input: PageQuery; output: FollowListOutput };

@@ -71,9 +71,10 @@ describe('Admin', () => {
     expect(within(openai).getByText('50%')).toHaveClass('text-rose-400');
     transport.handlers['providers.health'] = () => ({
       providers: [
-        { id: 'openai', name: 'OpenAI', configured: true, offline: false, health: { reachable: true, balance: '$12.50' } },
-        { id: 'stability', name: 'Stability AI', configured: true, offline: false, health: { reachable: false, message: 'HTTP 401' } },
-        { id: 'ideogram', name: 'Ideogram', configured: false, offline: false, health: {} },
+        { id: 'openai', name: 'OpenAI', configured: true, offline: false, health: { reachable: true, balance: '$12.50' }, low: false },
+        { id: 'stability', name: 'Stability AI', configured: true, offline: false, health: { reachable: false, message: 'HTTP 401' }, low: false },
+        { id: 'bfl', name: 'Black Forest Labs', configured: true, offline: false, health: { reachable: true, balance: '40.50 credits', credits: 40.5 }, low_credits: 100, low: true },
+        { id: 'ideogram', name: 'Ideogram', configured: false, offline: false, health: {}, low: false },
       ],
     });
     const status = screen.getByRole('region', { name: 'Provider status' });
@@ -82,9 +83,41 @@ describe('Admin', () => {
     expect(await within(status).findByRole('listitem', { name: 'OpenAI' })).toHaveTextContent('ReachableBalance $12.50');
     expect(within(status).getByRole('listitem', { name: 'Stability AI' })).toHaveTextContent('Unreachable: HTTP 401');
     expect(within(status).queryByRole('listitem', { name: 'Ideogram' })).toBeNull();
+    const bfl = within(status).getByRole('listitem', { name: 'Black Forest Labs' });
+    expect(bfl).toHaveTextContent('Low balance');
+    transport.handlers['admin.providers.alert'] = (input) => input;
+    const threshold = within(bfl).getByLabelText('Warn under');
+    expect(threshold).toHaveValue('100');
+    await user.clear(threshold);
+    await user.type(threshold, '30');
+    await user.click(within(bfl).getByRole('button', { name: 'Save' }));
+    await user.clear(within(status).getByLabelText('Warn under'));
+    await user.click(within(status).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(transport.calls.filter(([m]) => m === 'admin.providers.alert').map(([, i]) => i)).toEqual([
+        { provider_id: 'bfl', low_credits: 30 },
+        { provider_id: 'bfl' },
+      ]),
+    );
     await user.click(screen.getByRole('radio', { name: '90 days' }));
     expect(await screen.findByRole('group', { name: 'Images, 90 days' })).toBeInTheDocument();
     expect(transport.calls.filter(([m]) => m === 'admin.overview').map(([, i]) => i)).toEqual([{ days: 30 }, { days: 90 }]);
+  });
+
+  it('warns an account in the admin’s words', async () => {
+    const transport = adminTransport();
+    transport.handlers['admin.users.warn'] = () => ({ notification_id: 'n1' });
+    const { user } = renderApp(transport, '/admin?tab=users');
+    await user.click(await screen.findByRole('button', { name: /^grace/ }));
+    const region = await screen.findByRole('region', { name: 'Account grace' });
+    const form = within(region).getByRole('form', { name: 'Warn grace' });
+    const send = within(form).getByRole('button', { name: 'Send warning' });
+    expect(send).toBeDisabled();
+    await user.type(within(form).getByLabelText('Warn grace'), '  Keep comments about the work. ');
+    await user.click(send);
+    expect(await within(form).findByRole('status')).toHaveTextContent('Warning sent');
+    const sent = transport.calls.filter(([m]) => m === 'admin.users.warn').map(([, i]) => i);
+    expect(sent).toEqual([{ user_id: expect.any(String), message: 'Keep comments about the work.' }]);
   });
 
   it('adjusts an account’s credits with a reason, one key per adjustment', async () => {

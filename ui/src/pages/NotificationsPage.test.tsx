@@ -27,4 +27,27 @@ describe('Notifications', () => {
       expect.stringContaining('Thanks for your report: we looked and found no rule broken, so nothing was removed'),
     ]);
   });
+
+  it('shows a warning in the moderators\' words, and sends admins to the providers when one runs low', async () => {
+    const transport = new FakeTransport([]);
+    transport.me = vi.fn(async () => me());
+    const base = { actor: null, image_id: null, comment_id: null, on_own_image: false, read: false, created_at: 1 };
+    transport.handlers['notifications.list'] = () => ({
+      notifications: [
+        { ...base, id: 'w1', kind: 'account_warned', message: 'Keep comments about the work.' },
+        { ...base, id: 'p1', kind: 'provider_low_balance', message: 'Black Forest Labs has 40.50 credits left.' },
+      ],
+      unread: 2,
+    });
+    transport.handlers['messages.conversations'] = () => ({ conversations: [], unread: 0 });
+    renderApp(transport, '/notifications');
+    const list = await screen.findByRole('list', { name: 'Notifications' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    const [warned, low] = items as [HTMLElement, HTMLElement];
+    expect(warned.textContent).toContain('A warning from the moderators');
+    expect(warned.textContent).toContain('Keep comments about the work.');
+    expect(within(low).getByRole('link', { name: /running low/ }).getAttribute('href')).toBe('/admin?tab=overview');
+    expect(low.textContent).toContain('Black Forest Labs has 40.50 credits left.');
+  });
 });

@@ -24,6 +24,8 @@ const WORDS: Record<NotificationKind, string> = {
   payout_completed: 'Your payout was sent',
   payout_failed: 'A payout did not reach your bank: see Earnings',
   report_resolved: 'Thanks for your report',
+  account_warned: 'A warning from the moderators',
+  provider_low_balance: 'A provider is running low on credits',
 };
 
 /** How a report ended, after "Thanks for your report". */
@@ -38,6 +40,7 @@ function target(n: Notification, imageHref: (id: string) => string): string | un
   if (n.kind === 'new_follower' && n.actor) return `/u/${n.actor.username}`;
   if (n.kind === 'payout_completed' || n.kind === 'payout_failed') return '/earnings';
   if (n.kind === 'achievement_unlocked' || n.kind === 'streak_milestone') return '/achievements';
+  if (n.kind === 'provider_low_balance') return '/admin?tab=overview';
   return undefined;
 }
 
@@ -96,6 +99,16 @@ export function NotificationsPage() {
                     <span>{words}</span>
                   )}
                   {n.tip?.message && <p className="mt-0.5 whitespace-pre-line text-fg-muted">“{n.tip.message}”</p>}
+                  {n.message && (
+                    <p
+                      className={cn(
+                        'mt-0.5 whitespace-pre-line',
+                        n.kind === 'account_warned' ? 'rounded-md border border-amber-500/40 bg-amber-500/10 px-2 py-1 text-fg' : 'text-fg-muted',
+                      )}
+                    >
+                      {n.message}
+                    </p>
+                  )}
                   <div className="text-xs text-fg-subtle">{formatRelative(n.created_at)}</div>
                 </div>
                 {!n.read && <span className="h-2 w-2 rounded-full bg-accent" aria-label="Unread" />}

@@ -373,6 +373,7 @@ async fn try_award(app: &App, user_id: &str, kinds: &[AchievementKind]) -> Resul
                     tip: None,
                     award: Some(d.id.to_string()),
                     report_outcome: None,
+                    message: None,
                     key: Some(format!("achievement:{user_id}:{}", d.id)),
                 },
             )

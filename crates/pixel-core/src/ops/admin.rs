@@ -97,10 +97,12 @@ pub enum AdminActionKind {
     PostUnpublish,
     PostDelete,
     CommentRemove,
+    ProviderAlertSet,
+    UserWarn,
 }
 
 impl AdminActionKind {
-    pub const ALL: [AdminActionKind; 15] = [
+    pub const ALL: [AdminActionKind; 17] = [
         AdminActionKind::CreditsAdjust,
         AdminActionKind::UserSuspend,
         AdminActionKind::UserRestore,
@@ -116,6 +118,8 @@ impl AdminActionKind {
         AdminActionKind::PostUnpublish,
         AdminActionKind::PostDelete,
         AdminActionKind::CommentRemove,
+        AdminActionKind::ProviderAlertSet,
+        AdminActionKind::UserWarn,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -134,6 +138,8 @@ impl AdminActionKind {
             AdminActionKind::PostUnpublish => "post_unpublish",
             AdminActionKind::PostDelete => "post_delete",
             AdminActionKind::CommentRemove => "comment_remove",
+            AdminActionKind::ProviderAlertSet => "provider_alert_set",
+            AdminActionKind::UserWarn => "user_warn",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -196,6 +202,13 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub max_images: Option<u32>,
+    /// The provider whose low-balance warning an action set (or turned off: no `low_credits`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub low_credits: Option<i64>,
 }
 
 /// An admin action to record, written by the store with the change it describes.

@@ -255,6 +255,7 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
                 tip: None,
                 award: None,
                 report_outcome: None,
+                message: None,
                 key: None,
             },
         )

@@ -173,6 +173,7 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
                 tip: None,
                 award: None,
                 report_outcome: None,
+                message: None,
                 key: None,
             },
         )

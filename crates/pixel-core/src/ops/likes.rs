@@ -63,6 +63,7 @@ pub async fn likes_like_image(app: &App, caller: &Caller, input: ImageRef) -> Re
                 tip: None,
                 award: None,
                 report_outcome: None,
+                message: None,
                 key: None,
             },
         )

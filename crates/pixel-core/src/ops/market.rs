@@ -650,6 +650,7 @@ pub(crate) async fn announce_sale(
             tip: None,
             award: None,
             report_outcome: None,
+            message: None,
             key: Some(key),
         },
     )

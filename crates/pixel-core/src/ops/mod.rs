@@ -41,6 +41,7 @@ pub mod payouts;
 pub mod premium;
 pub mod prints;
 pub mod profiles;
+pub mod provider_alerts;
 pub mod providers;
 pub mod records;
 pub mod refusals;
@@ -53,6 +54,7 @@ pub mod style;
 pub mod tag_suggestions;
 pub mod tags;
 pub mod tips;
+pub mod warnings;
 
 pub use account::*;
 pub use blocks::*;
@@ -118,6 +120,8 @@ pub(crate) fn register_all(r: &mut Registry) {
     admin_overview::register(r);
     blog::register(r);
     refusals::register(r);
+    provider_alerts::register(r);
+    warnings::register(r);
 }
 
 pub(crate) const DEFAULT_PAGE: u32 = 50;

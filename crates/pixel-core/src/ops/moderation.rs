@@ -257,6 +257,7 @@ pub async fn admin_reports_resolve(
                 tip: None,
                 award: None,
                 report_outcome: Some(resolution),
+                message: None,
                 key: Some(format!("report_resolved:{}", r.id)),
             },
         )

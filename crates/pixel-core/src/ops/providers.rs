@@ -61,6 +61,12 @@ pub struct ProviderHealthStatus {
     pub configured: bool,
     pub offline: bool,
     pub health: crate::ports::ProviderHealth,
+    /// The credits under which admins are told it runs low, where they set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub low_credits: Option<i64>,
+    /// Its balance is under that threshold now.
+    pub low: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
@@ -85,21 +91,28 @@ pub async fn providers_health(
             "provider health is for administrators",
         ));
     }
-    let checks = app.providers().into_iter().map(|p| async move {
-        let health = if p.configured() {
-            crate::ports::health_within(p.as_ref(), HEALTH_TIMEOUT).await
-        } else {
-            crate::ports::ProviderHealth::default()
-        };
-        ProviderHealthStatus {
-            id: p.id().to_string(),
-            name: p.name().to_string(),
-            configured: p.configured(),
-            offline: p.id() == "local",
-            health,
-        }
-    });
+    let checks = app.providers().into_iter().map(check);
     let mut providers = futures_util::future::join_all(checks).await;
     providers.sort_by(|a, b| b.offline.cmp(&a.offline).then(a.name.cmp(&b.name)));
+    // Whoever looks first after a fall tells every admin; the schedule does when nobody looks.
+    super::provider_alerts::judge(app, &mut providers).await?;
     Ok(ProvidersHealthOutput { providers })
+}
+
+/// One provider's health, checked when it is configured (an unconfigured one is not reached for).
+pub(crate) async fn check(p: std::sync::Arc<dyn crate::ports::Provider>) -> ProviderHealthStatus {
+    let health = if p.configured() {
+        crate::ports::health_within(p.as_ref(), HEALTH_TIMEOUT).await
+    } else {
+        crate::ports::ProviderHealth::default()
+    };
+    ProviderHealthStatus {
+        id: p.id().to_string(),
+        name: p.name().to_string(),
+        configured: p.configured(),
+        offline: p.id() == "local",
+        health,
+        low_credits: None,
+        low: false,
+    }
 }

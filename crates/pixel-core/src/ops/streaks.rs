@@ -188,6 +188,7 @@ pub async fn streaks_claim(app: &App, caller: &Caller, _input: Empty) -> Result<
                     tip: None,
                     award: Some(format!("{STREAK_DAY_PREFIX}{at}")),
                     report_outcome: None,
+                    message: None,
                     key: Some(format!("streak:{me}:{today}")),
                 },
             )

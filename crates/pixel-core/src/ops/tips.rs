@@ -249,6 +249,7 @@ pub async fn tips_send(app: &App, caller: &Caller, input: SendTip) -> Result<Sen
                 }),
                 award: None,
                 report_outcome: None,
+                message: None,
                 key: Some(format!("tip:{}", sent.tip_id)),
             },
         )

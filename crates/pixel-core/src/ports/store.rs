@@ -49,6 +49,26 @@ pub trait Store: Send + Sync {
     fn moderation(&self) -> &dyn ModerationStore;
     fn overview(&self) -> &dyn OverviewStore;
     fn blog(&self) -> &dyn BlogStore;
+    fn provider_alerts(&self) -> &dyn ProviderAlertStore;
+}
+
+/// Low-balance warnings: each provider's threshold, and whether admins were told of its last fall.
+#[async_trait]
+pub trait ProviderAlertStore: Send + Sync {
+    async fn alerts(&self) -> Result<Vec<crate::ops::provider_alerts::ProviderAlert>>;
+    /// Sets a provider's threshold (or with None removes it) with the action's line of the audit
+    /// log; a changed threshold is judged afresh, so a provider already under it warns again.
+    async fn set_alert(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        provider_id: &str,
+        low_credits: Option<i64>,
+    ) -> Result<()>;
+    /// Marks the provider's admins told, unless they already were: whether this call marked it
+    /// (so two nodes checking at once tell them once).
+    async fn mark_warned(&self, provider_id: &str, now: Millis) -> Result<bool>;
+    /// The balance is back over the threshold: the next fall warns again.
+    async fn clear_warned(&self, provider_id: &str) -> Result<()>;
 }
 
 /// Print orders: made, paid, and moved along as the lab reports them.
@@ -518,6 +538,8 @@ pub trait PurchaseStore: Send + Sync {
 pub trait AccountStore: Send + Sync {
     async fn upsert_user(&self, user: &User) -> Result<User>;
     async fn get_user(&self, id: &str) -> Result<Option<User>>;
+    /// Every admin not suspended (by the configured role or a grant in the admin UI).
+    async fn admin_ids(&self) -> Result<Vec<String>>;
     /// The account of a sign-in identity (`issuer` + `subject` as one string), if it has one.
     async fn user_by_subject(&self, subject: &str) -> Result<Option<User>>;
     /// Creates the account of a new identity under the first free username of `usernames`. When the
@@ -912,6 +934,12 @@ pub trait AdminStore: Send + Sync {
     ) -> Result<()>;
     /// Ends every session and token of the action's account; how many.
     async fn sign_out(&self, action: &crate::ops::admin::NewAdminAction) -> Result<u64>;
+    /// Writes a warning's notification to the action's account with the action, in one transaction.
+    async fn warn(
+        &self,
+        action: &crate::ops::admin::NewAdminAction,
+        notification: &crate::social::NotificationRow,
+    ) -> Result<()>;
     /// The admins' model settings, by model id.
     async fn model_settings(&self) -> Result<Vec<(String, crate::catalogue::ModelOverride)>>;
     /// Writes one model's settings (in place of its last) with the action that changed them.

@@ -560,6 +560,18 @@ pub async fn call_as(
 }
 
 /// Calls an operation that must succeed as the holder of `token`; returns its answer.
+/// The account's notifications of `kind` now (its newest 200), newest first.
+pub async fn notes_of_kind(s: &TestServer, token: &str, kind: &str) -> Vec<Value> {
+    let notes = ok_as(s, token, "notifications.list", json!({"limit": 200})).await;
+    notes["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
 pub async fn ok_as(s: &TestServer, token: &str, method: &str, input: Value) -> Value {
     let (status, out) = call_as(s, Some(token), method, &input).await;
     assert_eq!(status, 200, "{method}: {out}");

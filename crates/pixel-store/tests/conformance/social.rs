@@ -594,6 +594,7 @@ fn notice(id: &str, to: &str, at: Millis) -> NotificationRow {
         tip: None,
         award: None,
         report_outcome: None,
+        message: None,
         read_at: None,
         created_at: at,
     }

@@ -23,6 +23,8 @@ export const ACTION_WORDS: Record<AdminActionKind, string> = {
   post_unpublish: 'Post back to draft',
   post_delete: 'Post deleted',
   comment_remove: 'Comment removed',
+  provider_alert_set: 'Low-balance warning set',
+  user_warn: 'Warned',
 };
 
 function changeWords(change: AdminChange): string {
@@ -33,6 +35,8 @@ function changeWords(change: AdminChange): string {
   if (change.model_id !== undefined)
     parts.push(`${change.model_id}: ${change.enabled === false ? 'off' : 'on'}, ${change.credits ?? '?'} credits, up to ${change.max_images ?? '?'}`);
   if (change.images_hidden !== undefined) parts.push(`${change.images_hidden} public ${change.images_hidden === 1 ? 'image' : 'images'}`);
+  if (change.provider_id !== undefined)
+    parts.push(change.low_credits === undefined ? `${change.provider_id}: no warning` : `${change.provider_id}: under ${change.low_credits} credits`);
   if (change.reports_closed !== undefined) parts.push(`${change.reports_closed} ${change.reports_closed === 1 ? 'report' : 'reports'} closed`);
   return parts.join(' · ');
 }

@@ -6,8 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Plus } from 'lucide-react';
-import { useAdminPosts, useDeletePost, usePreview, usePublishPost, useSavePost } from '../../api/blogHooks';
-import { useClient } from '../../api/context';
+import { useAdminPosts, useDeletePost, useLoadPost, usePreview, usePublishPost, useSavePost } from '../../api/blogHooks';
 import type { Post, PostSummary } from '../../api/types';
 import { cn, formatDate } from '../../lib/format';
 import { WHATS_NEW, categoryName } from '../../pages/BlogPage';
@@ -80,14 +79,15 @@ export function BlogAdmin() {
 }
 
 function PostItem({ post, current, onOpen }: { post: PostSummary; current: boolean; onOpen: (post: Post) => void }) {
-  const load = usePostLoader();
+  const load = useLoadPost();
   return (
     <li>
       <button
         type="button"
         aria-current={current}
         className={cn('flex w-full items-center gap-3 rounded-md px-2 py-2 text-left', current ? 'bg-surface-2' : 'hover:bg-surface-1')}
-        onClick={() => void load(post.slug).then(onOpen)}
+        disabled={load.isPending}
+        onClick={() => load.mutate(post.slug, { onSuccess: onOpen })}
       >
         <span className="min-w-0 flex-1">
           <span className="block truncate text-sm font-medium">{post.title}</span>
@@ -97,14 +97,9 @@ function PostItem({ post, current, onOpen }: { post: PostSummary; current: boole
         </span>
         <span className={cn('chip', post.published_at === null && 'border-amber-500/40 text-amber-400')}>{post.published_at === null ? 'Draft' : 'Published'}</span>
       </button>
+      {load.error && <ErrorBanner className="mx-2 mb-2" error={load.error} />}
     </li>
   );
-}
-
-/** Loads a post whole (its markdown) to edit it; admins read drafts too. */
-function usePostLoader() {
-  const client = useClient();
-  return (slug: string) => client.call('blog.get', { slug });
 }
 
 function Editor({

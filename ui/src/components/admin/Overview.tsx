@@ -5,9 +5,10 @@
 
 import { useState } from 'react';
 import { useAdminModels, useAdminOverview } from '../../api/adminHooks';
-import { useCatalogue, useProvidersHealth } from '../../api/hooks';
+import { useCatalogue } from '../../api/hooks';
 import type { AdminOverview, Outcomes } from '../../api/types';
 import { ChartCard, DailyBars, Kpi, WindowPicker, dayLabel } from '../charts';
+import { ProviderStatus } from './ProviderStatus';
 import { ErrorState, PageSpinner } from '../ui';
 import { cn, formatBytes, modelName, providerName } from '../../lib/format';
 
@@ -164,40 +165,6 @@ function OutcomeTable({ title, rows, name }: { title: string; rows: Outcomes[]; 
 
 /** Each configured provider: does it answer, and its balance where its API tells it. Checked on demand:
  * it calls out to every provider. */
-function ProviderStatus() {
-  const [asked, setAsked] = useState(false);
-  const health = useProvidersHealth(asked);
-  const configured = health.data?.providers.filter((p) => p.configured && !p.offline) ?? [];
-  return (
-    <section className="card p-4" aria-label="Provider status">
-      <div className="flex items-center">
-        <h2 className="text-sm font-semibold">Provider status</h2>
-        <button type="button" className="btn-secondary ml-auto h-8" disabled={health.isFetching} onClick={() => (asked ? void health.refetch() : setAsked(true))}>
-          {health.isFetching ? 'Checking…' : asked ? 'Check again' : 'Check providers'}
-        </button>
-      </div>
-      {!asked && <p className="mt-2 text-sm text-fg-muted">Asks each configured provider whether it answers and, where its API tells, the balance left.</p>}
-      {health.isError && <ErrorState error={health.error} onRetry={() => void health.refetch()} />}
-      {health.isSuccess && configured.length === 0 && <p className="mt-2 text-sm text-fg-muted">No provider is configured: only the offline renderer runs.</p>}
-      {configured.length > 0 && (
-        <ul className="mt-3 divide-y divide-line text-sm">
-          {configured.map((p) => (
-            <li key={p.id} className="flex flex-wrap items-center gap-3 py-2" aria-label={p.name}>
-              <span className="font-medium">{p.name}</span>
-              {p.health.reachable === false ? (
-                <span className="text-rose-400">Unreachable{p.health.message ? `: ${p.health.message}` : ''}</span>
-              ) : (
-                <span className="text-emerald-500">{p.health.reachable ? 'Reachable' : 'Not checked'}</span>
-              )}
-              {p.health.balance && <span className="ml-auto tabular-nums text-fg-muted">Balance {p.health.balance}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
-}
-
 export function Overview() {
   const [days, setDays] = useState<number>(30);
   const overview = useAdminOverview(days);

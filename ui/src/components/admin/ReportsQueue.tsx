@@ -3,7 +3,8 @@
 // always with a reason of their own (kept in the audit log, and in the deletion log for a delete).
 
 import { useState } from 'react';
-import { EyeOff, Trash2, X } from 'lucide-react';
+import { Link } from 'react-router';
+import { EyeOff, Trash2, UserCog, X } from 'lucide-react';
 import { useReportQueue, useReportedImage, useResolveReport } from '../../api/adminHooks';
 import { describeError } from '../../api/errors';
 import type { Report, ReportedComment, ReportOutcome } from '../../api/types';
@@ -48,6 +49,8 @@ function ReportItem({ report, comment }: { report: Report; comment?: ReportedCom
   const [reason, setReason] = useState('');
   const ready = reasonReady(reason) && !resolve.isPending;
   const act = (outcome: ReportOutcome) => resolve.mutate({ report_id: report.id, outcome, reason: reason.trim() });
+  // Warning or suspending the one who posted it happens on their account's page.
+  const author = comment?.author.id ?? image.data?.owner_id;
   return (
     <li className="flex gap-4 rounded-xl border border-line p-3" aria-label={`Report of ${TARGET_WORDS[report.target].toLowerCase()} ${report.target_id}`}>
       <div className="h-24 w-24 shrink-0 overflow-hidden rounded-lg bg-surface-2">
@@ -82,6 +85,11 @@ function ReportItem({ report, comment }: { report: Report; comment?: ReportedCom
                 <Trash2 className="h-4 w-4" aria-hidden /> Delete image
               </button>
             </>
+          )}
+          {author && (
+            <Link className="btn-ghost h-8" to={`/admin?tab=users&user=${author}`}>
+              <UserCog className="h-4 w-4" aria-hidden /> Warn or suspend the author
+            </Link>
           )}
         </div>
         {resolve.error && (

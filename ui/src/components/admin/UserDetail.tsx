@@ -11,6 +11,7 @@ import { cn, formatBalance, formatBytes, formatDate, formatRelative } from '../.
 import { ErrorState, Spinner } from '../ui';
 import { ACTION_WORDS } from './AuditLog';
 import { ReasonField, reasonReady } from './ReasonField';
+import { WarnAccount } from './WarnAccount';
 
 export function UserBadges({ user }: { user: User }) {
   return (
@@ -60,6 +61,7 @@ export function UserDetail({ userId }: { userId: string }) {
       </dl>
       <AdjustCredits key={userId} userId={userId} />
       <AccountActions user={d.user} />
+      <WarnAccount key={`warn-${userId}`} userId={userId} username={d.user.username} />
       <div className="grid gap-5 md:grid-cols-2">
         <div>
           <h3 className="text-sm font-semibold">Recent ledger</h3>
