@@ -97,36 +97,44 @@ pub async fn profile_page(
 }
 
 /// `/blog` and `/whats-new`: the page's own title and description.
-pub async fn blog_index_page(State(http): State<Http>, headers: HeaderMap) -> Response {
-    let index = index_html(&http).await;
-    let base = base_url(&http, &headers);
-    let description = "News, guides and release notes from the people who run this Pixel Studio";
+/// A front page of the site (the blog, "what's new"): the app's page tagged with its title and
+/// description.
+async fn front_page(
+    http: &Http,
+    headers: &HeaderMap,
+    path: &str,
+    title: &str,
+    description: &str,
+) -> Response {
+    let index = index_html(http).await;
+    let base = base_url(http, headers);
     tagged_page(
         &index,
-        &site_tags(
-            "website",
-            "Blog · Pixel Studio",
-            description,
-            format!("{base}/blog"),
-        ),
+        &site_tags("website", title, description, format!("{base}{path}")),
         description,
     )
 }
 
-pub async fn whats_new_page(State(http): State<Http>, headers: HeaderMap) -> Response {
-    let index = index_html(&http).await;
-    let base = base_url(&http, &headers);
-    let description = "What changed in Pixel Studio, newest first";
-    tagged_page(
-        &index,
-        &site_tags(
-            "website",
-            "What’s new · Pixel Studio",
-            description,
-            format!("{base}/whats-new"),
-        ),
-        description,
+pub async fn blog_index_page(State(http): State<Http>, headers: HeaderMap) -> Response {
+    front_page(
+        &http,
+        &headers,
+        "/blog",
+        "Blog · Pixel Studio",
+        "News, guides and release notes from the people who run this Pixel Studio",
     )
+    .await
+}
+
+pub async fn whats_new_page(State(http): State<Http>, headers: HeaderMap) -> Response {
+    front_page(
+        &http,
+        &headers,
+        "/whats-new",
+        "What’s new · Pixel Studio",
+        "What changed in Pixel Studio, newest first",
+    )
+    .await
 }
 
 /// Milliseconds since 1970 as `2026-12-07T18:49:03Z` (the sitemap's and Open Graph's form), for

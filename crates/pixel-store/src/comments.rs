@@ -139,6 +139,25 @@ impl CommentStore for SqlStore {
         row.as_ref().map(comment_from).transpose()
     }
 
+    async fn comments_by_ids(&self, ids: &[String]) -> Result<Vec<CommentRow>> {
+        let Some((first, rest)) = ids.split_first() else {
+            return Ok(vec![]);
+        };
+        // $2 is COMMENT_SELECT's viewer (nobody here): the ids take $1 and $3 on.
+        let rest_params = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", placeholders(3, rest.len()))
+        };
+        let sql = format!("{COMMENT_SELECT} WHERE c.id IN ($1{rest_params})");
+        let mut q = sqlx::query(&sql).bind(first).bind("");
+        for id in rest {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        rows.iter().map(comment_from).collect()
+    }
+
     async fn list_comments(
         &self,
         image_id: &str,

@@ -67,21 +67,24 @@ impl OverviewStore for SqlStore {
     async fn overview(&self, first_day: i64, last_day: i64) -> Result<OverviewRows> {
         let (from, until) = (first_day * DAY_MS, (last_day + 1) * DAY_MS);
         on_read_pool!(self, pool => {
-            // A statement bound to two bounds of the window, and to the platform's account when it
-            // names a third parameter.
+            // A statement bound to the two bounds of the window.
             let fetch = |sql: &'static str, from: i64, until: i64| async move {
-                let statement = sqlx::query(sql).bind(from).bind(until);
-                let statement = if sql.contains("$3") {
-                    statement.bind(PLATFORM_ACCOUNT)
-                } else {
-                    statement
-                };
-                statement.fetch_all(pool).await.map_err(db_err)
+                sqlx::query(sql).bind(from).bind(until).fetch_all(pool).await.map_err(db_err)
             };
-            let signups = day_counts(&fetch(SIGNUPS_BY_DAY, from, until).await?)?;
+            // The same, leaving the platform's own account out ($3).
+            let fetch_people = |sql: &'static str| async move {
+                sqlx::query(sql)
+                    .bind(from)
+                    .bind(until)
+                    .bind(PLATFORM_ACCOUNT)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)
+            };
+            let signups = day_counts(&fetch_people(SIGNUPS_BY_DAY).await?)?;
             let active = day_counts(&fetch(ACTIVE_BY_DAY, first_day, last_day).await?)?;
             let jobs = day_buckets(&fetch(JOBS_BY_DAY, from, until).await?, "state", "n")?;
-            let credits = day_buckets(&fetch(CREDITS_BY_DAY, from, until).await?, "bucket", "total")?;
+            let credits = day_buckets(&fetch_people(CREDITS_BY_DAY).await?, "bucket", "total")?;
             let active_since = |days: i64| async move {
                 let r = sqlx::query(ACTIVE_SINCE)
                     .bind(last_day - days + 1)

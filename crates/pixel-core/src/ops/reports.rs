@@ -146,21 +146,25 @@ pub async fn reports_list(
         .open_reports(after.as_ref(), limit)
         .await?;
     let next = next_cursor(&reports, limit, |r| (r.created_at, &r.id));
-    let mut comments: Vec<ReportedComment> = Vec::new();
+    // Each reported comment once, in the queue's order.
+    let mut reported: Vec<String> = Vec::new();
     for r in reports.iter().filter(|r| r.target == ReportTarget::Comment) {
-        if comments.iter().any(|c| c.id == r.target_id) {
-            continue;
-        }
-        let found = app.store.comments().get_comment(&r.target_id, None).await?;
-        if let Some(c) = found.filter(|c| !c.deleted) {
-            comments.push(ReportedComment {
-                author: crate::social::UserSummary::new(c.author_id, c.author_username),
-                id: c.id,
-                image_id: c.image_id,
-                body: c.body,
-            });
+        if !reported.contains(&r.target_id) {
+            reported.push(r.target_id.clone());
         }
     }
+    let mut found = app.store.comments().comments_by_ids(&reported).await?;
+    found.sort_by_key(|c| reported.iter().position(|id| *id == c.id));
+    let comments = found
+        .into_iter()
+        .filter(|c| !c.deleted)
+        .map(|c| ReportedComment {
+            author: crate::social::UserSummary::new(c.author_id, c.author_username),
+            id: c.id,
+            image_id: c.image_id,
+            body: c.body,
+        })
+        .collect();
     Ok(ReportsOutput {
         reports,
         comments,

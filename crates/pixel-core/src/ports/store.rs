@@ -781,6 +781,8 @@ pub trait CommentStore: Send + Sync {
     async fn insert_comment(&self, comment: &CommentRow) -> Result<()>;
     /// One comment, with whether `viewer` likes it.
     async fn get_comment(&self, id: &str, viewer: Option<&str>) -> Result<Option<CommentRow>>;
+    /// The comments of these ids that exist, deleted ones included, in no particular order.
+    async fn comments_by_ids(&self, ids: &[String]) -> Result<Vec<CommentRow>>;
     /// The comments of an image, oldest first, after the cursor (created_at, id).
     async fn list_comments(
         &self,
