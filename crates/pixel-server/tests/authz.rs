@@ -630,18 +630,38 @@ async fn every_operation_checks_its_caller() {
     assert_eq!(covered, all, "every operation needs a row in this matrix");
 
     let callers = [&anon, &other, &owner, &admin];
+    // Every change an admin makes through an admin operation is in the audit log.
+    let audited: BTreeSet<&str> = registry
+        .ops()
+        .filter(|o| o.name.starts_with("admin.") && o.kind == pixel_core::registry::OpKind::Write)
+        .map(|o| o.name)
+        .collect();
+    let newest_audit = || async {
+        let (_, log) = call(&s, &admin, "admin.audit.list", &json!({"limit": 1})).await;
+        log["entries"][0]["id"].clone()
+    };
     let mut failures = Vec::new();
     for (method, input, expected) in &rows {
         for (who, want) in callers.iter().zip(expected) {
             if *want == 0 {
                 continue;
             }
+            let before = if who.name == "admin" && audited.contains(method) {
+                Some(newest_audit().await)
+            } else {
+                None
+            };
             let (status, body) = call(&s, who, method, input).await;
             if status != *want {
                 failures.push(format!(
                     "{method} as {}: {status} (want {want}) {body}",
                     who.name
                 ));
+            }
+            if let Some(before) = before.filter(|_| status == 200) {
+                if newest_audit().await == before {
+                    failures.push(format!("{method} as admin: no line in the audit log"));
+                }
             }
             // Whatever the answer, nothing of the owner's leaks to the others.
             if ["other", "anonymous"].contains(&who.name) {
