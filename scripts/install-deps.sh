@@ -10,6 +10,9 @@ packages=(
   build-essential pkg-config file curl cmake mold libssl-dev
   # librdkafka's cmake build includes curl/curl.h
   libcurl4-openssl-dev
+  # video (crates/pixel-video): FFmpeg's libraries, encoders (libx264) and demuxers, bound by
+  # ffmpeg-sys-next, whose bindgen needs libclang
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libclang-dev
   # Tauri 2 on Linux (WebKitGTK 4.1; gtk, soup and javascriptcore come with webkit but are named here)
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
