@@ -61,8 +61,13 @@ pub async fn wire(wiring: Wiring) -> Result<Wired> {
         events: Arc::new(LocalEventBus::new(wiring.event_capacity)),
         clock: wiring.clock,
         catalogue: wiring.catalogue,
-        providers: pixel_providers::build(&wiring.providers),
+        providers: {
+            let mut providers = pixel_providers::build(&wiring.providers);
+            providers.push(Arc::new(pixel_video::OfflineClips));
+            providers
+        },
     });
+    app.set_video(Arc::new(pixel_video::FfmpegVideo));
     app.set_tagger(pixel_providers::tagger(&wiring.providers));
     // The admins' model settings over the configuration's catalogue.
     app.reload_catalogue().await?;

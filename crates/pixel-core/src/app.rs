@@ -114,6 +114,8 @@ pub struct Inner {
     payments: std::sync::OnceLock<Arc<dyn crate::credits::Payments>>,
     /// The print lab, on a server that sells prints; set once at start.
     print_lab: std::sync::OnceLock<Arc<dyn crate::prints::PrintLab>>,
+    /// Reads the videos video models make; set once at start by builds that have one.
+    video: std::sync::OnceLock<Arc<dyn crate::ports::VideoProcessor>>,
     /// Who proposes tags: the generation record offline, a vision model when one is configured;
     /// swappable like the providers, for keys entered in the desktop's Settings.
     tagger: RwLock<Arc<dyn crate::tagging::Tagger>>,
@@ -187,6 +189,7 @@ impl App {
             ),
             payments: std::sync::OnceLock::new(),
             print_lab: std::sync::OnceLock::new(),
+            video: std::sync::OnceLock::new(),
             tagger: RwLock::new(Arc::new(crate::tagging::RecordTagger)),
         }))
     }
@@ -254,6 +257,17 @@ impl App {
             ChargePolicy::Charge => self.print_lab.get(),
             ChargePolicy::Free => None,
         }
+    }
+
+    pub fn set_video(&self, video: Arc<dyn crate::ports::VideoProcessor>) {
+        if self.video.set(video).is_err() {
+            tracing::warn!("the video reader was set twice; the first one stays");
+        }
+    }
+
+    /// What reads videos, in a build that stores them.
+    pub fn video(&self) -> Option<&Arc<dyn crate::ports::VideoProcessor>> {
+        self.video.get()
     }
 
     /// Who proposes tags now.

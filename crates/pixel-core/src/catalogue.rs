@@ -20,6 +20,17 @@ pub const MAX_PROMPT_CHARS: usize = 3500;
 pub const MAX_NEGATIVE_PROMPT_CHARS: usize = 1000;
 pub const MAX_IMAGES_PER_REQUEST: u32 = 10;
 pub const OFFLINE_MODEL_ID: &str = "local-sketch";
+/// The built-in offline clip renderer's model: short videos with no key and no network.
+pub const OFFLINE_CLIP_MODEL_ID: &str = "local-clip";
+/// The provider that renders it (`pixel-video`), beside `local`, the offline image renderer.
+pub const OFFLINE_CLIP_PROVIDER: &str = "local-video";
+/// Whether a provider is one of the built-in offline renderers (no account, nothing to reach).
+pub fn is_offline_provider(id: &str) -> bool {
+    id == "local" || id == OFFLINE_CLIP_PROVIDER
+}
+
+/// Frames a second of the offline clips.
+pub const OFFLINE_CLIP_FPS: u32 = 24;
 
 /// Stability's nine legal aspect ratios with the pixel size its SD3.5/Ultra/Core endpoints return for
 /// each (about one megapixel). The catalogue offers exactly these, so every size maps to a legal ratio.
@@ -149,6 +160,22 @@ pub struct Model {
     /// The price of each quality at each preset size, where it depends on them; empty otherwise.
     #[serde(default)]
     pub prices: Vec<PriceEntry>,
+    /// For a video model: the clip lengths it makes and their price; None for an image model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub video: Option<VideoRule>,
+}
+
+/// A video model's clip lengths and price: its `credits` per clip plus `credits_per_second`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct VideoRule {
+    /// The lengths it makes, in seconds.
+    pub durations: Vec<u32>,
+    pub default_duration: u32,
+    /// Frames a second of the clips it makes.
+    pub fps: u32,
+    #[ts(type = "number")]
+    pub credits_per_second: i64,
 }
 
 /// The catalogue of models this build can run.
@@ -218,6 +245,10 @@ pub struct GenerationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub style: Option<String>,
+    /// Seconds of video, for a video model (one of its `video.durations`; its default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub duration: Option<u32>,
     /// The image this request remixes; lineage is kept on every output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -391,7 +422,30 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
     };
     let quality = pick(&req.quality, &model.qualities, "quality")?;
     let style = pick(&req.style, &model.styles, "style")?;
-    let cost_per_image = model.credits_for(quality.as_deref(), width, height);
+    let duration = match (req.duration, &model.video) {
+        (None, None) => None,
+        (Some(_), None) => return Err(unsupported(model, "a duration")),
+        (asked, Some(video)) => {
+            let seconds = asked.unwrap_or(video.default_duration);
+            if !video.durations.contains(&seconds) {
+                let legal: Vec<String> = video.durations.iter().map(|d| format!("{d} s")).collect();
+                return Err(Error::new(
+                    ErrorCode::InvalidParameter,
+                    format!(
+                        "{} makes clips of {}; got {seconds} s",
+                        model.name,
+                        legal.join(", ")
+                    ),
+                ));
+            }
+            Some(seconds)
+        }
+    };
+    // A clip costs its base plus each second of it.
+    let cost_per_image = model.credits_for(quality.as_deref(), width, height)
+        + duration
+            .zip(model.video.as_ref())
+            .map_or(0, |(d, v)| i64::from(d) * v.credits_per_second);
     Ok(ValidRequest {
         params: GenerationParams {
             prompt: prompt.to_string(),
@@ -403,6 +457,7 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
             cfg,
             quality,
             style,
+            duration,
         },
         n,
         seed,

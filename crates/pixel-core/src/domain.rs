@@ -180,6 +180,10 @@ pub struct GenerationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub style: Option<String>,
+    /// Seconds of video, for a video model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub duration: Option<u32>,
 }
 
 /// A batch of images generated from one request.

@@ -136,6 +136,23 @@ pub trait MediaProcessor: Send + Sync {
     fn small_pixels(&self, bytes: &[u8]) -> Result<Vec<[u8; 3]>>;
 }
 
+/// A video as a real demuxer and decoder read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DescribedVideo {
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    pub duration_ms: u64,
+    /// The first frame as a PNG: the poster, and the source of the thumbnail and placeholder.
+    pub poster_png: Vec<u8>,
+}
+
+/// Reads a video a provider returned (CPU work; run on a blocking thread).
+pub trait VideoProcessor: Send + Sync {
+    fn describe(&self, bytes: &[u8]) -> Result<DescribedVideo>;
+}
+
 /// The most pixels `MediaProcessor::small_pixels` decodes (64 x 64).
 pub const MAX_SMALL_PIXELS: u32 = 64 * 64;
 

@@ -74,7 +74,7 @@ pub async fn check_providers(
     let mut reports = vec![];
     for provider in providers {
         // The built-in renderer has no account and no API to drift.
-        if provider.id() == "local" {
+        if crate::catalogue::is_offline_provider(provider.id()) {
             continue;
         }
         if options

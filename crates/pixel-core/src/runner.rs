@@ -622,6 +622,47 @@ pub(crate) async fn store_media(
     })
 }
 
+/// Reads a video off the async threads, makes its thumbnail and placeholder from its first frame,
+/// and stores it and the thumbnail.
+async fn store_video(app: &App, bytes: Vec<u8>) -> crate::Result<StoredMedia> {
+    let video = app
+        .video()
+        .cloned()
+        .ok_or_else(|| Error::new(ErrorCode::ProviderError, "this build cannot store videos"))?;
+    let media = app.media.clone();
+    let permit = app.decodes.acquire().await.map_err(Error::internal)?;
+    let (read, bytes) = tokio::task::spawn_blocking(move || {
+        let read = video.describe(&bytes).and_then(|described| {
+            let poster = media.process(&described.poster_png)?;
+            Ok((described, poster))
+        });
+        (read, bytes)
+    })
+    .await
+    .map_err(Error::internal)?;
+    drop(permit);
+    let (described, poster) = read.map_err(|e| {
+        Error::new(
+            ErrorCode::ProviderError,
+            format!("the provider returned an unreadable video: {}", e.message),
+        )
+    })?;
+    let sha256 = app.blobs.put(&bytes).await?;
+    let thumb_key = app.blobs.put(&poster.thumb_webp).await?;
+    Ok(StoredMedia {
+        processed: crate::ports::ProcessedMedia {
+            mime: described.mime,
+            width: described.width,
+            height: described.height,
+            thumb_webp: poster.thumb_webp,
+            placeholder: poster.placeholder,
+        },
+        bytes,
+        sha256,
+        thumb_key,
+    })
+}
+
 /// Stores the original and its thumbnail and builds the image with its full record.
 async fn store_output(
     app: &App,
@@ -630,18 +671,23 @@ async fn store_output(
     provider_ms: i64,
 ) -> crate::Result<Image> {
     let processing = Instant::now();
+    let is_video = job.params.duration.is_some();
     let StoredMedia {
         processed,
         bytes,
         sha256,
         thumb_key,
-    } = store_media(app, output.image.bytes, |e| {
-        Error::new(
-            ErrorCode::ProviderError,
-            format!("the provider returned an unreadable image: {}", e.message),
-        )
-    })
-    .await?;
+    } = if is_video {
+        store_video(app, output.image.bytes).await?
+    } else {
+        store_media(app, output.image.bytes, |e| {
+            Error::new(
+                ErrorCode::ProviderError,
+                format!("the provider returned an unreadable image: {}", e.message),
+            )
+        })
+        .await?
+    };
     let retried_errors = if job.attempts > 1 {
         app.store
             .jobs()

@@ -36,6 +36,7 @@ pub fn api_types() -> String {
         Event,
         Speed,
         SizePreset,
+        crate::catalogue::VideoRule,
         SizeRule,
         IntRange,
         FloatRange,

@@ -341,6 +341,7 @@ mod tests {
             cfg: None,
             quality: None,
             style: None,
+            duration: None,
         }
     }
 

@@ -481,6 +481,7 @@ mod tests {
             cfg: None,
             quality: None,
             style: None,
+            duration: None,
         }
     }
 

@@ -669,6 +669,7 @@ mod tests {
             cfg: Some(6.5),
             quality: None,
             style: None,
+            duration: None,
         }
     }
 

@@ -302,6 +302,7 @@ mod tests {
             cfg: None,
             quality: None,
             style: None,
+            duration: None,
         }
     }
 

@@ -269,6 +269,7 @@ mod tests {
             cfg: None,
             quality: quality.map(str::to_string),
             style: None,
+            duration: None,
         }
     }
 

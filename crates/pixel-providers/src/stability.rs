@@ -266,6 +266,7 @@ mod tests {
             cfg: None,
             quality: None,
             style: None,
+            duration: None,
         }
     }
 

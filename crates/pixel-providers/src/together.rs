@@ -254,6 +254,7 @@ mod tests {
             cfg: None,
             quality: None,
             style: None,
+            duration: None,
         }
     }
 

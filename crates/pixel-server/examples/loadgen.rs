@@ -77,6 +77,7 @@ async fn main() -> anyhow::Result<()> {
                     cfg: None,
                     quality: None,
                     style: None,
+                    duration: None,
                 };
                 let png = pixel_providers::offline::render_png(&params, i as u32, |_| {});
                 let _ = pixel_infra::ImagePipeline.process(&png).expect("process");

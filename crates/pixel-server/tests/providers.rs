@@ -286,6 +286,7 @@ async fn bfl_resume_handle_polls_without_submitting() {
         cfg: None,
         quality: None,
         style: None,
+        duration: None,
     };
     let mut req = ProviderRequest {
         job_id: "job-1".into(),

@@ -129,6 +129,7 @@ fn params(prompt: &str, model: &str) -> GenerationParams {
         cfg: None,
         quality: None,
         style: None,
+        duration: None,
     }
 }
 

@@ -6,10 +6,12 @@
 mod animation;
 mod mp4;
 mod probe;
+mod provider;
 
 pub use animation::Animation;
 pub use mp4::Mp4Writer;
 pub use probe::{probe, VideoInfo};
+pub use provider::{FfmpegVideo, OfflineClips};
 
 /// Why a video could not be made or read.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,9 @@ pub enum VideoError {
     /// The system's FFmpeg was built without an encoder or decoder this needs.
     #[error("this FFmpeg has no {0}")]
     Missing(&'static str),
+    /// The caller asked to stop before the clip was done.
+    #[error("stopped")]
+    Stopped,
     #[error("{doing}: {source}")]
     Io {
         doing: &'static str,
@@ -85,6 +90,17 @@ impl ClipSpec {
 
 /// Renders and encodes the offline clip of `prompt` and `seed`: the MP4's bytes.
 pub fn render_clip(prompt: &str, seed: u64, spec: ClipSpec) -> Result<Vec<u8>> {
+    render_clip_with(prompt, seed, spec, |_| true)
+}
+
+/// As [`render_clip`], telling `frame_done` each frame encoded (1 to `frames`); it answers whether
+/// to go on, and a `false` ends the clip with [`VideoError::Stopped`].
+pub fn render_clip_with(
+    prompt: &str,
+    seed: u64,
+    spec: ClipSpec,
+    mut frame_done: impl FnMut(u32) -> bool,
+) -> Result<Vec<u8>> {
     spec.check()?;
     let animation = Animation::new(prompt, seed, spec);
     let mut writer = Mp4Writer::create(spec)?;
@@ -92,6 +108,9 @@ pub fn render_clip(prompt: &str, seed: u64, spec: ClipSpec) -> Result<Vec<u8>> {
     for index in 0..spec.frames {
         animation.draw(index, &mut frame);
         writer.push(&frame)?;
+        if !frame_done(index + 1) {
+            return Err(VideoError::Stopped);
+        }
     }
     writer.finish()
 }

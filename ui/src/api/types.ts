@@ -22,7 +22,11 @@ export type Visibility = "private" | "public";
 
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "moderated";
 
-export type GenerationParams = { prompt: string, model: string, width: number, height: number, negative_prompt?: string, steps?: number, cfg?: number, quality?: string, style?: string, };
+export type GenerationParams = { prompt: string, model: string, width: number, height: number, negative_prompt?: string, steps?: number, cfg?: number, quality?: string, style?: string, 
+/**
+ * Seconds of video, for a video model.
+ */
+duration?: number, };
 
 export type GenerationSet = { id: string, owner_id: string, params: GenerationParams, n: number, 
 /**
@@ -121,6 +125,16 @@ export type Speed = "instant" | "fast" | "medium" | "slow";
 
 export type SizePreset = { label: string, width: number, height: number, };
 
+export type VideoRule = { 
+/**
+ * The lengths it makes, in seconds.
+ */
+durations: Array<number>, default_duration: number, 
+/**
+ * Frames a second of the clips it makes.
+ */
+fps: number, credits_per_second: number, };
+
 export type SizeRule = { "kind": "fixed", sizes: Array<SizePreset>, } | { "kind": "range", min: number, max: number, multiple_of: number, presets: Array<SizePreset>, };
 
 export type IntRange = { min: number, max: number, default: number, };
@@ -151,7 +165,11 @@ styles: Array<string>,
 /**
  * The price of each quality at each preset size, where it depends on them; empty otherwise.
  */
-prices: Array<PriceEntry>, };
+prices: Array<PriceEntry>, 
+/**
+ * For a video model: the clip lengths it makes and their price; None for an image model.
+ */
+video?: VideoRule, };
 
 export type RetiredModel = { id: string, provider: string, name: string, 
 /**
@@ -174,6 +192,10 @@ export type GenerationRequest = { prompt: string, model: string, n?: number, wid
  * Seed for the first image; image i uses seed + i. Random when absent.
  */
 seed?: number, negative_prompt?: string, steps?: number, cfg?: number, quality?: string, style?: string, 
+/**
+ * Seconds of video, for a video model (one of its `video.durations`; its default when absent).
+ */
+duration?: number, 
 /**
  * The image this request remixes; lineage is kept on every output.
  */

@@ -249,6 +249,25 @@ export function CreateForm({
                 </button>
               </div>
             </div>
+            {model.video && (
+              <div>
+                <label htmlFor={`${ids}-duration`} className="label">
+                  Length
+                </label>
+                <select
+                  id={`${ids}-duration`}
+                  className="input"
+                  value={state.duration ?? model.video.default_duration}
+                  onChange={(e) => set('duration', Number(e.target.value))}
+                >
+                  {model.video.durations.map((d) => (
+                    <option key={d} value={d}>
+                      {d} seconds
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
             {model.qualities.length > 0 && (
               <div>
                 <label htmlFor={`${ids}-quality`} className="label">

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import { Lock } from 'lucide-react';
+import { Lock, Play } from 'lucide-react';
 import { cn } from '../lib/format';
 import type { Image } from '../api/types';
 import { useMediaUrl } from '../api/context';
@@ -20,6 +20,11 @@ function useLoaded() {
     fade: state === 'cached' ? '' : 'transition-opacity duration-300',
     onLoad: () => setState((s) => (s === 'loading' ? 'loaded' : s)),
   };
+}
+
+/** Whether the original is a video (its thumbnail is its first frame, as an image). */
+export function isVideo(image: Pick<Image, 'mime'>): boolean {
+  return image.mime.startsWith('video/');
 }
 
 /** A thumbnail (or the original, with `full`) over its placeholder until it loads. The placeholder is the
@@ -46,7 +51,7 @@ export function Thumb({
       )}
       <img
         ref={ref}
-        src={media(full && !image.locked ? image.url : image.thumb_url)}
+        src={media(full && !image.locked && !isVideo(image) ? image.url : image.thumb_url)}
         alt={alt ?? (image.locked ? `In the premium collection ${image.locked.title}` : image.record.params.prompt)}
         loading="lazy"
         decoding="async"
@@ -61,7 +66,17 @@ export function Thumb({
         )}
       />
       {image.locked && <LockBadge />}
+      {isVideo(image) && <VideoBadge />}
     </div>
+  );
+}
+
+/** Marks a video in a grid of pictures. */
+function VideoBadge() {
+  return (
+    <span className="pointer-events-none absolute bottom-2 right-2 inline-flex items-center gap-1 rounded-full bg-black/60 px-2 py-0.5 text-[11px] font-medium text-white">
+      <Play className="h-3 w-3 fill-current" aria-hidden /> Video
+    </span>
   );
 }
 
@@ -78,6 +93,24 @@ function LockBadge() {
 export function FullImage({ image, className }: { image: Image; className?: string }) {
   const { ref, loaded, fade, onLoad } = useLoaded();
   const media = useMediaUrl();
+  if (isVideo(image) && !image.locked) {
+    return (
+      <div className={cn('relative inline-block max-w-full overflow-hidden rounded-lg', className)}>
+        <video
+          src={media(image.url)}
+          poster={media(image.thumb_url)}
+          controls
+          loop
+          playsInline
+          preload="metadata"
+          width={image.width}
+          height={image.height}
+          aria-label={image.record.params.prompt}
+          className="relative block h-auto max-h-[calc(100vh-9rem)] w-auto max-w-full bg-black"
+        />
+      </div>
+    );
+  }
   return (
     <div className={cn('relative inline-block max-w-full overflow-hidden rounded-lg', className)}>
       {image.placeholder && !loaded && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, priceWords, remixTarget, stateFromParams } from './createState';
+import { costOf, initialState, priceWords, remixTarget, requestFrom, stateFromParams, switchModel } from './createState';
 import { catalogue, gptImage, sd, sketch } from '../test/fixtures';
 import { modelName } from '../lib/format';
 
@@ -52,5 +52,27 @@ describe('the price shown before submitting', () => {
     expect(costOf(sd, { quality: '', width: 1536, height: 1024, n: 2 })).toBe(8);
     expect(priceWords(sd)).toBe('4 credits / image');
     expect(priceWords(sketch)).toBe('Free');
+  });
+});
+
+describe('a video model', () => {
+  const clip = {
+    ...sketch,
+    id: 'local-clip',
+    name: 'Offline clip renderer',
+    max_images: 1,
+    credits: 2,
+    video: { durations: [2, 4, 6, 8], default_duration: 4, fps: 24, credits_per_second: 1 },
+  };
+
+  it('asks for its default length, keeps a length it makes, and prices base plus seconds', () => {
+    const state = { ...initialState(clip), prompt: 'lanterns' };
+    expect(state.duration).toBe(4);
+    expect(requestFrom({ ...state, duration: 6 }, clip)).toMatchObject({ model: 'local-clip', duration: 6 });
+    expect(costOf(clip, { ...state, duration: 6 })).toBe(8);
+    expect(switchModel({ ...state, duration: 8 }, clip).duration).toBe(8);
+    expect(switchModel({ ...state, duration: 3 }, clip).duration).toBe(4);
+    // An image model is never sent a length.
+    expect(requestFrom({ ...state, model: sketch.id }, sketch).duration).toBeUndefined();
   });
 });

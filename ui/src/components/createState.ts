@@ -20,6 +20,8 @@ export type FormState = {
   cfg: number | null;
   quality: string;
   style: string;
+  /** Seconds of video, for a video model. */
+  duration: number | null;
   remixOf: string | null;
 };
 
@@ -40,6 +42,7 @@ export function initialState(model: Model | undefined, prev?: Partial<FormState>
     cfg: model?.cfg?.default ?? null,
     quality: '',
     style: '',
+    duration: model?.video?.default_duration ?? null,
     remixOf: prev?.remixOf ?? null,
   };
 }
@@ -55,6 +58,7 @@ export function switchModel(state: FormState, model: Model): FormState {
   }
   if (model.qualities.includes(state.quality)) next.quality = state.quality;
   if (model.styles.includes(state.style)) next.style = state.style;
+  if (state.duration !== null && model.video?.durations.includes(state.duration)) next.duration = state.duration;
   return next;
 }
 
@@ -80,6 +84,7 @@ export function stateFromParams(
   if (model.cfg && params.cfg !== undefined) s.cfg = params.cfg;
   if (params.quality && model.qualities.includes(params.quality)) s.quality = params.quality;
   if (params.style && model.styles.includes(params.style)) s.style = params.style;
+  if (params.duration !== undefined && model.video?.durations.includes(params.duration)) s.duration = params.duration;
   s.remixOf = remixOf;
   return s;
 }
@@ -98,6 +103,7 @@ export function stateFromRequest(model: Model, req: GenerationRequest): FormStat
       ...(req.cfg !== undefined ? { cfg: req.cfg } : {}),
       ...(req.quality !== undefined ? { quality: req.quality } : {}),
       ...(req.style !== undefined ? { style: req.style } : {}),
+      ...(req.duration !== undefined ? { duration: req.duration } : {}),
     },
     req.seed,
     req.remix_of ?? null,
@@ -157,6 +163,7 @@ export function requestFrom(state: FormState, model: Model): GenerationRequest {
   if (model.cfg && state.cfg !== null) req.cfg = state.cfg;
   if (model.qualities.length > 0 && state.quality) req.quality = state.quality;
   if (model.styles.length > 0 && state.style) req.style = state.style;
+  if (model.video && state.duration !== null) req.duration = state.duration;
   if (state.remixOf) req.remix_of = state.remixOf;
   return req;
 }
@@ -181,8 +188,15 @@ export function priceWords(model: Model): string {
   return low === high ? `${formatCredits(low)} / image` : `${low}–${formatCredits(high)} / image`;
 }
 
-export function costOf(model: Model | undefined, state: Pick<FormState, 'n' | 'quality' | 'width' | 'height'>): number {
-  return model ? creditsPerImage(model, state.quality, state.width, state.height) * state.n : 0;
+export function costOf(
+  model: Model | undefined,
+  state: Pick<FormState, 'n' | 'quality' | 'width' | 'height'> & Partial<Pick<FormState, 'duration'>>,
+): number {
+  if (!model) return 0;
+  // A clip costs its base plus each second of it.
+  const seconds = state.duration ?? model.video?.default_duration ?? 0;
+  const perSecond = model.video ? model.video.credits_per_second * seconds : 0;
+  return (creditsPerImage(model, state.quality, state.width, state.height) + perSecond) * state.n;
 }
 
 export function randomSeed(): number {

@@ -59,6 +59,7 @@ fn stability_model(
         provider_model: None,
         quality_credits: vec![],
         prices: vec![],
+        video: None,
     }
 }
 
@@ -112,6 +113,7 @@ fn flux_model(
         provider_model: None,
         quality_credits: vec![],
         prices: vec![],
+        video: None,
     }
 }
 
@@ -152,6 +154,7 @@ fn diffusion_model(
         provider_model: None,
         quality_credits: vec![],
         prices: vec![],
+        video: None,
     }
 }
 
@@ -201,6 +204,7 @@ fn ideogram_model(id: &str, name: &str, description: &str, credits: i64, speed: 
         provider_model: None,
         quality_credits: vec![],
         prices: vec![],
+        video: None,
     }
 }
 
@@ -257,6 +261,7 @@ fn local_engine_model(
         provider_model: None,
         quality_credits: vec![],
         prices: vec![],
+        video: None,
     }
 }
 
@@ -299,6 +304,45 @@ impl Catalogue {
                 provider_model: None,
                 quality_credits: vec![],
                 prices: vec![],
+                video: None,
+            },
+            Model {
+                id: OFFLINE_CLIP_MODEL_ID.into(),
+                provider: OFFLINE_CLIP_PROVIDER.into(),
+                name: "Offline clip renderer".into(),
+                description: "Built-in offline renderer of short looping clips: drifting lights \
+                              drawn from your words, H.264 video. Not an AI model; needs no key \
+                              and no network."
+                    .into(),
+                offline: true,
+                credits: 0,
+                speed: Speed::Fast,
+                sizes: SizeRule::Fixed {
+                    sizes: vec![
+                        preset("Wide 16:9 (720p)", 1280, 720),
+                        preset("Square 1:1", 720, 720),
+                        preset("Tall 9:16", 720, 1280),
+                        preset("Small 16:9", 640, 360),
+                    ],
+                },
+                default_size: preset("Wide 16:9 (720p)", 1280, 720),
+                // One clip a request: each takes seconds of the machine.
+                max_images: 1,
+                negative_prompt: false,
+                seed: true,
+                steps: None,
+                cfg: None,
+                qualities: vec![],
+                styles: vec![],
+                provider_model: None,
+                quality_credits: vec![],
+                prices: vec![],
+                video: Some(VideoRule {
+                    durations: vec![2, 4, 6, 8],
+                    default_duration: 4,
+                    fps: OFFLINE_CLIP_FPS,
+                    credits_per_second: 0,
+                }),
             },
             // https://platform.openai.com/docs/models/gpt-image-2 and the image generation guide
             // (checked 2026-12): any size with both edges multiples of 16, the long edge at most 3840,
@@ -341,6 +385,7 @@ impl Catalogue {
                     ("auto".into(), 6),
                 ],
                 prices: vec![],
+                video: None,
             },
             stability_model(
                 "sd3.5-large",

@@ -369,6 +369,7 @@ pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Res
         cfg: p.cfg,
         quality: p.quality,
         style: p.style,
+        duration: p.duration,
         remix_of: job.remix_of,
         // A retry is a new submission by intent: it must not collapse into the one that failed.
         idempotency_key: None,

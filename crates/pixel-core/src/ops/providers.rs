@@ -47,7 +47,7 @@ pub async fn providers_list(app: &App, _caller: &Caller, _input: Empty) -> Resul
             id: p.id().to_string(),
             name: p.name().to_string(),
             configured: p.configured(),
-            offline: p.id() == "local",
+            offline: crate::catalogue::is_offline_provider(p.id()),
         })
         .collect();
     providers.sort_by(|a, b| b.offline.cmp(&a.offline).then(a.name.cmp(&b.name)));
@@ -110,7 +110,7 @@ pub(crate) async fn check(p: std::sync::Arc<dyn crate::ports::Provider>) -> Prov
         id: p.id().to_string(),
         name: p.name().to_string(),
         configured: p.configured(),
-        offline: p.id() == "local",
+        offline: crate::catalogue::is_offline_provider(p.id()),
         health,
         low_credits: None,
         low: false,

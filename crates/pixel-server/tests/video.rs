@@ -1,0 +1,117 @@
+//! The offline video path end to end: a clip asked for through the API runs as a job like any image,
+//! is stored as H.264 in MP4 with a poster thumbnail, served whole and in ranges (so players seek),
+//! and decodes with FFmpeg to the size, frame count and duration asked for; a duration the model
+//! does not make, or one asked of an image model, is refused before anything runs.
+
+mod common;
+
+use common::{Opts, TestServer};
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn an_offline_clip_is_made_stored_and_served_for_players() {
+    // A debug build renders far slower than a release one: give the clip the time it needs.
+    let s = TestServer::start(Opts {
+        provider_timeout: Duration::from_secs(120),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let catalogue = s.ok("catalogue.list", json!({})).await;
+    let clip_model = catalogue["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .find(|m| m["id"] == "local-clip")
+        .expect("the offline clip model")
+        .clone();
+    assert_eq!(clip_model["video"]["durations"], json!([2, 4, 6, 8]));
+    assert_eq!(clip_model["offline"], true);
+
+    for (input, code) in [
+        (
+            json!({"prompt": "tide", "model": "local-clip", "duration": 3}),
+            "invalid_parameter",
+        ),
+        (
+            json!({"prompt": "tide", "model": "local-sketch", "duration": 2}),
+            "unsupported_parameter",
+        ),
+        (
+            json!({"prompt": "tide", "model": "local-clip", "n": 2}),
+            "invalid_count",
+        ),
+        (
+            json!({"prompt": "tide", "model": "local-clip", "width": 1000, "height": 1000}),
+            "invalid_size",
+        ),
+    ] {
+        let (status, body) = s.call("generations.create", input.clone()).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some(code)),
+            "{input} -> {body}"
+        );
+    }
+
+    let job_id = s
+        .submit_one(json!({
+            "prompt": "lanterns over a harbour",
+            "model": "local-clip",
+            "width": 640,
+            "height": 360,
+            "duration": 2,
+            "seed": 11
+        }))
+        .await;
+    let job = s.wait_final(&job_id, Duration::from_secs(120)).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let image = s.image_of(&job).await;
+    assert_eq!(
+        (&image["mime"], &image["width"], &image["height"]),
+        (&json!("video/mp4"), &json!(640), &json!(360)),
+        "{image}"
+    );
+    assert_eq!(image["record"]["params"]["duration"], 2);
+
+    let url = image["url"].as_str().expect("url");
+    let whole = s.get(url).await;
+    assert_eq!(whole.status(), 200);
+    assert_eq!(
+        whole.headers()["content-type"].to_str().expect("type"),
+        "video/mp4"
+    );
+    let bytes = whole.bytes().await.expect("bytes").to_vec();
+    assert_eq!(bytes.len() as u64, image["bytes"].as_u64().expect("bytes"));
+    let info = pixel_video::probe(&bytes).expect("decodes");
+    assert_eq!(
+        (info.codec.as_str(), info.width, info.height, info.frames),
+        ("h264", 640, 360, 48)
+    );
+    assert!(
+        (1900..=2100).contains(&info.duration_ms),
+        "{}",
+        info.duration_ms
+    );
+
+    // Players seek with ranges.
+    let part = s
+        .client
+        .get(format!("{}{url}", s.base))
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .expect("range");
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.expect("part").as_ref(), &bytes[100..200]);
+
+    // The thumbnail is the first frame, as an image.
+    let thumb = s.get(image["thumb_url"].as_str().expect("thumb")).await;
+    assert_eq!(thumb.status(), 200);
+    assert_eq!(
+        thumb.headers()["content-type"].to_str().expect("type"),
+        "image/webp"
+    );
+    s.shutdown().await;
+}
