@@ -297,6 +297,22 @@ pub struct GenerationRecord {
     pub set_id: String,
     pub job_id: String,
     pub index: u32,
+    /// What a video model's output is, as FFmpeg read it back (never what a client claims).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub video: Option<VideoFacts>,
+}
+
+/// A video as its demuxer and decoder found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct VideoFacts {
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+    /// Frames decoded.
+    #[ts(type = "number")]
+    pub frames: u64,
+    /// The codec, as FFmpeg names it (`h264`, `vp9`, `av1` ...).
+    pub codec: String,
 }
 
 /// A stored output image.

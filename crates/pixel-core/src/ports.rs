@@ -140,6 +140,8 @@ pub trait MediaProcessor: Send + Sync {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DescribedVideo {
     pub mime: String,
+    /// The codec, as FFmpeg names it.
+    pub codec: String,
     pub width: u32,
     pub height: u32,
     pub frames: u64,

@@ -592,6 +592,8 @@ pub(crate) struct StoredMedia {
     pub bytes: Vec<u8>,
     pub sha256: String,
     pub thumb_key: String,
+    /// For a video: what its decoder found.
+    pub video: Option<crate::domain::VideoFacts>,
 }
 
 /// Reads an original off the async threads (decoding is CPU work) and stores it and its thumbnail;
@@ -619,6 +621,7 @@ pub(crate) async fn store_media(
         bytes,
         sha256,
         thumb_key,
+        video: None,
     })
 }
 
@@ -649,7 +652,13 @@ async fn store_video(app: &App, bytes: Vec<u8>) -> crate::Result<StoredMedia> {
     })?;
     let sha256 = app.blobs.put(&bytes).await?;
     let thumb_key = app.blobs.put(&poster.thumb_webp).await?;
+    let facts = crate::domain::VideoFacts {
+        duration_ms: described.duration_ms,
+        frames: described.frames,
+        codec: described.codec,
+    };
     Ok(StoredMedia {
+        video: Some(facts),
         processed: crate::ports::ProcessedMedia {
             mime: described.mime,
             width: described.width,
@@ -677,6 +686,7 @@ async fn store_output(
         bytes,
         sha256,
         thumb_key,
+        video,
     } = if is_video {
         store_video(app, output.image.bytes).await?
     } else {
@@ -721,6 +731,7 @@ async fn store_output(
         set_id: job.set_id.clone(),
         job_id: job.id.clone(),
         index: job.index,
+        video,
     };
     let (url, thumb_url) = crate::media_urls(&id);
     // The set's own choice, else the account's default (the store holds to the set's at insert).

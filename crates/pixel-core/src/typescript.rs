@@ -37,6 +37,7 @@ pub fn api_types() -> String {
         Speed,
         SizePreset,
         crate::catalogue::VideoRule,
+        crate::domain::VideoFacts,
         SizeRule,
         IntRange,
         FloatRange,

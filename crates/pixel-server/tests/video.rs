@@ -74,6 +74,18 @@ async fn an_offline_clip_is_made_stored_and_served_for_players() {
         "{image}"
     );
     assert_eq!(image["record"]["params"]["duration"], 2);
+    let facts = &image["record"]["video"];
+    assert_eq!(
+        (&facts["frames"], &facts["codec"]),
+        (&json!(48), &json!("h264")),
+        "{image}"
+    );
+    assert!(
+        facts["duration_ms"]
+            .as_u64()
+            .is_some_and(|ms| (1900..=2100).contains(&ms)),
+        "{facts}"
+    );
 
     let url = image["url"].as_str().expect("url");
     let whole = s.get(url).await;

@@ -259,6 +259,7 @@ fn image_for(job: &Job, at: Millis) -> Image {
             set_id: job.set_id.clone(),
             job_id: job.id.clone(),
             index: job.index,
+            video: None,
         },
         created_at: at,
         locked: None,

@@ -145,6 +145,7 @@ impl VideoProcessor for FfmpegVideo {
             .map_err(|e| Error::internal(format!("the poster could not be written: {e}")))?;
         Ok(DescribedVideo {
             mime: mime.into(),
+            codec: info.codec.clone(),
             width: info.width,
             height: info.height,
             frames: info.frames,

@@ -71,7 +71,11 @@ provider_model?: string, params: GenerationParams, seed: number, cost: number, a
 /**
  * Errors of earlier attempts that were retried.
  */
-retried_errors: Array<ErrorBody>, set_id: string, job_id: string, index: number, };
+retried_errors: Array<ErrorBody>, set_id: string, job_id: string, index: number, 
+/**
+ * What a video model's output is, as FFmpeg read it back (never what a client claims).
+ */
+video?: VideoFacts, };
 
 export type Image = { id: string, owner_id: string, set_id: string, job_id: string, visibility: Visibility, mime: string, width: number, height: number, bytes: number, 
 /**
@@ -134,6 +138,16 @@ durations: Array<number>, default_duration: number,
  * Frames a second of the clips it makes.
  */
 fps: number, credits_per_second: number, };
+
+export type VideoFacts = { duration_ms: number, 
+/**
+ * Frames decoded.
+ */
+frames: number, 
+/**
+ * The codec, as FFmpeg names it (`h264`, `vp9`, `av1` ...).
+ */
+codec: string, };
 
 export type SizeRule = { "kind": "fixed", sizes: Array<SizePreset>, } | { "kind": "range", min: number, max: number, multiple_of: number, presets: Array<SizePreset>, };
 

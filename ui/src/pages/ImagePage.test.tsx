@@ -41,6 +41,21 @@ describe('Image page download', () => {
     expect(screen.getByRole('img', { name: 'a cat' })).toHaveAttribute('src', '/media/img_1');
   });
 
+  it('plays a video and gives its length, frames and codec as FFmpeg read them', async () => {
+    const transport = new FakeTransport([]);
+    const clip = image({ mime: 'video/mp4', width: 640, height: 360 });
+    transport.handlers['images.get'] = () => ({
+      ...clip,
+      record: { ...clip.record, params: { ...clip.record.params, duration: 2 }, video: { duration_ms: 2000, frames: 48, codec: 'h264' } },
+    });
+    renderImage(transport, false);
+    const player = await screen.findByLabelText('a cat');
+    expect(player.tagName).toBe('VIDEO');
+    expect(screen.getByRole('link', { name: 'Download' })).toHaveAttribute('download', 'pixel-img_1.mp4');
+    const record = screen.getByRole('complementary', { name: 'Generation record' });
+    expect(within(record).getByText('2.0 s · 48 frames · H264')).toBeInTheDocument();
+  });
+
   it('saves through the native dialog on the desktop, then offers to show the file', async () => {
     const desktop = new FakeDesktop();
     const transport = new DesktopTransport([]);

@@ -91,6 +91,14 @@ export function ImagePage() {
     ['Provider', providerName(rec.provider)],
     ['Provider model', rec.provider_model],
     ['Size', `${img.width}×${img.height}`],
+    [
+      'Length',
+      rec.video
+        ? `${(rec.video.duration_ms / 1000).toFixed(1)} s · ${rec.video.frames} frames · ${rec.video.codec.toUpperCase()}`
+        : p.duration !== undefined
+          ? `${p.duration} s`
+          : undefined,
+    ],
     ['Seed', img.locked ? undefined : String(rec.seed)],
     ['Negative prompt', p.negative_prompt],
     ['Steps', p.steps?.toString()],

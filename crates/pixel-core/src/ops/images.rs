@@ -240,6 +240,7 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
         bytes,
         sha256,
         thumb_key,
+        ..
     } = crate::runner::store_media(app, bytes, |e| {
         Error::invalid(format!(
             "the file is not an image this server can read: {}",
@@ -313,6 +314,8 @@ pub async fn images_publish(app: &App, caller: &Caller, input: PublishImage) -> 
             set_id: set.id.clone(),
             job_id: job.id.clone(),
             index: 0,
+            // Only what this server read may describe a video; a published file is an image.
+            video: None,
             ..record
         },
         created_at: now,
