@@ -127,3 +127,43 @@ async fn an_offline_clip_is_made_stored_and_served_for_players() {
     );
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_clip_reports_progress_and_stops_when_cancelled() {
+    let s = TestServer::start(Opts {
+        provider_timeout: Duration::from_secs(300),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    // The longest, largest clip: long enough in a debug build to be seen half-way.
+    let job_id = s
+        .submit_one(json!({
+            "prompt": "a slow tide",
+            "model": "local-clip",
+            "width": 1280,
+            "height": 720,
+            "duration": 8
+        }))
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let job = s.ok("generations.get", json!({ "job_id": job_id })).await;
+        let progress = job["progress"].as_f64().unwrap_or(0.0);
+        if job["state"] == "running" && progress > 0.0 && progress < 1.0 {
+            break;
+        }
+        assert!(
+            job["state"] == "queued" || job["state"] == "running",
+            "it ended before it could be cancelled: {job}"
+        );
+        assert!(tokio::time::Instant::now() < deadline, "no progress: {job}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.ok("generations.cancel", json!({ "job_id": job_id }))
+        .await;
+    let job = s.wait_final(&job_id, Duration::from_secs(20)).await;
+    assert_eq!(job["state"], "cancelled", "{job}");
+    assert!(job["image_id"].is_null(), "{job}");
+    s.shutdown().await;
+}
