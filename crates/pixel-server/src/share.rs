@@ -93,28 +93,40 @@ pub async fn share_page(
     let title = truncate(prompt, TITLE_CHARS);
     let by = creator.map(|c| format!(" by @{c}")).unwrap_or_default();
     let description = format!("{}{by} · made with Pixel Studio", truncate(prompt, 300));
-    let tags = [
-        ("og:type", "article".to_string()),
+    // A video's preview is its poster; the video itself is named beside it for players that embed.
+    let video = image.mime.starts_with("video/") && image.locked.is_none();
+    let picture = if image.locked.is_some() || video {
+        &image.thumb_url
+    } else {
+        &image.url
+    };
+    let mut tags = vec![
+        (
+            "og:type",
+            if video { "video.other" } else { "article" }.to_string(),
+        ),
         ("og:site_name", "Pixel Studio".to_string()),
         ("og:title", title.clone()),
         ("og:description", description.clone()),
         ("og:url", format!("{base}/p/{}", image.id)),
-        (
-            "og:image",
-            format!(
-                "{base}{}",
-                if image.locked.is_some() {
-                    &image.thumb_url
-                } else {
-                    &image.url
-                }
-            ),
-        ),
-        ("og:image:width", image.width.to_string()),
-        ("og:image:height", image.height.to_string()),
-        ("og:image:alt", title.clone()),
-        ("twitter:card", "summary_large_image".to_string()),
+        ("og:image", format!("{base}{picture}")),
     ];
+    if !video {
+        tags.extend([
+            ("og:image:width", image.width.to_string()),
+            ("og:image:height", image.height.to_string()),
+        ]);
+    }
+    tags.push(("og:image:alt", title.clone()));
+    if video {
+        tags.extend([
+            ("og:video", format!("{base}{}", image.url)),
+            ("og:video:type", image.mime.clone()),
+            ("og:video:width", image.width.to_string()),
+            ("og:video:height", image.height.to_string()),
+        ]);
+    }
+    tags.push(("twitter:card", "summary_large_image".to_string()));
     tagged_page(&index, &tags, &description)
 }
 

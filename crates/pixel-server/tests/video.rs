@@ -119,12 +119,38 @@ async fn an_offline_clip_is_made_stored_and_served_for_players() {
     assert_eq!(part.bytes().await.expect("part").as_ref(), &bytes[100..200]);
 
     // The thumbnail is the first frame, as an image.
-    let thumb = s.get(image["thumb_url"].as_str().expect("thumb")).await;
+    let thumb_url = image["thumb_url"].as_str().expect("thumb");
+    let thumb = s.get(thumb_url).await;
     assert_eq!(thumb.status(), 200);
     assert_eq!(
         thumb.headers()["content-type"].to_str().expect("type"),
         "image/webp"
     );
+
+    // Shared, its card shows the poster and names the video for players that embed it.
+    s.ok(
+        "images.set_visibility",
+        json!({ "image_ids": [image["id"]], "visibility": "public" }),
+    )
+    .await;
+    let page = s
+        .get(&format!("/p/{}", image["id"].as_str().expect("id")))
+        .await
+        .text()
+        .await
+        .expect("page");
+    let meta = |property: &str, content: String| {
+        format!("<meta property=\"{property}\" content=\"{content}\">")
+    };
+    for tag in [
+        meta("og:type", "video.other".into()),
+        meta("og:image", format!("{}{thumb_url}", s.base)),
+        meta("og:video", format!("{}{url}", s.base)),
+        meta("og:video:type", "video/mp4".into()),
+        meta("og:video:width", "640".into()),
+    ] {
+        assert!(page.contains(&tag), "{tag} in {page}");
+    }
     s.shutdown().await;
 }
 
