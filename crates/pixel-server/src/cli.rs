@@ -53,6 +53,9 @@ pub struct GenerateArgs {
     pub negative_prompt: Option<String>,
     #[arg(long)]
     pub quality: Option<String>,
+    /// Seconds of video, for a video model such as `local-clip` (its default when absent).
+    #[arg(long)]
+    pub duration: Option<u32>,
     /// Where to write the images and their JSON records.
     #[arg(long, default_value = "pixel-out")]
     pub out: PathBuf,
@@ -85,6 +88,7 @@ impl GenerateArgs {
             seed: self.seed,
             negative_prompt: self.negative_prompt.clone(),
             quality: self.quality.clone(),
+            duration: self.duration,
             ..Default::default()
         })
     }
@@ -138,6 +142,8 @@ fn write_output(out: &Path, image: &Image, bytes: &[u8]) -> anyhow::Result<PathB
     let ext = match image.mime.as_str() {
         "image/jpeg" => "jpg",
         "image/webp" => "webp",
+        "video/mp4" => "mp4",
+        "video/webm" => "webm",
         _ => "png",
     };
     let stem = format!("{}-{}", image.set_id, image.record.index);

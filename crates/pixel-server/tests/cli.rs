@@ -94,6 +94,42 @@ fn generate_in_process_writes_images_and_records() {
 }
 
 #[test]
+fn generate_writes_a_clip_as_mp4_beside_its_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let status = bin()
+        .env("PIXEL_DATA_DIR", dir.path().join("data"))
+        .args([
+            "generate",
+            "--prompt",
+            "lanterns",
+            "--model",
+            "local-clip",
+            "--size",
+            "640x360",
+            "--duration",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .expect("run");
+    assert!(status.success());
+    let clip = std::fs::read_dir(&out)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "mp4"))
+        .expect("an .mp4");
+    let info = pixel_video::probe(&std::fs::read(&clip).expect("read")).expect("decodes");
+    assert_eq!((info.width, info.height, info.frames), (640, 360, 48));
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(clip.with_extension("json")).expect("record"))
+            .expect("json");
+    assert_eq!(record["record"]["video"]["frames"], 48);
+}
+
+#[test]
 fn bad_input_exits_non_zero_with_the_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = bin()
