@@ -450,16 +450,13 @@ pub async fn apply_print_payment(
         crate::social::notify(
             app,
             crate::social::Notice {
-                recipient: &order.creator_id,
-                kind: crate::social::NotificationKind::PrintOrdered,
                 actor: Some(&order.buyer_id),
                 image_id: Some(&order.image_id),
-                comment_id: None,
-                tip: None,
-                award: None,
-                report_outcome: None,
-                message: None,
                 key: Some(format!("print:{}", order.id)),
+                ..crate::social::Notice::to(
+                    &order.creator_id,
+                    crate::social::NotificationKind::PrintOrdered,
+                )
             },
         )
         .await;

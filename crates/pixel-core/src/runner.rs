@@ -296,16 +296,12 @@ async fn tell_set_finished(app: &App, job: &Job) {
     crate::social::notify(
         app,
         crate::social::Notice {
-            recipient: &job.owner_id,
-            kind: crate::social::NotificationKind::GenerationCompleted,
-            actor: None,
             image_id: Some(first),
-            comment_id: None,
-            tip: None,
-            award: None,
-            report_outcome: None,
-            message: None,
             key: Some(format!("generation-completed-{}", job.set_id)),
+            ..crate::social::Notice::to(
+                &job.owner_id,
+                crate::social::NotificationKind::GenerationCompleted,
+            )
         },
     )
     .await;

@@ -61,22 +61,24 @@ async fn close_reports_of(
     closed_from(&rows)
 }
 
-/// Writes the deletion log's line for `action`: what was deleted, whose, why, and the record as it was.
+/// What every moderator's delete ends with, inside its transaction: the deletion log's line (what
+/// was deleted, whose, why, and the record as it was), its open reports closed as deleted, and the
+/// action recorded with how many it closed.
 async fn log_deletion(
     tx: &mut Tx,
     action: &NewAdminAction,
-    kind: &str,
+    target: ReportTarget,
     target_id: &str,
     owner_id: &str,
     record: String,
-) -> Result<()> {
+) -> Result<Vec<ClosedReport>> {
     sqlx::query(
         "INSERT INTO deletions (id, admin_id, kind, target_id, owner_id, reason, record, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&action.id)
     .bind(&action.admin_id)
-    .bind(kind)
+    .bind(target.as_str())
     .bind(target_id)
     .bind(owner_id)
     .bind(&action.reason)
@@ -85,7 +87,15 @@ async fn log_deletion(
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
-    Ok(())
+    let closed = close_reports_of(
+        tx,
+        target,
+        target_id,
+        ReportResolution::Deleted,
+        action.created_at,
+    )
+    .await?;
+    record_closed(tx, action, closed).await
 }
 
 /// Records the action with how many reports it closed.
@@ -150,21 +160,12 @@ impl ModerationStore for SqlStore {
             log_deletion(
                 tx,
                 action,
-                "comment",
+                ReportTarget::Comment,
                 &comment.id,
                 &comment.author_id,
                 record.to_string(),
             )
-            .await?;
-            let closed = close_reports_of(
-                tx,
-                ReportTarget::Comment,
-                &comment.id,
-                ReportResolution::Deleted,
-                action.created_at,
-            )
-            .await?;
-            record_closed(tx, action, closed).await
+            .await
         }
         .await;
         w.end(r).await
@@ -282,21 +283,12 @@ impl ModerationStore for SqlStore {
             log_deletion(
                 tx,
                 action,
-                "image",
+                ReportTarget::Image,
                 &image.id,
                 &image.owner_id,
                 to_json(image)?,
             )
-            .await?;
-            let closed = close_reports_of(
-                tx,
-                ReportTarget::Image,
-                &image.id,
-                ReportResolution::Deleted,
-                action.created_at,
-            )
-            .await?;
-            record_closed(tx, action, closed).await
+            .await
         }
         .await;
         w.end(r).await

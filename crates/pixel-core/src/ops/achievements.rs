@@ -365,16 +365,9 @@ async fn try_award(app: &App, user_id: &str, kinds: &[AchievementKind]) -> Resul
             notify(
                 app,
                 Notice {
-                    recipient: user_id,
-                    kind: NotificationKind::AchievementUnlocked,
-                    actor: None,
-                    image_id: None,
-                    comment_id: None,
-                    tip: None,
                     award: Some(d.id.to_string()),
-                    report_outcome: None,
-                    message: None,
                     key: Some(format!("achievement:{user_id}:{}", d.id)),
+                    ..Notice::to(user_id, NotificationKind::AchievementUnlocked)
                 },
             )
             .await;

@@ -247,16 +247,10 @@ pub async fn comments_create(app: &App, caller: &Caller, input: NewComment) -> R
         notify(
             app,
             Notice {
-                recipient: &recipient,
-                kind,
                 actor: Some(me),
                 image_id: Some(&image.id),
                 comment_id: Some(&row.id),
-                tip: None,
-                award: None,
-                report_outcome: None,
-                message: None,
-                key: None,
+                ..Notice::to(&recipient, kind)
             },
         )
         .await;

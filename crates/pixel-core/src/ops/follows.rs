@@ -165,16 +165,8 @@ pub async fn follows_follow(app: &App, caller: &Caller, input: UserRef) -> Resul
         notify(
             app,
             Notice {
-                recipient: &them.id,
-                kind: NotificationKind::NewFollower,
                 actor: Some(me),
-                image_id: None,
-                comment_id: None,
-                tip: None,
-                award: None,
-                report_outcome: None,
-                message: None,
-                key: None,
+                ..Notice::to(&them.id, NotificationKind::NewFollower)
             },
         )
         .await;

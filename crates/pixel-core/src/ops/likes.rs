@@ -55,16 +55,9 @@ pub async fn likes_like_image(app: &App, caller: &Caller, input: ImageRef) -> Re
         notify(
             app,
             Notice {
-                recipient: &image.owner_id,
-                kind: NotificationKind::Like,
                 actor: Some(me),
                 image_id: Some(&image.id),
-                comment_id: None,
-                tip: None,
-                award: None,
-                report_outcome: None,
-                message: None,
-                key: None,
+                ..Notice::to(&image.owner_id, NotificationKind::Like)
             },
         )
         .await;

@@ -642,16 +642,9 @@ pub(crate) async fn announce_sale(
     notify(
         app,
         Notice {
-            recipient: seller_id,
-            kind,
             actor: Some(buyer_id),
-            image_id: None,
-            comment_id: None,
-            tip: None,
-            award: None,
-            report_outcome: None,
-            message: None,
             key: Some(key),
+            ..Notice::to(seller_id, kind)
         },
     )
     .await;

@@ -249,16 +249,9 @@ pub async fn admin_reports_resolve(
         notify(
             app,
             Notice {
-                recipient: &r.reporter_id,
-                kind: NotificationKind::ReportResolved,
-                actor: None,
-                image_id: None,
-                comment_id: None,
-                tip: None,
-                award: None,
                 report_outcome: Some(resolution),
-                message: None,
                 key: Some(format!("report_resolved:{}", r.id)),
+                ..Notice::to(&r.reporter_id, NotificationKind::ReportResolved)
             },
         )
         .await;

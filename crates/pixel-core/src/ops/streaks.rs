@@ -180,16 +180,9 @@ pub async fn streaks_claim(app: &App, caller: &Caller, _input: Empty) -> Result<
             notify(
                 app,
                 Notice {
-                    recipient: me,
-                    kind: NotificationKind::StreakMilestone,
-                    actor: None,
-                    image_id: None,
-                    comment_id: None,
-                    tip: None,
                     award: Some(format!("{STREAK_DAY_PREFIX}{at}")),
-                    report_outcome: None,
-                    message: None,
                     key: Some(format!("streak:{me}:{today}")),
+                    ..Notice::to(me, NotificationKind::StreakMilestone)
                 },
             )
             .await;

@@ -237,20 +237,15 @@ pub async fn tips_send(app: &App, caller: &Caller, input: SendTip) -> Result<Sen
         notify(
             app,
             Notice {
-                recipient: &them.id,
-                kind: NotificationKind::TipReceived,
                 actor: Some(me),
                 image_id: input.image_id.as_deref(),
-                comment_id: None,
                 tip: Some(TipNote {
                     tip_id: sent.tip_id.clone(),
                     amount: tip.amount,
                     message,
                 }),
-                award: None,
-                report_outcome: None,
-                message: None,
                 key: Some(format!("tip:{}", sent.tip_id)),
+                ..Notice::to(&them.id, NotificationKind::TipReceived)
             },
         )
         .await;
