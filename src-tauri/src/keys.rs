@@ -18,6 +18,8 @@ pub const KEY_PROVIDERS: &[&str] = &[
     "huggingface",
     "fal",
     "replicate",
+    "runway",
+    "luma",
 ];
 
 /// Longest key accepted: far above any provider's, low enough to refuse pasted documents.
@@ -187,6 +189,8 @@ pub fn providers_config(keys: &HashMap<String, String>) -> ProvidersConfig {
         huggingface_api_key: key("huggingface"),
         fal_api_key: key("fal"),
         replicate_api_token: key("replicate"),
+        runway_api_key: key("runway"),
+        luma_api_key: key("luma"),
         ..ProvidersConfig::default()
     }
 }

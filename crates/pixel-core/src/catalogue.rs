@@ -11,6 +11,7 @@ mod builtin;
 mod overrides;
 mod pricing;
 mod retired;
+mod video_models;
 use crate::error::{Error, ErrorCode, Result};
 pub use overrides::ModelOverride;
 pub use pricing::PriceEntry;

@@ -335,7 +335,7 @@ impl Provider for Bfl {
                 .client
                 .get(format!("{}/v1/credits", self.base_url))
                 .header("x-key", key);
-            crate::http::read_credits(&mut health, credits).await;
+            crate::http::read_credits(&mut health, credits, "credits").await;
         }
         health
     }

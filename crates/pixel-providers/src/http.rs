@@ -7,6 +7,47 @@ use std::time::Duration;
 /// Largest image a provider may hand us.
 pub const MAX_DOWNLOAD_BYTES: usize = 50 * 1024 * 1024;
 
+/// Largest video a provider may hand us: ten seconds of 1080p H.264 is about 20 MB.
+pub const MAX_VIDEO_DOWNLOAD_BYTES: usize = 256 * 1024 * 1024;
+
+/// What a result download must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultKind {
+    Image,
+    Video,
+}
+
+impl ResultKind {
+    fn noun(self) -> &'static str {
+        match self {
+            ResultKind::Image => "image",
+            ResultKind::Video => "video",
+        }
+    }
+
+    fn with_article(self) -> &'static str {
+        match self {
+            ResultKind::Image => "an image",
+            ResultKind::Video => "a video",
+        }
+    }
+
+    fn max_bytes(self) -> usize {
+        match self {
+            ResultKind::Image => MAX_DOWNLOAD_BYTES,
+            ResultKind::Video => MAX_VIDEO_DOWNLOAD_BYTES,
+        }
+    }
+
+    fn accepts(self, content_type: &str) -> bool {
+        let wanted = match self {
+            ResultKind::Image => "image/",
+            ResultKind::Video => "video/",
+        };
+        content_type.starts_with(wanted) || content_type.starts_with("application/octet-stream")
+    }
+}
+
 pub fn client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(timeout)
@@ -175,12 +216,13 @@ pub async fn probe(client: &reqwest::Client, base_url: &str) -> pixel_core::port
     }
 }
 
-/// Fills in the balance of a reachable provider from an endpoint answering `{"credits": number}`
-/// (Stability's and Black Forest Labs' alike). A refused or odd answer leaves the balance unknown:
+/// Fills in the balance of a reachable provider from an endpoint answering a number in `field`
+/// (`credits` at Stability and Black Forest Labs, `credit_balance` at Luma). A refused or odd answer leaves the balance unknown:
 /// the provider still answers, so it stays reachable.
 pub async fn read_credits(
     health: &mut pixel_core::ports::ProviderHealth,
     request: reqwest::RequestBuilder,
+    field: &str,
 ) {
     if health.reachable != Some(true) {
         return;
@@ -198,7 +240,7 @@ pub async fn read_credits(
         .json::<serde_json::Value>()
         .await
         .ok()
-        .and_then(|body| body["credits"].as_f64())
+        .and_then(|body| body[field].as_f64())
         .filter(|c| c.is_finite());
     if let Some(c) = credits {
         health.balance = Some(format!("{c:.2} credits"));
@@ -333,6 +375,16 @@ pub async fn download_image(
     url: &str,
     trusted_base: &str,
 ) -> Result<Vec<u8>, ProviderError> {
+    download_result(provider, url, trusted_base, ResultKind::Image).await
+}
+
+/// Downloads a result of `kind` under the same rules as [`download_image`].
+pub async fn download_result(
+    provider: &str,
+    url: &str,
+    trusted_base: &str,
+    kind: ResultKind,
+) -> Result<Vec<u8>, ProviderError> {
     let trusted = reqwest::Url::parse(trusted_base)
         .ok()
         .as_ref()
@@ -370,12 +422,17 @@ pub async fn download_image(
             current = next;
             continue;
         }
-        return read_image(provider, resp).await;
+        return read_result(provider, resp, kind).await;
     }
     Err(refused(provider, "too many redirects"))
 }
 
-async fn read_image(provider: &str, mut resp: reqwest::Response) -> Result<Vec<u8>, ProviderError> {
+async fn read_result(
+    provider: &str,
+    mut resp: reqwest::Response,
+    kind: ResultKind,
+) -> Result<Vec<u8>, ProviderError> {
+    let noun = kind.noun();
     let status = resp.status();
     if status.is_server_error() || status.as_u16() == 429 {
         return Err(ProviderError::Retryable {
@@ -385,26 +442,25 @@ async fn read_image(provider: &str, mut resp: reqwest::Response) -> Result<Vec<u
     }
     if !status.is_success() {
         return Err(ProviderError::Rejected {
-            message: format!("the result image could not be downloaded ({status})"),
+            message: format!("the result {noun} could not be downloaded ({status})"),
         });
     }
-    let is_image = resp
+    let expected = resp
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("image/") || ct.starts_with("application/octet-stream"));
-    if !is_image {
+        .is_some_and(|ct| kind.accepts(ct));
+    if !expected {
         return Err(ProviderError::Rejected {
-            message: format!("{provider}'s result is not an image"),
+            message: format!("{provider}'s result is not {}", kind.with_article()),
         });
     }
-    if resp
-        .content_length()
-        .is_some_and(|n| n as usize > MAX_DOWNLOAD_BYTES)
-    {
-        return Err(ProviderError::Rejected {
-            message: "the result image is too large".into(),
-        });
+    let max = kind.max_bytes();
+    let too_large = || ProviderError::Rejected {
+        message: format!("the result {noun} is too large"),
+    };
+    if resp.content_length().is_some_and(|n| n as usize > max) {
+        return Err(too_large());
     }
     let mut body = Vec::new();
     while let Some(chunk) = resp
@@ -412,10 +468,8 @@ async fn read_image(provider: &str, mut resp: reqwest::Response) -> Result<Vec<u
         .await
         .map_err(|e| transport_error(provider, e))?
     {
-        if body.len() + chunk.len() > MAX_DOWNLOAD_BYTES {
-            return Err(ProviderError::Rejected {
-                message: "the result image is too large".into(),
-            });
+        if body.len() + chunk.len() > max {
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }

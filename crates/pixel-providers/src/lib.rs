@@ -9,13 +9,16 @@ pub mod fal;
 pub mod http;
 pub mod huggingface;
 pub mod ideogram;
+pub mod luma;
 pub mod offline;
 pub mod openai;
 pub mod openai_compat;
 pub mod poll;
 pub mod remote;
 pub mod replicate;
+pub mod runway;
 pub mod stability;
+pub mod task;
 pub mod together;
 pub mod vision_tagger;
 
@@ -42,6 +45,12 @@ pub struct ProvidersConfig {
     pub fal_base_url: String,
     pub replicate_api_token: Option<String>,
     pub replicate_base_url: String,
+    /// Luma's key (`LUMAAI_API_KEY`) and API base.
+    pub luma_api_key: Option<String>,
+    pub luma_base_url: String,
+    /// Runway's key (`RUNWAY_API_KEY`) and API base.
+    pub runway_api_key: Option<String>,
+    pub runway_base_url: String,
     /// AUTOMATIC1111's URL (`A1111_URL`) and optional `user:pass` (`A1111_AUTH`).
     pub a1111_url: Option<String>,
     pub a1111_auth: Option<String>,
@@ -60,7 +69,7 @@ pub struct ProvidersConfig {
     pub tagger_model: Option<String>,
     /// Longest one HTTP request to a provider may take.
     pub http_timeout: Duration,
-    /// How asynchronous providers (Black Forest Labs, FAL, Replicate) poll their tasks.
+    /// How asynchronous providers (Black Forest Labs, FAL, Replicate, Runway, Luma) poll their tasks.
     pub polling: poll::Polling,
 }
 
@@ -83,6 +92,10 @@ impl Default for ProvidersConfig {
             fal_base_url: fal::DEFAULT_BASE_URL.to_string(),
             replicate_api_token: None,
             replicate_base_url: replicate::DEFAULT_BASE_URL.to_string(),
+            luma_api_key: None,
+            luma_base_url: luma::DEFAULT_BASE_URL.to_string(),
+            runway_api_key: None,
+            runway_base_url: runway::DEFAULT_BASE_URL.to_string(),
             a1111_url: None,
             a1111_auth: None,
             openai_compat_base_url: None,
@@ -144,6 +157,18 @@ pub fn build(config: &ProvidersConfig) -> Vec<Arc<dyn Provider>> {
         Arc::new(replicate::Replicate::new(
             config.replicate_api_token.clone(),
             &config.replicate_base_url,
+            config.http_timeout,
+            config.polling,
+        )),
+        Arc::new(runway::Runway::new(
+            config.runway_api_key.clone(),
+            &config.runway_base_url,
+            config.http_timeout,
+            config.polling,
+        )),
+        Arc::new(luma::Luma::new(
+            config.luma_api_key.clone(),
+            &config.luma_base_url,
             config.http_timeout,
             config.polling,
         )),

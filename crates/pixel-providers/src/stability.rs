@@ -159,7 +159,7 @@ impl Provider for Stability {
                 .client
                 .get(format!("{}/v1/user/balance", self.base_url))
                 .bearer_auth(key);
-            http::read_credits(&mut health, balance).await;
+            http::read_credits(&mut health, balance, "credits").await;
         }
         health
     }

@@ -96,6 +96,8 @@ pub fn providers_config(config: &Config) -> ProvidersConfig {
     providers_config.huggingface_api_key = config.huggingface_api_key.clone();
     providers_config.fal_api_key = config.fal_api_key.clone();
     providers_config.replicate_api_token = config.replicate_api_token.clone();
+    providers_config.runway_api_key = config.runway_api_key.clone();
+    providers_config.luma_api_key = config.luma_api_key.clone();
     providers_config.a1111_url = config.a1111_url.clone();
     providers_config.a1111_auth = config.a1111_auth.clone();
     providers_config.openai_compat_base_url = config.openai_compat_base_url.clone();
@@ -130,6 +132,11 @@ pub fn providers_config(config: &Config) -> ProvidersConfig {
             &config.replicate_base_url,
             &mut providers_config.replicate_base_url,
         ),
+        (
+            &config.runway_base_url,
+            &mut providers_config.runway_base_url,
+        ),
+        (&config.luma_base_url, &mut providers_config.luma_base_url),
     ] {
         if let Some(url) = url {
             *slot = url.clone();

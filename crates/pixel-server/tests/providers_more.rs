@@ -58,27 +58,6 @@ async fn progress_until_done(
     }
 }
 
-/// Waits (with a generous deadline) until `done` holds; for effects that happen after a job ends.
-async fn eventually(what: &str, done: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        // Polls real I/O (the job over HTTP, the fake's counters) until the worker gets there.
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Submits a held job, waits until its task is polled, cancels it and checks the refund.
-async fn cancel_while_polling(server: &TestServer, input: Value, polled: impl Fn() -> bool) {
-    let job_id = server.submit_one(input).await;
-    eventually("the task is polled", &polled).await;
-    server
-        .ok("generations.cancel", json!({ "job_id": job_id }))
-        .await;
-    let job = server.wait_final(&job_id, Duration::from_secs(20)).await;
-    server.assert_ended(&job, "cancelled", "cancelled", 1).await;
-}
-
 // ---------------------------------------------------------------- FAL
 
 #[tokio::test]

@@ -7,11 +7,13 @@ pub mod comfyui_fake;
 pub mod fal_fake;
 pub mod huggingface_fake;
 pub mod ideogram_fake;
+pub mod luma_fake;
 pub mod openai_compat_fake;
 pub mod openai_fake;
 pub mod printful_fake;
 pub mod record_files;
 pub mod replicate_fake;
+pub mod runway_fake;
 pub mod scenario;
 pub mod stability_fake;
 pub mod stripe_fake;
@@ -24,12 +26,30 @@ pub use comfyui_fake::FakeComfyUi;
 pub use fal_fake::FakeFal;
 pub use huggingface_fake::FakeHuggingFace;
 pub use ideogram_fake::FakeIdeogram;
+pub use luma_fake::FakeLuma;
 pub use openai_compat_fake::FakeOpenAiCompat;
 pub use openai_fake::FakeOpenAi;
 pub use replicate_fake::FakeReplicate;
+pub use runway_fake::FakeRunway;
 pub use stability_fake::FakeStability;
 pub use together_fake::FakeTogether;
 pub use vision_fake::FakeVision;
+
+/// A real H.264 MP4 clip of the given size and length at 24 frames a second, as a video provider
+/// answers one. Rendered once per size and length: the clips are seconds of work each.
+pub fn mp4(width: u32, height: u32, seconds: u32) -> Vec<u8> {
+    type Clip = ((u32, u32, u32), Vec<u8>);
+    static CLIPS: std::sync::Mutex<Vec<Clip>> = std::sync::Mutex::new(Vec::new());
+    let key = (width, height, seconds);
+    let mut clips = CLIPS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, bytes)) = clips.iter().find(|(k, _)| *k == key) {
+        return bytes.clone();
+    }
+    let spec = pixel_video::ClipSpec::seconds(width, height, 24, seconds);
+    let bytes = pixel_video::render_clip("a fake provider's clip", 7, spec).expect("render a clip");
+    clips.push((key, bytes.clone()));
+    bytes
+}
 
 /// A PNG of the given size with a recognisable gradient.
 pub fn png(width: u32, height: u32) -> Vec<u8> {

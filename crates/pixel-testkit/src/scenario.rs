@@ -27,22 +27,32 @@ pub async fn delay(prompt: &str) {
     }
 }
 
-/// Result files the fake serves; a name that was never stored answers 404.
+/// A stored file: its content type and bytes.
+type Stored = (&'static str, Vec<u8>);
+
+/// Result files the fake serves, with their content type; a name never stored answers 404.
 #[derive(Clone, Default)]
-pub struct Files(Arc<Mutex<HashMap<String, Vec<u8>>>>);
+pub struct Files(Arc<Mutex<HashMap<String, Stored>>>);
 
 impl Files {
+    /// Stores a PNG.
     pub fn put(&self, name: &str, bytes: Vec<u8>) {
+        self.put_typed(name, "image/png", bytes);
+    }
+
+    pub fn put_typed(&self, name: &str, content_type: &'static str, bytes: Vec<u8>) {
         self.0
             .lock()
             .expect("fake files")
-            .insert(name.to_string(), bytes);
+            .insert(name.to_string(), (content_type, bytes));
     }
 }
 
 pub async fn serve_file(State(files): State<Files>, Path(name): Path<String>) -> Response {
     match files.0.lock().expect("fake files").get(&name) {
-        Some(bytes) => ([("content-type", "image/png")], bytes.clone()).into_response(),
+        Some((content_type, bytes)) => {
+            ([("content-type", *content_type)], bytes.clone()).into_response()
+        }
         None => (StatusCode::NOT_FOUND, "Not Found").into_response(),
     }
 }

@@ -74,6 +74,8 @@ const PROVIDER_NAMES: Record<string, string> = {
   ideogram: 'Ideogram',
   fal: 'fal.ai',
   replicate: 'Replicate',
+  runway: 'Runway',
+  luma: 'Luma',
   together: 'Together',
   huggingface: 'Hugging Face',
 };

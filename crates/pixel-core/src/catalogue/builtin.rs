@@ -4,7 +4,7 @@
 
 use super::*;
 
-fn preset(label: &str, width: u32, height: u32) -> SizePreset {
+pub(super) fn preset(label: &str, width: u32, height: u32) -> SizePreset {
     SizePreset {
         label: label.to_string(),
         width,
@@ -306,44 +306,6 @@ impl Catalogue {
                 prices: vec![],
                 video: None,
             },
-            Model {
-                id: OFFLINE_CLIP_MODEL_ID.into(),
-                provider: OFFLINE_CLIP_PROVIDER.into(),
-                name: "Offline clip renderer".into(),
-                description: "Built-in offline renderer of short looping clips: drifting lights \
-                              drawn from your words, H.264 video. Not an AI model; needs no key \
-                              and no network."
-                    .into(),
-                offline: true,
-                credits: 0,
-                speed: Speed::Fast,
-                sizes: SizeRule::Fixed {
-                    sizes: vec![
-                        preset("Wide 16:9 (720p)", 1280, 720),
-                        preset("Square 1:1", 720, 720),
-                        preset("Tall 9:16", 720, 1280),
-                        preset("Small 16:9", 640, 360),
-                    ],
-                },
-                default_size: preset("Wide 16:9 (720p)", 1280, 720),
-                // One clip a request: each takes seconds of the machine.
-                max_images: 1,
-                negative_prompt: false,
-                seed: true,
-                steps: None,
-                cfg: None,
-                qualities: vec![],
-                styles: vec![],
-                provider_model: None,
-                quality_credits: vec![],
-                prices: vec![],
-                video: Some(VideoRule {
-                    durations: vec![2, 4, 6, 8],
-                    default_duration: 4,
-                    fps: OFFLINE_CLIP_FPS,
-                    credits_per_second: 0,
-                }),
-            },
             // https://platform.openai.com/docs/models/gpt-image-2 and the image generation guide
             // (checked 2026-12): any size with both edges multiples of 16, the long edge at most 3840,
             // at most 3:1 and 655,360-8,294,400 pixels; quality low/medium/high/auto. The presets are
@@ -626,6 +588,10 @@ impl Catalogue {
                 false,
             ),
         ];
+        let models = models
+            .into_iter()
+            .chain(super::video_models::builtin())
+            .collect();
         let mut catalogue = Self {
             models,
             retired: retired::builtin(),

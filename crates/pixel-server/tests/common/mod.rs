@@ -29,6 +29,8 @@ pub struct Opts {
     pub huggingface_base_url: Option<String>,
     pub fal_base_url: Option<String>,
     pub replicate_base_url: Option<String>,
+    pub runway_base_url: Option<String>,
+    pub luma_base_url: Option<String>,
     /// Local engines' URLs (the A1111 fake's credentials are configured with it).
     pub a1111_url: Option<String>,
     /// The OpenAI-compatible fake's URL (configured without a key, with the fake's model name).
@@ -110,6 +112,8 @@ impl Default for Opts {
             huggingface_base_url: None,
             fal_base_url: None,
             replicate_base_url: None,
+            runway_base_url: None,
+            luma_base_url: None,
             a1111_url: None,
             openai_compat_base_url: None,
             comfyui_url: None,
@@ -227,6 +231,16 @@ impl TestServer {
                 .as_ref()
                 .map(|_| pixel_testkit::replicate_fake::FAKE_TOKEN.to_string()),
             replicate_base_url: opts.replicate_base_url,
+            runway_api_key: opts
+                .runway_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::runway_fake::FAKE_KEY.to_string()),
+            runway_base_url: opts.runway_base_url,
+            luma_api_key: opts
+                .luma_base_url
+                .as_ref()
+                .map(|_| pixel_testkit::luma_fake::FAKE_KEY.to_string()),
+            luma_base_url: opts.luma_base_url,
             a1111_auth: opts
                 .a1111_url
                 .as_ref()
@@ -658,4 +672,25 @@ pub async fn deliver_stripe(s: &TestServer, payload: &str) -> (u16, Value) {
         .expect("webhook");
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// Waits (with a generous deadline) until `done` holds; for effects that happen after a job ends.
+pub async fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        // Polls real I/O (the job over HTTP, the fake's counters) until the worker gets there.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Submits a held job, waits until its task is polled, cancels it and checks the refund.
+pub async fn cancel_while_polling(server: &TestServer, input: Value, polled: impl Fn() -> bool) {
+    let job_id = server.submit_one(input).await;
+    eventually("the task is polled", &polled).await;
+    server
+        .ok("generations.cancel", json!({ "job_id": job_id }))
+        .await;
+    let job = server.wait_final(&job_id, Duration::from_secs(20)).await;
+    server.assert_ended(&job, "cancelled", "cancelled", 1).await;
 }

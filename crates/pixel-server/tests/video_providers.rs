@@ -1,0 +1,290 @@
+//! The video providers end to end through jobs, against loopback fakes that follow their documented
+//! APIs: a clip asked for is submitted with the parameters the API wants, polled with progress,
+//! downloaded, read with a real demuxer and charged by its length; every failure the API documents
+//! (429, 5xx, refused input, moderation, the provider's own failure, a lost task, a result URL that
+//! 404s) ends the job as it should, with each failed job refunded exactly once; a cancelled job
+//! cancels its remote task.
+
+mod common;
+
+use common::*;
+use pixel_testkit::{FakeLuma, FakeRunway};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const START: i64 = 1000;
+const RUNWAY: &str = "runway-veo3.1-fast";
+const LUMA: &str = "luma-ray-2";
+
+struct Fakes {
+    runway: FakeRunway,
+    luma: FakeLuma,
+}
+
+impl Fakes {
+    /// How many times `model`'s provider was asked to start a task for `prompt`.
+    fn submits(&self, model: &str, prompt: &str) -> u32 {
+        match model {
+            RUNWAY => self.runway.submits(prompt),
+            _ => self.luma.submits(prompt),
+        }
+    }
+}
+
+async fn video_server() -> (Fakes, TestServer) {
+    let fakes = Fakes {
+        runway: FakeRunway::start().await,
+        luma: FakeLuma::start().await,
+    };
+    let server = TestServer::start(Opts {
+        charging: true,
+        starting_credits: START,
+        runway_base_url: Some(fakes.runway.base_url.clone()),
+        luma_base_url: Some(fakes.luma.base_url.clone()),
+        // The fakes render a real clip the first time a size is asked for.
+        provider_timeout: Duration::from_secs(60),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    (fakes, server)
+}
+
+fn clip(prompt: &str, duration: u32) -> Value {
+    json!({ "prompt": prompt, "model": RUNWAY, "width": 1280, "height": 720, "duration": duration })
+}
+
+fn luma_clip(prompt: &str, duration: u32) -> Value {
+    json!({ "prompt": prompt, "model": LUMA, "width": 960, "height": 960, "duration": duration })
+}
+
+/// The model a catalogue lists under `id`.
+async fn model(s: &TestServer, id: &str) -> Value {
+    let catalogue = s.ok("catalogue.list", json!({})).await;
+    catalogue["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("{id} in the catalogue"))
+        .clone()
+}
+
+/// A finished clip's record: provider, the provider's model, frames; and its duration read by the
+/// demuxer, to a frame of `seconds`.
+fn assert_clip(
+    image: &Value,
+    size: (u32, u32),
+    provider: &str,
+    provider_model: &str,
+    seconds: u64,
+) {
+    assert_eq!(
+        (&image["mime"], &image["width"], &image["height"]),
+        (&json!("video/mp4"), &json!(size.0), &json!(size.1)),
+        "{image}"
+    );
+    let record = &image["record"];
+    assert_eq!(
+        (
+            &record["provider"],
+            &record["provider_model"],
+            &record["video"]["frames"]
+        ),
+        (
+            &json!(provider),
+            &json!(provider_model),
+            &json!(seconds * 24)
+        ),
+        "{record}"
+    );
+    let ms = record["video"]["duration_ms"].as_u64().expect("duration");
+    assert!(
+        (seconds * 1000 - 100..=seconds * 1000 + 100).contains(&ms),
+        "{record}"
+    );
+}
+
+#[tokio::test]
+async fn a_runway_clip_is_submitted_polled_stored_and_charged_by_its_length() {
+    let (fakes, s) = video_server().await;
+    let runway = &fakes.runway;
+    let model = model(&s, RUNWAY).await;
+    assert_eq!(
+        (&model["video"]["durations"], &model["offline"]),
+        (&json!([4, 6, 8]), &json!(false))
+    );
+    let (status, body) = s.call("generations.create", clip("a heron", 5)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_parameter")),
+        "{body}"
+    );
+
+    let prompt = "[polls:3] a heron lifting off a misty lake";
+    let job_id = s.submit_one(clip(prompt, 4)).await;
+    let job = s.wait_final(&job_id, Duration::from_secs(60)).await;
+    assert_eq!(
+        (&job["state"], &job["attempts"], &job["cost"]),
+        (&json!("succeeded"), &json!(1), &json!(10 + 4 * 3)),
+        "{job}"
+    );
+    assert_eq!(s.balance().await, START - 22);
+    assert_eq!(
+        runway.requests(),
+        vec![
+            json!({ "model": "veo3.1_fast", "promptText": prompt, "ratio": "1280:720",
+            "duration": 4, "audio": false })
+        ]
+    );
+    assert_eq!(runway.submits(prompt), 1);
+    assert_eq!(
+        runway.polls(prompt),
+        4,
+        "PENDING, RUNNING twice, then SUCCEEDED"
+    );
+    let image = s.image_of(&job).await;
+    assert_clip(&image, (1280, 720), "runway", "veo3.1_fast", 4);
+}
+
+/// One failure and how its job must end: (model, marker, state, error code, attempts, submissions).
+type Failure = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u64,
+    u32,
+);
+
+const FAILURES: [Failure; 16] = [
+    (RUNWAY, "[429]", "succeeded", None, 2, 2),
+    (RUNWAY, "[500]", "failed", Some("provider_error"), 3, 3),
+    (RUNWAY, "[400]", "failed", Some("provider_rejected"), 1, 1),
+    (RUNWAY, "[safety]", "moderated", Some("moderated"), 1, 1),
+    // The first task fails on Runway's side; the retry finds it failed and submits a new one.
+    (RUNWAY, "[internal]", "succeeded", None, 2, 2),
+    (RUNWAY, "[asset]", "failed", Some("provider_rejected"), 1, 1),
+    // A task Runway no longer knows is submitted again by each retry, and each is lost too.
+    (RUNWAY, "[lost]", "failed", Some("provider_error"), 3, 3),
+    (
+        RUNWAY,
+        "[url404]",
+        "failed",
+        Some("provider_rejected"),
+        1,
+        1,
+    ),
+    (LUMA, "[429]", "succeeded", None, 2, 2),
+    (LUMA, "[500]", "failed", Some("provider_error"), 3, 3),
+    (LUMA, "[400]", "failed", Some("provider_rejected"), 1, 1),
+    (LUMA, "[moderated]", "moderated", Some("moderated"), 1, 1),
+    (LUMA, "[failed]", "succeeded", None, 2, 2),
+    (
+        LUMA,
+        "[failed-moderation]",
+        "moderated",
+        Some("moderated"),
+        1,
+        1,
+    ),
+    (LUMA, "[lost]", "failed", Some("provider_error"), 3, 3),
+    (LUMA, "[url404]", "failed", Some("provider_rejected"), 1, 1),
+];
+
+#[tokio::test]
+async fn every_documented_failure_ends_its_job_and_refunds_exactly_once() {
+    let (fakes, s) = video_server().await;
+    let mut jobs = Vec::new();
+    for (model, marker, ..) in FAILURES {
+        let prompt = format!("{marker} waves on a breakwater");
+        let input = if model == RUNWAY {
+            clip(&prompt, 4)
+        } else {
+            luma_clip(&prompt, 5)
+        };
+        jobs.push((prompt.clone(), s.submit_one(input).await));
+    }
+    let mut spent = 0;
+    for ((prompt, job_id), (model, marker, state, code, attempts, submits)) in
+        jobs.iter().zip(FAILURES)
+    {
+        let job = s.wait_final(job_id, Duration::from_secs(90)).await;
+        match code {
+            Some(code) => s.assert_ended(&job, state, code, attempts).await,
+            None => {
+                assert_eq!(
+                    (job["state"].as_str(), job["attempts"].as_u64()),
+                    (Some(state), Some(attempts)),
+                    "{model} {marker}: {job}"
+                );
+                spent += job["cost"].as_i64().expect("cost");
+            }
+        }
+        assert_eq!(
+            fakes.submits(model, prompt),
+            submits,
+            "{model} {marker}: submissions"
+        );
+        if state == "moderated" {
+            assert!(job_message(&job).contains("moderation"), "{job}");
+        }
+    }
+    assert_eq!(s.balance().await, START - spent);
+    s.assert_ledger_balances().await;
+}
+
+#[tokio::test]
+async fn a_cancelled_job_cancels_its_remote_task_and_is_refunded() {
+    let (fakes, s) = video_server().await;
+    let prompt = "[hold] a slow pan over dunes";
+    cancel_while_polling(&s, clip(prompt, 6), || fakes.runway.polls(prompt) >= 2).await;
+    eventually("Runway received the DELETE", || {
+        fakes.runway.cancels(prompt) == 1
+    })
+    .await;
+    cancel_while_polling(&s, luma_clip(prompt, 9), || fakes.luma.polls(prompt) >= 2).await;
+    eventually("Luma received the DELETE", || {
+        fakes.luma.deletes(prompt) == 1
+    })
+    .await;
+    assert_eq!(s.balance().await, START);
+}
+
+#[tokio::test]
+async fn a_luma_clip_is_submitted_polled_stored_and_charged_by_its_length() {
+    let (fakes, s) = video_server().await;
+    let model = model(&s, LUMA).await;
+    assert_eq!(model["video"]["durations"], json!([5, 9]));
+    let (status, body) = s
+        .call("generations.create", luma_clip("a lighthouse", 4))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_parameter")),
+        "{body}"
+    );
+    let prompt = "[polls:3] a lighthouse in rolling fog";
+    let job_id = s.submit_one(luma_clip(prompt, 5)).await;
+    let job = s.wait_final(&job_id, Duration::from_secs(60)).await;
+    assert_eq!(
+        (&job["state"], &job["attempts"], &job["cost"]),
+        (&json!("succeeded"), &json!(1), &json!(10 + 5 * 3)),
+        "{job}"
+    );
+    assert_eq!(s.balance().await, START - 25);
+    assert_eq!(
+        fakes.luma.requests(),
+        vec![
+            json!({ "prompt": prompt, "model": "ray-2", "resolution": "720p",
+            "duration": "5s", "aspect_ratio": "1:1" })
+        ]
+    );
+    assert_eq!(
+        fakes.luma.polls(prompt),
+        4,
+        "queued, dreaming twice, then completed"
+    );
+    let image = s.image_of(&job).await;
+    assert_clip(&image, (960, 960), "luma", "ray-2", 5);
+}
