@@ -177,6 +177,22 @@ pub struct VideoRule {
     pub fps: u32,
     #[ts(type = "number")]
     pub credits_per_second: i64,
+    /// Whether it animates an image from the library (image to video).
+    #[serde(default)]
+    pub source_image: SourceImageRule,
+}
+
+/// Whether a video model takes an image to animate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceImageRule {
+    /// Text to video only.
+    #[default]
+    None,
+    /// Text to video, or an image animated when one is given.
+    Optional,
+    /// Image to video: a request must name one.
+    Required,
 }
 
 /// The catalogue of models this build can run.
@@ -250,6 +266,10 @@ pub struct GenerationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub duration: Option<u32>,
+    /// The image an image-to-video model animates: one of the caller's own, by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub source_image: Option<String>,
     /// The image this request remixes; lineage is kept on every output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -442,6 +462,23 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
             Some(seconds)
         }
     };
+    let rule = model.video.as_ref().map(|v| v.source_image);
+    let source_image = match (req.source_image.as_deref().map(str::trim), rule) {
+        (None | Some(""), Some(SourceImageRule::Required)) => {
+            return Err(Error::new(
+                ErrorCode::InvalidParameter,
+                format!(
+                    "{} animates an image: choose one from your library",
+                    model.name
+                ),
+            ))
+        }
+        (None | Some(""), _) => None,
+        (Some(_), None | Some(SourceImageRule::None)) => {
+            return Err(unsupported(model, "an image to animate"))
+        }
+        (Some(id), Some(_)) => Some(id.to_string()),
+    };
     // A clip costs its base plus each second of it.
     let cost_per_image = model.credits_for(quality.as_deref(), width, height)
         + duration
@@ -459,6 +496,7 @@ pub fn validate(catalogue: &Catalogue, req: &GenerationRequest) -> Result<ValidR
             quality,
             style,
             duration,
+            source_image,
         },
         n,
         seed,
@@ -476,6 +514,31 @@ mod tests {
             prompt: "a red fox".into(),
             model: model.into(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_image_to_animate_is_required_where_the_model_animates_and_refused_elsewhere() {
+        let c = Catalogue::builtin();
+        let animate = |model: &str, source: Option<&str>| {
+            validate(
+                &c,
+                &GenerationRequest {
+                    source_image: source.map(str::to_string),
+                    ..req(model)
+                },
+            )
+        };
+        let missing = animate("runway-gen4-turbo", None).expect_err("needs an image");
+        assert_eq!(missing.code, ErrorCode::InvalidParameter);
+        assert!(missing.message.contains("choose one from your library"));
+        let valid = animate("runway-gen4-turbo", Some("img-1")).expect("valid");
+        assert_eq!(valid.params.source_image.as_deref(), Some("img-1"));
+        // Gen-4 Turbo: 5 credits and 2 a second, 5 s by default.
+        assert_eq!((valid.params.duration, valid.cost_per_image), (Some(5), 15));
+        for model in ["runway-veo3.1-fast", "local-clip", "local-sketch"] {
+            let e = animate(model, Some("img-1")).expect_err("takes no image");
+            assert_eq!(e.code, ErrorCode::UnsupportedParameter, "{model}");
         }
     }
 

@@ -95,6 +95,14 @@ impl Caller {
     }
 }
 
+/// Stills or clips: what a library or explore filter keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Image,
+    Video,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
@@ -184,6 +192,10 @@ pub struct GenerationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub duration: Option<u32>,
+    /// The library image an image-to-video model animated (its id): the clip's first frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub source_image: Option<String>,
 }
 
 /// A batch of images generated from one request.

@@ -58,6 +58,8 @@ pub struct ImageFilter {
     pub tag: Option<String>,
     /// The owner's library only: their images in this collection.
     pub collection_id: Option<String>,
+    /// Only stills, or only clips.
+    pub media: Option<crate::domain::MediaKind>,
 }
 
 /// A page request: items strictly older than the cursor (created_at, id), newest first.
@@ -168,6 +170,18 @@ pub struct ProviderRequest {
     pub resume_handle: Option<String>,
     /// The provider's name for a model added in configuration (`Model::provider_model`).
     pub provider_model: Option<String>,
+    /// The image an image-to-video model animates (`GenerationParams::source_image`), read from
+    /// the library when the attempt starts.
+    pub source_image: Option<SourceImage>,
+}
+
+/// A still a provider works from, as stored in the library.
+#[derive(Debug, Clone)]
+pub struct SourceImage {
+    pub bytes: Vec<u8>,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 #[derive(Debug, Clone)]

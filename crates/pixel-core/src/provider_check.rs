@@ -172,7 +172,14 @@ async fn check_one(
                 .into(),
         ),
         Ok(None) => {
-            models.sort_by(|a, b| a.credits.cmp(&b.credits).then(a.id.cmp(&b.id)));
+            // A model that animates an image cannot be checked without one: the others go first.
+            models.sort_by(|a, b| {
+                (needs_source_image(a), a.credits, &a.id).cmp(&(
+                    needs_source_image(b),
+                    b.credits,
+                    &b.id,
+                ))
+            });
             let (tried, untried) = if options.every_model {
                 (models.as_slice(), &[][..])
             } else {
@@ -202,6 +209,13 @@ fn problem(report: &mut ProviderReport, model_id: Option<&str>, line: String) {
     }
 }
 
+fn needs_source_image(model: &Model) -> bool {
+    model
+        .video
+        .as_ref()
+        .is_some_and(|v| v.source_image == crate::catalogue::SourceImageRule::Required)
+}
+
 /// Asks for one image of `model` at its default size through the provider's job code.
 async fn make_image(
     report: &mut ProviderReport,
@@ -210,6 +224,13 @@ async fn make_image(
     model: &Model,
     options: &CheckOptions,
 ) {
+    if needs_source_image(model) {
+        report.lines.push(format!(
+            "not checked: {} (it animates an image from a library, which a check has none of)",
+            model.name
+        ));
+        return;
+    }
     let request = GenerationRequest {
         prompt: CHECK_PROMPT.into(),
         model: model.id.clone(),
@@ -235,6 +256,7 @@ async fn make_image(
         seed: 1,
         resume_handle: None,
         provider_model: model.provider_model.clone(),
+        source_image: None,
     };
     let started = Instant::now();
     let answer =

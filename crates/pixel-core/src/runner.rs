@@ -470,6 +470,44 @@ async fn run_job(app: &App, worker: &str, job: Job) {
     }
 }
 
+/// Reads the library image a job animates, if it names one. Deleted since the job was queued, the
+/// job cannot run: it fails (and is refunded) saying so.
+async fn source_image(
+    app: &App,
+    job: &Job,
+) -> Result<Option<crate::ports::SourceImage>, ProviderError> {
+    let Some(id) = &job.params.source_image else {
+        return Ok(None);
+    };
+    let unreadable = |e: Error| ProviderError::Retryable {
+        message: format!("the image to animate could not be read: {}", e.message),
+        retry_after: None,
+    };
+    let gone = || ProviderError::Rejected {
+        message: "the image to animate was deleted before the clip was made".into(),
+    };
+    let image = app
+        .store
+        .images()
+        .get_image(id)
+        .await
+        .map_err(unreadable)?
+        .filter(|i| i.owner_id == job.owner_id)
+        .ok_or_else(gone)?;
+    let bytes = app
+        .blobs
+        .get(&image.sha256)
+        .await
+        .map_err(unreadable)?
+        .ok_or_else(gone)?;
+    Ok(Some(crate::ports::SourceImage {
+        bytes,
+        mime: image.mime,
+        width: image.width,
+        height: image.height,
+    }))
+}
+
 async fn attempt_job(
     app: &App,
     worker: &str,
@@ -482,6 +520,10 @@ async fn attempt_job(
             message: format!("provider {} is not available", job.provider),
         });
     };
+    let source_image = match source_image(app, job).await {
+        Ok(source) => source,
+        Err(e) => return Attempt::Failed(e),
+    };
     let resume_handle = app.store.jobs().remote_handle(&job.id).await.ok().flatten();
     let req = ProviderRequest {
         job_id: job.id.clone(),
@@ -492,6 +534,7 @@ async fn attempt_job(
             .catalogue()
             .get(&job.params.model)
             .and_then(|m| m.provider_model.clone()),
+        source_image,
     };
     let heartbeat = heartbeat(app, worker, &job.id, cancel_tx);
     let call = tokio::time::timeout(app.config.provider_timeout, provider.generate(&req, ctx));

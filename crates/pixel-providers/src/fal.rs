@@ -464,6 +464,7 @@ mod tests {
             quality: None,
             style: None,
             duration: None,
+            source_image: None,
         }
     }
 

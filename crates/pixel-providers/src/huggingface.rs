@@ -303,6 +303,7 @@ mod tests {
             quality: None,
             style: None,
             duration: None,
+            source_image: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod poll;
 pub mod remote;
 pub mod replicate;
 pub mod runway;
+pub mod source_image;
 pub mod stability;
 pub mod task;
 pub mod together;

@@ -310,6 +310,7 @@ mod tests {
             quality: None,
             style: None,
             duration,
+            source_image: None,
         }
     }
 

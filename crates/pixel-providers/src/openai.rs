@@ -270,6 +270,7 @@ mod tests {
             quality: quality.map(str::to_string),
             style: None,
             duration: None,
+            source_image: None,
         }
     }
 

@@ -1,16 +1,21 @@
 //! Runway (https://docs.dev.runwayml.com/api, API version 2024-11-06, checked 2026-12): text to video
-//! with POST /v1/text_to_video `{model, promptText, ratio, duration, audio}`, then GET /v1/tasks/{id}
+//! with POST /v1/text_to_video `{model, promptText, ratio, duration, audio}`, image to video with
+//! POST /v1/image_to_video `{model, promptImage, promptText, ratio, duration, seed}` (the library image
+//! inline as a data URI of at most 5 MB), then GET /v1/tasks/{id}
 //! until SUCCEEDED (`output[0]`, a URL that expires in 24-48 h, so it is downloaded at once) or FAILED
 //! (`failure`, `failureCode`); DELETE /v1/tasks/{id} cancels. Every call carries `Authorization:
 //! Bearer` and `X-Runway-Version`. Errors answer `{"error": ...}`.
 
 use async_trait::async_trait;
-use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderOutput, ProviderRequest};
+use pixel_core::ports::{
+    JobContext, Provider, ProviderError, ProviderOutput, ProviderRequest, SourceImage,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 use crate::http;
 use crate::poll::Polling;
+use crate::source_image;
 use crate::task::{self, RemoteTask, TaskPoll};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.dev.runwayml.com";
@@ -37,6 +42,39 @@ pub struct TextToVideo {
     pub audio: bool,
 }
 
+/// The body of POST /v1/image_to_video.
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageToVideo {
+    pub model: &'static str,
+    pub prompt_image: String,
+    pub prompt_text: String,
+    pub ratio: String,
+    pub duration: u32,
+    pub seed: u32,
+}
+
+/// A task's body, sent as its endpoint wants it.
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Body {
+    Text(TextToVideo),
+    Image(ImageToVideo),
+}
+
+/// One task to start: where, with which of Runway's models, and what.
+#[derive(Debug, PartialEq)]
+pub struct TaskRequest {
+    pub endpoint: &'static str,
+    pub model: &'static str,
+    pub body: Body,
+}
+
+/// The largest `promptImage` data URI Runway takes, in characters.
+pub const MAX_DATA_URI: usize = 5_242_880;
+/// The image types Runway reads.
+const IMAGE_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
 fn rejected(message: String) -> ProviderError {
     ProviderError::Rejected { message }
 }
@@ -51,15 +89,29 @@ fn unreadable() -> ProviderError {
 /// Runway's text-to-video ratios, as `width:height` in pixels.
 const TEXT_TO_VIDEO_RATIOS: [(u32, u32); 4] =
     [(1280, 720), (720, 1280), (1920, 1080), (1080, 1920)];
+/// Gen-4 Turbo's image-to-video ratios.
+const GEN4_RATIOS: [(u32, u32); 6] = [
+    (1280, 720),
+    (720, 1280),
+    (1104, 832),
+    (832, 1104),
+    (960, 960),
+    (1584, 672),
+];
 
-/// Maps catalogue parameters to a text-to-video request; a size, length or model Runway does not
-/// make is refused here rather than sent.
-pub fn map_request(params: &pixel_core::GenerationParams) -> Result<TextToVideo, ProviderError> {
-    let model = match params.model.as_str() {
-        "runway-veo3.1-fast" => "veo3.1_fast",
+/// Maps catalogue parameters (and the library image, for image to video) to a task; a size,
+/// length or model Runway does not make is refused here rather than sent.
+pub fn map_request(
+    params: &pixel_core::GenerationParams,
+    source: Option<&SourceImage>,
+    seed: u32,
+) -> Result<TaskRequest, ProviderError> {
+    let (model, ratios, lengths): (_, &[(u32, u32)], &[u32]) = match params.model.as_str() {
+        "runway-veo3.1-fast" => ("veo3.1_fast", &TEXT_TO_VIDEO_RATIOS, &[4, 6, 8]),
+        "runway-gen4-turbo" => ("gen4_turbo", &GEN4_RATIOS, &[2, 3, 4, 5, 6, 7, 8, 9, 10]),
         other => return Err(rejected(format!("Runway has no model '{other}'"))),
     };
-    if !TEXT_TO_VIDEO_RATIOS.contains(&(params.width, params.height)) {
+    if !ratios.contains(&(params.width, params.height)) {
         return Err(rejected(format!(
             "Runway makes no {}x{} video",
             params.width, params.height
@@ -68,9 +120,9 @@ pub fn map_request(params: &pixel_core::GenerationParams) -> Result<TextToVideo,
     let duration = params
         .duration
         .ok_or_else(|| rejected("a Runway video needs a duration".into()))?;
-    if ![4, 6, 8].contains(&duration) {
+    if !lengths.contains(&duration) {
         return Err(rejected(format!(
-            "Runway makes 4, 6 or 8 second videos; got {duration}"
+            "Runway's {model} makes no {duration} second video"
         )));
     }
     if params.prompt.encode_utf16().count() > 1000 {
@@ -88,12 +140,45 @@ pub fn map_request(params: &pixel_core::GenerationParams) -> Result<TextToVideo,
             "Runway takes no negative prompt, steps, guidance, quality or style".into(),
         ));
     }
-    Ok(TextToVideo {
+    let ratio = format!("{}:{}", params.width, params.height);
+    let prompt_text = params.prompt.clone();
+    let (endpoint, body) = match (model, source) {
+        ("gen4_turbo", Some(image)) => (
+            "image_to_video",
+            Body::Image(ImageToVideo {
+                model,
+                prompt_image: source_image::data_uri(NAME, image, &IMAGE_TYPES, MAX_DATA_URI)?,
+                prompt_text,
+                ratio,
+                duration,
+                seed,
+            }),
+        ),
+        ("gen4_turbo", None) => {
+            return Err(rejected(
+                "Runway's Gen-4 Turbo animates an image, and none was given".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(rejected(format!(
+                "Runway's {model} makes video from words only"
+            )))
+        }
+        (_, None) => (
+            "text_to_video",
+            Body::Text(TextToVideo {
+                model,
+                prompt_text,
+                ratio,
+                duration,
+                audio: false,
+            }),
+        ),
+    };
+    Ok(TaskRequest {
+        endpoint,
         model,
-        prompt_text: params.prompt.clone(),
-        ratio: format!("{}:{}", params.width, params.height),
-        duration,
-        audio: false,
+        body,
     })
 }
 
@@ -198,11 +283,11 @@ impl Runway {
     }
 }
 
-/// One job's text-to-video task.
+/// One job's task.
 struct Job<'a> {
     runway: &'a Runway,
     key: &'a str,
-    body: TextToVideo,
+    task: TaskRequest,
 }
 
 #[derive(Deserialize)]
@@ -228,12 +313,15 @@ impl RemoteTask for Job<'_> {
     }
 
     async fn submit(&self) -> Result<String, ProviderError> {
-        let url = format!("{}/v1/text_to_video", self.runway.base_url);
+        let url = format!("{}/v1/{}", self.runway.base_url, self.task.endpoint);
         let (status, text) = self
-            .send(self.runway.client.post(url).json(&self.body))
+            .send(self.runway.client.post(url).json(&self.task.body))
             .await?;
         if status == 404 {
-            return Err(rejected("Runway has no text-to-video endpoint here".into()));
+            return Err(rejected(format!(
+                "Runway has no {} endpoint here",
+                self.task.endpoint
+            )));
         }
         serde_json::from_str::<Created>(&text)
             .map(|c| c.id)
@@ -283,14 +371,19 @@ impl Provider for Runway {
             .ok_or_else(|| ProviderError::NotConfigured {
                 message: "set RUNWAY_API_KEY".into(),
             })?;
-        let body = map_request(&req.params)?;
-        let model = body.model;
+        let task = map_request(&req.params, req.source_image.as_ref(), req.seed)?;
+        let model = task.model;
         let job = Job {
             runway: self,
             key,
-            body,
+            task,
         };
-        task::generate(&job, req, ctx, self.polling, model).await
+        let mut output = task::generate(&job, req, ctx, self.polling, model).await?;
+        // Gen-4 Turbo takes the seed; Veo does not, so its clip records none.
+        if matches!(job.task.body, Body::Image(_)) {
+            output.image.seed = Some(req.seed);
+        }
+        Ok(output)
     }
 }
 
@@ -311,6 +404,7 @@ mod tests {
             quality: None,
             style: None,
             duration,
+            source_image: None,
         }
     }
 
@@ -330,26 +424,72 @@ mod tests {
             let rule = m.video.as_ref().expect("a video model");
             for s in sizes {
                 for d in &rule.durations {
-                    let r = map_request(&p(&m.id, s.width, s.height, Some(*d))).expect("maps");
-                    assert_eq!(r.ratio, format!("{}:{}", s.width, s.height));
-                    assert_eq!(r.duration, *d);
+                    let source = (m.id == "runway-gen4-turbo").then(still);
+                    let r = map_request(&p(&m.id, s.width, s.height, Some(*d)), source.as_ref(), 1)
+                        .expect("maps");
+                    let (ratio, duration) = match &r.body {
+                        Body::Text(t) => (&t.ratio, t.duration),
+                        Body::Image(i) => (&i.ratio, i.duration),
+                    };
+                    assert_eq!(*ratio, format!("{}:{}", s.width, s.height));
+                    assert_eq!(duration, *d);
                 }
             }
         }
     }
 
+    fn still() -> SourceImage {
+        SourceImage {
+            bytes: b"\x89PNG-bytes".to_vec(),
+            mime: "image/png".into(),
+            width: 64,
+            height: 64,
+        }
+    }
+
     #[test]
     fn request_shape_and_refusals() {
-        let r = map_request(&p("runway-veo3.1-fast", 1280, 720, Some(4))).expect("map");
+        let text = |model: &str, w, h, d| map_request(&p(model, w, h, d), None, 9);
+        let r = text("runway-veo3.1-fast", 1280, 720, Some(4)).expect("map");
+        assert_eq!(r.endpoint, "text_to_video");
         assert_eq!(
-            serde_json::to_value(&r).expect("json"),
+            serde_json::to_value(&r.body).expect("json"),
             serde_json::json!({"model": "veo3.1_fast", "promptText": "a heron lifting off",
                 "ratio": "1280:720", "duration": 4, "audio": false})
         );
-        assert!(map_request(&p("runway-veo3.1-fast", 1024, 1024, Some(4))).is_err());
-        assert!(map_request(&p("runway-veo3.1-fast", 1280, 720, Some(5))).is_err());
-        assert!(map_request(&p("runway-veo3.1-fast", 1280, 720, None)).is_err());
-        assert!(map_request(&p("gen9", 1280, 720, Some(4))).is_err());
+        assert!(text("runway-veo3.1-fast", 1024, 1024, Some(4)).is_err());
+        assert!(text("runway-veo3.1-fast", 1280, 720, Some(5)).is_err());
+        assert!(text("runway-veo3.1-fast", 1280, 720, None).is_err());
+        assert!(text("gen9", 1280, 720, Some(4)).is_err());
+        assert!(text("runway-gen4-turbo", 1280, 720, Some(5)).is_err());
+
+        let params = p("runway-gen4-turbo", 1584, 672, Some(10));
+        let r = map_request(&params, Some(&still()), 9).expect("map");
+        assert_eq!(r.endpoint, "image_to_video");
+        let json = serde_json::to_value(&r.body).expect("json");
+        assert_eq!(
+            (
+                &json["model"],
+                &json["ratio"],
+                &json["duration"],
+                &json["seed"]
+            ),
+            (
+                &serde_json::json!("gen4_turbo"),
+                &serde_json::json!("1584:672"),
+                &serde_json::json!(10),
+                &serde_json::json!(9)
+            )
+        );
+        assert!(json["promptImage"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("data:image/png;base64,")));
+        assert!(map_request(
+            &p("runway-veo3.1-fast", 1280, 720, Some(4)),
+            Some(&still()),
+            9
+        )
+        .is_err());
     }
 
     #[test]

@@ -78,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
                     quality: None,
                     style: None,
                     duration: None,
+                    source_image: None,
                 };
                 let png = pixel_providers::offline::render_png(&params, i as u32, |_| {});
                 let _ = pixel_infra::ImagePipeline.process(&png).expect("process");

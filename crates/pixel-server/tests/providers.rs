@@ -287,6 +287,7 @@ async fn bfl_resume_handle_polls_without_submitting() {
         quality: None,
         style: None,
         duration: None,
+        source_image: None,
     };
     let mut req = ProviderRequest {
         job_id: "job-1".into(),
@@ -294,6 +295,7 @@ async fn bfl_resume_handle_polls_without_submitting() {
         seed: 5,
         resume_handle: None,
         provider_model: None,
+        source_image: None,
     };
     let ctx = Recorder::default();
     let first = bfl.generate(&req, &ctx).await.expect("first run");

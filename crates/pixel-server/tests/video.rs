@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Opts, TestServer};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 #[tokio::test]
@@ -150,6 +150,31 @@ async fn an_offline_clip_is_made_stored_and_served_for_players() {
         meta("og:video:width", "640".into()),
     ] {
         assert!(page.contains(&tag), "{tag} in {page}");
+    }
+
+    // Beside a still, the library and explore filters keep clips or stills apart.
+    let still = s
+        .run_one(json!({ "prompt": "a harbour at noon", "model": "local-sketch" }))
+        .await;
+    s.ok(
+        "images.set_visibility",
+        json!({ "image_ids": [still["image_id"]], "visibility": "public" }),
+    )
+    .await;
+    // The library lists images; explore, public images with their creator (`image` inside).
+    let ids = |listed: Value, pointer: &str| -> Vec<Value> {
+        listed["images"]
+            .as_array()
+            .expect("listed")
+            .iter()
+            .map(|i| i.pointer(pointer).cloned().unwrap_or(Value::Null))
+            .collect()
+    };
+    for (media, expected) in [("video", &image["id"]), ("image", &still["image_id"])] {
+        let library = s.ok("images.list", json!({ "media": media })).await;
+        assert_eq!(ids(library, "/id"), vec![expected.clone()], "{media}");
+        let explore = s.ok("explore.list", json!({ "media": media })).await;
+        assert_eq!(ids(explore, "/image/id"), vec![expected.clone()], "{media}");
     }
     s.shutdown().await;
 }

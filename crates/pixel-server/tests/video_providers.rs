@@ -288,3 +288,154 @@ async fn a_luma_clip_is_submitted_polled_stored_and_charged_by_its_length() {
     let image = s.image_of(&job).await;
     assert_clip(&image, (960, 960), "luma", "ray-2", 5);
 }
+
+const GEN4: &str = "runway-gen4-turbo";
+
+fn animate(prompt: &str, source: &str) -> Value {
+    json!({ "prompt": prompt, "model": GEN4, "width": 1280, "height": 720, "duration": 3,
+        "seed": 42, "source_image": source })
+}
+
+/// The size of the image inside a `data:` URI.
+fn data_uri_size(uri: &str) -> (u32, u32) {
+    use base64::Engine;
+    let (_, b64) = uri.split_once(";base64,").expect("a base64 data URI");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64");
+    let img = image::load_from_memory(&bytes).expect("an image");
+    (img.width(), img.height())
+}
+
+#[tokio::test]
+async fn gen4_turbo_animates_a_library_image_sent_inline_and_keeps_its_lineage() {
+    let (fakes, s) = video_server().await;
+    let still = s
+        .run_one(
+            json!({ "prompt": "a red kite", "model": "local-sketch", "width": 1024,
+            "height": 768 }),
+        )
+        .await;
+    let still_id = still["image_id"].as_str().expect("still").to_string();
+
+    let mut missing = animate("the kite climbs", &still_id);
+    missing["source_image"] = Value::Null;
+    for (input, status, code) in [
+        (missing, 422, "invalid_parameter"),
+        (
+            animate("the kite climbs", "no-such-image"),
+            404,
+            "not_found",
+        ),
+    ] {
+        let (got, body) = s.call("generations.create", input).await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+    }
+
+    let prompt = "the kite climbs into the wind";
+    let job_id = s.submit_one(animate(prompt, &still_id)).await;
+    let job = s.wait_final(&job_id, Duration::from_secs(60)).await;
+    assert_eq!(
+        (&job["state"], &job["cost"]),
+        (&json!("succeeded"), &json!(5 + 3 * 2)),
+        "{job}"
+    );
+    let sent = fakes
+        .runway
+        .requests()
+        .into_iter()
+        .find(|r| r["promptText"] == prompt)
+        .expect("the image-to-video body");
+    assert_eq!(
+        (
+            &sent["model"],
+            &sent["ratio"],
+            &sent["duration"],
+            &sent["seed"]
+        ),
+        (
+            &json!("gen4_turbo"),
+            &json!("1280:720"),
+            &json!(3),
+            &json!(42)
+        )
+    );
+    let image_uri = sent["promptImage"].as_str().expect("promptImage");
+    assert!(image_uri.starts_with("data:image/"), "inline, never a URL");
+    assert_eq!(
+        data_uri_size(image_uri),
+        (1024, 768),
+        "the library image itself"
+    );
+
+    let clip = s.image_of(&job).await;
+    assert_clip(&clip, (1280, 720), "runway", "gen4_turbo", 3);
+    let record = &clip["record"];
+    assert_eq!(
+        (
+            &record["params"]["source_image"],
+            &record["remix_of"],
+            &record["seed"]
+        ),
+        (&json!(still_id), &json!(still_id), &json!(42)),
+        "the clip names the image it animates as its lineage: {record}"
+    );
+
+    // A clip is not an image to animate.
+    let clip_id = job["image_id"].as_str().expect("clip");
+    let (status, body) = s
+        .call("generations.create", animate("again", clip_id))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_parameter")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_callers_own_images_can_be_animated() {
+    let runway = FakeRunway::start().await;
+    let Some(oidc) = OidcOpts::from_env() else {
+        return;
+    };
+    let s = TestServer::start(Opts {
+        oidc: Some(oidc),
+        charging: true,
+        starting_credits: START,
+        runway_base_url: Some(runway.base_url.clone()),
+        provider_timeout: Duration::from_secs(60),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let alice = token_for(&s, "alice@example.com").await;
+    let bob = token_for(&s, "bob@example.com").await;
+    // Public, and still not Bob's to animate.
+    let still = public_image(&s, &alice, "alice's lighthouse").await;
+    let (status, body) = call_as(
+        &s,
+        Some(&bob),
+        "generations.create",
+        &animate("bob animates it", &still),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found")),
+        "{body}"
+    );
+    assert!(runway.requests().is_empty(), "nothing reached Runway");
+    let (status, body) = call_as(
+        &s,
+        Some(&alice),
+        "generations.create",
+        &animate("alice animates it", &still),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}

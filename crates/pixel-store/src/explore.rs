@@ -300,6 +300,7 @@ impl SqlStore {
             Dialect::Postgres => {
                 // The images table is joined in only to filter by its columns.
                 let filtered = filter.model.is_some()
+                    || filter.media.is_some()
                     || filter.creator_id.is_some()
                     || filter.from.is_some()
                     || filter.to.is_some();
@@ -425,7 +426,7 @@ impl Clauses {
         self.sql.push_str(&clause(placeholder));
     }
 
-    /// The model, creator and date filters.
+    /// The model, creator, date and media filters.
     fn filters(&mut self, filter: &ImageFilter) {
         if let Some(model) = &filter.model {
             self.and(|p| format!("model = ${p}"), Bind::Text(model.clone()));
@@ -438,6 +439,12 @@ impl Clauses {
         }
         if let Some(to) = filter.to {
             self.and(|p| format!("created_at <= ${p}"), Bind::Int(to));
+        }
+        if let Some(media) = filter.media {
+            self.and(
+                |p| crate::library::media_condition(media, p),
+                Bind::Text(crate::library::VIDEO_MIME.into()),
+            );
         }
     }
 

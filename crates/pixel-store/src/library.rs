@@ -15,6 +15,17 @@ fn owner_token(owner_id: &str) -> String {
     token
 }
 
+/// The `LIKE` pattern of every clip's type: a clip is stored as `video/...`, a still as `image/...`.
+pub(crate) const VIDEO_MIME: &str = "video/%";
+
+/// The condition keeping only `media`, around the placeholder bound to [`VIDEO_MIME`].
+pub(crate) fn media_condition(media: pixel_core::MediaKind, placeholder: usize) -> String {
+    match media {
+        pixel_core::MediaKind::Video => format!("mime LIKE ${placeholder}"),
+        pixel_core::MediaKind::Image => format!("mime NOT LIKE ${placeholder}"),
+    }
+}
+
 /// How a page is read.
 #[derive(PartialEq)]
 enum Shape {
@@ -87,6 +98,9 @@ impl SqlStore {
         }
         if let Some(set_id) = &filter.set_id {
             conds.push(format!("set_id = ${}", push(set_id)));
+        }
+        if let Some(media) = filter.media {
+            conds.push(media_condition(media, push(VIDEO_MIME)));
         }
         if let Some(collection_id) = &filter.collection_id {
             conds.push(format!(

@@ -130,6 +130,7 @@ fn params(prompt: &str, model: &str) -> GenerationParams {
         quality: None,
         style: None,
         duration: None,
+        source_image: None,
     }
 }
 
@@ -519,7 +520,11 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
         let jobs = submit(s, "u1", p, 1, 0, at).await.expect("submit");
         ids.push(
             finish_next(s, at, Some(&jobs[0].id), |image| {
-                image.record.params.prompt = p.to_string()
+                image.record.params.prompt = p.to_string();
+                // One clip among the stills, for the media filter.
+                if *p == "green frog" {
+                    image.mime = "video/mp4".into();
+                }
             })
             .await,
         );
@@ -572,6 +577,36 @@ async fn images_filter_paginate_and_delete_only_own(db: Db) {
             .collect::<Vec<_>>(),
         vec!["red panda", "Red fox"]
     );
+    let prompts_of = |images: Vec<Image>| {
+        images
+            .into_iter()
+            .map(|i| i.record.params.prompt)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        prompts_of(
+            all(ImageFilter {
+                media: Some(MediaKind::Video),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["green frog"]
+    );
+    // With words too: each search shape keeps the filter.
+    for (media, words, expected) in [
+        (MediaKind::Image, "red", vec!["red panda", "Red fox"]),
+        (MediaKind::Video, "frog", vec!["green frog"]),
+        (MediaKind::Image, "frog", vec![]),
+    ] {
+        let found = all(ImageFilter {
+            media: Some(media),
+            text: Some(words.into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(prompts_of(found), expected, "{media:?} {words}");
+    }
     assert_eq!(
         all(ImageFilter {
             text: Some("100%".into()),

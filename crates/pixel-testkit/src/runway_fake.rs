@@ -1,5 +1,6 @@
 //! A loopback fake of Runway's API as documented (https://docs.dev.runwayml.com/api, version
 //! 2024-11-06, checked 2026-12): POST /v1/text_to_video `{model, promptText, ratio, duration, audio?}`
+//! or POST /v1/image_to_video `{model: gen4_turbo, promptImage, promptText?, ratio, duration, seed?}`
 //! -> `{id}` (a UUID); GET /v1/tasks/{id} answers PENDING, then RUNNING with `progress`, then SUCCEEDED
 //! with `output: [url]` (a real H.264 MP4 of the asked ratio and length); DELETE /v1/tasks/{id} cancels
 //! (204; 404 once gone). Every call needs `Authorization: Bearer` and `X-Runway-Version: 2024-11-06`;
@@ -93,8 +94,75 @@ fn refused(headers: &HeaderMap) -> Option<Response> {
     None
 }
 
+/// What a valid body asks for: the prompt, the frame size and the seconds.
+type Asked = (String, (u32, u32), u32);
+
+fn frame(ratio: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("Invalid ratio: '{ratio}'");
+    let (w, h) = ratio.split_once(':').ok_or_else(bad)?;
+    Ok((w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?))
+}
+
+/// Validates an image-to-video body against the documented gen4_turbo schema; the image must be a
+/// data URI (5 MB at most) of an image that decodes, an HTTPS URL or a Runway upload URI.
+fn check_image_body(req: &Value) -> Result<Asked, String> {
+    let obj = req.as_object().ok_or("the body must be a JSON object")?;
+    let allowed = [
+        "model",
+        "promptImage",
+        "promptText",
+        "ratio",
+        "duration",
+        "seed",
+        "contentModeration",
+    ];
+    if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!("Unrecognized key in body: '{k}'"));
+    }
+    if req["model"] != "gen4_turbo" {
+        return Err(format!("Invalid model: {}", req["model"]));
+    }
+    let image = req["promptImage"].as_str().unwrap_or("");
+    if let Some(data) = image.strip_prefix("data:image/") {
+        if image.len() > 5_242_880 {
+            return Err("promptImage: the data URI is over 5 MB".into());
+        }
+        let (_, b64) = data
+            .split_once(";base64,")
+            .ok_or("promptImage: not a base64 data URI")?;
+        let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
+            .map_err(|_| "promptImage: invalid base64")?;
+        image::load_from_memory(&bytes).map_err(|_| "promptImage: not a readable image")?;
+    } else if !(image.starts_with("https://") || image.starts_with("runway://")) {
+        return Err("promptImage must be an HTTPS URL, a Runway URI or a data URI".into());
+    }
+    let prompt = req["promptText"].as_str().unwrap_or("");
+    if prompt.encode_utf16().count() > 1000 {
+        return Err("promptText must be at most 1000 characters".into());
+    }
+    let ratio = req["ratio"].as_str().unwrap_or("");
+    if ![
+        "1280:720", "720:1280", "1104:832", "832:1104", "960:960", "1584:672",
+    ]
+    .contains(&ratio)
+    {
+        return Err(format!("Invalid ratio: '{ratio}'"));
+    }
+    let duration = req["duration"].as_u64().unwrap_or(10);
+    if !(2..=10).contains(&duration) {
+        return Err("duration must be an integer from 2 to 10".into());
+    }
+    if req
+        .get("seed")
+        .is_some_and(|s| s.as_u64().is_none_or(|s| s > u64::from(u32::MAX)))
+    {
+        return Err("seed must be an integer from 0 to 4294967295".into());
+    }
+    Ok((prompt.to_string(), frame(ratio)?, duration as u32))
+}
+
 /// Validates a text-to-video body against the documented schema of the Veo models.
-fn check_body(req: &Value) -> Result<(String, (u32, u32), u32), String> {
+fn check_text_body(req: &Value) -> Result<Asked, String> {
     let obj = req.as_object().ok_or("the body must be a JSON object")?;
     let allowed = ["model", "promptText", "ratio", "duration", "audio"];
     if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
@@ -127,10 +195,20 @@ fn check_body(req: &Value) -> Result<(String, (u32, u32), u32), String> {
     Ok((prompt.to_string(), size, duration))
 }
 
-async fn text_to_video(
+async fn text_to_video(state: State<AppState>, headers: HeaderMap, body: String) -> Response {
+    start_task(state, headers, body, check_text_body)
+}
+
+async fn image_to_video(state: State<AppState>, headers: HeaderMap, body: String) -> Response {
+    start_task(state, headers, body, check_image_body)
+}
+
+/// Starts a task from a body `check` accepts.
+fn start_task(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: String,
+    check: fn(&Value) -> Result<Asked, String>,
 ) -> Response {
     if let Some(r) = refused(&headers) {
         return r;
@@ -138,7 +216,7 @@ async fn text_to_video(
     let Ok(req) = serde_json::from_str::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "Invalid JSON body");
     };
-    let (prompt, ratio, duration) = match check_body(&req) {
+    let (prompt, ratio, duration) = match check(&req) {
         Ok(ok) => ok,
         Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
@@ -282,6 +360,7 @@ impl FakeRunway {
         let files = Files::default();
         let app = Router::new()
             .route("/v1/text_to_video", post(text_to_video))
+            .route("/v1/image_to_video", post(image_to_video))
             .route("/v1/tasks/{id}", get(get_task).delete(delete_task))
             .with_state(AppState {
                 shared: shared.clone(),
@@ -307,7 +386,7 @@ impl FakeRunway {
         }
     }
 
-    /// Every text-to-video body received, in order.
+    /// Every task body received (text or image to video), in order.
     pub fn requests(&self) -> Vec<Value> {
         self.shared.lock().expect("fake state").requests.clone()
     }

@@ -20,13 +20,19 @@ suspended_at?: number, };
 
 export type Visibility = "private" | "public";
 
+export type MediaKind = "image" | "video";
+
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "moderated";
 
 export type GenerationParams = { prompt: string, model: string, width: number, height: number, negative_prompt?: string, steps?: number, cfg?: number, quality?: string, style?: string, 
 /**
  * Seconds of video, for a video model.
  */
-duration?: number, };
+duration?: number, 
+/**
+ * The library image an image-to-video model animated (its id): the clip's first frame.
+ */
+source_image?: string, };
 
 export type GenerationSet = { id: string, owner_id: string, params: GenerationParams, n: number, 
 /**
@@ -137,7 +143,13 @@ durations: Array<number>, default_duration: number,
 /**
  * Frames a second of the clips it makes.
  */
-fps: number, credits_per_second: number, };
+fps: number, credits_per_second: number, 
+/**
+ * Whether it animates an image from the library (image to video).
+ */
+source_image: SourceImageRule, };
+
+export type SourceImageRule = "none" | "optional" | "required";
 
 export type VideoFacts = { duration_ms: number, 
 /**
@@ -210,6 +222,10 @@ seed?: number, negative_prompt?: string, steps?: number, cfg?: number, quality?:
  * Seconds of video, for a video model (one of its `video.durations`; its default when absent).
  */
 duration?: number, 
+/**
+ * The image an image-to-video model animates: one of the caller's own, by id.
+ */
+source_image?: string, 
 /**
  * The image this request remixes; lineage is kept on every output.
  */
@@ -360,7 +376,11 @@ tag?: string,
 /**
  * Only the caller's images in this collection.
  */
-collection_id?: string, before?: string, limit?: number, };
+collection_id?: string, 
+/**
+ * Only stills, or only clips.
+ */
+media?: MediaKind, before?: string, limit?: number, };
 
 export type ImagesOutput = { images: Array<Image>, next?: string, };
 
@@ -1519,6 +1539,10 @@ period?: TrendPeriod,
  * One creator's public work (a profile page).
  */
 creator_id?: string, 
+/**
+ * Only stills, or only clips.
+ */
+media?: MediaKind, 
 /**
  * The `next` cursor of the previous page.
  */

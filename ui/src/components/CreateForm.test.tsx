@@ -3,7 +3,8 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CreateForm } from './CreateForm';
 import { OFFLINE_LABEL } from './ModelPicker';
-import { account as accountFixture, catalogue, image } from '../test/fixtures';
+import { account as accountFixture, catalogue, gen4Turbo, image } from '../test/fixtures';
+import { stateToAnimate } from './createState';
 import { ApiError } from '../api/client';
 import type { AccountOutput, GenerationRequest } from '../api/types';
 
@@ -141,5 +142,36 @@ describe('CreateForm remixing a retired model', () => {
   it('shows what the remix now runs on', () => {
     setup({ remixImage: image(), remixNote: 'OpenAI retired DALL·E 3 in May 2026; new images from this record are made with GPT Image 2.' });
     expect(screen.getByRole('note')).toHaveTextContent('retired DALL·E 3');
+  });
+});
+
+describe('CreateForm animating a library image', () => {
+  const gen4 = gen4Turbo;
+  const withGen4 = { ...catalogue, models: [...catalogue.models, gen4] };
+
+  it('shows the image it animates and sends it with the clip', async () => {
+    const { onSubmit, user } = setup({
+      catalogue: withGen4,
+      animateImage: image(),
+      initial: stateToAnimate(gen4, 'img_1', 'a cat'),
+    });
+    expect(screen.getByText(/Animating/)).toHaveTextContent('Animating a cat');
+    expect(cost()).toBe('15 credits');
+    await user.click(screen.getByRole('button', { name: /Generate/ }));
+    expect(onSubmit).toHaveBeenCalledWith(
+      expect.objectContaining({ model: 'runway-gen4-turbo', source_image: 'img_1', duration: 5 }),
+    );
+  });
+
+  it('cannot submit once the image is taken away from a model that needs one', async () => {
+    const { onSubmit, user } = setup({
+      catalogue: withGen4,
+      animateImage: image(),
+      initial: stateToAnimate(gen4, 'img_1', 'a cat'),
+    });
+    await user.click(screen.getByRole('button', { name: 'Stop animating' }));
+    expect(screen.queryByText(/Animating/)).toBeNull();
+    expect(screen.getByRole('button', { name: /Generate/ })).toBeDisabled();
+    expect(onSubmit).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,5 @@
 import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { Dices, Minus, Plus, Shuffle, Sparkles, X } from 'lucide-react';
+import { Clapperboard, Dices, Minus, Plus, Shuffle, Sparkles, X, type LucideIcon } from 'lucide-react';
 import type { AccountOutput, CatalogueOutput, GenerationRequest, Image, ProviderStatus } from '../api/types';
 import { useMediaUrl } from '../api/context';
 import { ModelPicker } from './ModelPicker';
@@ -30,11 +30,44 @@ export type CreateFormProps = {
   /** Why the remix runs on another model than the record's (its provider retired it). */
   remixNote?: string;
   onClearRemix?: () => void;
+  /** The library image the form animates (with an image-to-video model). */
+  animateImage?: Image;
   onSubmit: (req: GenerationRequest) => void;
   submitting?: boolean;
   error?: unknown;
   className?: string;
 };
+
+/** The library image a request starts from (remixed or animated), with a way to let it go. */
+function StartingImage({
+  image,
+  icon: Icon,
+  verb,
+  onClear,
+  clearLabel,
+}: {
+  image: Image;
+  icon: LucideIcon;
+  verb: string;
+  onClear?: () => void;
+  clearLabel: string;
+}) {
+  const media = useMediaUrl();
+  return (
+    <div className="flex shrink-0 items-center gap-3 border-b border-line px-4 py-2.5">
+      <img src={media(image.thumb_url)} alt="" className="h-8 w-8 rounded-md object-cover" />
+      <p className="min-w-0 flex-1 truncate text-xs text-fg-muted">
+        <Icon className="mr-1 inline h-3.5 w-3.5" aria-hidden />
+        {verb} <span className="text-fg">{image.record.params.prompt}</span>
+      </p>
+      {onClear && (
+        <button type="button" className="icon-btn" onClick={onClear} aria-label={clearLabel} title={clearLabel}>
+          <X className="h-4 w-4" aria-hidden />
+        </button>
+      )}
+    </div>
+  );
+}
 
 function AspectIcon({ width, height }: { width: number; height: number }) {
   const max = 14;
@@ -56,13 +89,13 @@ export function CreateForm({
   remixImage,
   remixNote,
   onClearRemix,
+  animateImage,
   onSubmit,
   submitting = false,
   error,
   className,
 }: CreateFormProps) {
   const ids = useId();
-  const media = useMediaUrl();
   const [state, setState] = useState<FormState>(() => {
     if (initial) return initial;
     const model = catalogue.models.find((m) => m.id === catalogue.default_model) ?? catalogue.models[0];
@@ -101,18 +134,16 @@ export function CreateForm({
   return (
     <form onSubmit={onFormSubmit} onKeyDown={onKeyDown} className={cn('card flex flex-col overflow-hidden', className)} aria-label="Create images">
       {remixImage && (
-        <div className="flex shrink-0 items-center gap-3 border-b border-line px-4 py-2.5">
-          <img src={media(remixImage.thumb_url)} alt="" className="h-8 w-8 rounded-md object-cover" />
-          <p className="min-w-0 flex-1 truncate text-xs text-fg-muted">
-            <Shuffle className="mr-1 inline h-3.5 w-3.5" aria-hidden />
-            Remixing <span className="text-fg">{remixImage.record.params.prompt}</span>
-          </p>
-          {onClearRemix && (
-            <button type="button" className="icon-btn" onClick={onClearRemix} aria-label="Stop remixing" title="Stop remixing">
-              <X className="h-4 w-4" aria-hidden />
-            </button>
-          )}
-        </div>
+        <StartingImage image={remixImage} icon={Shuffle} verb="Remixing" onClear={onClearRemix} clearLabel="Stop remixing" />
+      )}
+      {animateImage && state.sourceImage === animateImage.id && (
+        <StartingImage
+          image={animateImage}
+          icon={Clapperboard}
+          verb="Animating"
+          onClear={() => set('sourceImage', null)}
+          clearLabel="Stop animating"
+        />
       )}
       {remixImage && remixNote && (
         <p role="note" className="shrink-0 border-b border-line bg-amber-50 px-4 py-2 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-300">

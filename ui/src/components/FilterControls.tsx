@@ -1,6 +1,7 @@
 import { Search } from 'lucide-react';
 import { useCatalogue } from '../api/hooks';
 import { cn } from '../lib/format';
+import type { MediaKind } from '../api/types';
 
 /** A search box with its icon and a label for screen readers (the library's and explore's). */
 export function SearchField({
@@ -59,6 +60,37 @@ export function ModelSelect({
             {m.name}
           </option>
         ))}
+      </select>
+    </>
+  );
+}
+
+/** Images and videos, or only one of them. */
+export function MediaSelect({
+  id,
+  value,
+  onChange,
+  className,
+}: {
+  id: string;
+  value: MediaKind | '';
+  onChange: (value: MediaKind | '') => void;
+  className?: string;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        Images or videos
+      </label>
+      <select
+        id={id}
+        className={cn('input w-full', className)}
+        value={value}
+        onChange={(e) => onChange(e.target.value === 'image' || e.target.value === 'video' ? e.target.value : '')}
+      >
+        <option value="">Images and videos</option>
+        <option value="image">Images only</option>
+        <option value="video">Videos only</option>
       </select>
     </>
   );

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, initialState, priceWords, remixTarget, requestFrom, stateFromParams, switchModel } from './createState';
-import { catalogue, gptImage, sd, sketch } from '../test/fixtures';
+import {
+  animateModel,
+  costOf,
+  formProblems,
+  initialState,
+  priceWords,
+  remixTarget,
+  requestFrom,
+  stateFromParams,
+  stateToAnimate,
+  switchModel,
+} from './createState';
+import { catalogue, gen4Turbo, gptImage, sd, sketch } from '../test/fixtures';
 import { modelName } from '../lib/format';
 
 describe('remixing a record', () => {
@@ -62,7 +73,7 @@ describe('a video model', () => {
     name: 'Offline clip renderer',
     max_images: 1,
     credits: 2,
-    video: { durations: [2, 4, 6, 8], default_duration: 4, fps: 24, credits_per_second: 1 },
+    video: { durations: [2, 4, 6, 8], default_duration: 4, fps: 24, credits_per_second: 1, source_image: 'none' as const },
   };
 
   it('asks for its default length, keeps a length it makes, and prices base plus seconds', () => {
@@ -74,5 +85,35 @@ describe('a video model', () => {
     expect(switchModel({ ...state, duration: 3 }, clip).duration).toBe(4);
     // An image model is never sent a length.
     expect(requestFrom({ ...state, model: sketch.id }, sketch).duration).toBeUndefined();
+  });
+});
+
+describe('animating a library image', () => {
+  const clip = {
+    ...sketch,
+    id: 'local-clip',
+    name: 'Offline clip renderer',
+    max_images: 1,
+    video: { durations: [4], default_duration: 4, fps: 24, credits_per_second: 0, source_image: 'none' as const },
+  };
+  const gen4 = gen4Turbo;
+  const withBoth = { ...catalogue, models: [sketch, clip, gen4] };
+
+  it('picks the model that animates, starts from the image’s prompt and sends the image', () => {
+    expect(animateModel(withBoth)?.id).toBe('runway-gen4-turbo');
+    expect(animateModel({ ...catalogue, models: [sketch, clip] })).toBeUndefined();
+    const state = stateToAnimate(gen4, 'img-1', 'a red kite');
+    expect(formProblems(state, gen4)).toEqual([]);
+    expect(requestFrom(state, gen4)).toMatchObject({ model: 'runway-gen4-turbo', source_image: 'img-1', duration: 5 });
+    expect(costOf(gen4, state)).toBe(15);
+  });
+
+  it('asks for an image where the model needs one, and refuses one where it does not', () => {
+    const none = { ...initialState(gen4), prompt: 'a kite' };
+    expect(formProblems(none, gen4)[0]).toMatch(/animates an image: open one in your library/);
+    const onClip = switchModel(stateToAnimate(gen4, 'img-1', 'a kite'), clip);
+    expect(onClip.sourceImage).toBe('img-1');
+    expect(formProblems(onClip, clip)[0]).toMatch(/does not animate images/);
+    expect(requestFrom(onClip, clip).source_image).toBeUndefined();
   });
 });

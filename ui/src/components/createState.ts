@@ -23,6 +23,8 @@ export type FormState = {
   /** Seconds of video, for a video model. */
   duration: number | null;
   remixOf: string | null;
+  /** The library image an image-to-video model animates. */
+  sourceImage: string | null;
 };
 
 export function sizePresets(model: Model): SizePreset[] {
@@ -44,7 +46,28 @@ export function initialState(model: Model | undefined, prev?: Partial<FormState>
     style: '',
     duration: model?.video?.default_duration ?? null,
     remixOf: prev?.remixOf ?? null,
+    sourceImage: prev?.sourceImage ?? null,
   };
+}
+
+/** Whether a model animates an image: `required` ones only do that. */
+export function animates(model: Model | undefined): boolean {
+  return !!model?.video && model.video.source_image !== 'none';
+}
+
+/** The model an image is animated with by default: the first that must animate one, else any that may. */
+export function animateModel(catalogue: CatalogueOutput): Model | undefined {
+  return (
+    catalogue.models.find((m) => m.video?.source_image === 'required') ?? catalogue.models.find((m) => animates(m))
+  );
+}
+
+/** The form set up to animate a library image: its prompt as a start, on an image-to-video model. */
+export function stateToAnimate(model: Model, imageId: string, prompt: string): FormState {
+  const s = initialState(model);
+  s.prompt = prompt;
+  s.sourceImage = imageId;
+  return s;
 }
 
 /** Switching models keeps the prompt and what still applies, and resets the rest to the new model's defaults. */
@@ -146,6 +169,12 @@ export function formProblems(state: FormState, model: Model | undefined): string
     const seed = Number(state.seed.trim());
     if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) out.push(`The seed must be a whole number 0–${MAX_SEED}`);
   }
+  if (model.video?.source_image === 'required' && !state.sourceImage) {
+    out.push(`${model.name} animates an image: open one in your library and choose Animate`);
+  }
+  if (state.sourceImage && !animates(model)) {
+    out.push(`${model.name} does not animate images: choose an image-to-video model, or stop animating`);
+  }
   return out;
 }
 
@@ -165,6 +194,7 @@ export function requestFrom(state: FormState, model: Model): GenerationRequest {
   if (model.styles.length > 0 && state.style) req.style = state.style;
   if (model.video && state.duration !== null) req.duration = state.duration;
   if (state.remixOf) req.remix_of = state.remixOf;
+  if (animates(model) && state.sourceImage) req.source_image = state.sourceImage;
   return req;
 }
 

@@ -4,7 +4,7 @@ import { useAccount, useCatalogue, useCreateGeneration, useImage, useProviders }
 import { CreateForm } from '../components/CreateForm';
 import { QueuePanel } from '../components/QueuePanel';
 import { ImportPng } from '../components/ImportPng';
-import { remixTarget, stateFromParams, type FormState } from '../components/createState';
+import { animateModel, remixTarget, stateFromParams, stateToAnimate, type FormState } from '../components/createState';
 import { ErrorState, Skeleton } from '../components/ui';
 import { useTitle } from '../lib/title';
 
@@ -17,6 +17,8 @@ export function CreatePage() {
   const [params, setParams] = useSearchParams();
   const remixId = params.get('remix') ?? undefined;
   const remix = useImage(remixId);
+  const animateId = params.get('animate') ?? undefined;
+  const toAnimate = useImage(animateId);
 
   // Settings imported from a PNG take the place of the remix; `n` remounts the form for every import.
   const [imported, setImported] = useState<{ state: FormState; advanced: boolean; n: number } | null>(null);
@@ -29,10 +31,22 @@ export function CreatePage() {
     return { state: stateFromParams(target.model, rec.params, rec.seed, remix.data.id), retired: target.retired };
   }, [remix.data, catalogue.data]);
   const remixInitial = remixPlan?.state;
+  const animateInitial = useMemo(() => {
+    if (!toAnimate.data || !catalogue.data) return undefined;
+    const model = animateModel(catalogue.data);
+    return model && stateToAnimate(model, toAnimate.data.id, toAnimate.data.record.params.prompt);
+  }, [toAnimate.data, catalogue.data]);
 
-  const initial = imported?.state ?? remixInitial;
-  const formKey = imported ? `import-${imported.n}` : remixInitial ? `remix-${remixId}` : 'new';
-  const waitingForRemix = !imported && !!remixId && remix.isPending;
+  const initial = imported?.state ?? remixInitial ?? animateInitial;
+  const formKey = imported
+    ? `import-${imported.n}`
+    : remixInitial
+      ? `remix-${remixId}`
+      : animateInitial
+        ? `animate-${animateId}`
+        : 'new';
+  const waitingForRemix =
+    !imported && ((!!remixId && remix.isPending) || (!!animateId && toAnimate.isPending));
 
   return (
     <div className="mx-auto grid max-w-[1600px] gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(360px,440px)_1fr]">
@@ -71,6 +85,7 @@ export function CreatePage() {
             remixImage={!imported && remixInitial ? remix.data : undefined}
             remixNote={!imported ? remixPlan?.retired?.note : undefined}
             onClearRemix={() => setParams({}, { replace: true })}
+            animateImage={!imported && animateInitial ? toAnimate.data : undefined}
             onSubmit={(req) => create.mutate(req)}
             submitting={create.isPending}
             error={create.error ?? undefined}
@@ -79,6 +94,11 @@ export function CreatePage() {
         {!imported && remixId && remix.isError && (
           <p className="mt-2 text-xs text-amber-600 dark:text-amber-400">
             The image to remix could not be loaded; starting fresh.
+          </p>
+        )}
+        {!imported && animateId && toAnimate.isError && (
+          <p className="mt-2 text-xs text-amber-600 dark:text-amber-400">
+            The image to animate could not be loaded; starting fresh.
           </p>
         )}
       </div>

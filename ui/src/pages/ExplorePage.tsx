@@ -4,9 +4,9 @@ import { Compass, UserSearch, Users } from 'lucide-react';
 import { useMe } from '../api/hooks';
 import { useExplore, useFeed, usePeopleSearch, useTrendingCreators, type ExploreFilters } from '../api/socialHooks';
 import { Avatar } from '../components/social/PublicImageCard';
-import type { ExploreSort, TrendPeriod } from '../api/types';
+import type { ExploreSort, MediaKind, TrendPeriod } from '../api/types';
 import { PublicImageGrid } from '../components/social/PublicImageCard';
-import { ModelSelect, SearchField } from '../components/FilterControls';
+import { MediaSelect, ModelSelect, SearchField } from '../components/FilterControls';
 import { EmptyState, ErrorState, Skeleton } from '../components/ui';
 import { cn } from '../lib/format';
 import { useTitle } from '../lib/title';
@@ -61,6 +61,7 @@ export function ExplorePage() {
 function ExploreTab({ signedIn }: { signedIn: boolean }) {
   const [text, setText] = useState('');
   const [model, setModel] = useState('');
+  const [media, setMedia] = useState<MediaKind | ''>('');
   const [sort, setSort] = useState<ExploreSort>('newest');
   const [period, setPeriod] = useState<TrendPeriod>('48h');
   const debounced = useDebounced(text.trim(), 300);
@@ -68,19 +69,21 @@ function ExploreTab({ signedIn }: { signedIn: boolean }) {
     const f: ExploreFilters = {};
     if (debounced) f.text = debounced;
     if (model) f.model = model;
+    if (media) f.media = media;
     if (sort !== 'newest') f.sort = sort;
     if (sort === 'trending') f.period = period;
     return f;
-  }, [debounced, model, sort, period]);
+  }, [debounced, model, media, sort, period]);
   const explore = useExplore(filters);
   const creators = useTrendingCreators(period, sort === 'trending');
   const items = useMemo(() => explore.data?.pages.flatMap((p) => p.images) ?? [], [explore.data]);
-  const filtered = !!debounced || !!model;
+  const filtered = !!debounced || !!model || !!media;
   return (
     <>
       <div className="mb-5 flex flex-wrap items-center gap-3">
         <SearchField id="explore-search" label="Search public prompts" value={text} onChange={setText} className="sm:w-80" />
         <ModelSelect id="explore-model" value={model} onChange={setModel} className="sm:w-48" />
+        <MediaSelect id="explore-media" value={media} onChange={setMedia} className="sm:w-44" />
         <label htmlFor="explore-sort" className="sr-only">
           Sort
         </label>

@@ -8,7 +8,7 @@ import { ClientProvider } from '../api/context';
 import { AppRoutes, makeQueryClient } from '../App';
 import { FakeTransport } from '../test/fakeTransport';
 import { FakeDesktop } from '../test/fakeDesktop';
-import { image, me } from '../test/fixtures';
+import { catalogue, gen4Turbo, image, me } from '../test/fixtures';
 import type { SetVisibility } from '../api/types';
 
 /** The desktop transport's media mapping, over the fake. */
@@ -86,6 +86,32 @@ describe('Image page download', () => {
     const user = renderImage(transport);
     await user.click(await screen.findByRole('button', { name: 'Download' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Cannot write to that folder');
+  });
+});
+
+describe('Image page animate', () => {
+  const gen4 = gen4Turbo;
+
+  it("offers the owner's still to an image-to-video model, opening the create form on it", async () => {
+    const transport = new FakeTransport([]);
+    transport.handlers['catalogue.list'] = () => ({ ...catalogue, models: [...catalogue.models, gen4] });
+    renderImage(transport);
+    const link = await screen.findByRole('link', { name: 'Animate' });
+    expect(link).toHaveAttribute('href', '/?animate=img_1');
+  });
+
+  it('is not offered for a clip, nor without a model that animates', async () => {
+    const transport = new FakeTransport([]);
+    transport.handlers['catalogue.list'] = () => ({ ...catalogue, models: [...catalogue.models, gen4] });
+    transport.handlers['images.get'] = () => image({ mime: 'video/mp4' });
+    renderImage(transport, false);
+    await screen.findByRole('link', { name: 'Remix' });
+    expect(screen.queryByRole('link', { name: 'Animate' })).toBeNull();
+
+    const plain = new FakeTransport([]);
+    renderImage(plain);
+    await screen.findAllByRole('link', { name: 'Remix' });
+    expect(screen.queryByRole('link', { name: 'Animate' })).toBeNull();
   });
 });
 

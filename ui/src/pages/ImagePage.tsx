@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, Check, Copy, Download, FolderOpen, Layers, Link2, Lock, Shuffle, Trash2 } from 'lucide-react';
+import { ArrowLeft, Check, Clapperboard, Copy, Download, FolderOpen, Layers, Link2, Lock, Shuffle, Trash2 } from 'lucide-react';
 import { useCatalogue, useDeleteImages, useImage, useMe, useSetVisibility } from '../api/hooks';
 import { errorWords } from '../api/errors';
 import { useMediaUrl } from '../api/context';
 import { useDesktop, useRevealPath, useSaveImage } from '../api/desktopHooks';
 import { useImageHref, useServerScope } from '../api/community';
-import { FullImage } from '../components/Thumb';
+import { FullImage, isVideo } from '../components/Thumb';
+import { animateModel } from '../components/createState';
 import { PublishCard } from '../components/PublishCard';
 import { ImageSocial } from '../components/social/ImageSocial';
 import { ImageRelated } from '../components/social/ImageRelated';
@@ -158,6 +159,12 @@ export function ImagePage() {
             {!server && (
               <Link to={`/?remix=${img.id}`} className="btn-primary col-span-2">
                 <Shuffle className="h-4 w-4" aria-hidden /> Remix
+              </Link>
+            )}
+            {/* Only the owner's stills: a clip is not animated again, and others' images are theirs. */}
+            {!server && owner && !isVideo(img) && catalogue.data && animateModel(catalogue.data) && (
+              <Link to={`/?animate=${img.id}`} className="btn-secondary col-span-2">
+                <Clapperboard className="h-4 w-4" aria-hidden /> Animate
               </Link>
             )}
             {server ? null : desktop ? (

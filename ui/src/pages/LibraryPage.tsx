@@ -8,9 +8,9 @@ import { describeError } from '../api/errors';
 import { SelectionActions } from '../components/library/SelectionActions';
 import { ExportLink } from '../components/library/ExportLink';
 import { StyleCard } from '../components/style/StyleCard';
-import type { Image, ImagesQuery } from '../api/types';
+import type { Image, ImagesQuery, MediaKind } from '../api/types';
 import { VirtualGrid } from '../components/VirtualGrid';
-import { ModelSelect, SearchField } from '../components/FilterControls';
+import { MediaSelect, ModelSelect, SearchField } from '../components/FilterControls';
 import { Thumb } from '../components/Thumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState, ErrorBanner, ErrorState, Skeleton, Spinner } from '../components/ui';
@@ -62,6 +62,7 @@ export function LibraryPage() {
   useTitle('Library');
   const [text, setText] = useState('');
   const [model, setModel] = useState('');
+  const [media, setMedia] = useState<MediaKind | ''>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [tag, setTag] = useState('');
@@ -71,13 +72,14 @@ export function LibraryPage() {
     const f: Omit<ImagesQuery, 'before' | 'limit'> = {};
     if (debouncedText) f.text = debouncedText;
     if (model) f.model = model;
+    if (media) f.media = media;
     if (tag) f.tag = tag;
     const fromMs = dayStart(from);
     const toStart = dayStart(to);
     if (fromMs !== undefined) f.from = fromMs;
     if (toStart !== undefined) f.to = toStart + 24 * 3600 * 1000 - 1;
     return f;
-  }, [debouncedText, model, tag, from, to]);
+  }, [debouncedText, model, media, tag, from, to]);
   const filtered = Object.keys(filters).length > 0;
 
   const images = useImages(filters);
@@ -150,6 +152,7 @@ export function LibraryPage() {
   const clearFilters = () => {
     setText('');
     setModel('');
+    setMedia('');
     setFrom('');
     setTo('');
     setTag('');
@@ -178,6 +181,9 @@ export function LibraryPage() {
         <SearchField id="lib-search" label="Search prompts and tags" value={text} onChange={setText} className="sm:w-60" />
         <div className="w-full sm:w-auto">
           <ModelSelect id="lib-model" value={model} onChange={setModel} className="sm:w-44" />
+        </div>
+        <div className="w-full sm:w-auto">
+          <MediaSelect id="lib-media" value={media} onChange={setMedia} className="sm:w-44" />
         </div>
         <TagSelect value={tag} onChange={setTag} />
         <div className="flex w-full items-center gap-1.5 sm:w-auto">

@@ -26,6 +26,18 @@ export const sketch: Model = {
   prices: [],
 };
 
+/** An image-to-video model: it must be given a library image to animate. */
+export const gen4Turbo: Model = {
+  ...sketch,
+  id: 'runway-gen4-turbo',
+  provider: 'runway',
+  name: 'Runway Gen-4 Turbo',
+  offline: false,
+  credits: 5,
+  max_images: 1,
+  video: { durations: [2, 5, 10], default_duration: 5, fps: 24, credits_per_second: 2, source_image: 'required' },
+};
+
 export const gptImage: Model = {
   id: 'gpt-image-2',
   provider: 'openai',

@@ -66,6 +66,7 @@ pub(super) fn builtin() -> Vec<Model> {
                 default_duration: 4,
                 fps: OFFLINE_CLIP_FPS,
                 credits_per_second: 0,
+                source_image: SourceImageRule::None,
             },
             credits: 0,
             seed: true,
@@ -92,9 +93,39 @@ pub(super) fn builtin() -> Vec<Model> {
                 default_duration: 4,
                 fps: 24,
                 credits_per_second: 3,
+                source_image: SourceImageRule::None,
             },
             credits: 10,
             seed: false,
+        }
+        .build(),
+        // https://docs.dev.runwayml.com/api (POST /v1/image_to_video, checked 2026-12): gen4_turbo
+        // animates an image (its first frame) for 2-10 s in six ratios, with a seed. Priced as the
+        // original's Runway Gen-4 Turbo.
+        VideoModel {
+            id: "runway-gen4-turbo",
+            provider: "runway",
+            name: "Runway Gen-4 Turbo (image to video)",
+            description: "Runway's Gen-4 Turbo brings one of your images to life: 2 to 10 \
+                          seconds of motion, guided by your words.",
+            speed: Speed::Slow,
+            sizes: vec![
+                preset("Wide 16:9", 1280, 720),
+                preset("Tall 9:16", 720, 1280),
+                preset("Landscape 4:3", 1104, 832),
+                preset("Portrait 3:4", 832, 1104),
+                preset("Square 1:1", 960, 960),
+                preset("Cinema 21:9", 1584, 672),
+            ],
+            rule: VideoRule {
+                durations: (2..=10).collect(),
+                default_duration: 5,
+                fps: 24,
+                credits_per_second: 2,
+                source_image: SourceImageRule::Required,
+            },
+            credits: 5,
+            seed: true,
         }
         .build(),
         // https://docs.lumalabs.ai/docs/api (checked 2026-12): Ray 2 makes "5s" or "9s" clips at
@@ -118,6 +149,7 @@ pub(super) fn builtin() -> Vec<Model> {
                 default_duration: 5,
                 fps: 24,
                 credits_per_second: 3,
+                source_image: SourceImageRule::None,
             },
             credits: 10,
             seed: false,

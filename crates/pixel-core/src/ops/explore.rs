@@ -75,6 +75,10 @@ pub struct ExploreQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub creator_id: Option<String>,
+    /// Only stills, or only clips.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub media: Option<crate::domain::MediaKind>,
     /// The `next` cursor of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -102,6 +106,7 @@ pub async fn explore_list(
     let page = page_request(input.before.as_deref(), input.limit)?;
     let mut filter = image_filter(input.text, input.model, input.from, input.to, None)?;
     filter.creator_id = input.creator_id.filter(|c| !c.is_empty());
+    filter.media = input.media;
     let images = app
         .store
         .explore()

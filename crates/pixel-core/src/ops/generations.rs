@@ -177,6 +177,33 @@ pub(super) async fn prepare_submission(
             return Err(super::premium::locked_error(&lock));
         }
     }
+    if let Some(source) = &valid.params.source_image {
+        // Only the caller's own still images are animated: anything else reads as not there, so a
+        // request cannot probe another account's library.
+        let image = app
+            .store
+            .images()
+            .get_image(source)
+            .await?
+            .filter(|i| i.owner_id == owner)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::NotFound,
+                    "there is no such image in your library to animate",
+                )
+            })?;
+        if !image.mime.starts_with("image/") {
+            return Err(Error::new(
+                ErrorCode::InvalidParameter,
+                "a video cannot be animated: choose an image",
+            ));
+        }
+    }
+    // An animated image is the clip's lineage, as a remix's source is.
+    let remix_of = input
+        .remix_of
+        .clone()
+        .or_else(|| valid.params.source_image.clone());
     let now = app.clock.now_ms();
     let charged = app.config.charging == ChargePolicy::Charge;
     let cost_per_image = if charged { valid.cost_per_image } else { 0 };
@@ -188,7 +215,7 @@ pub(super) async fn prepare_submission(
         params: valid.params.clone(),
         n: valid.n,
         cost: total,
-        remix_of: input.remix_of.clone(),
+        remix_of: remix_of.clone(),
         comparison_id: comparison_id.map(str::to_string),
         created_at: now,
         visibility: None,
@@ -210,7 +237,7 @@ pub(super) async fn prepare_submission(
             error: None,
             refunded: false,
             image_id: None,
-            remix_of: input.remix_of.clone(),
+            remix_of: remix_of.clone(),
             created_at: now,
             started_at: None,
             finished_at: None,
@@ -370,6 +397,7 @@ pub async fn generations_retry(app: &App, caller: &Caller, input: JobRef) -> Res
         quality: p.quality,
         style: p.style,
         duration: p.duration,
+        source_image: p.source_image,
         remix_of: job.remix_of,
         // A retry is a new submission by intent: it must not collapse into the one that failed.
         idempotency_key: None,

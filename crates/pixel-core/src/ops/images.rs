@@ -107,6 +107,10 @@ pub struct ImagesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub collection_id: Option<String>,
+    /// Only stills, or only clips.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub media: Option<crate::domain::MediaKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub before: Option<String>,
@@ -132,6 +136,7 @@ impl ImagesQuery {
             .map(super::tags::normalize_tag)
             .transpose()?;
         filter.collection_id = self.collection_id.clone().filter(|c| !c.is_empty());
+        filter.media = self.media;
         Ok(filter)
     }
 }

@@ -199,5 +199,6 @@ pub(crate) fn image_filter(
         creator_id: None,
         tag: None,
         collection_id: None,
+        media: None,
     })
 }
