@@ -54,6 +54,9 @@ pub struct AppConfig {
     pub blob_grace: Duration,
     /// The credit packs for sale (when charging, with a payment provider).
     pub credit_packs: Vec<crate::credits::CreditPack>,
+    /// The address people (and providers) reach this server at; None on the desktop. Providers
+    /// that fetch an image to animate by URL are given signed links under it.
+    pub public_url: Option<String>,
     /// What earned credits are paid out at, and from how many.
     pub payout_terms: crate::payouts::PayoutTerms,
 }
@@ -81,6 +84,7 @@ impl Default for AppConfig {
             blob_grace: Duration::from_secs(3600),
             credit_packs: crate::credits::default_packs(),
             payout_terms: crate::payouts::PayoutTerms::default(),
+            public_url: None,
         }
     }
 }
@@ -116,6 +120,8 @@ pub struct Inner {
     print_lab: std::sync::OnceLock<Arc<dyn crate::prints::PrintLab>>,
     /// Reads the videos video models make; set once at start by builds that have one.
     video: std::sync::OnceLock<Arc<dyn crate::ports::VideoProcessor>>,
+    /// The key signed source links are made with, read from the store on first use.
+    pub(crate) link_key: tokio::sync::OnceCell<Vec<u8>>,
     /// Who proposes tags: the generation record offline, a vision model when one is configured;
     /// swappable like the providers, for keys entered in the desktop's Settings.
     tagger: RwLock<Arc<dyn crate::tagging::Tagger>>,
@@ -190,6 +196,7 @@ impl App {
             payments: std::sync::OnceLock::new(),
             print_lab: std::sync::OnceLock::new(),
             video: std::sync::OnceLock::new(),
+            link_key: tokio::sync::OnceCell::new(),
             tagger: RwLock::new(Arc::new(crate::tagging::RecordTagger)),
         }))
     }

@@ -8,6 +8,7 @@ pub mod credits;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod links;
 pub mod markdown;
 pub mod ops;
 pub mod payouts;

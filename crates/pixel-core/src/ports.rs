@@ -182,6 +182,9 @@ pub struct SourceImage {
     pub mime: String,
     pub width: u32,
     pub height: u32,
+    /// A short-lived signed link to it, for providers that fetch their input by URL; None where
+    /// this server has no public address.
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone)]

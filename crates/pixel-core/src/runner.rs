@@ -500,11 +500,15 @@ async fn source_image(
         .await
         .map_err(unreadable)?
         .ok_or_else(gone)?;
+    let link = crate::links::source_link(app, id)
+        .await
+        .map_err(unreadable)?;
     Ok(Some(crate::ports::SourceImage {
         bytes,
         mime: image.mime,
         width: image.width,
         height: image.height,
+        link,
     }))
 }
 

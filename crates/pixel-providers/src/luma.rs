@@ -3,9 +3,13 @@
 //! generation in state `queued`; GET /dream-machine/v1/generations/{id} moves through `dreaming` to
 //! `completed` (`assets.video`) or `failed` (`failure_reason`); DELETE on it removes (and so stops)
 //! the generation. Bearer key; errors answer `{"detail": ...}`. Luma reports no progress figure.
+//! An image to animate is `keyframes.frame0 {type: "image", url}`, a URL Luma fetches: a short-lived
+//! signed link to the library original on this server's public address.
 
 use async_trait::async_trait;
-use pixel_core::ports::{JobContext, Provider, ProviderError, ProviderOutput, ProviderRequest};
+use pixel_core::ports::{
+    JobContext, Provider, ProviderError, ProviderOutput, ProviderRequest, SourceImage,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -31,6 +35,22 @@ pub struct VideoRequest {
     pub resolution: &'static str,
     pub duration: String,
     pub aspect_ratio: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyframes: Option<Keyframes>,
+}
+
+/// Where the clip starts from.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Keyframes {
+    pub frame0: Keyframe,
+}
+
+/// An image keyframe: Luma fetches it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Keyframe {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub url: String,
 }
 
 fn rejected(message: String) -> ProviderError {
@@ -48,8 +68,11 @@ fn unreadable() -> ProviderError {
 const SIZES_720P: [(u32, u32, &str); 3] =
     [(1280, 720, "16:9"), (720, 1280, "9:16"), (960, 960, "1:1")];
 
-/// Maps catalogue parameters to a Ray 2 request at 720p.
-pub fn map_request(params: &pixel_core::GenerationParams) -> Result<VideoRequest, ProviderError> {
+/// Maps catalogue parameters (and the image to animate, by its link) to a Ray 2 request at 720p.
+pub fn map_request(
+    params: &pixel_core::GenerationParams,
+    source: Option<&SourceImage>,
+) -> Result<VideoRequest, ProviderError> {
     let model = match params.model.as_str() {
         "luma-ray-2" => "ray-2",
         other => return Err(rejected(format!("Luma has no model '{other}'"))),
@@ -83,12 +106,30 @@ pub fn map_request(params: &pixel_core::GenerationParams) -> Result<VideoRequest
             "Ray 2 takes no negative prompt, steps, guidance, quality or style".into(),
         ));
     }
+    let keyframes =
+        match source {
+            None => None,
+            Some(SourceImage {
+                link: Some(url), ..
+            }) => Some(Keyframes {
+                frame0: Keyframe {
+                    kind: "image",
+                    url: url.clone(),
+                },
+            }),
+            Some(_) => return Err(rejected(
+                "Luma fetches the image to animate from this server by URL: set PIXEL_PUBLIC_URL \
+                 to an address Luma can reach, or animate it with Runway"
+                    .into(),
+            )),
+        };
     Ok(VideoRequest {
         prompt: params.prompt.clone(),
         model,
         resolution: "720p",
         duration,
         aspect_ratio,
+        keyframes,
     })
 }
 
@@ -282,7 +323,7 @@ impl Provider for Luma {
             .ok_or_else(|| ProviderError::NotConfigured {
                 message: "set LUMAAI_API_KEY".into(),
             })?;
-        let body = map_request(&req.params)?;
+        let body = map_request(&req.params, req.source_image.as_ref())?;
         let model = body.model;
         let job = Job {
             luma: self,
@@ -323,17 +364,36 @@ mod tests {
         };
         for s in sizes {
             for d in &m.video.as_ref().expect("video").durations {
-                map_request(&p(s.width, s.height, Some(*d))).expect("maps");
+                map_request(&p(s.width, s.height, Some(*d)), None).expect("maps");
             }
         }
-        let r = map_request(&p(960, 960, Some(9))).expect("map");
+        let r = map_request(&p(960, 960, Some(9)), None).expect("map");
         assert_eq!(
             serde_json::to_value(&r).expect("json"),
             serde_json::json!({"prompt": "a lighthouse in fog", "model": "ray-2",
                 "resolution": "720p", "duration": "9s", "aspect_ratio": "1:1"})
         );
-        assert!(map_request(&p(1024, 1024, Some(5))).is_err());
-        assert!(map_request(&p(1280, 720, Some(4))).is_err());
+        assert!(map_request(&p(1024, 1024, Some(5)), None).is_err());
+        assert!(map_request(&p(1280, 720, Some(4)), None).is_err());
+
+        let mut still = SourceImage {
+            bytes: vec![1, 2, 3],
+            mime: "image/png".into(),
+            width: 64,
+            height: 64,
+            link: Some("https://studio.example/media-link/i1?expires=9&sig=ab".into()),
+        };
+        let r = map_request(&p(1280, 720, Some(5)), Some(&still)).expect("map");
+        assert_eq!(
+            serde_json::to_value(&r).expect("json")["keyframes"],
+            serde_json::json!({"frame0": {"type": "image",
+                "url": "https://studio.example/media-link/i1?expires=9&sig=ab"}})
+        );
+        still.link = None;
+        let e = map_request(&p(1280, 720, Some(5)), Some(&still)).expect_err("no address");
+        assert!(
+            matches!(e, ProviderError::Rejected { message } if message.contains("PIXEL_PUBLIC_URL"))
+        );
     }
 
     #[test]

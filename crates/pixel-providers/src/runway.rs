@@ -444,6 +444,7 @@ mod tests {
             mime: "image/png".into(),
             width: 64,
             height: 64,
+            link: None,
         }
     }
 

@@ -84,6 +84,7 @@ mod tests {
             mime: "image/png".into(),
             width,
             height,
+            link: None,
         }
     }
 

@@ -97,6 +97,7 @@ pub fn router(node: Arc<Node>) -> Router {
             "/media/{image_id}/{variant}",
             get(crate::media::serve_media),
         )
+        .route("/media-link/{image_id}", get(crate::media::serve_link))
         .route("/p/{image_id}", get(crate::share::share_page))
         .route("/blog", get(crate::public_pages::blog_index_page))
         .route("/blog/{slug}", get(crate::public_pages::post_page))

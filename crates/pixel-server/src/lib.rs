@@ -199,6 +199,7 @@ pub async fn build_node_with_clock(config: &Config, clock: Arc<dyn Clock>) -> an
         balance_check_every: config.balance_check_every,
         credit_packs: config.credit_packs.clone(),
         payout_terms: config.payout_terms,
+        public_url: config.public_url.clone(),
         ..AppConfig::default()
     };
     wiring.catalogue = catalogue(config)?;

@@ -1,8 +1,9 @@
 //! The `/media/<id>/<variant>` route: the caller resolved from the request, then the one media
-//! response of `pixel_infra::serve` (privacy in core, ETag, 304, ranges).
+//! response of `pixel_infra::serve` (privacy in core, ETag, 304, ranges); and `/media-link/<id>`,
+//! an original opened by a signed, short-lived link (for providers that fetch what they animate).
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use pixel_core::Error;
@@ -33,5 +34,38 @@ pub async fn serve_media(
             MediaBody::Bytes(bytes) => Body::from(bytes),
             MediaBody::Stream(stream) => Body::from_stream(stream),
         })
+        .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct LinkQuery {
+    expires: i64,
+    sig: String,
+}
+
+/// The original a signed link names: the signature is the permission (no session is asked for),
+/// so it is never cached by anything between.
+pub async fn serve_link(
+    State(http): State<Http>,
+    Path(image_id): Path<String>,
+    Query(link): Query<LinkQuery>,
+) -> Result<Response, ApiError> {
+    let app = &http.0.app;
+    let image = pixel_core::links::open_link(app, &image_id, link.expires, &link.sig).await?;
+    let bytes = app
+        .blobs
+        .get(&image.sha256)
+        .await?
+        .ok_or_else(|| Error::not_found("image"))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, image.mime),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
         .into_response())
 }

@@ -100,6 +100,11 @@ pub fn document(registry: &Registry) -> Value {
         { "name": "image_id", "in": "path", "required": true, "schema": { "type": "string" } },
         { "name": "variant", "in": "path", "required": true, "schema": { "type": "string", "enum": ["original", "thumb"] } }],
         "responses": { "200": { "description": "The file" }, "206": { "description": "A range of the file" }, "304": { "description": "Not modified" }, "404": { "description": "No such image, or not yours" } } } }));
+    paths.insert("/media-link/{image_id}".into(), json!({ "get": { "summary": "An image's original through a signed link this server gave a provider (it expires within 15 minutes)", "parameters": [
+        { "name": "image_id", "in": "path", "required": true, "schema": { "type": "string" } },
+        { "name": "expires", "in": "query", "required": true, "schema": { "type": "integer" } },
+        { "name": "sig", "in": "query", "required": true, "schema": { "type": "string" } }],
+        "responses": { "200": { "description": "The original" }, "404": { "description": "No such image, or a link that is forged or expired" } } } }));
     paths.insert("/healthz".into(), json!({ "get": { "summary": "Liveness and database reachability", "responses": { "200": { "description": "OK" }, "503": { "description": "Database unreachable" } } } }));
     paths.insert("/metrics".into(), json!({ "get": { "summary": "Prometheus metrics", "responses": { "200": { "description": "Prometheus text format" } } } }));
     json!({

@@ -70,8 +70,8 @@ async fn model(s: &TestServer, id: &str) -> Value {
         .clone()
 }
 
-/// A finished clip's record: provider, the provider's model, frames; and its duration read by the
-/// demuxer, to a frame of `seconds`.
+/// A finished clip's record: provider, the provider's model, frames, and its duration as the demuxer
+/// read it.
 fn assert_clip(
     image: &Value,
     size: (u32, u32),
@@ -98,9 +98,9 @@ fn assert_clip(
         ),
         "{record}"
     );
-    let ms = record["video"]["duration_ms"].as_u64().expect("duration");
-    assert!(
-        (seconds * 1000 - 100..=seconds * 1000 + 100).contains(&ms),
+    assert_eq!(
+        record["video"]["duration_ms"],
+        json!(seconds * 1000),
         "{record}"
     );
 }
@@ -438,4 +438,76 @@ async fn only_the_callers_own_images_can_be_animated() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn luma_animates_a_library_image_it_fetches_through_a_short_lived_signed_link() {
+    let luma = FakeLuma::start().await;
+    let clock = std::sync::Arc::new(pixel_core::ports::OffsetClock::default());
+    // The test server's public address is its own loopback one, which the fake can reach.
+    let s = TestServer::start(Opts {
+        charging: true,
+        starting_credits: START,
+        luma_base_url: Some(luma.base_url.clone()),
+        provider_timeout: Duration::from_secs(60),
+        clock: Some(clock.clone()),
+        ..Opts::default()
+    })
+    .await
+    .expect("server");
+    let still = s
+        .run_one(
+            json!({ "prompt": "a lighthouse", "model": "local-sketch", "width": 1024,
+            "height": 768 }),
+        )
+        .await;
+    let still_id = still["image_id"].as_str().expect("still").to_string();
+    let prompt = "the lighthouse beam sweeps the fog";
+    let job = s
+        .run_one(
+            json!({ "prompt": prompt, "model": LUMA, "width": 1280, "height": 720,
+            "duration": 5, "source_image": still_id }),
+        )
+        .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        luma.keyframes(),
+        vec![(1024, 768)],
+        "Luma fetched the still itself"
+    );
+    let sent = luma
+        .requests()
+        .into_iter()
+        .find(|r| r["prompt"] == prompt)
+        .expect("the create body");
+    let link = sent["keyframes"]["frame0"]["url"]
+        .as_str()
+        .expect("a keyframe URL")
+        .to_string();
+    assert!(
+        link.starts_with(&format!("{}/media-link/{still_id}?", s.base)),
+        "{link}"
+    );
+    let clip = s.image_of(&job).await;
+    assert_eq!(clip["record"]["params"]["source_image"], json!(still_id));
+
+    // The link opens only as signed, for the image it names, and only for minutes.
+    let status = |url: String| {
+        let client = s.client.clone();
+        async move { client.get(url).send().await.expect("get").status().as_u16() }
+    };
+    assert_eq!(status(link.clone()).await, 200);
+    let other = s
+        .run_one(json!({ "prompt": "another", "model": "local-sketch" }))
+        .await;
+    let other_id = other["image_id"].as_str().expect("other");
+    for forged in [
+        link.replace(&still_id, other_id),
+        link.replace("sig=", "sig=00"),
+        link.replace("expires=", "expires=9"),
+    ] {
+        assert_eq!(status(forged.clone()).await, 404, "{forged}");
+    }
+    clock.advance(Duration::from_secs(16 * 60));
+    assert_eq!(status(link).await, 404, "expired");
 }

@@ -31,6 +31,7 @@ mod provider_alerts;
 mod purchases;
 mod reports;
 mod search;
+mod server_keys;
 mod sessions;
 mod sets;
 mod tag_suggestions;
@@ -611,6 +612,9 @@ impl Store for SqlStore {
         self
     }
     fn provider_alerts(&self) -> &dyn ProviderAlertStore {
+        self
+    }
+    fn server_keys(&self) -> &dyn ServerKeyStore {
         self
     }
 }

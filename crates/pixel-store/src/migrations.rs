@@ -3,7 +3,7 @@
 use super::*;
 
 /// Every migration of each dialect, in order: (version, description, SQL).
-pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 38] {
+pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'static str); 39] {
     match dialect {
         Dialect::Sqlite => [
             (
@@ -196,6 +196,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 "provider_alerts",
                 include_str!("../../../migrations/sqlite/0038_provider_alerts.sql"),
             ),
+            (
+                39,
+                "server_keys",
+                include_str!("../../../migrations/sqlite/0039_server_keys.sql"),
+            ),
         ],
         Dialect::Postgres => [
             (
@@ -387,6 +392,11 @@ pub(crate) fn migration_sources(dialect: Dialect) -> [(i64, &'static str, &'stat
                 38,
                 "provider_alerts",
                 include_str!("../../../migrations/postgres/0038_provider_alerts.sql"),
+            ),
+            (
+                39,
+                "server_keys",
+                include_str!("../../../migrations/postgres/0039_server_keys.sql"),
             ),
         ],
     }

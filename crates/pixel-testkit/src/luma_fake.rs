@@ -4,7 +4,8 @@
 //! /dream-machine/v1/generations/{id} answers `queued`, `dreaming`, then `completed` with
 //! `assets.video` (a real H.264 MP4 of the asked shape and length) or `failed` with `failure_reason`;
 //! DELETE removes it (204; 404 once gone); GET /dream-machine/v1/credits answers `credit_balance`.
-//! Bearer key; errors answer `{"detail": ...}`. Scenarios by prompt marker. At create: `[429]` one
+//! Bearer key; errors answer `{"detail": ...}`. An image keyframe's URL is fetched at create, as
+//! Luma fetches it: a URL that does not answer an image is refused with 400. Scenarios by prompt marker. At create: `[429]` one
 //! 429, `[500]` always 500, `[500once]`, `[400]` a refused request, `[moderated]` the prompt refused
 //! by moderation. While polling: `[polls:N]` N polls before the end (default 2), `[hold]` dreaming
 //! until cancelled, `[failed]` failed on the first generation only, `[failed-moderation]` failed by
@@ -40,6 +41,8 @@ struct Shared {
     submits: HashMap<String, u32>,
     polls: HashMap<String, u32>,
     deletes: HashMap<String, u32>,
+    /// The size of each keyframe image fetched, in order.
+    keyframes: Vec<(u32, u32)>,
     generations: HashMap<String, Generation>,
     base: String,
 }
@@ -144,6 +147,30 @@ fn generation_body(id: &str, g: &Generation, state: &str, extra: Value) -> Respo
     Json(body).into_response()
 }
 
+/// Fetches `frame0`, the one keyframe the fake takes, and answers its image's size.
+async fn fetch_keyframe(keyframes: &Value) -> Result<(u32, u32), String> {
+    let frame = &keyframes["frame0"];
+    if frame["type"] != "image" || keyframes.as_object().is_some_and(|k| k.len() != 1) {
+        return Err("keyframes: only frame0 of type image is supported here".into());
+    }
+    let url = frame["url"]
+        .as_str()
+        .ok_or("keyframes.frame0.url: Field required")?;
+    let failed = || "Could not download the keyframe image".to_string();
+    let resp = reqwest::get(url).await.map_err(|_| failed())?;
+    let is_image = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("image/"));
+    if !resp.status().is_success() || !is_image {
+        return Err(failed());
+    }
+    let bytes = resp.bytes().await.map_err(|_| failed())?;
+    let img = image::load_from_memory(&bytes).map_err(|_| failed())?;
+    Ok((img.width(), img.height()))
+}
+
 async fn create(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
     if let Some(r) = unauthorised(&headers) {
         return r;
@@ -155,6 +182,17 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: String)
         Ok(ok) => ok,
         Err(e) => return detail(StatusCode::BAD_REQUEST, &e),
     };
+    if let Some(keyframes) = req.get("keyframes") {
+        match fetch_keyframe(keyframes).await {
+            Ok(size) => state
+                .shared
+                .lock()
+                .expect("fake state")
+                .keyframes
+                .push(size),
+            Err(e) => return detail(StatusCode::BAD_REQUEST, &e),
+        }
+    }
     let submission = {
         let mut s = state.shared.lock().expect("fake state");
         s.requests.push(req.clone());
@@ -348,6 +386,11 @@ impl FakeLuma {
     pub fn polls(&self, prompt: &str) -> u32 {
         let s = self.shared.lock().expect("fake state");
         s.polls.get(prompt).copied().unwrap_or(0)
+    }
+
+    /// The size of each keyframe image fetched, in order.
+    pub fn keyframes(&self) -> Vec<(u32, u32)> {
+        self.shared.lock().expect("fake state").keyframes.clone()
     }
 
     /// How many generations of a prompt were deleted.

@@ -140,6 +140,11 @@ impl Mp4Writer {
         let mut packet = Packet::empty();
         while self.encoder.receive_packet(&mut packet).is_ok() {
             packet.set_stream(0);
+            // Each frame lasts one frame time: without it the muxer ends the track at the last
+            // frame's start, and a 2 s clip reads (and players show it) as 1.96 s.
+            if packet.duration() == 0 {
+                packet.set_duration(1);
+            }
             packet.rescale_ts(self.frame_rate.invert(), self.stream_time_base);
             packet
                 .write_interleaved(&mut self.output)

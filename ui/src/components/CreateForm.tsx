@@ -248,7 +248,7 @@ export function CreateForm({
           <div className="grid grid-cols-2 gap-3">
             <div>
               <label htmlFor={`${ids}-n`} className="label">
-                Images
+                {model.video ? 'Clips' : 'Images'}
               </label>
               <div className="flex h-9 items-center rounded-lg border border-line bg-surface-2">
                 <button
@@ -256,7 +256,7 @@ export function CreateForm({
                   className="icon-btn h-9 w-9 rounded-r-none"
                   onClick={() => set('n', Math.max(1, state.n - 1))}
                   disabled={state.n <= 1}
-                  aria-label="Fewer images"
+                  aria-label={model.video ? 'Fewer clips' : 'Fewer images'}
                 >
                   <Minus className="h-3.5 w-3.5" aria-hidden />
                 </button>
@@ -274,7 +274,7 @@ export function CreateForm({
                   className="icon-btn h-9 w-9 rounded-l-none"
                   onClick={() => set('n', Math.min(model.max_images, state.n + 1))}
                   disabled={state.n >= model.max_images}
-                  aria-label="More images"
+                  aria-label={model.video ? 'More clips' : 'More images'}
                 >
                   <Plus className="h-3.5 w-3.5" aria-hidden />
                 </button>

@@ -106,6 +106,8 @@ describe('animating a library image', () => {
     expect(formProblems(state, gen4)).toEqual([]);
     expect(requestFrom(state, gen4)).toMatchObject({ model: 'runway-gen4-turbo', source_image: 'img-1', duration: 5 });
     expect(costOf(gen4, state)).toBe(15);
+    expect(priceWords(gen4)).toBe('5 + 2 credits / s');
+    expect(priceWords(clip)).toBe('Free');
   });
 
   it('asks for an image where the model needs one, and refuses one where it does not', () => {

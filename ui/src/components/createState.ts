@@ -208,8 +208,17 @@ export function creditsPerImage(model: Model, quality: string, width: number, he
   return entry ? entry.credits : model.credits;
 }
 
-/** "2 credits / image", or "1–24 credits / image" when the price follows quality and size. */
+/**
+ * "2 credits / image", or "1–24 credits / image" when the price follows quality and size; a video
+ * model's "5 + 2 credits / s".
+ */
 export function priceWords(model: Model): string {
+  if (model.video) {
+    // A clip is priced by its length: its base plus each second.
+    const perSecond = model.video.credits_per_second;
+    if (model.credits === 0 && perSecond === 0) return 'Free';
+    return perSecond === 0 ? `${formatCredits(model.credits)} / clip` : `${model.credits} + ${perSecond} credits / s`;
+  }
   if (model.credits === 0 && model.prices.length === 0) return 'Free';
   const all = model.prices.map((p) => p.credits);
   if (all.length === 0) return `${formatCredits(model.credits)} / image`;

@@ -129,15 +129,15 @@ pub(super) fn builtin() -> Vec<Model> {
         }
         .build(),
         // https://docs.lumalabs.ai/docs/api (checked 2026-12): Ray 2 makes "5s" or "9s" clips at
-        // 540p-4k in seven aspect ratios and takes no seed; offered at 720p in the three shapes
-        // the app uses (the size recorded is the one read from the file). Priced as the original's
-        // Luma Dream Machine.
+        // 540p-4k in seven aspect ratios and takes no seed; an image to start from is a keyframe
+        // URL Luma fetches. Offered at 720p in the three shapes the app uses (the size recorded is
+        // the one read from the file). Priced as the original's Luma Dream Machine.
         VideoModel {
             id: "luma-ray-2",
             provider: "luma",
             name: "Luma Dream Machine (Ray 2)",
-            description: "Luma's Ray 2: fluid, cinematic motion from your words, 5 or 9 seconds \
-                          at 720p.",
+            description: "Luma's Ray 2: fluid, cinematic motion from your words, or from one of \
+                          your images, 5 or 9 seconds at 720p.",
             speed: Speed::Slow,
             sizes: vec![
                 preset("Wide 16:9 (720p)", 1280, 720),
@@ -149,7 +149,7 @@ pub(super) fn builtin() -> Vec<Model> {
                 default_duration: 5,
                 fps: 24,
                 credits_per_second: 3,
-                source_image: SourceImageRule::None,
+                source_image: SourceImageRule::Optional,
             },
             credits: 10,
             seed: false,

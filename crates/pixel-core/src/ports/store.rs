@@ -50,6 +50,15 @@ pub trait Store: Send + Sync {
     fn overview(&self) -> &dyn OverviewStore;
     fn blog(&self) -> &dyn BlogStore;
     fn provider_alerts(&self) -> &dyn ProviderAlertStore;
+    fn server_keys(&self) -> &dyn ServerKeyStore;
+}
+
+/// Keys the server signs with, one per purpose, shared by every node.
+#[async_trait]
+pub trait ServerKeyStore: Send + Sync {
+    /// The key named `name`: the stored one, or `fresh_hex` stored now when there is none yet
+    /// (two nodes asking at once both get whichever was stored first).
+    async fn key(&self, name: &str, fresh_hex: &str, now: Millis) -> Result<String>;
 }
 
 /// Low-balance warnings: each provider's threshold, and whether admins were told of its last fall.

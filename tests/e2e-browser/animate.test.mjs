@@ -1,0 +1,79 @@
+// Browser end-to-end: a still made offline is animated from its image page with Runway Gen-4 Turbo
+// (the Runway loopback fake): the create form opens on the image, the clip is made, plays, and
+// names the still as its lineage. Runs against a real server at PIXEL_E2E_URL with node --test.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './oidc-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BASE = process.env.PIXEL_E2E_URL?.replace(/\/$/, '');
+const ARTIFACTS = process.env.PIXEL_E2E_ARTIFACTS ?? path.join(here, '..', 'artifacts');
+const TIMEOUT = Number(process.env.PIXEL_E2E_TIMEOUT_MS ?? 90_000);
+
+if (!BASE) test('animate end-to-end', { skip: 'set PIXEL_E2E_URL to the server origin to run browser tests' }, () => {});
+
+describe('a library image is animated', { skip: !BASE }, () => {
+  let browser;
+  let page;
+  const errors = [];
+  const prompt = `e2e kite over dunes ${Date.now().toString(36)}`;
+  const motion = `${prompt}, climbing into the wind`;
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    ctx.setDefaultTimeout(TIMEOUT);
+    page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('Animate on a still opens the create form on it with the image-to-video model', async () => {
+    await page.goto(`${BASE}/`);
+    // Made offline: the credits are the clip's.
+    await page.getByRole('combobox', { name: 'Model' }).click();
+    await page.getByRole('option', { name: /Offline sketch renderer/ }).click();
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(prompt);
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).press('Control+Enter');
+    const card = page.getByRole('article', { name: `Set: ${prompt}` });
+    await card.getByRole('link', { name: 'Open image 1' }).click();
+    await page.waitForURL(/\/images\//);
+    await page.getByRole('link', { name: 'Animate' }).click();
+    await page.waitForURL(/\?animate=/);
+    await page.getByText(`Animating ${prompt}`).waitFor();
+    await page.getByRole('combobox', { name: 'Model' }).getByText(/Runway Gen-4 Turbo/).waitFor();
+    await page.getByLabel('Length').selectOption('2');
+    await page.getByTestId('cost').getByText('9 credits').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-animate-form.png') });
+  });
+
+  test('the clip is made from the still, plays, and names it as its lineage', async () => {
+    const box = page.getByRole('textbox', { name: 'Prompt', exact: true });
+    await box.fill(motion);
+    await box.press('Control+Enter');
+    const card = page.getByRole('article', { name: `Set: ${motion}` });
+    await card.getByText('Video').waitFor();
+    await card.getByRole('link', { name: 'Open image 1' }).click();
+    await page.waitForURL(/\/images\//);
+    const player = page.locator('main video');
+    await player.waitFor();
+    const facts = await player.evaluate(async (v) => {
+      if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+      return { width: v.videoWidth, height: v.videoHeight, duration: v.duration, error: v.error?.message ?? null };
+    });
+    assert.equal(facts.error, null);
+    assert.deepEqual([facts.width, facts.height], [1280, 720]);
+    assert.ok(Math.abs(facts.duration - 2) < 0.1, `duration ${facts.duration}`);
+    await page.getByText('Remix of').waitFor();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-animate.png') });
+    assert.deepEqual(errors, []);
+  });
+});
