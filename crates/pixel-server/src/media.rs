@@ -37,10 +37,12 @@ pub async fn serve_media(
         .into_response())
 }
 
+/// A link's query, read leniently: a missing or malformed part is a link that does not open
+/// (404 like any other), never a 400 that tells a prober which part was wrong.
 #[derive(serde::Deserialize)]
 pub struct LinkQuery {
-    expires: i64,
-    sig: String,
+    expires: Option<String>,
+    sig: Option<String>,
 }
 
 /// The original a signed link names: the signature is the permission (no session is asked for),
@@ -51,7 +53,10 @@ pub async fn serve_link(
     Query(link): Query<LinkQuery>,
 ) -> Result<Response, ApiError> {
     let app = &http.0.app;
-    let image = pixel_core::links::open_link(app, &image_id, link.expires, &link.sig).await?;
+    let (Some(expires), Some(sig)) = (link.expires.and_then(|e| e.parse().ok()), link.sig) else {
+        return Err(Error::not_found("link").into());
+    };
+    let image = pixel_core::links::open_link(app, &image_id, expires, &sig).await?;
     let bytes = app
         .blobs
         .get(&image.sha256)
