@@ -3,7 +3,7 @@
 //! an original opened by a signed, short-lived link (for providers that fetch what they animate).
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use pixel_core::Error;
@@ -37,12 +37,24 @@ pub async fn serve_media(
         .into_response())
 }
 
-/// A link's query, read leniently: a missing or malformed part is a link that does not open
-/// (404 like any other), never a 400 that tells a prober which part was wrong.
-#[derive(serde::Deserialize)]
-pub struct LinkQuery {
-    expires: Option<String>,
-    sig: Option<String>,
+/// A link's `expires` and `sig`, read leniently: a missing, repeated or malformed part is a link
+/// that does not open (404 like any other), never a 400 that tells a prober which part was wrong.
+/// Neither part ever needs percent-decoding (digits, hex), so none is done.
+fn link_parts(query: Option<&str>) -> Option<(i64, String)> {
+    let mut expires = None;
+    let mut sig = None;
+    for pair in query?.split('&') {
+        let (key, value) = pair.split_once('=')?;
+        let slot = match key {
+            "expires" => &mut expires,
+            "sig" => &mut sig,
+            _ => continue,
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+    }
+    Some((expires?.parse().ok()?, sig?.to_string()))
 }
 
 /// The original a signed link names: the signature is the permission (no session is asked for),
@@ -50,10 +62,10 @@ pub struct LinkQuery {
 pub async fn serve_link(
     State(http): State<Http>,
     Path(image_id): Path<String>,
-    Query(link): Query<LinkQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let app = &http.0.app;
-    let (Some(expires), Some(sig)) = (link.expires.and_then(|e| e.parse().ok()), link.sig) else {
+    let Some((expires, sig)) = link_parts(query.as_deref()) else {
         return Err(Error::not_found("link").into());
     };
     let image = pixel_core::links::open_link(app, &image_id, expires, &sig).await?;
@@ -73,4 +85,27 @@ pub async fn serve_link(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_parts;
+
+    #[test]
+    fn a_link_query_opens_only_whole_and_unrepeated() {
+        assert_eq!(
+            link_parts(Some("expires=12&sig=ab")),
+            Some((12, "ab".into()))
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("expires=12"),
+            Some("expires=x&sig=ab"),
+            Some("expires=null&expires=null&sig="),
+            Some("expires=12&sig=ab&sig=cd"),
+        ] {
+            assert_eq!(link_parts(bad), None, "{bad:?}");
+        }
+    }
 }

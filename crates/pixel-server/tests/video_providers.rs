@@ -507,6 +507,7 @@ async fn luma_animates_a_library_image_it_fetches_through_a_short_lived_signed_l
         link.replace("expires=", "expires=9"),
         link.replace("expires=", "expires=x"),
         link.split("&sig=").next().unwrap_or_default().to_string(),
+        format!("{link}&expires=1"),
     ] {
         assert_eq!(status(forged.clone()).await, 404, "{forged}");
     }
